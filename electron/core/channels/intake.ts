@@ -1,0 +1,130 @@
+import { z } from 'zod'
+import type { EngineContext } from '../context'
+import { findContactByPhone, insertContact } from '../db/repositories/contacts'
+import { incrementUnread, touchConversation } from '../db/repositories/conversations'
+import { upsertMedia } from '../db/repositories/media'
+import { getMessageRowByProviderId, insertMessage } from '../db/repositories/messages'
+import type { MediaStore } from '../media/media-store'
+import { createLogger } from '../platform/logger'
+import { threadFor } from '../services/inbound-service'
+import { verifyWebhookSignature } from '../whatsapp/signature'
+import type { InboundSms, InboundVoicemail } from './provider'
+
+const log = createLogger('channels')
+
+const delivery = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sms'), id: z.string().min(1), from: z.string().min(3), text: z.string().max(5000), timestamp: z.number() }),
+  z.object({
+    type: z.literal('voicemail'),
+    id: z.string().min(1),
+    from: z.string().min(3),
+    timestamp: z.number(),
+    durationMs: z.number().nonnegative(),
+    transcript: z.string().max(20_000).optional(),
+    audioUrl: z.string().url(),
+  }),
+])
+
+export interface ChannelIntake {
+  /** Stores an inbound SMS in the contact's SMS thread (idempotent on the provider id). */
+  receiveSms(sms: InboundSms): void
+  /** Stores a voicemail (recording in the media store) in the contact's voicemail thread. */
+  receiveVoicemail(voicemail: InboundVoicemail): Promise<void>
+  /** The sandbox provider's signed webhook: `{ type: 'sms' | 'voicemail', … }`. */
+  receiveSignedDelivery(rawBody: Buffer, signature: string | undefined): Promise<{ status: number; body: string }>
+}
+
+/**
+ * Where SMS and voicemails enter the engine. A softphone integration calls `receiveSms` /
+ * `receiveVoicemail` directly; the sandbox provider posts signed deliveries.
+ */
+export function createChannelIntake(
+  ctx: EngineContext,
+  options: { secret: () => string; media: MediaStore; accessToken: () => string; fetch?: typeof fetch },
+): ChannelIntake {
+  const contactFor = (phone: string) =>
+    findContactByPhone(ctx.db, phone) ??
+    (() => {
+      const contact = insertContact(ctx.db, { id: ctx.newId('c_'), name: phone, phone, now: ctx.clock.now() })
+      ctx.changes.contact(contact)
+      return contact
+    })()
+
+  const store = (channel: 'sms' | 'voicemail', from: string, providerId: string, fields: { kind: 'text' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> }) => {
+    ctx.db.transaction(() => {
+      if (getMessageRowByProviderId(ctx.db, providerId)) return
+      const now = ctx.clock.now()
+      const contact = contactFor(from)
+      const conversationId = threadFor(ctx, contact.id, channel, now)
+      const id = ctx.newId('m_')
+      const seq = insertMessage(ctx.db, {
+        id,
+        conversationId,
+        direction: 'in',
+        kind: fields.kind,
+        body: fields.body,
+        mediaId: fields.mediaId,
+        mediaState: fields.mediaId ? 'ready' : undefined,
+        extra: fields.extra,
+        status: 'received',
+        providerId,
+        createdAt: now,
+      })
+      touchConversation(ctx.db, conversationId, seq, now)
+      incrementUnread(ctx.db, conversationId)
+      ctx.changes.message(id, conversationId)
+    })()
+  }
+
+  const intake: ChannelIntake = {
+    receiveSms(sms) {
+      store('sms', sms.from, sms.providerId, { kind: 'text', body: sms.text })
+    },
+
+    async receiveVoicemail(voicemail) {
+      const stored = await options.media.put(voicemail.audio, voicemail.mimeType)
+      upsertMedia(ctx.db, { id: stored.id, mimeType: voicemail.mimeType, size: voicemail.audio.byteLength, now: ctx.clock.now() })
+      store('voicemail', voicemail.from, voicemail.providerId, {
+        kind: 'voicemail',
+        body: voicemail.transcript,
+        mediaId: stored.id,
+        extra: { durationMs: voicemail.durationMs, mimeType: voicemail.mimeType, ...(voicemail.transcript ? { transcript: true } : {}) },
+      })
+    },
+
+    async receiveSignedDelivery(rawBody, signature) {
+      if (!verifyWebhookSignature(rawBody, signature, options.secret())) return { status: 401, body: 'Invalid signature' }
+      let parsed: z.infer<typeof delivery>
+      try {
+        const result = delivery.safeParse(JSON.parse(rawBody.toString('utf8')))
+        if (!result.success) return { status: 400, body: 'Not an SMS or voicemail delivery' }
+        parsed = result.data
+      } catch {
+        return { status: 400, body: 'Malformed JSON' }
+      }
+      if (parsed.type === 'sms') {
+        intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
+        return { status: 200, body: 'OK' }
+      }
+      if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
+      const response = await (options.fetch ?? fetch)(parsed.audioUrl, { headers: { Authorization: `Bearer ${options.accessToken()}` } }).catch(() => undefined)
+      if (!response?.ok) {
+        log.warn('voicemail audio could not be fetched', { status: response?.status })
+        // Not 200, so the provider delivers it again later and nothing is lost.
+        return { status: 502, body: 'Could not fetch the recording' }
+      }
+      const audio = new Uint8Array(await response.arrayBuffer())
+      await intake.receiveVoicemail({
+        providerId: parsed.id,
+        from: parsed.from,
+        at: parsed.timestamp,
+        durationMs: parsed.durationMs,
+        transcript: parsed.transcript,
+        audio,
+        mimeType: response.headers.get('content-type')?.split(';')[0] || 'audio/wav',
+      })
+      return { status: 200, body: 'OK' }
+    },
+  }
+  return intake
+}

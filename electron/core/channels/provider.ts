@@ -1,0 +1,31 @@
+/**
+ * How a softphone plugs its SMS into Greenline. Outbound SMS go through `sendSms`; inbound SMS and
+ * voicemails are handed to the engine with `ChannelIntake` (see `electron/core/channels/intake.ts`).
+ * The sandbox provider in this folder is the reference implementation.
+ */
+export type SmsResult =
+  | { ok: true; value: { providerId: string } }
+  | { ok: false; error: { kind: 'transient' | 'invalid' | 'permanent'; reason: string } }
+
+export interface SmsProvider {
+  /** Sends one SMS. Resolves (never throws) with the provider's id or a reason in plain words. */
+  sendSms(input: { to: string; text: string; clientRef: string }): Promise<SmsResult>
+}
+
+export interface InboundSms {
+  providerId: string
+  from: string
+  text: string
+  at: number
+}
+
+export interface InboundVoicemail {
+  providerId: string
+  from: string
+  at: number
+  durationMs: number
+  transcript?: string
+  /** The recording (WAV, MP3 or OGG bytes); stored in the media store. */
+  audio: Uint8Array
+  mimeType: string
+}

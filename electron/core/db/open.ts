@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { migrate } from './migrate'
+
+export type Db = Database.Database
+
+export const DATABASE_FILE = 'greenline.db'
+
+/**
+ * Opens (creating if needed) `<dataDir>/greenline.db` in WAL mode with foreign keys on and brings
+ * its schema up to date. Before an existing database is migrated, a consistent copy is written
+ * beside it (`greenline.db.before-v<N>`). Throws DatabaseTooNewError for a newer file.
+ */
+export function openDatabase(dataDir: string, options: { now?: () => number } = {}): Db {
+  mkdirSync(dataDir, { recursive: true })
+  const path = join(dataDir, DATABASE_FILE)
+  const db = new Database(path)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    migrate(db, {
+      beforeMigrating: (from) => {
+        const backup = join(dirname(path), `${DATABASE_FILE}.before-v${from}-${options.now?.() ?? 0}`)
+        if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup)
+      },
+    })
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+/** An in-memory database with the full schema, for tests. */
+export function openMemoryDatabase(): Db {
+  const db = new Database(':memory:')
+  db.pragma('foreign_keys = ON')
+  migrate(db)
+  return db
+}

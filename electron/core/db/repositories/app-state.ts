@@ -1,0 +1,9 @@
+import type { Db } from '../open'
+
+export function getState(db: Db, key: string): string | undefined {
+  return (db.prepare('SELECT value FROM app_state WHERE key = ?').get(key) as { value: string } | undefined)?.value
+}
+
+export function setState(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+}

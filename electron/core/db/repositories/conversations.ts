@@ -1,0 +1,183 @@
+import type { Channel } from '../../../shared/domain'
+import type { Db } from '../open'
+
+export interface ConversationRow {
+  id: string
+  contact_id: string
+  contact_name: string
+  channel: Channel
+  created_at: number
+  ended_at: number | null
+  last_activity_at: number
+  consent: string | null
+  last_inbound_at: number | null
+  unread: number | null
+  last_body: string | null
+  last_kind: string | null
+  last_direction: string | null
+  last_at: number | null
+}
+
+const SELECT = `
+  SELECT c.id, c.contact_id, ct.name AS contact_name, c.channel, c.created_at, c.ended_at, c.last_activity_at,
+         w.consent, w.last_inbound_at, p.unread,
+         m.body AS last_body, m.kind AS last_kind, m.direction AS last_direction, m.created_at AS last_at
+  FROM conversations c
+  JOIN contacts ct ON ct.id = c.contact_id
+  LEFT JOIN whatsapp_users w ON w.contact_id = c.contact_id AND c.channel = 'whatsapp'
+  LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL
+  LEFT JOIN messages m ON m.seq = c.last_message_seq`
+
+export function insertConversation(
+  db: Db,
+  row: { id: string; contactId: string; channel: Channel; now: number; restartedFrom?: string },
+): void {
+  db.prepare(
+    `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at, restarted_from)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(row.id, row.contactId, row.channel, row.now, row.now, row.restartedFrom ?? null)
+}
+
+/** One conversation as `userId` sees it (unread is theirs; null when they are not a participant). */
+export function getConversationRow(db: Db, id: string, userId: string): ConversationRow | undefined {
+  return db.prepare(`${SELECT} WHERE c.id = @id`).get({ id, userId }) as ConversationRow | undefined
+}
+
+/** The conversations `userId` currently participates in, newest activity first. */
+export function listConversationRows(
+  db: Db,
+  userId: string,
+  filter: { channel?: Channel; unread?: boolean; contactId?: string; limit?: number } = {},
+): ConversationRow[] {
+  const where = ['p.user_id IS NOT NULL']
+  if (filter.channel) where.push('c.channel = @channel')
+  if (filter.unread) where.push('p.unread > 0')
+  if (filter.contactId) where.push('c.contact_id = @contactId')
+  // Starting from the user's participant rows keeps this an index walk even with 10,000+ threads.
+  const sql = `${SELECT.replace(
+    'LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
+    'JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
+  )} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC LIMIT @limit`
+  return db.prepare(sql).all({
+    userId,
+    channel: filter.channel ?? null,
+    contactId: filter.contactId ?? null,
+    limit: filter.limit ?? 5000,
+  }) as ConversationRow[]
+}
+
+/** Every thread with a contact, whoever participates (the contact's History page). */
+export function listConversationIdsForContact(db: Db, contactId: string): string[] {
+  return (
+    db.prepare('SELECT id FROM conversations WHERE contact_id = ? ORDER BY last_activity_at DESC').all(contactId) as Array<{ id: string }>
+  ).map((r) => r.id)
+}
+
+/** The newest thread on a channel with a contact, ended or not. */
+export function latestConversationId(db: Db, contactId: string, channel: Channel): { id: string; endedAt: number | null } | undefined {
+  const row = db
+    .prepare('SELECT id, ended_at FROM conversations WHERE contact_id = ? AND channel = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+    .get(contactId, channel) as { id: string; ended_at: number | null } | undefined
+  return row && { id: row.id, endedAt: row.ended_at }
+}
+
+export function conversationBasics(
+  db: Db,
+  id: string,
+): { id: string; contactId: string; channel: Channel; endedAt: number | null } | undefined {
+  const row = db.prepare('SELECT id, contact_id, channel, ended_at FROM conversations WHERE id = ?').get(id) as
+    | { id: string; contact_id: string; channel: Channel; ended_at: number | null }
+    | undefined
+  return row && { id: row.id, contactId: row.contact_id, channel: row.channel, endedAt: row.ended_at }
+}
+
+/** Open WhatsApp threads with this contact (inbound messages and consent changes touch them all). */
+export function openConversationIds(db: Db, contactId: string, channel: Channel): string[] {
+  return (
+    db
+      .prepare('SELECT id FROM conversations WHERE contact_id = ? AND channel = ? AND ended_at IS NULL ORDER BY created_at')
+      .all(contactId, channel) as Array<{ id: string }>
+  ).map((r) => r.id)
+}
+
+export function touchConversation(db: Db, id: string, messageSeq: number, at: number): void {
+  db.prepare(
+    'UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?',
+  ).run(messageSeq, at, id)
+}
+
+export function endConversation(db: Db, id: string, now: number): boolean {
+  return db.prepare('UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now, id).changes > 0
+}
+
+// Participants
+
+export interface ParticipantRow {
+  user_id: string
+  name: string
+  joined_at: number
+  left_at: number | null
+}
+
+export function listParticipants(db: Db, conversationId: string, includeFormer = false): ParticipantRow[] {
+  return db
+    .prepare(
+      `SELECT p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
+       WHERE p.conversation_id = ? ${includeFormer ? '' : 'AND p.left_at IS NULL'} ORDER BY p.seq`,
+    )
+    .all(conversationId) as ParticipantRow[]
+}
+
+export function isParticipant(db: Db, conversationId: string, userId: string): boolean {
+  return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
+}
+
+export function wasParticipant(db: Db, conversationId: string, userId: string): boolean {
+  return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ?').get(conversationId, userId)
+}
+
+/** Ended threads with a contact that the user took part in (their History page). */
+export function endedConversationIdsFor(db: Db, userId: string, contactId: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT DISTINCT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?
+         WHERE c.contact_id = ? AND c.ended_at IS NOT NULL ORDER BY c.last_activity_at DESC`,
+      )
+      .all(userId, contactId) as Array<{ id: string }>
+  ).map((r) => r.id)
+}
+
+export function addParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {
+  return (
+    db
+      .prepare(
+        `INSERT INTO participants (conversation_id, user_id, joined_at) SELECT ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL)`,
+      )
+      .run(conversationId, userId, now, conversationId, userId).changes > 0
+  )
+}
+
+export function removeParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {
+  return (
+    db.prepare('UPDATE participants SET left_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').run(now, conversationId, userId)
+      .changes > 0
+  )
+}
+
+export function incrementUnread(db: Db, conversationId: string): void {
+  db.prepare('UPDATE participants SET unread = unread + 1 WHERE conversation_id = ? AND left_at IS NULL').run(conversationId)
+}
+
+export function markReadFor(db: Db, conversationId: string, userId: string, now: number): boolean {
+  return (
+    db
+      .prepare('UPDATE participants SET unread = 0, last_read_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL AND unread > 0')
+      .run(now, conversationId, userId).changes > 0
+  )
+}
+
+export function participantUserIds(db: Db, conversationId: string): string[] {
+  return listParticipants(db, conversationId).map((p) => p.user_id)
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto'
+import type { Db } from '../open'
+
+/**
+ * The two append-only, hash-chained tables: `consents` and `audit_log`. Each row's hash covers
+ * its content and the previous row's hash, so editing, deleting or reordering rows is detectable.
+ */
+export type LedgerTable = 'consents' | 'audit_log'
+
+const CONTENT_COLUMNS: Record<LedgerTable, string[]> = {
+  consents: ['contact_id', 'state', 'event', 'at', 'by_user_id', 'evidence_message_id', 'detail'],
+  audit_log: ['at', 'actor_id', 'action', 'conversation_id', 'detail'],
+}
+
+export function rowHash(table: LedgerTable, row: Record<string, unknown>, prevHash: string): string {
+  const content = CONTENT_COLUMNS[table].map((c) => row[c] ?? null)
+  return createHash('sha256').update(JSON.stringify([row.seq, prevHash, ...content])).digest('hex')
+}
+
+export function appendLedgerRow(db: Db, table: LedgerTable, values: Record<string, unknown>): number {
+  const last = db.prepare(`SELECT seq, hash FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined
+  const seq = (last?.seq ?? 0) + 1
+  const prevHash = last?.hash ?? ''
+  const row: Record<string, unknown> = { seq }
+  for (const column of CONTENT_COLUMNS[table]) row[column] = values[column] ?? null
+  const hash = rowHash(table, row, prevHash)
+  const columns = ['seq', ...CONTENT_COLUMNS[table], 'prev_hash', 'hash']
+  db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+    ...columns.map((c) => (c === 'prev_hash' ? prevHash : c === 'hash' ? hash : row[c])),
+  )
+  return seq
+}
+
+export type LedgerVerdict = { ok: true; rows: number } | { ok: false; rows: number; brokenSeq: number; reason: string }
+
+/** Recomputes the chain; names the first row whose content, link or position no longer fits. */
+export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
+  let prevHash = ''
+  let expectedSeq = 1
+  let rows = 0
+  for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY seq`).iterate() as Iterable<Record<string, unknown>>) {
+    rows++
+    const seq = row.seq as number
+    if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
+    if (row.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: seq, reason: 'the link to the previous row is broken' }
+    if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
+    prevHash = row.hash as string
+    expectedSeq++
+  }
+  return { ok: true, rows }
+}
+
+export interface ConsentEventRow {
+  seq: number
+  contact_id: string
+  state: string
+  event: string
+  at: number
+  by_user_id: string | null
+  evidence_message_id: string | null
+  detail: string | null
+}
+
+export function appendConsentEvent(
+  db: Db,
+  event: { contactId: string; state: string; event: string; at: number; byUserId?: string; evidenceMessageId?: string; detail?: unknown },
+): number {
+  return appendLedgerRow(db, 'consents', {
+    contact_id: event.contactId,
+    state: event.state,
+    event: event.event,
+    at: event.at,
+    by_user_id: event.byUserId,
+    evidence_message_id: event.evidenceMessageId,
+    detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+  })
+}
+
+export function consentHistory(db: Db, contactId: string): ConsentEventRow[] {
+  return db.prepare('SELECT seq, contact_id, state, event, at, by_user_id, evidence_message_id, detail FROM consents WHERE contact_id = ? ORDER BY seq').all(contactId) as ConsentEventRow[]
+}
+
+export interface AuditRow {
+  seq: number
+  at: number
+  actor_id: string | null
+  action: string
+  conversation_id: string | null
+  detail: string
+}
+
+export function appendAudit(
+  db: Db,
+  entry: { at: number; actorId?: string; action: string; conversationId?: string; detail?: Record<string, unknown> },
+): number {
+  return appendLedgerRow(db, 'audit_log', {
+    at: entry.at,
+    actor_id: entry.actorId,
+    action: entry.action,
+    conversation_id: entry.conversationId,
+    detail: JSON.stringify(entry.detail ?? {}),
+  })
+}
+
+export function listAudit(db: Db, options: { conversationId?: string; limit?: number } = {}): AuditRow[] {
+  return db
+    .prepare(
+      `SELECT seq, at, actor_id, action, conversation_id, detail FROM audit_log
+       WHERE @conversationId IS NULL OR conversation_id = @conversationId ORDER BY seq DESC LIMIT @limit`,
+    )
+    .all({ conversationId: options.conversationId ?? null, limit: options.limit ?? 200 }) as AuditRow[]
+}

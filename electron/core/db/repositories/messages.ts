@@ -1,0 +1,253 @@
+import type { HoldReason, MessageDirection, MessageKind, MessageStatus } from '../../../shared/domain'
+import type { Db } from '../open'
+
+export interface MessageRow {
+  seq: number
+  id: string
+  conversation_id: string
+  direction: MessageDirection
+  author_id: string | null
+  author_name: string | null
+  kind: MessageKind
+  body: string | null
+  media_id: string | null
+  media_state: 'ready' | 'downloading' | 'failed' | null
+  provider_media_id: string | null
+  media_mime: string | null
+  media_size: number | null
+  media_width: number | null
+  media_height: number | null
+  extra: string | null
+  status: MessageStatus
+  hold_reason: HoldReason | null
+  error: string | null
+  error_code: number | null
+  provider_id: string | null
+  reply_to_provider_id: string | null
+  client_id: string | null
+  created_at: number
+  updated_at: number
+  sent_at: number | null
+  delivered_at: number | null
+  read_at: number | null
+}
+
+const SELECT = `
+  SELECT m.seq, m.id, m.conversation_id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body,
+         m.media_id, m.media_state, m.provider_media_id, md.mime_type AS media_mime, md.size AS media_size,
+         md.width AS media_width, md.height AS media_height, m.extra, m.status, m.hold_reason, m.error, m.error_code,
+         m.provider_id, m.reply_to_provider_id, m.client_id, m.created_at, m.updated_at, m.sent_at, m.delivered_at, m.read_at
+  FROM messages m
+  LEFT JOIN org_users u ON u.id = m.author_id
+  LEFT JOIN media md ON md.id = m.media_id`
+
+export interface NewMessage {
+  id: string
+  conversationId: string
+  direction: MessageDirection
+  authorId?: string
+  kind: MessageKind
+  body?: string
+  mediaId?: string
+  mediaState?: 'ready' | 'downloading' | 'failed'
+  providerMediaId?: string
+  extra?: Record<string, unknown>
+  status: MessageStatus
+  holdReason?: HoldReason
+  providerId?: string
+  replyToProviderId?: string
+  clientId?: string
+  createdAt: number
+}
+
+/** Inserts and returns the new row's seq (its position in the global, time-ordered sequence). */
+export function insertMessage(db: Db, m: NewMessage): number {
+  const result = db
+    .prepare(
+      `INSERT INTO messages (id, conversation_id, direction, author_id, kind, body, media_id, media_state, provider_media_id, extra,
+         status, hold_reason, provider_id, reply_to_provider_id, client_id, created_at, updated_at)
+       VALUES (@id, @conversationId, @direction, @authorId, @kind, @body, @mediaId, @mediaState, @providerMediaId, @extra,
+         @status, @holdReason, @providerId, @replyToProviderId, @clientId, @createdAt, @createdAt)`,
+    )
+    .run({
+      id: m.id,
+      conversationId: m.conversationId,
+      direction: m.direction,
+      authorId: m.authorId ?? null,
+      kind: m.kind,
+      body: m.body ?? null,
+      mediaId: m.mediaId ?? null,
+      mediaState: m.mediaState ?? null,
+      providerMediaId: m.providerMediaId ?? null,
+      extra: m.extra ? JSON.stringify(m.extra) : null,
+      status: m.status,
+      holdReason: m.holdReason ?? null,
+      providerId: m.providerId ?? null,
+      replyToProviderId: m.replyToProviderId ?? null,
+      clientId: m.clientId ?? null,
+      createdAt: m.createdAt,
+    })
+  return Number(result.lastInsertRowid)
+}
+
+export function getMessageRow(db: Db, id: string): MessageRow | undefined {
+  return db.prepare(`${SELECT} WHERE m.id = ?`).get(id) as MessageRow | undefined
+}
+
+export function getMessageRowByProviderId(db: Db, providerId: string): MessageRow | undefined {
+  return db.prepare(`${SELECT} WHERE m.provider_id = ?`).get(providerId) as MessageRow | undefined
+}
+
+export function getMessageRowByClientId(db: Db, conversationId: string, clientId: string): MessageRow | undefined {
+  return db.prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as MessageRow | undefined
+}
+
+/** A page of a thread, oldest first; `beforeSeq` is the cursor of the oldest message already shown. */
+export function listMessageRows(db: Db, conversationId: string, options: { beforeSeq?: number; limit?: number } = {}): MessageRow[] {
+  const rows = db
+    .prepare(
+      `${SELECT} WHERE m.conversation_id = @conversationId AND m.seq < @before AND m.kind != 'reaction'
+       ORDER BY m.seq DESC LIMIT @limit`,
+    )
+    .all({ conversationId, before: options.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: options.limit ?? 50 }) as MessageRow[]
+  return rows.reverse()
+}
+
+export interface MessageUpdate {
+  status?: MessageStatus
+  holdReason?: HoldReason | null
+  error?: string | null
+  errorCode?: number | null
+  providerId?: string
+  mediaState?: 'ready' | 'downloading' | 'failed'
+  mediaId?: string
+  body?: string
+  now: number
+}
+
+const TIME_COLUMN: Partial<Record<MessageStatus, string>> = {
+  sent: 'sent_at',
+  delivered: 'delivered_at',
+  read: 'read_at',
+  failed: 'failed_at',
+}
+
+export function updateMessage(db: Db, id: string, update: MessageUpdate): void {
+  const sets = ['updated_at = @now']
+  if (update.status !== undefined) {
+    sets.push('status = @status')
+    const column = TIME_COLUMN[update.status]
+    if (column) sets.push(`${column} = COALESCE(${column}, @now)`)
+  }
+  if (update.holdReason !== undefined) sets.push('hold_reason = @holdReason')
+  if (update.error !== undefined) sets.push('error = @error')
+  if (update.errorCode !== undefined) sets.push('error_code = @errorCode')
+  if (update.providerId !== undefined) sets.push('provider_id = @providerId')
+  if (update.mediaState !== undefined) sets.push('media_state = @mediaState')
+  if (update.mediaId !== undefined) sets.push('media_id = @mediaId')
+  if (update.body !== undefined) sets.push('body = @body')
+  db.prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`).run({
+    id,
+    now: update.now,
+    status: update.status ?? null,
+    holdReason: update.holdReason ?? null,
+    error: update.error ?? null,
+    errorCode: update.errorCode ?? null,
+    providerId: update.providerId ?? null,
+    mediaState: update.mediaState ?? null,
+    mediaId: update.mediaId ?? null,
+    body: update.body ?? null,
+  })
+}
+
+/** Records the time of a status that arrived after a later one (e.g. delivered after read). */
+export function recordStatusTime(db: Db, id: string, status: MessageStatus, at: number): void {
+  const column = TIME_COLUMN[status]
+  if (column) db.prepare(`UPDATE messages SET ${column} = COALESCE(${column}, ?) WHERE id = ?`).run(at, id)
+}
+
+export function unreadInboundProviderIds(db: Db, conversationId: string, limit = 1): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT provider_id FROM messages WHERE conversation_id = ? AND direction = 'in' AND provider_id IS NOT NULL
+         ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(conversationId, limit) as Array<{ provider_id: string }>
+  ).map((r) => r.provider_id)
+}
+
+export function pendingMediaDownloads(db: Db, limit = 50): MessageRow[] {
+  return db
+    .prepare(`${SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT ?`)
+    .all(limit) as MessageRow[]
+}
+
+// Reactions
+
+export function setReaction(db: Db, messageId: string, actor: string, emoji: string | null, at: number): void {
+  if (emoji) {
+    db.prepare(
+      `INSERT INTO reactions (message_id, actor, emoji, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(message_id, actor) DO UPDATE SET emoji = excluded.emoji, at = excluded.at WHERE excluded.at >= reactions.at`,
+    ).run(messageId, actor, emoji, at)
+  } else {
+    db.prepare('DELETE FROM reactions WHERE message_id = ? AND actor = ? AND at <= ?').run(messageId, actor, at)
+  }
+}
+
+export function reactionsFor(db: Db, messageIds: readonly string[]): Map<string, Array<{ emoji: string; by: string; at: number }>> {
+  const map = new Map<string, Array<{ emoji: string; by: string; at: number }>>()
+  if (messageIds.length === 0) return map
+  const rows = db
+    .prepare(
+      `SELECT message_id, actor, emoji, at FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at DESC`,
+    )
+    .all(JSON.stringify(messageIds)) as Array<{ message_id: string; actor: string; emoji: string; at: number }>
+  for (const row of rows) {
+    const list = map.get(row.message_id) ?? []
+    list.push({ emoji: row.emoji, by: row.actor, at: row.at })
+    map.set(row.message_id, list)
+  }
+  return map
+}
+
+export function bodiesByProviderId(db: Db, providerIds: readonly string[]): Map<string, { id: string; body: string | null; kind: string }> {
+  const map = new Map<string, { id: string; body: string | null; kind: string }>()
+  if (providerIds.length === 0) return map
+  const rows = db
+    .prepare(`SELECT id, provider_id, body, kind FROM messages WHERE provider_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(providerIds)) as Array<{ id: string; provider_id: string; body: string | null; kind: string }>
+  for (const row of rows) map.set(row.provider_id, { id: row.id, body: row.body, kind: row.kind })
+  return map
+}
+
+// Search
+
+// The snippet marks matches with control characters, never HTML: the renderer highlights ranges.
+const SNIPPET_FROM = "FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
+const SNIPPET_COLUMN = ", snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet "
+
+export interface SearchRow extends MessageRow {
+  snippet: string
+}
+
+/**
+ * Full-text search, newest first (bm25 ranking is O(matches), see TOOLCHAIN.md), limited to the
+ * conversations `userId` participates in. Each query word matches as a prefix.
+ */
+export function searchMessageRows(db: Db, userId: string, query: string, limit: number): SearchRow[] {
+  const words = query
+    .split(/\s+/)
+    .map((w) => w.replace(/["*^:()]/g, ''))
+    .filter((w) => w !== '')
+  if (words.length === 0) return []
+  const match = words.map((w) => `"${w}"*`).join(' ')
+  return db
+    .prepare(
+      `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${SNIPPET_FROM}`)}
+       JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = @userId AND p.left_at IS NULL
+       WHERE messages_fts MATCH @match ORDER BY f.rowid DESC LIMIT @limit`,
+    )
+    .all({ match, userId, limit }) as SearchRow[]
+}

@@ -1,0 +1,39 @@
+import type { OrgUser } from '../../../shared/domain'
+import type { Db } from '../open'
+
+interface OrgUserRow {
+  id: string
+  name: string
+  extension: string | null
+}
+
+const toOrgUser = (row: OrgUserRow): OrgUser => ({
+  id: row.id,
+  name: row.name,
+  ...(row.extension ? { extension: row.extension } : {}),
+})
+
+/** Makes the table match the organization's directory; users no longer listed become inactive. */
+export function syncOrgUsers(db: Db, users: readonly OrgUser[]): void {
+  const upsert = db.prepare(
+    `INSERT INTO org_users (id, name, extension, active) VALUES (@id, @name, @extension, 1)
+     ON CONFLICT(id) DO UPDATE SET name = excluded.name, extension = excluded.extension, active = 1`,
+  )
+  db.transaction(() => {
+    db.prepare('UPDATE org_users SET active = 0').run()
+    for (const user of users) upsert.run({ id: user.id, name: user.name, extension: user.extension ?? null })
+  })()
+}
+
+export function listOrgUsers(db: Db): OrgUser[] {
+  return (db.prepare('SELECT id, name, extension FROM org_users WHERE active = 1 ORDER BY name').all() as OrgUserRow[]).map(
+    toOrgUser,
+  )
+}
+
+export function getOrgUser(db: Db, id: string): OrgUser | undefined {
+  const row = db.prepare('SELECT id, name, extension FROM org_users WHERE id = ? AND active = 1').get(id) as
+    | OrgUserRow
+    | undefined
+  return row && toOrgUser(row)
+}

@@ -1,0 +1,92 @@
+import type { Db } from '../open'
+
+export type OutboxKind = 'text' | 'image' | 'template' | 'sms'
+
+export interface OutboxRow {
+  message_id: string
+  lane: string
+  seq: number
+  kind: OutboxKind
+  state: 'held' | 'ready' | 'leased'
+  due_at: number
+  attempts: number
+  lease_until: number | null
+  last_error: string | null
+}
+
+export function enqueue(
+  db: Db,
+  row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: 'held' | 'ready'; dueAt: number },
+): void {
+  db.prepare(
+    `INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (@messageId, @lane, @seq, @kind, @state, @dueAt)`,
+  ).run(row)
+}
+
+export function getOutboxRow(db: Db, messageId: string): OutboxRow | undefined {
+  return db.prepare('SELECT * FROM outbox WHERE message_id = ?').get(messageId) as OutboxRow | undefined
+}
+
+/** The head of every lane that is not blocked by an earlier held or leased message. */
+export function laneHeads(db: Db): OutboxRow[] {
+  return db
+    .prepare(
+      `SELECT o.* FROM outbox o
+       WHERE o.seq = (SELECT min(seq) FROM outbox WHERE lane = o.lane)
+       ORDER BY o.due_at`,
+    )
+    .all() as OutboxRow[]
+}
+
+export function laneRows(db: Db, lane: string): OutboxRow[] {
+  return db.prepare('SELECT * FROM outbox WHERE lane = ? ORDER BY seq').all(lane) as OutboxRow[]
+}
+
+export function lease(db: Db, messageId: string, leaseUntil: number): boolean {
+  return (
+    db
+      .prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, attempts = attempts + 1 WHERE message_id = ? AND state = 'ready'`)
+      .run(leaseUntil, messageId).changes > 0
+  )
+}
+
+export function reschedule(db: Db, messageId: string, dueAt: number, lastError?: string): void {
+  db.prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ?`).run(
+    dueAt,
+    lastError ?? null,
+    messageId,
+  )
+}
+
+export function hold(db: Db, messageId: string): void {
+  db.prepare(`UPDATE outbox SET state = 'held', lease_until = NULL WHERE message_id = ?`).run(messageId)
+}
+
+/** Held rows of a lane become ready again (consent arrived, or the user wrote and opened the window). */
+export function releaseLane(db: Db, lane: string, now: number): number {
+  return db.prepare(`UPDATE outbox SET state = 'ready', due_at = ? WHERE lane = ? AND state = 'held'`).run(now, lane).changes
+}
+
+export function removeFromOutbox(db: Db, messageId: string): boolean {
+  return db.prepare('DELETE FROM outbox WHERE message_id = ?').run(messageId).changes > 0
+}
+
+/** Leases that outlived a crash: the send may or may not have reached the provider. */
+export function expiredLeases(db: Db, now: number): OutboxRow[] {
+  return db.prepare(`SELECT * FROM outbox WHERE state = 'leased' AND lease_until <= ?`).all(now) as OutboxRow[]
+}
+
+export function nextDueAt(db: Db): number | undefined {
+  const row = db
+    .prepare(`SELECT min(CASE WHEN state = 'leased' THEN lease_until ELSE due_at END) AS due FROM outbox WHERE state != 'held'`)
+    .get() as { due: number | null }
+  return row.due ?? undefined
+}
+
+export function outboxCounts(db: Db): { held: number; ready: number; leased: number } {
+  const counts = { held: 0, ready: 0, leased: 0 }
+  for (const row of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: keyof typeof counts; n: number }>) {
+    counts[row.state] = row.n
+  }
+  return counts
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../open'
+
+export interface WebhookEventRow {
+  seq: number
+  received_at: number
+  source: string
+  body_sha256: string
+  body: string
+  state: 'pending' | 'processed' | 'rejected' | 'failed'
+  error: string | null
+}
+
+/** Stores a delivery raw, before anything else happens to it (there is no API to fetch it again). */
+export function storeWebhookEvent(
+  db: Db,
+  event: { receivedAt: number; source: string; bodySha256: string; body: string; state: 'pending' | 'rejected'; error?: string },
+): number {
+  return Number(
+    db
+      .prepare(
+        'INSERT INTO webhook_events (received_at, source, body_sha256, body, state, error) VALUES (@receivedAt, @source, @bodySha256, @body, @state, @error)',
+      )
+      .run({ ...event, error: event.error ?? null }).lastInsertRowid,
+  )
+}
+
+export function markWebhookEvent(db: Db, seq: number, state: 'processed' | 'failed', error?: string): void {
+  db.prepare('UPDATE webhook_events SET state = ?, error = ? WHERE seq = ?').run(state, error ?? null, seq)
+}
+
+export function pendingWebhookEvents(db: Db, limit = 100): WebhookEventRow[] {
+  return db.prepare(`SELECT * FROM webhook_events WHERE state = 'pending' ORDER BY seq LIMIT ?`).all(limit) as WebhookEventRow[]
+}
+
+export function countWebhookEvents(db: Db): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const row of db.prepare('SELECT state, count(*) AS n FROM webhook_events GROUP BY state').all() as Array<{ state: string; n: number }>) {
+    counts[row.state] = row.n
+  }
+  return counts
+}

@@ -1,0 +1,174 @@
+import { join } from 'node:path'
+import { OffsetClock, type Clock } from '../shared/clock'
+import type { EventChannel, EventPayloads } from '../shared/api/contract'
+import type { Result } from '../shared/api/result'
+import type { Session } from '../shared/domain'
+import type { SmsProvider } from './channels/provider'
+import { createChannelIntake, type ChannelIntake } from './channels/intake'
+import type { EngineContext } from './context'
+import { openDatabase, type Db } from './db/open'
+import { getConversationRow } from './db/repositories/conversations'
+import { unreadInboundProviderIds } from './db/repositories/messages'
+import { getOrgUser, syncOrgUsers } from './db/repositories/org-users'
+import { createDispatcher, type RequestContext } from './dispatcher'
+import { EventHub } from './events'
+import { createHandlers } from './handlers'
+import { createMediaStore, type MediaStore } from './media/media-store'
+import type { OrgPolicy } from './org/org-policy'
+import { OutboxScheduler, type SchedulerOptions } from './outbox/scheduler'
+import { createIdGenerator } from './platform/ids'
+import { createLogger } from './platform/logger'
+import { resolveConsentKeywords } from './policy/keywords'
+import { ChangeFeed } from './services/change-feed'
+import { runExport } from './compliance/export'
+import { MediaDownloader } from './services/media-service'
+import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
+import type { WhatsAppConfig } from './whatsapp/config'
+import { createWebhookIntake, type WebhookIntake } from './whatsapp/webhook-intake'
+
+const log = createLogger('engine')
+
+export interface EngineOptions {
+  dataDir: string
+  org: OrgPolicy
+  clock?: Clock
+  random?: () => number
+  /** The resolved connector configuration (for the sandbox: its url, token and secret filled in). */
+  whatsapp?: WhatsAppConfig
+  /** Replaces the HTTP client (tests). */
+  whatsappClient?: WhatsAppClient
+  sms?: SmsProvider
+  /** Verifies signed SMS/voicemail deliveries from the channel provider. */
+  channelSecret?: string
+  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate'>>
+  /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
+  sandboxUrl?: string
+}
+
+export interface Engine {
+  readonly ctx: EngineContext
+  readonly db: Db
+  readonly clock: Clock
+  readonly media: MediaStore
+  readonly webhooks: WebhookIntake
+  readonly channels: ChannelIntake
+  readonly scheduler: OutboxScheduler
+  readonly downloader: MediaDownloader
+  dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>>
+  subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
+  session(userId: string): Session
+  /** Starts sending and processing work left from a previous run. */
+  start(): void
+  /** Stops taking work, waits for sends in flight, and closes the database. */
+  close(): Promise<void>
+  /** Resolves when webhooks received so far are processed and the outbox has nothing due (tests). */
+  settled(): Promise<void>
+}
+
+/** Builds the engine: one database, the services, the outbox scheduler and the webhook intake. */
+export function createEngine(options: EngineOptions): Engine {
+  const clock = options.clock ?? new OffsetClock()
+  const db = openDatabase(options.dataDir, { now: () => clock.now() })
+  syncOrgUsers(db, options.org.users)
+  const events = new EventHub()
+  const changes = new ChangeFeed(db, events, () => clock.now())
+  let scheduler: OutboxScheduler | undefined
+  const ctx: EngineContext = {
+    db,
+    clock,
+    random: options.random ?? Math.random,
+    newId: createIdGenerator(clock),
+    org: options.org,
+    keywords: resolveConsentKeywords(options.org.consentKeywords ?? {}),
+    events,
+    changes,
+    wakeOutbox: () => scheduler?.wake(),
+  }
+  const media = createMediaStore(join(options.dataDir, 'media'))
+  const client =
+    options.whatsappClient ?? (options.whatsapp && options.org.whatsapp.enabled ? createWhatsAppClient(options.whatsapp) : undefined)
+  scheduler = new OutboxScheduler(ctx, {
+    whatsapp: client,
+    sms: options.sms,
+    media,
+    optInTemplate: options.whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' },
+    messagesPerSecond: options.org.limits?.messagesPerSecond,
+    pairBurst: options.org.limits?.pairBurst,
+    pairRefillMs: options.org.limits?.pairRefillMs,
+    ...options.scheduler,
+  })
+  const downloader = new MediaDownloader(ctx, media, () => client)
+  const webhooks = createWebhookIntake(ctx, {
+    appSecret: () => options.whatsapp?.appSecret ?? '',
+    verifyToken: () => options.whatsapp?.verifyToken ?? '',
+    onMedia: (id) => downloader.schedule(id),
+  })
+  const channels = createChannelIntake(ctx, { secret: () => options.channelSecret ?? options.whatsapp?.appSecret ?? '', media, accessToken: () => options.whatsapp?.accessToken ?? '' })
+
+  const session = (userId: string): Session => {
+    const user = getOrgUser(db, userId)
+    if (!user) throw new Error('unknown user')
+    return {
+      user,
+      org: {
+        name: options.org.name,
+        whatsappEnabled: options.org.whatsapp.enabled,
+        sandbox: options.whatsapp?.mode === 'sandbox',
+        ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}),
+      },
+    }
+  }
+
+  const sendReadReceipt = (conversationId: string) => {
+    const row = getConversationRow(db, conversationId, '')
+    if (!client || row?.channel !== 'whatsapp') return
+    const [latest] = unreadInboundProviderIds(db, conversationId, 1)
+    if (!latest) return
+    void client.markRead(latest).then((result) => {
+      if (!result.ok) log.warn('read receipt not sent', { kind: result.error.kind })
+    })
+  }
+
+  const dispatch = createDispatcher(
+    createHandlers({
+      ctx,
+      session,
+      media,
+      downloader,
+      sendReadReceipt,
+      runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
+    }),
+  )
+
+  return {
+    ctx,
+    db,
+    clock,
+    media,
+    webhooks,
+    channels,
+    scheduler,
+    downloader,
+    dispatch,
+    subscribe: (userId, listener) => events.subscribe(userId, listener),
+    session,
+    start() {
+      webhooks.processPending()
+      downloader.resumePending()
+      scheduler!.start()
+    },
+    async close() {
+      downloader.stop()
+      await scheduler!.shutdown()
+      await changes.flushed()
+      db.close()
+    },
+    async settled() {
+      await webhooks.drained()
+      await changes.flushed()
+      await scheduler!.idle()
+      await downloader.settled()
+      await changes.flushed()
+    },
+  }
+}

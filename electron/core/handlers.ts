@@ -1,0 +1,116 @@
+import { ApiFailure } from '../shared/api/result'
+import type { AuditEntry } from '../shared/api/contract'
+import type { Session } from '../shared/domain'
+import type { EngineContext } from './context'
+import type { HandlerTable } from './dispatcher'
+import { listAudit } from './db/repositories/ledger'
+import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
+import { requireParticipant } from './services/access'
+import {
+  createContact,
+  editContact,
+  getContactOrFail,
+  importContacts,
+  listContacts,
+  removeContact,
+} from './services/contacts-service'
+import {
+  getConversation,
+  listConversations,
+  markConversationRead,
+  requestConsentFor,
+  startConversation,
+} from './services/conversations-service'
+import * as groups from './services/groups-service'
+import { checkLexicon } from './services/lexicon'
+import { uploadPicture, type MediaDownloader } from './services/media-service'
+import { cancelMessage, listMessages, retryMessage, sendMessage } from './services/messages-service'
+import { searchMessages } from './services/search-service'
+import type { MediaStore } from './media/media-store'
+
+export interface HandlerDeps {
+  ctx: EngineContext
+  session: (userId: string) => Session
+  media: MediaStore
+  downloader: MediaDownloader
+  /** Sends WhatsApp read receipts for a conversation the user opened (fire and forget). */
+  sendReadReceipt: (conversationId: string) => void
+  runExport: (userId: string, input: { contactId?: string; conversationId?: string; from?: number; to?: number }) => Promise<{ outDir: string; messages: number; conversations: number }>
+}
+
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+/** One handler per contract channel: parse (done by the dispatcher) → service → value. */
+export function createHandlers(deps: HandlerDeps): HandlerTable {
+  const { ctx } = deps
+  return {
+    'session:get': (_, { userId }) => deps.session(userId),
+    'session:signIn': ({ userId }) => {
+      if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', 'There is no such user in this organization')
+      return deps.session(userId)
+    },
+    'org:users': () => listOrgUsers(ctx.db),
+
+    'contacts:list': ({ query }) => listContacts(ctx, query),
+    'contacts:get': ({ id }) => getContactOrFail(ctx, id),
+    'contacts:create': (draft) => createContact(ctx, draft),
+    'contacts:update': ({ id, ...draft }) => editContact(ctx, id, draft),
+    'contacts:delete': ({ id }) => {
+      removeContact(ctx, id)
+      return {}
+    },
+    'contacts:import': ({ format, text }, { userId }) =>
+      importContacts(ctx, format, text, (done, total) => ctx.events.publish([userId], 'contacts:importProgress', { done, total })),
+
+    'conversations:list': (filter, { userId }) => listConversations(ctx, userId, filter),
+    'conversations:get': ({ id }, { userId }) => getConversation(ctx, userId, id),
+    'conversations:start': (input, { userId }) => startConversation(ctx, userId, input),
+    'conversations:requestConsent': ({ id }, { userId }) => requestConsentFor(ctx, userId, id),
+    'conversations:markRead': ({ id }, { userId }) => {
+      markConversationRead(ctx, userId, id)
+      deps.sendReadReceipt(id)
+      return {}
+    },
+    'conversations:addParticipant': ({ id, userId: added }, { userId }) => groups.addColleague(ctx, userId, id, added),
+    'conversations:removeParticipant': ({ id, userId: removed }, { userId }) => groups.removeColleague(ctx, userId, id, removed),
+    'conversations:leave': ({ id }, { userId }) => {
+      groups.leave(ctx, userId, id)
+      return {}
+    },
+    'conversations:transfer': ({ id, toUserId, note }, { userId }) => {
+      groups.transfer(ctx, userId, id, toUserId, note)
+      return {}
+    },
+    'conversations:restart': ({ id }, { userId }) => groups.restart(ctx, userId, id),
+
+    'messages:list': (input, { userId }) => listMessages(ctx, userId, input),
+    'messages:send': (input, { userId }) => sendMessage(ctx, userId, input),
+    'messages:retry': ({ id }, { userId }) => retryMessage(ctx, userId, id),
+    'messages:cancel': ({ id }, { userId }) => cancelMessage(ctx, userId, id),
+    'messages:retryDownload': ({ id }, { userId }) => deps.downloader.retry(userId, id),
+    'messages:checkText': ({ text }) => checkLexicon(ctx, text),
+
+    'media:upload': async ({ dataBase64 }) => {
+      const bytes = Buffer.from(dataBase64, 'base64')
+      if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiFailure('invalid', 'This file is larger than 50 MB')
+      return uploadPicture(ctx, deps.media, bytes)
+    },
+
+    'search:messages': ({ query, limit }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50),
+
+    'audit:list': ({ conversationId, limit }, { userId }) => {
+      if (conversationId) requireParticipant(ctx, conversationId, userId)
+      return listAudit(ctx.db, { conversationId, limit }).map(
+        (row): AuditEntry => ({
+          id: String(row.seq),
+          at: row.at,
+          ...(row.actor_id ? { actorId: row.actor_id } : {}),
+          action: row.action,
+          ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
+          detail: JSON.parse(row.detail) as Record<string, unknown>,
+        }),
+      )
+    },
+    'export:run': (input, { userId }) => deps.runExport(userId, input),
+  }
+}

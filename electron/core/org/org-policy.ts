@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import type { OrgUser } from '../../shared/domain'
+
+/**
+ * The organization policy file (JSON): who the org's users are, whether the WhatsApp connector
+ * is on, and the rules the engine applies. Validated whole at start: a bad file never starts the
+ * app with a half-read policy.
+ */
+const orgUserSchema = z
+  .object({
+    id: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore'),
+    name: z.string().trim().min(1).max(200),
+    extension: z.string().trim().max(20).optional(),
+  })
+  .strict()
+
+const lexiconRuleSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    pattern: z.string().min(1).max(1000).refine((p) => {
+      try {
+        new RegExp(p)
+        return true
+      } catch {
+        return false
+      }
+    }, 'is not a valid regular expression'),
+    flags: z.string().regex(/^[imsu]*$/, 'may only use the flags i, m, s and u').optional(),
+    action: z.enum(['warn', 'block']),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()
+
+export const orgPolicySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US').default('US'),
+    users: z.array(orgUserSchema).min(1, 'must list at least one user'),
+    whatsapp: z
+      .object({ enabled: z.boolean().default(true), businessName: z.string().trim().min(1).max(100).optional() })
+      .passthrough()
+      .default({ enabled: true }),
+    consentKeywords: z
+      .object({
+        affirm: z.array(z.string().min(1)).optional(),
+        decline: z.array(z.string().min(1)).optional(),
+        stop: z.array(z.string().min(1)).optional(),
+        restart: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
+    /** How outbound text is attributed in a thread with several office users. */
+    attribution: z
+      .string()
+      .refine((f) => f.includes('{name}') && f.includes('{text}'), 'must contain {name} and {text}')
+      .default('*{name}*: {text}'),
+    retention: z
+      .object({ messagesDays: z.number().int().positive().optional(), mediaDays: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
+    lexicon: z.array(lexiconRuleSchema).default([]),
+    limits: z
+      .object({
+        messagesPerSecond: z.number().positive().max(1000).optional(),
+        pairBurst: z.number().int().positive().max(1000).optional(),
+        pairRefillMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>()
+    policy.users.forEach((user, index) => {
+      if (seen.has(user.id)) ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `is a duplicate (${user.id})` })
+      seen.add(user.id)
+    })
+  })
+
+export type OrgPolicy = z.output<typeof orgPolicySchema>
+export type LexiconRule = OrgPolicy['lexicon'][number]
+
+export class OrgPolicyError extends Error {
+  override name = 'OrgPolicyError'
+}
+
+export const DEMO_USERS: OrgUser[] = [
+  { id: 'priya', name: 'Priya Shah', extension: '201' },
+  { id: 'sam', name: 'Sam Lee', extension: '202' },
+  { id: 'alex', name: 'Alex Morgan', extension: '203' },
+]
+
+/** The built-in demo organization used when no policy file is configured. */
+export function demoOrgPolicy(): OrgPolicy {
+  return orgPolicySchema.parse({ name: 'Greenline Demo', users: DEMO_USERS, whatsapp: { enabled: true } })
+}
+
+/** Validates a parsed policy; the error names the first bad field. */
+export function parseOrgPolicy(input: unknown, source = 'the org policy file'): OrgPolicy {
+  const result = orgPolicySchema.safeParse(input)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  const field = issue.path.length ? issue.path.join('.') : '(top level)'
+  throw new OrgPolicyError(`In ${source}, ${field} ${issue.message}`)
+}
+
+/** Reads and validates the file at `path`, or the demo organization when `path` is unset. */
+export function loadOrgPolicy(path: string | undefined): { policy: OrgPolicy; raw: unknown } {
+  if (!path) {
+    const policy = demoOrgPolicy()
+    return { policy, raw: policy }
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new OrgPolicyError(`Could not read the org policy file ${path}: ${(error as Error).message}`)
+  }
+  return { policy: parseOrgPolicy(raw, path), raw }
+}

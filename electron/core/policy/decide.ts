@@ -1,0 +1,51 @@
+import type { ConsentState, HoldReason, SendKind } from './types'
+import { isWindowOpen } from './window'
+
+export interface SendContext {
+  kind: SendKind
+  consent: ConsentState
+  /** The WhatsApp user's last inbound message; outbound messages never count. */
+  lastInboundAt?: number
+  now: number
+}
+
+export type SendDecision = { action: 'send' } | { action: 'hold'; reason: HoldReason }
+
+const SEND: SendDecision = { action: 'send' }
+
+function hold(reason: HoldReason): SendDecision {
+  return { action: 'hold', reason }
+}
+
+/**
+ * Whether one outbound message may go out now, or why it waits. Checked in this order:
+ * not on WhatsApp, opted out, consent missing, window closed.
+ *
+ * A template here is the opt-in request or another approved template: it may go to a user who has
+ * not consented yet (`none`/`requested`, it is how consent is asked for) and ignores the 24-hour
+ * window. Whether a re-request is due (24 h since the last one, also to re-check someone who was
+ * not on WhatsApp) is `canRequestConsent`'s job, not this function's.
+ */
+export function decideSend(context: SendContext): SendDecision {
+  const { kind, consent } = context
+  if (consent === 'not_on_whatsapp') return hold('not_on_whatsapp')
+  if (consent === 'revoked' || consent === 'declined') return hold('opted_out')
+  if (kind === 'template') return SEND
+  if (consent === 'none' || consent === 'requested') return hold('awaiting_consent')
+  if (!isWindowOpen(context.lastInboundAt, context.now)) return hold('awaiting_reply')
+  return SEND
+}
+
+/** Plain words for the composer and a held bubble, naming the WhatsApp user. */
+export function holdReasonText(reason: HoldReason, contactName: string): string {
+  switch (reason) {
+    case 'awaiting_consent':
+      return `Waiting for ${contactName} to accept the opt-in request`
+    case 'awaiting_reply':
+      return `Will be sent when ${contactName} writes again (the 24-hour window is closed)`
+    case 'opted_out':
+      return `${contactName} asked not to be contacted on WhatsApp`
+    case 'not_on_whatsapp':
+      return `${contactName} is not on WhatsApp — send an SMS instead`
+  }
+}

@@ -1,0 +1,39 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { Channel } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import { conversationBasics, isParticipant, wasParticipant } from '../db/repositories/conversations'
+
+/**
+ * Only current participants may read or act on a conversation; enforced on every request.
+ * @throws ApiFailure not_found (no such conversation) or forbidden (not a participant).
+ */
+export function requireParticipant(
+  ctx: EngineContext,
+  conversationId: string,
+  userId: string,
+): { id: string; contactId: string; channel: Channel; endedAt: number | null } {
+  const conversation = conversationBasics(ctx.db, conversationId)
+  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (!isParticipant(ctx.db, conversationId, userId)) {
+    throw new ApiFailure('forbidden', 'You are not a participant of this conversation')
+  }
+  return conversation
+}
+
+export function requireOpen(conversation: { endedAt: number | null }): void {
+  if (conversation.endedAt !== null) {
+    throw new ApiFailure('conflict', 'This conversation has ended. Restart it to write again.')
+  }
+}
+
+/**
+ * Reading is for current participants; an ended thread stays readable (read-only) in the history
+ * of everyone who took part in it.
+ */
+export function requireReader(ctx: EngineContext, conversationId: string, userId: string) {
+  const conversation = conversationBasics(ctx.db, conversationId)
+  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (isParticipant(ctx.db, conversationId, userId)) return conversation
+  if (conversation.endedAt !== null && wasParticipant(ctx.db, conversationId, userId)) return conversation
+  throw new ApiFailure('forbidden', 'You are not a participant of this conversation')
+}

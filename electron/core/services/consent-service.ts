@@ -1,0 +1,116 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { EngineContext } from '../context'
+import { getContact, updateContactIdentity } from '../db/repositories/contacts'
+import { openConversationIds, touchConversation } from '../db/repositories/conversations'
+import { appendConsentEvent } from '../db/repositories/ledger'
+import { insertMessage } from '../db/repositories/messages'
+import { enqueue } from '../db/repositories/outbox'
+import { getWhatsAppUser, saveConsent } from '../db/repositories/whatsapp-users'
+import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentSnapshot } from '../policy/consent'
+import type { ConsentState } from '../policy/types'
+import { holdLane, releaseLane } from './lanes'
+import { addSystemLine } from './system-lines'
+
+export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentSnapshot {
+  const row = getWhatsAppUser(ctx.db, contactId)
+  return {
+    state: row.consent,
+    ...(row.last_requested_at !== null ? { lastRequestedAt: row.last_requested_at } : {}),
+    ...(row.consent_updated_at !== null ? { updatedAt: row.consent_updated_at } : {}),
+  }
+}
+
+export function optInText(ctx: EngineContext): string {
+  const business = businessName(ctx)
+  return `${business} would like to send you messages on WhatsApp. Reply or tap a button.`
+}
+
+export function businessName(ctx: EngineContext): string {
+  return ctx.org.whatsapp.businessName ?? ctx.org.name
+}
+
+const REQUEST_BLOCKED: Record<string, string> = {
+  already_granted: 'has already agreed to receive messages',
+  opted_out: 'asked not to be contacted; they can opt back in by writing to you',
+  too_soon: 'was asked less than 24 hours ago; the request can be sent again once a day',
+}
+
+/**
+ * Queues the opt-in request (the approved template with consent buttons) for the conversation's
+ * WhatsApp user and records who asked. Must run inside a transaction with the caller's writes.
+ * @throws ApiFailure conflict when a request is not allowed now (with the reason in words).
+ */
+export function requestConsent(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
+  const now = ctx.clock.now()
+  const messageId = ctx.newId('m_')
+  const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
+  if ('error' in transition) {
+    const name = getContact(ctx.db, contactId)?.name ?? 'This person'
+    throw new ApiFailure('conflict', `${name} ${REQUEST_BLOCKED[transition.reason] ?? 'cannot be asked now'}`, { reason: transition.reason })
+  }
+  const seq = insertMessage(ctx.db, {
+    id: messageId,
+    conversationId,
+    direction: 'out',
+    authorId: byUserId,
+    kind: 'template',
+    body: optInText(ctx),
+    status: 'queued',
+    createdAt: now,
+    extra: { template: 'opt_in' },
+  })
+  enqueue(ctx.db, { messageId, lane: contactId, seq, kind: 'template', state: 'ready', dueAt: now })
+  touchConversation(ctx.db, conversationId, seq, now)
+  persist(ctx, contactId, transition.snapshot, transition.record)
+  ctx.changes.message(messageId, conversationId)
+  ctx.wakeOutbox()
+}
+
+const SYSTEM_TEXT: Partial<Record<ConsentState, (name: string) => string>> = {
+  granted: (name) => `${name} agreed to receive WhatsApp messages`,
+  declined: (name) => `${name} declined the opt-in request`,
+  revoked: (name) => `${name} opted out of WhatsApp messages`,
+  not_on_whatsapp: (name) => `${name} is not on WhatsApp — send an SMS instead`,
+}
+
+/**
+ * Applies a consent event for one WhatsApp user (not per thread): records it, adds a system line
+ * to their open threads, and releases or holds their queued messages. Call inside a transaction.
+ */
+export function applyConsent(ctx: EngineContext, contactId: string, event: Exclude<ConsentEvent, { type: 'request' }>): ConsentState {
+  const before = consentSnapshot(ctx, contactId)
+  const transition = applyConsentEvent(before, event)
+  if ('error' in transition) return before.state
+  persist(ctx, contactId, transition.snapshot, transition.record)
+  const state = transition.snapshot.state
+  if (!transition.changed) return state
+  const contact = getContact(ctx.db, contactId)
+  const describe = SYSTEM_TEXT[state]
+  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
+    if (describe) addSystemLine(ctx, conversationId, describe(contact?.name ?? 'The contact'), { consent: state })
+    else ctx.changes.conversation(conversationId)
+  }
+  const now = ctx.clock.now()
+  if (state === 'granted') releaseLane(ctx, contactId)
+  else if (state === 'revoked' || state === 'declined') holdLane(ctx, contactId, 'opted_out')
+  else if (state === 'not_on_whatsapp') {
+    updateContactIdentity(ctx.db, contactId, { notOnWhatsApp: true, now })
+    holdLane(ctx, contactId, 'not_on_whatsapp')
+  }
+  return state
+}
+
+function persist(ctx: EngineContext, contactId: string, snapshot: ConsentSnapshot, record: ConsentRecord | undefined): void {
+  saveConsent(ctx.db, contactId, { state: snapshot.state, updatedAt: snapshot.updatedAt, lastRequestedAt: snapshot.lastRequestedAt })
+  if (record) {
+    appendConsentEvent(ctx.db, {
+      contactId,
+      state: record.state,
+      event: record.event,
+      at: record.at,
+      byUserId: record.byUserId,
+      evidenceMessageId: record.evidenceMessageId,
+      detail: record.classification ? { classification: record.classification } : undefined,
+    })
+  }
+}

@@ -1,0 +1,134 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { Conversation } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import {
+  addParticipant,
+  conversationBasics,
+  endConversation,
+  insertConversation,
+  isParticipant,
+  listParticipants,
+  removeParticipant,
+} from '../db/repositories/conversations'
+import { appendAudit } from '../db/repositories/ledger'
+import { getOrgUser } from '../db/repositories/org-users'
+import { requireOpen, requireParticipant } from './access'
+import { addSystemLine } from './system-lines'
+import { conversationFor } from './views'
+
+/**
+ * Several office users with one WhatsApp user. Every operation runs in one SQLite transaction and
+ * re-checks who is in the conversation inside it, so two people acting at once end in one
+ * consistent result and the later one gets a clear conflict. Each change is a system line in the
+ * thread and a row in the audit log.
+ */
+
+function nameOf(ctx: EngineContext, userId: string): string {
+  return getOrgUser(ctx.db, userId)?.name ?? userId
+}
+
+function requireColleague(ctx: EngineContext, userId: string): void {
+  if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', 'There is no such colleague in your organization')
+}
+
+function view(ctx: EngineContext, id: string, userId: string): Conversation {
+  return conversationFor(ctx.db, id, userId, ctx.clock.now())!
+}
+
+export function addColleague(ctx: EngineContext, actorId: string, id: string, userId: string): Conversation {
+  ctx.db.transaction(() => {
+    requireOpen(requireParticipant(ctx, id, actorId))
+    requireColleague(ctx, userId)
+    if (!addParticipant(ctx.db, id, userId, ctx.clock.now())) {
+      throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is already in this conversation`)
+    }
+    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} added ${nameOf(ctx, userId)}`, { participant: 'added', userId })
+    appendAudit(ctx.db, { at: ctx.clock.now(), actorId, action: 'participant.added', conversationId: id, detail: { userId } })
+  })()
+  ctx.changes.conversation(id)
+  return view(ctx, id, actorId)
+}
+
+export function removeColleague(ctx: EngineContext, actorId: string, id: string, userId: string): Conversation {
+  if (userId === actorId) {
+    leave(ctx, actorId, id)
+    return view(ctx, id, actorId)
+  }
+  ctx.db.transaction(() => {
+    requireOpen(requireParticipant(ctx, id, actorId))
+    if (!removeParticipant(ctx.db, id, userId, ctx.clock.now())) {
+      throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is no longer in this conversation`)
+    }
+    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`, { participant: 'removed', userId })
+    appendAudit(ctx.db, { at: ctx.clock.now(), actorId, action: 'participant.removed', conversationId: id, detail: { userId } })
+  })()
+  ctx.changes.removed(id, userId)
+  ctx.changes.conversation(id)
+  return view(ctx, id, actorId)
+}
+
+export function leave(ctx: EngineContext, actorId: string, id: string): void {
+  ctx.db.transaction(() => {
+    const conversation = requireParticipant(ctx, id, actorId)
+    requireOpen(conversation)
+    departAndMaybeEnd(ctx, actorId, id, `${nameOf(ctx, actorId)} left the conversation`, 'participant.left', {})
+  })()
+  ctx.changes.removed(id, actorId)
+  ctx.changes.conversation(id)
+}
+
+export function transfer(ctx: EngineContext, actorId: string, id: string, toUserId: string, note?: string): void {
+  ctx.db.transaction(() => {
+    const conversation = conversationBasics(ctx.db, id)
+    if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+    if (!isParticipant(ctx.db, id, actorId)) {
+      throw new ApiFailure('conflict', 'You are no longer in this conversation (someone else changed it first), so it was not transferred')
+    }
+    requireOpen(conversation)
+    requireColleague(ctx, toUserId)
+    if (toUserId === actorId) throw new ApiFailure('invalid', 'Choose a colleague other than yourself')
+    const now = ctx.clock.now()
+    if (!addParticipant(ctx.db, id, toUserId, now)) {
+      throw new ApiFailure('conflict', `${nameOf(ctx, toUserId)} is already in this conversation, so it was not transferred`)
+    }
+    const trimmed = note?.trim()
+    const line = `${nameOf(ctx, actorId)} transferred the conversation to ${nameOf(ctx, toUserId)}${trimmed ? `: ${trimmed}` : ''}`
+    departAndMaybeEnd(ctx, actorId, id, line, 'conversation.transferred', { toUserId, ...(trimmed ? { note: trimmed } : {}) })
+  })()
+  ctx.changes.removed(id, actorId)
+  ctx.changes.conversation(id)
+}
+
+function departAndMaybeEnd(ctx: EngineContext, actorId: string, id: string, line: string, action: string, detail: Record<string, unknown>): void {
+  const now = ctx.clock.now()
+  removeParticipant(ctx.db, id, actorId, now)
+  addSystemLine(ctx, id, line, { participant: action, userId: actorId })
+  appendAudit(ctx.db, { at: now, actorId, action, conversationId: id, detail })
+  if (listParticipants(ctx.db, id).length === 0) {
+    endConversation(ctx.db, id, now)
+    addSystemLine(ctx, id, 'The conversation ended', { ended: true })
+    appendAudit(ctx.db, { at: now, actorId, action: 'conversation.ended', conversationId: id, detail: {} })
+  }
+}
+
+/**
+ * Opens a new thread with the same WhatsApp user (same consent, which belongs to the user) for a
+ * current or former participant of an ended conversation; the old one stays read-only in history.
+ */
+export function restart(ctx: EngineContext, actorId: string, id: string): Conversation {
+  const newId = ctx.newId('v_')
+  ctx.db.transaction(() => {
+    const conversation = conversationBasics(ctx.db, id)
+    if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+    const everIn = listParticipants(ctx.db, id, true).some((p) => p.user_id === actorId)
+    if (!everIn) throw new ApiFailure('forbidden', 'You were never part of this conversation')
+    if (conversation.endedAt === null) throw new ApiFailure('conflict', 'This conversation is still going on; there is nothing to restart')
+    const now = ctx.clock.now()
+    insertConversation(ctx.db, { id: newId, contactId: conversation.contactId, channel: conversation.channel, now, restartedFrom: id })
+    addParticipant(ctx.db, newId, actorId, now)
+    addSystemLine(ctx, newId, `${nameOf(ctx, actorId)} restarted the conversation`, { restartedFrom: id })
+    appendAudit(ctx.db, { at: now, actorId, action: 'conversation.restarted', conversationId: newId, detail: { restartedFrom: id } })
+  })()
+  ctx.changes.conversation(newId)
+  return view(ctx, newId, actorId)
+}

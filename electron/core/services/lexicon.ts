@@ -1,0 +1,22 @@
+import type { LexiconVerdict } from '../../shared/api/contract'
+import type { EngineContext } from '../context'
+import { appendAudit } from '../db/repositories/ledger'
+
+/**
+ * Applies the org's lexicon rules to outbound text before it is queued: the first `block` rule
+ * that matches wins over any `warn`. Matches are audited (rule name only, never the text).
+ */
+export function checkLexicon(ctx: EngineContext, text: string, userId?: string, conversationId?: string): LexiconVerdict {
+  if (!text) return { action: 'ok' }
+  let warning: LexiconVerdict | undefined
+  for (const rule of ctx.org.lexicon) {
+    if (!new RegExp(rule.pattern, rule.flags).test(text)) continue
+    const verdict: LexiconVerdict = { action: rule.action, rule: rule.name, reason: rule.reason }
+    if (userId) {
+      appendAudit(ctx.db, { at: ctx.clock.now(), actorId: userId, action: `lexicon.${rule.action}`, conversationId, detail: { rule: rule.name } })
+    }
+    if (rule.action === 'block') return verdict
+    warning ??= verdict
+  }
+  return warning ?? { action: 'ok' }
+}

@@ -1,0 +1,162 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { Message } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import { getContact } from '../db/repositories/contacts'
+import { listParticipants, touchConversation } from '../db/repositories/conversations'
+import { getMedia } from '../db/repositories/media'
+import {
+  getMessageRow,
+  getMessageRowByClientId,
+  insertMessage,
+  listMessageRows,
+  updateMessage,
+} from '../db/repositories/messages'
+import * as outbox from '../db/repositories/outbox'
+import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { canRequestConsent } from '../policy/consent'
+import { decideSend } from '../policy/decide'
+import { requireOpen, requireParticipant, requireReader } from './access'
+import { consentSnapshot, requestConsent } from './consent-service'
+import { checkLexicon } from './lexicon'
+import { toMessages } from './views'
+
+export function listMessages(ctx: EngineContext, userId: string, input: { conversationId: string; before?: number; limit?: number }): Message[] {
+  requireReader(ctx, input.conversationId, userId)
+  return toMessages(ctx.db, listMessageRows(ctx.db, input.conversationId, { beforeSeq: input.before, limit: input.limit }))
+}
+
+function messageView(ctx: EngineContext, id: string): Message {
+  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]!
+}
+
+/**
+ * Writes an outbound message and its outbox row in one transaction, then wakes the scheduler.
+ * WhatsApp messages the policy cannot send now are stored `held` with the reason; a first message
+ * to someone never asked also queues the opt-in request. Sending twice with the same `clientId`
+ * returns the first message instead of a copy.
+ * @throws ApiFailure forbidden, not_found, conflict (ended thread, lexicon warning not confirmed) or
+ *   invalid (lexicon block, missing picture)
+ */
+export function sendMessage(
+  ctx: EngineContext,
+  userId: string,
+  input: { conversationId: string; text?: string; mediaId?: string; caption?: string; clientId?: string; confirmWarning?: boolean },
+): Message {
+  const conversation = requireParticipant(ctx, input.conversationId, userId)
+  requireOpen(conversation)
+  if (input.clientId) {
+    const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
+    if (existing) return messageView(ctx, existing.id)
+  }
+  const text = input.text?.trim() ? input.text : undefined
+  const verdict = checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
+  if (verdict.action === 'block') throw new ApiFailure('invalid', `Not sent: ${verdict.reason}`, { rule: verdict.rule, lexicon: 'block' })
+  if (verdict.action === 'warn' && !input.confirmWarning) {
+    throw new ApiFailure('conflict', `Check before sending: ${verdict.reason}`, { rule: verdict.rule, lexicon: 'warn' })
+  }
+  if (input.mediaId) {
+    if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', 'This picture is no longer available; add it again')
+    if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Pictures can only be sent on WhatsApp')
+  }
+  const now = ctx.clock.now()
+  const participants = listParticipants(ctx.db, conversation.id)
+  const author = participants.find((p) => p.user_id === userId)
+  const id = ctx.newId('m_')
+
+  ctx.db.transaction(() => {
+    let status: Message['status'] = 'queued'
+    let holdReason: Message['holdReason']
+    if (conversation.channel === 'whatsapp') {
+      const contact = getContact(ctx.db, conversation.contactId)
+      const snapshot = consentSnapshot(ctx, conversation.contactId)
+      if (snapshot.state === 'none' && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
+        requestConsent(ctx, conversation.id, conversation.contactId, userId)
+      }
+      const user = getWhatsAppUser(ctx.db, conversation.contactId)
+      const decision = decideSend({ kind: 'freeform', consent: user.consent, lastInboundAt: user.last_inbound_at ?? undefined, now })
+      // Messages never overtake earlier held ones in the same lane.
+      const blocked = outbox.laneRows(ctx.db, conversation.contactId).find((row) => row.state === 'held' && row.kind !== 'template')
+      if (decision.action === 'hold') {
+        status = 'held'
+        holdReason = decision.reason
+      } else if (blocked) {
+        status = 'held'
+        holdReason = (getMessageRow(ctx.db, blocked.message_id)?.hold_reason ?? 'awaiting_reply') as Message['holdReason']
+      }
+    }
+    const kind = input.mediaId ? 'image' : 'text'
+    const extra: Record<string, unknown> = {}
+    if (input.caption) extra.caption = input.caption
+    if (participants.length > 1 && author) extra.attributedTo = author.name
+    const seq = insertMessage(ctx.db, {
+      id,
+      conversationId: conversation.id,
+      direction: 'out',
+      authorId: userId,
+      kind,
+      body: kind === 'text' ? text : input.caption,
+      mediaId: input.mediaId,
+      mediaState: input.mediaId ? 'ready' : undefined,
+      extra: Object.keys(extra).length ? extra : undefined,
+      status,
+      holdReason,
+      clientId: input.clientId,
+      createdAt: now,
+    })
+    outbox.enqueue(ctx.db, {
+      messageId: id,
+      lane: conversation.channel === 'whatsapp' ? conversation.contactId : `sms:${conversation.contactId}`,
+      seq,
+      kind: conversation.channel === 'sms' ? 'sms' : kind,
+      state: status === 'held' ? 'held' : 'ready',
+      dueAt: now,
+    })
+    touchConversation(ctx.db, conversation.id, seq, now)
+  })()
+  ctx.changes.message(id, conversation.id)
+  ctx.wakeOutbox()
+  return messageView(ctx, id)
+}
+
+/** A failed message goes back into its lane at its original place; the policy decides again. */
+export function retryMessage(ctx: EngineContext, userId: string, id: string): Message {
+  const row = getMessageRow(ctx.db, id)
+  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', 'This message does not exist')
+  const conversation = requireParticipant(ctx, row.conversation_id, userId)
+  requireOpen(conversation)
+  if (row.status !== 'failed') throw new ApiFailure('conflict', 'Only a failed message can be retried')
+  const now = ctx.clock.now()
+  ctx.db.transaction(() => {
+    updateMessage(ctx.db, id, { status: 'queued', error: null, errorCode: null, now })
+    outbox.removeFromOutbox(ctx.db, id)
+    outbox.enqueue(ctx.db, {
+      messageId: id,
+      lane: conversation.channel === 'whatsapp' ? conversation.contactId : `sms:${conversation.contactId}`,
+      seq: row.seq,
+      kind: conversation.channel === 'sms' ? 'sms' : row.kind === 'template' ? 'template' : row.kind === 'image' ? 'image' : 'text',
+      state: 'ready',
+      dueAt: now,
+    })
+  })()
+  ctx.changes.message(id, row.conversation_id)
+  ctx.wakeOutbox()
+  return messageView(ctx, id)
+}
+
+/** A held or queued message that has not started sending can be cancelled; it will never go out. */
+export function cancelMessage(ctx: EngineContext, userId: string, id: string): Message {
+  const row = getMessageRow(ctx.db, id)
+  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', 'This message does not exist')
+  requireParticipant(ctx, row.conversation_id, userId)
+  const queued = outbox.getOutboxRow(ctx.db, id)
+  if (!queued || queued.state === 'leased') {
+    throw new ApiFailure('conflict', row.status === 'sending' ? 'This message is already being sent' : 'Only a waiting message can be cancelled')
+  }
+  ctx.db.transaction(() => {
+    outbox.removeFromOutbox(ctx.db, id)
+    updateMessage(ctx.db, id, { status: 'cancelled', holdReason: null, now: ctx.clock.now() })
+  })()
+  ctx.changes.message(id, row.conversation_id)
+  ctx.wakeOutbox()
+  return messageView(ctx, id)
+}

@@ -1,0 +1,34 @@
+import type { SearchHit } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import { searchMessageRows } from '../db/repositories/messages'
+import { toMessages } from './views'
+
+const START = '\u0002'
+const END = '\u0003'
+
+/**
+ * Full-text search over the threads the user takes part in, newest first, diacritics- and
+ * case-insensitive. Highlights come back as character ranges, never as markup.
+ */
+export function searchMessages(ctx: EngineContext, userId: string, query: string, limit: number): SearchHit[] {
+  const rows = searchMessageRows(ctx.db, userId, query, limit)
+  const messages = toMessages(ctx.db, rows)
+  return rows.map((row, index) => {
+    const { text, highlights } = splitMarkers(row.snippet)
+    return { message: messages[index]!, conversationId: row.conversation_id, snippet: text, highlights }
+  })
+}
+
+export function splitMarkers(marked: string): { text: string; highlights: Array<[number, number]> } {
+  let text = ''
+  const highlights: Array<[number, number]> = []
+  let start = -1
+  for (const char of marked) {
+    if (char === START) start = text.length
+    else if (char === END) {
+      if (start >= 0) highlights.push([start, text.length])
+      start = -1
+    } else text += char
+  }
+  return { text, highlights }
+}

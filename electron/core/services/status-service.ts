@@ -1,0 +1,60 @@
+import type { EngineContext } from '../context'
+import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../db/repositories/messages'
+import * as outbox from '../db/repositories/outbox'
+import { mapGraphError } from '../whatsapp/errors'
+import { shouldApplyStatus, type OutboundStatus } from '../whatsapp/status-order'
+import type { StatusUpdate } from '../whatsapp/webhook-types'
+import { applyConsent } from './consent-service'
+import { holdLane, holdMessage } from './lanes'
+
+/**
+ * Applies one status webhook. Idempotent and order-proof: a status never moves a message
+ * backwards (read stays read when a late `delivered` arrives). A status carrying our id in
+ * `biz_opaque_callback_data` for a message whose send response was lost (crash, dropped
+ * connection) reconciles it: the provider id is recorded and it leaves the outbox, so it is never
+ * sent twice. Call inside a transaction.
+ */
+export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
+  const now = ctx.clock.now()
+  let row = getMessageRowByProviderId(ctx.db, update.providerId)
+  if (!row && update.bizOpaque) {
+    const ours = getMessageRow(ctx.db, update.bizOpaque)
+    if (ours && ours.direction === 'out' && !ours.provider_id) {
+      updateMessage(ctx.db, ours.id, { providerId: update.providerId, now })
+      row = getMessageRow(ctx.db, ours.id)
+    }
+  }
+  if (!row || row.direction !== 'out') return
+  const queued = outbox.getOutboxRow(ctx.db, row.id)
+  if (queued && update.status !== 'failed') outbox.removeFromOutbox(ctx.db, row.id)
+
+  if (update.status === 'failed') {
+    const error = mapGraphError(update.errors?.[0] ?? {})
+    if (error.kind === 'window_closed' && queued === undefined) {
+      // Accepted, then refused for the window (131047): wait for the user to write again.
+      outbox.enqueue(ctx.db, { messageId: row.id, lane: laneOf(ctx, row.conversation_id), seq: row.seq, kind: row.kind === 'image' ? 'image' : 'text', state: 'held', dueAt: now })
+      holdLane(ctx, laneOf(ctx, row.conversation_id), 'awaiting_reply')
+      holdMessage(ctx, row.id, 'awaiting_reply', now)
+      return
+    }
+    if (!shouldApplyStatus(row.status as OutboundStatus, 'failed')) return
+    if (queued) outbox.removeFromOutbox(ctx.db, row.id)
+    updateMessage(ctx.db, row.id, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
+    if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
+      applyConsent(ctx, laneOf(ctx, row.conversation_id), { type: 'undeliverable', at: now, requestMessageId: row.id })
+    }
+    ctx.changes.message(row.id, row.conversation_id)
+    return
+  }
+  const incoming = update.status === 'played' ? 'read' : update.status
+  if (shouldApplyStatus(row.status as OutboundStatus, incoming)) {
+    updateMessage(ctx.db, row.id, { status: incoming, now })
+    ctx.changes.message(row.id, row.conversation_id)
+  } else {
+    recordStatusTime(ctx.db, row.id, incoming, now)
+  }
+}
+
+function laneOf(ctx: EngineContext, conversationId: string): string {
+  return (ctx.db.prepare('SELECT contact_id FROM conversations WHERE id = ?').get(conversationId) as { contact_id: string }).contact_id
+}

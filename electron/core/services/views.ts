@@ -1,0 +1,131 @@
+import type { Conversation, Message, MessageDirection, Participant } from '../../shared/domain'
+import { getConversationRow, listParticipants, type ConversationRow } from '../db/repositories/conversations'
+import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/repositories/messages'
+import type { Db } from '../db/open'
+import { deriveConversationState } from '../policy/conversation-state'
+import { windowClosesAt } from '../policy/window'
+import type { ConsentState } from '../policy/types'
+
+/** Row → DTO mapping for what crosses the API. */
+
+const PREVIEW: Record<string, string> = {
+  image: '📷 Photo',
+  video: '🎬 Video',
+  audio: '🎤 Audio',
+  voicemail: '📞 Voicemail',
+  document: '📄 Document',
+  sticker: 'Sticker',
+  location: '📍 Location',
+  contacts: '👤 Contact card',
+  unsupported: 'Unsupported message',
+}
+
+export function previewText(kind: string, body: string | null): string {
+  if (body) return body.length > 140 ? `${body.slice(0, 140)}…` : body
+  return PREVIEW[kind] ?? ''
+}
+
+export function toConversation(db: Db, row: ConversationRow, now: number): Conversation {
+  const consent = (row.consent ?? 'none') as ConsentState
+  const lastInboundAt = row.last_inbound_at ?? undefined
+  const state =
+    row.channel === 'whatsapp'
+      ? deriveConversationState({ consent, lastInboundAt, now, ended: row.ended_at !== null })
+      : row.ended_at !== null
+        ? 'ended'
+        : 'active'
+  const participants: Participant[] = listParticipants(db, row.id).map((p) => ({
+    userId: p.user_id,
+    name: p.name,
+    joinedAt: p.joined_at,
+  }))
+  const conversation: Conversation = {
+    id: row.id,
+    contactId: row.contact_id,
+    contactName: row.contact_name,
+    channel: row.channel,
+    state,
+    consent: row.channel === 'whatsapp' ? consent : 'none',
+    participants,
+    unread: row.unread ?? 0,
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
+  }
+  if (row.channel === 'whatsapp' && lastInboundAt !== undefined) {
+    conversation.lastInboundAt = lastInboundAt
+    conversation.windowClosesAt = windowClosesAt(lastInboundAt)
+  }
+  if (row.ended_at !== null) conversation.endedAt = row.ended_at
+  if (row.last_at !== null && row.last_kind !== null) {
+    conversation.lastMessage = {
+      text: previewText(row.last_kind, row.last_body),
+      direction: (row.last_direction ?? 'in') as MessageDirection,
+      at: row.last_at,
+    }
+  }
+  return conversation
+}
+
+export function conversationFor(db: Db, id: string, userId: string, now: number): Conversation | undefined {
+  const row = getConversationRow(db, id, userId)
+  return row && toConversation(db, row, now)
+}
+
+export function toMessages(db: Db, rows: readonly MessageRow[]): Message[] {
+  const reactions = reactionsFor(
+    db,
+    rows.map((r) => r.id),
+  )
+  const quotes = bodiesByProviderId(
+    db,
+    rows.flatMap((r) => (r.reply_to_provider_id ? [r.reply_to_provider_id] : [])),
+  )
+  return rows.map((row) => {
+    const message = toMessage(row)
+    const list = reactions.get(row.id)
+    if (list) message.reactions = list
+    if (row.reply_to_provider_id) {
+      const quoted = quotes.get(row.reply_to_provider_id)
+      message.replyTo = {
+        providerId: row.reply_to_provider_id,
+        ...(quoted ? { messageId: quoted.id, text: previewText(quoted.kind, quoted.body) } : {}),
+      }
+    }
+    return message
+  })
+}
+
+export function toMessage(row: MessageRow): Message {
+  const message: Message = {
+    id: row.id,
+    seq: row.seq,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    kind: row.kind,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (row.author_id) message.authorId = row.author_id
+  if (row.author_name) message.authorName = row.author_name
+  if (row.body !== null) message.text = row.body
+  if (row.media_id) message.mediaId = row.media_id
+  if (row.media_state) {
+    const extra = row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {}
+    message.media = {
+      state: row.media_state,
+      ...(row.media_mime ? { mimeType: row.media_mime } : typeof extra.mimeType === 'string' ? { mimeType: extra.mimeType } : {}),
+      ...(row.media_size ? { size: row.media_size } : {}),
+      ...(row.media_width ? { width: row.media_width, height: row.media_height ?? 0 } : {}),
+      ...(typeof extra.caption === 'string' ? { caption: extra.caption } : {}),
+      ...(typeof extra.filename === 'string' ? { filename: extra.filename } : {}),
+      ...(typeof extra.durationMs === 'number' ? { durationMs: extra.durationMs } : {}),
+    }
+  }
+  if (row.hold_reason && row.status === 'held') message.holdReason = row.hold_reason
+  if (row.error) message.error = row.error
+  if (row.error_code !== null) message.errorCode = row.error_code
+  if (row.provider_id) message.providerId = row.provider_id
+  if (row.extra) message.extra = JSON.parse(row.extra) as Record<string, unknown>
+  return message
+}

@@ -1,0 +1,218 @@
+import { z } from 'zod'
+
+/**
+ * What went wrong with a WhatsApp request, in the terms the outbox, the policy and the office user
+ * care about. Decided from Meta's numeric `code` (Meta says not to rely on HTTP statuses), with the
+ * HTTP status only as a fallback when the body carries no code.
+ */
+export type WhatsAppErrorKind =
+  | 'window_closed'
+  | 'not_on_whatsapp'
+  | 'rate_limited'
+  | 'auth'
+  | 'invalid'
+  | 'template'
+  | 'transient'
+  | 'permanent'
+
+export interface WhatsAppError {
+  kind: WhatsAppErrorKind
+  /** Meta's error code, when there was one. */
+  code?: number
+  /** A plain-language sentence an office user can read. */
+  reason: string
+  /** How long to wait before trying again, for `rate_limited` (and `transient` with Retry-After). */
+  retryAfterMs?: number
+  /** Meta's `error_data.details` or a technical note; never a message body or a token. */
+  details?: string
+  httpStatus?: number
+}
+
+/** Kinds the outbox should retry with backoff; everything else needs a person or a policy change. */
+export function isRetryableError(error: WhatsAppError): boolean {
+  return error.kind === 'transient' || error.kind === 'rate_limited'
+}
+
+/** Throughput (130429) clears within about a second at 80 messages/s. */
+export const THROUGHPUT_RETRY_MS = 1_000
+/** Pair limit (131056): one message every 6 s to the same WhatsApp user. */
+export const PAIR_LIMIT_RETRY_MS = 6_000
+/** Graph call limits (4, 80007) are counted per hour, so back off for a minute. */
+export const CALL_LIMIT_RETRY_MS = 60_000
+
+interface CodeRule {
+  kind: WhatsAppErrorKind
+  reason: string
+  retryAfterMs?: number
+}
+
+const WINDOW_CLOSED_REASON =
+  'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.'
+
+const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
+  [131047, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
+  [470, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
+  [131026, {
+    kind: 'not_on_whatsapp',
+    reason: "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
+  }],
+  [130429, {
+    kind: 'rate_limited',
+    reason: 'WhatsApp is busy with too many messages from this number right now; it will be sent shortly.',
+    retryAfterMs: THROUGHPUT_RETRY_MS,
+  }],
+  [131056, {
+    kind: 'rate_limited',
+    reason: 'Too many messages went to this person in a short time; the next one waits a few seconds.',
+    retryAfterMs: PAIR_LIMIT_RETRY_MS,
+  }],
+  [4, { kind: 'rate_limited', reason: 'Greenline made too many WhatsApp requests; it will try again in a minute.', retryAfterMs: CALL_LIMIT_RETRY_MS }],
+  [80007, { kind: 'rate_limited', reason: 'The WhatsApp account reached its request limit; it will try again in a minute.', retryAfterMs: CALL_LIMIT_RETRY_MS }],
+  [0, { kind: 'auth', reason: 'WhatsApp did not accept the sign-in for this account. An administrator needs to renew the access token.' }],
+  [190, { kind: 'auth', reason: 'The WhatsApp access token has expired. An administrator needs to renew it.' }],
+  [10, { kind: 'auth', reason: 'This WhatsApp account is missing a permission. An administrator needs to check the app setup.' }],
+  [3, { kind: 'auth', reason: 'This WhatsApp account is not allowed to do this. An administrator needs to check the app setup.' }],
+  [131005, { kind: 'auth', reason: 'WhatsApp refused access for this account. An administrator needs to check its permissions.' }],
+  [100, { kind: 'invalid', reason: 'WhatsApp rejected the message because part of it was not valid.' }],
+  [131008, { kind: 'invalid', reason: 'WhatsApp rejected the message because something required was missing.' }],
+  [131009, { kind: 'invalid', reason: 'WhatsApp rejected the message because a value was not valid (a reaction to an old or deleted message does this).' }],
+  [131051, { kind: 'invalid', reason: 'WhatsApp does not support this kind of message.' }],
+  [131053, { kind: 'invalid', reason: 'WhatsApp could not accept this file; its type may not be supported or may not match its content.' }],
+  [131021, { kind: 'invalid', reason: 'A WhatsApp number cannot send a message to itself.' }],
+  [132000, { kind: 'template', reason: 'The message template was sent with the wrong number of fields.' }],
+  [132001, { kind: 'template', reason: 'The message template does not exist in this language or is not approved yet.' }],
+  [132005, { kind: 'template', reason: 'The message template text is too long once filled in.' }],
+  [132007, { kind: 'template', reason: 'The message template breaks a WhatsApp content rule.' }],
+  [132012, { kind: 'template', reason: 'A field in the message template has the wrong format.' }],
+  [132015, { kind: 'template', reason: 'WhatsApp paused this message template because of low quality.' }],
+  [132016, { kind: 'template', reason: 'WhatsApp disabled this message template for good; a new one is needed.' }],
+  [131000, { kind: 'transient', reason: 'WhatsApp had an unexpected problem; Greenline will try again.' }],
+  [131016, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
+  [1, { kind: 'transient', reason: 'WhatsApp could not handle the request right now; Greenline will try again.' }],
+  [2, { kind: 'transient', reason: 'WhatsApp is temporarily down; Greenline will try again.' }],
+  [133004, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
+  [131057, { kind: 'transient', reason: 'The WhatsApp account is in maintenance for a moment; Greenline will try again.' }],
+  [131048, { kind: 'permanent', reason: 'WhatsApp is limiting this number because earlier messages were blocked or reported as spam.' }],
+  [131049, { kind: 'permanent', reason: 'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.' }],
+  [131050, { kind: 'permanent', reason: 'This person has stopped marketing messages from us on WhatsApp.' }],
+  [131052, { kind: 'permanent', reason: 'WhatsApp could not pass on the file this person sent (it may be over 100 MB). Ask them to send it another way.' }],
+  [131060, { kind: 'permanent', reason: 'WhatsApp could not show this message here; ask the person to check it on their phone.' }],
+  [130403, { kind: 'permanent', reason: 'Our WhatsApp account has blocked this person, so messages cannot be sent.' }],
+  [130472, { kind: 'permanent', reason: "WhatsApp did not deliver this because the person's number is part of a WhatsApp experiment." }],
+  [130497, { kind: 'permanent', reason: 'This WhatsApp account may not message people in this country.' }],
+  [131030, { kind: 'permanent', reason: 'This test WhatsApp number may only message numbers on its allowed list.' }],
+  [131031, { kind: 'permanent', reason: 'The WhatsApp business account is locked.' }],
+  [131037, { kind: 'permanent', reason: 'The WhatsApp number has no approved display name yet.' }],
+  [131042, { kind: 'permanent', reason: 'WhatsApp stopped sending because of a billing problem with the business account.' }],
+  [131045, { kind: 'permanent', reason: 'The WhatsApp business number is not registered correctly.' }],
+  [131063, { kind: 'permanent', reason: 'Marketing templates are turned off for this WhatsApp account.' }],
+  [131064, { kind: 'permanent', reason: 'WhatsApp has limited this account for a while because of template rule violations.' }],
+  [133010, { kind: 'permanent', reason: 'The WhatsApp business number is not registered on the platform yet.' }],
+  [368, { kind: 'permanent', reason: 'The WhatsApp business account is restricted for a policy violation.' }],
+])
+
+const GENERIC_REASON: Record<WhatsAppErrorKind, string> = {
+  window_closed: WINDOW_CLOSED_REASON,
+  not_on_whatsapp: "This person can't receive WhatsApp messages.",
+  rate_limited: 'WhatsApp asked Greenline to slow down; it will try again shortly.',
+  auth: 'WhatsApp did not accept this account. An administrator needs to check its access.',
+  invalid: 'WhatsApp rejected the message because part of it was not valid.',
+  template: 'WhatsApp rejected the message template.',
+  transient: 'WhatsApp could not be reached just now; Greenline will try again.',
+  permanent: 'WhatsApp could not send this message.',
+}
+
+function ruleForCode(code: number): CodeRule {
+  const known = RULES.get(code)
+  if (known) return known
+  if (code >= 200 && code <= 299) return { kind: 'auth', reason: 'This WhatsApp account is missing an API permission. An administrator needs to check the app setup.' }
+  if (code >= 132000 && code <= 132999) return { kind: 'template', reason: GENERIC_REASON.template }
+  return { kind: 'permanent', reason: GENERIC_REASON.permanent }
+}
+
+const code = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
+const errorObject = z.looseObject({
+  code,
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.looseObject({ details: z.string().optional() }).optional(),
+})
+const graphBody = z.looseObject({ error: errorObject })
+
+function ruleForHttpStatus(status: number | undefined): CodeRule {
+  if (status === undefined) return { kind: 'transient', reason: GENERIC_REASON.transient }
+  if (status >= 500 || status === 408) return { kind: 'transient', reason: GENERIC_REASON.transient }
+  if (status === 429) return { kind: 'rate_limited', reason: GENERIC_REASON.rate_limited, retryAfterMs: THROUGHPUT_RETRY_MS }
+  if (status === 401 || status === 403) return { kind: 'auth', reason: GENERIC_REASON.auth }
+  return { kind: 'permanent', reason: GENERIC_REASON.permanent }
+}
+
+export interface MapGraphErrorOptions {
+  /** The HTTP `Retry-After` header, if the response had one. */
+  retryAfter?: string | null
+  /** Current time (ms), only needed to honour an HTTP-date `Retry-After`. */
+  now?: number
+}
+
+/**
+ * Turns a Graph error response (`{ error: { code, … } }`) or a webhook error object
+ * (`{ code, title, message, error_data: { details } }`) into a `WhatsAppError`. Never throws: an
+ * unreadable body falls back to the HTTP status (5xx and no status at all → `transient`).
+ */
+export function mapGraphError(body: unknown, httpStatus?: number, options: MapGraphErrorOptions = {}): WhatsAppError {
+  const wrapped = graphBody.safeParse(body)
+  const parsed = wrapped.success ? { success: true as const, data: wrapped.data.error } : errorObject.safeParse(body)
+  const retryAfterMs = parseRetryAfter(options.retryAfter, options.now)
+
+  let error: WhatsAppError
+  if (parsed.success) {
+    const rule = ruleForCode(parsed.data.code)
+    error = { kind: rule.kind, code: parsed.data.code, reason: rule.reason }
+    if (rule.retryAfterMs !== undefined) error.retryAfterMs = rule.retryAfterMs
+    const details = parsed.data.error_data?.details ?? parsed.data.message ?? parsed.data.title
+    if (details) error.details = details
+  } else {
+    const rule = ruleForHttpStatus(httpStatus)
+    error = { kind: rule.kind, reason: rule.reason }
+    if (rule.retryAfterMs !== undefined) error.retryAfterMs = rule.retryAfterMs
+    if (httpStatus !== undefined) error.details = `HTTP ${httpStatus} without a WhatsApp error body`
+  }
+  if (httpStatus !== undefined) error.httpStatus = httpStatus
+  if (retryAfterMs !== undefined && (error.kind === 'rate_limited' || error.kind === 'transient')) {
+    error.retryAfterMs = retryAfterMs
+  }
+  return error
+}
+
+/** Seconds or an HTTP date; an HTTP date is ignored without `now` (logic never reads the wall clock). */
+function parseRetryAfter(header: string | null | undefined, now: number | undefined): number | undefined {
+  if (!header) return undefined
+  const trimmed = header.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  if (now === undefined) return undefined
+  const at = Date.parse(trimmed)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/**
+ * A request that never got a WhatsApp answer (refused connection, DNS, reset, timeout). Always
+ * `transient`; `details` names the error class or code, never a URL with secrets or a body.
+ */
+export function networkError(err: unknown): WhatsAppError {
+  const name = err instanceof Error ? err.name : undefined
+  // undici wraps the socket error (ECONNREFUSED, ENOTFOUND, …) in `cause`.
+  const errno = errorCode(err instanceof Error ? err.cause : undefined) ?? errorCode(err)
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return { kind: 'transient', reason: 'WhatsApp did not answer in time; Greenline will try again.', details: name }
+  }
+  return {
+    kind: 'transient',
+    reason: 'Could not reach WhatsApp (the network or WhatsApp may be down); Greenline will try again.',
+    details: errno ?? name ?? 'network error',
+  }
+}
+
+function errorCode(value: unknown): string | undefined {
+  const code = typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined
+  return typeof code === 'string' ? code : undefined
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto'
+import type { EngineContext } from '../context'
+import { appendAudit } from '../db/repositories/ledger'
+import { markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
+import { createLogger } from '../platform/logger'
+import { receivePreference, receiveWhatsAppMessage } from '../services/inbound-service'
+import { applyStatus } from '../services/status-service'
+import { verifyWebhookSignature } from './signature'
+import { parseWebhookPayload } from './webhook-parse'
+
+const log = createLogger('webhooks')
+
+/** Meta's payloads are at most 3 MB. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024
+
+export interface WebhookAnswer {
+  status: number
+  body: string
+}
+
+export interface WebhookIntake {
+  /** `GET` subscription check: echoes `hub.challenge` when `hub.verify_token` matches. */
+  verify(query: URLSearchParams): WebhookAnswer
+  /**
+   * `POST`: checks the signature over the raw bytes, stores the delivery raw, answers 200 at
+   * once and processes it right after. Unsigned or forged deliveries get 401 and store nothing;
+   * malformed JSON gets 400 and is recorded as rejected.
+   */
+  receive(rawBody: Buffer, signatureHeader: string | undefined): WebhookAnswer
+  /** Processes stored deliveries not yet processed (also after a restart). */
+  processPending(): void
+  /** Resolves when everything received so far has been processed. */
+  drained(): Promise<void>
+}
+
+export function createWebhookIntake(
+  ctx: EngineContext,
+  options: { appSecret: () => string; verifyToken: () => string; onMedia: (messageId: string) => void },
+): WebhookIntake {
+  let scheduled = false
+  let waiting: Array<() => void> = []
+
+  const schedule = () => {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(() => {
+      scheduled = false
+      intake.processPending()
+    })
+  }
+
+  function processOne(seq: number, body: string): void {
+    const parsed = parseWebhookPayload(JSON.parse(body), { receivedAt: ctx.clock.now() })
+    if (!parsed.ok) {
+      markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
+      return
+    }
+    const media: string[] = []
+    ctx.db.transaction(() => {
+      for (const message of parsed.messages) {
+        const result = receiveWhatsAppMessage(ctx, message, parsed.contacts)
+        if (result.mediaMessageId) media.push(result.mediaMessageId)
+      }
+      for (const status of parsed.statuses) applyStatus(ctx, status)
+      for (const preference of parsed.preferences) receivePreference(ctx, preference)
+      for (const error of parsed.accountErrors) {
+        appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.account_error', detail: { code: error.code, title: error.title ?? null } })
+      }
+      markWebhookEvent(ctx.db, seq, 'processed', parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
+    })()
+    for (const id of media) options.onMedia(id)
+  }
+
+  const intake: WebhookIntake = {
+    verify(query) {
+      const expected = options.verifyToken()
+      if (query.get('hub.mode') === 'subscribe' && expected && query.get('hub.verify_token') === expected) {
+        return { status: 200, body: query.get('hub.challenge') ?? '' }
+      }
+      return { status: 403, body: 'Verification failed' }
+    },
+
+    receive(rawBody, signatureHeader) {
+      if (rawBody.byteLength > MAX_WEBHOOK_BYTES) return { status: 413, body: 'Payload too large' }
+      if (!verifyWebhookSignature(rawBody, signatureHeader, options.appSecret())) {
+        return { status: 401, body: 'Invalid signature' }
+      }
+      const text = rawBody.toString('utf8')
+      const hash = createHash('sha256').update(rawBody).digest('hex')
+      try {
+        JSON.parse(text)
+      } catch {
+        storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'rejected', error: 'malformed JSON' })
+        return { status: 400, body: 'Malformed JSON' }
+      }
+      storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'pending' })
+      schedule()
+      return { status: 200, body: 'OK' }
+    },
+
+    processPending() {
+      for (;;) {
+        const batch = pendingWebhookEvents(ctx.db, 100)
+        if (batch.length === 0) break
+        for (const event of batch) {
+          try {
+            processOne(event.seq, event.body)
+          } catch (error) {
+            log.error('webhook processing failed', { seq: event.seq, error: String(error) })
+            markWebhookEvent(ctx.db, event.seq, 'failed', String(error).slice(0, 500))
+          }
+        }
+      }
+      const done = waiting
+      waiting = []
+      for (const resolve of done) resolve()
+    },
+
+    drained() {
+      if (!scheduled) return Promise.resolve()
+      return new Promise((resolve) => waiting.push(resolve))
+    },
+  }
+  return intake
+}

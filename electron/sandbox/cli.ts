@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { OffsetClock } from '../shared/clock'
+import { startSandbox } from './server'
+
+/**
+ * Standalone sandbox: `tsx electron/sandbox/cli.ts [--port N] [--webhook-url URL] [--sms-webhook-url URL]`.
+ * Token and secret come from GREENLINE_SANDBOX_TOKEN / GREENLINE_SANDBOX_APP_SECRET, or are made up
+ * and printed so the engine can be configured with them (this is a local test double, not a real
+ * credential).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'sms-webhook-url': { type: 'string' },
+      'window-error-mode': { type: 'string' },
+    },
+  })
+  const port = Number(values.port ?? process.env.GREENLINE_SANDBOX_PORT ?? 0)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0..65535')
+  const accessToken = process.env.GREENLINE_SANDBOX_TOKEN || randomBytes(24).toString('base64url')
+  const appSecret = process.env.GREENLINE_SANDBOX_APP_SECRET || randomBytes(24).toString('hex')
+  const mode = values['window-error-mode']
+  if (mode !== undefined && mode !== 'sync' && mode !== 'webhook') throw new Error('--window-error-mode must be sync or webhook')
+  const sandbox = await startSandbox({
+    clock: new OffsetClock(),
+    host: values.host ?? '127.0.0.1',
+    port,
+    accessToken,
+    appSecret,
+    webhookUrl: values['webhook-url'] ?? process.env.GREENLINE_SANDBOX_WEBHOOK_URL,
+    smsWebhookUrl: values['sms-webhook-url'] ?? process.env.GREENLINE_SANDBOX_SMS_WEBHOOK_URL,
+    windowErrorMode: mode,
+  })
+  const lines = [
+    `Greenline WhatsApp sandbox listening on ${sandbox.url}`,
+    `  phone simulator:  ${sandbox.url}/`,
+    `  Graph base URL:   ${sandbox.url}/v24.0  (phone number id ${sandbox.phoneNumberId}, WABA ${sandbox.wabaId})`,
+    `  SMS API:          ${sandbox.url}/sms/v1/messages`,
+  ]
+  if (!process.env.GREENLINE_SANDBOX_TOKEN) lines.push(`  access token:     ${accessToken}   (set GREENLINE_SANDBOX_TOKEN to choose it)`)
+  if (!process.env.GREENLINE_SANDBOX_APP_SECRET) lines.push(`  app secret:       ${appSecret}   (set GREENLINE_SANDBOX_APP_SECRET to choose it)`)
+  console.log(lines.join('\n'))
+  const stop = () => void sandbox.close().then(() => process.exit(0))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,113 @@
+import { bsuidOf, waIdOf } from './phone'
+
+export type Channel = 'whatsapp' | 'sms' | 'voicemail'
+export type DeliveryStatus = 'sent' | 'delivered' | 'read'
+
+export interface TemplateButton {
+  index: number
+  text: string
+  payload: string
+}
+
+/** One line of a user's phone: what they received from the business or sent to it. */
+export interface ChatEntry {
+  id: string
+  direction: 'in' | 'out'
+  channel: Channel
+  type: string
+  text?: string
+  caption?: string
+  mediaId?: string
+  mimeType?: string
+  template?: { name: string; language: string; params: string[] }
+  buttons?: TemplateButton[]
+  reaction?: { messageId: string; emoji: string }
+  contextId?: string
+  bizOpaqueCallbackData?: string
+  clientRef?: string
+  durationMs?: number
+  transcript?: string
+  status?: DeliveryStatus
+  /** Set when the business marked this inbound message read. */
+  readByBusiness?: boolean
+  at: number
+}
+
+export interface SimUser {
+  phone: string
+  name: string
+  onWhatsApp: boolean
+  waId: string
+  userId: string
+  lastInboundAt?: number
+  chat: ChatEntry[]
+}
+
+export const DEFAULT_USERS: Array<{ phone: string; name: string; onWhatsApp?: boolean }> = [
+  { phone: '+14155550101', name: 'Ana Souza' },
+  { phone: '+14155550102', name: 'Ben Okafor' },
+  { phone: '+14155550103', name: 'Chloé Martin' },
+  { phone: '+14155550199', name: 'Dan Notonwa', onWhatsApp: false },
+]
+
+export const WINDOW_MS = 24 * 60 * 60 * 1000
+
+/** The simulated WhatsApp users, their phones' chat logs, and their 24 h windows. */
+export class Directory {
+  private readonly byPhone = new Map<string, SimUser>()
+
+  /** Adds a user, or updates the name and reachability of an existing one. */
+  upsert(phone: string, name: string, onWhatsApp = true): SimUser {
+    const existing = this.byPhone.get(phone)
+    if (existing) {
+      existing.name = name
+      existing.onWhatsApp = onWhatsApp
+      return existing
+    }
+    const user: SimUser = { phone, name, onWhatsApp, waId: waIdOf(phone), userId: bsuidOf(phone), chat: [] }
+    this.byPhone.set(phone, user)
+    return user
+  }
+
+  get(phone: string): SimUser | undefined {
+    return this.byPhone.get(phone)
+  }
+
+  byUserId(userId: string): SimUser | undefined {
+    return [...this.byPhone.values()].find((user) => user.userId === userId)
+  }
+
+  list(): SimUser[] {
+    return [...this.byPhone.values()]
+  }
+
+  windowOpen(user: SimUser, now: number): boolean {
+    return user.lastInboundAt !== undefined && now - user.lastInboundAt < WINDOW_MS
+  }
+
+  findEntry(user: SimUser, id: string): ChatEntry | undefined {
+    return user.chat.find((entry) => entry.id === id)
+  }
+
+  /** The delivery log: what users received, in order (all users interleaved by time of delivery). */
+  deliveries(phone?: string): Array<{ user: SimUser; entry: ChatEntry }> {
+    const users = phone ? [this.byPhone.get(phone)].filter((u): u is SimUser => !!u) : this.list()
+    return users
+      .flatMap((user) => user.chat.filter((entry) => entry.direction === 'out').map((entry) => ({ user, entry })))
+      .sort((a, b) => a.entry.at - b.entry.at || seq(a.entry) - seq(b.entry))
+  }
+}
+
+// Entries written in the same millisecond keep their insertion order.
+const order = new WeakMap<ChatEntry, number>()
+let counter = 0
+function seq(entry: ChatEntry): number {
+  if (!order.has(entry)) order.set(entry, ++counter)
+  return order.get(entry)!
+}
+
+export function appendChat(user: SimUser, entry: ChatEntry): ChatEntry {
+  seq(entry)
+  user.chat.push(entry)
+  return entry
+}

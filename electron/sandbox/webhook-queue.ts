@@ -1,0 +1,190 @@
+import { createHmac } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
+import type { Clock } from '../shared/clock'
+
+export type WebhookTarget = 'whatsapp' | 'sms'
+
+export interface WebhookChaos {
+  duplicate: number
+  shuffle: number
+}
+
+export interface WebhookQueueOptions {
+  clock: Clock
+  appSecret: string
+  random: () => number
+  chaos: () => WebhookChaos
+  maxAttempts?: number
+  firstRetryMs?: number
+  requestTimeoutMs?: number
+}
+
+interface Delivery {
+  target: WebhookTarget
+  body: string
+  attempts: number
+}
+
+/** `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the app secret. */
+export function signBody(body: string | Buffer, appSecret: string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`
+}
+
+/**
+ * Sends signed webhook POSTs one at a time, in order (unless chaos shuffles them). A delivery
+ * answered with anything but HTTP 200 is set aside and retried on clock timers (1 s, 2 s, 4 s …)
+ * so it never blocks the others; after `maxAttempts` it is dropped. Deliveries for a target with
+ * no URL yet are held until one is set.
+ */
+export class WebhookQueue {
+  private readonly urls: Partial<Record<WebhookTarget, string>> = {}
+  private readonly ready: Delivery[] = []
+  private readonly held: Delivery[] = []
+  private readonly waiting = new Map<Delivery, () => void>()
+  private readonly idleWaiters: Array<() => void> = []
+  private readonly flushWaiters: Array<() => void> = []
+  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
+  private inFlight = 0
+  private pumping = false
+  private closed = false
+  private counts = { delivered: 0, dropped: 0, posts: 0 }
+
+  constructor(private readonly options: WebhookQueueOptions) {}
+
+  setUrl(target: WebhookTarget, url: string | undefined): void {
+    this.urls[target] = url || undefined
+    if (!url) return
+    const release = this.held.filter((d) => d.target === target)
+    for (const delivery of release) this.held.splice(this.held.indexOf(delivery), 1)
+    this.ready.push(...release)
+    this.kick()
+  }
+
+  url(target: WebhookTarget): string | undefined {
+    return this.urls[target]
+  }
+
+  enqueue(target: WebhookTarget, payload: unknown): void {
+    if (this.closed) return
+    const delivery = { target, body: JSON.stringify(payload), attempts: 0 }
+    if (this.urls[target]) this.ready.push(delivery)
+    else this.held.push(delivery)
+    this.kick()
+  }
+
+  /** Resolves once nothing is queued, in flight or waiting for a retry (held deliveries excepted). */
+  idle(): Promise<void> {
+    if (this.pending() === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Resolves once nothing is queued or in flight; deliveries waiting for a retry timer may remain. */
+  flushed(): Promise<void> {
+    if (this.ready.length + this.inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => this.flushWaiters.push(resolve))
+  }
+
+  stats(): { pending: number; held: number; delivered: number; dropped: number; posts: number } {
+    return { pending: this.pending(), held: this.held.length, ...this.counts }
+  }
+
+  close(): void {
+    this.closed = true
+    for (const cancel of this.waiting.values()) cancel()
+    this.waiting.clear()
+    this.ready.length = 0
+    this.agents.http.destroy()
+    this.agents.https.destroy()
+    this.settle()
+  }
+
+  private pending(): number {
+    return this.ready.length + this.waiting.size + this.inFlight
+  }
+
+  private kick(): void {
+    if (this.pumping || this.closed) return
+    this.pumping = true
+    // Deferred so deliveries enqueued together (e.g. sent + delivered) can be shuffled together.
+    setImmediate(() => void this.pump())
+  }
+
+  private async pump(): Promise<void> {
+    while (this.ready.length > 0 && !this.closed) {
+      const shuffle = this.options.random() < this.options.chaos().shuffle
+      const index = shuffle ? Math.floor(this.options.random() * this.ready.length) : 0
+      const [delivery] = this.ready.splice(index, 1)
+      const url = this.urls[delivery.target]
+      if (!url) {
+        this.held.push(delivery)
+        continue
+      }
+      this.inFlight++
+      const ok = await this.post(url, delivery.body)
+      if (this.options.random() < this.options.chaos().duplicate) await this.post(url, delivery.body)
+      this.inFlight--
+      if (ok) this.counts.delivered++
+      else this.retryLater(delivery)
+    }
+    this.pumping = false
+    this.settle()
+  }
+
+  private retryLater(delivery: Delivery): void {
+    delivery.attempts++
+    if (this.closed || delivery.attempts >= (this.options.maxAttempts ?? 8)) {
+      this.counts.dropped++
+      return
+    }
+    const delay = (this.options.firstRetryMs ?? 1000) * 2 ** (delivery.attempts - 1)
+    const cancel = this.options.clock.setTimer(() => {
+      this.waiting.delete(delivery)
+      this.ready.push(delivery)
+      this.kick()
+    }, delay)
+    this.waiting.set(delivery, cancel)
+  }
+
+  private settle(): void {
+    if (this.ready.length + this.inFlight === 0 || this.closed) for (const resolve of this.flushWaiters.splice(0)) resolve()
+    if (this.pending() > 0 && !this.closed) return
+    for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+
+  private post(url: string, body: string): Promise<boolean> {
+    this.counts.posts++
+    return new Promise((resolve) => {
+      let target: URL
+      try {
+        target = new URL(url)
+      } catch {
+        resolve(false)
+        return
+      }
+      const secure = target.protocol === 'https:'
+      const request = (secure ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          agent: secure ? this.agents.https : this.agents.http,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-hub-signature-256': signBody(body, this.options.appSecret),
+            'user-agent': 'facebookexternalua',
+          },
+          timeout: this.options.requestTimeoutMs ?? 10_000,
+        },
+        (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode === 200))
+          response.on('error', () => resolve(false))
+        },
+      )
+      request.on('timeout', () => request.destroy(new Error('webhook timeout')))
+      request.on('error', () => resolve(false))
+      request.end(body)
+    })
+  }
+}

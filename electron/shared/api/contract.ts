@@ -1,0 +1,197 @@
+import { z } from 'zod'
+import type {
+  Contact,
+  Conversation,
+  ImportSummary,
+  Message,
+  OrgUser,
+  SearchHit,
+  Session,
+} from '../domain'
+
+/**
+ * The one API contract. Every request channel has a zod schema for its payload and a result type;
+ * the preload, the WebSocket client, the IPC registration and the host dispatcher all derive from
+ * this table, so a new channel is one entry here plus one engine handler.
+ */
+
+const id = z.string().min(1).max(200)
+const text = (max: number) => z.string().max(max)
+const empty = z.object({}).strict()
+
+const contactFields = {
+  name: z.string().trim().min(1, 'A name is required').max(200),
+  phone: z.string().trim().max(40).optional(),
+  company: z.string().trim().max(200).optional(),
+  email: z.string().trim().max(320).optional(),
+}
+
+export interface AuditEntry {
+  id: string
+  at: number
+  actorId?: string
+  action: string
+  conversationId?: string
+  detail: Record<string, unknown>
+}
+
+export interface MediaUploadValue {
+  mediaId: string
+  mimeType: string
+  size: number
+  width: number
+  height: number
+  converted: boolean
+}
+
+export interface LexiconVerdict {
+  action: 'ok' | 'warn' | 'block'
+  rule?: string
+  reason?: string
+}
+
+export interface ExportValue {
+  outDir: string
+  messages: number
+  conversations: number
+}
+
+/** `channel<Value>()(schema)`: the payload type comes from the schema, the value type is named. */
+const channel =
+  <Value>() =>
+  <Schema extends z.ZodType>(request: Schema) => ({ request, value: undefined as unknown as Value })
+
+export const requestChannels = {
+  'session:get': channel<Session>()(empty),
+  /** Browser host only: choose which org user this connection acts as. */
+  'session:signIn': channel<Session>()(z.object({ userId: id }).strict()),
+  'org:users': channel<OrgUser[]>()(empty),
+
+  'contacts:list': channel<Contact[]>()(
+    z.object({ query: text(200).optional() }).strict(),
+  ),
+  'contacts:get': channel<Contact>()(z.object({ id }).strict()),
+  'contacts:create': channel<Contact>()(
+    z.object(contactFields).strict(),
+  ),
+  'contacts:update': channel<Contact>()(z.object({ id, ...contactFields }).strict()),
+  'contacts:delete': channel<Record<string, never>>()(z.object({ id }).strict()),
+  'contacts:import': channel<ImportSummary>()(
+    z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict(),
+  ),
+
+  'conversations:list': channel<Conversation[]>()(
+    z
+      .object({ channel: z.enum(['whatsapp', 'sms', 'voicemail']).optional(), unread: z.boolean().optional(), contactId: id.optional() })
+      .strict(),
+  ),
+  'conversations:get': channel<Conversation>()(z.object({ id }).strict()),
+  'conversations:start': channel<Conversation>()(
+    z
+      .object({
+        contactId: id,
+        channel: z.enum(['whatsapp', 'sms']),
+        newThread: z.boolean().optional(),
+        /** Default true: a WhatsApp start without consent sends the opt-in request. */
+        requestConsent: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  'conversations:requestConsent': channel<Conversation>()(z.object({ id }).strict()),
+  'conversations:markRead': channel<Record<string, never>>()(z.object({ id }).strict()),
+  'conversations:addParticipant': channel<Conversation>()(
+    z.object({ id, userId: id }).strict(),
+  ),
+  'conversations:removeParticipant': channel<Conversation>()(
+    z.object({ id, userId: id }).strict(),
+  ),
+  'conversations:leave': channel<Record<string, never>>()(z.object({ id }).strict()),
+  'conversations:transfer': channel<Record<string, never>>()(
+    z.object({ id, toUserId: id, note: text(1000).optional() }).strict(),
+  ),
+  'conversations:restart': channel<Conversation>()(z.object({ id }).strict()),
+
+  'messages:list': channel<Message[]>()(
+    z
+      .object({ conversationId: id, before: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
+  ),
+  'messages:send': channel<Message>()(
+    z
+      .object({
+        conversationId: id,
+        text: text(4096).optional(),
+        mediaId: z.string().regex(/^[0-9a-f]{64}$/, 'Not a media id').optional(),
+        caption: text(1024).optional(),
+        clientId: id.optional(),
+        /** The user saw a lexicon warning and chose to send anyway. */
+        confirmWarning: z.boolean().optional(),
+      })
+      .strict()
+      .refine((p) => (p.text !== undefined && p.text.trim() !== '') || p.mediaId !== undefined, {
+        message: 'A message needs text or a picture',
+      }),
+  ),
+  'messages:retry': channel<Message>()(z.object({ id }).strict()),
+  'messages:cancel': channel<Message>()(z.object({ id }).strict()),
+  'messages:retryDownload': channel<Message>()(z.object({ id }).strict()),
+  'messages:checkText': channel<LexiconVerdict>()(z.object({ text: text(4096) }).strict()),
+
+  'media:upload': channel<MediaUploadValue>()(
+    z.object({ dataBase64: z.string().min(1).max(70_000_000), filename: text(300).optional() }).strict(),
+  ),
+
+  'search:messages': channel<SearchHit[]>()(
+    z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+  ),
+
+  'audit:list': channel<AuditEntry[]>()(
+    z.object({ conversationId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  ),
+  'export:run': channel<ExportValue>()(
+    z
+      .object({
+        contactId: id.optional(),
+        conversationId: id.optional(),
+        from: z.number().int().optional(),
+        to: z.number().int().optional(),
+      })
+      .strict(),
+  ),
+} as const
+
+export type RequestChannel = keyof typeof requestChannels
+export type RequestOf<C extends RequestChannel> = z.input<(typeof requestChannels)[C]['request']>
+export type ValueOf<C extends RequestChannel> = (typeof requestChannels)[C]['value']
+export const REQUEST_CHANNELS = Object.keys(requestChannels) as RequestChannel[]
+
+export function isRequestChannel(name: unknown): name is RequestChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestChannels, name)
+}
+
+export interface EventPayloads {
+  'messages:changed': Message
+  'conversations:changed': Conversation
+  /** The signed-in user lost access to a conversation (left, removed, transferred). */
+  'conversations:removed': { id: string }
+  'contacts:changed': Contact
+  'contacts:removed': { id: string }
+  'contacts:importProgress': { done: number; total: number }
+  'export:progress': { done: number; total: number }
+}
+export type EventChannel = keyof EventPayloads
+export const EVENT_CHANNELS: EventChannel[] = [
+  'messages:changed',
+  'conversations:changed',
+  'conversations:removed',
+  'contacts:changed',
+  'contacts:removed',
+  'contacts:importProgress',
+  'export:progress',
+]
+
+/** What the renderer sees: one async function per request channel plus event subscription. */
+export interface GreenlineApi {
+  request<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<import('./result').Result<ValueOf<C>>>
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void
+}
