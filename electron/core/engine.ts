@@ -158,7 +158,10 @@ export function createEngine(options: EngineOptions): Engine {
       scheduler!.start()
     },
     async close() {
+      await webhooks.drained()
+      webhooks.stop()
       downloader.stop()
+      await downloader.settled()
       await scheduler!.shutdown()
       await changes.flushed()
       db.close()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { OffsetClock } from '../shared/clock'
-import { startSandbox } from './server'
+import { signBody, startSandbox } from './server'
 
 /**
  * Standalone sandbox: `tsx electron/sandbox/cli.ts [--port N] [--webhook-url URL] [--sms-webhook-url URL]`.
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       'webhook-url': { type: 'string' },
       'sms-webhook-url': { type: 'string' },
       'window-error-mode': { type: 'string' },
+      json: { type: 'boolean' },
     },
   })
   const port = Number(values.port ?? process.env.GREENLINE_SANDBOX_PORT ?? 0)
@@ -25,8 +26,19 @@ async function main(): Promise<void> {
   const appSecret = process.env.GREENLINE_SANDBOX_APP_SECRET || randomBytes(24).toString('hex')
   const mode = values['window-error-mode']
   if (mode !== undefined && mode !== 'sync' && mode !== 'webhook') throw new Error('--window-error-mode must be sync or webhook')
+  const clock = new OffsetClock()
+  const clockUrl = process.env.GREENLINE_SANDBOX_CLOCK_URL
   const sandbox = await startSandbox({
-    clock: new OffsetClock(),
+    clock,
+    // The embedding app's engine shares this clock: tell it about every jump (signed, like webhooks).
+    clockAdvanced: clockUrl
+      ? async () => {
+          const body = JSON.stringify({ offsetMs: clock.offset })
+          await fetch(clockUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(body, appSecret) }, body }).catch(() =>
+            console.error('Could not tell the app about the clock change'),
+          )
+        }
+      : undefined,
     host: values.host ?? '127.0.0.1',
     port,
     accessToken,
@@ -35,6 +47,9 @@ async function main(): Promise<void> {
     smsWebhookUrl: values['sms-webhook-url'] ?? process.env.GREENLINE_SANDBOX_SMS_WEBHOOK_URL,
     windowErrorMode: mode,
   })
+  if (values.json) {
+    console.log(JSON.stringify({ url: sandbox.url, phoneNumberId: sandbox.phoneNumberId, wabaId: sandbox.wabaId }))
+  }
   const lines = [
     `Greenline WhatsApp sandbox listening on ${sandbox.url}`,
     `  phone simulator:  ${sandbox.url}/`,

@@ -28,6 +28,8 @@ export interface SandboxContext {
   /** Mark-as-read calls the business made, in order. */
   businessReads: Array<{ messageId: string; at: number; typingIndicator: boolean }>
   baseUrl(): string
+  /** Awaited after `POST /sandbox/clock`, so an embedding app's engine moves its clock first. */
+  clockAdvanced?: () => Promise<void>
 }
 
 /** A wamid in Meta's look (`wamid.` + base64); random bytes keep it unique across sandbox restarts. */

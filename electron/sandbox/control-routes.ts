@@ -27,6 +27,8 @@ export async function handleControl(ctx: SandboxContext, req: IncomingMessage, r
       }
     }
     const result = route(ctx, method, segments.slice(1), url, body)
+    // Whoever shares this clock hears about a jump before the caller gets its answer.
+    if (method === 'POST' && segments[1] === 'clock') await ctx.clockAdvanced?.()
     if (result instanceof Binary) return sendBytes(res, result.mimeType, result.bytes)
     sendJson(res, method === 'POST' && result.created ? 201 : 200, result.value)
   } catch (error) {
@@ -63,7 +65,8 @@ function route(ctx: SandboxContext, method: string, path: string[], url: URL, bo
       return { value: chatView(userDropsVoicemail(ctx, requireUser(ctx, id), body)), created: true }
     case 'GET users/:id/chat': {
       const user = requireUser(ctx, id)
-      return { value: { user: publicUser(ctx, user), now: ctx.clock.now(), messages: user.chat.map(chatView) } }
+      const business = { name: 'Greenline Sandbox', displayPhoneNumber: ctx.business.displayPhoneNumber }
+      return { value: { user: publicUser(ctx, user), business, now: ctx.clock.now(), messages: user.chat.map(chatView) } }
     }
     case 'GET deliveries':
       return { value: deliveries(ctx, url) }

@@ -40,6 +40,8 @@ export interface SandboxOptions {
   windowErrorMode?: 'sync' | 'webhook'
   /** Throughput (130429) and pair (131056) limits; off unless given. */
   limits?: RateLimits
+  /** Awaited after each clock jump through the control API (the embedding app syncs its clock). */
+  clockAdvanced?: () => Promise<void>
 }
 
 export interface SandboxUser {
@@ -94,6 +96,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const webhooks = new WebhookQueue({ clock: options.clock, appSecret: options.appSecret, random, chaos: () => chaos })
   let baseUrl = ''
   const ctx: SandboxContext = {
+    clockAdvanced: options.clockAdvanced,
     clock: options.clock,
     accessToken: options.accessToken,
     business: {
@@ -210,6 +213,10 @@ const PAGE_FILES: Record<string, { type: string; body: string }> = {
 }
 
 function servePage(req: IncomingMessage, res: ServerResponse, name: string): void {
+  if (name === 'favicon.ico') {
+    res.writeHead(204).end()
+    return
+  }
   const file = PAGE_FILES[name]
   if (!file) return sendJson(res, 404, { error: 'Not found' })
   if (!isLoopback(req) || !hasLoopbackHost(req)) return sendJson(res, 403, { error: 'Loopback only' })

@@ -161,6 +161,7 @@ function render() {
   const windowText = chat.user.windowOpen
     ? 'Window open until ' + new Date(chat.user.lastInboundAt + 24 * 3600 * 1000).toLocaleString()
     : 'Window closed: the business can only send templates'
+  $('sim-business').textContent = chat.business.name + ' · +' + chat.business.displayPhoneNumber
   $('sim-window').textContent = chat.user.onWhatsApp ? windowText : 'Not on WhatsApp: SMS and voicemail only'
   for (const id of ['sim-stop', 'sim-react', 'sim-read', 'sim-send', 'sim-photo']) $(id).disabled = !chat.user.onWhatsApp
   $('sim-react').disabled = !chat.user.onWhatsApp || !latestBusinessMessage(messages)

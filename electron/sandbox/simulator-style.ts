@@ -8,7 +8,7 @@ body { margin: 0; min-height: 100vh; display: flex; justify-content: center; ali
   box-shadow: 0 0 24px rgba(0,0,0,.15); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .topbar { background: var(--green); color: #fff; padding: 8px 10px; display: flex; flex-wrap: wrap; gap: 6px; justify-content: space-between; align-items: center; }
-.topbar select { max-width: 210px; padding: 4px; border-radius: 6px; border: 0; font: inherit; }
+.topbar select { max-width: 280px; padding: 4px; border-radius: 6px; border: 0; font: inherit; }
 .topbar .state { font-size: 12px; opacity: .85; margin-left: 6px; }
 .clock { display: flex; align-items: center; gap: 4px; font-size: 12px; }
 .clock time { margin-right: 4px; }
@@ -26,7 +26,7 @@ body { margin: 0; min-height: 100vh; display: flex; justify-content: center; ali
 .bubble[data-from="user"] { align-self: flex-end; background: var(--mine); border-top-right-radius: 0; }
 .bubble .meta { display: block; text-align: right; font-size: 11px; color: var(--muted); margin-top: 2px; }
 .bubble .meta .ticks.read { color: #53bdeb; }
-.bubble .tag { display: inline-block; font-size: 10px; font-weight: 600; text-transform: uppercase; color: #fff; background: var(--muted); border-radius: 4px; padding: 0 4px; margin-bottom: 3px; }
+.bubble .tag { display: table; font-size: 10px; font-weight: 600; text-transform: uppercase; color: #fff; background: var(--muted); border-radius: 4px; padding: 0 4px; margin-bottom: 3px; }
 .bubble .quote { border-left: 3px solid var(--light); background: rgba(0,0,0,.05); padding: 2px 6px; font-size: 12px; color: var(--muted); margin-bottom: 4px; border-radius: 4px; }
 .bubble img { display: block; max-width: 100%; max-height: 260px; border-radius: 6px; }
 .bubble audio { width: 220px; }

@@ -31,6 +31,8 @@ export interface WebhookIntake {
   processPending(): void
   /** Resolves when everything received so far has been processed. */
   drained(): Promise<void>
+  /** Stops processing (before the database closes); stored deliveries are processed at the next start. */
+  stop(): void
 }
 
 export function createWebhookIntake(
@@ -38,6 +40,7 @@ export function createWebhookIntake(
   options: { appSecret: () => string; verifyToken: () => string; onMedia: (messageId: string) => void },
 ): WebhookIntake {
   let scheduled = false
+  let stopped = false
   let waiting: Array<() => void> = []
 
   const schedule = () => {
@@ -81,6 +84,7 @@ export function createWebhookIntake(
     },
 
     receive(rawBody, signatureHeader) {
+      if (stopped) return { status: 503, body: 'Shutting down' }
       if (rawBody.byteLength > MAX_WEBHOOK_BYTES) return { status: 413, body: 'Payload too large' }
       if (!verifyWebhookSignature(rawBody, signatureHeader, options.appSecret())) {
         return { status: 401, body: 'Invalid signature' }
@@ -100,6 +104,7 @@ export function createWebhookIntake(
 
     processPending() {
       for (;;) {
+        if (stopped) break
         const batch = pendingWebhookEvents(ctx.db, 100)
         if (batch.length === 0) break
         for (const event of batch) {
@@ -119,6 +124,10 @@ export function createWebhookIntake(
     drained() {
       if (!scheduled) return Promise.resolve()
       return new Promise((resolve) => waiting.push(resolve))
+    },
+
+    stop() {
+      stopped = true
     },
   }
   return intake

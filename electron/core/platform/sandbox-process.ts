@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+export interface SandboxProcess {
+  url: string
+  accessToken: string
+  appSecret: string
+  verifyToken: string
+  phoneNumberId: string
+  wabaId: string
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the WhatsApp sandbox as its own process (it is a separate system, reached over HTTP like
+ * Meta's servers) and waits for it to say where it listens. Used when no WhatsApp credentials are
+ * configured. The sandbox posts webhooks to `webhookUrl` and clock jumps to `clockUrl`.
+ */
+export async function startSandboxProcess(options: {
+  webhookUrl: string
+  smsWebhookUrl: string
+  clockUrl: string
+  port?: number
+  /** Node-compatible executable; Electron passes its own binary with ELECTRON_RUN_AS_NODE. */
+  execPath?: string
+  env?: NodeJS.ProcessEnv
+}): Promise<SandboxProcess> {
+  const accessToken = randomBytes(24).toString('base64url')
+  const appSecret = randomBytes(24).toString('hex')
+  const verifyToken = randomBytes(12).toString('hex')
+  const { command, args } = sandboxCommand(options.execPath)
+  const child = spawn(command, [...args, '--json', '--port', String(options.port ?? 0)], {
+    env: {
+      ...process.env,
+      ...options.env,
+      GREENLINE_SANDBOX_TOKEN: accessToken,
+      GREENLINE_SANDBOX_APP_SECRET: appSecret,
+      GREENLINE_SANDBOX_WEBHOOK_URL: options.webhookUrl,
+      GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
+      GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const ready = await new Promise<{ url: string; phoneNumberId: string; wabaId: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return
+      try {
+        const info = JSON.parse(line) as { url?: string; phoneNumberId?: string; wabaId?: string }
+        if (info.url) resolve({ url: info.url, phoneNumberId: info.phoneNumberId ?? '', wabaId: info.wabaId ?? '' })
+      } catch {
+        // Not the announcement line.
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`The WhatsApp sandbox stopped before it started (exit code ${code})`)))
+    child.once('error', reject)
+  })
+  return {
+    ...ready,
+    accessToken,
+    appSecret,
+    verifyToken,
+    stop: () => stopChild(child),
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+/** The built sandbox beside this bundle (out/main/sandbox.js), or the source run through tsx. */
+function sandboxCommand(execPath?: string): { command: string; args: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const built = [join(here, 'sandbox.js'), join(here, '..', 'main', 'sandbox.js')].find((p) => existsSync(p))
+  if (built) return { command: execPath ?? process.execPath, args: [built] }
+  const source = join(here, '..', '..', 'sandbox', 'cli.ts')
+  return { command: process.execPath, args: ['--import', 'tsx', source] }
+}
