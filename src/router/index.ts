@@ -1,0 +1,18 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+
+/** Hash history: works the same from the browser host and from the desktop app's file URL. */
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/messages' },
+    { path: '/messages', name: 'messages', component: () => import('../views/MessagesView.vue') },
+    { path: '/messages/:id', name: 'thread', component: () => import('../views/MessagesView.vue'), props: true },
+    { path: '/contacts', name: 'contacts', component: () => import('../views/ContactsView.vue') },
+    { path: '/contacts/:id', name: 'contact', component: () => import('../views/ContactDetailsView.vue'), props: true },
+    { path: '/contacts/:id/history', name: 'contact-history', component: () => import('../views/ContactHistoryView.vue'), props: true },
+    { path: '/search', name: 'search', component: () => import('../views/SearchView.vue') },
+    { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
+    // The tray's quick-reply popover (a small window in the desktop app).
+    { path: '/quick-reply/:id?', name: 'quick-reply', component: () => import('../views/QuickReplyView.vue'), props: true, meta: { bare: true } },
+  ],
+})
