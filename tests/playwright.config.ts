@@ -9,7 +9,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: '../reports/playwright.json' }]] : 'list',
+  reporter: 'list',
   use: {
     browserName: 'chromium',
     trace: 'retain-on-failure',

@@ -1,0 +1,91 @@
+// Set-up steps shared by `npm start`, `npm run web` and `npm test`. Plain Node only: these run
+// before dependencies are installed.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const stamp = join(root, 'node_modules', '.greenline-lock-hash')
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+  return result.status ?? 1
+}
+
+/** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
+export function ensureDependencies() {
+  const lock = readFileSync(join(root, 'package-lock.json'))
+  const hash = createHash('sha256').update(lock).digest('hex')
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return
+  console.log('Installing dependencies (npm ci)…')
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
+    console.error('npm ci failed; see the messages above.')
+    process.exit(1)
+  }
+  writeFileSync(stamp, hash)
+}
+
+function newestMtime(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path))
+    else newest = Math.max(newest, statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** `electron-vite build` when out/ is missing or older than the sources. */
+export function ensureBuilt({ force = false } = {}) {
+  const marker = join(root, 'out', 'main', 'host.js')
+  const sources = Math.max(newestMtime(join(root, 'electron')), newestMtime(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
+  if (!force && existsSync(marker) && existsSync(join(root, 'out', 'renderer', 'index.html')) && statSync(marker).mtimeMs >= sources) return
+  console.log('Building (electron-vite build)…')
+  if (run('npx', ['electron-vite', 'build']) !== 0) {
+    console.error('The build failed; see the messages above.')
+    process.exit(1)
+  }
+}
+
+/**
+ * The Electron runtime, if installed, found without loading the `electron` package (which would
+ * try to download it).
+ */
+export function electronBinary() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron')
+    return existsSync(candidate) ? candidate : undefined
+  }
+  const pathFile = join(root, 'node_modules', 'electron', 'path.txt')
+  if (!existsSync(pathFile)) return undefined
+  const binary = join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : undefined
+}
+
+const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium']
+
+/**
+ * A Chromium for the end-to-end tests: Debian's package where apt is available, else Playwright's
+ * own download where the network allows. Returns its path, or undefined with a clear message.
+ */
+export function ensureChromium() {
+  if (process.env.GREENLINE_CHROMIUM && existsSync(process.env.GREENLINE_CHROMIUM)) return process.env.GREENLINE_CHROMIUM
+  const found = CHROMIUM_PATHS.find((p) => existsSync(p))
+  if (found) return found
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (isRoot && spawnSync('which', ['apt-get']).status === 0) {
+    console.log('Installing Chromium for the end-to-end tests (apt-get install chromium)…')
+    run('apt-get', ['update'])
+    run('apt-get', ['install', '-y', 'chromium', 'fonts-liberation', 'fonts-noto-color-emoji', 'libheif-examples'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    const installed = CHROMIUM_PATHS.find((p) => existsSync(p))
+    if (installed) return installed
+  }
+  console.log('Trying Playwright\'s own Chromium download (npx playwright install chromium)…')
+  if (run('npx', ['playwright', 'install', 'chromium']) === 0) return ''
+  console.error(
+    'No Chromium for the end-to-end tests. Install one (Debian/Ubuntu: sudo apt-get install chromium) or set GREENLINE_CHROMIUM to a Chromium executable.',
+  )
+  return undefined
+}
