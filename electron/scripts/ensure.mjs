@@ -19,6 +19,12 @@ export function ensureDependencies() {
   const lock = readFileSync(join(root, 'package-lock.json'))
   const hash = createHash('sha256').update(lock).digest('hex')
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return
+  // Installed by a plain `npm ci`/`npm install` after the lock file last changed (CI does this).
+  const hidden = join(root, 'node_modules', '.package-lock.json')
+  if (!existsSync(stamp) && existsSync(hidden) && statSync(hidden).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) {
+    writeFileSync(stamp, hash)
+    return
+  }
   console.log('Installing dependencies (npm ci)…')
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
     console.error('npm ci failed; see the messages above.')
