@@ -1,4 +1,8 @@
 import { defineConfig } from '@playwright/test'
+import { existsSync } from 'node:fs'
+
+// Debian's Chromium when present (npm test finds or installs one); else Playwright's own browser.
+const chromium = process.env.GREENLINE_CHROMIUM || ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p))
 
 /** End-to-end tests in real Chromium against the browser host (which embeds the sandbox). */
 export default defineConfig({
@@ -14,7 +18,7 @@ export default defineConfig({
     browserName: 'chromium',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.GREENLINE_CHROMIUM ?? '/usr/bin/chromium',
+      ...(chromium ? { executablePath: chromium } : {}),
       args: [
         '--disable-background-networking',
         '--disable-component-update',

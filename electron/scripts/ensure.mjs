@@ -72,23 +72,29 @@ export function electronBinary() {
 
 const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium']
 
+const hasCommand = (name) => spawnSync('which', [name]).status === 0
+
 /**
- * A Chromium for the end-to-end tests: Debian's package where apt is available, else Playwright's
- * own download where the network allows. Returns its path, or undefined with a clear message.
+ * What the tests need beyond npm: a Chromium for the end-to-end tests (Debian's package where apt
+ * is available, else Playwright's own download where the network allows) and heif-enc to make HEIC
+ * test pictures. Returns Chromium's path ('' for Playwright's own), or undefined with a message.
  */
-export function ensureChromium() {
+export function ensureTestTools() {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  const missing = []
+  if (!CHROMIUM_PATHS.some((p) => existsSync(p)) && !process.env.GREENLINE_CHROMIUM) missing.push('chromium', 'fonts-liberation', 'fonts-noto-color-emoji')
+  if (!hasCommand('heif-enc')) missing.push('libheif-examples')
+  if (missing.length && isRoot && hasCommand('apt-get')) {
+    console.log(`Installing test tools (apt-get install ${missing.join(' ')})…`)
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    run('apt-get', ['update'], { env })
+    run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env })
+  }
+  if (!hasCommand('heif-enc')) console.error('heif-enc is missing (Debian: apt-get install libheif-examples); the HEIC test will fail.')
   if (process.env.GREENLINE_CHROMIUM && existsSync(process.env.GREENLINE_CHROMIUM)) return process.env.GREENLINE_CHROMIUM
   const found = CHROMIUM_PATHS.find((p) => existsSync(p))
   if (found) return found
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (isRoot && spawnSync('which', ['apt-get']).status === 0) {
-    console.log('Installing Chromium for the end-to-end tests (apt-get install chromium)…')
-    run('apt-get', ['update'])
-    run('apt-get', ['install', '-y', 'chromium', 'fonts-liberation', 'fonts-noto-color-emoji', 'libheif-examples'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-    const installed = CHROMIUM_PATHS.find((p) => existsSync(p))
-    if (installed) return installed
-  }
-  console.log('Trying Playwright\'s own Chromium download (npx playwright install chromium)…')
+  console.log("Trying Playwright's own Chromium download (npx playwright install chromium)…")
   if (run('npx', ['playwright', 'install', 'chromium']) === 0) return ''
   console.error(
     'No Chromium for the end-to-end tests. Install one (Debian/Ubuntu: sudo apt-get install chromium) or set GREENLINE_CHROMIUM to a Chromium executable.',

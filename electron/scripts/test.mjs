@@ -2,10 +2,10 @@
 // `N passed, N failed` (all suites), since CI reads neither Vitest's nor Playwright's summary.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureChromium, ensureDependencies, root, run } from './ensure.mjs'
+import { ensureDependencies, ensureTestTools, root, run } from './ensure.mjs'
 
 ensureDependencies()
-const chromium = ensureChromium()
+const chromium = ensureTestTools()
 const reports = join(root, 'reports')
 rmSync(reports, { recursive: true, force: true })
 mkdirSync(reports, { recursive: true })

@@ -1,0 +1,128 @@
+import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
+import type { Message } from '../shared/domain'
+import type { Engine } from '../core/engine'
+import { createLogger } from '../core/platform/logger'
+import { computeCounts, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
+import type { SignedInUser } from './signed-in-user'
+
+const log = createLogger('tray')
+
+export interface TrayDeps {
+  Tray: new (image: NativeImage | string) => Tray
+  Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu }
+  icon: NativeImage | string
+  engine: Pick<Engine, 'dispatch' | 'db'>
+  user: SignedInUser
+  doNotDisturb: () => boolean
+  startAtLogin: () => boolean
+  actions: {
+    open(): void
+    quickReply(conversationId: string): void
+    setDoNotDisturb(on: boolean): void
+    setStartAtLogin(on: boolean): void
+    quit(): void
+  }
+  /** Called with the new counts (dock/taskbar badge). */
+  onCounts?: (counts: ShellCounts) => void
+  debounceMs?: number
+}
+
+export interface TrayController {
+  readonly tray: Tray
+  counts(): ShellCounts
+  /** Recomputes now; resolves when the tooltip and menu show the new counts. */
+  refresh(): Promise<void>
+  /** Recomputes after a short pause (events arrive in bursts). */
+  scheduleRefresh(): void
+  destroy(): void
+}
+
+/** The tray icon: tooltip with unread/queued/failed, a menu of recent unread conversations. */
+export function createTray(deps: TrayDeps): TrayController {
+  const tray = new deps.Tray(deps.icon)
+  const failed = new FailedMessages()
+  let counts = EMPTY_COUNTS
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<void> | undefined
+  let again = false
+
+  const render = () => {
+    tray.setToolTip(countsTooltip(counts))
+    tray.setContextMenu(deps.Menu.buildFromTemplate(menuTemplate(counts, deps)))
+  }
+
+  const compute = async () => {
+    try {
+      counts = await computeCounts(deps.engine, deps.user.id, failed)
+    } catch (error) {
+      log.warn('counts not updated', { error: String(error) })
+    }
+    render()
+    deps.onCounts?.(counts)
+  }
+
+  const refresh = async (): Promise<void> => {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      do {
+        again = false
+        await compute()
+      } while (again)
+    })().finally(() => (running = undefined))
+    return running
+  }
+
+  const scheduleRefresh = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => void refresh(), deps.debounceMs ?? 250)
+  }
+
+  const unsubscribe = deps.user.subscribe((event, payload) => {
+    if (event === 'messages:changed') failed.observe(payload as Message)
+    if (event === 'messages:changed' || event === 'conversations:changed' || event === 'conversations:removed') scheduleRefresh()
+  })
+  const unwatchUser = deps.user.onChange(() => {
+    failed.clear()
+    void refresh()
+  })
+  tray.on('click', () => deps.actions.open())
+  render()
+  void refresh()
+
+  return {
+    tray,
+    counts: () => counts,
+    refresh,
+    scheduleRefresh,
+    destroy() {
+      clearTimeout(timer)
+      unsubscribe()
+      unwatchUser()
+      tray.destroy()
+    },
+  }
+}
+
+export function menuTemplate(counts: ShellCounts, deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin'>): MenuItemConstructorOptions[] {
+  const recent: MenuItemConstructorOptions[] = counts.recentUnread.length
+    ? counts.recentUnread.map((conversation) => ({
+        id: `conversation:${conversation.id}`,
+        label: `${conversation.contactName} (${conversation.unread})`,
+        click: () => deps.actions.quickReply(conversation.id),
+      }))
+    : [{ id: 'no-unread', label: 'No unread conversations', enabled: false }]
+  return [
+    { id: 'summary', label: countsTooltip(counts).replace(/^Greenline — /, ''), enabled: false },
+    { type: 'separator' },
+    ...recent,
+    { type: 'separator' },
+    { id: 'open', label: 'Open Greenline', click: () => deps.actions.open() },
+    { id: 'dnd', label: 'Do not disturb', type: 'checkbox', checked: deps.doNotDisturb(), click: (item) => deps.actions.setDoNotDisturb(item.checked) },
+    { id: 'login', label: 'Start at login', type: 'checkbox', checked: deps.startAtLogin(), click: (item) => deps.actions.setStartAtLogin(item.checked) },
+    { type: 'separator' },
+    { id: 'quit', label: 'Quit Greenline', click: () => deps.actions.quit() },
+  ]
+}

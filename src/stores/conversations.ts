@@ -1,0 +1,135 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { Channel, Conversation } from '../../electron/shared/domain'
+import { ApiRequestError, call, onEvent } from '../api/client'
+import { observeServerTime } from '../composables/useServerClock'
+
+export type ConversationFilter = 'all' | 'whatsapp' | 'sms' | 'voicemail' | 'unread'
+
+export function errorText(e: unknown): string {
+  return e instanceof ApiRequestError ? e.error.message : (e as Error).message || 'Something went wrong'
+}
+
+const newestFirst = (a: Conversation, b: Conversation) => b.lastActivityAt - a.lastActivityAt
+
+/**
+ * The conversations the signed-in user takes part in, kept live from `conversations:changed` /
+ * `conversations:removed`. Ended threads (a contact's History) are kept by id but not listed.
+ */
+export const useConversationsStore = defineStore('conversations', () => {
+  const byId = ref<Record<string, Conversation>>({})
+  /** Ids of the user's current threads (what `conversations:list` without a contact returns). */
+  const currentIds = ref(new Set<string>())
+  const filter = ref<ConversationFilter>('all')
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<string>()
+  let unsubscribe: Array<() => void> | undefined
+
+  const all = computed(() => [...currentIds.value].flatMap((id) => byId.value[id] ?? []).sort(newestFirst))
+  const visible = computed(() => {
+    switch (filter.value) {
+      case 'all':
+        return all.value
+      case 'unread':
+        return all.value.filter((c) => c.unread > 0)
+      default:
+        return all.value.filter((c) => c.channel === filter.value)
+    }
+  })
+  const unreadTotal = computed(() => all.value.reduce((sum, c) => sum + c.unread, 0))
+
+  function put(conversation: Conversation): void {
+    byId.value[conversation.id] = conversation
+    if (conversation.endedAt === undefined) currentIds.value.add(conversation.id)
+    else currentIds.value.delete(conversation.id)
+  }
+
+  function subscribe(): void {
+    unsubscribe ??= [
+      onEvent('conversations:changed', (conversation) => {
+        observeServerTime(conversation.lastActivityAt)
+        put(conversation)
+      }),
+      onEvent('conversations:removed', ({ id }) => {
+        currentIds.value.delete(id)
+        delete byId.value[id]
+      }),
+    ]
+  }
+
+  async function load(): Promise<void> {
+    subscribe()
+    loading.value = true
+    try {
+      const list = await call('conversations:list', {})
+      for (const c of list) put(c)
+      const ids = new Set(list.map((c) => c.id))
+      for (const id of currentIds.value) if (!ids.has(id)) currentIds.value.delete(id)
+      loaded.value = true
+      error.value = undefined
+    } catch (e) {
+      error.value = errorText(e)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** One conversation, fetched when not known yet (a link, a search result, an ended thread). */
+  async function ensure(id: string): Promise<Conversation | undefined> {
+    subscribe()
+    if (byId.value[id]) return byId.value[id]
+    try {
+      const conversation = await call('conversations:get', { id })
+      byId.value[id] = conversation
+      if (conversation.endedAt === undefined && loaded.value) currentIds.value.add(id)
+      return conversation
+    } catch (e) {
+      error.value = errorText(e)
+      return undefined
+    }
+  }
+
+  /** All of a contact's threads across channels, newest first, ended ones included. */
+  async function listForContact(contactId: string): Promise<Conversation[]> {
+    subscribe()
+    const list = await call('conversations:list', { contactId })
+    for (const c of list) byId.value[c.id] = c
+    return list
+  }
+
+  /** The open thread with a contact on a channel (from what is known), newest first. */
+  function openThreadWith(contactId: string, channel: Channel): Conversation | undefined {
+    return Object.values(byId.value)
+      .filter((c) => c.contactId === contactId && c.channel === channel && c.endedAt === undefined)
+      .sort(newestFirst)[0]
+  }
+
+  /**
+   * Opens the user's thread with a contact (`newThread` forces a new one). A WhatsApp start does
+   * not send the opt-in request: the composer asks before the first message.
+   */
+  async function start(contactId: string, channel: 'whatsapp' | 'sms', newThread = false): Promise<Conversation> {
+    subscribe()
+    const conversation = await call('conversations:start', {
+      contactId,
+      channel,
+      ...(newThread ? { newThread: true } : {}),
+      ...(channel === 'whatsapp' ? { requestConsent: false } : {}),
+    })
+    put(conversation)
+    return conversation
+  }
+
+  async function markRead(id: string): Promise<void> {
+    const conversation = byId.value[id]
+    if (conversation) byId.value[id] = { ...conversation, unread: 0 }
+    try {
+      await call('conversations:markRead', { id })
+    } catch {
+      // Not a participant (an ended thread opened from History): nothing to mark.
+    }
+  }
+
+  return { byId, all, visible, filter, loading, loaded, error, unreadTotal, load, ensure, listForContact, openThreadWith, start, markRead, put }
+})

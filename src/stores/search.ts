@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { SearchHit } from '../../electron/shared/domain'
+import { call } from '../api/client'
+import { errorText, useConversationsStore } from './conversations'
+
+export interface SearchGroup {
+  conversationId: string
+  title: string
+  channel?: string
+  hits: SearchHit[]
+}
+
+/** Full-text search over the user's history; results grouped by thread in order of their best hit. */
+export const useSearchStore = defineStore('search', () => {
+  const query = ref('')
+  const hits = ref<SearchHit[]>([])
+  const searching = ref(false)
+  const searched = ref(false)
+  const error = ref<string>()
+  let latest = 0
+
+  const conversations = useConversationsStore()
+
+  const groups = computed<SearchGroup[]>(() => {
+    const map = new Map<string, SearchGroup>()
+    for (const hit of hits.value) {
+      let group = map.get(hit.conversationId)
+      if (!group) {
+        const conversation = conversations.byId[hit.conversationId]
+        group = {
+          conversationId: hit.conversationId,
+          title: conversation?.contactName ?? 'Conversation',
+          channel: conversation?.channel,
+          hits: [],
+        }
+        map.set(hit.conversationId, group)
+      }
+      group.hits.push(hit)
+    }
+    return [...map.values()]
+  })
+
+  async function search(text: string): Promise<void> {
+    query.value = text
+    const trimmed = text.trim()
+    const ticket = ++latest
+    if (!trimmed) {
+      hits.value = []
+      searched.value = false
+      return
+    }
+    searching.value = true
+    try {
+      const found = await call('search:messages', { query: trimmed, limit: 100 })
+      if (ticket !== latest) return
+      hits.value = found
+      error.value = undefined
+      searched.value = true
+      // Names for threads not in the list yet (ended ones, or the list not loaded).
+      await Promise.all([...new Set(found.map((h) => h.conversationId))].map((id) => conversations.ensure(id)))
+    } catch (e) {
+      if (ticket === latest) error.value = errorText(e)
+    } finally {
+      if (ticket === latest) searching.value = false
+    }
+  }
+
+  return { query, hits, groups, searching, searched, error, search }
+})
