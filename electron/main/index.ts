@@ -1,4 +1,84 @@
-// The desktop shell is built in electron/main (window, tray, notifications, IPC registration).
-import { app } from 'electron'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, dialog, protocol } from 'electron'
+import { createLogger } from '../core/platform/logger'
+import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link'
+import { startDesktop, type Desktop } from './desktop-app'
+import { registerMediaScheme } from './media-protocol'
 
-app.whenReady().then(() => undefined)
+/**
+ * The composition root of the desktop app: single instance, deep links, then `startDesktop`
+ * once Electron is ready; Quit drains the outbox scheduler before the process exits.
+ */
+const log = createLogger('main')
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+if (process.env.GREENLINE_USER_DATA_DIR) app.setPath('userData', process.env.GREENLINE_USER_DATA_DIR)
+registerMediaScheme(protocol)
+if (process.platform === 'win32') app.setAppUserModelId('com.greenline.desktop')
+
+if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])])
+else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
+
+let desktop: Desktop | undefined
+const earlyLinks: string[] = []
+const openLink = (url: string) => {
+  if (desktop) void desktop.handleDeepLink(url)
+  else earlyLinks.push(url)
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Greenline is running: it receives our argv (and deep link) through 'second-instance'.
+  app.quit()
+} else {
+  const firstLink = deepLinkFromArgv(process.argv)
+  if (firstLink) earlyLinks.push(firstLink)
+
+  app.on('second-instance', (_event, argv) => {
+    desktop?.reveal()
+    const link = deepLinkFromArgv(argv)
+    if (link) openLink(link)
+  })
+  // macOS delivers deep links here, possibly before the app is ready.
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    openLink(url)
+  })
+  app.on('activate', () => desktop?.reveal())
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin' && !desktop?.settings.preferences().closeToTray) app.quit()
+  })
+
+  let drained = false
+  app.on('before-quit', (event) => {
+    desktop?.setQuitting()
+    if (drained || !desktop) return
+    event.preventDefault()
+    void desktop
+      .shutdown()
+      .catch((error: unknown) => log.error('shutdown failed', { error: String(error) }))
+      .finally(() => {
+        drained = true
+        app.quit()
+      })
+  })
+
+  app
+    .whenReady()
+    .then(async () => {
+      desktop = await startDesktop({
+        userDataDir: app.getPath('userData'),
+        rendererDir: join(here, '..', 'renderer'),
+        preload: join(here, '..', 'preload', 'index.cjs'),
+        resourcesDir: join(app.getAppPath(), 'resources'),
+        devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
+        env: process.env,
+      })
+      for (const url of earlyLinks.splice(0)) void desktop.handleDeepLink(url)
+    })
+    .catch((error: unknown) => {
+      log.error('start failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
+      dialog.showErrorBox('Greenline could not start', error instanceof Error ? error.message : String(error))
+      app.exit(1)
+    })
+}

@@ -1,17 +1,36 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { EVENT_CHANNELS, type GreenlineApi } from '../shared/api/contract'
+import type { EventChannel, GreenlineApi } from '../shared/api/contract'
+import type { Result } from '../shared/api/result'
 
 /**
  * `window.greenline`: one `request` entry point over the contract's channels and `on` listeners
  * that return their unsubscribe. Nothing else of Electron reaches the renderer.
+ *
+ * A sandboxed preload can require only `electron`, so this file imports types alone (the
+ * contract's values pull in zod); channel names are checked by shape here and by the main
+ * process, which serves exactly the contract's channels and checks every sender.
  */
+const CHANNEL_NAME = /^[a-z]+:[a-zA-Z]+$/
+
 const api: GreenlineApi = {
-  request: (channel, payload) => ipcRenderer.invoke(`api:${channel}`, payload),
-  on: (event, listener) => {
-    if (!EVENT_CHANNELS.includes(event)) throw new Error(`Unknown event ${event}`)
+  request: async (channel, payload) => {
+    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${String(channel).slice(0, 100)}` } } as Result<never>
+    }
+    try {
+      return await ipcRenderer.invoke(`api:${channel}`, payload)
+    } catch {
+      // No handler: a channel the main process does not serve.
+      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${channel}` } } as Result<never>
+    }
+  },
+  on: (event: EventChannel, listener) => {
+    if (typeof event !== 'string' || !CHANNEL_NAME.test(event)) throw new Error(`Unknown event ${String(event)}`)
     const handler = (_: unknown, payload: unknown) => listener(payload as never)
     ipcRenderer.on(`event:${event}`, handler)
-    return () => ipcRenderer.removeListener(`event:${event}`, handler)
+    return () => {
+      ipcRenderer.removeListener(`event:${event}`, handler)
+    }
   },
 }
 

@@ -5,6 +5,7 @@ import { createEngine, type Engine, type EngineOptions } from '../../electron/co
 import { outboxCounts } from '../../electron/core/db/repositories/outbox'
 import { demoOrgPolicy, type OrgPolicy } from '../../electron/core/org/org-policy'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../../electron/core/whatsapp/config'
+import { createWhatsAppClient, type WhatsAppClient } from '../../electron/core/whatsapp/client'
 import { signWebhookBody } from '../../electron/core/whatsapp/signature'
 import { startHost, type Host } from '../../electron/host/server'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox/server'
@@ -59,6 +60,8 @@ export interface EngineHarness {
   host: Host
   dataDir: string
   whatsapp: WhatsAppConfig
+  /** Every send the engine's client made and how it ended: 'ok' or the error kind and code. */
+  sends: Array<{ outcome: string; code?: number; details?: string }>
   /** `http://127.0.0.1:<port>/webhooks/whatsapp` on the real host. */
   webhookUrl: string
   /** Requests as an org user; a failure throws RequestFailed. */
@@ -105,6 +108,8 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   })
   const ownsDir = !options.dataDir
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenline-engine-'))
+  const sends: EngineHarness['sends'] = []
+  const client = recordingClient(createWhatsAppClient(whatsapp, { timeoutMs: 5000, clock }), sends)
   const received = new Map<string, Array<{ event: EventChannel; payload: unknown }>>()
 
   let engine!: Engine
@@ -117,6 +122,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       clock,
       whatsapp,
       random: seededRandom(seed),
+      whatsappClient: client,
       ...options.engine,
     })
     for (const userId of USERS) {
@@ -158,6 +164,19 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     throw new Error('The engine and the sandbox did not settle')
   }
 
+  /** Nothing in flight anywhere right now (work due later, e.g. a retry, may remain). */
+  const quiet = async () => {
+    for (let round = 0; round < 100_000; round++) {
+      await sandbox.idle()
+      await engine.webhooks.drained()
+      await engine.downloader.settled()
+      await new Promise((resolve) => setImmediate(resolve))
+      const pendingEvents = (engine.db.prepare(`SELECT count(*) AS n FROM webhook_events WHERE state = 'pending'`).get() as { n: number }).n
+      if (engine.scheduler.inFlightCount === 0 && sandbox.webhookStats().pending === 0 && pendingEvents === 0) return
+    }
+    throw new Error('The engine and the sandbox did not quiet down')
+  }
+
   const harness: EngineHarness = {
     clock,
     sandbox,
@@ -169,6 +188,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     },
     dataDir,
     whatsapp,
+    sends,
     get webhookUrl() {
       return `${host.url}/webhooks/whatsapp`
     },
@@ -187,15 +207,15 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     settle,
     async drain(maxSteps = 200) {
       for (let step = 0; step < maxSteps; step++) {
-        await settle()
+        await quiet()
         const counts = outboxCounts(engine.db)
-        if (counts.ready + counts.leased === 0) return
+        if (counts.ready + counts.leased === 0) return settle()
         const next = engine.db
           .prepare(`SELECT min(CASE WHEN state = 'leased' THEN lease_until ELSE due_at END) AS due FROM outbox WHERE state != 'held'`)
           .get() as { due: number | null }
+        // Time jumps straight to the next retry (or past a rate limit's pause): no real waiting for backoff.
         const wait = (next.due ?? clock.now()) - clock.now()
-        // Time jumps straight to the next retry: no real waiting for backoff.
-        clock.advance(Math.max(1, wait + 1))
+        clock.advance(wait > 0 ? wait + 1 : 250)
       }
       throw new Error('The outbox did not drain')
     },
@@ -230,6 +250,22 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     },
   }
   return harness
+}
+
+function recordingClient(client: WhatsAppClient, sends: EngineHarness['sends']): WhatsAppClient {
+  const record =
+    <A extends unknown[], R extends { ok: boolean; error?: { kind: string; code?: number; details?: string } }>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await call(...args)
+      sends.push(result.ok ? { outcome: 'ok' } : { outcome: result.error!.kind, code: result.error!.code, details: result.error!.details })
+      return result
+    }
+  return {
+    ...client,
+    sendText: record(client.sendText),
+    sendTemplate: record(client.sendTemplate),
+    sendImage: record(client.sendImage),
+  }
 }
 
 /** A Cloud API `messages` webhook envelope (as Meta sends it) with one inbound text. */

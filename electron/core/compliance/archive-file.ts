@@ -13,7 +13,9 @@ export interface ArchivedFile {
   bytes: number
 }
 
-const FLUSH_AT = 64 * 1024
+const FLUSH_AT = 128 * 1024
+/** Up to this much may be in flight to the disk while the next rows are read and formatted. */
+const STREAM_BUFFER = 1024 * 1024
 
 /**
  * A file written through a small buffer and a write stream that is allowed to drain: memory stays
@@ -33,7 +35,7 @@ export class ArchiveFile {
     readonly path: string,
     flags: string,
   ) {
-    this.stream = createWriteStream(join(root, path), { flags, highWaterMark: FLUSH_AT })
+    this.stream = createWriteStream(join(root, path), { flags, highWaterMark: STREAM_BUFFER })
     this.stream.on('error', (error) => {
       this.failure = error
     })

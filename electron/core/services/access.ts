@@ -1,11 +1,12 @@
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { conversationBasics, isParticipant, wasParticipant } from '../db/repositories/conversations'
+import { conversationBasics, isParticipant, wasParticipant, wasRemoved } from '../db/repositories/conversations'
 
 /**
  * Only current participants may read or act on a conversation; enforced on every request.
- * @throws ApiFailure not_found (no such conversation) or forbidden (not a participant).
+ * @throws ApiFailure not_found (no such conversation), forbidden (not a participant, or removed),
+ *   conflict (a former participant acting on a thread that has ended: it is read-only)
  */
 export function requireParticipant(
   ctx: EngineContext,
@@ -15,9 +16,17 @@ export function requireParticipant(
   const conversation = conversationBasics(ctx.db, conversationId)
   if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
   if (!isParticipant(ctx.db, conversationId, userId)) {
-    throw new ApiFailure('forbidden', 'You are not a participant of this conversation')
+    // Someone who took part in a thread that has since ended may still read it; acting on it is refused for that reason.
+    if (conversation.endedAt !== null && wasParticipant(ctx.db, conversationId, userId)) requireOpen(conversation)
+    throw notAParticipant(ctx, conversationId, userId)
   }
   return conversation
+}
+
+export function notAParticipant(ctx: EngineContext, conversationId: string, userId: string): ApiFailure {
+  return wasRemoved(ctx.db, conversationId, userId)
+    ? new ApiFailure('forbidden', 'You were removed from this conversation')
+    : new ApiFailure('forbidden', 'You are not a participant of this conversation')
 }
 
 export function requireOpen(conversation: { endedAt: number | null }): void {
@@ -28,12 +37,12 @@ export function requireOpen(conversation: { endedAt: number | null }): void {
 
 /**
  * Reading is for current participants; an ended thread stays readable (read-only) in the history
- * of everyone who took part in it.
+ * of everyone who took part in it, except those who were removed from it.
  */
 export function requireReader(ctx: EngineContext, conversationId: string, userId: string) {
   const conversation = conversationBasics(ctx.db, conversationId)
   if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
   if (isParticipant(ctx.db, conversationId, userId)) return conversation
   if (conversation.endedAt !== null && wasParticipant(ctx.db, conversationId, userId)) return conversation
-  throw new ApiFailure('forbidden', 'You are not a participant of this conversation')
+  throw notAParticipant(ctx, conversationId, userId)
 }

@@ -8,11 +8,14 @@ import {
   insertConversation,
   isParticipant,
   listParticipants,
+  openContinuationOf,
   removeParticipant,
+  transferredToBy,
+  wasParticipant,
 } from '../db/repositories/conversations'
 import { appendAudit } from '../db/repositories/ledger'
 import { getOrgUser } from '../db/repositories/org-users'
-import { requireOpen, requireParticipant } from './access'
+import { notAParticipant, requireOpen } from './access'
 import { addSystemLine } from './system-lines'
 import { conversationFor } from './views'
 
@@ -31,13 +34,30 @@ function requireColleague(ctx: EngineContext, userId: string): void {
   if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', 'There is no such colleague in your organization')
 }
 
+/**
+ * The actor must be a current participant of an open conversation. Someone who was in it a moment
+ * ago (a transfer or leave from another window won the race) is told so with a conflict; someone
+ * never in it, or removed, gets forbidden. Call inside the operation's transaction.
+ */
+function requireActor(ctx: EngineContext, id: string, actorId: string, notDone: string) {
+  const conversation = conversationBasics(ctx.db, id)
+  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (!isParticipant(ctx.db, id, actorId)) {
+    if (!wasParticipant(ctx.db, id, actorId)) throw notAParticipant(ctx, id, actorId)
+    requireOpen(conversation)
+    throw new ApiFailure('conflict', `You are no longer in this conversation (it changed while you were acting on it), so ${notDone}`)
+  }
+  requireOpen(conversation)
+  return conversation
+}
+
 function view(ctx: EngineContext, id: string, userId: string): Conversation {
   return conversationFor(ctx.db, id, userId, ctx.clock.now())!
 }
 
 export function addColleague(ctx: EngineContext, actorId: string, id: string, userId: string): Conversation {
   ctx.db.transaction(() => {
-    requireOpen(requireParticipant(ctx, id, actorId))
+    requireActor(ctx, id, actorId, `${nameOf(ctx, userId)} was not added`)
     requireColleague(ctx, userId)
     if (!addParticipant(ctx.db, id, userId, ctx.clock.now())) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is already in this conversation`)
@@ -55,12 +75,13 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
     return view(ctx, id, actorId)
   }
   ctx.db.transaction(() => {
-    requireOpen(requireParticipant(ctx, id, actorId))
-    if (!removeParticipant(ctx.db, id, userId, ctx.clock.now())) {
+    requireActor(ctx, id, actorId, `${nameOf(ctx, userId)} was not removed`)
+    const now = ctx.clock.now()
+    if (!removeParticipant(ctx.db, id, userId, now)) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is no longer in this conversation`)
     }
     addSystemLine(ctx, id, `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`, { participant: 'removed', userId })
-    appendAudit(ctx.db, { at: ctx.clock.now(), actorId, action: 'participant.removed', conversationId: id, detail: { userId } })
+    appendAudit(ctx.db, { at: now, actorId, action: 'participant.removed', conversationId: id, detail: { userId } })
   })()
   ctx.changes.removed(id, userId)
   ctx.changes.conversation(id)
@@ -69,8 +90,7 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
 
 export function leave(ctx: EngineContext, actorId: string, id: string): void {
   ctx.db.transaction(() => {
-    const conversation = requireParticipant(ctx, id, actorId)
-    requireOpen(conversation)
+    requireActor(ctx, id, actorId, 'there was nothing to leave')
     departAndMaybeEnd(ctx, actorId, id, `${nameOf(ctx, actorId)} left the conversation`, 'participant.left', {})
   })()
   ctx.changes.removed(id, actorId)
@@ -79,17 +99,20 @@ export function leave(ctx: EngineContext, actorId: string, id: string): void {
 
 export function transfer(ctx: EngineContext, actorId: string, id: string, toUserId: string, note?: string): void {
   ctx.db.transaction(() => {
-    const conversation = conversationBasics(ctx.db, id)
-    if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
-    if (!isParticipant(ctx.db, id, actorId)) {
-      throw new ApiFailure('conflict', 'You are no longer in this conversation (someone else changed it first), so it was not transferred')
-    }
-    requireOpen(conversation)
+    requireActor(ctx, id, actorId, 'it was not transferred')
     requireColleague(ctx, toUserId)
     if (toUserId === actorId) throw new ApiFailure('invalid', 'Choose a colleague other than yourself')
+    // Handing over to a colleague already in the thread is fine (you leave, they carry on with your
+    // note); one who just received it by someone else's transfer means that transfer won the race.
     const now = ctx.clock.now()
     if (!addParticipant(ctx.db, id, toUserId, now)) {
-      throw new ApiFailure('conflict', `${nameOf(ctx, toUserId)} is already in this conversation, so it was not transferred`)
+      const by = transferredToBy(ctx.db, id, toUserId)
+      if (by) {
+        throw new ApiFailure(
+          'conflict',
+          `${nameOf(ctx, by)} already transferred this conversation to ${nameOf(ctx, toUserId)}, so yours was not transferred`,
+        )
+      }
     }
     const trimmed = note?.trim()
     const line = `${nameOf(ctx, actorId)} transferred the conversation to ${nameOf(ctx, toUserId)}${trimmed ? `: ${trimmed}` : ''}`
@@ -117,18 +140,25 @@ function departAndMaybeEnd(ctx: EngineContext, actorId: string, id: string, line
  */
 export function restart(ctx: EngineContext, actorId: string, id: string): Conversation {
   const newId = ctx.newId('v_')
-  ctx.db.transaction(() => {
+  const existing = ctx.db.transaction((): string | undefined => {
     const conversation = conversationBasics(ctx.db, id)
     if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
-    const everIn = listParticipants(ctx.db, id, true).some((p) => p.user_id === actorId)
-    if (!everIn) throw new ApiFailure('forbidden', 'You were never part of this conversation')
+    if (!wasParticipant(ctx.db, id, actorId)) throw notAParticipant(ctx, id, actorId)
     if (conversation.endedAt === null) throw new ApiFailure('conflict', 'This conversation is still going on; there is nothing to restart')
+    // Restarted already (by a colleague at the same moment, or the contact wrote again): one thread, not two.
+    const continuation = openContinuationOf(ctx.db, id)
+    if (continuation) {
+      if (isParticipant(ctx.db, continuation, actorId)) return continuation
+      throw new ApiFailure('conflict', 'This conversation was already restarted by a colleague; ask them to add you', { conversationId: continuation })
+    }
     const now = ctx.clock.now()
     insertConversation(ctx.db, { id: newId, contactId: conversation.contactId, channel: conversation.channel, now, restartedFrom: id })
     addParticipant(ctx.db, newId, actorId, now)
     addSystemLine(ctx, newId, `${nameOf(ctx, actorId)} restarted the conversation`, { restartedFrom: id })
     appendAudit(ctx.db, { at: now, actorId, action: 'conversation.restarted', conversationId: newId, detail: { restartedFrom: id } })
+    return undefined
   })()
+  if (existing) return view(ctx, existing, actorId)
   ctx.changes.conversation(newId)
   return view(ctx, newId, actorId)
 }

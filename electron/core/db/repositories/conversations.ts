@@ -91,6 +91,14 @@ export function conversationBasics(
   return row && { id: row.id, contactId: row.contact_id, channel: row.channel, endedAt: row.ended_at }
 }
 
+/** The open thread that continues an ended one (restarted, or opened by the contact writing again). */
+export function openContinuationOf(db: Db, id: string): string | undefined {
+  const row = db
+    .prepare('SELECT id FROM conversations WHERE restarted_from = ? AND ended_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1')
+    .get(id) as { id: string } | undefined
+  return row?.id
+}
+
 /** Open WhatsApp threads with this contact (inbound messages and consent changes touch them all). */
 export function openConversationIds(db: Db, contactId: string, channel: Channel): string[] {
   return (
@@ -119,11 +127,28 @@ export interface ParticipantRow {
   left_at: number | null
 }
 
+/**
+ * A user's membership (row `p`) ended by someone else removing them, not by leaving or
+ * transferring: of the audit rows that end this user's memberships here, the newest is a removal.
+ */
+const REMOVED = `(SELECT a.action FROM audit_log a WHERE a.conversation_id = p.conversation_id
+    AND ((a.action = 'participant.removed' AND json_extract(a.detail, '$.userId') = p.user_id)
+      OR (a.action IN ('participant.left', 'conversation.transferred') AND a.actor_id = p.user_id))
+    ORDER BY a.seq DESC LIMIT 1) IS 'participant.removed'`
+
+/** Each user's newest participant row for a conversation (a user removed and added again has several). */
+const LATEST = `p.seq = (SELECT max(q.seq) FROM participants q WHERE q.conversation_id = p.conversation_id AND q.user_id = p.user_id)`
+
+/**
+ * Current participants; with `includeFormer`, also everyone who took part and was not removed
+ * (left or transferred away) — one row per user, their newest.
+ */
 export function listParticipants(db: Db, conversationId: string, includeFormer = false): ParticipantRow[] {
+  const where = includeFormer ? `${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})` : 'p.left_at IS NULL'
   return db
     .prepare(
       `SELECT p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
-       WHERE p.conversation_id = ? ${includeFormer ? '' : 'AND p.left_at IS NULL'} ORDER BY p.seq`,
+       WHERE p.conversation_id = ? AND ${where} ORDER BY p.seq`,
     )
     .all(conversationId) as ParticipantRow[]
 }
@@ -132,8 +157,18 @@ export function isParticipant(db: Db, conversationId: string, userId: string): b
   return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
 }
 
+/** Took part and was not removed by someone else (a removed user loses the thread, its history too). */
 export function wasParticipant(db: Db, conversationId: string, userId: string): boolean {
-  return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ?').get(conversationId, userId)
+  return !!db
+    .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})`)
+    .get(conversationId, userId)
+}
+
+/** The user's membership of this conversation ended because someone removed them. */
+export function wasRemoved(db: Db, conversationId: string, userId: string): boolean {
+  return !!db
+    .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND p.left_at IS NOT NULL AND ${REMOVED}`)
+    .get(conversationId, userId)
 }
 
 /** Ended threads with a contact that the user took part in (their History page). */
@@ -142,10 +177,27 @@ export function endedConversationIdsFor(db: Db, userId: string, contactId: strin
     db
       .prepare(
         `SELECT DISTINCT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?
-         WHERE c.contact_id = ? AND c.ended_at IS NOT NULL ORDER BY c.last_activity_at DESC`,
+         WHERE c.contact_id = ? AND c.ended_at IS NOT NULL AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})
+         ORDER BY c.last_activity_at DESC`,
       )
       .all(userId, contactId) as Array<{ id: string }>
   ).map((r) => r.id)
+}
+
+/**
+ * Who handed the conversation to `userId`, when their current membership came from a transfer
+ * (rather than being added): a second transfer to them at the same time is the loser of a race.
+ */
+export function transferredToBy(db: Db, conversationId: string, userId: string): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT action, actor_id FROM audit_log WHERE conversation_id = ?
+         AND ((action = 'participant.added' AND json_extract(detail, '$.userId') = ?)
+           OR (action = 'conversation.transferred' AND json_extract(detail, '$.toUserId') = ?))
+       ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(conversationId, userId, userId) as { action: string; actor_id: string | null } | undefined
+  return row?.action === 'conversation.transferred' ? (row.actor_id ?? undefined) : undefined
 }
 
 export function addParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {

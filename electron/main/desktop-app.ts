@@ -1,0 +1,205 @@
+import { join } from 'node:path'
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron'
+import type { EngineOptions } from '../core/engine'
+import { createLogger } from '../core/platform/logger'
+import { createAppLocation, type AppLocation } from './app-location'
+import { showUnreadBadge } from './badge'
+import { openDeepLink } from './deep-link'
+import { forwardEvents, registerIpc } from './ipc'
+import { createMediaHandler, handleMediaProtocol } from './media-protocol'
+import { createNotifier, type Notifier } from './notifications'
+import { createQuickReply, type QuickReply } from './quick-reply'
+import { startRuntime, type Runtime } from './runtime'
+import { SecretVault } from './secrets'
+import { secureSession, secureWebContents } from './security'
+import { openSettings, type Settings } from './settings'
+import { SignedInUser } from './signed-in-user'
+import { createTray, type TrayController } from './tray'
+import { createMainWindow, revealWindow } from './window'
+
+const log = createLogger('desktop')
+
+export interface DesktopOptions {
+  userDataDir: string
+  rendererDir: string
+  preload: string
+  resourcesDir: string
+  devServerUrl?: string
+  env: NodeJS.ProcessEnv
+  platform?: NodeJS.Platform
+  /** Extra engine options (tests). */
+  engine?: Partial<EngineOptions>
+}
+
+export interface Desktop {
+  runtime: Runtime
+  settings: Settings
+  vault: SecretVault
+  user: SignedInUser
+  location: AppLocation
+  mainWindow(): BrowserWindow
+  tray: TrayController
+  notifier: Notifier
+  quickReply: QuickReply
+  /** Opens `greenline://contact/<phone>` now, or once someone is signed in. */
+  handleDeepLink(url: string): Promise<void>
+  /** Second launch: focus this instance. */
+  reveal(): void
+  /** Closes windows, drains the scheduler and closes the database. Idempotent. */
+  shutdown(): Promise<void>
+  isQuitting(): boolean
+  setQuitting(): void
+}
+
+/** Composes the engine, windows, IPC, tray and notifications once Electron is ready. */
+export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
+  const platform = options.platform ?? process.platform
+  const settings = openSettings({ cwd: options.userDataDir })
+  const vault = new SecretVault(settings, safeStorage)
+  try {
+    vault.absorbPlainSecrets()
+  } catch (error) {
+    log.warn('plain secrets left in place: no keychain', { error: (error as Error).name })
+  }
+  const runtime = await startRuntime({
+    dataDir: options.userDataDir,
+    rendererDir: options.rendererDir,
+    env: options.env,
+    whatsappSettings: settings.whatsapp(),
+    secrets: vault.load(),
+    execPath: process.execPath,
+    engine: options.engine,
+  })
+  const { engine } = runtime
+  const location = createAppLocation({ rendererDir: options.rendererDir, devServerUrl: options.devServerUrl })
+  const user = new SignedInUser(settings, engine)
+  let quitting = false
+
+  secureSession(session.defaultSession, location)
+  app.on('web-contents-created', (_event, contents) => secureWebContents(contents, location, shell))
+  handleMediaProtocol(protocol, createMediaHandler(engine, () => user.id !== undefined))
+
+  const icon = (name: string) => join(options.resourcesDir, name)
+  const mainWindowRef = { current: undefined as BrowserWindow | undefined }
+  const mainWindow = () => {
+    if (!mainWindowRef.current || mainWindowRef.current.isDestroyed()) {
+      mainWindowRef.current = createMainWindow({
+        BrowserWindow,
+        workAreas: () => screen.getAllDisplays().map((display) => display.workArea),
+        settings,
+        location,
+        preload: options.preload,
+        icon: icon('icon.png'),
+        isQuitting: () => quitting,
+      })
+    }
+    return mainWindowRef.current
+  }
+  const navigate = (route: string) => {
+    const window = mainWindow()
+    // Only the hash changes: a same-document navigation, the renderer keeps its state.
+    void window.loadURL(location.routeUrl(route))
+    revealWindow(window)
+  }
+
+  let tray: TrayController | undefined
+  const quickReply = createQuickReply({
+    BrowserWindow,
+    location,
+    preload: options.preload,
+    anchor: () => tray?.tray.getBounds(),
+    workArea: (near) => (near ? screen.getDisplayNearestPoint({ x: near.x, y: near.y }).workArea : undefined),
+  })
+
+  const unregisterIpc = registerIpc({ ipcMain, engine, user, isTrustedSender: (url) => location.isAppUrl(url) })
+  const stopForwarding = forwardEvents(user, () => [mainWindowRef.current?.webContents, quickReply.window()?.webContents])
+
+  const overlay = nativeImage.createFromPath(icon('badge.png'))
+  const applyLoginItem = (on: boolean) => {
+    if (platform === 'darwin' || platform === 'win32') app.setLoginItemSettings({ openAtLogin: on })
+  }
+  tray = createTray({
+    Tray,
+    Menu,
+    icon: nativeImage.createFromPath(icon(platform === 'darwin' ? 'tray.png' : 'tray@2x.png')),
+    engine,
+    user,
+    doNotDisturb: () => settings.preferences().doNotDisturb,
+    startAtLogin: () => settings.preferences().startAtLogin,
+    actions: {
+      open: () => revealWindow(mainWindow()),
+      quickReply: (id) => quickReply.open(id),
+      setDoNotDisturb: (on) => {
+        settings.setPreference('doNotDisturb', on)
+        void tray?.refresh()
+      },
+      setStartAtLogin: (on) => {
+        settings.setPreference('startAtLogin', on)
+        applyLoginItem(on)
+        void tray?.refresh()
+      },
+      quit: () => app.quit(),
+    },
+    onCounts: (counts) => showUnreadBadge({ app, window: mainWindowRef.current, platform, overlay }, counts.unread),
+  })
+  applyLoginItem(settings.preferences().startAtLogin)
+
+  const notifier = createNotifier({
+    Notification,
+    engine,
+    user,
+    platform,
+    isAppFocused: () => BrowserWindow.getFocusedWindow() !== null,
+    doNotDisturb: () => settings.preferences().doNotDisturb,
+    openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
+    openQuickReply: (id) => quickReply.open(id),
+  })
+
+  const pendingLinks: string[] = []
+  const handleDeepLink = async (url: string) => {
+    const userId = user.id
+    if (!userId) {
+      pendingLinks.push(url)
+      revealWindow(mainWindow())
+      return
+    }
+    await openDeepLink(url, { engine, userId, navigate })
+  }
+  user.onChange((userId) => {
+    if (userId) for (const url of pendingLinks.splice(0)) void handleDeepLink(url)
+  })
+
+  mainWindow()
+
+  let shuttingDown: Promise<void> | undefined
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      quitting = true
+      notifier.dispose()
+      tray?.destroy()
+      stopForwarding()
+      unregisterIpc()
+      user.dispose()
+      quickReply.close()
+      await runtime.close()
+    })())
+
+  return {
+    runtime,
+    settings,
+    vault,
+    user,
+    location,
+    mainWindow,
+    tray,
+    notifier,
+    quickReply,
+    handleDeepLink,
+    reveal: () => revealWindow(mainWindow()),
+    shutdown,
+    isQuitting: () => quitting,
+    setQuitting: () => {
+      quitting = true
+    },
+  }
+}

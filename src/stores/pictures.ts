@@ -1,0 +1,195 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { ApiRequestError, call } from '../api/client'
+import { errorText } from './conversations'
+
+/** WhatsApp's caption limit. */
+export const CAPTION_MAX = 1024
+/** The engine refuses uploads over 50 MB; checking first spares reading a huge file into memory. */
+const MAX_PICK_BYTES = 50 * 1024 * 1024
+
+export type PictureState = 'ready' | 'preparing' | 'uploading' | 'prepared' | 'sending' | 'sent' | 'failed'
+
+export interface PendingPicture {
+  key: string
+  name: string
+  file: Blob
+  /** Object URL for the tray thumbnail; revoked when the picture leaves the tray. */
+  previewUrl: string
+  state: PictureState
+  error?: string
+  /** The engine's prepared picture once uploaded: a retried Send does not upload it again. */
+  mediaId?: string
+  converted?: boolean
+  /** Makes a repeated send of the same picture idempotent in the engine. */
+  clientId: string
+  /** Refused before upload (empty, too large): only removing it helps. */
+  refused?: boolean
+}
+
+export interface Tray {
+  pictures: PendingPicture[]
+  caption: string
+  busy: boolean
+  /** A problem with the tray as a whole (lexicon warning, lost connection). */
+  error?: string
+  /** The caption drew a lexicon warning: Send again confirms it. */
+  confirmWarning?: boolean
+}
+
+const STATE_LABELS: Record<PictureState, string> = {
+  ready: 'Ready',
+  preparing: 'Preparing…',
+  uploading: 'Uploading…',
+  prepared: 'Prepared',
+  sending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Not sent',
+}
+
+export function pictureStateLabel(state: PictureState): string {
+  return STATE_LABELS[state]
+}
+
+function readBase64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => {
+      const url = String(reader.result)
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.onerror = () => reject(new Error('This file could not be read.'))
+    reader.readAsDataURL(blob)
+  })
+}
+
+let nextKey = 1
+
+/**
+ * Pictures waiting in a conversation's preview tray, and sending them: every picture is prepared
+ * by the engine first (type from the bytes, converted, shrunk); only when all of them are good is
+ * each one sent as its own message, in order, so a bad file never leaves half a batch sent.
+ */
+export const usePicturesStore = defineStore('pictures', () => {
+  const trays = ref<Record<string, Tray>>({})
+
+  function tray(conversationId: string): Tray {
+    trays.value[conversationId] ??= { pictures: [], caption: '', busy: false }
+    return trays.value[conversationId]!
+  }
+
+  function add(conversationId: string, files: Iterable<Blob>): number {
+    const current = tray(conversationId)
+    let added = 0
+    for (const file of files) {
+      const name = file instanceof File && file.name ? file.name : 'Pasted picture'
+      const picture: PendingPicture = {
+        key: `p${nextKey++}`,
+        name,
+        file,
+        previewUrl: URL.createObjectURL(file),
+        state: 'ready',
+        clientId: crypto.randomUUID(),
+      }
+      if (file.size === 0) Object.assign(picture, { state: 'failed', error: 'This file is empty.', refused: true })
+      else if (file.size > MAX_PICK_BYTES) Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
+      current.pictures.push(picture)
+      added++
+    }
+    current.error = undefined
+    current.confirmWarning = undefined
+    return added
+  }
+
+  function remove(conversationId: string, key: string): void {
+    const current = tray(conversationId)
+    const picture = current.pictures.find((p) => p.key === key)
+    if (!picture || current.busy) return
+    URL.revokeObjectURL(picture.previewUrl)
+    current.pictures = current.pictures.filter((p) => p.key !== key)
+    if (current.pictures.length === 0) clear(conversationId)
+  }
+
+  function clear(conversationId: string): void {
+    const current = trays.value[conversationId]
+    if (!current || current.busy) return
+    for (const picture of current.pictures) URL.revokeObjectURL(picture.previewUrl)
+    delete trays.value[conversationId]
+  }
+
+  async function prepare(picture: PendingPicture): Promise<boolean> {
+    if (picture.mediaId) return true
+    if (picture.refused) return false
+    try {
+      picture.state = 'preparing'
+      picture.error = undefined
+      const dataBase64 = await readBase64(picture.file)
+      picture.state = 'uploading'
+      const uploaded = await call('media:upload', { dataBase64, filename: picture.name.slice(0, 300) })
+      picture.mediaId = uploaded.mediaId
+      picture.converted = uploaded.converted
+      picture.state = 'prepared'
+      return true
+    } catch (e) {
+      picture.state = 'failed'
+      picture.error = errorText(e)
+      return false
+    }
+  }
+
+  /** Sends the tray; resolves true when every picture went out (the tray is then emptied). */
+  async function send(conversationId: string): Promise<boolean> {
+    const current = tray(conversationId)
+    if (current.busy || current.pictures.length === 0) return false
+    if (current.caption.length > CAPTION_MAX) {
+      current.error = `The caption is longer than ${CAPTION_MAX} characters.`
+      return false
+    }
+    current.busy = true
+    current.error = undefined
+    try {
+      const waiting = current.pictures.filter((p) => p.state !== 'sent')
+      // One at a time: a few large photos in base64 at once would weigh on both processes.
+      let allPrepared = true
+      for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
+      if (!allPrepared) {
+        current.error = 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
+        return false
+      }
+      const caption = current.caption.trim()
+      // The caption belongs to the first picture of the tray (a retry after a partial send does not repeat it).
+      const first = current.pictures[0]
+      for (const picture of waiting) {
+        picture.state = 'sending'
+        try {
+          await call('messages:send', {
+            conversationId,
+            mediaId: picture.mediaId!,
+            clientId: picture.clientId,
+            ...(caption && picture === first ? { caption } : {}),
+            ...(current.confirmWarning ? { confirmWarning: true } : {}),
+          })
+          picture.state = 'sent'
+        } catch (e) {
+          picture.state = 'failed'
+          picture.error = errorText(e)
+          const details = e instanceof ApiRequestError ? (e.error.details as { lexicon?: string } | undefined) : undefined
+          if (e instanceof ApiRequestError && e.error.code === 'conflict' && details?.lexicon === 'warn') {
+            picture.state = 'prepared'
+            picture.error = undefined
+            current.error = `${e.error.message}. Press Send again to send it anyway.`
+            current.confirmWarning = true
+          }
+          return false
+        }
+      }
+      current.busy = false
+      clear(conversationId)
+      return true
+    } finally {
+      if (trays.value[conversationId]) current.busy = false
+    }
+  }
+
+  return { trays, tray, add, remove, clear, send }
+})

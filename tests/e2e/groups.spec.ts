@@ -1,0 +1,139 @@
+import type { Page } from '@playwright/test'
+import type { AuditEntry } from '../../electron/shared/api/contract'
+import { WsClient } from '../helpers/ws-client'
+import { expect, test } from './fixtures'
+
+const ANA = '+14155550101'
+const ANA_PATH = encodeURIComponent(ANA)
+
+/**
+ * Group messaging end to end: Priya (A) and Sam (B) in two browser contexts, Ana on the phone
+ * simulator. Every step is checked where it shows: the thread, the lists, Ana's phone and the
+ * audit log.
+ */
+test('two colleagues share, transfer, leave and restart a WhatsApp conversation @groups', async ({ page, browser, greenline }) => {
+  test.setTimeout(120_000)
+  const api = await WsClient.connect(greenline.url, { token: greenline.host.token, user: 'priya' })
+  const ana = await api.request('contacts:create', { name: 'Ana Souza', phone: ANA })
+
+  const samContext = await browser.newContext()
+  const samPage = await samContext.newPage()
+  try {
+    await greenline.open(page, 'priya')
+    await greenline.open(samPage, 'sam')
+
+    // A starts the conversation and asks for consent with the first message.
+    await page.goto(`${greenline.url}/#/contacts/${ana.id}`)
+    await page.getByTestId('start-whatsapp').click()
+    await expect(page.getByTestId('thread')).toBeVisible()
+    const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]!
+    await send(page, 'Hi Ana, Priya from Greenline here')
+    await page.getByTestId('optin-confirm').click()
+    await greenline.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
+    await expect.poll(() => texts(), { message: 'the first message reaches Ana once she agrees' }).toContain('Hi Ana, Priya from Greenline here')
+
+    // A adds B.
+    await page.getByTestId('participants-open').click()
+    const panel = page.getByTestId('participants-panel')
+    await expect(panel).toBeVisible()
+    await expect(panel.getByTestId('participant-row')).toHaveCount(1)
+    await panel.getByTestId('participant-add').click()
+    await panel.getByTestId('participant-add-select').selectOption({ label: 'Sam Lee' })
+    await panel.getByTestId('participant-add-confirm').click()
+    await expect(panel.getByTestId('participant-row')).toHaveCount(2)
+    await page.keyboard.press('Escape')
+    await expect(panel).toBeHidden()
+    await expect(page.getByTestId('participants-open')).toBeFocused()
+    await expectLine(page, 'Priya Shah added Sam Lee')
+
+    // B gets the thread with its whole history, and replies.
+    const samRow = samPage.locator(`[data-testid="conversation-row"][data-id="${threadId}"]`)
+    await samRow.click()
+    await expect(samPage.getByTestId('thread')).toContainText('Hi Ana, Priya from Greenline here')
+    await expectLine(samPage, 'Priya Shah added Sam Lee')
+    await send(page, 'Sam will help with your invoice')
+    await expect(samPage.getByTestId('thread')).toContainText('Sam will help with your invoice')
+    await send(samPage, 'Hello Ana, Sam here')
+    await expect(page.getByTestId('thread')).toContainText('Hello Ana, Sam here')
+
+    // Ana sees who wrote what.
+    await expect.poll(() => texts()).toEqual(
+      expect.arrayContaining(['*Priya Shah*: Sam will help with your invoice', '*Sam Lee*: Hello Ana, Sam here']),
+    )
+    const delivered = await texts()
+    expect(delivered.filter((t) => t.startsWith('*Priya Shah*:') || t.startsWith('*Sam Lee*:'))).toHaveLength(2)
+
+    // A transfers to B with a note and loses the thread.
+    await page.getByTestId('participants-open').click()
+    await panel.getByTestId('participant-transfer').click()
+    await panel.getByTestId('transfer-to').selectOption({ label: 'Sam Lee' })
+    await panel.getByTestId('transfer-note').fill('Ana wants the March invoice resent')
+    await panel.getByTestId('transfer-confirm').click()
+    await expect(page).toHaveURL(/#\/messages$/)
+    await expect(page.locator(`[data-testid="conversation-row"][data-id="${threadId}"]`)).toHaveCount(0)
+    await expectLine(samPage, 'Priya Shah transferred the conversation to Sam Lee: Ana wants the March invoice resent')
+
+    // B leaves (removing nobody): the thread has ended.
+    await samPage.getByTestId('participants-open').click()
+    const samPanel = samPage.getByTestId('participants-panel')
+    await expect(samPanel.getByTestId('participant-row')).toHaveCount(1)
+    await samPanel.getByTestId('participant-leave').click()
+    await samPanel.getByTestId('participant-leave-confirm').click()
+    await expect(samPage).toHaveURL(/#\/messages$/)
+    await expect(samRow).toHaveCount(0)
+
+    // A finds it ended in Ana's history, reads it, and restarts it.
+    await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
+    const ended = page.locator(`[data-testid="history-thread"][href$="${threadId}"]`)
+    await expect(ended).toHaveAttribute('data-ended', 'true')
+    await ended.click()
+    await expectLine(page, 'Sam Lee left the conversation')
+    await expectLine(page, 'The conversation ended')
+    await expectLine(page, 'Priya Shah transferred the conversation to Sam Lee: Ana wants the March invoice resent')
+    await expect(page.getByTestId('composer-input')).toBeDisabled()
+    await page.getByTestId('participants-open').click()
+    await panel.getByTestId('conversation-restart').click()
+    await expect(page).not.toHaveURL(new RegExp(`${threadId}$`))
+    await expect(page).toHaveURL(/#\/messages\/v_/)
+    const restartedId = /#\/messages\/([^/?]+)/.exec(page.url())![1]!
+    await expectLine(page, 'Priya Shah restarted the conversation')
+    await expect(page.getByTestId('composer-input')).toBeEnabled()
+    await send(page, 'Back with the invoice')
+    await expect.poll(() => texts()).toContain('Back with the invoice')
+    // B left, so B does not get the restarted thread.
+    await expect(samPage.locator(`[data-testid="conversation-row"][data-id="${restartedId}"]`)).toHaveCount(0)
+
+    // The audit log holds every step, with who did it.
+    const audit: AuditEntry[] = (await api.request('audit:list', { limit: 1000 })).slice().sort((a, b) => Number(a.id) - Number(b.id))
+    const steps = audit
+      .filter((a) => a.conversationId === threadId || a.conversationId === restartedId)
+      .filter((a) => a.action.startsWith('conversation.') || a.action.startsWith('participant.'))
+      .map((a) => [a.action, a.actorId, a.detail.userId ?? a.detail.toUserId ?? a.detail.note ?? a.detail.restartedFrom])
+    expect(steps).toEqual([
+      ['conversation.started', 'priya', undefined],
+      ['participant.added', 'priya', 'sam'],
+      ['conversation.transferred', 'priya', 'sam'],
+      ['participant.left', 'sam', undefined],
+      ['conversation.ended', 'sam', undefined],
+      ['conversation.restarted', 'priya', threadId],
+    ])
+    expect(audit.find((a) => a.action === 'conversation.transferred')!.detail.note).toBe('Ana wants the March invoice resent')
+  } finally {
+    api.close()
+    await samContext.close()
+  }
+
+  async function texts(): Promise<string[]> {
+    const deliveries = await greenline.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${ANA_PATH}`)
+    return deliveries.flatMap((d) => (d.type === 'text' && d.text ? [d.text] : []))
+  }
+})
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer-input').fill(text)
+  await page.getByTestId('composer-send').click()
+}
+
+async function expectLine(page: Page, text: string): Promise<void> {
+  await expect(page.getByTestId('system-line').filter({ hasText: text })).toBeVisible()
+}

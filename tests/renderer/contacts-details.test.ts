@@ -1,0 +1,68 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { Contact, Session } from '../../electron/shared/domain'
+
+const call = vi.hoisted(() => vi.fn())
+vi.mock('../../src/api/client', () => ({
+  ApiRequestError: class extends Error {},
+  call,
+  onEvent: () => () => undefined,
+  isDesktop: false,
+}))
+
+const { default: ContactDetailsView } = await import('../../src/views/ContactDetailsView.vue')
+const { useSessionStore } = await import('../../src/stores/session')
+
+const session = (whatsappEnabled: boolean): Session => ({ user: { id: 'priya', name: 'Priya Shah' }, org: { name: 'Org', whatsappEnabled, sandbox: true } })
+const dan: Contact = { id: 'c9', name: 'Dan Notonwa', phone: '+14155550199', createdAt: 1, updatedAt: 1 }
+
+async function render(contact: Contact, whatsappEnabled: boolean) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useSessionStore().session = session(whatsappEnabled)
+  call.mockImplementation(async (channel: string) => {
+    if (channel === 'contacts:get') return contact
+    if (channel === 'conversations:start') return { id: 'v7' }
+    throw new Error(`unexpected ${channel}`)
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  await router.push(`/contacts/${contact.id}`)
+  const wrapper = mount(ContactDetailsView, { props: { id: contact.id }, global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+describe('ContactDetailsView', () => {
+  beforeEach(() => {
+    call.mockReset()
+  })
+
+  it('shows call, SMS and the WhatsApp action, and starts WhatsApp without the opt-in', async () => {
+    const { wrapper, router } = await render(dan, true)
+    expect(wrapper.get('[data-testid="contact-phone"]').text()).toBe('+1 415 555 0199')
+    expect(wrapper.get('[data-testid="contact-call"]').attributes('href')).toBe('tel:+14155550199')
+    await wrapper.get('[data-testid="contact-whatsapp"]').trigger('click')
+    await flushPromises()
+    expect(call).toHaveBeenCalledWith('conversations:start', { contactId: 'c9', channel: 'whatsapp', requestConsent: false })
+    expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
+  })
+
+  it('has no WhatsApp action when the organization has not enabled it', async () => {
+    const { wrapper } = await render(dan, false)
+    expect(wrapper.find('[data-testid="contact-whatsapp"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="contact-sms"]').exists()).toBe(true)
+  })
+
+  it('offers SMS instead for a contact who is not on WhatsApp', async () => {
+    const { wrapper, router } = await render({ ...dan, notOnWhatsApp: true }, true)
+    expect(wrapper.find('[data-testid="contact-whatsapp"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="contact-not-on-whatsapp"]').text()).toBe('Not on WhatsApp — send an SMS instead')
+    await wrapper.get('[data-testid="contact-sms"]').trigger('click')
+    await flushPromises()
+    expect(call).toHaveBeenCalledWith('conversations:start', { contactId: 'c9', channel: 'sms' })
+    expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
+  })
+})
