@@ -137,13 +137,15 @@ async function main(): Promise<number> {
           CRASH_PHONE_NUMBER_ID: sandbox.phoneNumberId,
           CRASH_WABA_ID: sandbox.wabaId,
           CRASH_PER_USER: String(PER_USER),
-          CRASH_GRACE_MS: process.env.CRASH_GRACE_MS ?? '1500',
-          CRASH_SEND_TIMEOUT_MS: process.env.CRASH_SEND_TIMEOUT_MS ?? '2000',
-          CRASH_RATE: process.env.CRASH_RATE ?? '150',
+          CRASH_GRACE_MS: process.env.CRASH_GRACE_MS ?? '3000',
+          CRASH_SEND_TIMEOUT_MS: process.env.CRASH_SEND_TIMEOUT_MS ?? '10000',
+          CRASH_RATE: process.env.CRASH_RATE ?? '100',
         },
       })
+      const spawnedAt = Date.now()
       proc.on('message', (message: { type?: string }) => {
         if (message?.type === 'ready') {
+          if (process.env.CRASH_DEBUG) log(`child ready after ${Date.now() - spawnedAt} ms ${JSON.stringify(message)}`)
           // Back up: release the webhooks held while it was down, and fast-forward their retry timers.
           sandbox.setWebhookUrl(webhookUrl)
           clock.advance(5 * 60_000)
@@ -188,7 +190,7 @@ async function main(): Promise<number> {
     await sandbox.idle()
     const { outbox } = await status()
     if (written && outbox.held + outbox.ready + outbox.leased === 0 && sandbox.webhookStats().pending === 0) break
-    if (Date.now() - started > 170_000) {
+    if (Date.now() - started > 600_000) {
       log(`gave up waiting: outbox ${JSON.stringify(outbox)}`)
       break
     }
@@ -217,6 +219,10 @@ async function main(): Promise<number> {
       const n = seen.get(k) ?? 0
       if (n === 0) lost++
       if (n > 1) duplicated += n - 1
+      if (n > 1 && process.env.CRASH_DEBUG) {
+        const copies = sandbox.deliveries(user.phone).filter((d) => d.text?.endsWith(`#${k}`))
+        log(`duplicate ${user.phone} #${k}: ${JSON.stringify(copies.map((d) => ({ at: d.at - started, biz: d.bizOpaqueCallbackData })))}`)
+      }
     }
   }
   await sandbox.close()

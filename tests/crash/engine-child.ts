@@ -21,6 +21,8 @@ const env = (name: string): string => {
   return value
 }
 
+const loadedAt = performance.now()
+
 async function main(): Promise<void> {
   const dataDir = env('CRASH_DATA_DIR')
   const perUser = Number(env('CRASH_PER_USER'))
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   })
   await startHost({ engine, token: 'crash-token', port: Number(env('CRASH_PORT')), rendererDir: dataDir })
   engine.start()
-  process.send?.({ type: 'ready' })
+  process.send?.({ type: 'ready', loadMs: Math.round(loadedAt), readyMs: Math.round(performance.now()) })
 
   process.on('message', (message: { type?: string }) => {
     if (message?.type !== 'status') return

@@ -35,9 +35,22 @@ async function activeThread(greenline: Greenline, page: Page, name = 'Ana Souza'
   return conversation
 }
 
+/**
+ * Opens the app and waits for the first route to render: the router listens for address changes
+ * only after its first navigation, so going to another hash before that would be missed.
+ */
+async function openApp(page: Page, greenline: Greenline): Promise<void> {
+  await greenline.open(page)
+  await expect(page.getByTestId('filter-all')).toBeVisible()
+}
+
+async function goTo(page: Page, greenline: Greenline, path: string): Promise<void> {
+  if (!page.url().startsWith(greenline.url)) await openApp(page, greenline)
+  await page.goto(`${greenline.url}/#${path}`)
+}
+
 async function openThread(page: Page, greenline: Greenline, id: string): Promise<void> {
-  if (!page.url().startsWith(greenline.url)) await greenline.open(page)
-  await page.goto(`${greenline.url}/#/messages/${id}`)
+  await goTo(page, greenline, `/messages/${id}`)
   await expect(page.getByTestId('thread-header')).toBeVisible()
 }
 
@@ -50,7 +63,7 @@ const bubble = (page: Page, text: string) => page.getByTestId('message-bubble').
 
 test('the unified list shows WhatsApp, SMS and voicemail threads with filters @messages', async ({ page, greenline }) => {
   await contact(greenline, 'Ana Souza', ANA)
-  await greenline.open(page)
+  await openApp(page, greenline)
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: 'Hello on WhatsApp' })
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/sms`, { text: 'Hello by SMS' })
   await greenline.sandbox(`/sandbox/users/${enc(BEN)}/voicemail`, { durationMs: 2000, transcript: 'Please call me back' })
@@ -191,7 +204,7 @@ test('a failed message is retried @messages', async ({ page, greenline }) => {
 
 test('a voicemail plays inline and an SMS reply goes out @messages', async ({ page, greenline }) => {
   await contact(greenline, 'Ben Okafor', BEN)
-  await greenline.open(page)
+  await openApp(page, greenline)
   await greenline.sandbox(`/sandbox/users/${enc(BEN)}/voicemail`, { durationMs: 2500, transcript: 'Call me about the invoice' })
   await page.getByTestId('conversation-row').and(page.locator('[data-channel="voicemail"]')).click()
   const audio = page.getByTestId('voicemail-audio')
@@ -218,22 +231,21 @@ test('a voicemail plays inline and an SMS reply goes out @messages', async ({ pa
 test('a second thread with the same contact; History lists both @messages', async ({ page, greenline }) => {
   const ana = await contact(greenline, 'Ana Souza', ANA)
   const first = await whatsappThread(greenline, ana.id)
-  await greenline.open(page)
-  await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
+  await goTo(page, greenline, `/contacts/${ana.id}/history`)
   await expect(page.getByTestId('history-thread')).toHaveCount(1)
   await page.getByTestId('start-whatsapp').click()
   await expect(page.getByRole('dialog')).toContainText('Continue the last conversation or start a new one?')
   await page.getByTestId('continue-thread').click()
   await expect(page).toHaveURL(new RegExp(`/messages/${first.id}$`))
 
-  await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
+  await goTo(page, greenline, `/contacts/${ana.id}/history`)
   await page.getByTestId('start-whatsapp').click()
   await page.getByTestId('start-new-thread').click()
   await expect(page).not.toHaveURL(new RegExp(`/messages/${first.id}$`))
   await expect(page.getByTestId('thread-header')).toContainText('Ana Souza')
   await expect(page.getByTestId('conversation-row').and(page.locator('[data-channel="whatsapp"]'))).toHaveCount(2)
 
-  await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
+  await goTo(page, greenline, `/contacts/${ana.id}/history`)
   await expect(page.getByTestId('history-thread')).toHaveCount(2)
   await page.getByTestId('history-thread').last().click()
   await expect(page).toHaveURL(new RegExp(`/messages/${first.id}$`))
@@ -246,7 +258,7 @@ test('search highlights the match and jumps to the message in its thread @messag
     await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: i === 3 ? 'The café order is ready' : `Filler message ${i}` })
   }
   await expect.poll(async () => (await api(greenline, 'messages:list', { conversationId: conversation.id, limit: 500 })).length).toBe(120)
-  await greenline.open(page)
+  await openApp(page, greenline)
   await page.getByTestId('nav-search').click()
   await page.getByTestId('search-input').fill('CAFE')
   const result = page.getByTestId('search-result')

@@ -198,7 +198,7 @@ test('shows a picture from the phone and opens it full size @pictures', async ({
   const thumbnail = page.getByTestId('message-image')
   await expect(thumbnail).toBeVisible({ timeout: 20_000 })
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(900)
-  await expect(page.getByText('My new glasses')).toBeVisible()
+  await expect(page.getByTestId('message-list').getByText('My new glasses')).toBeVisible()
 
   await page.getByTestId('image-open').click()
   const viewer = page.getByTestId('image-viewer')

@@ -41,7 +41,7 @@ function start(platform: NodeJS.Platform, rateLimitMs = 5000): Notifier {
   return notifier
 }
 
-async function anaWrites(input: { text?: string; buttonPayload?: string }) {
+async function anaWrites(input: { text: string } | { buttonPayload: string }) {
   harness.sandbox.userWrites(ANA, input)
   await harness.settle()
 }

@@ -31,6 +31,14 @@ const lexiconRuleSchema = z
     reason: z.string().trim().min(1).max(500),
   })
   .strict()
+  .superRefine((rule, ctx) => {
+    // A pattern valid without flags can still be refused with them (e.g. `\-` under `u`).
+    try {
+      new RegExp(rule.pattern, rule.flags)
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'do not work with this pattern' })
+    }
+  })
 
 export const orgPolicySchema = z
   .object({
@@ -101,8 +109,16 @@ export function parseOrgPolicy(input: unknown, source = 'the org policy file'): 
   const result = orgPolicySchema.safeParse(input)
   if (result.success) return result.data
   const issue = result.error.issues[0]!
-  const field = issue.path.length ? issue.path.join('.') : '(top level)'
-  throw new OrgPolicyError(`In ${source}, ${field} ${issue.message}`)
+  const path = issue.path.map(String)
+  let message = issue.message
+  if (issue.code === 'unrecognized_keys') {
+    path.push(issue.keys[0]!)
+    message = 'is not a known setting'
+  } else if (issue.code === 'invalid_type') {
+    message = / received undefined$/.test(issue.message) ? 'is missing' : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+  }
+  const field = path.length ? path.join('.') : '(top level)'
+  throw new OrgPolicyError(`In ${source}, ${field} ${message}`)
 }
 
 /** Reads and validates the file at `path`, or the demo organization when `path` is unset. */

@@ -78,6 +78,11 @@ export class OutboxScheduler {
 
   start(): void {
     if (this.state === 'running') return
+    if (this.state === 'stopped') {
+      // Sends left leased by a previous run: their status webhooks could not reach us while we were
+      // down, so the grace period to reconcile them starts now, not when the lease was taken.
+      outbox.extendLeases(this.ctx.db, this.ctx.clock.now() + (this.options.reconcileGraceMs ?? 60_000))
+    }
     this.state = 'running'
     this.unsubscribeJump ??= this.ctx.clock.onJump(() => this.wake())
     this.wake()

@@ -41,6 +41,7 @@ export async function uploadPicture(ctx: EngineContext, store: MediaStore, bytes
 export class MediaDownloader {
   private readonly active = new Set<string>()
   private readonly attempts = new Map<string, number>()
+  private readonly retryTimers = new Set<() => void>()
   private stopped = false
 
   constructor(
@@ -74,6 +75,9 @@ export class MediaDownloader {
 
   stop(): void {
     this.stopped = true
+    // A retry timer firing after close would touch a closed database.
+    for (const cancel of this.retryTimers) cancel()
+    this.retryTimers.clear()
   }
 
   /** Resolves when no download is running (for tests). */
@@ -99,12 +103,15 @@ export class MediaDownloader {
       this.ctx.changes.message(messageId, row.conversation_id)
       log.warn('media download failed', { messageId, kind: result.error.kind, attempt })
       if (attempt < MAX_DOWNLOAD_ATTEMPTS && !this.stopped) {
-        this.ctx.clock.setTimer(() => {
+        const cancel = this.ctx.clock.setTimer(() => {
+          this.retryTimers.delete(cancel)
+          if (this.stopped) return
           if (getMessageRow(this.ctx.db, messageId)?.media_state !== 'failed') return
           updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
           this.ctx.changes.message(messageId, row.conversation_id)
           this.schedule(messageId)
         }, retryDelayMs(attempt, { random: this.ctx.random, baseMs: 2000 }))
+        this.retryTimers.add(cancel)
       }
       return
     }

@@ -12,7 +12,7 @@ export const dispatchThroughput: Scenario = {
   figures: ['dispatch_per_s'],
   async run(ctx) {
     const userCount = ctx.quick ? 20 : 100
-    const messages = ctx.quick ? 400 : 2_000
+    const messages = ctx.quick ? 400 : 1_500
     const runs = 3
     const limits = { messagesPerSecond: 1000, pairBurst: 1000 }
     const users = benchUsers(userCount, 100_000)

@@ -41,7 +41,7 @@ export const webhookIngest: Scenario = {
   figures: ['webhook_ingest_per_s', 'webhook_ingest_ratio_to_sqlite'],
   needs: ['sqlite_insert_rows_per_s'],
   async run(ctx) {
-    const deliveries = ctx.quick ? 1_000 : 4_000
+    const deliveries = ctx.quick ? 1_000 : 3_000
     const senders = ctx.quick ? 100 : 400
     const concurrency = 8
     const runs = 3

@@ -76,6 +76,11 @@ export function expiredLeases(db: Db, now: number): OutboxRow[] {
   return db.prepare(`SELECT * FROM outbox WHERE state = 'leased' AND lease_until <= ?`).all(now) as OutboxRow[]
 }
 
+/** Pushes every lease's end to at least `leaseUntil` (after a restart, reconciliation starts over). */
+export function extendLeases(db: Db, leaseUntil: number): number {
+  return db.prepare(`UPDATE outbox SET lease_until = max(lease_until, ?) WHERE state = 'leased'`).run(leaseUntil).changes
+}
+
 export function nextDueAt(db: Db): number | undefined {
   const row = db
     .prepare(`SELECT min(CASE WHEN state = 'leased' THEN lease_until ELSE due_at END) AS due FROM outbox WHERE state != 'held'`)
