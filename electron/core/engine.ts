@@ -7,7 +7,7 @@ import type { SmsProvider } from './channels/provider'
 import { createChannelIntake, type ChannelIntake } from './channels/intake'
 import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
-import { getConversationRow } from './db/repositories/conversations'
+import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
 import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, syncOrgUsers } from './db/repositories/org-users'
 import { createDispatcher, type RequestContext } from './dispatcher'
@@ -21,6 +21,7 @@ import { createLogger } from './platform/logger'
 import { resolveConsentKeywords } from './policy/keywords'
 import { ChangeFeed } from './services/change-feed'
 import { runExport } from './compliance/export'
+import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
 import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
 import type { WhatsAppConfig } from './whatsapp/config'
@@ -129,6 +130,8 @@ export function createEngine(options: EngineOptions): Engine {
     })
   }
 
+  let stopJumpUpdates: (() => void) | undefined
+
   const dispatch = createDispatcher(
     createHandlers({
       ctx,
@@ -139,6 +142,8 @@ export function createEngine(options: EngineOptions): Engine {
       runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
     }),
   )
+
+  let stopCompliance: (() => Promise<void>) | undefined
 
   return {
     ctx,
@@ -153,16 +158,23 @@ export function createEngine(options: EngineOptions): Engine {
     subscribe: (userId, listener) => events.subscribe(userId, listener),
     session,
     start() {
+      // Windows close by the clock alone: after a jump (sandbox), every open thread's state is news.
+      stopJumpUpdates = clock.onJump(() => {
+        for (const id of openWhatsAppConversationIds(db)) changes.conversation(id)
+      })
       webhooks.processPending()
       downloader.resumePending()
       scheduler!.start()
+      stopCompliance ??= startCompliance(ctx, media)
     },
     async close() {
+      stopJumpUpdates?.()
       await webhooks.drained()
       webhooks.stop()
       downloader.stop()
       await downloader.settled()
       await scheduler!.shutdown()
+      await stopCompliance?.()
       await changes.flushed()
       db.close()
     },

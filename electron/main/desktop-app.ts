@@ -63,7 +63,6 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   }
   const runtime = await startRuntime({
     dataDir: options.userDataDir,
-    rendererDir: options.rendererDir,
     env: options.env,
     whatsappSettings: settings.whatsapp(),
     secrets: vault.load(),

@@ -1,5 +1,3 @@
-import { freePort } from '../host/app'
-import type { Host } from '../host/server'
 import { OffsetClock } from '../shared/clock'
 import { createSandboxSmsProvider } from '../core/channels/sandbox-sms-provider'
 import { createEngine, type Engine, type EngineOptions } from '../core/engine'
@@ -7,11 +5,10 @@ import { loadOrgPolicy } from '../core/org/org-policy'
 import { startSandboxProcess, type SandboxProcess } from '../core/platform/sandbox-process'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import type { Secrets } from './secrets'
-import { startWebhookListener } from './webhook-listener'
+import { freePort, startWebhookListener, type WebhookListener } from './webhook-listener'
 
 export interface RuntimeOptions {
   dataDir: string
-  rendererDir: string
   env: NodeJS.ProcessEnv
   /** Non-secret WhatsApp settings from the settings file (lowest precedence). */
   whatsappSettings?: Record<string, unknown>
@@ -24,7 +21,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   engine: Engine
-  listener: Host
+  listener: WebhookListener
   sandbox?: SandboxProcess
   /** Stops the listener, drains the scheduler and closes the database, then stops the sandbox. */
   close(): Promise<void>
@@ -83,7 +80,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const listener = await startWebhookListener({
       engine,
       port,
-      rendererDir: options.rendererDir,
       sandboxSecret: sandbox?.appSecret,
       onSandboxClock: (offsetMs) => {
         if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)

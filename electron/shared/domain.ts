@@ -65,6 +65,8 @@ export interface Conversation {
   lastActivityAt: number
   createdAt: number
   endedAt?: number
+  /** The engine's clock when this view was built (it can run ahead of the computer's, in the sandbox). */
+  asOf: number
 }
 
 export type MessageDirection = 'in' | 'out' | 'system'

@@ -2,12 +2,9 @@ import { onScopeDispose, readonly, ref, type Ref } from 'vue'
 
 /**
  * The engine's clock can run ahead of the browser's (the sandbox moves it forward to close the
- * WhatsApp window) and there is no "what time is it" channel. So the renderer learns an offset
- * from timestamps the engine stamps as things happen (createdAt/updatedAt of a message arriving in
- * a `messages:changed` event, a conversation's lastActivityAt): the engine's now is at least that.
- * The offset only grows, so it stays a lower bound and never runs ahead of the engine. A clock jump
- * with no activity after it is not seen until the next event (the engine publishes nothing on a
- * jump).
+ * WhatsApp window). The renderer learns the offset from times the engine stamps: a conversation's
+ * `asOf` (the engine's now when the view was built; the engine republishes open WhatsApp threads
+ * after a clock jump) and message times. The offset only grows, so it stays a lower bound.
  */
 let offsetMs = 0
 const now = ref(Date.now())

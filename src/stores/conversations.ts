@@ -40,6 +40,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   const unreadTotal = computed(() => all.value.reduce((sum, c) => sum + c.unread, 0))
 
   function put(conversation: Conversation): void {
+    observeServerTime(conversation.asOf)
     byId.value[conversation.id] = conversation
     if (conversation.endedAt === undefined) currentIds.value.add(conversation.id)
     else currentIds.value.delete(conversation.id)
@@ -48,7 +49,6 @@ export const useConversationsStore = defineStore('conversations', () => {
   function subscribe(): void {
     unsubscribe ??= [
       onEvent('conversations:changed', (conversation) => {
-        observeServerTime(conversation.lastActivityAt)
         put(conversation)
       }),
       onEvent('conversations:removed', ({ id }) => {

@@ -25,6 +25,8 @@ export interface PendingPicture {
   clientId: string
   /** Refused before upload (empty, too large): only removing it helps. */
   refused?: boolean
+  /** The engine's error code when preparing failed: `invalid` means this file will never do. */
+  errorCode?: string
 }
 
 export interface Tray {
@@ -123,6 +125,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     try {
       picture.state = 'preparing'
       picture.error = undefined
+      picture.errorCode = undefined
       const dataBase64 = await readBase64(picture.file)
       picture.state = 'uploading'
       const uploaded = await call('media:upload', { dataBase64, filename: picture.name.slice(0, 300) })
@@ -133,6 +136,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     } catch (e) {
       picture.state = 'failed'
       picture.error = errorText(e)
+      picture.errorCode = e instanceof ApiRequestError ? e.error.code : undefined
       return false
     }
   }
@@ -153,7 +157,10 @@ export const usePicturesStore = defineStore('pictures', () => {
       let allPrepared = true
       for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
       if (!allPrepared) {
-        current.error = 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
+        const refusedFile = waiting.some((p) => p.refused || p.errorCode === 'invalid')
+        current.error = refusedFile
+          ? 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
+          : 'Nothing was sent. Press Send to try again.'
         return false
       }
       const caption = current.caption.trim()
@@ -177,7 +184,7 @@ export const usePicturesStore = defineStore('pictures', () => {
           if (e instanceof ApiRequestError && e.error.code === 'conflict' && details?.lexicon === 'warn') {
             picture.state = 'prepared'
             picture.error = undefined
-            current.error = `${e.error.message}. Press Send again to send it anyway.`
+            current.error = `${e.error.message.replace(/\.$/, '')}. Press Send again to send it anyway.`
             current.confirmWarning = true
           }
           return false

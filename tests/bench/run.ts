@@ -4,7 +4,7 @@
  * (or percentiles over samples for latencies); each scenario works in its own temp directory.
  */
 import Database from 'better-sqlite3'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT } from './support/child'
@@ -105,6 +105,37 @@ function printTable(outcomes: Outcome[]): void {
   }
 }
 
+const RESULTS = join(REPO_ROOT, 'bench-results.json')
+
+interface ResultsFile {
+  machine: Record<string, unknown>
+  mode?: string
+  figures: Array<{ name: string; value: number; unit: string; runs: number }>
+  missing: Missing[]
+  notes: Record<string, string | undefined>
+}
+
+/** A partial run (--only) updates its figures in an existing file of the same mode instead of wiping the rest. */
+function mergeWithPrevious(partial: boolean, quick: boolean, next: ResultsFile): ResultsFile {
+  if (!partial || !existsSync(RESULTS)) return next
+  let previous: ResultsFile
+  try {
+    previous = JSON.parse(readFileSync(RESULTS, 'utf8')) as ResultsFile
+  } catch {
+    return next
+  }
+  if ((previous.mode === 'quick') !== quick || !Array.isArray(previous.figures)) return next
+  const replaced = new Set([...next.figures.map((f) => f.name), ...next.missing.map((m) => m.name)])
+  const order = [...previous.figures.map((f) => f.name), ...next.figures.map((f) => f.name)]
+  const figures = [...previous.figures.filter((f) => !replaced.has(f.name)), ...next.figures].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  return {
+    ...next,
+    figures,
+    missing: [...(previous.missing ?? []).filter((m) => !replaced.has(m.name)), ...next.missing],
+    notes: { ...Object.fromEntries(Object.entries(previous.notes ?? {}).filter(([k]) => !replaced.has(k))), ...next.notes },
+  }
+}
+
 async function main(): Promise<void> {
   const { quick, only } = parseArgs(process.argv.slice(2))
   const scenarios = selectScenarios(only)
@@ -172,15 +203,15 @@ async function main(): Promise<void> {
     cleanup()
   }
   printTable(outcomes)
-  const json = {
+  const json = mergeWithPrevious(only !== undefined, quick, {
     machine: machine(),
     ...(quick ? { mode: 'quick' } : {}),
     figures: [...figures.values()].map(({ name, value, unit, runs }) => ({ name, value, unit, runs })),
     missing: outcomes.filter(isMissing),
     notes: Object.fromEntries([...figures.values()].filter((f) => f.note).map((f) => [f.name, f.note])),
-  }
-  writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(json, null, 2)}\n`)
-  console.log(`\nwrote bench-results.json (${figures.size} figures, ${json.missing.length} not measured) in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  })
+  writeFileSync(RESULTS, `${JSON.stringify(json, null, 2)}\n`)
+  console.log(`\nwrote bench-results.json (${json.figures.length} figures${only ? ', merged with the previous file' : ''}, ${json.missing.length} not measured) in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 
 main().catch((error) => {

@@ -4,7 +4,8 @@
  * so a restart after SIGKILL re-runs the plan without writing anything twice). Configured by env:
  *   CRASH_DATA_DIR, CRASH_PORT, CRASH_SANDBOX_URL, CRASH_TOKEN, CRASH_SECRET, CRASH_PHONE_NUMBER_ID,
  *   CRASH_WABA_ID, CRASH_PER_USER, CRASH_GRACE_MS, CRASH_SEND_TIMEOUT_MS.
- * Talks to the parent over IPC: sends {type:'ready'}, {type:'written'}; answers {type:'status'}.
+ * Talks to the parent over IPC: sends {type:'ready'}, {type:'written'}; answers {type:'status'};
+ * obeys {type:'pause'} / {type:'resume'} (the parent's back-pressure on the webhook backlog).
  */
 import { createEngine } from '../../electron/core/engine'
 import { outboxCounts } from '../../electron/core/db/repositories/outbox'
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready', loadMs: Math.round(loadedAt), readyMs: Math.round(performance.now()) })
 
   process.on('message', (message: { type?: string }) => {
+    if (message?.type === 'pause') engine.scheduler.pause()
+    if (message?.type === 'resume') engine.scheduler.resume()
     if (message?.type !== 'status') return
     void engine.settled().then(() => process.send?.({ type: 'status', outbox: outboxCounts(engine.db) }))
   })

@@ -1,10 +1,22 @@
 import type { Page } from '@playwright/test'
-import type { AuditEntry } from '../../electron/shared/api/contract'
-import { WsClient } from '../helpers/ws-client'
-import { expect, test } from './fixtures'
+import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
+import { expect, test, type Greenline } from './fixtures'
 
 const ANA = '+14155550101'
 const ANA_PATH = encodeURIComponent(ANA)
+
+/** Calls the engine as an org user, as the renderer does over the WebSocket. */
+async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
+  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
+  return result.value as ValueOf<C>
+}
+
+/** Signs in and waits for the first route: the router follows address changes only after it. */
+async function open(page: Page, greenline: Greenline, userId: string): Promise<void> {
+  await greenline.open(page, userId)
+  await expect(page.getByTestId('filter-all')).toBeVisible()
+}
 
 /**
  * Group messaging end to end: Priya (A) and Sam (B) in two browser contexts, Ana on the phone
@@ -13,14 +25,13 @@ const ANA_PATH = encodeURIComponent(ANA)
  */
 test('two colleagues share, transfer, leave and restart a WhatsApp conversation @groups', async ({ page, browser, greenline }) => {
   test.setTimeout(120_000)
-  const api = await WsClient.connect(greenline.url, { token: greenline.host.token, user: 'priya' })
-  const ana = await api.request('contacts:create', { name: 'Ana Souza', phone: ANA })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
 
   const samContext = await browser.newContext()
   const samPage = await samContext.newPage()
   try {
-    await greenline.open(page, 'priya')
-    await greenline.open(samPage, 'sam')
+    await open(page, greenline, 'priya')
+    await open(samPage, greenline, 'sam')
 
     // A starts the conversation and asks for consent with the first message.
     await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
@@ -104,7 +115,7 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await expect(samPage.locator(`[data-testid="conversation-row"][data-id="${restartedId}"]`)).toHaveCount(0)
 
     // The audit log holds every step, with who did it.
-    const audit: AuditEntry[] = (await api.request('audit:list', { limit: 1000 })).slice().sort((a, b) => Number(a.id) - Number(b.id))
+    const audit = (await api(greenline, 'priya', 'audit:list', { limit: 1000 })).slice().sort((a, b) => Number(a.id) - Number(b.id))
     const steps = audit
       .filter((a) => a.conversationId === threadId || a.conversationId === restartedId)
       .filter((a) => a.action.startsWith('conversation.') || a.action.startsWith('participant.'))
@@ -119,13 +130,43 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     ])
     expect(audit.find((a) => a.action === 'conversation.transferred')!.detail.note).toBe('Ana wants the March invoice resent')
   } finally {
-    api.close()
     await samContext.close()
   }
 
   async function texts(): Promise<string[]> {
     const deliveries = await greenline.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${ANA_PATH}`)
     return deliveries.flatMap((d) => (d.type === 'text' && d.text ? [d.text] : []))
+  }
+})
+
+test('the loser of a race is told why: A and B both transfer to C @groups', async ({ page, browser, greenline }) => {
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp', requestConsent: false })
+  await api(greenline, 'priya', 'conversations:addParticipant', { id: thread.id, userId: 'sam' })
+  const samContext = await browser.newContext()
+  const samPage = await samContext.newPage()
+  try {
+    for (const [p, userId] of [[page, 'priya'], [samPage, 'sam']] as const) {
+      await open(p, greenline, userId)
+      await p.goto(`${greenline.url}/#/messages/${thread.id}`)
+      await p.getByTestId('participants-open').click()
+      await p.getByTestId('participant-transfer').click()
+      await p.getByTestId('transfer-to').selectOption('alex')
+    }
+    await page.getByTestId('transfer-confirm').click()
+    await expect(page).toHaveURL(/#\/messages$/)
+
+    // Sam still has the thread; his transfer arrives second and is refused with the reason.
+    const samPanel = samPage.getByTestId('participants-panel')
+    await expect(samPanel.getByTestId('participant-row')).toHaveCount(2)
+    await samPage.getByTestId('transfer-confirm').click()
+    await expect(samPanel.getByRole('alert')).toHaveText('Priya Shah already transferred this conversation to Alex Morgan, so yours was not transferred')
+    await expect(samPage).toHaveURL(new RegExp(`#/messages/${thread.id}$`))
+    const participants = (await api(greenline, 'alex', 'conversations:get', { id: thread.id })).participants.map((p) => p.userId)
+    expect(participants).toEqual(['sam', 'alex'])
+    await expect(samPage.getByTestId('system-line').filter({ hasText: 'Priya Shah transferred the conversation to Alex Morgan' })).toBeVisible()
+  } finally {
+    await samContext.close()
   }
 })
 

@@ -269,6 +269,16 @@ test('search highlights the match and jumps to the message in its thread @messag
   await expect(target).toBeVisible()
   await expect(target).toBeInViewport()
   await expect(page.getByTestId('message-bubble').filter({ hasText: 'Filler message 119' })).not.toBeInViewport()
+  // Virtualized: all 120 messages are loaded, only those near the viewport are in the DOM.
+  expect(await page.getByTestId('message-bubble').count()).toBeLessThan(60)
+
+  // Scrolled up, a new message shows the pill instead of moving the view.
+  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: 'A brand new message' })
+  await expect(page.getByTestId('new-messages-pill')).toBeVisible()
+  await expect(target).toBeInViewport()
+  await page.getByTestId('new-messages-pill').click()
+  await expect(bubble(page, 'A brand new message')).toBeInViewport()
+  await expect(page.getByTestId('new-messages-pill')).toBeHidden()
 })
 
 test('message text that looks like HTML is shown as text @messages', async ({ page, greenline }) => {

@@ -201,7 +201,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       const headers: Record<string, string> = { 'content-type': 'application/json' }
       const header = signature === undefined ? signWebhookBody(bytes, APP_SECRET) : signature
       if (header !== null) headers['x-hub-signature-256'] = header
-      const response = await fetch(`${host.url}/webhooks/whatsapp`, { method: 'POST', headers, body: bytes })
+      const response = await fetch(`${host.url}/webhooks/whatsapp`, { method: 'POST', headers, body: new Uint8Array(bytes) })
       return { status: response.status, text: await response.text() }
     },
     settle,

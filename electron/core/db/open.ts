@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { migrate } from './migrate'
+import { DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrate'
 
 export type Db = Database.Database
 
@@ -17,6 +17,9 @@ export function openDatabase(dataDir: string, options: { now?: () => number } = 
   const path = join(dataDir, DATABASE_FILE)
   const db = new Database(path)
   try {
+    // Checked before anything writes: switching to WAL alone would already change a newer file.
+    const found = schemaVersion(db)
+    if (found > latestVersion()) throw new DatabaseTooNewError(found, latestVersion())
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')

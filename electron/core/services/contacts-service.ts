@@ -116,7 +116,8 @@ export async function importContacts(
           }
           seenPhones.set(phone, line)
         }
-        insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now: ctx.clock.now() })
+        const contact = insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now: ctx.clock.now() })
+        ctx.changes.contact(contact)
         imported++
       }
     })()

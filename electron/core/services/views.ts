@@ -50,6 +50,7 @@ export function toConversation(db: Db, row: ConversationRow, now: number): Conve
     unread: row.unread ?? 0,
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
+    asOf: now,
   }
   if (row.channel === 'whatsapp' && lastInboundAt !== undefined) {
     conversation.lastInboundAt = lastInboundAt

@@ -36,14 +36,24 @@ const exporter = await findExporter()
 if (!exporter) {
   report({ ok: false, reason: 'no export entry point (bench-export.ts benchExport or export.ts exportDataDir)' })
 } else {
-  const rssBeforeMb = process.resourceUsage().maxRSS / 1024
+  // Linux carries ru_maxrss over fork+exec, so maxRSS starts at the parent's size: sample our own
+  // RSS during the export as well, and trust maxRSS only if the export raised it.
+  const maxRssBeforeMb = process.resourceUsage().maxRSS / 1024
+  const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024
+  let sampledMb = rssBeforeMb
+  const sampler = setInterval(() => (sampledMb = Math.max(sampledMb, process.memoryUsage().rss / 1024 / 1024)), 20)
   const start = performance.now()
   try {
     const result = await exporter.fn()
     const ms = performance.now() - start
+    clearInterval(sampler)
+    sampledMb = Math.max(sampledMb, process.memoryUsage().rss / 1024 / 1024)
+    const maxRssAfterMb = process.resourceUsage().maxRSS / 1024
+    const peakRssMb = maxRssAfterMb > maxRssBeforeMb ? maxRssAfterMb : sampledMb
     const messages = Number(result.messages ?? 0)
-    report({ ok: true, via: exporter.via, ms, messages, files: result.files, bytes: result.bytes, rssBeforeMb, peakRssMb: process.resourceUsage().maxRSS / 1024 })
+    report({ ok: true, via: exporter.via, ms, messages, files: result.files, bytes: result.bytes, rssBeforeMb, peakRssMb, sampledMb, maxRssAfterMb })
   } catch (error) {
+    clearInterval(sampler)
     report({ ok: false, reason: `${exporter.via} failed: ${error instanceof Error ? error.message : String(error)}` })
   }
 }

@@ -131,7 +131,8 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
 
     const japanese = await simpleParser(readFileSync(join(report.outDir, 'eml', 'cv_00004', '2026-01-15.eml')))
     expect(addresses(japanese.to)[0]?.name).toBe('山田 太郎')
-    expect(japanese.subject).toBe('WhatsApp conversation with 山田 太郎 on 2026-01-15')
+    expect(japanese.subject).toBe('SMS conversation with 山田 太郎 on 2026-01-15')
+    expect(addresses(japanese.to)[0]?.address).toBe('+14155560004@sms.greenline.invalid')
 
     const quoted = await simpleParser(readFileSync(join(report.outDir, 'eml', 'cv_00005', '2026-01-20.eml')))
     expect(addresses(quoted.to)[0]?.name).toBe('Zoë "Z" O\'Brien')

@@ -95,11 +95,9 @@ describe('webhook chaos', () => {
     expect(clean).toHaveLength(1000)
 
     const reference = await engineWithOutbound()
-    const t0 = Date.now()
-    await post(reference, clean, 4)
+    await post(reference, clean, 1)
     await reference.settle()
     const expected = dump(reference)
-    console.log('clean run ms', Date.now() - t0)
     // The clean run did what the deliveries say.
     expect(expected.messages.filter((m: any) => m.direction === 'in')).toHaveLength(USERS.length * INBOUND_PER_USER)
     expect(expected.messages.filter((m: any) => m.status === 'read')).toHaveLength(USERS.length * 21)

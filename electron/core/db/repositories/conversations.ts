@@ -108,6 +108,10 @@ export function openConversationIds(db: Db, contactId: string, channel: Channel)
   ).map((r) => r.id)
 }
 
+export function openWhatsAppConversationIds(db: Db): string[] {
+  return (db.prepare(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`).all() as Array<{ id: string }>).map((r) => r.id)
+}
+
 export function touchConversation(db: Db, id: string, messageSeq: number, at: number): void {
   db.prepare(
     'UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?',
