@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { OrgUser, Session } from '../../electron/shared/domain'
-import { call, isDesktop } from '../api/client'
+import { ApiRequestError, call, isDesktop } from '../api/client'
 
 const REMEMBERED_USER = 'greenline.user'
 
@@ -14,8 +14,13 @@ export const useSessionStore = defineStore('session', () => {
   async function restore(): Promise<void> {
     try {
       if (isDesktop) {
-        session.value = await call('session:get', {})
-        return
+        // Before anyone has signed in on this computer the engine answers forbidden: show the picker.
+        try {
+          session.value = await call('session:get', {})
+          return
+        } catch (e) {
+          if (!(e instanceof ApiRequestError && e.error.code === 'forbidden')) throw e
+        }
       }
       users.value = await call('org:users', {})
       const remembered = localStorage.getItem(REMEMBERED_USER)

@@ -5,7 +5,7 @@ import type { Db } from '../db/open'
 import type { MediaStore } from '../media/media-store'
 import { ArchiveFile, copyIntoArchive, type ArchivedFile } from './archive-file'
 import { emlEntry, emlHead, emlPath, utcDay, type EmlConversation } from './eml'
-import { createExportQueries, type ExportScope, type ScopeConversation } from './export-queries'
+import { createExportQueries, type ExportScope } from './export-queries'
 
 export interface ExportCounts {
   messages: number

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createReadStream } from 'node:fs'
@@ -52,7 +52,9 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     manifest = JSON.parse(readFileSync(join(report.outDir, 'manifest.json'), 'utf8')) as Manifest
   }, 600_000)
 
-  afterAll(() => undefined)
+  afterAll(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  })
 
   it('lands in <outDir>/greenline-export-<timestamp>/ with the expected counts', async () => {
     expect(report.outDir).toBe(join(dataDir, 'out', 'greenline-export-20260202T080000Z'))
@@ -142,14 +144,14 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     expect(addresses(withSam.cc).map((a) => a.address)).toEqual(['priya@users.greenline.invalid', 'sam@users.greenline.invalid'])
   })
 
-  it('records the export in the audit log of the folder', () => {
+  it('records the export in the audit log of the folder', async () => {
     const engine = compliantEngine({}, dataDir)
     try {
       const [latest] = listAudit(engine.engine.db, { limit: 1 })
       expect(latest).toMatchObject({ action: 'export.run', actor_id: null })
       expect(JSON.parse(latest!.detail)).toMatchObject({ via: 'cli', scope: { everything: true }, counts: { messages: N, conversations: 50 } })
     } finally {
-      void engine.engine.close()
+      await engine.engine.close()
     }
   })
 })
