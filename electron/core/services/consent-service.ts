@@ -81,7 +81,7 @@ export function applyConsent(ctx: EngineContext, contactId: string, event: Exclu
   const before = consentSnapshot(ctx, contactId)
   const transition = applyConsentEvent(before, event)
   if ('error' in transition) return before.state
-  persist(ctx, contactId, transition.snapshot, transition.record)
+  if (transition.changed || transition.record) persist(ctx, contactId, transition.snapshot, transition.record)
   const state = transition.snapshot.state
   if (!transition.changed) return state
   const contact = getContact(ctx.db, contactId)

@@ -52,26 +52,25 @@ export function createWebhookIntake(
     })
   }
 
-  function processOne(seq: number, body: string): void {
+  /** Applies one stored delivery; returns the new messages whose media must be downloaded. */
+  function processOne(seq: number, body: string): string[] {
     const parsed = parseWebhookPayload(JSON.parse(body), { receivedAt: ctx.clock.now() })
     if (!parsed.ok) {
       markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
-      return
+      return []
     }
     const media: string[] = []
-    ctx.db.transaction(() => {
-      for (const message of parsed.messages) {
-        const result = receiveWhatsAppMessage(ctx, message, parsed.contacts)
-        if (result.mediaMessageId) media.push(result.mediaMessageId)
-      }
-      for (const status of parsed.statuses) applyStatus(ctx, status)
-      for (const preference of parsed.preferences) receivePreference(ctx, preference)
-      for (const error of parsed.accountErrors) {
-        appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.account_error', detail: { code: error.code, title: error.title ?? null } })
-      }
-      markWebhookEvent(ctx.db, seq, 'processed', parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
-    })()
-    for (const id of media) options.onMedia(id)
+    for (const message of parsed.messages) {
+      const result = receiveWhatsAppMessage(ctx, message, parsed.contacts)
+      if (result.mediaMessageId) media.push(result.mediaMessageId)
+    }
+    for (const status of parsed.statuses) applyStatus(ctx, status)
+    for (const preference of parsed.preferences) receivePreference(ctx, preference)
+    for (const error of parsed.accountErrors) {
+      appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.account_error', detail: { code: error.code, title: error.title ?? null } })
+    }
+    markWebhookEvent(ctx.db, seq, 'processed', parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
+    return media
   }
 
   const intake: WebhookIntake = {
@@ -107,14 +106,20 @@ export function createWebhookIntake(
         if (stopped) break
         const batch = pendingWebhookEvents(ctx.db, 100)
         if (batch.length === 0) break
-        for (const event of batch) {
-          try {
-            processOne(event.seq, event.body)
-          } catch (error) {
-            log.error('webhook processing failed', { seq: event.seq, error: String(error) })
-            markWebhookEvent(ctx.db, event.seq, 'failed', String(error).slice(0, 500))
+        const media: string[] = []
+        // One commit per batch; each delivery in its own savepoint, so one bad delivery is marked
+        // failed without undoing the others.
+        ctx.db.transaction(() => {
+          for (const event of batch) {
+            try {
+              media.push(...ctx.db.transaction(() => processOne(event.seq, event.body))())
+            } catch (error) {
+              log.error('webhook processing failed', { seq: event.seq, error: String(error) })
+              markWebhookEvent(ctx.db, event.seq, 'failed', String(error).slice(0, 500))
+            }
           }
-        }
+        })()
+        for (const id of media) options.onMedia(id)
       }
       const done = waiting
       waiting = []

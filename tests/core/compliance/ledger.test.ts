@@ -84,6 +84,13 @@ describe('tamper-evident ledger', () => {
     expect(verifyLedger(db, 'consents')).toMatchObject({ ok: false, brokenSeq: 2 })
   })
 
+  it('detects the newest row being deleted', () => {
+    const { db } = ledgerFolder()
+    open = db
+    db.prepare('DELETE FROM audit_log WHERE seq = 6').run()
+    expect(verifyLedger(db, 'audit_log')).toMatchObject({ ok: false, brokenSeq: 6, reason: expect.stringContaining('newest rows are missing') })
+  })
+
   it('detects reordered rows', () => {
     const { db } = ledgerFolder()
     open = db

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../open'
+import { getState, setState } from './app-state'
 
 /**
  * The two append-only, hash-chained tables: `consents` and `audit_log`. Each row's hash covers
@@ -28,6 +29,8 @@ export function appendLedgerRow(db: Db, table: LedgerTable, values: Record<strin
   db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
     ...columns.map((c) => (c === 'prev_hash' ? prevHash : c === 'hash' ? hash : row[c])),
   )
+  // The head is kept apart from the chain, so deleting the newest rows is detectable too.
+  setState(db, `ledger_head:${table}`, JSON.stringify({ seq, hash }))
   return seq
 }
 
@@ -46,6 +49,15 @@ export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
     if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
     prevHash = row.hash as string
     expectedSeq++
+  }
+  const head = getState(db, `ledger_head:${table}`)
+  if (head) {
+    const { seq, hash } = JSON.parse(head) as { seq: number; hash: string }
+    if (seq !== expectedSeq - 1 || hash !== prevHash) {
+      return { ok: false, rows, brokenSeq: Math.min(seq, expectedSeq), reason: `the newest rows are missing (the ledger ended at row ${seq})` }
+    }
+  } else if (rows > 0) {
+    return { ok: false, rows, brokenSeq: expectedSeq - 1, reason: 'the record of the newest row is missing' }
   }
   return { ok: true, rows }
 }
