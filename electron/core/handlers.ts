@@ -5,7 +5,7 @@ import type { EngineContext } from './context'
 import type { HandlerTable } from './dispatcher'
 import { listAudit } from './db/repositories/ledger'
 import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
-import { requireParticipant } from './services/access'
+import { requireReader } from './services/access'
 import {
   createContact,
   editContact,
@@ -99,8 +99,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'search:messages': ({ query, limit }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50),
 
     'audit:list': ({ conversationId, limit }, { userId }) => {
-      if (conversationId) requireParticipant(ctx, conversationId, userId)
-      return listAudit(ctx.db, { conversationId, limit }).map(
+      if (conversationId) requireReader(ctx, conversationId, userId)
+      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map(
         (row): AuditEntry => ({
           id: String(row.seq),
           at: row.at,

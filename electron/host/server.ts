@@ -69,6 +69,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     sameToken(request.headers.authorization?.replace(/^Bearer /, ''), token)
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // URL parsing would quietly resolve "..": a request that tries it is refused outright.
+    if (/(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i.test(request.url ?? '')) return send(response, 400, 'Bad path')
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`)
     const path = url.pathname
     if (path === '/healthz' && request.method === 'GET') return sendJson(response, 200, { ok: true })

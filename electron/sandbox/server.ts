@@ -40,6 +40,8 @@ export interface SandboxOptions {
   windowErrorMode?: 'sync' | 'webhook'
   /** Throughput (130429) and pair (131056) limits; off unless given. */
   limits?: RateLimits
+  /** Webhook deliveries posted at once; default 1 (in order). Meta's are concurrent. */
+  webhookConcurrency?: number
   /** Awaited after each clock jump through the control API (the embedding app syncs its clock). */
   clockAdvanced?: () => Promise<void>
 }
@@ -93,7 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const random = options.random ?? Math.random
   const chaos: ChaosRates = { duplicate: 0, shuffle: 0, fail5xx: 0, dropResponse: 0 }
-  const webhooks = new WebhookQueue({ clock: options.clock, appSecret: options.appSecret, random, chaos: () => chaos })
+  const webhooks = new WebhookQueue({ clock: options.clock, appSecret: options.appSecret, random, chaos: () => chaos, concurrency: options.webhookConcurrency })
   let baseUrl = ''
   const ctx: SandboxContext = {
     clockAdvanced: options.clockAdvanced,

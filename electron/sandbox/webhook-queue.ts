@@ -18,6 +18,8 @@ export interface WebhookQueueOptions {
   maxAttempts?: number
   firstRetryMs?: number
   requestTimeoutMs?: number
+  /** Deliveries posted at once (Meta's are concurrent); 1 keeps them in order. */
+  concurrency?: number
 }
 
 interface Delivery {
@@ -32,7 +34,7 @@ export function signBody(body: string | Buffer, appSecret: string): string {
 }
 
 /**
- * Sends signed webhook POSTs one at a time, in order (unless chaos shuffles them). A delivery
+ * Sends signed webhook POSTs, by default one at a time and in order (unless chaos shuffles them). A delivery
  * answered with anything but HTTP 200 is set aside and retried on clock timers (1 s, 2 s, 4 s …)
  * so it never blocks the others; after `maxAttempts` it is dropped. Deliveries for a target with
  * no URL yet are held until one is set.
@@ -111,6 +113,13 @@ export class WebhookQueue {
   }
 
   private async pump(): Promise<void> {
+    const workers = Math.max(1, this.options.concurrency ?? 1)
+    await Promise.all(Array.from({ length: workers }, () => this.work()))
+    this.pumping = false
+    this.settle()
+  }
+
+  private async work(): Promise<void> {
     while (this.ready.length > 0 && !this.closed) {
       const shuffle = this.options.random() < this.options.chaos().shuffle
       const index = shuffle ? Math.floor(this.options.random() * this.ready.length) : 0
@@ -127,8 +136,6 @@ export class WebhookQueue {
       if (ok) this.counts.delivered++
       else this.retryLater(delivery)
     }
-    this.pumping = false
-    this.settle()
   }
 
   private retryLater(delivery: Delivery): void {

@@ -111,6 +111,8 @@ export interface MessageMedia {
   /** 'ready' once the bytes are in the media store; inbound media may still be downloading. */
   state: 'ready' | 'downloading' | 'failed'
   durationMs?: number
+  /** A small JPEG preview in the media store, for pictures. */
+  thumbnailId?: string
 }
 
 export interface Message {

@@ -73,7 +73,8 @@ async function main(): Promise<number> {
   const random = seededRandom(SEED)
   const users = Array.from({ length: USERS }, (_, i) => ({ phone: `+1415600${String(i).padStart(4, '0')}`, name: `Crash User ${String(i).padStart(3, '0')}` }))
   const clock = new OffsetClock()
-  const sandbox = await startSandbox({ clock, accessToken: TOKEN, appSecret: SECRET, users, random: seededRandom(SEED + 1) })
+  // Concurrent webhook deliveries, as Meta sends them (statuses then arrive out of order too).
+  const sandbox = await startSandbox({ clock, accessToken: TOKEN, appSecret: SECRET, users, random: seededRandom(SEED + 1), webhookConcurrency: 4 })
   const dataDir = mkdtempSync(join(tmpdir(), 'greenline-crash-'))
   const port = await freePort()
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/whatsapp`

@@ -14,7 +14,7 @@ import { appendAudit } from '../db/repositories/ledger'
 import { canRequestConsent } from '../policy/consent'
 import { requireParticipant, requireReader } from './access'
 import { consentSnapshot, requestConsent } from './consent-service'
-import { conversationFor, toConversation } from './views'
+import { conversationFor, toConversation, toConversations } from './views'
 
 export function listConversations(
   ctx: EngineContext,
@@ -22,7 +22,7 @@ export function listConversations(
   filter: { channel?: Channel; unread?: boolean; contactId?: string },
 ): Conversation[] {
   const now = ctx.clock.now()
-  const current = listConversationRows(ctx.db, userId, filter).map((row) => toConversation(ctx.db, row, now))
+  const current = toConversations(ctx.db, listConversationRows(ctx.db, userId, filter), now)
   if (!filter.contactId) return current
   // A contact's History also shows the ended threads the user took part in, read-only.
   const shown = new Set(current.map((c) => c.id))

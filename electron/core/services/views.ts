@@ -1,5 +1,5 @@
 import type { Conversation, Message, MessageDirection, Participant } from '../../shared/domain'
-import { getConversationRow, listParticipants, type ConversationRow } from '../db/repositories/conversations'
+import { currentParticipantsOf, getConversationRow, listParticipants, type ConversationRow, type ParticipantRow } from '../db/repositories/conversations'
 import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/repositories/messages'
 import type { Db } from '../db/open'
 import { deriveConversationState } from '../policy/conversation-state'
@@ -25,7 +25,16 @@ export function previewText(kind: string, body: string | null): string {
   return PREVIEW[kind] ?? ''
 }
 
-export function toConversation(db: Db, row: ConversationRow, now: number): Conversation {
+/** Many conversations at once: participants fetched in one query rather than one per row. */
+export function toConversations(db: Db, rows: readonly ConversationRow[], now: number): Conversation[] {
+  const participants = currentParticipantsOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  return rows.map((row) => toConversation(db, row, now, participants.get(row.id) ?? []))
+}
+
+export function toConversation(db: Db, row: ConversationRow, now: number, current?: ParticipantRow[]): Conversation {
   const consent = (row.consent ?? 'none') as ConsentState
   const lastInboundAt = row.last_inbound_at ?? undefined
   const state =
@@ -34,7 +43,7 @@ export function toConversation(db: Db, row: ConversationRow, now: number): Conve
       : row.ended_at !== null
         ? 'ended'
         : 'active'
-  const participants: Participant[] = listParticipants(db, row.id).map((p) => ({
+  const participants: Participant[] = (current ?? listParticipants(db, row.id)).map((p) => ({
     userId: p.user_id,
     name: p.name,
     joinedAt: p.joined_at,
@@ -121,6 +130,7 @@ export function toMessage(row: MessageRow): Message {
       ...(typeof extra.caption === 'string' ? { caption: extra.caption } : {}),
       ...(typeof extra.filename === 'string' ? { filename: extra.filename } : {}),
       ...(typeof extra.durationMs === 'number' ? { durationMs: extra.durationMs } : {}),
+      ...(row.media_thumbnail_id ? { thumbnailId: row.media_thumbnail_id } : {}),
     }
   }
   if (row.hold_reason && row.status === 'held') message.holdReason = row.hold_reason

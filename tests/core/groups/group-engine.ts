@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { createEngine, type Engine } from '../../../electron/core/engine'
+import { listAudit } from '../../../electron/core/db/repositories/ledger'
 import { demoOrgPolicy } from '../../../electron/core/org/org-policy'
 import type { EventChannel, EventPayloads, RequestChannel, RequestOf, ValueOf } from '../../../electron/shared/api/contract'
 import type { ApiError, ErrorCode, Result } from '../../../electron/shared/api/result'
@@ -83,12 +84,11 @@ export async function startGroupEngine(): Promise<GroupEngine> {
         .filter((m) => m.direction === 'system')
         .map((m) => m.text ?? '')
     },
+    // The whole organization's log (what a compliance officer reads), not one user's view of it.
     async audit(conversationId) {
-      const rows = await as('priya')('audit:list', { limit: 1000 })
-      return rows
-        .filter((r) => r.conversationId === conversationId)
-        .sort((a, b) => Number(a.id) - Number(b.id))
-        .map(({ action, actorId, detail }) => ({ action, ...(actorId ? { actorId } : {}), detail }))
+      return listAudit(engine.db, { conversationId, limit: 1000 })
+        .sort((a, b) => a.seq - b.seq)
+        .map((row) => ({ action: row.action, ...(row.actor_id ? { actorId: row.actor_id } : {}), detail: JSON.parse(row.detail) as Record<string, unknown> }))
     },
     async thread(name = 'Ana Souza', phone) {
       contacts += 1

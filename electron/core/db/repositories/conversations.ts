@@ -157,6 +157,24 @@ export function listParticipants(db: Db, conversationId: string, includeFormer =
     .all(conversationId) as ParticipantRow[]
 }
 
+/** Current participants of many conversations in one query (the conversation list). */
+export function currentParticipantsOf(db: Db, conversationIds: readonly string[]): Map<string, ParticipantRow[]> {
+  const map = new Map<string, ParticipantRow[]>()
+  if (conversationIds.length === 0) return map
+  const rows = db
+    .prepare(
+      `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
+       WHERE p.conversation_id IN (SELECT value FROM json_each(?)) AND p.left_at IS NULL ORDER BY p.seq`,
+    )
+    .all(JSON.stringify(conversationIds)) as Array<ParticipantRow & { conversation_id: string }>
+  for (const { conversation_id, ...row } of rows) {
+    const list = map.get(conversation_id) ?? []
+    list.push(row)
+    map.set(conversation_id, list)
+  }
+  return map
+}
+
 export function isParticipant(db: Db, conversationId: string, userId: string): boolean {
   return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
 }

@@ -114,11 +114,18 @@ export function appendAudit(
   })
 }
 
-export function listAudit(db: Db, options: { conversationId?: string; limit?: number } = {}): AuditRow[] {
+/**
+ * Audit rows, newest first: of one conversation, or (without one) what `visibleTo` did plus the
+ * rows of every conversation they took part in. Without `visibleTo`, everything (compliance tools).
+ */
+export function listAudit(db: Db, options: { conversationId?: string; limit?: number; visibleTo?: string } = {}): AuditRow[] {
   return db
     .prepare(
       `SELECT seq, at, actor_id, action, conversation_id, detail FROM audit_log
-       WHERE @conversationId IS NULL OR conversation_id = @conversationId ORDER BY seq DESC LIMIT @limit`,
+       WHERE (@conversationId IS NULL OR conversation_id = @conversationId)
+         AND (@conversationId IS NOT NULL OR @userId IS NULL OR actor_id = @userId
+              OR conversation_id IN (SELECT conversation_id FROM participants WHERE user_id = @userId))
+       ORDER BY seq DESC LIMIT @limit`,
     )
-    .all({ conversationId: options.conversationId ?? null, limit: options.limit ?? 200 }) as AuditRow[]
+    .all({ conversationId: options.conversationId ?? null, userId: options.visibleTo ?? null, limit: options.limit ?? 200 }) as AuditRow[]
 }

@@ -17,6 +17,7 @@ export interface MessageRow {
   media_size: number | null
   media_width: number | null
   media_height: number | null
+  media_thumbnail_id: string | null
   extra: string | null
   status: MessageStatus
   hold_reason: HoldReason | null
@@ -35,7 +36,7 @@ export interface MessageRow {
 const SELECT = `
   SELECT m.seq, m.id, m.conversation_id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body,
          m.media_id, m.media_state, m.provider_media_id, md.mime_type AS media_mime, md.size AS media_size,
-         md.width AS media_width, md.height AS media_height, m.extra, m.status, m.hold_reason, m.error, m.error_code,
+         md.width AS media_width, md.height AS media_height, md.thumbnail_id AS media_thumbnail_id, m.extra, m.status, m.hold_reason, m.error, m.error_code,
          m.provider_id, m.reply_to_provider_id, m.client_id, m.created_at, m.updated_at, m.sent_at, m.delivered_at, m.read_at
   FROM messages m
   LEFT JOIN org_users u ON u.id = m.author_id
@@ -234,7 +235,7 @@ export interface SearchRow extends MessageRow {
 
 /**
  * Full-text search, newest first (bm25 ranking is O(matches), see TOOLCHAIN.md), limited to the
- * conversations `userId` participates in. Each query word matches as a prefix.
+ * conversations `userId` participates in. The last query word matches as a prefix.
  */
 export function searchMessageRows(db: Db, userId: string, query: string, limit: number): SearchRow[] {
   const words = query
@@ -242,7 +243,9 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
     .map((w) => w.replace(/["*^:()]/g, ''))
     .filter((w) => w !== '')
   if (words.length === 0) return []
-  const match = words.map((w) => `"${w}"*`).join(' ')
+  // The last word is matched as a prefix (the user may still be typing it); prefix-matching every
+  // word made multi-word searches over 1M messages take ~1 s.
+  const match = words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ')
   return db
     .prepare(
       `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${SNIPPET_FROM}`)}
