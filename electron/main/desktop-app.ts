@@ -5,6 +5,7 @@ import { createLogger } from '../core/platform/logger'
 import { createAppLocation, type AppLocation } from './app-location'
 import { showUnreadBadge } from './badge'
 import { openDeepLink } from './deep-link'
+import { registerDragOut } from './drag-out'
 import { forwardEvents, registerIpc } from './ipc'
 import { createMediaHandler, handleMediaProtocol } from './media-protocol'
 import { createNotifier, type Notifier } from './notifications'
@@ -111,6 +112,13 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   })
 
   const unregisterIpc = registerIpc({ ipcMain, engine, user, isTrustedSender: (url) => location.isAppUrl(url) })
+  const unregisterDragOut = registerDragOut({
+    ipcMain,
+    engine,
+    isTrustedSender: (url) => location.isAppUrl(url),
+    icon: (path) => nativeImage.createFromPath(path),
+    fallbackIcon: () => nativeImage.createFromPath(icon('tray@2x.png')),
+  })
   const stopForwarding = forwardEvents(user, () => [mainWindowRef.current?.webContents, quickReply.window()?.webContents])
 
   const overlay = nativeImage.createFromPath(icon('badge.png'))
@@ -178,6 +186,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       tray?.destroy()
       stopForwarding()
       unregisterIpc()
+      unregisterDragOut()
       user.dispose()
       quickReply.close()
       await runtime.close()

@@ -35,3 +35,10 @@ const api: GreenlineApi = {
 }
 
 contextBridge.exposeInMainWorld('greenline', api)
+
+/** Desktop-only gestures. Pictures are named by media id; the main process finds the file. */
+contextBridge.exposeInMainWorld('greenlineDesktop', {
+  startDrag: (mediaId: string) => {
+    if (typeof mediaId === 'string' && /^[0-9a-f]{64}$/.test(mediaId)) ipcRenderer.send('media:startDrag', mediaId)
+  },
+})

@@ -8,6 +8,7 @@ import type { ApiError, Result } from '../../electron/shared/api/result'
 declare global {
   interface Window {
     greenline?: GreenlineApi
+    greenlineDesktop?: { startDrag(mediaId: string): void }
   }
 }
 
@@ -114,6 +115,16 @@ export async function call<C extends RequestChannel>(channel: C, payload: Reques
 
 export function onEvent<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
   return transport.on(event, listener)
+}
+
+/**
+ * Dragging a picture out of a thread: in the desktop app the file itself goes to the desktop or
+ * another app (Electron's startDrag); in a browser the link is dragged as usual.
+ */
+export function startPictureDrag(event: DragEvent, mediaId: string): void {
+  if (!window.greenlineDesktop) return
+  event.preventDefault()
+  window.greenlineDesktop.startDrag(mediaId)
 }
 
 /** Media URL: the desktop app's protocol, or the browser host's tokened route (cookie). */
