@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
-import { OffsetClock } from '../shared/clock'
-import { createSandboxSmsProvider } from '../core/channels/sandbox-sms-provider'
-import { createEngine, type Engine, type EngineOptions } from '../core/engine'
+import { startConnectedEngine } from '../core/connected-engine'
+import type { Engine, EngineOptions } from '../core/engine'
+import { freePort } from '../core/http/http-util'
 import { loadOrgPolicy } from '../core/org/org-policy'
-import { startSandboxProcess, type SandboxProcess } from '../core/platform/sandbox-process'
-import { resolveWhatsAppConfig, withWhatsAppOverrides } from '../core/whatsapp/config'
+import type { SandboxProcess } from '../core/platform/sandbox-process'
+import { resolveWhatsAppConfig } from '../core/whatsapp/config'
 import { startHost, type Host } from './server'
 
 export interface BrowserHostOptions {
@@ -30,18 +29,6 @@ export interface BrowserHost {
   close(): Promise<void>
 }
 
-/** A free loopback port (the sandbox needs the host's webhook address before the host starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
 /**
  * Starts the engine behind the browser host. Without WhatsApp credentials the sandbox is started
  * as its own process and the engine is pointed at it, sharing its clock.
@@ -49,64 +36,39 @@ export function freePort(): Promise<number> {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const env = options.env ?? process.env
   const { policy, raw } = loadOrgPolicy(options.orgFile ?? env.GREENLINE_ORG_FILE)
-  let whatsapp = resolveWhatsAppConfig({ orgFile: raw, env })
   const port = options.port || (await freePort())
-  const base = `http://127.0.0.1:${port}`
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const clock = new OffsetClock()
-  let sandbox: SandboxProcess | undefined
-  if (whatsapp.mode === 'sandbox' && policy.whatsapp.enabled) {
-    sandbox = await startSandboxProcess({
-      webhookUrl: `${base}/webhooks/whatsapp`,
-      smsWebhookUrl: `${base}/webhooks/channels`,
-      clockUrl: `${base}/webhooks/sandbox-clock`,
-    })
-    whatsapp = withWhatsAppOverrides(whatsapp, {
-      baseUrl: sandbox.url,
-      accessToken: sandbox.accessToken,
-      appSecret: sandbox.appSecret,
-      verifyToken: sandbox.verifyToken,
-      phoneNumberId: sandbox.phoneNumberId,
-      wabaId: sandbox.wabaId,
-    })
-  }
+  const connected = await startConnectedEngine({
+    dataDir: options.dataDir,
+    policy,
+    whatsapp: resolveWhatsAppConfig({ orgFile: raw, env }),
+    listenerPort: port,
+    engine: options.engine,
+  })
   try {
-    const engine = createEngine({
-      dataDir: options.dataDir,
-      org: policy,
-      clock,
-      whatsapp,
-      ...(sandbox
-        ? { sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }), sandboxUrl: sandbox.url, channelSecret: sandbox.appSecret }
-        : {}),
-      ...options.engine,
-    })
     const host = await startHost({
-      engine,
+      engine: connected.engine,
       token,
       port,
       rendererDir: options.rendererDir,
-      sandboxSecret: sandbox?.appSecret,
-      onSandboxClock: (offsetMs) => {
-        if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
-      },
+      sandboxSecret: connected.sandbox?.appSecret,
+      onSandboxClock: connected.onSandboxClock,
     })
-    engine.start()
+    connected.engine.start()
     return {
       url: host.url,
       openUrl: `${host.url}/?token=${token}`,
       token,
-      engine,
+      engine: connected.engine,
       host,
-      sandbox,
+      sandbox: connected.sandbox,
       async close() {
         await host.close()
-        await engine.close()
-        await sandbox?.stop()
+        await connected.close()
       },
     }
   } catch (error) {
-    await sandbox?.stop()
+    await connected.close()
     throw error
   }
 }

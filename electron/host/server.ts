@@ -7,24 +7,19 @@ import type { Engine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
 import { isValidMediaId } from '../core/media/media-store'
 import { createLogger } from '../core/platform/logger'
-import { MAX_WEBHOOK_BYTES } from '../core/whatsapp/webhook-intake'
-import { verifyWebhookSignature } from '../core/whatsapp/signature'
+import { handleWebhookRoutes, type WebhookRouteOptions } from '../core/http/webhook-routes'
 import type { WireReply, WireRequest } from '../shared/api/wire'
-import { BodyTooLarge, cookie, readBody, send, sendJson } from './http-util'
+import { BodyTooLarge, cookie, header, send } from '../core/http/http-util'
 
 const log = createLogger('host')
 const TOKEN_COOKIE = 'greenline_token'
 
-export interface HostOptions {
+export interface HostOptions extends WebhookRouteOptions {
   engine: Engine
   token: string
   port?: number
   /** The built renderer (out/renderer). */
   rendererDir: string
-  /** Secret the embedded sandbox signs clock jumps with; unset outside sandbox mode. */
-  sandboxSecret?: string
-  /** Moves the engine's clock when the sandbox's clock jumps. */
-  onSandboxClock?: (offsetMs: number) => void
 }
 
 export interface Host {
@@ -73,31 +68,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (/(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i.test(request.url ?? '')) return send(response, 400, 'Bad path')
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`)
     const path = url.pathname
-    if (path === '/healthz' && request.method === 'GET') return sendJson(response, 200, { ok: true })
-
-    if (path === '/webhooks/whatsapp') {
-      if (request.method === 'GET') {
-        const answer = engine.webhooks.verify(url.searchParams)
-        return send(response, answer.status, answer.body)
-      }
-      if (request.method !== 'POST') return send(response, 405, 'Method not allowed')
-      const body = await readBody(request, MAX_WEBHOOK_BYTES)
-      const answer = engine.webhooks.receive(body, header(request, 'x-hub-signature-256'))
-      return send(response, answer.status, answer.body)
-    }
-    if (path === '/webhooks/channels' && request.method === 'POST') {
-      const body = await readBody(request, 1024 * 1024)
-      const answer = await engine.channels.receiveSignedDelivery(body, header(request, 'x-hub-signature-256'))
-      return send(response, answer.status, answer.body)
-    }
-    if (path === '/webhooks/sandbox-clock' && request.method === 'POST' && options.sandboxSecret) {
-      const body = await readBody(request, 10_000)
-      if (!verifyWebhookSignature(body, header(request, 'x-hub-signature-256'), options.sandboxSecret)) return send(response, 401, 'Invalid signature')
-      const offsetMs = Number((JSON.parse(body.toString('utf8')) as { offsetMs?: unknown }).offsetMs)
-      if (!Number.isFinite(offsetMs)) return send(response, 400, 'offsetMs missing')
-      options.onSandboxClock?.(offsetMs)
-      return sendJson(response, 200, { ok: true })
-    }
+    if (await handleWebhookRoutes(engine, request, response, url, options)) return
 
     if (!authorized(request, url)) {
       return send(response, 401, 'Greenline needs its access token: open the address printed when it started (…/?token=…).')
@@ -228,11 +199,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
         server.close(() => resolve())
       }),
   }
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name]
-  return Array.isArray(value) ? value[0] : value
 }
 
 function extensionFor(mimeType: string): string {

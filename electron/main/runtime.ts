@@ -1,11 +1,11 @@
-import { OffsetClock } from '../shared/clock'
-import { createSandboxSmsProvider } from '../core/channels/sandbox-sms-provider'
-import { createEngine, type Engine, type EngineOptions } from '../core/engine'
+import { startConnectedEngine } from '../core/connected-engine'
+import type { Engine, EngineOptions } from '../core/engine'
+import { freePort } from '../core/http/http-util'
 import { loadOrgPolicy } from '../core/org/org-policy'
-import { startSandboxProcess, type SandboxProcess } from '../core/platform/sandbox-process'
+import type { SandboxProcess } from '../core/platform/sandbox-process'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import type { Secrets } from './secrets'
-import { freePort, startWebhookListener, type WebhookListener } from './webhook-listener'
+import { startWebhookListener, type WebhookListener } from './webhook-listener'
 
 export interface RuntimeOptions {
   dataDir: string
@@ -38,70 +38,42 @@ export function resolveDesktopWhatsApp(raw: unknown, options: Pick<RuntimeOption
 }
 
 /**
- * Starts the engine for the desktop app the way the browser host does (electron/host/app.ts):
+ * Starts the engine for the desktop app the way the browser host does (core/connected-engine):
  * without WhatsApp credentials the sandbox runs as a child process (Electron's binary as Node),
  * sharing the clock, and posts webhooks to the loopback listener.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { policy, raw } = loadOrgPolicy(options.env.GREENLINE_ORG_FILE)
-  let whatsapp = resolveDesktopWhatsApp(raw, options)
   const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const clock = new OffsetClock()
-  let sandbox: SandboxProcess | undefined
-  if (whatsapp.mode === 'sandbox' && policy.whatsapp.enabled) {
-    sandbox = await startSandboxProcess({
-      webhookUrl: `${base}/webhooks/whatsapp`,
-      smsWebhookUrl: `${base}/webhooks/channels`,
-      clockUrl: `${base}/webhooks/sandbox-clock`,
-      ...(options.execPath ? { execPath: options.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
-    })
-    whatsapp = withWhatsAppOverrides(whatsapp, {
-      baseUrl: sandbox.url,
-      accessToken: sandbox.accessToken,
-      appSecret: sandbox.appSecret,
-      verifyToken: sandbox.verifyToken,
-      phoneNumberId: sandbox.phoneNumberId,
-      wabaId: sandbox.wabaId,
-    })
-  }
-  let engine: Engine | undefined
+  const connected = await startConnectedEngine({
+    dataDir: options.dataDir,
+    policy,
+    whatsapp: resolveDesktopWhatsApp(raw, options),
+    listenerPort: port,
+    ...(options.execPath ? { execPath: options.execPath, sandboxEnv: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
+    engine: options.engine,
+  })
   try {
-    engine = createEngine({
-      dataDir: options.dataDir,
-      org: policy,
-      clock,
-      whatsapp,
-      ...(sandbox
-        ? { sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }), sandboxUrl: sandbox.url, channelSecret: sandbox.appSecret }
-        : {}),
-      ...options.engine,
-    })
     const listener = await startWebhookListener({
-      engine,
+      engine: connected.engine,
       port,
-      sandboxSecret: sandbox?.appSecret,
-      onSandboxClock: (offsetMs) => {
-        if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
-      },
+      sandboxSecret: connected.sandbox?.appSecret,
+      onSandboxClock: connected.onSandboxClock,
     })
-    engine.start()
-    const started = engine
+    connected.engine.start()
     let closing: Promise<void> | undefined
     return {
-      engine: started,
+      engine: connected.engine,
       listener,
-      sandbox,
+      sandbox: connected.sandbox,
       close: () =>
         (closing ??= (async () => {
           await listener.close()
-          await started.close()
-          await sandbox?.stop()
+          await connected.close()
         })()),
     }
   } catch (error) {
-    if (engine) await engine.close().catch(() => undefined)
-    await sandbox?.stop()
+    await connected.close()
     throw error
   }
 }

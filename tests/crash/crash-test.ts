@@ -25,11 +25,12 @@ import { appendConsentEvent } from '../../electron/core/db/repositories/ledger'
 import { saveConsent } from '../../electron/core/db/repositories/whatsapp-users'
 import { demoOrgPolicy } from '../../electron/core/org/org-policy'
 import { resolveWhatsAppConfig, withWhatsAppOverrides } from '../../electron/core/whatsapp/config'
-import { freePort } from '../../electron/host/app'
+import { freePort } from '../../electron/core/http/http-util'
 import { startHost } from '../../electron/host/server'
 import { startSandbox } from '../../electron/sandbox/server'
 import { OffsetClock } from '../../electron/shared/clock'
 import type { Contact } from '../../electron/shared/domain'
+import { seededRandom } from '../../electron/shared/random'
 
 const USERS = Number(process.env.CRASH_USERS ?? 200)
 const PER_USER = Number(process.env.CRASH_PER_USER ?? 10)
@@ -41,16 +42,6 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 const started = Date.now()
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const log = (line: string) => console.log(`[crash ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`)
 

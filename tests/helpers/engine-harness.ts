@@ -13,6 +13,8 @@ import type { EventChannel, EventPayloads, RequestChannel, RequestOf, ValueOf } 
 import type { ApiError, Result } from '../../electron/shared/api/result'
 import { OffsetClock } from '../../electron/shared/clock'
 import type { Contact, Conversation, Message } from '../../electron/shared/domain'
+import { seededRandom } from '../../electron/shared/random'
+export { seededRandom }
 
 export const ACCESS_TOKEN = 'harness-access-token'
 export const APP_SECRET = 'harness-app-secret'
@@ -22,17 +24,6 @@ export const BEN = '+14155550102'
 export const CHLOE = '+14155550103'
 export const DAN = '+14155550199'
 
-/** A deterministic source of numbers in [0, 1) (mulberry32), so chaos and jitter replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A failed request, as the renderer would see it. */
 export class RequestFailed extends Error {

@@ -177,6 +177,7 @@ export function createIpcMain() {
     }),
     removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
     on: vi.fn(),
+    removeListener: vi.fn(),
     /** Calls a handler as a frame at `frameUrl` would (null: a destroyed frame). */
     invoke(channel: string, frameUrl: string | null, payload: unknown = {}) {
       const handler = handlers.get(channel)

@@ -1,6 +1,7 @@
 import sharp from 'sharp'
 import { prepareImage, type PreparedImage } from './prepare-image'
 import { makeThumbnail, type Thumbnail } from './thumbnail'
+import { seededRandom as mulberry32 } from '../../shared/random'
 
 export interface TestPhotoOptions {
   /** Default 12 (4000 × 3000, a phone camera). */
@@ -62,13 +63,3 @@ export function benchSharpBaseline(photo: Buffer): Promise<Buffer> {
 
 const GRAIN_TABLE_LENGTH = 1_000_003
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

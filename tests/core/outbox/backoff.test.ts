@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_ATTEMPTS, retryDelayMs, shouldRetry } from '../../../electron/core/outbox/backoff'
+import { seededRandom as seeded } from '../../../electron/shared/random'
 
-/** mulberry32: a tiny seeded generator so jitter is repeatable. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const delays = (seed: number, options: { baseMs?: number; maxMs?: number; minimumMs?: number } = {}) => {
   const random = seeded(seed)

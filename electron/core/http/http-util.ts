@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export class BodyTooLarge extends Error {}
@@ -42,4 +43,21 @@ export function cookie(request: IncomingMessage, name: string): string | undefin
     if (key === name) return decodeURIComponent(value.join('='))
   }
   return undefined
+}
+
+export function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** A free loopback port (the sandbox needs the engine's webhook address before it listens). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 }

@@ -1,0 +1,82 @@
+import { OffsetClock } from '../shared/clock'
+import { createSandboxSmsProvider } from './channels/sandbox-sms-provider'
+import { createEngine, type Engine, type EngineOptions } from './engine'
+import type { OrgPolicy } from './org/org-policy'
+import { startSandboxProcess, type SandboxProcess } from './platform/sandbox-process'
+import { withWhatsAppOverrides, type WhatsAppConfig } from './whatsapp/config'
+
+export interface ConnectedEngine {
+  engine: Engine
+  sandbox?: SandboxProcess
+  /** For the webhook routes: follows the sandbox's clock jumps. */
+  onSandboxClock: (offsetMs: number) => void
+  /** Drains and closes the engine, then stops the sandbox. Close the HTTP listener first. */
+  close(): Promise<void>
+}
+
+/**
+ * The engine wired to WhatsApp, as the browser host and the desktop app both run it. Without
+ * credentials the sandbox is started as its own process (a separate system, like Meta's servers),
+ * posting webhooks and clock jumps to the engine's listener on `listenerPort`; the engine then
+ * shares its clock and uses its SMS provider. Call `engine.start()` once the listener is up.
+ */
+export async function startConnectedEngine(options: {
+  dataDir: string
+  policy: OrgPolicy
+  whatsapp: WhatsAppConfig
+  listenerPort: number
+  /** A Node-compatible executable for the sandbox (Electron's binary with ELECTRON_RUN_AS_NODE). */
+  execPath?: string
+  sandboxEnv?: NodeJS.ProcessEnv
+  engine?: Partial<EngineOptions>
+}): Promise<ConnectedEngine> {
+  const base = `http://127.0.0.1:${options.listenerPort}`
+  const clock = new OffsetClock()
+  let whatsapp = options.whatsapp
+  let sandbox: SandboxProcess | undefined
+  if (whatsapp.mode === 'sandbox' && options.policy.whatsapp.enabled) {
+    sandbox = await startSandboxProcess({
+      webhookUrl: `${base}/webhooks/whatsapp`,
+      smsWebhookUrl: `${base}/webhooks/channels`,
+      clockUrl: `${base}/webhooks/sandbox-clock`,
+      ...(options.execPath ? { execPath: options.execPath } : {}),
+      ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
+    })
+    whatsapp = withWhatsAppOverrides(whatsapp, {
+      baseUrl: sandbox.url,
+      accessToken: sandbox.accessToken,
+      appSecret: sandbox.appSecret,
+      verifyToken: sandbox.verifyToken,
+      phoneNumberId: sandbox.phoneNumberId,
+      wabaId: sandbox.wabaId,
+    })
+  }
+  try {
+    const engine = createEngine({
+      dataDir: options.dataDir,
+      org: options.policy,
+      clock,
+      whatsapp,
+      ...(sandbox
+        ? { sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }), sandboxUrl: sandbox.url, channelSecret: sandbox.appSecret }
+        : {}),
+      ...options.engine,
+    })
+    let closing: Promise<void> | undefined
+    return {
+      engine,
+      sandbox,
+      onSandboxClock: (offsetMs) => {
+        if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
+      },
+      close: () =>
+        (closing ??= (async () => {
+          await engine.close()
+          await sandbox?.stop()
+        })()),
+    }
+  } catch (error) {
+    await sandbox?.stop()
+    throw error
+  }
+}
