@@ -197,7 +197,8 @@ test('shows a picture from the phone and opens it full size @pictures', async ({
 
   const thumbnail = page.getByTestId('message-image')
   await expect(thumbnail).toBeVisible({ timeout: 20_000 })
-  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(900)
+  // The thread shows the small preview (longest edge 320), the viewer the full picture.
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320)
   await expect(page.getByTestId('message-list').getByText('My new glasses')).toBeVisible()
 
   await page.getByTestId('image-open').click()
