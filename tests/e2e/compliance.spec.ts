@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
@@ -68,4 +69,25 @@ test('lexicon rules: a blocked message is refused with its reason, a warning ask
   } finally {
     await greenline.host.close()
   }
+})
+
+test('exports an archive from Settings, and it matches its manifest @compliance', async ({ page, greenline }) => {
+  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
+  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'sms' })
+  for (const text of ['Your crown is ready', 'See you on Friday', 'Bring your insurance card']) {
+    await api(greenline, 'messages:send', { conversationId: thread.id, text })
+  }
+  await greenline.open(page, 'priya')
+  await page.getByTestId('nav-settings').click()
+  await page.getByTestId('export-run').click()
+  await expect(page.getByTestId('export-result')).toContainText('Exported 3 messages from 1 conversations')
+
+  const folder = (await page.getByTestId('export-result').locator('code').textContent())!.trim()
+  const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> }
+  expect(manifest.files.length).toBeGreaterThan(3)
+  for (const file of manifest.files) {
+    expect(createHash('sha256').update(readFileSync(join(folder, file.path))).digest('hex')).toBe(file.sha256)
+  }
+  const audit = await api(greenline, 'audit:list', {})
+  expect(audit.map((row) => row.action)).toContain('export.run')
 })
