@@ -39,7 +39,7 @@ export interface EngineOptions {
   /** Replaces the HTTP client (tests). */
   whatsappClient?: WhatsAppClient
   sms?: SmsProvider
-  /** Verifies signed SMS/voicemail deliveries from the channel provider. */
+  /** Verifies signed SMS/voicemail deliveries from the channel provider (none: such deliveries are refused). */
   channelSecret?: string
   scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate'>>
   /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
@@ -104,7 +104,12 @@ export function createEngine(options: EngineOptions): Engine {
     verifyToken: () => options.whatsapp?.verifyToken ?? '',
     onMedia: (id) => downloader.schedule(id),
   })
-  const channels = createChannelIntake(ctx, { secret: () => options.channelSecret ?? options.whatsapp?.appSecret ?? '', media, accessToken: () => options.whatsapp?.accessToken ?? '' })
+  const channels = createChannelIntake(ctx, {
+    secret: () => options.channelSecret ?? '',
+    media,
+    accessToken: () => options.whatsapp?.accessToken ?? '',
+    providerOrigin: () => options.sandboxUrl,
+  })
 
   const session = (userId: string): Session => {
     const user = getOrgUser(db, userId)

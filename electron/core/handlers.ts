@@ -67,8 +67,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'conversations:start': (input, { userId }) => startConversation(ctx, userId, input),
     'conversations:requestConsent': ({ id }, { userId }) => requestConsentFor(ctx, userId, id),
     'conversations:markRead': ({ id }, { userId }) => {
-      markConversationRead(ctx, userId, id)
-      deps.sendReadReceipt(id)
+      if (markConversationRead(ctx, userId, id)) deps.sendReadReceipt(id)
       return {}
     },
     'conversations:addParticipant': ({ id, userId: added }, { userId }) => groups.addColleague(ctx, userId, id, added),

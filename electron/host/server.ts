@@ -105,7 +105,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   function serveRenderer(path: string, response: ServerResponse): void {
     const root = normalize(options.rendererDir)
-    let file = normalize(join(root, decodeURIComponent(path)))
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(path)
+    } catch {
+      return send(response, 400, 'Bad path')
+    }
+    let file = normalize(join(root, decoded))
     if (!file.startsWith(root + sep) && file !== root) return send(response, 400, 'Bad path')
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
     if (!existsSync(file)) return send(response, 503, 'The app is not built yet: run `npm run build`.')
@@ -174,12 +180,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
           return
         }
         const result = await engine.dispatch({ userId }, request.channel, request.payload)
+        if (ws.readyState !== ws.OPEN) return
         if (result.ok && request.channel === 'session:signIn') signIn((result.value as { user: { id: string } }).user.id)
         const reply: WireReply = result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: result.error }
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply))
       })()
     })
     ws.on('close', () => unsubscribe?.())
+    // A malformed or oversized frame ends this connection only.
+    ws.on('error', (error) => log.warn('socket error', { error: error.name }))
   }
 
   await new Promise<void>((resolve, reject) => {

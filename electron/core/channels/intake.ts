@@ -11,6 +11,7 @@ import { verifyWebhookSignature } from '../whatsapp/signature'
 import type { InboundSms, InboundVoicemail } from './provider'
 
 const log = createLogger('channels')
+const MAX_RECORDING_BYTES = 20 * 1024 * 1024
 
 const delivery = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sms'), id: z.string().min(1), from: z.string().min(3), text: z.string().max(5000), timestamp: z.number() }),
@@ -40,7 +41,14 @@ export interface ChannelIntake {
  */
 export function createChannelIntake(
   ctx: EngineContext,
-  options: { secret: () => string; media: MediaStore; accessToken: () => string; fetch?: typeof fetch },
+  options: {
+    secret: () => string
+    media: MediaStore
+    accessToken: () => string
+    /** The provider's address: recordings are fetched with the token only from there. */
+    providerOrigin: () => string | undefined
+    fetch?: typeof fetch
+  },
 ): ChannelIntake {
   const contactFor = (phone: string) =>
     findContactByPhone(ctx.db, phone) ??
@@ -107,13 +115,20 @@ export function createChannelIntake(
         return { status: 200, body: 'OK' }
       }
       if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
-      const response = await (options.fetch ?? fetch)(parsed.audioUrl, { headers: { Authorization: `Bearer ${options.accessToken()}` } }).catch(() => undefined)
+      const origin = options.providerOrigin()
+      if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin) return { status: 400, body: 'The recording is not at the provider' }
+      const response = await (options.fetch ?? fetch)(parsed.audioUrl, {
+        headers: { Authorization: `Bearer ${options.accessToken()}` },
+        signal: AbortSignal.timeout(30_000),
+      }).catch(() => undefined)
+      if (Number(response?.headers.get('content-length') ?? 0) > MAX_RECORDING_BYTES) return { status: 413, body: 'The recording is too large' }
       if (!response?.ok) {
         log.warn('voicemail audio could not be fetched', { status: response?.status })
         // Not 200, so the provider delivers it again later and nothing is lost.
         return { status: 502, body: 'Could not fetch the recording' }
       }
-      const audio = new Uint8Array(await response.arrayBuffer())
+      const audio = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)))
+      if (audio.byteLength === 0 || audio.byteLength > MAX_RECORDING_BYTES) return { status: 502, body: 'Could not fetch the recording' }
       await intake.receiveVoicemail({
         providerId: parsed.id,
         from: parsed.from,

@@ -3,7 +3,7 @@ import type { SmsProvider } from '../channels/provider'
 import { getContact, updateContactIdentity } from '../db/repositories/contacts'
 import { conversationBasics } from '../db/repositories/conversations'
 import { getMedia } from '../db/repositories/media'
-import { getMessageRow, updateMessage, type MessageRow } from '../db/repositories/messages'
+import { getMessageRow, setMessageExtra, updateMessage, type MessageRow } from '../db/repositories/messages'
 import * as outbox from '../db/repositories/outbox'
 import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
 import type { MediaStore } from '../media/media-store'
@@ -40,11 +40,13 @@ export interface SchedulerOptions {
 type SendError = WhatsAppError | { kind: 'transient' | 'invalid' | 'permanent'; reason: string; code?: number; retryAfterMs?: number }
 type SendOutcome = { ok: true; providerId: string; waId?: string } | { ok: false; error: SendError }
 
-/** No answer at all, and not a refusal to connect: the request may have reached WhatsApp. */
+/** No readable answer, and not a refusal to connect: the request may have reached WhatsApp. */
 function mayHaveBeenSent(error: SendError): boolean {
   if (error.kind !== 'transient' || error.code !== undefined) return false
   const { httpStatus, details } = error as WhatsAppError
-  return httpStatus === undefined && details !== 'ECONNREFUSED' && details !== 'ENOTFOUND'
+  // A 2xx with an unreadable body was accepted all the same: wait for its status webhook.
+  if (httpStatus !== undefined) return httpStatus >= 200 && httpStatus < 300
+  return details !== 'ECONNREFUSED' && details !== 'ENOTFOUND'
 }
 
 /**
@@ -165,9 +167,7 @@ export class OutboxScheduler {
   private dispatchableHeads(): outbox.OutboxRow[] {
     const heads: outbox.OutboxRow[] = []
     const byLane = new Map<string, outbox.OutboxRow[]>()
-    for (const row of this.ctx.db
-      .prepare(`SELECT * FROM outbox WHERE state != 'held' OR kind != 'template' ORDER BY lane, seq`)
-      .all() as outbox.OutboxRow[]) {
+    for (const row of outbox.dispatchCandidates(this.ctx.db)) {
       const list = byLane.get(row.lane) ?? []
       list.push(row)
       byLane.set(row.lane, list)
@@ -217,7 +217,10 @@ export class OutboxScheduler {
     this.ctx.changes.message(row.message_id, message.conversation_id)
     const work = this.send(row, message)
       .then((outcome) => this.settle(row, message, outcome))
-      .catch((error: unknown) => log.error('send crashed', { messageId: row.message_id, error: String(error) }))
+      .catch((error: unknown) => {
+        log.error('send crashed', { messageId: row.message_id, error: String(error) })
+        this.settle(row, message, { ok: false, error: { kind: 'permanent', reason: 'Greenline could not send this message' } })
+      })
       .finally(() => {
         this.inFlight.delete(row.lane)
         this.wake()
@@ -277,7 +280,7 @@ export class OutboxScheduler {
     if (!uploaded.ok) return uploaded
     // Kept so a retry does not upload the same picture again (uploads stay valid for 30 days).
     const updated = { ...extra, providerMediaId: uploaded.value.mediaId }
-    this.ctx.db.prepare('UPDATE messages SET extra = ? WHERE id = ?').run(JSON.stringify(updated), message.id)
+    setMessageExtra(this.ctx.db, message.id, updated)
     return { ok: true, id: uploaded.value.mediaId }
   }
 
@@ -311,8 +314,7 @@ export class OutboxScheduler {
       } else if (mayHaveBeenSent(error)) {
         // The request may have reached WhatsApp before the connection broke: keep the lease until
         // a status webhook reconciles it or the grace period ends (then recoverExpiredLeases resends).
-        outbox.reschedule(ctx.db, row.message_id, now, error.reason)
-        ctx.db.prepare(`UPDATE outbox SET state = 'leased', lease_until = ? WHERE message_id = ?`).run(now + (this.options.reconcileGraceMs ?? 60_000), row.message_id)
+        outbox.keepLeased(ctx.db, row.message_id, now + (this.options.reconcileGraceMs ?? 60_000), error.reason)
         if (!shouldRetry(error.kind, attempts)) this.fail(row, message, error, now)
       } else if (shouldRetry(error.kind, attempts)) {
         const retryAfter = 'retryAfterMs' in error ? error.retryAfterMs : undefined

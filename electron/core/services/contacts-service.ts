@@ -13,6 +13,12 @@ import {
   searchContacts,
   updateContact,
 } from '../db/repositories/contacts'
+import { openConversationIds } from '../db/repositories/conversations'
+import { appendConsentEvent } from '../db/repositories/ledger'
+import { updateMessage } from '../db/repositories/messages'
+import * as outbox from '../db/repositories/outbox'
+import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { holdLane } from './lanes'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -61,7 +67,7 @@ export function createContact(ctx: EngineContext, draft: ContactDraft): Contact 
 }
 
 export function editContact(ctx: EngineContext, id: string, draft: ContactDraft): Contact {
-  getContactOrFail(ctx, id)
+  const before = getContactOrFail(ctx, id)
   const valid = validateDraft(ctx, draft)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
   const { fields } = valid
@@ -71,10 +77,34 @@ export function editContact(ctx: EngineContext, id: string, draft: ContactDraft)
       throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
     }
   }
-  const contact = updateContact(ctx.db, id, { ...fields, now: ctx.clock.now() })
+  const now = ctx.clock.now()
+  const contact = ctx.db.transaction(() => {
+    const updated = updateContact(ctx.db, id, { ...fields, now })
+    if (updated && before.phone !== updated.phone) forgetWhatsAppUser(ctx, id, now)
+    return updated
+  })()
   if (!contact) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
   ctx.changes.contact(contact)
   return contact
+}
+
+/**
+ * Consent and the 24-hour window belong to the person behind a number: after the number changes,
+ * the new one has neither, and nothing queued for the old one goes to it without a new opt-in.
+ */
+function forgetWhatsAppUser(ctx: EngineContext, contactId: string, now: number): void {
+  if (getWhatsAppUser(ctx.db, contactId).consent === 'none' && outbox.laneRows(ctx.db, contactId).length === 0) return
+  resetWhatsAppUser(ctx.db, contactId, now)
+  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'number_changed', at: now })
+  for (const row of outbox.laneRows(ctx.db, contactId)) {
+    if (row.kind !== 'template' || row.state === 'leased') continue
+    // An opt-in request for the old number is moot; the new number gets its own.
+    outbox.removeFromOutbox(ctx.db, row.message_id)
+    updateMessage(ctx.db, row.message_id, { status: 'cancelled', now })
+    ctx.changes.message(row.message_id)
+  }
+  holdLane(ctx, contactId, 'awaiting_consent')
+  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) ctx.changes.conversation(conversationId)
 }
 
 export function removeContact(ctx: EngineContext, id: string): void {

@@ -14,6 +14,8 @@ import {
   wasParticipant,
 } from '../db/repositories/conversations'
 import { appendAudit } from '../db/repositories/ledger'
+import { updateMessage } from '../db/repositories/messages'
+import * as outbox from '../db/repositories/outbox'
 import { getOrgUser } from '../db/repositories/org-users'
 import { notAParticipant, requireOpen } from './access'
 import { addSystemLine } from './system-lines'
@@ -129,6 +131,7 @@ function departAndMaybeEnd(ctx: EngineContext, actorId: string, id: string, line
   appendAudit(ctx.db, { at: now, actorId, action, conversationId: id, detail })
   if (listParticipants(ctx.db, id).length === 0) {
     endConversation(ctx.db, id, now)
+    cancelWaiting(ctx, id, now)
     addSystemLine(ctx, id, 'The conversation ended', { ended: true })
     appendAudit(ctx.db, { at: now, actorId, action: 'conversation.ended', conversationId: id, detail: {} })
   }
@@ -161,4 +164,13 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
   if (existing) return view(ctx, existing, actorId)
   ctx.changes.conversation(newId)
   return view(ctx, newId, actorId)
+}
+
+/** Nobody is left to answer for them: messages still waiting in an ended thread never go out. */
+function cancelWaiting(ctx: EngineContext, conversationId: string, now: number): void {
+  for (const messageId of outbox.waitingMessageIds(ctx.db, conversationId)) {
+    outbox.removeFromOutbox(ctx.db, messageId)
+    updateMessage(ctx.db, messageId, { status: 'cancelled', holdReason: null, now })
+    ctx.changes.message(messageId, conversationId)
+  }
 }

@@ -58,7 +58,13 @@ export class MediaDownloader {
   schedule(messageId: string): void {
     if (this.stopped || this.active.has(messageId)) return
     this.active.add(messageId)
-    void this.download(messageId).finally(() => this.active.delete(messageId))
+    void this.download(messageId)
+      .catch((error: unknown) => {
+        // A disk error: the attachment is kept as "could not download — retry", never lost.
+        log.error('media download crashed', { messageId, error: error instanceof Error ? error.name : 'unknown' })
+        if (!this.stopped) updateMessage(this.ctx.db, messageId, { mediaState: 'failed', now: this.ctx.clock.now() })
+      })
+      .finally(() => this.active.delete(messageId))
   }
 
   retry(userId: string, messageId: string) {

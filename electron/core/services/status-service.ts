@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context'
 import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../db/repositories/messages'
+import { conversationBasics } from '../db/repositories/conversations'
 import * as outbox from '../db/repositories/outbox'
 import { mapGraphError } from '../whatsapp/errors'
 import { shouldApplyStatus, type OutboundStatus } from '../whatsapp/status-order'
@@ -26,14 +27,22 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
   }
   if (!row || row.direction !== 'out') return
   const queued = outbox.getOutboxRow(ctx.db, row.id)
+  const lane = conversationBasics(ctx.db, row.conversation_id)!.contactId
+  if (queued?.state === 'held' && update.status === 'sent') {
+    // Re-held after a 131047; a late "sent" does not mean it arrived.
+    recordStatusTime(ctx.db, row.id, 'sent', now)
+    return
+  }
   if (queued && update.status !== 'failed') outbox.removeFromOutbox(ctx.db, row.id)
 
   if (update.status === 'failed') {
     const error = mapGraphError(update.errors?.[0] ?? {})
-    if (error.kind === 'window_closed' && queued === undefined) {
-      // Accepted, then refused for the window (131047): wait for the user to write again.
-      outbox.enqueue(ctx.db, { messageId: row.id, lane: laneOf(ctx, row.conversation_id), seq: row.seq, kind: row.kind === 'image' ? 'image' : 'text', state: 'held', dueAt: now })
-      holdLane(ctx, laneOf(ctx, row.conversation_id), 'awaiting_reply')
+    if (error.kind === 'window_closed') {
+      // Accepted, then refused for the window (131047): wait for the user to write again. A repeat
+      // of this webhook finds the message already held and changes nothing.
+      if (queued) return
+      outbox.enqueue(ctx.db, { messageId: row.id, lane, seq: row.seq, kind: row.kind === 'image' ? 'image' : 'text', state: 'held', dueAt: now })
+      holdLane(ctx, lane, 'awaiting_reply')
       holdMessage(ctx, row.id, 'awaiting_reply', now)
       return
     }
@@ -41,7 +50,7 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
     if (queued) outbox.removeFromOutbox(ctx.db, row.id)
     updateMessage(ctx.db, row.id, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
     if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
-      applyConsent(ctx, laneOf(ctx, row.conversation_id), { type: 'undeliverable', at: now, requestMessageId: row.id })
+      applyConsent(ctx, lane, { type: 'undeliverable', at: now, requestMessageId: row.id })
     }
     ctx.changes.message(row.id, row.conversation_id)
     return
@@ -53,8 +62,4 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
   } else {
     recordStatusTime(ctx.db, row.id, incoming, now)
   }
-}
-
-function laneOf(ctx: EngineContext, conversationId: string): string {
-  return (ctx.db.prepare('SELECT contact_id FROM conversations WHERE id = ?').get(conversationId) as { contact_id: string }).contact_id
 }

@@ -5,7 +5,7 @@ import { markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db
 import { createLogger } from '../platform/logger'
 import { receivePreference, receiveWhatsAppMessage } from '../services/inbound-service'
 import { applyStatus } from '../services/status-service'
-import { verifyWebhookSignature } from './signature'
+import { answerVerificationChallenge, verifyWebhookSignature } from './signature'
 import { parseWebhookPayload } from './webhook-parse'
 
 const log = createLogger('webhooks')
@@ -75,11 +75,8 @@ export function createWebhookIntake(
 
   const intake: WebhookIntake = {
     verify(query) {
-      const expected = options.verifyToken()
-      if (query.get('hub.mode') === 'subscribe' && expected && query.get('hub.verify_token') === expected) {
-        return { status: 200, body: query.get('hub.challenge') ?? '' }
-      }
-      return { status: 403, body: 'Verification failed' }
+      const challenge = answerVerificationChallenge(Object.fromEntries(query), options.verifyToken())
+      return challenge === undefined ? { status: 403, body: 'Verification failed' } : { status: 200, body: challenge }
     },
 
     receive(rawBody, signatureHeader) {

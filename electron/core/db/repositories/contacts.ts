@@ -64,6 +64,7 @@ export function updateContact(
     .prepare(
       `UPDATE contacts SET name = @name, phone = @phone, company = @company, email = @email,
          wa_id = CASE WHEN phone IS @phone THEN wa_id ELSE NULL END,
+         user_id = CASE WHEN phone IS @phone THEN user_id ELSE NULL END,
          not_on_whatsapp = CASE WHEN phone IS @phone THEN not_on_whatsapp ELSE 0 END,
          updated_at = @now
        WHERE id = @id AND deleted_at IS NULL`,
@@ -158,8 +159,4 @@ export function searchContacts(db: Db, query: string | undefined, limit = 500): 
       )
       .all(match, limit) as ContactRow[]
   ).map(toContact)
-}
-
-export function countContacts(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM contacts WHERE deleted_at IS NULL').get() as { n: number }).n
 }

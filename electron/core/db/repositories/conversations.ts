@@ -66,13 +66,6 @@ export function listConversationRows(
   }) as ConversationRow[]
 }
 
-/** Every thread with a contact, whoever participates (the contact's History page). */
-export function listConversationIdsForContact(db: Db, contactId: string): string[] {
-  return (
-    db.prepare('SELECT id FROM conversations WHERE contact_id = ? ORDER BY last_activity_at DESC').all(contactId) as Array<{ id: string }>
-  ).map((r) => r.id)
-}
-
 /** The newest thread on a channel with a contact, ended or not. */
 export function latestConversationId(db: Db, contactId: string, channel: Channel): { id: string; endedAt: number | null } | undefined {
   const row = db

@@ -161,6 +161,10 @@ export function updateMessage(db: Db, id: string, update: MessageUpdate): void {
   })
 }
 
+export function setMessageExtra(db: Db, id: string, extra: Record<string, unknown>): void {
+  db.prepare('UPDATE messages SET extra = ? WHERE id = ?').run(JSON.stringify(extra), id)
+}
+
 /** Records the time of a status that arrived after a later one (e.g. delivered after read). */
 export function recordStatusTime(db: Db, id: string, status: MessageStatus, at: number): void {
   const column = TIME_COLUMN[status]

@@ -27,15 +27,23 @@ export function getOutboxRow(db: Db, messageId: string): OutboxRow | undefined {
   return db.prepare('SELECT * FROM outbox WHERE message_id = ?').get(messageId) as OutboxRow | undefined
 }
 
-/** The head of every lane that is not blocked by an earlier held or leased message. */
-export function laneHeads(db: Db): OutboxRow[] {
-  return db
-    .prepare(
-      `SELECT o.* FROM outbox o
-       WHERE o.seq = (SELECT min(seq) FROM outbox WHERE lane = o.lane)
-       ORDER BY o.due_at`,
-    )
-    .all() as OutboxRow[]
+/** Every row that may be sent or must wait, in lane order; held templates never block anyone. */
+export function dispatchCandidates(db: Db): OutboxRow[] {
+  return db.prepare(`SELECT * FROM outbox WHERE state != 'held' OR kind != 'template' ORDER BY lane, seq`).all() as OutboxRow[]
+}
+
+/** Messages of one conversation still waiting to be sent (not already on their way). */
+export function waitingMessageIds(db: Db, conversationId: string): string[] {
+  return (
+    db
+      .prepare(`SELECT o.message_id FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.conversation_id = ? AND o.state != 'leased'`)
+      .all(conversationId) as Array<{ message_id: string }>
+  ).map((r) => r.message_id)
+}
+
+/** After a send's outcome turned out unknown: keep the lease until `until` (status webhooks may reconcile it). */
+export function keepLeased(db: Db, messageId: string, until: number, lastError: string): void {
+  db.prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, last_error = ? WHERE message_id = ?`).run(until, lastError, messageId)
 }
 
 export function laneRows(db: Db, lane: string): OutboxRow[] {

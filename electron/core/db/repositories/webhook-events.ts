@@ -31,11 +31,3 @@ export function markWebhookEvent(db: Db, seq: number, state: 'processed' | 'fail
 export function pendingWebhookEvents(db: Db, limit = 100): WebhookEventRow[] {
   return db.prepare(`SELECT * FROM webhook_events WHERE state = 'pending' ORDER BY seq LIMIT ?`).all(limit) as WebhookEventRow[]
 }
-
-export function countWebhookEvents(db: Db): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const row of db.prepare('SELECT state, count(*) AS n FROM webhook_events GROUP BY state').all() as Array<{ state: string; n: number }>) {
-    counts[row.state] = row.n
-  }
-  return counts
-}

@@ -50,3 +50,11 @@ export function setMarketingOptOut(db: Db, contactId: string, optedOut: boolean)
      ON CONFLICT(contact_id) DO UPDATE SET marketing_opt_out = excluded.marketing_opt_out`,
   ).run(contactId, optedOut ? 1 : 0)
 }
+
+/** A new number is a new WhatsApp user: no consent, no window, no pending request. */
+export function resetWhatsAppUser(db: Db, contactId: string, now: number): void {
+  db.prepare(
+    `UPDATE whatsapp_users SET consent = 'none', consent_updated_at = ?, last_requested_at = NULL, last_inbound_at = NULL, marketing_opt_out = 0
+     WHERE contact_id = ?`,
+  ).run(now, contactId)
+}
