@@ -259,8 +259,8 @@ function recordingClient(client: WhatsAppClient, sends: EngineHarness['sends']):
   }
 }
 
-/** A Cloud API `messages` webhook envelope (as Meta sends it) with one inbound text. */
-export function inboundTextWebhook(input: { waId: string; id: string; text: string; at: number; name?: string }): string {
+/** A Cloud API `messages` webhook as Meta sends it, around one change `value`. */
+export function messagesWebhook(value: Record<string, unknown>): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [
@@ -272,8 +272,7 @@ export function inboundTextWebhook(input: { waId: string; id: string; text: stri
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: input.name ?? 'WhatsApp user' }, wa_id: input.waId }],
-              messages: [{ from: input.waId, id: input.id, timestamp: String(Math.floor(input.at / 1000)), type: 'text', text: { body: input.text } }],
+              ...value,
             },
           },
         ],
@@ -282,32 +281,25 @@ export function inboundTextWebhook(input: { waId: string; id: string; text: stri
   })
 }
 
-/** A Cloud API status webhook envelope for one outbound message. */
+/** One inbound text from `waId`. */
+export function inboundTextWebhook(input: { waId: string; id: string; text: string; at: number; name?: string; userId?: string }): string {
+  return messagesWebhook({
+    contacts: [{ profile: { name: input.name ?? 'WhatsApp user' }, wa_id: input.waId, ...(input.userId ? { user_id: input.userId } : {}) }],
+    messages: [{ from: input.waId, id: input.id, timestamp: String(Math.floor(input.at / 1000)), type: 'text', text: { body: input.text } }],
+  })
+}
+
+/** One status for an outbound message. */
 export function statusWebhook(input: { id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; recipient: string; at: number; bizOpaque?: string; errorCode?: number }): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
+  return messagesWebhook({
+    statuses: [
       {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              statuses: [
-                {
-                  id: input.id,
-                  status: input.status,
-                  timestamp: String(Math.floor(input.at / 1000)),
-                  recipient_id: input.recipient,
-                  ...(input.bizOpaque ? { biz_opaque_callback_data: input.bizOpaque } : {}),
-                  ...(input.errorCode ? { errors: [{ code: input.errorCode, title: 'error', message: 'error', error_data: { details: 'details' } }] } : {}),
-                },
-              ],
-            },
-          },
-        ],
+        id: input.id,
+        status: input.status,
+        timestamp: String(Math.floor(input.at / 1000)),
+        recipient_id: input.recipient,
+        ...(input.bizOpaque ? { biz_opaque_callback_data: input.bizOpaque } : {}),
+        ...(input.errorCode ? { errors: [{ code: input.errorCode, title: 'error', message: 'error', error_data: { details: 'details' } }] } : {}),
       },
     ],
   })

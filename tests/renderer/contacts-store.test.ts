@@ -3,35 +3,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Contact } from '../../electron/shared/domain'
 
-const api = vi.hoisted(() => {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>()
-  return {
-    call: vi.fn(),
-    listeners,
-    emit(event: string, payload: unknown) {
-      listeners.get(event)?.forEach((l) => l(payload))
-    },
-  }
-})
-
-vi.mock('../../src/api/client', () => {
-  class ApiRequestError extends Error {
-    constructor(readonly error: { code: string; message: string; details?: unknown }) {
-      super(error.message)
-    }
-  }
-  return {
-    ApiRequestError,
-    call: api.call,
-    onEvent: (event: string, listener: (payload: unknown) => void) => {
-      const set = api.listeners.get(event) ?? new Set()
-      set.add(listener)
-      api.listeners.set(event, set)
-      return () => set.delete(listener)
-    },
-    isDesktop: false,
-  }
-})
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi: api } = await import('../helpers/fake-api-client')
 
 const { ApiRequestError } = await import('../../src/api/client')
 const { importFormatFor, matchesQuery, useContactsStore } = await import('../../src/stores/contacts')

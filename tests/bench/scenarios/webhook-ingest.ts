@@ -1,33 +1,14 @@
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
+import { inboundTextWebhook } from '../../helpers/engine-harness'
 import { median } from '../stats'
 import { mulberry32, vocabulary, ZipfText } from '../support/data'
 import { startLive } from '../support/live'
 import type { Scenario } from '../support/types'
 
-const PHONE_NUMBER_ID = '106540352242922'
-
 /** One inbound text message from one WhatsApp user, shaped like Meta's (and the sandbox's) webhooks. */
 function delivery(i: number, sender: number, text: string, at: number): string {
   const waId = `1650${String(8_000_000 + sender).padStart(7, '0')}`
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: `Sender ${sender}` }, wa_id: waId, user_id: `US.${waId}` }],
-              messages: [{ from: waId, from_user_id: `US.${waId}`, id: `wamid.bench.${i}.${sender}`, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  })
+  return inboundTextWebhook({ waId, userId: `US.${waId}`, id: `wamid.bench.${i}.${sender}`, text, at, name: `Sender ${sender}` })
 }
 
 /**
