@@ -76,10 +76,13 @@ function stopChild(child: ChildProcess): Promise<void> {
   })
 }
 
-/** The built sandbox beside this bundle (out/main/sandbox.js), or the source run through tsx. */
+/**
+ * The built sandbox (out/main/sandbox.js, beside this bundle or one folder up from its chunks), or
+ * the source run through tsx.
+ */
 function sandboxCommand(execPath?: string): { command: string; args: string[] } {
   const here = dirname(fileURLToPath(import.meta.url))
-  const built = [join(here, 'sandbox.js'), join(here, '..', 'main', 'sandbox.js')].find((p) => existsSync(p))
+  const built = [join(here, 'sandbox.js'), join(here, '..', 'sandbox.js')].find((p) => existsSync(p))
   if (built) return { command: execPath ?? process.execPath, args: [built] }
   const source = join(here, '..', '..', 'sandbox', 'cli.ts')
   return { command: process.execPath, args: ['--import', 'tsx', source] }
