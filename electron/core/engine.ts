@@ -103,6 +103,8 @@ export function createEngine(options: EngineOptions): Engine {
     appSecret: () => options.whatsapp?.appSecret ?? '',
     verifyToken: () => options.whatsapp?.verifyToken ?? '',
     onMedia: (id) => downloader.schedule(id),
+    // The sandbox is a single number; with Meta, several numbers of one account can share the URL.
+    phoneNumberId: () => (options.whatsapp?.mode === 'cloud' ? options.whatsapp.phoneNumberId : undefined),
   })
   const channels = createChannelIntake(ctx, {
     secret: () => options.channelSecret ?? '',

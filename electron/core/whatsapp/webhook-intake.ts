@@ -37,7 +37,13 @@ export interface WebhookIntake {
 
 export function createWebhookIntake(
   ctx: EngineContext,
-  options: { appSecret: () => string; verifyToken: () => string; onMedia: (messageId: string) => void },
+  options: {
+    appSecret: () => string
+    verifyToken: () => string
+    onMedia: (messageId: string) => void
+    /** Our business number; items addressed to another number of the same account are ignored. */
+    phoneNumberId?: () => string | undefined
+  },
 ): WebhookIntake {
   let scheduled = false
   let stopped = false
@@ -59,13 +65,16 @@ export function createWebhookIntake(
       markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
       return []
     }
+    // Meta sends every number of a business account to one URL: keep only what is ours.
+    const ours = options.phoneNumberId?.()
+    const forUs = (item: { phoneNumberId?: string }) => !ours || !item.phoneNumberId || item.phoneNumberId === ours
     const media: string[] = []
-    for (const message of parsed.messages) {
+    for (const message of parsed.messages.filter(forUs)) {
       const result = receiveWhatsAppMessage(ctx, message, parsed.contacts)
       if (result.mediaMessageId) media.push(result.mediaMessageId)
     }
-    for (const status of parsed.statuses) applyStatus(ctx, status)
-    for (const preference of parsed.preferences) receivePreference(ctx, preference)
+    for (const status of parsed.statuses.filter(forUs)) applyStatus(ctx, status)
+    for (const preference of parsed.preferences.filter(forUs)) receivePreference(ctx, preference)
     for (const error of parsed.accountErrors) {
       appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.account_error', detail: { code: error.code, title: error.title ?? null } })
     }
