@@ -5,3 +5,10 @@ import { router } from './router'
 import './styles.css'
 
 createApp(App).use(createPinia()).use(router).mount('#app')
+
+// vue-router only listens for address changes once its first navigation is done: an address
+// changed before that (a link opened while the app was loading) would be missed, so catch up.
+void router.isReady().then(() => {
+  const wanted = location.hash.slice(1) || '/'
+  if (wanted !== router.currentRoute.value.fullPath) void router.replace(wanted)
+})

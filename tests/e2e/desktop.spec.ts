@@ -15,6 +15,7 @@ test('replies from the quick-reply popover and the message reaches the WhatsApp 
   // The popover is the bare renderer route the tray's small window loads.
   await page.addInitScript(() => localStorage.setItem('greenline.user', 'priya'))
   await page.goto(greenline.host.openUrl)
+  await expect(page.getByTestId('nav-messages')).toBeVisible()
   await page.goto(`${greenline.url}/#/quick-reply/${encodeURIComponent(conversation.id)}`)
   await expect(page.getByTestId('quick-reply-title')).toHaveText('Ana Souza')
   await expect(page.getByTestId('nav-messages')).toHaveCount(0)
@@ -42,6 +43,7 @@ test('without a conversation the popover lists unread conversations to pick from
 
   await page.addInitScript(() => localStorage.setItem('greenline.user', 'priya'))
   await page.goto(greenline.host.openUrl)
+  await expect(page.getByTestId('nav-messages')).toBeVisible()
   await page.goto(`${greenline.url}/#/quick-reply`)
   await page.getByTestId('quick-reply-pick').filter({ hasText: 'Ben Okafor' }).click()
   await expect(page.getByTestId('quick-reply-title')).toHaveText('Ben Okafor')
