@@ -16,7 +16,10 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..', '..')
 const allowlistFile = join(here, 'electronegativity-explained.json')
 
-/** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */
+/**
+ * RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. A quote inside an
+ * unquoted field is taken literally (the scanner writes code samples unescaped).
+ */
 export function parseCsv(text) {
   const rows = []
   let row = []
@@ -30,7 +33,7 @@ export function parseCsv(text) {
         i++
       } else if (c === '"') quoted = false
       else field += c
-    } else if (c === '"') quoted = true
+    } else if (c === '"' && field === '') quoted = true
     else if (c === ',') {
       row.push(field)
       field = ''
@@ -66,6 +69,11 @@ export function fileMatches(pattern, file) {
   return new RegExp(`^${source}$`).test(file.replace(/\\/g, '/'))
 }
 
+/** A row the scanner wrote whole: a check name and a file. */
+export function isWellFormed(finding) {
+  return /^[A-Z_]+_CHECK$/.test(finding.issue ?? '') && Boolean(finding.filename) && /^\d+:\d+$/.test(finding.location ?? '')
+}
+
 export function explain(findings, explanations) {
   const used = new Set()
   const results = findings.map((finding) => {
@@ -95,16 +103,26 @@ function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'greenline-scan-'))
   const csvPath = join(tmp, 'report.csv')
   try {
-    const run = runScanner(csvPath)
-    if (run.error || !existsSync(csvPath)) {
-      const reason = run.error ? run.error.message : `exit code ${run.status}`
-      console.error(`The Electron security scan could not run: npx could not fetch or start ${SCANNER} (${reason}).`)
-      const tail = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n')
-      if (tail) console.error(tail)
-      console.error('Check access to the npm registry, then run `npm run scan:electron` again.')
+    let findings
+    // The scanner now and then writes a garbled report (rows cut into each other): scan again.
+    for (let attempt = 1; attempt <= 3 && !findings; attempt++) {
+      const run = runScanner(csvPath)
+      if (run.error || !existsSync(csvPath)) {
+        const reason = run.error ? run.error.message : `exit code ${run.status}`
+        console.error(`The Electron security scan could not run: npx could not fetch or start ${SCANNER} (${reason}).`)
+        const tail = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n')
+        if (tail) console.error(tail)
+        console.error('Check access to the npm registry, then run `npm run scan:electron` again.')
+        return 2
+      }
+      const read = readFindings(readFileSync(csvPath, 'utf8'))
+      if (read.every(isWellFormed)) findings = read
+      else console.log(`The scanner's report was garbled (attempt ${attempt}); scanning again.`)
+    }
+    if (!findings) {
+      console.error('The Electron security scan kept writing garbled reports.')
       return 2
     }
-    const findings = readFindings(readFileSync(csvPath, 'utf8'))
     const { results, unused } = explain(findings, explanations)
     for (const { finding, explanation } of results) {
       const where = `${finding.filename}:${finding.location}`

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM script without types
-import { explain, fileMatches, parseCsv, readFindings } from '../../electron/scripts/scan-electron.mjs'
+import { explain, fileMatches, isWellFormed, parseCsv, readFindings } from '../../electron/scripts/scan-electron.mjs'
 
 const CSV = `issue, severity, confidence, filename, location, sample, description, url
 CSP_GLOBAL_CHECK,"LOW","FIRM","src/index.html","6:0","default-src 'self'; style-src 'self' 'unsafe-inline'","One or more CSP directives detected seems to be vulnerable",https://example/wiki
@@ -38,5 +38,12 @@ describe('scan-electron', () => {
       expect(entry.file).toBeTruthy()
       expect(entry.reason.length).toBeGreaterThan(20)
     }
+  })
+})
+
+describe('garbled scanner reports', () => {
+  it('tells a whole row from one cut into another', () => {
+    expect(isWellFormed({ issue: 'CSP_GLOBAL_CHECK', filename: 'src/index.html', location: '6:0' })).toBe(true)
+    expect(isWellFormed({ issue: "'; script-src 'self'", filename: '', location: '' })).toBe(false)
   })
 })
