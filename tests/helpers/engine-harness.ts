@@ -259,8 +259,8 @@ function recordingClient(client: WhatsAppClient, sends: EngineHarness['sends']):
   }
 }
 
-/** A Cloud API `messages` webhook as Meta sends it, around one change `value`. */
-export function messagesWebhook(value: Record<string, unknown>): string {
+/** A Cloud API `messages` webhook as Meta sends it, around one change `value`, for one business number. */
+export function messagesWebhook(value: Record<string, unknown>, phoneNumberId = '106540352242922'): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [
@@ -271,7 +271,7 @@ export function messagesWebhook(value: Record<string, unknown>): string {
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
               ...value,
             },
           },

@@ -7,6 +7,7 @@ import { demoOrgPolicy } from '../../../electron/core/org/org-policy'
 import { resolveWhatsAppConfig } from '../../../electron/core/whatsapp/config'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
 import { ManualClock } from '../../../electron/shared/clock'
+import { messagesWebhook } from '../../helpers/engine-harness'
 
 const OURS = '106540352242922'
 const OTHER = '209876543210987'
@@ -19,25 +20,13 @@ afterEach(async () => {
 
 function inbound(phoneNumberId: string, id: string, text: string, at: number): Buffer {
   return Buffer.from(
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-                contacts: [{ profile: { name: 'Ana Souza' }, wa_id: '14155550101' }],
-                messages: [{ from: '14155550101', id, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
-              },
-            },
-          ],
-        },
-      ],
-    }),
+    messagesWebhook(
+      {
+        contacts: [{ profile: { name: 'Ana Souza' }, wa_id: '14155550101' }],
+        messages: [{ from: '14155550101', id, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
+      },
+      phoneNumberId,
+    ),
   )
 }
 
