@@ -53,14 +53,14 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'contacts:list': ({ query }) => listContacts(ctx, query),
     'contacts:get': ({ id }) => getContactOrFail(ctx, id),
-    'contacts:create': (draft) => createContact(ctx, draft),
-    'contacts:update': ({ id, ...draft }) => editContact(ctx, id, draft),
-    'contacts:delete': ({ id }) => {
-      removeContact(ctx, id)
+    'contacts:create': (draft, { userId }) => createContact(ctx, userId, draft),
+    'contacts:update': ({ id, ...draft }, { userId }) => editContact(ctx, userId, id, draft),
+    'contacts:delete': ({ id }, { userId }) => {
+      removeContact(ctx, userId, id)
       return {}
     },
     'contacts:import': ({ format, text }, { userId }) =>
-      importContacts(ctx, format, text, (done, total) => ctx.events.publish([userId], 'contacts:importProgress', { done, total })),
+      importContacts(ctx, userId, format, text, (done, total) => ctx.events.publish([userId], 'contacts:importProgress', { done, total })),
 
     'conversations:list': (filter, { userId }) => listConversations(ctx, userId, filter),
     'conversations:get': ({ id }, { userId }) => getConversation(ctx, userId, id),

@@ -1,3 +1,4 @@
+import { singleLine } from '../../shared/text'
 import { CRLF, headerBlock, headerText, mailbox, qpLine, qpText, rfc5322Date } from './mime'
 
 /**
@@ -60,7 +61,7 @@ export function emlHead(
     ['X-Greenline-Channel', conversation.channel],
   )
   const intro = [
-    `${channel} conversation ${conversation.id} with ${conversation.contactName}${conversation.contactPhone ? ` (${conversation.contactPhone})` : ''}`,
+    `${channel} conversation ${conversation.id} with ${singleLine(conversation.contactName)}${conversation.contactPhone ? ` (${conversation.contactPhone})` : ''}`,
     `Day: ${day} (times in UTC)`,
     '',
   ]
@@ -70,7 +71,8 @@ export function emlHead(
 /** One transcript entry; continuation lines are indented so each entry starts with its time. */
 export function emlEntry(line: EmlLine): string {
   const time = new Date(line.at).toISOString().slice(11, 19)
-  const who = line.direction === 'system' ? '(system)' : line.author
+  // Names come from outside (a WhatsApp profile, an import): one line, whatever they hold.
+  const who = line.direction === 'system' ? '(system)' : singleLine(line.author)
   const status = line.direction === 'out' ? ` (${line.status}${line.failure ? `: ${line.failure}` : ''})` : ''
   const parts: string[] = []
   if (line.mediaSha256) parts.push(`[${line.kind} sha256:${line.mediaSha256}]`)

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open'
+import { readableBy } from '../db/repositories/conversations'
 
 /** What to export; `from` is inclusive and `to` exclusive (epoch ms). */
 export interface ExportScope {
@@ -108,9 +109,7 @@ export function createExportQueries(db: Db, scope: ExportScope) {
            FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
            WHERE (@conversationId IS NULL OR c.id = @conversationId)
              AND (@contactId IS NULL OR c.contact_id = @contactId)
-             AND (@userId IS NULL OR EXISTS (
-               SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = @userId
-                 AND (p.left_at IS NULL OR c.ended_at IS NOT NULL)))
+             AND (@userId IS NULL OR ${readableBy('c.id', 'c.ended_at')})
            ORDER BY c.created_at, c.id`,
         )
         .all({ conversationId: scope.conversationId ?? null, contactId: scope.contactId ?? null, userId: scope.userId ?? null }) as Omit<

@@ -1,7 +1,7 @@
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { conversationBasics, isParticipant, wasParticipant, wasRemoved } from '../db/repositories/conversations'
+import { canRead, conversationBasics, isParticipant, wasParticipant, wasRemoved } from '../db/repositories/conversations'
 
 /**
  * Only current participants may read or act on a conversation; enforced on every request.
@@ -42,7 +42,6 @@ export function requireOpen(conversation: { endedAt: number | null }): void {
 export function requireReader(ctx: EngineContext, conversationId: string, userId: string) {
   const conversation = conversationBasics(ctx.db, conversationId)
   if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
-  if (isParticipant(ctx.db, conversationId, userId)) return conversation
-  if (conversation.endedAt !== null && wasParticipant(ctx.db, conversationId, userId)) return conversation
+  if (canRead(ctx.db, conversationId, userId)) return conversation
   throw notAParticipant(ctx, conversationId, userId)
 }

@@ -13,18 +13,23 @@ import {
   searchContacts,
   updateContact,
 } from '../db/repositories/contacts'
-import { openConversationIds } from '../db/repositories/conversations'
-import { appendConsentEvent } from '../db/repositories/ledger'
+import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
+import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
 import { updateMessage } from '../db/repositories/messages'
+import { getOrgUser } from '../db/repositories/org-users'
 import * as outbox from '../db/repositories/outbox'
 import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { singleLine } from '../../shared/text'
+import { cancelWaiting } from './cancel-waiting'
 import { holdLane } from './lanes'
+import { addSystemLine } from './system-lines'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /** Validates a draft; returns the normalized fields or a reason a person can act on. */
 function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fields: ContactDraft } | { ok: false; reason: string } {
-  const name = draft.name.trim()
+  // Names end up on one line in transcripts and archives: control and bidi characters are removed.
+  const name = singleLine(draft.name)
   if (!name) return { ok: false, reason: 'A name is required' }
   if (name.length > 200) return { ok: false, reason: 'The name is longer than 200 characters' }
   let phone: string | undefined
@@ -34,8 +39,8 @@ function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fie
     phone = result.e164
   }
   const email = draft.email?.trim() || undefined
-  if (email && !EMAIL.test(email)) return { ok: false, reason: `"${email}" is not an email address` }
-  return { ok: true, fields: { name, phone, company: draft.company?.trim() || undefined, email } }
+  if (email && !EMAIL.test(email)) return { ok: false, reason: `"${singleLine(email)}" is not an email address` }
+  return { ok: true, fields: { name, phone, company: draft.company ? singleLine(draft.company) || undefined : undefined, email } }
 }
 
 export function listContacts(ctx: EngineContext, query?: string): Contact[] {
@@ -48,7 +53,12 @@ export function getContactOrFail(ctx: EngineContext, id: string): Contact {
   return contact
 }
 
-export function createContact(ctx: EngineContext, draft: ContactDraft): Contact {
+/** What the audit log keeps of a contact: who it is, not the whole record. */
+function auditFields(contact: Contact): Record<string, unknown> {
+  return { name: contact.name, phone: contact.phone ?? null, company: contact.company ?? null, email: contact.email ?? null }
+}
+
+export function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft): Contact {
   const valid = validateDraft(ctx, draft)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
   const { fields } = valid
@@ -56,17 +66,31 @@ export function createContact(ctx: EngineContext, draft: ContactDraft): Contact 
     const existing = findContactByPhone(ctx.db, fields.phone)
     if (existing) throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
   }
-  const contact = insertContact(ctx.db, {
-    id: ctx.newId('c_'),
-    ...fields,
-    waId: fields.phone?.slice(1),
-    now: ctx.clock.now(),
-  })
+  const now = ctx.clock.now()
+  const contact = ctx.db.transaction(() => {
+    const inserted = insertContact(ctx.db, { id: ctx.newId('c_'), ...fields, waId: fields.phone?.slice(1), now })
+    appendAudit(ctx.db, { at: now, actorId, action: 'contact.created', detail: { contactId: inserted.id, after: auditFields(inserted) } })
+    return inserted
+  })()
   ctx.changes.contact(contact)
   return contact
 }
 
-export function editContact(ctx: EngineContext, id: string, draft: ContactDraft): Contact {
+/**
+ * Changing a contact's number changes who its WhatsApp threads reach. Only someone taking part
+ * in every one of its open WhatsApp threads may do that; anyone may fix a name or company.
+ */
+function requireMayChangeNumber(ctx: EngineContext, actorId: string, contactId: string): void {
+  const open = openConversationIds(ctx.db, contactId, 'whatsapp')
+  if (open.some((conversationId) => !isParticipant(ctx.db, conversationId, actorId))) {
+    throw new ApiFailure(
+      'forbidden',
+      'This contact has a WhatsApp conversation you are not part of, so only its participants can change the number',
+    )
+  }
+}
+
+export function editContact(ctx: EngineContext, actorId: string, id: string, draft: ContactDraft): Contact {
   const before = getContactOrFail(ctx, id)
   const valid = validateDraft(ctx, draft)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
@@ -77,10 +101,22 @@ export function editContact(ctx: EngineContext, id: string, draft: ContactDraft)
       throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
     }
   }
+  const numberChanges = (before.phone ?? undefined) !== fields.phone
+  if (numberChanges) requireMayChangeNumber(ctx, actorId, id)
   const now = ctx.clock.now()
   const contact = ctx.db.transaction(() => {
     const updated = updateContact(ctx.db, id, { ...fields, now })
-    if (updated && before.phone !== updated.phone) forgetWhatsAppUser(ctx, id, now)
+    if (!updated) return undefined
+    appendAudit(ctx.db, {
+      at: now,
+      actorId,
+      action: 'contact.updated',
+      detail: { contactId: id, before: auditFields(before), after: auditFields(updated) },
+    })
+    if (before.phone !== updated.phone) {
+      endThreadsForOldNumber(ctx, actorId, before, updated, now)
+      forgetWhatsAppUser(ctx, actorId, id, now)
+    }
     return updated
   })()
   if (!contact) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
@@ -92,10 +128,10 @@ export function editContact(ctx: EngineContext, id: string, draft: ContactDraft)
  * Consent and the 24-hour window belong to the person behind a number: after the number changes,
  * the new one has neither, and nothing queued for the old one goes to it without a new opt-in.
  */
-function forgetWhatsAppUser(ctx: EngineContext, contactId: string, now: number): void {
+function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId: string, now: number): void {
   if (getWhatsAppUser(ctx.db, contactId).consent === 'none' && outbox.laneRows(ctx.db, contactId).length === 0) return
   resetWhatsAppUser(ctx.db, contactId, now)
-  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'number_changed', at: now })
+  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'number_changed', at: now, byUserId: actorId })
   for (const row of outbox.laneRows(ctx.db, contactId)) {
     if (row.kind !== 'template' || row.state === 'leased') continue
     // An opt-in request for the old number is moot; the new number gets its own.
@@ -107,8 +143,43 @@ function forgetWhatsAppUser(ctx: EngineContext, contactId: string, now: number):
   for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) ctx.changes.conversation(conversationId)
 }
 
-export function removeContact(ctx: EngineContext, id: string): void {
-  if (!deleteContact(ctx.db, id, ctx.clock.now())) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
+/**
+ * A thread is a conversation with one person. When the number behind it changes, its open
+ * WhatsApp threads end (what waits in them is cancelled), so nothing written for the old number
+ * can reach whoever holds the new one; a new conversation asks the new number for consent.
+ */
+function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Contact, after: Contact, now: number): void {
+  const actor = getOrgUser(ctx.db, actorId)?.name ?? 'A colleague'
+  const to = after.phone ?? 'no number'
+  for (const conversationId of openConversationIds(ctx.db, before.id, 'whatsapp')) {
+    cancelWaiting(ctx, conversationId, now)
+    endConversation(ctx.db, conversationId, now)
+    addSystemLine(
+      ctx,
+      conversationId,
+      `${actor} changed ${after.name}'s number from ${before.phone ?? 'none'} to ${to}. This conversation has ended; start a new one to write to ${to}.`,
+      { ended: true, numberChanged: true },
+    )
+    appendAudit(ctx.db, {
+      at: now,
+      actorId,
+      action: 'conversation.ended',
+      conversationId,
+      detail: { reason: 'number_changed', contactId: before.id, from: before.phone ?? null, to: after.phone ?? null },
+    })
+    ctx.changes.conversation(conversationId)
+  }
+}
+
+export function removeContact(ctx: EngineContext, actorId: string, id: string): void {
+  const before = getContactOrFail(ctx, id)
+  const now = ctx.clock.now()
+  const removed = ctx.db.transaction(() => {
+    if (!deleteContact(ctx.db, id, now)) return false
+    appendAudit(ctx.db, { at: now, actorId, action: 'contact.deleted', detail: { contactId: id, before: auditFields(before) } })
+    return true
+  })()
+  if (!removed) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
   ctx.events.publishToAll('contacts:removed', { id })
 }
 
@@ -118,6 +189,7 @@ export function removeContact(ctx: EngineContext, id: string): void {
  */
 export async function importContacts(
   ctx: EngineContext,
+  actorId: string,
   format: 'csv' | 'vcard',
   text: string,
   onProgress?: (done: number, total: number) => void,
@@ -146,7 +218,9 @@ export async function importContacts(
           }
           seenPhones.set(phone, line)
         }
-        const contact = insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now: ctx.clock.now() })
+        const now = ctx.clock.now()
+        const contact = insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
+        appendAudit(ctx.db, { at: now, actorId, action: 'contact.created', detail: { contactId: contact.id, after: auditFields(contact), via: `import:${format}`, line } })
         ctx.changes.contact(contact)
         imported++
       }

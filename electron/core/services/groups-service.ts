@@ -14,10 +14,9 @@ import {
   wasParticipant,
 } from '../db/repositories/conversations'
 import { appendAudit } from '../db/repositories/ledger'
-import { updateMessage } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
 import { getOrgUser } from '../db/repositories/org-users'
 import { notAParticipant, requireOpen } from './access'
+import { cancelWaiting } from './cancel-waiting'
 import { addSystemLine } from './system-lines'
 import { conversationFor } from './views'
 
@@ -164,13 +163,4 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
   if (existing) return view(ctx, existing, actorId)
   ctx.changes.conversation(newId)
   return view(ctx, newId, actorId)
-}
-
-/** Nobody is left to answer for them: messages still waiting in an ended thread never go out. */
-function cancelWaiting(ctx: EngineContext, conversationId: string, now: number): void {
-  for (const messageId of outbox.waitingMessageIds(ctx.db, conversationId)) {
-    outbox.removeFromOutbox(ctx.db, messageId)
-    updateMessage(ctx.db, messageId, { status: 'cancelled', holdReason: null, now })
-    ctx.changes.message(messageId, conversationId)
-  }
 }

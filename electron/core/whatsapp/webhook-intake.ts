@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../context'
 import { appendAudit } from '../db/repositories/ledger'
-import { markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
+import { hasWebhookEvent, markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
 import { createLogger } from '../platform/logger'
 import { receivePreference, receiveWhatsAppMessage } from '../services/inbound-service'
 import { applyStatus } from '../services/status-service'
@@ -102,6 +102,9 @@ export function createWebhookIntake(
         storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'rejected', error: 'malformed JSON' })
         return { status: 400, body: 'Malformed JSON' }
       }
+      // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can be
+      // replayed: the same signed body is stored (and processed) once.
+      if (hasWebhookEvent(ctx.db, 'whatsapp', hash)) return { status: 200, body: 'OK' }
       storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'pending' })
       schedule()
       return { status: 200, body: 'OK' }

@@ -10,6 +10,13 @@ import type {
 const str = z.string()
 const optStr = z.string().optional()
 
+/** A WhatsApp id is the user's phone number in international form, digits only (no `+`). */
+export const WA_ID = /^[1-9]\d{5,19}$/
+/** A business-scoped user id: `CC.` (or `CC.ENT.` for a parent id) and up to 128 letters and digits. */
+export const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/
+const optWaId = z.string().regex(WA_ID).optional()
+const optBsuid = z.string().regex(BSUID).optional()
+
 /** Unix seconds as a string (messages, statuses) or an integer (user_preferences) → epoch ms. */
 export function secondsToMs(value: unknown): number | undefined {
   const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN
@@ -46,8 +53,10 @@ const baseMessage = z.looseObject({
   id: z.string().min(1),
   type: z.string().min(1),
   timestamp: z.unknown(),
-  from: optStr,
-  from_user_id: optStr,
+  // A sender we cannot identify cannot be answered or matched to a contact: such an item is
+  // refused (its raw delivery is kept) rather than creating a contact named by whatever it holds.
+  from: optWaId,
+  from_user_id: optBsuid,
   context: z
     .looseObject({
       id: optStr,
@@ -102,7 +111,15 @@ const interactiveSchema = z.looseObject({
   list_reply: replySchema.optional(),
   nfm_reply: z.looseObject({ name: optStr, body: optStr }).optional(),
 })
-const reactionSchema = z.looseObject({ message_id: str.min(1), emoji: optStr })
+/** One emoji: a single grapheme that is pictographic (or a keycap / flag sequence), nothing else. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
+export function isOneEmoji(value: string): boolean {
+  if (value.length > 32) return false
+  const parts = [...graphemes.segment(value)]
+  return parts.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u.test(value)
+}
+// An empty emoji removes a reaction; anything that is not one emoji is refused as unsupported.
+const reactionSchema = z.looseObject({ message_id: str.min(1), emoji: z.string().refine((v) => v === '' || isOneEmoji(v)).optional() })
 const systemSchema = z.looseObject({
   type: str,
   body: optStr,
@@ -259,8 +276,13 @@ export function normalizeMessage(
   receivedAt: number | undefined,
 ): MessageResult {
   const base = baseMessage.safeParse(raw)
-  if (!base.success) return { ok: false, reason: 'message without an id or type' }
+  if (!base.success) {
+    const field = base.error.issues[0]?.path[0]
+    if (field === 'from' || field === 'from_user_id') return { ok: false, reason: `message whose sender (${field}) is not a valid WhatsApp id` }
+    return { ok: false, reason: 'message without an id or type' }
+  }
   const m = base.data
+  if (m.type !== 'system' && !m.from && !m.from_user_id) return { ok: false, reason: 'message without a sender' }
   const timestamp = secondsToMs(m.timestamp) ?? receivedAt
   if (timestamp === undefined) return { ok: false, reason: 'message without a usable timestamp' }
   const profile = m.type === 'system' ? undefined : senderProfile(contacts, m.from, m.from_user_id)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { compact, normalizeMessage, parseWebhookErrors, secondsToMs } from './webhook-message'
+import { singleLine } from '../../shared/text'
+import { BSUID, WA_ID, compact, normalizeMessage, parseWebhookErrors, secondsToMs } from './webhook-message'
 import type { ContactInfo, ParsedWebhook, WebhookBatch } from './webhook-types'
 
 export type * from './webhook-types'
@@ -15,11 +16,19 @@ const changeSchema = z.looseObject({
     metadata: z.looseObject({ phone_number_id: z.string().optional() }).optional().catch(undefined),
   }),
 })
+// Profile names are chosen by the WhatsApp user: one line, no control or bidi characters, so they
+// cannot forge lines in transcripts and archives. Malformed ids are dropped, not trusted.
+const profileText = z
+  .string()
+  .transform(singleLine)
+  .transform((v) => (v === '' ? undefined : v.slice(0, 200)))
+  .optional()
+  .catch(undefined)
 const contactSchema = z.looseObject({
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
-  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  wa_id: z.string().regex(WA_ID).optional().catch(undefined),
+  user_id: z.string().regex(BSUID).optional().catch(undefined),
+  parent_user_id: z.string().regex(BSUID).optional().catch(undefined),
+  profile: z.looseObject({ name: profileText, username: profileText }).optional().catch(undefined),
 })
 const statusSchema = z.looseObject({
   id: z.string().min(1),

@@ -208,9 +208,9 @@ describe('inbound messages', () => {
     const result = parsed(
       envelope({
         messages: [
-          { from: '1', id: 'wamid.A', timestamp: '1', type: 'poll_creation', poll_creation: {} },
-          { from: '1', id: 'wamid.B', timestamp: '1', type: 'image', image: { caption: 'no id' } },
-          { from: '1', id: 'wamid.C', timestamp: '1', type: 'unknown' },
+          { from: '16505551234', id: 'wamid.A', timestamp: '1', type: 'poll_creation', poll_creation: {} },
+          { from: '16505551234', id: 'wamid.B', timestamp: '1', type: 'image', image: { caption: 'no id' } },
+          { from: '16505551234', id: 'wamid.C', timestamp: '1', type: 'unknown' },
         ],
       }),
     )
@@ -237,7 +237,7 @@ describe('inbound messages', () => {
   it('an order tells how many items and any note', () => {
     const message = only(
       parsed(
-        envelope({ messages: [{ from: '1', id: 'wamid.O', timestamp: '1', type: 'order', order: { catalog_id: 'c1', text: 'asap', product_items: [{}, {}] } }] }),
+        envelope({ messages: [{ from: '16505551234', id: 'wamid.O', timestamp: '1', type: 'order', order: { catalog_id: 'c1', text: 'asap', product_items: [{}, {}] } }] }),
       ).messages,
     )
     expect(message).toMatchObject({ kind: 'order', text: 'asap', order: { catalogId: 'c1', itemCount: 2 } })
@@ -339,7 +339,7 @@ describe('batches and damage', () => {
               field: 'messages',
               value: {
                 metadata: { phone_number_id: '1' },
-                messages: [{ type: 'text', text: { body: 'no id' } }, { from: '1', id: 'wamid.ok', timestamp: '2', type: 'text', text: { body: 'fine' } }],
+                messages: [{ type: 'text', text: { body: 'no id' } }, { from: '16505551234', id: 'wamid.ok', timestamp: '2', type: 'text', text: { body: 'fine' } }],
                 statuses: [{ id: 'wamid.x', status: 'deleted', timestamp: '1' }, { id: 'wamid.y', status: 'delivered', timestamp: '1' }],
               },
             },
@@ -358,7 +358,7 @@ describe('batches and damage', () => {
   })
 
   it('a message with an unusable timestamp uses the delivery time when given, else is skipped', () => {
-    const body = envelope({ messages: [{ from: '1', id: 'wamid.T', timestamp: 'soon', type: 'text', text: { body: 'x' } }] })
+    const body = envelope({ messages: [{ from: '16505551234', id: 'wamid.T', timestamp: 'soon', type: 'text', text: { body: 'x' } }] })
     expect(parseWebhookPayload(body, { receivedAt: 1_000 })).toMatchObject({ ok: true, messages: [{ timestamp: 1_000 }] })
     expect(parsed(body).skipped).toHaveLength(1)
   })
@@ -369,5 +369,25 @@ describe('batches and damage', () => {
       expect(result.ok).toBe(false)
       if (!result.ok) expect(result.reason).toMatch(/webhook/)
     }
+  })
+})
+
+describe('@security sender identifiers', () => {
+  it('refuses a sender that is not a WhatsApp id or a BSUID, keeps the rest of the batch', () => {
+    const result = parsed(
+      envelope({
+        contacts: [{ profile: { name: 'Eve\nMallory' }, wa_id: '16505551234' }],
+        messages: [
+          { from: '+PHONE_NUMBER', id: 'wamid.bad', timestamp: '1', type: 'text', text: { body: 'x' } },
+          { from_user_id: '<script>', id: 'wamid.bad2', timestamp: '1', type: 'text', text: { body: 'x' } },
+          { from: '16505551234', id: 'wamid.good', timestamp: '1', type: 'text', text: { body: 'ok' } },
+        ],
+      }),
+    )
+    expect(result.messages.map((m) => [m.providerId, m.profileName])).toEqual([['wamid.good', 'Eve Mallory']])
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      'message whose sender (from) is not a valid WhatsApp id',
+      'message whose sender (from_user_id) is not a valid WhatsApp id',
+    ])
   })
 })

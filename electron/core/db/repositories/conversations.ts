@@ -137,6 +137,23 @@ const REMOVED = `(SELECT a.action FROM audit_log a WHERE a.conversation_id = p.c
 const LATEST = `p.seq = (SELECT max(q.seq) FROM participants q WHERE q.conversation_id = p.conversation_id AND q.user_id = p.user_id)`
 
 /**
+ * The one rule for who may read a conversation, as SQL over `@userId`: its current participants,
+ * and, once it has ended, everyone who took part and was not removed. `conversation` and `endedAt`
+ * are the SQL expressions for the conversation's id and `ended_at` in the calling query.
+ * Every read (threads, messages, media, search, audit, export) goes through this or `canRead`.
+ */
+export function readableBy(conversation: string, endedAt: string): string {
+  return `EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = ${conversation} AND p.user_id = @userId AND ${LATEST}
+    AND (p.left_at IS NULL OR (${endedAt} IS NOT NULL AND NOT ${REMOVED})))`
+}
+
+export function canRead(db: Db, conversationId: string, userId: string): boolean {
+  return !!db
+    .prepare(`SELECT 1 FROM conversations c WHERE c.id = @conversationId AND ${readableBy('c.id', 'c.ended_at')}`)
+    .get({ conversationId, userId })
+}
+
+/**
  * Current participants; with `includeFormer`, also everyone who took part and was not removed
  * (left or transferred away) — one row per user, their newest.
  */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../open'
 import { getState, setState } from './app-state'
+import { readableBy } from './conversations'
 
 /**
  * The two append-only, hash-chained tables: `consents` and `audit_log`. Each row's hash covers
@@ -124,7 +125,7 @@ export function listAudit(db: Db, options: { conversationId?: string; limit?: nu
       `SELECT seq, at, actor_id, action, conversation_id, detail FROM audit_log
        WHERE (@conversationId IS NULL OR conversation_id = @conversationId)
          AND (@conversationId IS NOT NULL OR @userId IS NULL OR actor_id = @userId
-              OR conversation_id IN (SELECT conversation_id FROM participants WHERE user_id = @userId))
+              OR conversation_id IN (SELECT c.id FROM conversations c WHERE ${readableBy('c.id', 'c.ended_at')}))
        ORDER BY seq DESC LIMIT @limit`,
     )
     .all({ conversationId: options.conversationId ?? null, userId: options.visibleTo ?? null, limit: options.limit ?? 200 }) as AuditRow[]

@@ -1,5 +1,7 @@
 import type { HoldReason, MessageDirection, MessageKind, MessageStatus } from '../../../shared/domain'
+import { cleanBody } from '../../../shared/text'
 import type { Db } from '../open'
+import { readableBy } from './conversations'
 
 export interface MessageRow {
   seq: number
@@ -76,7 +78,8 @@ export function insertMessage(db: Db, m: NewMessage): number {
       direction: m.direction,
       authorId: m.authorId ?? null,
       kind: m.kind,
-      body: m.body ?? null,
+      // Control characters never reach storage (they could spoof the search highlighter's markers).
+      body: m.body === undefined || m.body === null ? null : cleanBody(m.body),
       mediaId: m.mediaId ?? null,
       mediaState: m.mediaState ?? null,
       providerMediaId: m.providerMediaId ?? null,
@@ -239,7 +242,7 @@ export interface SearchRow extends MessageRow {
 
 /**
  * Full-text search, newest first (bm25 ranking is O(matches), see TOOLCHAIN.md), limited to the
- * conversations `userId` participates in. The last query word matches as a prefix.
+ * conversations `userId` may read (the same rule as opening them). The last query word matches as a prefix.
  */
 export function searchMessageRows(db: Db, userId: string, query: string, limit: number): SearchRow[] {
   const words = query
@@ -253,8 +256,8 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
   return db
     .prepare(
       `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${SNIPPET_FROM}`)}
-       JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = @userId AND p.left_at IS NULL
-       WHERE messages_fts MATCH @match ORDER BY f.rowid DESC LIMIT @limit`,
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE messages_fts MATCH @match AND ${readableBy('c.id', 'c.ended_at')} ORDER BY f.rowid DESC LIMIT @limit`,
     )
     .all({ match, userId, limit }) as SearchRow[]
 }
