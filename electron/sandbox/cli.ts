@@ -18,6 +18,8 @@ async function main(): Promise<void> {
       'sms-webhook-url': { type: 'string' },
       'window-error-mode': { type: 'string' },
       json: { type: 'boolean' },
+      // Embedded: the parent holds our stdin open; when it dies (even by SIGKILL) the pipe closes.
+      'exit-with-parent': { type: 'boolean' },
     },
   })
   const port = Number(values.port ?? process.env.GREENLINE_SANDBOX_PORT ?? 0)
@@ -62,6 +64,13 @@ async function main(): Promise<void> {
   const stop = () => void sandbox.close().then(() => process.exit(0))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  if (values['exit-with-parent']) {
+    // An orphaned sandbox would keep sending webhooks signed with a secret nobody knows any more.
+    process.stdin.on('end', stop)
+    process.stdin.on('close', stop)
+    process.stdin.on('error', stop)
+    process.stdin.resume()
+  }
 }
 
 main().catch((error: unknown) => {

@@ -33,9 +33,10 @@ export async function startSandboxProcess(options: {
   const appSecret = randomBytes(24).toString('hex')
   const verifyToken = randomBytes(12).toString('hex')
   const { command, args } = sandboxCommand(options.execPath)
-  const child = spawn(command, [...args, '--json', '--port', String(options.port ?? 0)], {
+  const child = spawn(command, [...args, '--json', '--exit-with-parent', '--port', String(options.port ?? 0)], {
+    // Only what a Node process needs to run, never the host's own secrets (its token, credentials).
     env: {
-      ...process.env,
+      ...pick(process.env, CHILD_ENV),
       ...options.env,
       GREENLINE_SANDBOX_TOKEN: accessToken,
       GREENLINE_SANDBOX_APP_SECRET: appSecret,
@@ -43,7 +44,8 @@ export async function startSandboxProcess(options: {
       GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
       GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin stays open for the child's lifetime: it exits when this process dies, however it dies.
+    stdio: ['pipe', 'pipe', 'inherit'],
   })
   const ready = await new Promise<{ url: string; phoneNumberId: string; wabaId: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! })
@@ -66,6 +68,13 @@ export async function startSandboxProcess(options: {
     verifyToken,
     stop: () => stopChild(child),
   }
+}
+
+/** The environment a child Node process needs: where programs and temporary files are, locale, time zone. */
+const CHILD_ENV = ['PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TMP', 'TEMP', 'SystemRoot', 'SYSTEMROOT', 'WINDIR', 'LANG', 'LC_ALL', 'TZ']
+
+function pick(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]))
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
