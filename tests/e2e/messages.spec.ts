@@ -96,7 +96,7 @@ test('first message asks to send the opt-in; three queued messages go out in ord
   const conversation = await whatsappThread(greenline, ana.id)
   await openThread(page, greenline, conversation.id)
   await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'awaiting_consent')
-  await expect(page.getByTestId('state-banner')).toContainText('Waiting for consent')
+  await expect(page.getByTestId('state-banner')).toContainText('Not asked yet')
 
   await send(page, 'First question')
   await expect(page.getByRole('dialog')).toContainText('Send the opt-in request to Ana Souza? Your message will be sent once they agree.')
