@@ -1,0 +1,63 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { Conversation } from '../../electron/shared/domain'
+
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi: api } = await import('../helpers/fake-api-client')
+const { default: ThreadPane } = await import('../../src/components/thread/ThreadPane.vue')
+
+const NOW = 1_700_000_000_000
+const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
+  id: 'v1',
+  contactId: 'c1',
+  contactName: 'Ana Souza',
+  channel: 'sms',
+  state: 'active',
+  consent: 'none',
+  participants: [],
+  unread: 0,
+  lastActivityAt: NOW,
+  createdAt: NOW,
+  asOf: NOW,
+  ...fields,
+})
+
+async function renderThread(c: Conversation, extra: { messages?: unknown[]; focusMessageId?: string } = {}) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  api.call.mockImplementation(async (channel: string) => {
+    if (channel === 'conversations:get') return c
+    if (channel === 'messages:list') return extra.messages ?? []
+    if (channel === 'conversations:markRead') return undefined
+    if (channel === 'conversations:start') return { ...c, id: 'v2', channel: 'sms' }
+    return undefined
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  await router.push(`/messages/${c.id}`)
+  const wrapper = mount(ThreadPane, {
+    props: { conversationId: c.id, focusMessageId: extra.focusMessageId },
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+describe('ThreadPane', () => {
+  beforeEach(() => {
+    api.call.mockReset()
+    api.listeners.clear()
+  })
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('puts the cursor in the composer when a thread opens', async () => {
+    const { wrapper } = await renderThread(conversation())
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="composer-input"]').element)
+    wrapper.unmount()
+  })
+})
