@@ -157,6 +157,8 @@ test('the state banner follows consent, the window countdown, opt-out and not-on
   await expect(banner).toHaveAttribute('data-state', 'not_on_whatsapp')
   await expect(banner).toContainText('Not on WhatsApp — send an SMS instead')
   await expect(page.getByTestId('message-bubble').and(page.locator('[data-status="failed"]'))).toBeVisible()
+  // Retrying the opt-in to a number not on WhatsApp cannot work: no Retry, the banner offers SMS.
+  await expect(page.getByTestId('message-bubble').and(page.locator('[data-status="failed"]')).getByTestId('message-retry')).toHaveCount(0)
   await page.getByTestId('banner-sms').click()
   await expect(page.getByTestId('thread-header')).toHaveAttribute('data-channel', 'sms')
   await send(page, 'Texting you instead')

@@ -3,11 +3,12 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { Conversation } from '../../electron/shared/domain'
+import type { Conversation, Message } from '../../electron/shared/domain'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
 const { default: ThreadPane } = await import('../../src/components/thread/ThreadPane.vue')
+const { default: MessageBubble } = await import('../../src/components/thread/MessageBubble.vue')
 
 const NOW = 1_700_000_000_000
 const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
@@ -59,5 +60,22 @@ describe('ThreadPane', () => {
     const { wrapper } = await renderThread(conversation())
     expect(document.activeElement).toBe(wrapper.get('[data-testid="composer-input"]').element)
     wrapper.unmount()
+  })
+})
+
+describe('MessageBubble retry', () => {
+  const failed = (fields: Partial<Message>): Message => ({
+    id: 'm1', seq: 1, conversationId: 'v1', direction: 'out', kind: 'text', text: 'Hi', status: 'failed', createdAt: 1, updatedAt: 1, ...fields,
+  })
+
+  it('offers no Retry for an opt-in request that found the number not on WhatsApp', () => {
+    const wrapper = mount(MessageBubble, { props: { message: failed({ kind: 'template', errorCode: 131026, error: "This person can't receive WhatsApp messages" }), contactName: 'Dan' } })
+    expect(wrapper.get('[data-testid="message-error"]').text()).toContain("can't receive WhatsApp")
+    expect(wrapper.find('[data-testid="message-retry"]').exists()).toBe(false)
+  })
+
+  it('still offers Retry for other failures', () => {
+    const wrapper = mount(MessageBubble, { props: { message: failed({ errorCode: 131000 }), contactName: 'Dan' } })
+    expect(wrapper.find('[data-testid="message-retry"]').exists()).toBe(true)
   })
 })
