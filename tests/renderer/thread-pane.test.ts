@@ -79,3 +79,20 @@ describe('MessageBubble retry', () => {
     expect(wrapper.find('[data-testid="message-retry"]').exists()).toBe(true)
   })
 })
+
+describe('ThreadPane voicemail', () => {
+  beforeEach(() => {
+    api.call.mockReset()
+    api.listeners.clear()
+  })
+
+  it('has no composer on a voicemail thread; Reply by SMS opens the SMS thread', async () => {
+    const { wrapper, router } = await renderThread(conversation({ channel: 'voicemail' }))
+    expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="voicemail-reply-sms"]').trigger('click')
+    await flushPromises()
+    expect(api.call).toHaveBeenCalledWith('conversations:start', expect.objectContaining({ contactId: 'c1', channel: 'sms' }))
+    expect(router.currentRoute.value.fullPath).toBe('/messages/v2')
+    wrapper.unmount()
+  })
+})
