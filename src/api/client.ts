@@ -1,5 +1,6 @@
 import type { EventChannel, EventPayloads, GreenlineApi, RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
 import type { ApiError, Result } from '../../electron/shared/api/result'
+import { readableError } from './error-text'
 
 /**
  * The only code in the renderer that touches the transport: Electron's preload bridge when
@@ -109,7 +110,7 @@ export const isDesktop = window.greenline !== undefined
 /** Calls a channel; resolves with its value or throws ApiRequestError with a message to show. */
 export async function call<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
   const result = await transport.request(channel, payload)
-  if (!result.ok) throw new ApiRequestError(result.error)
+  if (!result.ok) throw new ApiRequestError(readableError(result.error))
   return result.value
 }
 

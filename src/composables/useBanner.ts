@@ -1,4 +1,4 @@
-import type { Conversation, ConversationState, HoldReason } from '../../electron/shared/domain'
+import type { ConsentState, Conversation, ConversationState, HoldReason } from '../../electron/shared/domain'
 
 /**
  * Banner and hold texts, mirrored from the engine's policy (electron/core/policy: conversation-state
@@ -33,7 +33,10 @@ export interface Banner {
 }
 
 /** The one-line banner above a WhatsApp conversation, in plain words. */
-export function stateBanner(conversation: Pick<Conversation, 'state' | 'windowClosesAt' | 'contactName'>, now: number): Banner {
+export function stateBanner(
+  conversation: Pick<Conversation, 'state' | 'windowClosesAt' | 'contactName'> & Partial<Pick<Conversation, 'consent'>>,
+  now: number,
+): Banner {
   const state = effectiveState(conversation, now)
   const name = conversation.contactName
   switch (state) {
@@ -49,29 +52,33 @@ export function stateBanner(conversation: Pick<Conversation, 'state' | 'windowCl
     case 'inactive':
       return { state, tone: 'wait', text: `Inactive — messages will be sent when ${name} writes again` }
     case 'opted_out':
-      return { state, tone: 'stop', text: `Opted out — ${name} asked not to be contacted` }
+      return conversation.consent === 'declined'
+        ? { state, tone: 'stop', text: `Declined — ${name} said no to WhatsApp messages; they can opt in by writing to you` }
+        : { state, tone: 'stop', text: `Opted out — ${name} asked not to be contacted` }
     case 'not_on_whatsapp':
       return { state, tone: 'stop', text: 'Not on WhatsApp — send an SMS instead' }
     case 'awaiting_consent':
-      return { state, tone: 'wait', text: `Waiting for consent — messages will be sent once ${name} accepts` }
+      return conversation.consent === 'none'
+        ? { state, tone: 'wait', text: `Not asked yet — your first message asks ${name} to accept WhatsApp messages` }
+        : { state, tone: 'wait', text: `Waiting for consent — messages will be sent once ${name} accepts` }
     case 'ended':
       return { state, tone: 'stop', text: 'Conversation ended — restart it to write again' }
   }
 }
 
-/** Short chip text for the conversation list. */
-export function stateChip(state: ConversationState): string {
+/** Short chip text for the conversation list; `consent` tells a decline from an opt-out. */
+export function stateChip(state: ConversationState, consent?: ConsentState): string {
   switch (state) {
     case 'active':
       return 'Active'
     case 'inactive':
       return 'Inactive'
     case 'opted_out':
-      return 'Opted out'
+      return consent === 'declined' ? 'Declined' : 'Opted out'
     case 'not_on_whatsapp':
       return 'Not on WhatsApp'
     case 'awaiting_consent':
-      return 'Waiting for consent'
+      return consent === 'none' ? 'Not asked yet' : 'Waiting for consent'
     case 'ended':
       return 'Ended'
   }
@@ -104,7 +111,9 @@ export function composerNotice(
   const name = conversation.contactName
   switch (effectiveState(conversation, now)) {
     case 'opted_out':
-      return { text: `You cannot write: ${name} asked not to be contacted on WhatsApp.`, disabled: true }
+      return conversation.consent === 'declined'
+        ? { text: `You cannot write: ${name} declined WhatsApp messages. They can opt in by writing to you.`, disabled: true }
+        : { text: `You cannot write: ${name} asked not to be contacted on WhatsApp.`, disabled: true }
     case 'not_on_whatsapp':
       return { text: `${name} is not on WhatsApp. Send an SMS instead.`, disabled: true }
     case 'awaiting_consent':

@@ -96,7 +96,7 @@ test('first message asks to send the opt-in; three queued messages go out in ord
   const conversation = await whatsappThread(greenline, ana.id)
   await openThread(page, greenline, conversation.id)
   await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'awaiting_consent')
-  await expect(page.getByTestId('state-banner')).toContainText('Waiting for consent')
+  await expect(page.getByTestId('state-banner')).toContainText('Not asked yet')
 
   await send(page, 'First question')
   await expect(page.getByRole('dialog')).toContainText('Send the opt-in request to Ana Souza? Your message will be sent once they agree.')
@@ -157,6 +157,8 @@ test('the state banner follows consent, the window countdown, opt-out and not-on
   await expect(banner).toHaveAttribute('data-state', 'not_on_whatsapp')
   await expect(banner).toContainText('Not on WhatsApp — send an SMS instead')
   await expect(page.getByTestId('message-bubble').and(page.locator('[data-status="failed"]'))).toBeVisible()
+  // Retrying the opt-in to a number not on WhatsApp cannot work: no Retry, the banner offers SMS.
+  await expect(page.getByTestId('message-bubble').and(page.locator('[data-status="failed"]')).getByTestId('message-retry')).toHaveCount(0)
   await page.getByTestId('banner-sms').click()
   await expect(page.getByTestId('thread-header')).toHaveAttribute('data-channel', 'sms')
   await send(page, 'Texting you instead')

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ConversationState, HoldReason } from '../../electron/shared/domain'
+import type { ConsentState, ConversationState, HoldReason } from '../../electron/shared/domain'
 import * as engineDecide from '../../electron/core/policy/decide'
 import * as engineState from '../../electron/core/policy/conversation-state'
-import { composerNotice, effectiveState, formatRemaining, holdReasonText, stateBanner } from '../../src/composables/useBanner'
+import { composerNotice, effectiveState, formatRemaining, holdReasonText, stateBanner, stateChip } from '../../src/composables/useBanner'
 import { highlightSegments } from '../../src/composables/useHighlight'
 
 // The renderer cannot import the engine, so it mirrors the policy's words: these keep them in step.
@@ -15,6 +15,31 @@ describe('banner and hold texts mirror the engine policy', () => {
     expect(stateBanner({ state, windowClosesAt, contactName: 'Ana' }, now).text).toBe(
       engineState.stateBannerText({ state, windowClosesAt, contactName: 'Ana', now }),
     )
+  })
+
+  it.each([
+    ['opted_out', 'declined'],
+    ['opted_out', 'revoked'],
+    ['awaiting_consent', 'none'],
+    ['awaiting_consent', 'requested'],
+  ] as Array<[ConversationState, ConsentState]>)('state %s with consent %s', (state, consent) => {
+    expect(stateBanner({ state, consent, contactName: 'Ana' }, now).text).toBe(
+      engineState.stateBannerText({ state, consent, contactName: 'Ana', now }),
+    )
+  })
+
+  it('a declined opt-in is not an opt-out, and no request sent yet is not waiting for consent', () => {
+    const declined = stateBanner({ state: 'opted_out', consent: 'declined', contactName: 'Ana' }, now).text
+    expect(declined).toMatch(/^Declined — Ana said no/)
+    expect(declined).not.toContain('asked not to be contacted')
+    expect(stateBanner({ state: 'opted_out', consent: 'revoked', contactName: 'Ana' }, now).text).toBe('Opted out — Ana asked not to be contacted')
+    const none = stateBanner({ state: 'awaiting_consent', consent: 'none', contactName: 'Ana' }, now).text
+    expect(none).not.toMatch(/Waiting for consent/)
+    expect(none).toMatch(/^Not asked yet/)
+    expect(stateChip('opted_out', 'declined')).toBe('Declined')
+    expect(stateChip('awaiting_consent', 'none')).toBe('Not asked yet')
+    const base = { channel: 'whatsapp' as const, contactName: 'Ana', windowClosesAt: undefined }
+    expect(composerNotice({ ...base, state: 'opted_out', consent: 'declined' }, now)?.text).not.toContain('asked not to be contacted')
   })
 
   it.each(['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp'] as HoldReason[])('hold reason %s', (reason) => {

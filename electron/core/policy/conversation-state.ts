@@ -48,6 +48,12 @@ export interface StateBannerInput {
   /** From `windowClosesAt`; needed only for an active conversation's countdown. */
   windowClosesAt?: number
   now: number
+  /**
+   * The consent behind the state, when known: a declined opt-in and an opt-out share the state
+   * `opted_out` but mean different things, and `awaiting_consent` with consent `none` means no
+   * request was sent yet.
+   */
+  consent?: ConsentState
 }
 
 /** The one-line banner above a conversation, in plain words. */
@@ -61,11 +67,15 @@ export function stateBannerText(input: StateBannerInput): string {
     case 'inactive':
       return `Inactive — messages will be sent when ${contactName} writes again`
     case 'opted_out':
-      return `Opted out — ${contactName} asked not to be contacted`
+      return input.consent === 'declined'
+        ? `Declined — ${contactName} said no to WhatsApp messages; they can opt in by writing to you`
+        : `Opted out — ${contactName} asked not to be contacted`
     case 'not_on_whatsapp':
       return 'Not on WhatsApp — send an SMS instead'
     case 'awaiting_consent':
-      return `Waiting for consent — messages will be sent once ${contactName} accepts`
+      return input.consent === 'none'
+        ? `Not asked yet — your first message asks ${contactName} to accept WhatsApp messages`
+        : `Waiting for consent — messages will be sent once ${contactName} accepts`
     case 'ended':
       return 'Conversation ended — restart it to write again'
   }
