@@ -130,6 +130,12 @@ test('imports a 500-row CSV with two bad rows, reports them, and keeps them afte
 test('refuses an invalid number with a clear message; a vCard with garbage imports the good entries @contacts', async ({ page, greenline }) => {
   await greenline.open(page, 'priya')
   await openContacts(page)
+  // No name: said on the field, in plain words, before anything is sent.
+  await addContact(page, { name: '', phone: '555-01' })
+  await expect(page.getByTestId('contact-form-error')).toHaveText('Enter a name for this contact.')
+  await expect(page.getByTestId('contact-form-name')).toHaveAttribute('aria-invalid', 'true')
+  await page.getByRole('button', { name: 'Cancel' }).click()
+
   await addContact(page, { name: 'Wrong Number', phone: '555-01' })
   const error = page.getByTestId('contact-form-error')
   await expect(error).toBeVisible()
