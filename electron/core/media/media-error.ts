@@ -14,6 +14,7 @@ export const MEDIA_MESSAGES = {
   not_an_image: "This file isn't a picture.",
   corrupt: 'This picture is damaged or incomplete, so it cannot be opened.',
   too_large: 'This picture is too large to send, even after shrinking it.',
+  too_many_pixels: 'This picture has more than 50 megapixels, too many to open safely. Send a smaller copy of it.',
   svg: "SVG pictures can't be sent on WhatsApp. Save it as PNG or JPEG first.",
 } as const
 

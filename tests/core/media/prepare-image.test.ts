@@ -263,3 +263,18 @@ function tinyBmp(): Buffer {
   header.writeUInt32LE(pixels.length, 34)
   return Buffer.concat([header, pixels])
 }
+
+describe('@security prepareImage: pixel limit', () => {
+  it('refuses a picture over 50 megapixels from its header, with a plain reason', async () => {
+    // 7,200 × 7,200 = 51.8 MP of one colour: small as a file, huge once decoded.
+    const huge = await sharp({ create: { width: 7200, height: 7200, channels: 3, background: '#336699' } }).png({ compressionLevel: 9 }).toBuffer()
+    const result = await prepareImage(huge, { maxBytes: 5 * 1024 * 1024 })
+    expect(result).toEqual({ ok: false, error: { code: 'too_large', message: expect.stringContaining('50 megapixels') } })
+  })
+
+  it('still takes a picture just under the limit', async () => {
+    const large = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#336699' } }).jpeg().toBuffer()
+    const result = await prepareImage(large, { maxBytes: 5 * 1024 * 1024 })
+    expect(result.ok).toBe(true)
+  })
+})
