@@ -20,15 +20,30 @@ export class SecretsUnavailableError extends Error {
 export class SecretVault {
   constructor(
     private readonly settings: Settings,
-    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>,
+    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
+      Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
+
+  /**
+   * On Linux without a keyring, safeStorage "encrypts" with a fixed, public password
+   * (`basic_text`): that is plain text in disguise, so it counts as no encryption.
+   */
+  private encryptionIsReal(): boolean {
+    if (!this.safeStorage.isEncryptionAvailable()) return false
+    if (this.platform !== 'linux') return true
+    const backend = this.safeStorage.getSelectedStorageBackend?.()
+    return backend !== 'basic_text' && backend !== 'unknown'
+  }
 
   /**
    * Encrypts and stores the given secrets (an empty string removes one).
    * @throws SecretsUnavailableError when the OS offers no encryption (nothing is written).
    */
   save(values: Secrets): void {
-    if (!this.safeStorage.isEncryptionAvailable()) throw new SecretsUnavailableError('The system keychain is not available; secrets were not saved')
+    if (!this.encryptionIsReal()) {
+      throw new SecretsUnavailableError('The system keychain is not available (on Linux: no GNOME Keyring or KWallet); secrets were not saved')
+    }
     const stored = this.settings.encryptedSecrets()
     for (const name of SECRET_NAMES) {
       const value = values[name]

@@ -77,8 +77,12 @@ export function secureSession(session: Session, location: AppLocation): void {
   session.setPermissionRequestHandler((contents, permission, callback) => {
     callback(ALLOWED_PERMISSIONS.has(permission) && location.isAppUrl(contents.getURL()))
   })
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
-    return ALLOWED_PERMISSIONS.has(permission) && (location.isAppUrl(requestingOrigin) || requestingOrigin === 'file:///')
+  // A file:// page's origin is just "file:///", shared by every local file: the decision is made on
+  // the asking page's full address instead, never on that origin.
+  session.setPermissionCheckHandler((contents, permission, requestingOrigin) => {
+    if (!ALLOWED_PERMISSIONS.has(permission)) return false
+    if (contents) return location.isAppUrl(contents.getURL())
+    return requestingOrigin !== 'file:///' && location.isAppUrl(requestingOrigin)
   })
   session.webRequest.onHeadersReceived((details, callback) => {
     if (details.resourceType !== 'mainFrame' || !location.isAppUrl(details.url)) return callback({})

@@ -20,6 +20,17 @@ function setup(available = true) {
 }
 
 describe('secrets', () => {
+  it('@security refuse the Linux basic_text backend (a fixed public password), not other platforms', () => {
+    const settings = openSettings({ cwd: mkdtempSync(join(tmpdir(), 'greenline-secrets-')) })
+    const weak = { ...createSafeStorage(), getSelectedStorageBackend: vi.fn(() => 'basic_text' as const) }
+    expect(() => new SecretVault(settings, weak, 'linux').save({ accessToken: TOKEN })).toThrow(SecretsUnavailableError)
+    expect(weak.encryptString).not.toHaveBeenCalled()
+    expect(readFileSync(settings.path, 'utf8')).not.toContain('accessToken')
+    const keyring = { ...createSafeStorage(), getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret' as const) }
+    new SecretVault(settings, keyring, 'linux').save({ accessToken: TOKEN })
+    expect(keyring.encryptString).toHaveBeenCalledWith(TOKEN)
+  })
+
   it('go through safeStorage: encryptString is called and the settings file never holds the plain values', () => {
     const { settings, safeStorage, vault } = setup()
     vault.save({ accessToken: TOKEN, appSecret: SECRET })

@@ -119,6 +119,14 @@ describe('content security policy', () => {
     expect(decide('notifications', `${indexUrl}#/messages`)).toBe(true)
     for (const denied of ['geolocation', 'clipboard-read', 'openExternal', 'midi', 'display-capture']) expect(decide(denied, indexUrl)).toBe(false)
     expect(decide('media', 'https://evil.example/')).toBe(false)
+
+    // @security checks: another local file shares the "file:///" origin but is not the app.
+    const check = (permission: string, url: string | null, origin: string) =>
+      session.permissionCheckHandler(url === null ? null : { getURL: () => url }, permission, origin)
+    expect(check('media', indexUrl, 'file:///')).toBe(true)
+    expect(check('media', 'file:///tmp/other.html', 'file:///')).toBe(false)
+    expect(check('notifications', null, 'file:///')).toBe(false)
+    expect(check('geolocation', indexUrl, 'file:///')).toBe(false)
   })
 })
 
