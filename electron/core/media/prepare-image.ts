@@ -96,9 +96,25 @@ async function keepAsSent(
 
   if (detected.mimeType === 'image/png') {
     const hasMetadata = Boolean(metadata.exif || metadata.xmp || metadata.iptc || metadata.comments?.length)
-    if (hasMetadata || metadata.isPalette || bytes.length > maxBytes) return null
-    await verifyDecodes(bytes)
-    return { bytes, mimeType: 'image/png', width: metadata.width, height: metadata.height }
+    if (hasMetadata || metadata.isPalette) return null
+    // Bytes after IEND are not part of the picture (a hidden payload, a second file): never forwarded.
+    const png = pngThroughIend(bytes)
+    if (!png || png.length > maxBytes) return null
+    await verifyDecodes(png)
+    return { bytes: png, mimeType: 'image/png', width: metadata.width, height: metadata.height }
+  }
+  return null
+}
+
+/** The PNG up to the end of its IEND chunk; null when its chunk structure does not add up (re-encode it). */
+export function pngThroughIend(bytes: Buffer): Buffer | null {
+  let offset = 8
+  while (offset + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(offset)
+    const end = offset + 12 + length
+    if (end > bytes.length) return null
+    if (bytes.toString('latin1', offset + 4, offset + 8) === 'IEND') return end === bytes.length ? bytes : bytes.subarray(0, end)
+    offset = end
   }
   return null
 }

@@ -278,3 +278,16 @@ describe('@security prepareImage: pixel limit', () => {
     expect(result.ok).toBe(true)
   })
 })
+
+describe('@security prepareImage: PNG trailing bytes', () => {
+  it('drops whatever follows IEND and keeps the picture itself', async () => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } }).png().toBuffer()
+    const smuggled = Buffer.concat([png, Buffer.from('PK\u0003\u0004 hidden archive payload')])
+    const result = await prepareImage(smuggled, { maxBytes: 5 * 1024 * 1024 })
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.value.bytes.includes(Buffer.from('hidden archive'))).toBe(false)
+    expect(result.value.mimeType).toBe('image/png')
+    expect(result.value.bytes.subarray(-8, -4).toString('latin1')).toBe('IEND')
+  })
+})
