@@ -42,8 +42,9 @@ export interface DeepLinkDeps {
 }
 
 /**
- * Opens the contact with the link's number, creating it (named by its number) when it is new.
- * Resolves with the contact, or undefined for a link that is not a valid number.
+ * Opens the contact with the link's number. A number nobody saved yet opens the add-contact form
+ * with it filled in: the person decides whether to save it (a link must not write to the shared
+ * address book on its own). Resolves with the existing contact, or undefined.
  */
 export async function openDeepLink(raw: string, deps: DeepLinkDeps): Promise<Contact | undefined> {
   const link = parseDeepLink(raw)
@@ -56,14 +57,10 @@ export async function openDeepLink(raw: string, deps: DeepLinkDeps): Promise<Con
     log.warn('deep link number is not valid')
     return undefined
   }
-  let contact = findContactByPhone(deps.engine.db, phone.e164)
+  const contact = findContactByPhone(deps.engine.db, phone.e164)
   if (!contact) {
-    const created = await deps.engine.dispatch({ userId: deps.userId }, 'contacts:create', { name: phone.e164, phone: phone.e164 })
-    if (!created.ok) {
-      log.warn('deep link contact not created', { code: created.error.code })
-      return undefined
-    }
-    contact = created.value as Contact
+    deps.navigate(`/contacts?add=${encodeURIComponent(phone.e164)}`)
+    return undefined
   }
   deps.navigate(`/contacts/${encodeURIComponent(contact.id)}`)
   return contact

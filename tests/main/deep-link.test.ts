@@ -1,3 +1,4 @@
+import type { Contact } from '../../electron/shared/domain'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,13 +39,13 @@ describe('greenline://contact/<phone>', () => {
     expect(navigate).toHaveBeenCalledWith(`/contacts/${opened!.id}`)
   })
 
-  it('creates a contact for a new number and opens it', async () => {
+  it('@security a new number opens the add-contact form filled in, and saves nothing by itself', async () => {
     const navigate = vi.fn()
     const opened = await openDeepLink('greenline://contact/+14155550102', { engine, userId: 'priya', navigate })
-    expect(opened).toMatchObject({ name: '+14155550102', phone: '+14155550102' })
-    expect(navigate).toHaveBeenCalledWith(`/contacts/${opened!.id}`)
-    const again = await openDeepLink('greenline://contact/+14155550102', { engine, userId: 'priya', navigate: vi.fn() })
-    expect(again?.id).toBe(opened!.id)
+    expect(opened).toBeUndefined()
+    expect(navigate).toHaveBeenCalledWith(`/contacts?add=${encodeURIComponent('+14155550102')}`)
+    const contacts = await engine.dispatch({ userId: 'priya' }, 'contacts:list', {})
+    expect(contacts.ok && (contacts.value as Contact[]).some((c) => c.phone === '+14155550102')).toBe(false)
   })
 
   it('ignores an invalid number', async () => {

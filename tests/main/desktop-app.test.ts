@@ -49,20 +49,18 @@ describe('the desktop app composed with a mocked electron', () => {
     expect(desktop.runtime.sandbox).toBeDefined()
   })
 
-  it('holds a deep link until someone signs in, then opens (creates) the contact', async () => {
+  it('holds a deep link until someone signs in, then offers to save the new number', async () => {
     await desktop.handleDeepLink('greenline://contact/+14155550101')
     const window = FakeBrowserWindow.instances[0]!
     expect(window.loaded).toEqual([APP])
     await call('session:signIn', { userId: 'priya' })
-    await vi.waitFor(() => expect(window.loaded.at(-1)).toMatch(new RegExp(`^${APP}#/contacts/`)))
-    const contacts = await call<Contact[]>('contacts:list', {})
-    expect(contacts).toEqual([expect.objectContaining({ phone: '+14155550101' })])
-    expect(window.loaded.at(-1)).toBe(`${APP}#/contacts/${contacts[0]!.id}`)
+    await vi.waitFor(() => expect(window.loaded.at(-1)).toBe(`${APP}#/contacts?add=${encodeURIComponent('+14155550101')}`))
+    expect(await call<Contact[]>('contacts:list', {})).toEqual([])
   })
 
   it('a reply typed in the quick-reply popover reaches the WhatsApp sandbox, and events reach the windows', async () => {
-    const [contact] = await call<Contact[]>('contacts:list', {})
-    const conversation = await call<Conversation>('conversations:start', { contactId: contact!.id, channel: 'whatsapp' })
+    const contact = await call<Contact>('contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
+    const conversation = await call<Conversation>('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
     await sandbox('/sandbox/users/%2B14155550101/messages', { buttonPayload: 'CONSENT_YES' })
     await vi.waitFor(async () => expect((await call<Conversation>('conversations:get', { id: conversation.id })).consent).toBe('granted'), { timeout: 10_000 })
 
