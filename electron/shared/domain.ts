@@ -148,6 +148,8 @@ export interface SearchHit {
   snippet: string
   /** Character ranges of `snippet` that matched: render as <mark> without HTML. */
   highlights: Array<[number, number]>
+  /** The thread the hit is in: `ended` threads are read-only; `current` is false once you left it. */
+  thread: { contactName: string; channel: Channel; ended: boolean; current: boolean }
 }
 
 export interface ImportSummary {

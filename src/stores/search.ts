@@ -8,7 +8,15 @@ export interface SearchGroup {
   conversationId: string
   title: string
   channel?: string
+  /** Said beside the title when the thread is not an open one of yours: "Ended", "You left". */
+  status?: string
   hits: SearchHit[]
+}
+
+function threadStatus(thread: SearchHit['thread'] | undefined): string | undefined {
+  if (!thread) return undefined
+  if (thread.ended) return thread.current ? 'Ended' : 'Ended · you had left it'
+  return thread.current ? undefined : 'You left this conversation'
 }
 
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */
@@ -30,8 +38,9 @@ export const useSearchStore = defineStore('search', () => {
         const conversation = conversations.byId[hit.conversationId]
         group = {
           conversationId: hit.conversationId,
-          title: conversation?.contactName ?? 'Conversation',
-          channel: conversation?.channel,
+          title: conversation?.contactName ?? hit.thread?.contactName ?? 'Conversation',
+          channel: conversation?.channel ?? hit.thread?.channel,
+          status: threadStatus(hit.thread),
           hits: [],
         }
         map.set(hit.conversationId, group)

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-const call = vi.hoisted(() => vi.fn(async () => []))
+const call = vi.hoisted(() => vi.fn(async (_channel: string, _payload?: unknown) => [] as unknown[]))
 vi.mock('../../src/api/client', () => ({
   ApiRequestError: class extends Error {},
   call,

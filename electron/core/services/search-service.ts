@@ -15,7 +15,13 @@ export function searchMessages(ctx: EngineContext, userId: string, query: string
   const messages = toMessages(ctx.db, rows)
   return rows.map((row, index) => {
     const { text, highlights } = splitMarkers(row.snippet)
-    return { message: messages[index]!, conversationId: row.conversation_id, snippet: text, highlights }
+    const thread = {
+      contactName: row.thread_contact_name,
+      channel: row.thread_channel as SearchHit['thread']['channel'],
+      ended: row.thread_ended_at !== null,
+      current: row.thread_current === 1,
+    }
+    return { message: messages[index]!, conversationId: row.conversation_id, snippet: text, highlights, thread }
   })
 }
 

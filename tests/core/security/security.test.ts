@@ -122,7 +122,9 @@ describe('@security reads: one visibility rule', () => {
     expect(audit.filter((row) => row.conversationId === chat.conversation.id && row.actorId !== 'sam')).toEqual([])
 
     // Priya left on her own: the ended thread stays hers to read, search and export.
-    expect((await h.as('priya')('search:messages', { query: 'treatment' })).map((hit) => hit.conversationId)).toEqual([chat.conversation.id])
+    const found = await h.as('priya')('search:messages', { query: 'treatment' })
+    expect(found.map((hit) => hit.conversationId)).toEqual([chat.conversation.id])
+    expect(found[0]!.thread).toEqual({ contactName: 'Ana Souza', channel: 'whatsapp', ended: true, current: false })
     expect(await h.as('priya')('export:run', { contactId: chat.contact.id })).toMatchObject({ conversations: 1 })
   })
 })

@@ -235,9 +235,17 @@ export function bodiesByProviderId(db: Db, providerIds: readonly string[]): Map<
 // The snippet marks matches with control characters, never HTML: the renderer highlights ranges.
 const SNIPPET_FROM = "FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
 const SNIPPET_COLUMN = ", snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet "
+// Which thread a hit is in, so results can say so (an ended thread is not in the open list).
+const THREAD_COLUMNS = `, c.channel AS thread_channel, thread_contact.name AS thread_contact_name, c.ended_at AS thread_ended_at,
+  EXISTS (SELECT 1 FROM participants cp WHERE cp.conversation_id = c.id AND cp.user_id = @userId AND cp.left_at IS NULL) AS thread_current `
 
 export interface SearchRow extends MessageRow {
   snippet: string
+  thread_channel: string
+  thread_contact_name: string
+  thread_ended_at: number | null
+  /** 1 when the user is a current participant (else: an ended thread they took part in). */
+  thread_current: number
 }
 
 /**
@@ -255,8 +263,9 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
   const match = words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ')
   return db
     .prepare(
-      `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${SNIPPET_FROM}`)}
+      `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${THREAD_COLUMNS}${SNIPPET_FROM}`)}
        JOIN conversations c ON c.id = m.conversation_id
+       JOIN contacts thread_contact ON thread_contact.id = c.contact_id
        WHERE messages_fts MATCH @match AND ${readableBy('c.id', 'c.ended_at')} ORDER BY f.rowid DESC LIMIT @limit`,
     )
     .all({ match, userId, limit }) as SearchRow[]
