@@ -38,7 +38,7 @@ export function createDispatcher(handlers: HandlerTable) {
     }
     try {
       const handler = handlers[channel] as Handler<RequestChannel>
-      const value = await handler(parsed.data as never, { userId: request.userId ?? '' })
+      const value = await handler(parsed.data, { userId: request.userId ?? '' })
       return ok(value)
     } catch (error) {
       if (error instanceof ApiFailure) return fail(error.code, error.message, error.details)

@@ -171,7 +171,7 @@ export function createEngine(options: EngineOptions): Engine {
       })
       webhooks.processPending()
       downloader.resumePending()
-      scheduler!.start()
+      scheduler.start()
       stopCompliance ??= startCompliance(ctx, media)
     },
     async close() {
@@ -180,7 +180,7 @@ export function createEngine(options: EngineOptions): Engine {
       webhooks.stop()
       downloader.stop()
       await downloader.settled()
-      await scheduler!.shutdown()
+      await scheduler.shutdown()
       await stopCompliance?.()
       await changes.flushed()
       db.close()
@@ -188,7 +188,7 @@ export function createEngine(options: EngineOptions): Engine {
     async settled() {
       await webhooks.drained()
       await changes.flushed()
-      await scheduler!.idle()
+      await scheduler.idle()
       await downloader.settled()
       await changes.flushed()
     },

@@ -46,7 +46,7 @@ export function createMediaHandler(engine: Pick<Engine, 'media' | 'db'>, signedI
 }
 
 export function handleMediaProtocol(protocol: Pick<Protocol, 'handle'>, handler: (request: Request) => Promise<Response>): void {
-  protocol.handle(MEDIA_SCHEME, (request) => handler(request as unknown as Request) as unknown as ReturnType<Parameters<Protocol['handle']>[1]>)
+  protocol.handle(MEDIA_SCHEME, (request) => handler(request))
 }
 
 function text(status: number, body: string): Response {

@@ -83,7 +83,7 @@ export class SecretVault {
     const whatsapp = this.settings.whatsapp()
     const found: Secrets = {}
     for (const name of SECRET_NAMES) {
-      if (typeof whatsapp[name] === 'string' && whatsapp[name] !== '') found[name] = whatsapp[name] as string
+      if (typeof whatsapp[name] === 'string' && whatsapp[name] !== '') found[name] = whatsapp[name]
     }
     const names = Object.keys(found) as SecretName[]
     if (names.length === 0) return []

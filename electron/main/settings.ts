@@ -95,5 +95,5 @@ export function openSettings(options: { cwd?: string } = {}): Settings {
     defaults: { preferences: DEFAULT_PREFERENCES },
     clearInvalidConfig: true,
   })
-  return new Settings(store as unknown as KeyValueStore<SettingsData>)
+  return new Settings(store)
 }

@@ -15,13 +15,13 @@ const CHANNEL_NAME = /^[a-z]+:[a-zA-Z]+$/
 const api: GreenlineApi = {
   request: async (channel, payload) => {
     if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
-      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${String(channel).slice(0, 100)}` } } as Result<never>
+      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${String(channel).slice(0, 100)}` } }
     }
     try {
       return await ipcRenderer.invoke(`api:${channel}`, payload)
     } catch {
       // No handler: a channel the main process does not serve.
-      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${channel}` } } as Result<never>
+      return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${channel}` } }
     }
   },
   on: (event: EventChannel, listener) => {

@@ -64,7 +64,7 @@ export function parseSendRequest(body: unknown): SendRequest {
     input: to,
     recipientKind,
     content: parseContent(type, body),
-    bizOpaqueCallbackData: bizOpaque as string | undefined,
+    bizOpaqueCallbackData: bizOpaque,
     contextId,
   }
 }

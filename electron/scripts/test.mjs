@@ -33,8 +33,11 @@ function readJson(path) {
   }
 }
 
-check('type check (main, preload, renderer, tests)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])
-check('layer rule', 'npx', ['tsx', 'electron/scripts/check-layers.ts'])
+// One type check per runtime, so the engine cannot use the DOM nor the renderer Node.
+check('type check (engine, hosts, main, preload: Node, no DOM)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.node.json'])
+check('type check (renderer: DOM, no Node)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json'])
+check('type check (tests)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])
+check('layer rule (dependency-cruiser)', 'npm', ['run', '--silent', 'check:layers'])
 const built = check('build', 'npx', ['electron-vite', 'build'])
 
 console.log('\n── unit and integration tests (vitest) ──')

@@ -33,7 +33,7 @@ export function isLocal(message: Message): boolean {
 
 function insertSorted(items: Message[], message: Message): void {
   let index = items.length
-  while (index > 0 && (isLocal(items[index - 1]!) || items[index - 1]!.seq > message.seq)) index--
+  while (index > 0 && (isLocal(items[index - 1]) || items[index - 1].seq > message.seq)) index--
   items.splice(index, 0, message)
 }
 
@@ -46,7 +46,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   function thread(conversationId: string): Thread {
     threads.value[conversationId] ??= { items: [], hasOlder: true, loading: false, loadingOlder: false }
-    return threads.value[conversationId]!
+    return threads.value[conversationId]
   }
 
   function upsert(message: Message): boolean {

@@ -77,7 +77,7 @@ export const usePicturesStore = defineStore('pictures', () => {
 
   function tray(conversationId: string): Tray {
     trays.value[conversationId] ??= { pictures: [], caption: '', busy: false }
-    return trays.value[conversationId]!
+    return trays.value[conversationId]
   }
 
   function add(conversationId: string, files: Iterable<Blob>): number {

@@ -193,11 +193,11 @@ async function main(): Promise<number> {
     new Promise<{ outbox: { held: number; ready: number; leased: number } }>((resolve) => {
       const listener = (message: { type?: string; outbox?: { held: number; ready: number; leased: number } }) => {
         if (message?.type !== 'status') return
-        child!.off('message', listener)
+        child.off('message', listener)
         resolve(message as { outbox: { held: number; ready: number; leased: number } })
       }
-      child!.on('message', listener)
-      child!.send({ type: 'status' })
+      child.on('message', listener)
+      child.send({ type: 'status' })
     })
   const expectedTotal = USERS * PER_USER
   for (;;) {

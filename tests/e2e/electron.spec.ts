@@ -43,7 +43,7 @@ test('launches the real app, sends a message to the WhatsApp sandbox and quits @
     // The same calls the renderer's stores make, through the preload bridge and IPC.
     type Bridge = { request(channel: string, payload: unknown): Promise<{ ok: boolean; value?: any; error?: any }> }
     const request = (channel: string, payload: unknown) =>
-      page.evaluate(([c, p]) => (globalThis as unknown as { greenline: Bridge }).greenline.request(c as string, p), [channel, payload] as const)
+      page.evaluate(([c, p]) => (globalThis as unknown as { greenline: Bridge }).greenline.request(c, p), [channel, payload] as const)
 
     expect(await request('session:get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     const session = await request('session:signIn', { userId: 'priya' })

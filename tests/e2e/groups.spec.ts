@@ -37,7 +37,7 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
     await page.getByTestId('start-whatsapp').click()
     await expect(page.getByTestId('thread')).toBeVisible()
-    const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]!
+    const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]
     await send(page, 'Hi Ana, Priya from Greenline here')
     await page.getByTestId('optin-confirm').click()
     await greenline.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
@@ -106,7 +106,7 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await panel.getByTestId('conversation-restart').click()
     await expect(page).not.toHaveURL(new RegExp(`${threadId}$`))
     await expect(page).toHaveURL(/#\/messages\/v_/)
-    const restartedId = /#\/messages\/([^/?]+)/.exec(page.url())![1]!
+    const restartedId = /#\/messages\/([^/?]+)/.exec(page.url())![1]
     await expectLine(page, 'Priya Shah restarted the conversation')
     await expect(page.getByTestId('composer-input')).toBeEnabled()
     await send(page, 'Back with the invoice')

@@ -47,7 +47,7 @@ async function expectDeliveredPictures(greenline: Greenline, count: number): Pro
     expect(['jpeg', 'png']).toContain(metadata.format)
     expect(delivery.mimeType).toBe(`image/${metadata.format}`)
     expect(metadata.exif).toBeUndefined()
-    pictures.push({ ...delivery, format: metadata.format!, width: metadata.width! })
+    pictures.push({ ...delivery, format: metadata.format, width: metadata.width })
   }
   return pictures
 }
@@ -85,7 +85,7 @@ test('takes a picture with the camera, retakes it, and sends it @pictures', asyn
 
   await sendTray(page, 1)
   const [photo] = await expectDeliveredPictures(greenline, 1)
-  expect(photo!.format).toBe('jpeg')
+  expect(photo.format).toBe('jpeg')
   await expect(page.getByTestId('message-image')).toHaveCount(1)
 })
 
@@ -187,7 +187,7 @@ test('pastes a screenshot from the clipboard @pictures', async ({ page, greenlin
   await expect(page.getByTestId('composer-input')).toHaveValue('')
   await sendTray(page, 1)
   const [screenshot] = await expectDeliveredPictures(greenline, 1)
-  expect([screenshot!.format, screenshot!.width]).toEqual(['png', 1280])
+  expect([screenshot.format, screenshot.width]).toEqual(['png', 1280])
 })
 
 test('shows a picture from the phone and opens it full size @pictures', async ({ page, greenline }) => {

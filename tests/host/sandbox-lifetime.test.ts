@@ -51,7 +51,7 @@ describe.runIf(process.platform === 'linux')('@security embedded sandbox lifetim
     const sandboxUrl = await new Promise<string>((resolve, reject) => {
       createInterface({ input: host!.stdout! }).on('line', (line) => {
         const match = /WhatsApp sandbox \(phone simulator\): (\S+)/.exec(line)
-        if (match) resolve(match[1]!)
+        if (match) resolve(match[1])
       })
       host!.once('exit', (code) => reject(new Error(`host exited ${code}`)))
     })
@@ -59,11 +59,11 @@ describe.runIf(process.platform === 'linux')('@security embedded sandbox lifetim
 
     const [sandboxPid] = childrenOf(host.pid!)
     expect(sandboxPid).toBeGreaterThan(0)
-    const environment = environOf(sandboxPid!)
+    const environment = environOf(sandboxPid)
     expect(environment.some((entry) => entry.includes('host-secret-token-1234'))).toBe(false)
     expect(environment.some((entry) => entry.startsWith('SOME_CLOUD_KEY='))).toBe(false)
 
     host.kill('SIGKILL')
-    expect(await gone(sandboxPid!)).toBe(true)
+    expect(await gone(sandboxPid)).toBe(true)
   }, 60_000)
 })

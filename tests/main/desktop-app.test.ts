@@ -40,8 +40,8 @@ afterAll(async () => {
 describe('the desktop app composed with a mocked electron', () => {
   it('opens one secure main window, a tray, the media protocol and an IPC handler per channel', () => {
     const [window] = FakeBrowserWindow.instances
-    expect(window!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/out/preload/index.cjs' })
-    expect(window!.loaded).toEqual([APP])
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/out/preload/index.cjs' })
+    expect(window.loaded).toEqual([APP])
     expect(FakeTray.instances).toHaveLength(1)
     expect(electron.protocol.handle).toHaveBeenCalledWith('greenline-media', expect.any(Function))
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_CHANNELS.map((c) => `api:${c}`).sort())
@@ -51,7 +51,7 @@ describe('the desktop app composed with a mocked electron', () => {
 
   it('holds a deep link until someone signs in, then offers to save the new number', async () => {
     await desktop.handleDeepLink('greenline://contact/+14155550101')
-    const window = FakeBrowserWindow.instances[0]!
+    const window = FakeBrowserWindow.instances[0]
     expect(window.loaded).toEqual([APP])
     await call('session:signIn', { userId: 'priya' })
     await vi.waitFor(() => expect(window.loaded.at(-1)).toBe(`${APP}#/contacts?add=${encodeURIComponent('+14155550101')}`))
@@ -72,7 +72,7 @@ describe('the desktop app composed with a mocked electron', () => {
       const deliveries = (await sandbox('/sandbox/deliveries?phone=%2B14155550101')) as Array<{ text?: string }>
       expect(deliveries.map((d) => d.text)).toContain('Your crown is ready')
     }, { timeout: 10_000 })
-    const main = FakeBrowserWindow.instances[0]!.webContents
+    const main = FakeBrowserWindow.instances[0].webContents
     await vi.waitFor(() => {
       for (const contents of [main, popover.webContents] as FakeWebContents[]) {
         expect(contents.sent.some(([channel, payload]) => channel === 'event:messages:changed' && (payload as Message).id === sent.id)).toBe(true)
@@ -82,7 +82,7 @@ describe('the desktop app composed with a mocked electron', () => {
 
   it('Quit drains: the tray goes away, IPC handlers are removed and the database is closed', async () => {
     await desktop.shutdown()
-    expect(FakeTray.instances[0]!.destroyed).toBe(true)
+    expect(FakeTray.instances[0].destroyed).toBe(true)
     expect(electron.ipcMain.handlers.size).toBe(0)
     expect(desktop.runtime.engine.db.open).toBe(false)
     expect(desktop.isQuitting()).toBe(true)

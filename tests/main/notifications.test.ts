@@ -72,10 +72,10 @@ describe('notifications', () => {
     await anaWrites({ text: 'Is my crown ready?' })
     await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(1))
     const [shown] = FakeNotification.instances
-    expect(shown!.shown).toBe(true)
-    expect(shown!.options).toMatchObject({ title: 'Ana Souza', body: 'Is my crown ready?', hasReply: true })
+    expect(shown.shown).toBe(true)
+    expect(shown.options).toMatchObject({ title: 'Ana Souza', body: 'Is my crown ready?', hasReply: true })
 
-    shown!.emit('reply', {}, 'Yes, come by at 3')
+    shown.emit('reply', {}, 'Yes, come by at 3')
     await vi.waitFor(async () => {
       await harness.settle()
       expect(harness.sandbox.deliveries(ANA).map((d: any) => d.text)).toContain('Yes, come by at 3')
@@ -83,7 +83,7 @@ describe('notifications', () => {
     const thread = await harness.thread(conversation.id)
     expect(thread.at(-1)).toMatchObject({ direction: 'out', authorId: 'priya', text: 'Yes, come by at 3' })
 
-    shown!.emit('click')
+    shown.emit('click')
     expect(openThread).toHaveBeenCalledWith(conversation.id)
   })
 
@@ -92,8 +92,8 @@ describe('notifications', () => {
     await anaWrites({ text: 'Hello again' })
     await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(1))
     const [shown] = FakeNotification.instances
-    expect(shown!.options.hasReply).toBeUndefined()
-    shown!.emit('click')
+    expect(shown.options.hasReply).toBeUndefined()
+    shown.emit('click')
     expect(openQuickReply).toHaveBeenCalledWith(conversation.id)
   })
 
@@ -105,9 +105,9 @@ describe('notifications', () => {
     await anaWrites({ text: 'Three' })
     expect(FakeNotification.instances).toHaveLength(1)
     await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(2))
-    expect(FakeNotification.instances[1]!.options.body).toBe('2 new messages — Three')
+    expect(FakeNotification.instances[1].options.body).toBe('2 new messages — Three')
     // The first notification of the conversation was replaced, not stacked.
-    expect(FakeNotification.instances[0]!.closed).toBe(true)
+    expect(FakeNotification.instances[0].closed).toBe(true)
   })
 
   it('stays silent while the app is focused or Do not disturb is on', async () => {
@@ -129,8 +129,8 @@ describe('notifications', () => {
     await vi.waitFor(() => expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Held message released']))
     harness.engine.ctx.events.publish(['priya'], 'messages:changed', { ...base, status: 'failed', error: 'Number unreachable' })
     await vi.waitFor(() => expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Held message released', 'Message not sent']))
-    expect(FakeNotification.instances[1]!.options.body).toBe('To Ana Souza: Number unreachable')
-    FakeNotification.instances[1]!.emit('click')
+    expect(FakeNotification.instances[1].options.body).toBe('To Ana Souza: Number unreachable')
+    FakeNotification.instances[1].emit('click')
     expect(openThread).toHaveBeenCalledWith(conversation.id)
   })
 

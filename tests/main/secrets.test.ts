@@ -40,7 +40,7 @@ describe('secrets', () => {
     expect(file).not.toContain(TOKEN)
     expect(file).not.toContain(SECRET)
     expect(file).not.toContain(Buffer.from(TOKEN).toString('base64'))
-    expect(JSON.parse(file).secrets.accessToken).toBe(safeStorage.encryptString.mock.results[0]!.value.toString('base64'))
+    expect(JSON.parse(file).secrets.accessToken).toBe(safeStorage.encryptString.mock.results[0].value.toString('base64'))
 
     expect(vault.load()).toEqual({ accessToken: TOKEN, appSecret: SECRET })
     expect(safeStorage.decryptString).toHaveBeenCalled()

@@ -91,7 +91,7 @@ describe('tray', () => {
 
   it('drops the conversation from the menu once it is read', async () => {
     const [conversation] = await harness.as('priya')('conversations:list', { unread: true })
-    await harness.as('priya')('conversations:markRead', { id: conversation!.id })
+    await harness.as('priya')('conversations:markRead', { id: conversation.id })
     await vi.waitFor(() => expect(fake.tooltip).toBe('Greenline — 0 unread · 1 queued'))
     expect(labels()).toContain('No unread conversations')
   })

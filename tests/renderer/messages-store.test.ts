@@ -30,19 +30,19 @@ describe('useMessagesStore', () => {
     api.call.mockResolvedValueOnce(page(51, PAGE_SIZE))
     await store.loadLatest('v1')
     expect(api.call).toHaveBeenLastCalledWith('messages:list', { conversationId: 'v1', limit: PAGE_SIZE })
-    expect(store.threads.v1!.hasOlder).toBe(true)
+    expect(store.threads.v1.hasOlder).toBe(true)
     api.call.mockResolvedValueOnce(page(31, 20))
     expect(await store.loadOlder('v1')).toBe(20)
     expect(api.call).toHaveBeenLastCalledWith('messages:list', { conversationId: 'v1', before: 51, limit: PAGE_SIZE })
-    expect(store.threads.v1!.items.map((m) => m.seq)).toEqual([...page(31, 20), ...page(51, PAGE_SIZE)].map((m) => m.seq))
-    expect(store.threads.v1!.hasOlder).toBe(false)
+    expect(store.threads.v1.items.map((m) => m.seq)).toEqual([...page(31, 20), ...page(51, PAGE_SIZE)].map((m) => m.seq))
+    expect(store.threads.v1.hasOlder).toBe(false)
   })
 
   it('loads pages until a searched message is there', async () => {
     const store = useMessagesStore()
     api.call.mockResolvedValueOnce(page(1001, PAGE_SIZE)).mockResolvedValueOnce(page(501, 500)).mockResolvedValueOnce(page(1, 500))
     expect(await store.loadUntil('v1', 'm7')).toBe(true)
-    expect(store.threads.v1!.items[0]!.id).toBe('m1')
+    expect(store.threads.v1.items[0].id).toBe('m1')
   })
 
   it('adds live messages in seq order and counts arrivals', async () => {
@@ -52,7 +52,7 @@ describe('useMessagesStore', () => {
     api.emit('messages:changed', message(2))
     api.emit('messages:changed', message(4, { updatedAt: Date.now() + 3_600_000 }))
     api.emit('messages:changed', { ...message(3), text: 'edited' })
-    expect(store.threads.v1!.items.map((m) => m.text)).toEqual(['text 1', 'text 2', 'edited', 'text 4'])
+    expect(store.threads.v1.items.map((m) => m.text)).toEqual(['text 1', 'text 2', 'edited', 'text 4'])
     expect(store.arrivals.v1).toBe(2)
     // The engine's clock was learned from the event.
     expect(serverNow() - Date.now()).toBeGreaterThan(3_500_000)
@@ -65,13 +65,13 @@ describe('useMessagesStore', () => {
     let resolve!: (m: Message) => void
     api.call.mockReturnValueOnce(new Promise((r) => (resolve = r)))
     const sending = store.send('v1', 'Hello')
-    expect(store.threads.v1!.items).toHaveLength(1)
-    expect(store.threads.v1!.items[0]).toMatchObject({ status: 'sending', text: 'Hello' })
+    expect(store.threads.v1.items).toHaveLength(1)
+    expect(store.threads.v1.items[0]).toMatchObject({ status: 'sending', text: 'Hello' })
     const [, payload] = api.call.mock.lastCall!
     expect(payload).toMatchObject({ conversationId: 'v1', text: 'Hello', clientId: expect.any(String) })
     resolve(message(9, { direction: 'out', status: 'queued', text: 'Hello' }))
     expect(await sending).toMatchObject({ ok: true })
-    expect(store.threads.v1!.items.map((m) => m.id)).toEqual(['m9'])
+    expect(store.threads.v1.items.map((m) => m.id)).toEqual(['m9'])
   })
 
   it('rolls back on a lexicon warning and resends with the same clientId when confirmed', async () => {
@@ -81,7 +81,7 @@ describe('useMessagesStore', () => {
     api.call.mockRejectedValueOnce(new ApiRequestError({ code: 'conflict', message: 'Check before sending: card numbers', details: { lexicon: 'warn' } }))
     const outcome = await store.send('v1', '4111 1111')
     expect(outcome).toMatchObject({ ok: false, kind: 'warn', reason: 'Check before sending: card numbers' })
-    expect(store.threads.v1!.items).toHaveLength(0)
+    expect(store.threads.v1.items).toHaveLength(0)
     const clientId = (outcome as { clientId: string }).clientId
     api.call.mockResolvedValueOnce(message(10, { direction: 'out', status: 'queued' }))
     await store.send('v1', '4111 1111', { clientId, confirmWarning: true })
@@ -94,7 +94,7 @@ describe('useMessagesStore', () => {
     await store.loadLatest('v1')
     api.call.mockRejectedValueOnce(new ApiRequestError({ code: 'invalid', message: 'Not sent: passwords', details: { lexicon: 'block' } }))
     expect(await store.send('v1', 'my password')).toMatchObject({ ok: false, kind: 'error', reason: 'Not sent: passwords' })
-    expect(store.threads.v1!.items).toHaveLength(0)
+    expect(store.threads.v1.items).toHaveLength(0)
   })
 })
 

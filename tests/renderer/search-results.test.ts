@@ -20,7 +20,7 @@ const message = (id: string, direction: MessageDirection, extra: Partial<Message
   createdAt: 1,
   updatedAt: 1,
   ...extra,
-} as Message)
+})
 
 describe('SearchResultGroup', () => {
   it('credits system lines to Greenline, not to you', async () => {

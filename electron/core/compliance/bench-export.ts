@@ -73,7 +73,7 @@ function seedRows(db: Db, o: { n: number; conversations: number; start: number; 
   db.transaction(() => {
     for (let c = 0; c < o.conversations; c++) {
       const contactId = `ct_${String(c).padStart(5, '0')}`
-      const name = c < NAMES.length ? NAMES[c]! : `Client ${c}`
+      const name = c < NAMES.length ? NAMES[c] : `Client ${c}`
       const channel = c % 5 === 4 ? 'sms' : 'whatsapp'
       const id = `cv_${String(c).padStart(5, '0')}`
       insertContact.run(contactId, name, `+1415556${String(c).padStart(4, '0')}`, o.start, o.start)

@@ -4,12 +4,12 @@ import { defaultDataDir } from '../platform/data-dir'
 export function parseArgs(argv: string[], known: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
+    const arg = argv[i]
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match || !known.includes(match[1]!)) throw new UsageError(`unknown argument ${arg}`)
+    if (!match || !known.includes(match[1])) throw new UsageError(`unknown argument ${arg}`)
     const value = match[2] ?? argv[++i]
     if (value === undefined || value === '') throw new UsageError(`--${match[1]} needs a value`)
-    out[match[1]!] = value
+    out[match[1]] = value
   }
   return out
 }

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
     let last = 0
     const report = await exportDataDir({
       dataDir,
-      outDir: resolve(args.out!),
+      outDir: resolve(args.out),
       orgName,
       scope: { from, to, contactId: args.contact, conversationId: args.conversation },
       onProgress: (done, total) => {

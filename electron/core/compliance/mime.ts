@@ -17,7 +17,7 @@ export function qpLine(line: string): string {
   let out = ''
   let current = ''
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!
+    const byte = bytes[i]
     const last = i === bytes.length - 1
     const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last)
     const token = literal ? String.fromCharCode(byte) : `=${HEX[byte >> 4]}${HEX[byte & 15]}`

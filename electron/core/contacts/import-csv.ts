@@ -48,7 +48,7 @@ interface CsvRow {
 function guessDelimiter(text: string): string {
   const header = text.split(/\r?\n/, 1)[0] ?? ''
   const counts = [',', ';', '\t'].map((d) => ({ d, n: header.split(d).length }))
-  return counts.sort((a, b) => b.n - a.n)[0]!.d
+  return counts.sort((a, b) => b.n - a.n)[0].d
 }
 
 function parseCsvRows(text: string, delimiter: string): CsvRow[] {

@@ -38,7 +38,7 @@ export function parseVCards(text: string): { drafts: Array<{ line: number; draft
     if (colon <= 0) continue
     const head = content.slice(0, colon)
     const [name, ...params] = head.split(';')
-    card.props.push({ name: name!.replace(/^item\d+\./i, '').toUpperCase(), params: params.join(';').toUpperCase(), value: content.slice(colon + 1) })
+    card.props.push({ name: name.replace(/^item\d+\./i, '').toUpperCase(), params: params.join(';').toUpperCase(), value: content.slice(colon + 1) })
   }
   if (card) skipped.push({ line: card.line, reason: 'A card was not closed with END:VCARD' })
   return { drafts, skipped }
@@ -47,7 +47,7 @@ export function parseVCards(text: string): { drafts: Array<{ line: number; draft
 function unfold(text: string): Array<{ line: number; text: string }> {
   const out: Array<{ line: number; text: string }> = []
   text.split(/\r\n|\r|\n/).forEach((raw, index) => {
-    if ((raw.startsWith(' ') || raw.startsWith('\t')) && out.length > 0) out[out.length - 1]!.text += raw.slice(1)
+    if ((raw.startsWith(' ') || raw.startsWith('\t')) && out.length > 0) out[out.length - 1].text += raw.slice(1)
     else out.push({ line: index + 1, text: raw })
   })
   return out

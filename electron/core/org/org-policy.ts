@@ -108,11 +108,11 @@ export function demoOrgPolicy(): OrgPolicy {
 export function parseOrgPolicy(input: unknown, source = 'the org policy file'): OrgPolicy {
   const result = orgPolicySchema.safeParse(input)
   if (result.success) return result.data
-  const issue = result.error.issues[0]!
+  const issue = result.error.issues[0]
   const path = issue.path.map(String)
   let message = issue.message
   if (issue.code === 'unrecognized_keys') {
-    path.push(issue.keys[0]!)
+    path.push(issue.keys[0])
     message = 'is not a known setting'
   } else if (issue.code === 'invalid_type') {
     message = / received undefined$/.test(issue.message) ? 'is missing' : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`

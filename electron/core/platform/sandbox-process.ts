@@ -48,7 +48,7 @@ export async function startSandboxProcess(options: {
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const ready = await new Promise<{ url: string; phoneNumberId: string; wabaId: string }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! })
+    const lines = createInterface({ input: child.stdout })
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return
       try {

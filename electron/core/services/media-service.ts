@@ -76,7 +76,7 @@ export class MediaDownloader {
     updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
     this.ctx.changes.message(messageId, row.conversation_id)
     this.schedule(messageId)
-    return toMessages(this.ctx.db, [getMessageRow(this.ctx.db, messageId)!])[0]!
+    return toMessages(this.ctx.db, [getMessageRow(this.ctx.db, messageId)!])[0]
   }
 
   stop(): void {

@@ -26,7 +26,7 @@ export function listMessages(ctx: EngineContext, userId: string, input: { conver
 }
 
 function messageView(ctx: EngineContext, id: string): Message {
-  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]!
+  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]
 }
 
 /**
@@ -81,7 +81,7 @@ export function sendMessage(
         holdReason = decision.reason
       } else if (blocked) {
         status = 'held'
-        holdReason = (getMessageRow(ctx.db, blocked.message_id)?.hold_reason ?? 'awaiting_reply') as Message['holdReason']
+        holdReason = (getMessageRow(ctx.db, blocked.message_id)?.hold_reason ?? 'awaiting_reply')
       }
     }
     const kind = input.mediaId ? 'image' : 'text'

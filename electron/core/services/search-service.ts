@@ -21,7 +21,7 @@ export function searchMessages(ctx: EngineContext, userId: string, query: string
       ended: row.thread_ended_at !== null,
       current: row.thread_current === 1,
     }
-    return { message: messages[index]!, conversationId: row.conversation_id, snippet: text, highlights, thread }
+    return { message: messages[index], conversationId: row.conversation_id, snippet: text, highlights, thread }
   })
 }
 

@@ -46,7 +46,7 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
       holdMessage(ctx, row.id, 'awaiting_reply', now)
       return
     }
-    if (!shouldApplyStatus(row.status as OutboundStatus, 'failed')) return
+    if (!shouldApplyStatus(row.status, 'failed')) return
     if (queued) outbox.removeFromOutbox(ctx.db, row.id)
     updateMessage(ctx.db, row.id, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
     if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
@@ -56,7 +56,7 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
     return
   }
   const incoming = update.status === 'played' ? 'read' : update.status
-  if (shouldApplyStatus(row.status as OutboundStatus, incoming)) {
+  if (shouldApplyStatus(row.status, incoming)) {
     updateMessage(ctx.db, row.id, { status: incoming, now })
     ctx.changes.message(row.id, row.conversation_id)
   } else {

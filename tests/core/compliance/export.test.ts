@@ -149,7 +149,7 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     try {
       const [latest] = listAudit(engine.engine.db, { limit: 1 })
       expect(latest).toMatchObject({ action: 'export.run', actor_id: null })
-      expect(JSON.parse(latest!.detail)).toMatchObject({ via: 'cli', scope: { everything: true }, counts: { messages: N, conversations: 50 } })
+      expect(JSON.parse(latest.detail)).toMatchObject({ via: 'cli', scope: { everything: true }, counts: { messages: N, conversations: 50 } })
     } finally {
       await engine.engine.close()
     }
@@ -180,7 +180,7 @@ describe('archive export from the app', () => {
     expect(progress.at(-1)).toEqual({ done: 500, total: 500 })
     const [audit] = listAudit(app.engine.db, { limit: 1 })
     expect(audit).toMatchObject({ action: 'export.run', actor_id: 'priya', conversation_id: 'cv_00001' })
-    expect(JSON.parse(audit!.detail)).toMatchObject({ via: 'app', scope: { conversationId: 'cv_00001', readableBy: 'priya' }, counts: { messages: 500 } })
+    expect(JSON.parse(audit.detail)).toMatchObject({ via: 'app', scope: { conversationId: 'cv_00001', readableBy: 'priya' }, counts: { messages: 500 } })
   })
 
   it('limits a time-range export to the threads the user can read', async () => {

@@ -34,7 +34,7 @@ describe('lexicon rules on outbound text', () => {
     expect(outbox()).toBe(0)
     const [audit] = listAudit(app.engine.db, { limit: 1 })
     expect(audit).toMatchObject({ action: 'lexicon.block', actor_id: 'priya', conversation_id: conversation.id })
-    expect(audit!.detail).toBe('{"rule":"ssn"}')
+    expect(audit.detail).toBe('{"rule":"ssn"}')
   })
 
   it('a block rule wins over a warn rule in the same text, and applies to picture captions too', async () => {

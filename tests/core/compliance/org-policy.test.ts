@@ -85,7 +85,7 @@ describe('settings changes are audited', () => {
     changed.engine.start()
     const [row] = listAudit(changed.engine.db, { limit: 1 })
     expect(row?.action).toBe('settings.changed')
-    expect(JSON.parse(row!.detail)).toMatchObject({ changed: ['lexicon', 'users'], usersAdded: ['dana'], usersRemoved: ['sam', 'alex'] })
+    expect(JSON.parse(row.detail)).toMatchObject({ changed: ['lexicon', 'users'], usersAdded: ['dana'], usersRemoved: ['sam', 'alex'] })
     await changed.engine.close()
   })
 })

@@ -68,7 +68,7 @@ describe('retention purge', () => {
     expect(verifyLedger(engine.db, 'audit_log').ok).toBe(true)
     const [audit] = listAudit(engine.db, { limit: 1 })
     expect(audit?.action).toBe('retention.purged')
-    expect(JSON.parse(audit!.detail)).toMatchObject({ messages: 2, reactions: 2, outbox: 2, policy: { messagesDays: 30, mediaDays: 60 } })
+    expect(JSON.parse(audit.detail)).toMatchObject({ messages: 2, reactions: 2, outbox: 2, policy: { messagesDays: 30, mediaDays: 60 } })
     // The thread stays and its preview points at the newest message left.
     const thread = await app!.must('priya')('conversations:get', { id: conversation.id })
     expect(thread.id).toBe(conversation.id)

@@ -103,7 +103,7 @@ describe('messages', () => {
   it('reads a thread page through the messages_conversation index', () => {
     const prepare = vi.spyOn(db, 'prepare')
     listMessageRows(db, conversationId, { limit: 50 })
-    const sql = prepare.mock.calls[0][0] as string
+    const sql = prepare.mock.calls[0][0]
     prepare.mockRestore()
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ conversationId, before: Number.MAX_SAFE_INTEGER, limit: 50 }) as Array<{ detail: string }>).map((r) => r.detail)
     expect(plan.join('\n')).toMatch(/SEARCH m USING (COVERING )?INDEX messages_conversation \(conversation_id=\? AND seq<\?\)/)

@@ -27,8 +27,8 @@ describe('concurrent group changes', () => {
     const { winners, losers } = split(results)
     expect(winners).toHaveLength(1)
     expect(losers).toHaveLength(1)
-    expect(losers[0]!.code).toBe('conflict')
-    expect(losers[0]!.message).toMatch(/no longer in this conversation.*not transferred/)
+    expect(losers[0].code).toBe('conflict')
+    expect(losers[0].message).toMatch(/no longer in this conversation.*not transferred/)
 
     const winner = winners[0] === 0 ? 'sam' : 'alex'
     expect(g.participants(thread.id)).toEqual([winner])
@@ -48,17 +48,17 @@ describe('concurrent group changes', () => {
     ])
     const { winners, losers } = split(results)
     expect(winners).toHaveLength(1)
-    expect(losers[0]!.code).toBe('conflict')
-    expect(losers[0]!.message).toMatch(/already transferred this conversation to Alex Morgan, so yours was not transferred/)
+    expect(losers[0].code).toBe('conflict')
+    expect(losers[0].message).toMatch(/already transferred this conversation to Alex Morgan, so yours was not transferred/)
 
     const [winner, loser] = winners[0] === 0 ? ['priya', 'sam'] : ['sam', 'priya']
     expect(g.participants(thread.id)).toEqual([loser, 'alex'].sort())
     const transfers = (await g.audit(thread.id)).filter((a) => a.action === 'conversation.transferred')
     expect(transfers).toHaveLength(1)
-    expect(transfers[0]!.actorId).toBe(winner)
-    await g.fails(winner!, 'conversations:get', { id: thread.id }, 'forbidden')
+    expect(transfers[0].actorId).toBe(winner)
+    await g.fails(winner, 'conversations:get', { id: thread.id }, 'forbidden')
     // The loser still has the thread and can act on it.
-    await g.as(loser!)('messages:send', { conversationId: thread.id, text: 'Still here' })
+    await g.as(loser)('messages:send', { conversationId: thread.id, text: 'Still here' })
   })
 
   it('transfer against removal: whichever lands first decides, the other is refused with the reason', async () => {

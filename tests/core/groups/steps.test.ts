@@ -56,9 +56,9 @@ describe('group steps: system lines and audit log', () => {
       ['participant.left', 'alex'],
       ['conversation.ended', 'alex'],
     ])
-    expect(audit[1]!.detail).toEqual({ userId: 'sam' })
-    expect(audit[3]!.detail).toEqual({ userId: 'alex' })
-    expect(audit[4]!.detail).toEqual({ toUserId: 'alex', note: 'Ana wants the March invoice' })
+    expect(audit[1].detail).toEqual({ userId: 'sam' })
+    expect(audit[3].detail).toEqual({ userId: 'alex' })
+    expect(audit[4].detail).toEqual({ toUserId: 'alex', note: 'Ana wants the March invoice' })
     const times = (await g.as('priya')('audit:list', { limit: 1000 })).filter((a) => a.conversationId === id)
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((a) => a.at)

@@ -124,7 +124,7 @@ describe('@security reads: one visibility rule', () => {
     // Priya left on her own: the ended thread stays hers to read, search and export.
     const found = await h.as('priya')('search:messages', { query: 'treatment' })
     expect(found.map((hit) => hit.conversationId)).toEqual([chat.conversation.id])
-    expect(found[0]!.thread).toEqual({ contactName: 'Ana Souza', channel: 'whatsapp', ended: true, current: false })
+    expect(found[0].thread).toEqual({ contactName: 'Ana Souza', channel: 'whatsapp', ended: true, current: false })
     expect(await h.as('priya')('export:run', { contactId: chat.contact.id })).toMatchObject({ conversations: 1 })
   })
 })
@@ -182,9 +182,9 @@ describe('@security archives and inbound identifiers', () => {
     await h.settle()
     const hits = await h.as('priya')('search:messages', { query: 'please' })
     expect(hits).toHaveLength(1)
-    expect(hits[0]!.snippet).toBe('pay now please')
-    expect(hits[0]!.highlights).toEqual([[8, 14]])
-    expect(hits[0]!.conversationId).toBe(chat.conversation.id)
+    expect(hits[0].snippet).toBe('pay now please')
+    expect(hits[0].highlights).toEqual([[8, 14]])
+    expect(hits[0].conversationId).toBe(chat.conversation.id)
   })
 })
 

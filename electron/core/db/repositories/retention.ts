@@ -31,7 +31,7 @@ export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limi
   const deleteReactions = db.prepare('DELETE FROM reactions WHERE message_id = ?')
   const deleteOutbox = db.prepare('DELETE FROM outbox WHERE message_id = ?')
   const deleteMessage = db.prepare('DELETE FROM messages WHERE seq = ?')
-  const batch: MessagePurgeBatch = { messages: 0, reactions: 0, outbox: 0, lastSeq: rows[rows.length - 1]!.seq, conversationIds: [] }
+  const batch: MessagePurgeBatch = { messages: 0, reactions: 0, outbox: 0, lastSeq: rows[rows.length - 1].seq, conversationIds: [] }
   const conversations = new Set<string>()
   db.transaction(() => {
     for (const row of rows) {
