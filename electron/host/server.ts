@@ -9,7 +9,7 @@ import { isValidMediaId } from '../core/media/media-store'
 import { createLogger } from '../core/platform/logger'
 import { handleWebhookRoutes, type WebhookRouteOptions } from '../core/http/webhook-routes'
 import type { WireReply, WireRequest } from '../shared/api/wire'
-import { BodyTooLarge, cookie, header, send } from '../core/http/http-util'
+import { BodyTooLarge, cookie, send } from '../core/http/http-util'
 
 const log = createLogger('host')
 const TOKEN_COOKIE = 'greenline_token'
@@ -173,7 +173,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       void (async () => {
         let request: WireRequest
         try {
-          request = JSON.parse(data.toString()) as WireRequest
+          request = JSON.parse(Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8')) as WireRequest
           if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.channel !== 'string') throw new Error('shape')
         } catch {
           ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'invalid', message: 'Malformed request: expected {"id":n,"channel":"…","payload":{…}}' } }))

@@ -44,9 +44,9 @@ export interface DeepLinkDeps {
 /**
  * Opens the contact with the link's number. A number nobody saved yet opens the add-contact form
  * with it filled in: the person decides whether to save it (a link must not write to the shared
- * address book on its own). Resolves with the existing contact, or undefined.
+ * address book on its own). Returns the existing contact, or undefined.
  */
-export async function openDeepLink(raw: string, deps: DeepLinkDeps): Promise<Contact | undefined> {
+export function openDeepLink(raw: string, deps: DeepLinkDeps): Contact | undefined {
   const link = parseDeepLink(raw)
   if (!link) {
     log.warn('deep link ignored')

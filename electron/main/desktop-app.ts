@@ -43,7 +43,7 @@ export interface Desktop {
   notifier: Notifier
   quickReply: QuickReply
   /** Opens `greenline://contact/<phone>` now, or once someone is signed in. */
-  handleDeepLink(url: string): Promise<void>
+  handleDeepLink(url: string): void
   /** Second launch: focus this instance. */
   reveal(): void
   /** Closes windows, drains the scheduler and closes the database. Idempotent. */
@@ -163,17 +163,17 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   })
 
   const pendingLinks: string[] = []
-  const handleDeepLink = async (url: string) => {
+  const handleDeepLink = (url: string) => {
     const userId = user.id
     if (!userId) {
       pendingLinks.push(url)
       revealWindow(mainWindow())
       return
     }
-    await openDeepLink(url, { engine, userId, navigate })
+    openDeepLink(url, { engine, userId, navigate })
   }
   user.onChange((userId) => {
-    if (userId) for (const url of pendingLinks.splice(0)) void handleDeepLink(url)
+    if (userId) for (const url of pendingLinks.splice(0)) handleDeepLink(url)
   })
 
   mainWindow()

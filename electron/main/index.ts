@@ -23,7 +23,7 @@ else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
 let desktop: Desktop | undefined
 const earlyLinks: string[] = []
 const openLink = (url: string) => {
-  if (desktop) void desktop.handleDeepLink(url)
+  if (desktop) desktop.handleDeepLink(url)
   else earlyLinks.push(url)
 }
 
@@ -74,7 +74,7 @@ if (!app.requestSingleInstanceLock()) {
         devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
         env: process.env,
       })
-      for (const url of earlyLinks.splice(0)) void desktop.handleDeepLink(url)
+      for (const url of earlyLinks.splice(0)) desktop.handleDeepLink(url)
     })
     .catch((error: unknown) => {
       log.error('start failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })

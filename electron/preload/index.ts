@@ -1,6 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { EventChannel, GreenlineApi } from '../shared/api/contract'
-import type { Result } from '../shared/api/result'
 
 /**
  * `window.greenline`: one `request` entry point over the contract's channels and `on` listeners
@@ -18,7 +17,7 @@ const api: GreenlineApi = {
       return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${String(channel).slice(0, 100)}` } }
     }
     try {
-      return await ipcRenderer.invoke(`api:${channel}`, payload)
+      return (await ipcRenderer.invoke(`api:${channel}`, payload)) as Awaited<ReturnType<GreenlineApi['request']>>
     } catch {
       // No handler: a channel the main process does not serve.
       return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${channel}` } }

@@ -58,7 +58,7 @@ export function renderTemplate(template: unknown): RenderedTemplate {
   const payloads = new Map<number, string>()
   for (const component of components) {
     if (!isObject(component)) throw new GraphError(100, 'Each component must be an object.')
-    const type = String(component.type ?? '').toLowerCase()
+    const type = typeof component.type === 'string' ? component.type.toLowerCase() : ''
     if (type === 'body') params.push(...bodyParams(component))
     else if (type === 'button') {
       const [index, payload] = buttonPayload(component, definition)
@@ -100,7 +100,7 @@ function buttonPayload(component: Json, definition: TemplateDefinition): [number
   const index = Number(component.index)
   if (!Number.isInteger(index) || index < 0 || index >= definition.quickReplies.length)
     throw new GraphError(131009, `Button at index ${String(component.index)} does not exist.`)
-  const parameter = Array.isArray(component.parameters) ? component.parameters[0] : undefined
+  const parameter: unknown = Array.isArray(component.parameters) ? component.parameters[0] : undefined
   if (!isObject(parameter) || parameter.type !== 'payload' || typeof parameter.payload !== 'string' || !parameter.payload)
     throw new GraphError(131008, "Parameter 'payload' is required for a quick_reply button.")
   if (parameter.payload.length > 256) throw new GraphError(131009, 'Button payload is too long.')

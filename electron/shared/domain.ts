@@ -137,7 +137,7 @@ export interface Message {
   /** The quoted message (inbound replies with context). */
   replyTo?: { messageId?: string; providerId?: string; text?: string }
   /** Reactions on this message, newest first. */
-  reactions?: Array<{ emoji: string; by: 'contact' | string; at: number }>
+  reactions?: Array<{ emoji: string; /** 'contact', or the office user's id */ by: string; at: number }>
   /** Extra data for some kinds (location, shared contacts, transcript…), plain JSON. */
   extra?: Record<string, unknown>
 }

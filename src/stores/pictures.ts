@@ -57,7 +57,8 @@ function readBase64(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader()
     reader.onload = () => {
-      const url = String(reader.result)
+      // readAsDataURL always yields a string.
+      const url = reader.result as string
       resolve(url.slice(url.indexOf(',') + 1))
     }
     reader.onerror = () => reject(new Error('This file could not be read.'))

@@ -55,6 +55,8 @@ export async function launchGreenline(hostOptions: Partial<BrowserHostOptions> =
 
 /** `greenline`: a fresh host (own data folder and sandbox) for each test. */
 export const test = base.extend<{ greenline: Greenline }>({
+  // Playwright reads the fixture's dependencies from this destructuring: none.
+  // eslint-disable-next-line no-empty-pattern
   greenline: async ({}, use) => {
     const greenline = await launchGreenline()
     await use(greenline)

@@ -34,14 +34,14 @@ describe('greenline://contact/<phone>', () => {
   it('opens the existing contact with that number', async () => {
     const contact = await engine.dispatch({ userId: 'priya' }, 'contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
     const navigate = vi.fn()
-    const opened = await openDeepLink('greenline://contact/(415)%20555-0101', { engine, userId: 'priya', navigate })
+    const opened = openDeepLink('greenline://contact/(415)%20555-0101', { engine, userId: 'priya', navigate })
     expect(opened?.id).toBe((contact as { ok: true; value: { id: string } }).value.id)
     expect(navigate).toHaveBeenCalledWith(`/contacts/${opened!.id}`)
   })
 
   it('@security a new number opens the add-contact form filled in, and saves nothing by itself', async () => {
     const navigate = vi.fn()
-    const opened = await openDeepLink('greenline://contact/+14155550102', { engine, userId: 'priya', navigate })
+    const opened = openDeepLink('greenline://contact/+14155550102', { engine, userId: 'priya', navigate })
     expect(opened).toBeUndefined()
     expect(navigate).toHaveBeenCalledWith(`/contacts?add=${encodeURIComponent('+14155550102')}`)
     const contacts = await engine.dispatch({ userId: 'priya' }, 'contacts:list', {})
@@ -50,7 +50,7 @@ describe('greenline://contact/<phone>', () => {
 
   it('ignores an invalid number', async () => {
     const navigate = vi.fn()
-    expect(await openDeepLink('greenline://contact/123', { engine, userId: 'priya', navigate })).toBeUndefined()
+    expect(openDeepLink('greenline://contact/123', { engine, userId: 'priya', navigate })).toBeUndefined()
     expect(navigate).not.toHaveBeenCalled()
   })
 })

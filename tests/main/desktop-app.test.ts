@@ -50,7 +50,7 @@ describe('the desktop app composed with a mocked electron', () => {
   })
 
   it('holds a deep link until someone signs in, then offers to save the new number', async () => {
-    await desktop.handleDeepLink('greenline://contact/+14155550101')
+    desktop.handleDeepLink('greenline://contact/+14155550101')
     const window = FakeBrowserWindow.instances[0]
     expect(window.loaded).toEqual([APP])
     await call('session:signIn', { userId: 'priya' })

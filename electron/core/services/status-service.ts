@@ -3,7 +3,7 @@ import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessa
 import { conversationBasics } from '../db/repositories/conversations'
 import * as outbox from '../db/repositories/outbox'
 import { mapGraphError } from '../whatsapp/errors'
-import { shouldApplyStatus, type OutboundStatus } from '../whatsapp/status-order'
+import { shouldApplyStatus } from '../whatsapp/status-order'
 import type { StatusUpdate } from '../whatsapp/webhook-types'
 import { applyConsent } from './consent-service'
 import { holdLane, holdMessage } from './lanes'

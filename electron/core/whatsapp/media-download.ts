@@ -105,7 +105,7 @@ async function fetchBytes(transport: GraphTransport, url: string, maxBytes: numb
   const chunks: Uint8Array[] = []
   let total = 0
   try {
-    const reader = response.body?.getReader()
+    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader()
     while (reader) {
       const { done, value } = await reader.read()
       if (done) break

@@ -1,10 +1,11 @@
 import type { ApiError } from './result'
-import type { EventChannel, EventPayloads, RequestChannel } from './contract'
+import type { EventChannel, EventPayloads } from './contract'
 
 /** WebSocket wire format of the browser host (documented in README). */
 export interface WireRequest {
   id: number
-  channel: RequestChannel | string
+  /** A request channel of the contract, or any other name (answered with an `invalid` error). */
+  channel: string
   payload: unknown
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shouldApplyStatus, type OutboundStatus, type ProviderStatus } from '../../../electron/core/whatsapp/status-order'
+import { shouldApplyStatus, type ProviderStatus } from '../../../electron/core/whatsapp/status-order'
 
 describe('status order', () => {
   it('moves forward through sent, delivered, read and played', () => {
