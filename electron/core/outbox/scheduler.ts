@@ -7,6 +7,7 @@ import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
 import { laneBlock, laneHeads, policyHold } from './hold-rule'
 import { runSendJob, type SendJobDeps } from './jobs'
+import { sendReadReceiptJob } from './jobs/read-receipt'
 import { LaneRunner } from './lane-runner'
 import { settleSend } from './outcome'
 import { KeyedRateLimiter, RateLimiter } from './rate-limiter'
@@ -46,6 +47,8 @@ export class OutboxScheduler {
   private readonly reconcileGraceMs: number
   private readonly runner: LaneRunner<outbox.OutboxRow>
   private readonly jobs: SendJobDeps
+  private readonly receipts = new Set<Promise<void>>()
+  private readonly receiptTimers = new Set<{ cancel: () => void; giveUp: () => void }>()
 
   constructor(
     private readonly ctx: EngineContext,
@@ -92,9 +95,56 @@ export class OutboxScheduler {
     this.runner.resume()
   }
 
-  /** Stops taking work and waits for the sends already under way. */
-  shutdown(): Promise<void> {
-    return this.runner.shutdown()
+  /** Stops taking work and waits for the sends already under way; receipts not yet sent are dropped. */
+  async shutdown(): Promise<void> {
+    for (const timer of this.receiptTimers) {
+      timer.cancel()
+      timer.giveUp()
+    }
+    this.receiptTimers.clear()
+    await Promise.all([this.runner.shutdown(), Promise.allSettled([...this.receipts])])
+  }
+
+  /**
+   * Sends a WhatsApp read receipt through the number's throughput limit, like every other Graph
+   * `messages` call (Meta counts them; going over gives 130429 for the sends too). It waits on the
+   * clock for a token rather than spending one a send needs; the pair limit is not asked, as a
+   * receipt is not a message to the user. Fire and forget: failures are logged, never retried.
+   * Resolves once the receipt was sent or given up.
+   */
+  sendReadReceipt(providerMessageId: string): Promise<void> {
+    const whatsapp = this.jobs.whatsapp
+    if (!whatsapp || this.runner.state === 'draining') return Promise.resolve()
+    const work = new Promise<void>((resolve) => {
+      const attempt = () => {
+        const now = this.ctx.clock.now()
+        const taken = this.global.tryTake(now)
+        if (!taken.ok) {
+          const timer = {
+            cancel: this.ctx.clock.setTimer(() => {
+              this.receiptTimers.delete(timer)
+              attempt()
+            }, taken.retryAt - now),
+            giveUp: resolve,
+          }
+          this.receiptTimers.add(timer)
+          return
+        }
+        sendReadReceiptJob(whatsapp, providerMessageId)
+          .then((result) => {
+            if (result.ok) return
+            const retryAfter = 'retryAfterMs' in result.error ? result.error.retryAfterMs : undefined
+            if (result.error.kind === 'rate_limited' && retryAfter && result.error.code !== 131056) this.global.penalize(this.ctx.clock.now() + retryAfter)
+            log.warn('read receipt not sent', { kind: result.error.kind })
+          })
+          .catch((error: unknown) => log.warn('read receipt not sent', { error: String(error) }))
+          .finally(resolve)
+      }
+      attempt()
+    })
+    const tracked = work.finally(() => this.receipts.delete(tracked))
+    this.receipts.add(tracked)
+    return tracked
   }
 
   /** Resolves once nothing is in flight and nothing is due now (for tests and benchmarks). */
