@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { OutboxScheduler } from '../../../electron/core/outbox/scheduler'
 import type { WhatsAppClient } from '../../../electron/core/whatsapp/client'
-import type { ManualClock } from '../../../electron/shared/clock'
 import { compliantEngine, type CompliantEngine } from '../compliance/helpers'
 
 let t: CompliantEngine | undefined
@@ -16,7 +15,7 @@ function receipts(answer: () => Awaited<ReturnType<WhatsAppClient['markRead']>> 
   const marked: string[] = []
   const whatsapp = { markRead: (id: string) => (marked.push(id), Promise.resolve(answer())) } as unknown as WhatsAppClient
   const scheduler = new OutboxScheduler(t.engine.ctx, { whatsapp, optInTemplate: { name: 'opt_in', language: 'en_US' }, messagesPerSecond: 1 })
-  return { scheduler, marked, clock: t.clock as ManualClock }
+  return { scheduler, marked, clock: t.clock }
 }
 
 const flush = async () => {
