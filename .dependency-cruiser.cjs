@@ -42,8 +42,12 @@ module.exports = {
     forbid('team-client-is-plain-node', 'the team client runs under plain Node: shared, Node, better-sqlite3, ws', { path: layer('team-client') }, {
       path: ['^electron/(core|main|host|preload|sandbox|launcher|cli|scripts|server)/', '^src/', '^tests/'],
     }),
-    forbid('renderer-imports-types-only', 'the renderer imports only types from electron/shared', { path: '^src/' }, {
+    forbid('renderer-imports-types-only', 'the renderer imports only types from electron/shared, except the pure policy texts', { path: '^src/' }, {
       path: '^electron/',
+      pathNot: '^electron/shared/policy-texts\\.ts$',
+      dependencyTypesNot: ['type-only'],
+    }),
+    forbid('policy-texts-stay-pure', 'the renderer runs electron/shared/policy-texts, so it imports types only', { path: '^electron/shared/policy-texts\\.ts$' }, {
       dependencyTypesNot: ['type-only'],
     }),
     forbid('renderer-reaches-only-shared', 'the renderer may see electron/shared and nothing else of electron/', { path: '^src/' }, {

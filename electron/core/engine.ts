@@ -17,7 +17,6 @@ import { createMediaStore, type MediaStore } from './media/media-store'
 import type { OrgPolicy } from './org/org-policy'
 import { OutboxScheduler, type SchedulerOptions } from './outbox/scheduler'
 import { createIdGenerator } from './platform/ids'
-import { createLogger } from './platform/logger'
 import { resolveConsentKeywords } from './policy/keywords'
 import { ChangeFeed } from './services/change-feed'
 import { runExport } from './compliance/export'
@@ -26,8 +25,6 @@ import { MediaDownloader } from './services/media-service'
 import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
 import type { WhatsAppConfig } from './whatsapp/config'
 import { createWebhookIntake, type WebhookIntake } from './whatsapp/webhook-intake'
-
-const log = createLogger('engine')
 
 export interface EngineOptions {
   dataDir: string
@@ -132,9 +129,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (!client || row?.channel !== 'whatsapp') return
     const [latest] = unreadInboundProviderIds(db, conversationId, 1)
     if (!latest) return
-    void client.markRead(latest).then((result) => {
-      if (!result.ok) log.warn('read receipt not sent', { kind: result.error.kind })
-    })
+    // Through the outbox's rate limiter: a receipt is a Graph call that counts toward throughput.
+    void scheduler.sendReadReceipt(latest)
   }
 
   let stopJumpUpdates: (() => void) | undefined

@@ -31,17 +31,20 @@ export interface Contact {
   updatedAt: number
 }
 
-export type Channel = 'whatsapp' | 'sms' | 'voicemail'
+// Enums that are stored or cross the API are defined once, here, as `as const` arrays: the type is
+// derived from the array, the contract's zod schemas use `z.enum(ARRAY)`, and migration 0020's
+// checks are built from the same arrays, so a new value is one edit.
 
-export type ConversationState =
-  | 'awaiting_consent'
-  | 'active'
-  | 'inactive'
-  | 'opted_out'
-  | 'not_on_whatsapp'
-  | 'ended'
+export const CHANNELS = ['whatsapp', 'sms', 'voicemail'] as const
+export type Channel = (typeof CHANNELS)[number]
 
-export type ConsentState = 'none' | 'requested' | 'granted' | 'declined' | 'revoked' | 'not_on_whatsapp'
+/** What a conversation shows in its header (API.md `Conversation.state`). */
+export const CONVERSATION_STATES = ['awaiting_consent', 'active', 'inactive', 'opted_out', 'not_on_whatsapp', 'ended'] as const
+export type ConversationState = (typeof CONVERSATION_STATES)[number]
+
+/** Where one WhatsApp user stands on receiving messages from the organisation (API.md `Conversation.consent`). */
+export const CONSENT_STATES = ['none', 'requested', 'granted', 'declined', 'revoked', 'not_on_whatsapp'] as const
+export type ConsentState = (typeof CONSENT_STATES)[number]
 
 export interface Participant {
   userId: string
@@ -69,37 +72,38 @@ export interface Conversation {
   asOf: number
 }
 
-export type MessageDirection = 'in' | 'out' | 'system'
+export const MESSAGE_DIRECTIONS = ['in', 'out', 'system'] as const
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number]
 
-export type MessageKind =
-  | 'text'
-  | 'image'
-  | 'video'
-  | 'audio'
-  | 'document'
-  | 'sticker'
-  | 'location'
-  | 'contacts'
-  | 'button'
-  | 'interactive'
-  | 'reaction'
-  | 'template'
-  | 'voicemail'
-  | 'system'
-  | 'unsupported'
+export const MESSAGE_KINDS = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'button',
+  'interactive',
+  'reaction',
+  'template',
+  'voicemail',
+  'system',
+  'unsupported',
+] as const
+export type MessageKind = (typeof MESSAGE_KINDS)[number]
 
-export type MessageStatus =
-  | 'held'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'read'
-  | 'failed'
-  | 'cancelled'
-  | 'received'
+export const MESSAGE_STATUSES = ['held', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled', 'received'] as const
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number]
 
-export type HoldReason = 'awaiting_consent' | 'awaiting_reply' | 'opted_out' | 'not_on_whatsapp'
+/** Why an outbound message waits instead of being sent (API.md `Message.holdReason`). */
+export const HOLD_REASONS = ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp'] as const
+export type HoldReason = (typeof HOLD_REASONS)[number]
+
+/** Where a message's media bytes are: in the media store, still downloading, or lost. */
+export const MEDIA_STATES = ['ready', 'downloading', 'failed'] as const
+export type MediaState = (typeof MEDIA_STATES)[number]
 
 export interface MessageMedia {
   mimeType?: string
@@ -109,7 +113,7 @@ export interface MessageMedia {
   width?: number
   height?: number
   /** 'ready' once the bytes are in the media store; inbound media may still be downloading. */
-  state: 'ready' | 'downloading' | 'failed'
+  state: MediaState
   durationMs?: number
   /** A small JPEG preview in the media store, for pictures. */
   thumbnailId?: string

@@ -2,13 +2,34 @@ import { describe, expect, it } from 'vitest'
 import type { ConsentState, ConversationState, HoldReason } from '../../electron/shared/domain'
 import * as engineDecide from '../../electron/core/policy/decide'
 import * as engineState from '../../electron/core/policy/conversation-state'
+import * as texts from '../../electron/shared/policy-texts'
 import { composerNotice, effectiveState, formatRemaining, holdReasonText, stateBanner, stateChip } from '../../src/composables/useBanner'
 import { highlightSegments } from '../../src/composables/useHighlight'
 
-// The renderer cannot import the engine, so it mirrors the policy's words: these keep them in step.
-describe('banner and hold texts mirror the engine policy', () => {
+// The words live once, in electron/shared/policy-texts; the engine's policy and the renderer's
+// composable both use that module, and the banner adds only its tone.
+describe('banner and hold texts come from the one shared module', () => {
   const states: ConversationState[] = ['awaiting_consent', 'active', 'inactive', 'opted_out', 'not_on_whatsapp', 'ended']
   const now = 1_700_000_000_000
+
+  it('the engine and the renderer use the same functions, not copies', () => {
+    expect(holdReasonText).toBe(texts.holdReasonText)
+    expect(engineDecide.holdReasonText).toBe(texts.holdReasonText)
+    expect(formatRemaining).toBe(texts.formatRemaining)
+    expect(engineState.formatRemaining).toBe(texts.formatRemaining)
+    expect(engineState.stateBannerText).toBe(texts.stateBannerText)
+    expect(stateChip).toBe(texts.stateChip)
+    expect(composerNotice).toBe(texts.composerNotice)
+  })
+
+  it('the banner tone follows the state', () => {
+    expect(stateBanner({ state: 'active', windowClosesAt: now + 60_000, contactName: 'Ana' }, now).tone).toBe('ok')
+    expect(stateBanner({ state: 'active', windowClosesAt: now, contactName: 'Ana' }, now).tone).toBe('wait')
+    expect(stateBanner({ state: 'awaiting_consent', contactName: 'Ana' }, now).tone).toBe('wait')
+    expect(stateBanner({ state: 'opted_out', contactName: 'Ana' }, now).tone).toBe('stop')
+    expect(stateBanner({ state: 'not_on_whatsapp', contactName: 'Ana' }, now).tone).toBe('stop')
+    expect(stateBanner({ state: 'ended', contactName: 'Ana' }, now).tone).toBe('stop')
+  })
 
   it.each(states)('state %s', (state) => {
     const windowClosesAt = state === 'active' ? now + (5 * 60 + 12) * 60_000 : undefined

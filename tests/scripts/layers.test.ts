@@ -37,11 +37,18 @@ describe('layer rule', () => {
         'electron/preload/uses-fs.ts preload-no-node',
         'electron/preload/uses-fs.ts preload-only-electron',
         'electron/sandbox/server.ts sandbox-is-meta',
+        'electron/shared/policy-texts.ts policy-texts-stay-pure',
         'electron/shared/uses-node.ts shared-is-pure',
         'electron/team-client/uses-electron.ts no-electron-outside-the-shell',
         'src/uses-values.ts renderer-imports-types-only',
       ].sort(),
     )
+  })
+
+  it('lets the renderer import values from the shared policy texts, and from nothing else in shared', async () => {
+    const found = await violations(violating)
+    expect(found.filter((v) => v.from === 'src/uses-policy-texts.ts')).toEqual([])
+    expect(found.filter((v) => v.from === 'src/uses-values.ts').map((v) => v.rule)).toEqual(['renderer-imports-types-only'])
   })
 
   it('reads `import { type X }` as a type import', async () => {

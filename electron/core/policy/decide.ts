@@ -36,16 +36,5 @@ export function decideSend(context: SendContext): SendDecision {
   return SEND
 }
 
-/** Plain words for the composer and a held bubble, naming the WhatsApp user. */
-export function holdReasonText(reason: HoldReason, contactName: string): string {
-  switch (reason) {
-    case 'awaiting_consent':
-      return `Waiting for ${contactName} to accept the opt-in request`
-    case 'awaiting_reply':
-      return `Will be sent when ${contactName} writes again (the 24-hour window is closed)`
-    case 'opted_out':
-      return `${contactName} asked not to be contacted on WhatsApp`
-    case 'not_on_whatsapp':
-      return `${contactName} is not on WhatsApp — send an SMS instead`
-  }
-}
+// The words for each reason are written once, in shared/policy-texts, which the renderer uses too.
+export { holdReasonText } from '../../shared/policy-texts'

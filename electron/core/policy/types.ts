@@ -1,40 +1,10 @@
-/** Where one WhatsApp user stands on receiving messages from the organisation (API.md `Conversation.consent`). */
-export type ConsentState = 'none' | 'requested' | 'granted' | 'declined' | 'revoked' | 'not_on_whatsapp'
-
-/** What a conversation shows in its header (API.md `Conversation.state`). */
-export type ConversationState =
-  | 'awaiting_consent'
-  | 'active'
-  | 'inactive'
-  | 'opted_out'
-  | 'not_on_whatsapp'
-  | 'ended'
-
-/** Why an outbound message waits instead of being sent (API.md `Message.holdReason`). */
-export type HoldReason = 'awaiting_consent' | 'awaiting_reply' | 'opted_out' | 'not_on_whatsapp'
+// The persisted enums are defined once, in shared/domain (the API contract and the schema use the
+// same arrays); the policy re-exports them so its modules read as one vocabulary.
+export { CONSENT_STATES, CONVERSATION_STATES, HOLD_REASONS } from '../../shared/domain'
+export type { ConsentState, ConversationState, HoldReason } from '../../shared/domain'
 
 /** What a WhatsApp user's reply means for consent; `null` when it means nothing for consent. */
 export type ReplyClassification = 'affirm' | 'decline' | 'stop' | 'restart'
 
 /** Outbound message kinds the policy tells apart: approved templates ignore the 24-hour window. */
 export type SendKind = 'template' | 'freeform'
-
-export const CONSENT_STATES: readonly ConsentState[] = [
-  'none',
-  'requested',
-  'granted',
-  'declined',
-  'revoked',
-  'not_on_whatsapp',
-]
-
-export const CONVERSATION_STATES: readonly ConversationState[] = [
-  'awaiting_consent',
-  'active',
-  'inactive',
-  'opted_out',
-  'not_on_whatsapp',
-  'ended',
-]
-
-export const HOLD_REASONS: readonly HoldReason[] = ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp']

@@ -15,9 +15,9 @@ import {
 } from '../db/repositories/contacts'
 import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
 import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
-import { updateMessage } from '../db/repositories/messages'
 import { getOrgUser } from '../db/repositories/org-users'
 import * as outbox from '../db/repositories/outbox'
+import { cancel } from '../outbox/transitions'
 import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
 import { singleLine } from '../../shared/text'
 import { cancelWaiting } from './cancel-waiting'
@@ -135,9 +135,7 @@ function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId: stri
   for (const row of outbox.laneRows(ctx.db, contactId)) {
     if (row.kind !== 'template' || row.state === 'leased') continue
     // An opt-in request for the old number is moot; the new number gets its own.
-    outbox.removeFromOutbox(ctx.db, row.message_id)
-    updateMessage(ctx.db, row.message_id, { status: 'cancelled', now })
-    ctx.changes.message(row.message_id)
+    cancel(ctx, row.message_id, now)
   }
   holdLane(ctx, contactId, 'awaiting_consent')
   for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) ctx.changes.conversation(conversationId)

@@ -9,12 +9,11 @@ import {
   getMessageRowByClientId,
   insertMessage,
   listMessageRows,
-  updateMessage,
 } from '../db/repositories/messages'
 import * as outbox from '../db/repositories/outbox'
-import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { holdForNew } from '../outbox/hold-rule'
+import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
-import { decideSend } from '../policy/decide'
 import { requireOpen, requireParticipant, requireReader } from './access'
 import { consentSnapshot, requestConsent } from './consent-service'
 import { checkLexicon } from './lexicon'
@@ -72,17 +71,9 @@ export function sendMessage(
       if (snapshot.state === 'none' && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
         requestConsent(ctx, conversation.id, conversation.contactId, userId)
       }
-      const user = getWhatsAppUser(ctx.db, conversation.contactId)
-      const decision = decideSend({ kind: 'freeform', consent: user.consent, lastInboundAt: user.last_inbound_at ?? undefined, now })
-      // Messages never overtake earlier held ones in the same lane.
-      const blocked = outbox.laneRows(ctx.db, conversation.contactId).find((row) => row.state === 'held' && row.kind !== 'template')
-      if (decision.action === 'hold') {
-        status = 'held'
-        holdReason = decision.reason
-      } else if (blocked) {
-        status = 'held'
-        holdReason = (getMessageRow(ctx.db, blocked.message_id)?.hold_reason ?? 'awaiting_reply')
-      }
+      // The policy, and lane order: messages never overtake earlier held ones in the same lane.
+      holdReason = holdForNew(ctx, conversation.contactId, 'freeform', now)
+      if (holdReason) status = 'held'
     }
     const kind = input.mediaId ? 'image' : 'text'
     const extra: Record<string, unknown> = {}
@@ -126,19 +117,17 @@ export function retryMessage(ctx: EngineContext, userId: string, id: string): Me
   requireOpen(conversation)
   if (row.status !== 'failed') throw new ApiFailure('conflict', 'Only a failed message can be retried')
   const now = ctx.clock.now()
-  ctx.db.transaction(() => {
-    updateMessage(ctx.db, id, { status: 'queued', error: null, errorCode: null, now })
-    outbox.removeFromOutbox(ctx.db, id)
-    outbox.enqueue(ctx.db, {
+  transitions.requeue(
+    ctx,
+    {
       messageId: id,
       lane: conversation.channel === 'whatsapp' ? conversation.contactId : `sms:${conversation.contactId}`,
       seq: row.seq,
       kind: conversation.channel === 'sms' ? 'sms' : row.kind === 'template' ? 'template' : row.kind === 'image' ? 'image' : 'text',
-      state: 'ready',
-      dueAt: now,
-    })
-  })()
-  ctx.changes.message(id, row.conversation_id)
+    },
+    now,
+    row.conversation_id,
+  )
   ctx.wakeOutbox()
   return messageView(ctx, id)
 }
@@ -152,11 +141,7 @@ export function cancelMessage(ctx: EngineContext, userId: string, id: string): M
   if (!queued || queued.state === 'leased') {
     throw new ApiFailure('conflict', row.status === 'sending' ? 'This message is already being sent' : 'Only a waiting message can be cancelled')
   }
-  ctx.db.transaction(() => {
-    outbox.removeFromOutbox(ctx.db, id)
-    updateMessage(ctx.db, id, { status: 'cancelled', holdReason: null, now: ctx.clock.now() })
-  })()
-  ctx.changes.message(id, row.conversation_id)
+  transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
   ctx.wakeOutbox()
   return messageView(ctx, id)
 }

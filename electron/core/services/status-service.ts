@@ -2,11 +2,11 @@ import type { EngineContext } from '../context'
 import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../db/repositories/messages'
 import { conversationBasics } from '../db/repositories/conversations'
 import * as outbox from '../db/repositories/outbox'
+import * as transitions from '../outbox/transitions'
 import { mapGraphError } from '../whatsapp/errors'
 import { shouldApplyStatus } from '../whatsapp/status-order'
 import type { StatusUpdate } from '../whatsapp/webhook-types'
 import { applyConsent } from './consent-service'
-import { holdLane, holdMessage } from './lanes'
 
 /**
  * Applies one status webhook. Idempotent and order-proof: a status never moves a message
@@ -33,7 +33,6 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
     recordStatusTime(ctx.db, row.id, 'sent', now)
     return
   }
-  if (queued && update.status !== 'failed') outbox.removeFromOutbox(ctx.db, row.id)
 
   if (update.status === 'failed') {
     const error = mapGraphError(update.errors?.[0] ?? {})
@@ -41,25 +40,20 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
       // Accepted, then refused for the window (131047): wait for the user to write again. A repeat
       // of this webhook finds the message already held and changes nothing.
       if (queued) return
-      outbox.enqueue(ctx.db, { messageId: row.id, lane, seq: row.seq, kind: row.kind === 'image' ? 'image' : 'text', state: 'held', dueAt: now })
-      holdLane(ctx, lane, 'awaiting_reply')
-      holdMessage(ctx, row.id, 'awaiting_reply', now)
+      transitions.heldForClosedWindow(ctx, { messageId: row.id, lane, seq: row.seq, kind: row.kind === 'image' ? 'image' : 'text' }, now)
       return
     }
     if (!shouldApplyStatus(row.status, 'failed')) return
-    if (queued) outbox.removeFromOutbox(ctx.db, row.id)
-    updateMessage(ctx.db, row.id, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
+    transitions.fail(ctx, row.id, error, now, row.conversation_id)
     if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
       applyConsent(ctx, lane, { type: 'undeliverable', at: now, requestMessageId: row.id })
     }
-    ctx.changes.message(row.id, row.conversation_id)
     return
   }
   const incoming = update.status === 'played' ? 'read' : update.status
-  if (shouldApplyStatus(row.status, incoming)) {
-    updateMessage(ctx.db, row.id, { status: incoming, now })
-    ctx.changes.message(row.id, row.conversation_id)
-  } else {
-    recordStatusTime(ctx.db, row.id, incoming, now)
-  }
+  const moves = shouldApplyStatus(row.status, incoming)
+  // Reconciled: whatever the outbox held for it, the provider has it, so it is never sent twice.
+  if (queued || moves) transitions.settledByStatus(ctx, row.id, moves ? incoming : undefined, now)
+  if (moves) ctx.changes.message(row.id, row.conversation_id)
+  else recordStatusTime(ctx.db, row.id, incoming, now)
 }

@@ -8,6 +8,7 @@ import type {
   SearchHit,
   Session,
 } from '../domain'
+import { CHANNELS } from '../domain'
 
 /**
  * The one API contract. Every request channel has a zod schema for its payload and a result type;
@@ -82,7 +83,7 @@ export const requestChannels = {
 
   'conversations:list': channel<Conversation[]>()(
     z
-      .object({ channel: z.enum(['whatsapp', 'sms', 'voicemail']).optional(), unread: z.boolean().optional(), contactId: id.optional() })
+      .object({ channel: z.enum(CHANNELS).optional(), unread: z.boolean().optional(), contactId: id.optional() })
       .strict(),
   ),
   'conversations:get': channel<Conversation>()(z.object({ id }).strict()),

@@ -1,4 +1,4 @@
-import type { HoldReason, MessageDirection, MessageKind, MessageStatus } from '../../../shared/domain'
+import type { HoldReason, MediaState, MessageDirection, MessageKind, MessageStatus } from '../../../shared/domain'
 import { cleanBody } from '../../../shared/text'
 import type { Db } from '../open'
 import { readableBy } from './conversations'
@@ -13,7 +13,7 @@ export interface MessageRow {
   kind: MessageKind
   body: string | null
   media_id: string | null
-  media_state: 'ready' | 'downloading' | 'failed' | null
+  media_state: MediaState | null
   provider_media_id: string | null
   media_mime: string | null
   media_size: number | null
@@ -52,7 +52,7 @@ export interface NewMessage {
   kind: MessageKind
   body?: string
   mediaId?: string
-  mediaState?: 'ready' | 'downloading' | 'failed'
+  mediaState?: MediaState
   providerMediaId?: string
   extra?: Record<string, unknown>
   status: MessageStatus
@@ -123,7 +123,7 @@ export interface MessageUpdate {
   error?: string | null
   errorCode?: number | null
   providerId?: string
-  mediaState?: 'ready' | 'downloading' | 'failed'
+  mediaState?: MediaState
   mediaId?: string
   body?: string
   now: number

@@ -1,13 +1,19 @@
 import type { Db } from '../open'
 
-export type OutboxKind = 'text' | 'image' | 'template' | 'sms'
+/** What an outbox row sends; each kind has its send job in outbox/jobs. Checked by migration 0020. */
+export const OUTBOX_KINDS = ['text', 'image', 'template', 'sms'] as const
+export type OutboxKind = (typeof OUTBOX_KINDS)[number]
+
+/** held: waits for a release; ready: due at `due_at`; leased: a send is under way (or unreconciled). */
+export const OUTBOX_STATES = ['held', 'ready', 'leased'] as const
+export type OutboxState = (typeof OUTBOX_STATES)[number]
 
 export interface OutboxRow {
   message_id: string
   lane: string
   seq: number
   kind: OutboxKind
-  state: 'held' | 'ready' | 'leased'
+  state: OutboxState
   due_at: number
   attempts: number
   lease_until: number | null
@@ -16,7 +22,7 @@ export interface OutboxRow {
 
 export function enqueue(
   db: Db,
-  row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: 'held' | 'ready'; dueAt: number },
+  row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
 ): void {
   db.prepare(
     `INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (@messageId, @lane, @seq, @kind, @state, @dueAt)`,
