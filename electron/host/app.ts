@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { startConnectedEngine } from '../core/connected-engine'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { loadOrgPolicy } from '../core/org/org-policy'
-import type { SandboxProcess } from '../core/platform/sandbox-process'
 import { resolveWhatsAppConfig } from '../core/whatsapp/config'
+import { startConnectedEngine } from '../launcher/connected-engine'
+import type { SandboxProcess } from '../launcher/sandbox-process'
 import { startHost, type Host } from './server'
 
 export interface BrowserHostOptions {
@@ -51,8 +51,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       token,
       port,
       rendererDir: options.rendererDir,
-      sandboxSecret: connected.sandbox?.appSecret,
-      onSandboxClock: connected.onSandboxClock,
+      extraRoutes: connected.routes,
     })
     connected.engine.start()
     return {
