@@ -1,8 +1,8 @@
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
-import { loadOrgPolicy } from '../core/org/org-policy'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { startConnectedEngine } from '../launcher/connected-engine'
+import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
 import type { SandboxProcess } from '../launcher/sandbox-process'
 import type { Secrets } from './secrets'
 import { startWebhookListener, type WebhookListener } from './webhook-listener'
@@ -43,7 +43,7 @@ export function resolveDesktopWhatsApp(raw: unknown, options: Pick<RuntimeOption
  * sharing the clock, and posts webhooks to the loopback listener.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { policy, raw } = loadOrgPolicy(options.env.GREENLINE_ORG_FILE)
+  const { policy, raw } = loadOrgPolicyOrDemo(options.env.GREENLINE_ORG_FILE)
   const port = await freePort()
   const connected = await startConnectedEngine({
     dataDir: options.dataDir,

@@ -8,7 +8,7 @@ import type { WebhookListener } from '../../electron/main/webhook-listener'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { createEngine } = await import('../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { resolveWhatsAppConfig, withWhatsAppOverrides } = await import('../../electron/core/whatsapp/config')
 const { signWebhookBody } = await import('../../electron/core/whatsapp/signature')
 const { sandboxClockRoute } = await import('../../electron/launcher/sandbox-clock-route')

@@ -7,7 +7,7 @@ import { appendAudit, appendConsentEvent } from '../../../electron/core/db/repos
 import { upsertMedia } from '../../../electron/core/db/repositories/media'
 import { syncOrgUsers } from '../../../electron/core/db/repositories/org-users'
 import { createMediaStore } from '../../../electron/core/media/media-store'
-import { DEMO_USERS } from '../../../electron/core/org/org-policy'
+import { DEMO_USERS } from '../../../electron/launcher/demo-org'
 import { exportDataDir, type ExportReport } from '../../../electron/core/compliance/export'
 
 export interface SeedOptions {
