@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Engine } from '../engine'
-import { MAX_WEBHOOK_BYTES } from '../whatsapp/webhook-intake'
+import { MAX_WEBHOOK_BYTES } from '../whatsapp/webhook-parse'
 import { header, readBody, send, sendJson } from './http-util'
 
 /** One more route on the engine's listener; resolves false when the request is not for it. */
