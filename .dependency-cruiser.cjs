@@ -17,6 +17,9 @@ module.exports = {
     forbid('core-stays-in-core', 'the engine imports shared, Node and libraries, never a host, the shell, the sandbox, a launcher or a CLI', { path: layer('core') }, {
       path: ['^electron/(main|host|preload|sandbox|launcher|cli|scripts|team-client|server)/', '^src/', '^tests/'],
     }),
+    forbid('whatsapp-is-an-adapter', 'core/whatsapp talks to Meta (client, parse, signature, errors); orchestration that stores or calls services lives in core/services', { path: '^electron/core/whatsapp/' }, {
+      path: ['^electron/core/(services|db|outbox)/', '^electron/core/context\\.ts$'],
+    }),
     forbid('no-electron-outside-the-shell', 'only electron/main and electron/preload load the Electron runtime', { pathNot: ['^electron/(main|preload)/', '^tests/', '^electron\\.vite\\.config\\.ts$'] }, {
       path: ELECTRON,
     }),

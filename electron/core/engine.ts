@@ -24,7 +24,7 @@ import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
 import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
 import type { WhatsAppConfig } from './whatsapp/config'
-import { createWebhookIntake, type WebhookIntake } from './whatsapp/webhook-intake'
+import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
 
 export interface EngineOptions {
   dataDir: string

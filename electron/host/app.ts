@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { startConnectedEngine } from '../core/connected-engine'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
-import { loadOrgPolicy } from '../core/org/org-policy'
-import type { SandboxProcess } from '../core/platform/sandbox-process'
 import { resolveWhatsAppConfig } from '../core/whatsapp/config'
+import { startConnectedEngine } from '../launcher/connected-engine'
+import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
+import type { SandboxProcess } from '../launcher/sandbox-process'
 import { startHost, type Host } from './server'
 
 export interface BrowserHostOptions {
@@ -35,7 +35,7 @@ export interface BrowserHost {
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const env = options.env ?? process.env
-  const { policy, raw } = loadOrgPolicy(options.orgFile ?? env.GREENLINE_ORG_FILE)
+  const { policy, raw } = loadOrgPolicyOrDemo(options.orgFile ?? env.GREENLINE_ORG_FILE)
   const port = options.port || (await freePort())
   const token = options.token ?? randomBytes(24).toString('base64url')
   const connected = await startConnectedEngine({
@@ -51,8 +51,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       token,
       port,
       rendererDir: options.rendererDir,
-      sandboxSecret: connected.sandbox?.appSecret,
-      onSandboxClock: connected.onSandboxClock,
+      extraRoutes: connected.routes,
     })
     connected.engine.start()
     return {

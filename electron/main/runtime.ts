@@ -1,9 +1,9 @@
-import { startConnectedEngine } from '../core/connected-engine'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
-import { loadOrgPolicy } from '../core/org/org-policy'
-import type { SandboxProcess } from '../core/platform/sandbox-process'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
+import { startConnectedEngine } from '../launcher/connected-engine'
+import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
+import type { SandboxProcess } from '../launcher/sandbox-process'
 import type { Secrets } from './secrets'
 import { startWebhookListener, type WebhookListener } from './webhook-listener'
 
@@ -38,12 +38,12 @@ export function resolveDesktopWhatsApp(raw: unknown, options: Pick<RuntimeOption
 }
 
 /**
- * Starts the engine for the desktop app the way the browser host does (core/connected-engine):
+ * Starts the engine for the desktop app the way the browser host does (launcher/connected-engine):
  * without WhatsApp credentials the sandbox runs as a child process (Electron's binary as Node),
  * sharing the clock, and posts webhooks to the loopback listener.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { policy, raw } = loadOrgPolicy(options.env.GREENLINE_ORG_FILE)
+  const { policy, raw } = loadOrgPolicyOrDemo(options.env.GREENLINE_ORG_FILE)
   const port = await freePort()
   const connected = await startConnectedEngine({
     dataDir: options.dataDir,
@@ -57,8 +57,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const listener = await startWebhookListener({
       engine: connected.engine,
       port,
-      sandboxSecret: connected.sandbox?.appSecret,
-      onSandboxClock: connected.onSandboxClock,
+      extraRoutes: connected.routes,
     })
     connected.engine.start()
     let closing: Promise<void> | undefined

@@ -9,7 +9,7 @@
  */
 import { createEngine } from '../../electron/core/engine'
 import { outboxCounts } from '../../electron/core/db/repositories/outbox'
-import { demoOrgPolicy } from '../../electron/core/org/org-policy'
+import { demoOrgPolicy } from '../../electron/launcher/demo-org'
 import { createWhatsAppClient } from '../../electron/core/whatsapp/client'
 import { resolveWhatsAppConfig, withWhatsAppOverrides } from '../../electron/core/whatsapp/config'
 import { startHost } from '../../electron/host/server'

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../electron/core/engine'
-import { demoOrgPolicy } from '../../electron/core/org/org-policy'
+import { demoOrgPolicy } from '../../electron/launcher/demo-org'
 import type { MediaUploadValue } from '../../electron/shared/api/contract'
 import { startHost, type Host } from '../../electron/host/server'
 

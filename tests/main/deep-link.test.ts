@@ -8,7 +8,7 @@ import type { Engine } from '../../electron/core/engine'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { createEngine } = await import('../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { deepLinkFromArgv, openDeepLink, parseDeepLink } = await import('../../electron/main/deep-link')
 
 let engine: Engine

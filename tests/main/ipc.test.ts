@@ -11,7 +11,7 @@ import type { Settings as SettingsType } from '../../electron/main/settings'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { createEngine } = await import('../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { REQUEST_CHANNELS, requestChannels } = await import('../../electron/shared/api/contract')
 const { createAppLocation } = await import('../../electron/main/app-location')
 const { forwardEvents, registerIpc } = await import('../../electron/main/ipc')

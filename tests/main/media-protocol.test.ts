@@ -7,7 +7,7 @@ import type { Engine } from '../../electron/core/engine'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { createEngine } = await import('../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { upsertMedia } = await import('../../electron/core/db/repositories/media')
 const { createMediaHandler, registerMediaScheme, MEDIA_SCHEME } = await import('../../electron/main/media-protocol')
 

@@ -8,9 +8,10 @@ import type { WebhookListener } from '../../electron/main/webhook-listener'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { createEngine } = await import('../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { resolveWhatsAppConfig, withWhatsAppOverrides } = await import('../../electron/core/whatsapp/config')
 const { signWebhookBody } = await import('../../electron/core/whatsapp/signature')
+const { sandboxClockRoute } = await import('../../electron/launcher/sandbox-clock-route')
 const { startWebhookListener } = await import('../../electron/main/webhook-listener')
 
 let engine: Engine
@@ -20,7 +21,7 @@ const clockJumps: number[] = []
 beforeAll(async () => {
   const whatsapp = withWhatsAppOverrides(resolveWhatsAppConfig({ env: {} }), { appSecret: 'listener-secret', verifyToken: 'listener-verify' })
   engine = createEngine({ dataDir: mkdtempSync(join(tmpdir(), 'greenline-listener-')), org: demoOrgPolicy(), whatsapp })
-  listener = await startWebhookListener({ engine, sandboxSecret: 'clock-secret', onSandboxClock: (ms) => clockJumps.push(ms) })
+  listener = await startWebhookListener({ engine, extraRoutes: [sandboxClockRoute({ secret: 'clock-secret', onClock: (ms) => clockJumps.push(ms) })] })
 })
 afterAll(async () => {
   await listener.close()

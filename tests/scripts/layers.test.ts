@@ -34,6 +34,7 @@ describe('layer rule', () => {
       [
         'electron/core/reaches-sandbox.ts core-stays-in-core',
         'electron/core/uses-electron.ts no-electron-outside-the-shell',
+        'electron/core/whatsapp/calls-services.ts whatsapp-is-an-adapter',
         'electron/preload/uses-fs.ts preload-no-node',
         'electron/preload/uses-fs.ts preload-only-electron',
         'electron/sandbox/server.ts sandbox-is-meta',

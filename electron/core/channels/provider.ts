@@ -1,7 +1,7 @@
 /**
  * How a softphone plugs its SMS into Greenline. Outbound SMS go through `sendSms`; inbound SMS and
  * voicemails are handed to the engine with `ChannelIntake` (see `electron/core/channels/intake.ts`).
- * The sandbox provider in this folder is the reference implementation.
+ * The sandbox provider (electron/launcher/sandbox-sms-provider.ts) is the reference implementation.
  */
 export type SmsResult =
   | { ok: true; value: { providerId: string } }

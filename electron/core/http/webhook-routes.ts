@@ -1,20 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Engine } from '../engine'
-import { verifyWebhookSignature } from '../whatsapp/signature'
-import { MAX_WEBHOOK_BYTES } from '../whatsapp/webhook-intake'
+import { MAX_WEBHOOK_BYTES } from '../whatsapp/webhook-parse'
 import { header, readBody, send, sendJson } from './http-util'
 
+/** One more route on the engine's listener; resolves false when the request is not for it. */
+export type WebhookRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>
+
 export interface WebhookRouteOptions {
-  /** Secret the embedded sandbox signs clock jumps with; unset outside sandbox mode. */
-  sandboxSecret?: string
-  /** Moves the engine's clock when the sandbox's clock jumps. */
-  onSandboxClock?: (offsetMs: number) => void
+  /** Routes tried after the engine's own, added by whoever composes the listener (a launcher). */
+  extraRoutes?: readonly WebhookRoute[]
 }
 
 /**
  * The engine's own HTTP routes, authenticated by signatures rather than a token (Meta cannot send
  * ours): `GET /healthz`, `/webhooks/whatsapp` (GET verification, POST signed deliveries),
- * `/webhooks/channels` (signed SMS/voicemail) and `/webhooks/sandbox-clock`. Served by the browser
+ * `/webhooks/channels` (signed SMS/voicemail), then `options.extraRoutes`. Served by the browser
  * host and by the desktop app's loopback listener. Resolves false for any other route.
  * Rejects with BodyTooLarge for an oversized body (the caller answers 413).
  */
@@ -45,24 +45,6 @@ export async function handleWebhookRoutes(
     send(response, answer.status, answer.body)
     return true
   }
-  if (path === '/webhooks/sandbox-clock' && request.method === 'POST' && options.sandboxSecret) {
-    const body = await readBody(request, 10_000)
-    if (!verifyWebhookSignature(body, header(request, 'x-hub-signature-256'), options.sandboxSecret)) {
-      send(response, 401, 'Invalid signature')
-      return true
-    }
-    let offsetMs = NaN
-    try {
-      offsetMs = Number((JSON.parse(body.toString('utf8')) as { offsetMs?: unknown }).offsetMs)
-    } catch {
-      // Answered below as missing.
-    }
-    if (!Number.isFinite(offsetMs)) send(response, 400, 'offsetMs missing')
-    else {
-      options.onSandboxClock?.(offsetMs)
-      sendJson(response, 200, { ok: true })
-    }
-    return true
-  }
+  for (const route of options.extraRoutes ?? []) if (await route(request, response, url)) return true
   return false
 }

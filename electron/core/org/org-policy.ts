@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import type { OrgUser } from '../../shared/domain'
 
 /**
  * The organization policy file (JSON): who the org's users are, whether the WhatsApp connector
@@ -93,17 +92,6 @@ export class OrgPolicyError extends Error {
   override name = 'OrgPolicyError'
 }
 
-export const DEMO_USERS: OrgUser[] = [
-  { id: 'priya', name: 'Priya Shah', extension: '201' },
-  { id: 'sam', name: 'Sam Lee', extension: '202' },
-  { id: 'alex', name: 'Alex Morgan', extension: '203' },
-]
-
-/** The built-in demo organization used when no policy file is configured. */
-export function demoOrgPolicy(): OrgPolicy {
-  return orgPolicySchema.parse({ name: 'Greenline Demo', users: DEMO_USERS, whatsapp: { enabled: true } })
-}
-
 /** Validates a parsed policy; the error names the first bad field. */
 export function parseOrgPolicy(input: unknown, source = 'the org policy file'): OrgPolicy {
   const result = orgPolicySchema.safeParse(input)
@@ -121,12 +109,11 @@ export function parseOrgPolicy(input: unknown, source = 'the org policy file'): 
   throw new OrgPolicyError(`In ${source}, ${field} ${message}`)
 }
 
-/** Reads and validates the file at `path`, or the demo organization when `path` is unset. */
-export function loadOrgPolicy(path: string | undefined): { policy: OrgPolicy; raw: unknown } {
-  if (!path) {
-    const policy = demoOrgPolicy()
-    return { policy, raw: policy }
-  }
+/**
+ * Reads and validates the file at `path`. Throws OrgPolicyError naming the path or the first bad
+ * field. Core has no built-in organization: without a file, the launcher supplies the demo one.
+ */
+export function loadOrgPolicy(path: string): { policy: OrgPolicy; raw: unknown } {
   let raw: unknown
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))

@@ -5,6 +5,9 @@ import type { ContactInfo, ParsedWebhook, WebhookBatch } from './webhook-types'
 
 export type * from './webhook-types'
 
+/** Meta's payloads are at most 3 MB. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024
+
 const topLevel = z.looseObject({
   object: z.literal('whatsapp_business_account').optional(),
   entry: z.array(z.unknown()),

@@ -6,7 +6,7 @@ if (!dataDir) throw new Error('usage: cold-start-child.ts <dataDir>')
 
 const t0 = performance.now()
 const { createEngine } = await import('../../../electron/core/engine')
-const { demoOrgPolicy } = await import('../../../electron/core/org/org-policy')
+const { demoOrgPolicy } = await import('../../../electron/launcher/demo-org')
 const t1 = performance.now()
 const engine = createEngine({ dataDir, org: demoOrgPolicy() })
 engine.start()

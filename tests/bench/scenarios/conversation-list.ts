@@ -1,5 +1,5 @@
 import { createEngine } from '../../../electron/core/engine'
-import { demoOrgPolicy } from '../../../electron/core/org/org-policy'
+import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
 import { median } from '../stats'
 import { generateMessagesDb } from '../support/db-gen'
 import type { Scenario } from '../support/types'

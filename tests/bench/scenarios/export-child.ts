@@ -1,7 +1,7 @@
 /**
  * Child process of the export scenario: `tsx export-child.ts <dataDir> <outDir> <messages>`. Exports the
  * data folder with exportDataDir (electron/core/compliance/export.ts); falls back to the bench
- * helper electron/core/compliance/bench-export.ts. Modules are looked up at run time so this
+ * helper tests/bench/support/bench-export.ts. Modules are looked up at run time so this
  * file type-checks while that code is still being written.
  */
 import { existsSync } from 'node:fs'
@@ -23,7 +23,7 @@ async function findExporter(): Promise<{ via: string; fn: Fn } | undefined> {
     const fn = mod.exportDataDir
     if (typeof fn === 'function') return { via: 'export.ts exportDataDir', fn: () => fn({ dataDir, outDir }) }
   }
-  const benchPath = `${compliance}bench-export.ts`
+  const benchPath = fileURLToPath(new URL('../support/bench-export.ts', import.meta.url))
   if (existsSync(benchPath)) {
     const mod = (await import(pathToFileURL(benchPath).href)) as Record<string, unknown>
     const fn = mod.benchExport

@@ -1,4 +1,4 @@
-import { benchPreparePhoto, benchSharpBaseline, benchThumbnail, makeTestPhoto } from '../../../electron/core/media/bench-images'
+import { benchPreparePhoto, benchSharpBaseline, benchThumbnail, makeTestPhoto } from '../support/bench-images'
 import { median } from '../stats'
 import type { Scenario } from '../support/types'
 

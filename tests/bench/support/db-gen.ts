@@ -1,6 +1,6 @@
 import { openDatabase, type Db } from '../../../electron/core/db/open'
 import { syncOrgUsers } from '../../../electron/core/db/repositories/org-users'
-import { DEMO_USERS } from '../../../electron/core/org/org-policy'
+import { DEMO_USERS } from '../../../electron/launcher/demo-org'
 import { mulberry32, people, timeOrderedIds, vocabulary, ZipfText } from './data'
 
 /**

@@ -26,7 +26,7 @@ function ledgerFolder(): { dataDir: string; db: Db } {
 
 async function verifyCli(dataDir: string): Promise<{ code: number; lines: string[] }> {
   try {
-    const { stdout } = await run('npx', ['tsx', 'electron/core/compliance/ledger-cli.ts', '--data-dir', dataDir], { cwd: ROOT, timeout: 120_000 })
+    const { stdout } = await run('npx', ['tsx', 'electron/cli/ledger-cli.ts', '--data-dir', dataDir], { cwd: ROOT, timeout: 120_000 })
     return { code: 0, lines: stdout.trim().split('\n') }
   } catch (error) {
     const failure = error as { code?: number; stdout?: string }

@@ -6,7 +6,7 @@ import { addParticipant, insertConversation } from '../../../electron/core/db/re
 import { appendAudit, verifyLedger } from '../../../electron/core/db/repositories/ledger'
 import { getMessageRowByProviderId, insertMessage, listMessageRows, searchMessageRows, updateMessage } from '../../../electron/core/db/repositories/messages'
 import { syncOrgUsers } from '../../../electron/core/db/repositories/org-users'
-import { DEMO_USERS } from '../../../electron/core/org/org-policy'
+import { DEMO_USERS } from '../../../electron/launcher/demo-org'
 
 let db: Db
 beforeEach(() => {

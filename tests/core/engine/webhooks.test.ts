@@ -3,7 +3,7 @@ import { findContactByWhatsApp } from '../../../electron/core/db/repositories/co
 import { consentHistory, listAudit } from '../../../electron/core/db/repositories/ledger'
 import { getMessageRowByProviderId, insertMessage } from '../../../electron/core/db/repositories/messages'
 import { getWhatsAppUser, setMarketingOptOut } from '../../../electron/core/db/repositories/whatsapp-users'
-import { MAX_WEBHOOK_BYTES } from '../../../electron/core/whatsapp/webhook-intake'
+import { MAX_WEBHOOK_BYTES } from '../../../electron/core/whatsapp/webhook-parse'
 import type { MessageStatus } from '../../../electron/shared/domain'
 import { fixture, fixtureText, webhookFixtureNames } from '../../helpers/fixtures'
 import { startEngineHarness, VERIFY_TOKEN, type EngineHarness } from '../../helpers/engine-harness'

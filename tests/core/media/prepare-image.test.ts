@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { makeTestPhoto } from '../../../electron/core/media/bench-images'
+import { makeTestPhoto } from '../../bench/support/bench-images'
 import { prepareImage, type PreparedImage } from '../../../electron/core/media/prepare-image'
 import { GPS, expectSendable, halves, isBluish, isReddish, pixelAt, solid } from './images'
 

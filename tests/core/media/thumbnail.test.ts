@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { makeTestPhoto } from '../../../electron/core/media/bench-images'
+import { makeTestPhoto } from '../../bench/support/bench-images'
 import { MediaFailure } from '../../../electron/core/media/media-error'
 import { makeThumbnail } from '../../../electron/core/media/thumbnail'
 import { GPS, halves, isReddish, pixelAt, solid } from './images'

@@ -1,4 +1,4 @@
-import type { SmsProvider, SmsResult } from './provider'
+import type { SmsProvider, SmsResult } from '../core/channels/provider'
 
 /**
  * The reference SMS provider: the sandbox's `POST /sms/v1/messages`. A softphone integration

@@ -7,8 +7,8 @@
 import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { DATABASE_FILE } from '../db/open'
-import { verifyLedger, type LedgerTable } from '../db/repositories/ledger'
+import { DATABASE_FILE } from '../core/db/open'
+import { verifyLedger, type LedgerTable } from '../core/db/repositories/ledger'
 import { parseArgs, resolveDataDir, UsageError } from './cli-args'
 
 const TABLES: LedgerTable[] = ['consents', 'audit_log']

@@ -4,9 +4,9 @@
  * folder and prints the counts. `--to` is exclusive. The export is recorded in the audit log.
  */
 import { resolve } from 'node:path'
-import { loadOrgPolicy } from '../org/org-policy'
+import { loadOrgPolicy } from '../core/org/org-policy'
 import { parseArgs, parseDate, resolveDataDir, UsageError } from './cli-args'
-import { exportDataDir } from './export'
+import { exportDataDir } from '../core/compliance/export'
 
 async function main(): Promise<number> {
   let args: Record<string, string>

@@ -93,6 +93,6 @@ function sandboxCommand(execPath?: string): { command: string; args: string[] } 
   const here = dirname(fileURLToPath(import.meta.url))
   const built = [join(here, 'sandbox.js'), join(here, '..', 'sandbox.js')].find((p) => existsSync(p))
   if (built) return { command: execPath ?? process.execPath, args: [built] }
-  const source = join(here, '..', '..', 'sandbox', 'cli.ts')
+  const source = join(here, '..', 'sandbox', 'cli.ts')
   return { command: process.execPath, args: ['--import', 'tsx', source] }
 }

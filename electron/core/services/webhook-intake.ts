@@ -3,15 +3,12 @@ import type { EngineContext } from '../context'
 import { appendAudit } from '../db/repositories/ledger'
 import { hasWebhookEvent, markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
 import { createLogger } from '../platform/logger'
-import { receivePreference, receiveWhatsAppMessage } from '../services/inbound-service'
-import { applyStatus } from '../services/status-service'
-import { answerVerificationChallenge, verifyWebhookSignature } from './signature'
-import { parseWebhookPayload } from './webhook-parse'
+import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
+import { MAX_WEBHOOK_BYTES, parseWebhookPayload } from '../whatsapp/webhook-parse'
+import { receivePreference, receiveWhatsAppMessage } from './inbound-service'
+import { applyStatus } from './status-service'
 
 const log = createLogger('webhooks')
-
-/** Meta's payloads are at most 3 MB. */
-export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024
 
 export interface WebhookAnswer {
   status: number

@@ -1,4 +1,4 @@
-import { defaultDataDir } from '../platform/data-dir'
+import { defaultDataDir } from '../core/platform/data-dir'
 
 /** `--name value` and `--name=value` pairs; anything else is an error naming it. */
 export function parseArgs(argv: string[], known: readonly string[]): Record<string, string> {

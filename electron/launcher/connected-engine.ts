@@ -1,15 +1,17 @@
+import { createEngine, type Engine, type EngineOptions } from '../core/engine'
+import type { WebhookRoute } from '../core/http/webhook-routes'
+import type { OrgPolicy } from '../core/org/org-policy'
+import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { OffsetClock } from '../shared/clock'
-import { createSandboxSmsProvider } from './channels/sandbox-sms-provider'
-import { createEngine, type Engine, type EngineOptions } from './engine'
-import type { OrgPolicy } from './org/org-policy'
-import { startSandboxProcess, type SandboxProcess } from './platform/sandbox-process'
-import { withWhatsAppOverrides, type WhatsAppConfig } from './whatsapp/config'
+import { SANDBOX_CLOCK_PATH, sandboxClockRoute } from './sandbox-clock-route'
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process'
+import { createSandboxSmsProvider } from './sandbox-sms-provider'
 
 export interface ConnectedEngine {
   engine: Engine
   sandbox?: SandboxProcess
-  /** For the webhook routes: follows the sandbox's clock jumps. */
-  onSandboxClock: (offsetMs: number) => void
+  /** Extra routes for the engine's listener: the sandbox's clock route in sandbox mode, else none. */
+  routes: readonly WebhookRoute[]
   /** Drains and closes the engine, then stops the sandbox. Close the HTTP listener first. */
   close(): Promise<void>
 }
@@ -38,7 +40,7 @@ export async function startConnectedEngine(options: {
     sandbox = await startSandboxProcess({
       webhookUrl: `${base}/webhooks/whatsapp`,
       smsWebhookUrl: `${base}/webhooks/channels`,
-      clockUrl: `${base}/webhooks/sandbox-clock`,
+      clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
     })
@@ -66,9 +68,16 @@ export async function startConnectedEngine(options: {
     return {
       engine,
       sandbox,
-      onSandboxClock: (offsetMs) => {
-        if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
-      },
+      routes: sandbox
+        ? [
+            sandboxClockRoute({
+              secret: sandbox.appSecret,
+              onClock: (offsetMs) => {
+                if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
+              },
+            }),
+          ]
+        : [],
       close: () =>
         (closing ??= (async () => {
           await engine.close()

@@ -1,7 +1,7 @@
 import sharp from 'sharp'
-import { prepareImage, type PreparedImage } from './prepare-image'
-import { makeThumbnail, type Thumbnail } from './thumbnail'
-import { seededRandom as mulberry32 } from '../../shared/random'
+import { prepareImage, type PreparedImage } from '../../../electron/core/media/prepare-image'
+import { makeThumbnail, type Thumbnail } from '../../../electron/core/media/thumbnail'
+import { seededRandom as mulberry32 } from '../../../electron/shared/random'
 
 export interface TestPhotoOptions {
   /** Default 12 (4000 × 3000, a phone camera). */
