@@ -1,7 +1,7 @@
 import { vi } from 'vitest'
 
 /**
- * A stand-in for src/api/client.ts in renderer store tests: `call` is a mock, and `emit` plays an
+ * A stand-in for src/api/client.ts in renderer tests: `call` is a mock, and `emit` plays an
  * engine event to whatever the store subscribed with `onEvent`. Use with
  * `vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())`.
  */
@@ -10,8 +10,30 @@ const listeners = new Map<string, Set<(payload: unknown) => void>>()
 export const fakeApi = {
   call: vi.fn(),
   listeners,
+  /** Read by the fake module's `isDesktop`: true plays the desktop app (preload bridge). */
+  desktop: false,
   emit(event: string, payload: unknown) {
     listeners.get(event)?.forEach((listener) => listener(payload))
+  },
+  /**
+   * Answers calls by channel, with a value or a function of the payload. A channel without an
+   * answer rejects, so a call the test did not expect shows up as a failure.
+   */
+  answer(answers: Record<string, unknown>) {
+    fakeApi.call.mockImplementation((channel: string, payload: unknown) =>
+      // Answered on a later tick, as a real transport would; a throwing answer rejects.
+      Promise.resolve().then(() => {
+        if (!(channel in answers)) throw new Error(`unexpected call: ${channel}`)
+        const answer = answers[channel]
+        return typeof answer === 'function' ? (answer as (payload: unknown) => unknown)(payload) : answer
+      }),
+    )
+  },
+  /** Between tests: no answers, no calls, no subscribers, the browser host. */
+  reset() {
+    fakeApi.call.mockReset()
+    listeners.clear()
+    fakeApi.desktop = false
   },
 }
 
@@ -33,6 +55,8 @@ export function fakeClientModule() {
     },
     mediaUrl: (id: string) => `/media/${id}`,
     startPictureDrag: () => undefined,
-    isDesktop: false,
+    get isDesktop() {
+      return fakeApi.desktop
+    },
   }
 }

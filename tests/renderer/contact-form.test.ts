@@ -5,17 +5,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { readableError } from '../../src/api/error-text'
 
-const call = vi.hoisted(() => vi.fn())
-vi.mock('../../src/api/client', () => ({
-  ApiRequestError: class extends Error {
-    constructor(readonly error: unknown) {
-      super('failed')
-    }
-  },
-  call,
-  onEvent: () => () => undefined,
-  isDesktop: false,
-}))
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi } = await import('../helpers/fake-api-client')
+const call = fakeApi.call
 
 const { default: ContactFormDialog } = await import('../../src/components/contacts/ContactFormDialog.vue')
 

@@ -5,13 +5,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Contact, Session } from '../../electron/shared/domain'
 
-const call = vi.hoisted(() => vi.fn())
-vi.mock('../../src/api/client', () => ({
-  ApiRequestError: class extends Error {},
-  call,
-  onEvent: () => () => undefined,
-  isDesktop: false,
-}))
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi } = await import('../helpers/fake-api-client')
+const call = fakeApi.call
 
 const { default: ContactDetailsView } = await import('../../src/views/ContactDetailsView.vue')
 const { useSessionStore } = await import('../../src/stores/session')

@@ -4,13 +4,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
-const call = vi.hoisted(() => vi.fn(async (_channel: string, _payload?: unknown) => [] as unknown[]))
-vi.mock('../../src/api/client', () => ({
-  ApiRequestError: class extends Error {},
-  call,
-  onEvent: () => () => undefined,
-  isDesktop: false,
-}))
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi } = await import('../helpers/fake-api-client')
+const call = fakeApi.call.mockResolvedValue([])
 
 const { default: ContactsView } = await import('../../src/views/ContactsView.vue')
 

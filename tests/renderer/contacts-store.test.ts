@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Contact } from '../../electron/shared/domain'
+import { testingPinia } from '../helpers/testing-pinia'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
@@ -13,7 +13,7 @@ const contact = (id: string, name: string, extra: Partial<Contact> = {}): Contac
 
 describe('useContactsStore', () => {
   beforeEach(() => {
-    setActivePinia(createPinia())
+    testingPinia({ stubActions: false })
     api.call.mockReset()
     api.listeners.clear()
   })

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Message } from '../../electron/shared/domain'
+import { testingPinia } from '../helpers/testing-pinia'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
@@ -19,7 +19,7 @@ const page = (from: number, count: number) => Array.from({ length: count }, (_, 
 
 describe('useMessagesStore', () => {
   beforeEach(() => {
-    setActivePinia(createPinia())
+    testingPinia({ stubActions: false })
     api.call.mockReset()
     api.listeners.clear()
     resetServerClock()

@@ -4,7 +4,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Message, MessageDirection } from '../../electron/shared/domain'
-vi.mock('../../src/api/client', () => ({ ApiRequestError: class extends Error {}, call: vi.fn(async () => []), onEvent: () => () => undefined, isDesktop: false }))
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi } = await import('../helpers/fake-api-client')
+fakeApi.call.mockResolvedValue([])
 
 const { default: SearchResultGroup } = await import('../../src/components/search/SearchResultGroup.vue')
 const { useSearchStore } = await import('../../src/stores/search')

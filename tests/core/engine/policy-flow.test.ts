@@ -6,6 +6,7 @@ import {
   inboundTextWebhook,
   RequestFailed,
   startEngineHarness,
+  statusWebhook,
   type EngineHarness,
   type HarnessOptions,
 } from '../../helpers/engine-harness'
@@ -141,6 +142,22 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
       expect(texts(ANA)).toEqual(['refused by the window', 'behind it'])
     })
   }
+
+  it('a 131047 failure delivered twice keeps the message held for the next reply, not failed', async () => {
+    const chat = await consentedChat()
+    const sent = await send(chat.conversation.id, 'Are you free at 3?')
+    await h.settle()
+    const providerId = (await h.thread(chat.conversation.id)).find((m) => m.id === sent.id)!.providerId!
+    const failure = statusWebhook({ id: providerId, status: 'failed', recipient: ANA.slice(1), at: h.clock.now(), bizOpaque: sent.id, errorCode: 131047 })
+    expect((await h.postWebhook(failure)).status).toBe(200)
+    expect((await h.postWebhook(failure)).status).toBe(200)
+    await h.settle()
+    expect((await h.thread(chat.conversation.id)).find((m) => m.id === sent.id)).toMatchObject({ status: 'held', holdReason: 'awaiting_reply' })
+
+    h.sandbox.userWrites(ANA, { text: 'Yes, 3 works' })
+    await h.settle()
+    expect(h.sandbox.deliveries(ANA).filter((d) => d.text === 'Are you free at 3?')).toHaveLength(2)
+  })
 
   it('marks Dan as not on WhatsApp when the opt-in request is undeliverable, and holds what is typed', async () => {
     h = await startEngineHarness()

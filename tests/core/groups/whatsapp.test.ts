@@ -102,4 +102,15 @@ describe('group threads on WhatsApp', () => {
     expect((await h.as('sam')('conversations:get', { id: opened.id })).unread).toBe(1)
     expect((await h.raw('alex', 'conversations:get', { id: opened.id })).ok).toBe(false)
   })
+
+  it('ending a conversation cancels what it still had waiting', async () => {
+    const chat = await h.openChat(ANA, 'Ana Souza')
+    const held = await h.as('priya')('messages:send', { conversationId: chat.conversation.id, text: 'Waiting for consent' })
+    expect(held.status).toBe('held')
+    await h.as('priya')('conversations:leave', { id: chat.conversation.id })
+    await h.settle()
+    h.sandbox.userWrites(ANA, { buttonPayload: 'CONSENT_YES' })
+    await h.settle()
+    expect(h.sandbox.deliveries(ANA).some((d) => d.text === 'Waiting for consent')).toBe(false)
+  })
 })

@@ -61,6 +61,23 @@ describe('@security contacts: who a contact is', () => {
     expect(h.sandbox.deliveries(BEN).some((d) => d.text?.includes('biopsy'))).toBe(false)
   })
 
+  it('a changed phone number starts over: no consent or window carried to the new number', async () => {
+    h = await startEngineHarness()
+    const chat = await grantedChat(h)
+    expect((await h.as('priya')('conversations:get', { id: chat.conversation.id })).consent).toBe('granted')
+
+    await h.as('priya')('contacts:update', { id: chat.contact.id, name: 'Ana Souza', phone: BEN })
+    const after = await h.as('priya')('conversations:get', { id: chat.conversation.id })
+    expect(after.state).toBe('ended')
+    const fresh = await h.as('priya')('conversations:start', { contactId: chat.contact.id, channel: 'whatsapp', newThread: true })
+    expect(fresh.consent).not.toBe('granted')
+    expect(fresh.lastInboundAt).toBeUndefined()
+    const message = await h.as('priya')('messages:send', { conversationId: fresh.id, text: 'Hello again' })
+    expect(message).toMatchObject({ status: 'held', holdReason: 'awaiting_consent' })
+    await h.settle()
+    expect(h.sandbox.deliveries(BEN).map((d) => d.type)).toEqual(['template'])
+  })
+
   it('every contact create, update, delete and import is audited with actor and before/after; consent events name their actor', async () => {
     h = await startEngineHarness()
     const chat = await grantedChat(h)

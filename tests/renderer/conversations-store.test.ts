@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Conversation } from '../../electron/shared/domain'
+import { testingPinia } from '../helpers/testing-pinia'
+
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi: api } = await import('../helpers/fake-api-client')
+const { ApiRequestError } = await import('../../src/api/client')
+const { useConversationsStore } = await import('../../src/stores/conversations')
+
+const conversation = (id: string, fields: Partial<Conversation> = {}): Conversation => ({
+  id,
+  contactId: `c-${id}`,
+  contactName: `Contact ${id}`,
+  channel: 'whatsapp',
+  state: 'active',
+  consent: 'granted',
+  participants: [],
+  unread: 0,
+  lastActivityAt: 1,
+  createdAt: 1,
+  asOf: 1,
+  ...fields,
+})
+
+const inbox = [
+  conversation('old', { channel: 'sms', lastActivityAt: 10, unread: 2 }),
+  conversation('new', { channel: 'whatsapp', lastActivityAt: 30 }),
+  conversation('mid', { channel: 'voicemail', lastActivityAt: 20, unread: 1 }),
+]
+
+describe('useConversationsStore', () => {
+  beforeEach(() => {
+    testingPinia({ stubActions: false })
+    api.reset()
+  })
+
+  it('lists the newest activity first and totals the unread messages', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    await store.load()
+    expect(store.visible.map((c) => c.id)).toEqual(['new', 'mid', 'old'])
+    expect(store.unreadTotal).toBe(3)
+    expect(store.loaded).toBe(true)
+  })
+
+  it('filters by channel and by unread', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    await store.load()
+    store.filter = 'sms'
+    expect(store.visible.map((c) => c.id)).toEqual(['old'])
+    store.filter = 'voicemail'
+    expect(store.visible.map((c) => c.id)).toEqual(['mid'])
+    store.filter = 'unread'
+    expect(store.visible.map((c) => c.id)).toEqual(['mid', 'old'])
+    store.filter = 'all'
+    expect(store.visible).toHaveLength(3)
+  })
+
+  it('follows the engine: a new message moves a thread to the top, an ended or removed thread leaves the list', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    await store.load()
+    api.emit('conversations:changed', conversation('old', { channel: 'sms', lastActivityAt: 40, unread: 3 }))
+    expect(store.visible.map((c) => c.id)).toEqual(['old', 'new', 'mid'])
+    expect(store.unreadTotal).toBe(4)
+
+    api.emit('conversations:changed', conversation('new', { state: 'ended', endedAt: 50, lastActivityAt: 50 }))
+    expect(store.visible.map((c) => c.id)).toEqual(['old', 'mid'])
+    // Still known by id: History can open it.
+    expect(store.byId.new?.state).toBe('ended')
+
+    api.emit('conversations:removed', { id: 'mid' })
+    expect(store.visible.map((c) => c.id)).toEqual(['old'])
+    expect(store.byId.mid).toBeUndefined()
+  })
+
+  it('a reload drops threads the engine no longer lists', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    await store.load()
+    api.answer({ 'conversations:list': [inbox[1]] })
+    await store.load()
+    expect(store.visible.map((c) => c.id)).toEqual(['new'])
+  })
+
+  it('says why the list could not load', async () => {
+    api.answer({
+      'conversations:list': () => {
+        throw new ApiRequestError({ code: 'unavailable', message: 'The connection to Greenline was lost' })
+      },
+    })
+    const store = useConversationsStore()
+    await store.load()
+    expect(store.error).toBe('The connection to Greenline was lost')
+    expect(store.loading).toBe(false)
+    expect(store.loaded).toBe(false)
+  })
+
+  it('clears the unread count at once when a thread is read, even if the engine refuses', async () => {
+    api.answer({
+      'conversations:list': inbox,
+      'conversations:markRead': () => {
+        throw new ApiRequestError({ code: 'forbidden', message: 'Not a participant' })
+      },
+    })
+    const store = useConversationsStore()
+    await store.load()
+    await store.markRead('old')
+    expect(store.byId.old?.unread).toBe(0)
+    expect(store.unreadTotal).toBe(1)
+    expect(api.call).toHaveBeenCalledWith('conversations:markRead', { id: 'old' })
+  })
+
+  it('fetches a thread it does not know once (a link, a search result), and says when it cannot', async () => {
+    api.answer({
+      'conversations:list': [],
+      'conversations:get': ({ id }: { id: string }) => {
+        if (id === 'missing') throw new ApiRequestError({ code: 'not_found', message: 'This conversation does not exist' })
+        return conversation(id)
+      },
+    })
+    const store = useConversationsStore()
+    await store.load()
+    expect((await store.ensure('linked'))?.id).toBe('linked')
+    await store.ensure('linked')
+    expect(api.call.mock.calls.filter(([channel]) => channel === 'conversations:get')).toHaveLength(1)
+    expect(store.visible.map((c) => c.id)).toEqual(['linked'])
+
+    expect(await store.ensure('missing')).toBeUndefined()
+    expect(store.error).toBe('This conversation does not exist')
+  })
+
+  it('starts WhatsApp without the opt-in request, SMS plainly, and finds the open thread with a contact', async () => {
+    api.answer({ 'conversations:start': ({ channel }: { channel: 'whatsapp' | 'sms' }) => conversation(`started-${channel}`, { contactId: 'c1', channel, lastActivityAt: channel === 'sms' ? 5 : 6 }) })
+    const store = useConversationsStore()
+    await store.start('c1', 'whatsapp')
+    expect(api.call).toHaveBeenLastCalledWith('conversations:start', { contactId: 'c1', channel: 'whatsapp', requestConsent: false })
+    await store.start('c1', 'sms', true)
+    expect(api.call).toHaveBeenLastCalledWith('conversations:start', { contactId: 'c1', channel: 'sms', newThread: true })
+    expect(store.openThreadWith('c1', 'sms')?.id).toBe('started-sms')
+    expect(store.openThreadWith('c1', 'whatsapp')?.id).toBe('started-whatsapp')
+    expect(store.openThreadWith('c2', 'sms')).toBeUndefined()
+  })
+})

@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { OrgUser, Session } from '../../electron/shared/domain'
+import { testingPinia } from '../helpers/testing-pinia'
+
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi: api } = await import('../helpers/fake-api-client')
+const { ApiRequestError } = await import('../../src/api/client')
+const { useSessionStore } = await import('../../src/stores/session')
+
+const users: OrgUser[] = [
+  { id: 'priya', name: 'Priya Shah' },
+  { id: 'sam', name: 'Sam Lee' },
+]
+const sessionOf = (userId: string): Session => ({
+  user: users.find((u) => u.id === userId)!,
+  org: { name: 'Acme Dental', whatsappEnabled: true, sandbox: true },
+})
+
+describe('useSessionStore', () => {
+  beforeEach(() => {
+    testingPinia({ stubActions: false })
+    api.reset()
+    localStorage.clear()
+  })
+
+  it('in the browser host shows the org users to pick from, and signs nobody in unasked', async () => {
+    api.answer({ 'org:users': users })
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.users.map((u) => u.name)).toEqual(['Priya Shah', 'Sam Lee'])
+    expect(store.session).toBeUndefined()
+    expect(api.call).not.toHaveBeenCalledWith('session:signIn', expect.anything())
+  })
+
+  it('remembers who signed in on this browser and signs them in again on the next start', async () => {
+    api.answer({ 'org:users': users, 'session:signIn': ({ userId }: { userId: string }) => sessionOf(userId) })
+    await useSessionStore().signIn('sam')
+    expect(useSessionStore().session?.user.name).toBe('Sam Lee')
+
+    testingPinia({ stubActions: false })
+    const next = useSessionStore()
+    expect(next.session).toBeUndefined()
+    await next.restore()
+    expect(next.session?.user.name).toBe('Sam Lee')
+  })
+
+  it('ignores a remembered user the organization no longer has', async () => {
+    localStorage.setItem('greenline.user', 'gone')
+    api.answer({ 'org:users': users })
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.session).toBeUndefined()
+    expect(store.users).toHaveLength(2)
+  })
+
+  it('in the desktop app takes the signed-in user from the engine', async () => {
+    api.desktop = true
+    api.answer({ 'session:get': sessionOf('priya') })
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.session?.user.name).toBe('Priya Shah')
+    expect(api.call).not.toHaveBeenCalledWith('org:users', expect.anything())
+  })
+
+  it('in the desktop app shows the picker until someone has signed in on this computer', async () => {
+    api.desktop = true
+    api.answer({
+      'session:get': () => {
+        throw new ApiRequestError({ code: 'forbidden', message: 'Sign in first' })
+      },
+      'org:users': users,
+    })
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.session).toBeUndefined()
+    expect(store.users).toHaveLength(2)
+    expect(store.error).toBeUndefined()
+  })
+
+  it('says why when the engine cannot be reached', async () => {
+    api.answer({
+      'org:users': () => {
+        throw new ApiRequestError({ code: 'unavailable', message: 'Cannot reach Greenline' })
+      },
+    })
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.error).toBe('Cannot reach Greenline')
+    expect(store.session).toBeUndefined()
+  })
+})
