@@ -1,4 +1,5 @@
 import type { Db } from '../db/open'
+import { statements } from '../db/statements'
 import { readableBy } from '../db/repositories/conversations'
 
 /** What to export; `from` is inclusive and `to` exclusive (epoch ms). */
@@ -82,8 +83,8 @@ const MAX = 8.64e15
 export function createExportQueries(db: Db, scope: ExportScope) {
   const range = { from: scope.from ?? MIN, to: scope.to ?? MAX }
   const scoped = Boolean(scope.userId || scope.contactId || scope.conversationId)
-  const countMessages = db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND created_at >= ? AND created_at < ?').pluck()
-  const messages = db.prepare(`
+  const countMessages = statements(db).prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND created_at >= ? AND created_at < ?').pluck()
+  const messages = statements(db).prepare(`
     SELECT m.seq, m.id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body, m.media_id,
            md.mime_type AS media_mime, md.size AS media_size, m.extra, m.status, m.hold_reason, m.error, m.error_code,
            m.provider_id, m.reply_to_provider_id, m.created_at, m.updated_at, m.sent_at, m.delivered_at, m.read_at, m.failed_at
@@ -92,7 +93,7 @@ export function createExportQueries(db: Db, scope: ExportScope) {
     LEFT JOIN media md ON md.id = m.media_id
     WHERE m.conversation_id = ? AND m.created_at >= ? AND m.created_at < ?
     ORDER BY m.created_at, m.seq`)
-  const participants = db.prepare(`
+  const participants = statements(db).prepare(`
     SELECT p.user_id, COALESCE(u.name, p.user_id) AS name, p.joined_at, p.left_at
     FROM participants p LEFT JOIN org_users u ON u.id = p.user_id
     WHERE p.conversation_id = ? ORDER BY p.seq`)
@@ -103,7 +104,7 @@ export function createExportQueries(db: Db, scope: ExportScope) {
   return {
     /** Threads in scope with how many of their messages fall in the range (a list of ids, not of messages). */
     conversations(): ScopeConversation[] {
-      const rows = db
+      const rows = statements(db)
         .prepare(
           `SELECT c.id, c.channel, c.contact_id AS contactId, ct.name AS contactName, ct.phone AS contactPhone
            FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
@@ -132,13 +133,13 @@ export function createExportQueries(db: Db, scope: ExportScope) {
 
     /** The whole consent history (until `to`) of every contact in scope: consent given before the range still matters. */
     *consents(): Generator<ConsentExportRow> {
-      const rows = db.prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq').iterate(range.to) as IterableIterator<ConsentExportRow>
+      const rows = statements(db).prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq').iterate(range.to) as IterableIterator<ConsentExportRow>
       for (const row of rows) if (!scoped || contactIds?.has(row.contact_id)) yield row
     },
 
     /** Audit rows in the range: all of them for an unscoped export, else those about the threads or contacts in scope. */
     *audit(): Generator<AuditExportRow> {
-      const rows = db.prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq').iterate(range.from, range.to) as IterableIterator<AuditExportRow>
+      const rows = statements(db).prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq').iterate(range.from, range.to) as IterableIterator<AuditExportRow>
       for (const row of rows) {
         if (!scoped) yield row
         else if (row.conversation_id !== null) {

@@ -60,7 +60,6 @@ export function openDatabase(dataDir: string, options: { now?: () => number } = 
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
-    cacheStatements(db)
     migrate(db, {
       beforeMigrating: (from) => {
         const backup = join(dirname(path), `${DATABASE_FILE}.before-v${from}-${options.now?.() ?? 0}`)
@@ -74,29 +73,10 @@ export function openDatabase(dataDir: string, options: { now?: () => number } = 
   }
 }
 
-/**
- * Repositories prepare their SQL on every call; compiling it again each time was ~15% of the
- * webhook ingest profile. Statements are reused per SQL text. A statement still being iterated is
- * never handed out twice: such a call gets a fresh one.
- */
-function cacheStatements(db: Db): void {
-  const prepare = db.prepare.bind(db)
-  const cache = new Map<string, Database.Statement>()
-  db.prepare = ((sql: string) => {
-    const cached = cache.get(sql)
-    // A caller may have switched a reused reader to pluck/raw/expand mode: hand it back plain.
-    if (cached && !cached.busy) return cached.reader ? cached.pluck(false).raw(false).expand(false) : cached
-    const statement = prepare(sql)
-    if (!cached && cache.size < 2000) cache.set(sql, statement)
-    return statement
-  }) as typeof db.prepare
-}
-
 /** An in-memory database with the full schema, for tests. */
 export function openMemoryDatabase(): Db {
   const db = new Database(':memory:')
   db.pragma('foreign_keys = ON')
-  cacheStatements(db)
   migrate(db)
   return db
 }

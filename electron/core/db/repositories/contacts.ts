@@ -1,5 +1,6 @@
 import type { Contact } from '../../../shared/domain'
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 interface ContactRow {
   id: string
@@ -39,7 +40,7 @@ export interface NewContact {
 }
 
 export function insertContact(db: Db, contact: NewContact): Contact {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO contacts (id, name, phone, company, email, wa_id, user_id, created_at, updated_at)
      VALUES (@id, @name, @phone, @company, @email, @waId, @userId, @now, @now)`,
   ).run({
@@ -60,7 +61,7 @@ export function updateContact(
   id: string,
   fields: { name: string; phone?: string; company?: string; email?: string; now: number },
 ): Contact | undefined {
-  const result = db
+  const result = statements(db)
     .prepare(
       `UPDATE contacts SET name = @name, phone = @phone, company = @company, email = @email,
          wa_id = CASE WHEN phone IS @phone THEN wa_id ELSE NULL END,
@@ -79,7 +80,7 @@ export function updateContactIdentity(
   id: string,
   identity: { waId?: string; userId?: string; phone?: string; notOnWhatsApp?: boolean; now: number },
 ): void {
-  db.prepare(
+  statements(db).prepare(
     `UPDATE contacts SET wa_id = COALESCE(@waId, wa_id), user_id = COALESCE(@userId, user_id),
        phone = COALESCE(@phone, phone), not_on_whatsapp = COALESCE(@notOnWhatsApp, not_on_whatsapp), updated_at = @now
      WHERE id = @id`,
@@ -95,21 +96,21 @@ export function updateContactIdentity(
 
 /** Soft delete: history that refers to the contact is kept for the record. */
 export function deleteContact(db: Db, id: string, now: number): boolean {
-  return db.prepare('UPDATE contacts SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id).changes > 0
+  return statements(db).prepare('UPDATE contacts SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id).changes > 0
 }
 
 export function getContact(db: Db, id: string): Contact | undefined {
-  const row = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND deleted_at IS NULL`).get(id) as ContactRow | undefined
+  const row = statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND deleted_at IS NULL`).get(id) as ContactRow | undefined
   return row && toContact(row)
 }
 
 /** Includes deleted contacts: for showing history that refers to them. */
 export function getContactName(db: Db, id: string): string | undefined {
-  return (db.prepare('SELECT name FROM contacts WHERE id = ?').get(id) as { name: string } | undefined)?.name
+  return (statements(db).prepare('SELECT name FROM contacts WHERE id = ?').get(id) as { name: string } | undefined)?.name
 }
 
 export function findContactByPhone(db: Db, phone: string): Contact | undefined {
-  const row = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE phone = ? AND deleted_at IS NULL`).get(phone) as
+  const row = statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE phone = ? AND deleted_at IS NULL`).get(phone) as
     | ContactRow
     | undefined
   return row && toContact(row)
@@ -117,7 +118,7 @@ export function findContactByPhone(db: Db, phone: string): Contact | undefined {
 
 /** Matches a WhatsApp user to a saved contact: by business-scoped user id, then wa_id, then phone. */
 export function findContactByWhatsApp(db: Db, who: { waId?: string; userId?: string }): Contact | undefined {
-  const row = db
+  const row = statements(db)
     .prepare(
       `SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL AND (
          (@userId IS NOT NULL AND user_id = @userId) OR
@@ -136,12 +137,12 @@ export function findContactByWhatsApp(db: Db, who: { waId?: string; userId?: str
 export function searchContacts(db: Db, query: string | undefined, limit = 500): Contact[] {
   const q = (query ?? '').trim()
   if (q === '') {
-    return (db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE LIMIT ?`).all(limit) as ContactRow[]).map(toContact)
+    return (statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE LIMIT ?`).all(limit) as ContactRow[]).map(toContact)
   }
   const digits = q.replace(/[^\d]/g, '')
   if (q.length < 3) {
     return (
-      db
+      statements(db)
         .prepare(
           `SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL AND name LIKE ? ESCAPE '\\' COLLATE NOCASE
            ORDER BY name COLLATE NOCASE LIMIT ?`,
@@ -152,7 +153,7 @@ export function searchContacts(db: Db, query: string | undefined, limit = 500): 
   const terms = [q, ...(digits.length >= 3 && digits !== q ? [digits] : [])]
   const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')
   return (
-    db
+    statements(db)
       .prepare(
         `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM contacts_fts f JOIN contacts c ON c.rowid = f.rowid
          WHERE contacts_fts MATCH ? AND c.deleted_at IS NULL ORDER BY c.name COLLATE NOCASE LIMIT ?`,

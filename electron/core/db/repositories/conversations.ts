@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/domain'
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 export interface ConversationRow {
   id: string
@@ -32,7 +33,7 @@ export function insertConversation(
   db: Db,
   row: { id: string; contactId: string; channel: Channel; now: number; restartedFrom?: string },
 ): void {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at, restarted_from)
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(row.id, row.contactId, row.channel, row.now, row.now, row.restartedFrom ?? null)
@@ -40,7 +41,7 @@ export function insertConversation(
 
 /** One conversation as `userId` sees it (unread is theirs; null when they are not a participant). */
 export function getConversationRow(db: Db, id: string, userId: string): ConversationRow | undefined {
-  return db.prepare(`${SELECT} WHERE c.id = @id`).get({ id, userId }) as ConversationRow | undefined
+  return statements(db).prepare(`${SELECT} WHERE c.id = @id`).get({ id, userId }) as ConversationRow | undefined
 }
 
 /** The conversations `userId` currently participates in, newest activity first. */
@@ -58,7 +59,7 @@ export function listConversationRows(
     'LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
     'JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
   )} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC LIMIT @limit`
-  return db.prepare(sql).all({
+  return statements(db).prepare(sql).all({
     userId,
     channel: filter.channel ?? null,
     contactId: filter.contactId ?? null,
@@ -68,7 +69,7 @@ export function listConversationRows(
 
 /** The newest thread on a channel with a contact, ended or not. */
 export function latestConversationId(db: Db, contactId: string, channel: Channel): { id: string; endedAt: number | null } | undefined {
-  const row = db
+  const row = statements(db)
     .prepare('SELECT id, ended_at FROM conversations WHERE contact_id = ? AND channel = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
     .get(contactId, channel) as { id: string; ended_at: number | null } | undefined
   return row && { id: row.id, endedAt: row.ended_at }
@@ -78,7 +79,7 @@ export function conversationBasics(
   db: Db,
   id: string,
 ): { id: string; contactId: string; channel: Channel; endedAt: number | null } | undefined {
-  const row = db.prepare('SELECT id, contact_id, channel, ended_at FROM conversations WHERE id = ?').get(id) as
+  const row = statements(db).prepare('SELECT id, contact_id, channel, ended_at FROM conversations WHERE id = ?').get(id) as
     | { id: string; contact_id: string; channel: Channel; ended_at: number | null }
     | undefined
   return row && { id: row.id, contactId: row.contact_id, channel: row.channel, endedAt: row.ended_at }
@@ -86,7 +87,7 @@ export function conversationBasics(
 
 /** The open thread that continues an ended one (restarted, or opened by the contact writing again). */
 export function openContinuationOf(db: Db, id: string): string | undefined {
-  const row = db
+  const row = statements(db)
     .prepare('SELECT id FROM conversations WHERE restarted_from = ? AND ended_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1')
     .get(id) as { id: string } | undefined
   return row?.id
@@ -95,24 +96,24 @@ export function openContinuationOf(db: Db, id: string): string | undefined {
 /** Open WhatsApp threads with this contact (inbound messages and consent changes touch them all). */
 export function openConversationIds(db: Db, contactId: string, channel: Channel): string[] {
   return (
-    db
+    statements(db)
       .prepare('SELECT id FROM conversations WHERE contact_id = ? AND channel = ? AND ended_at IS NULL ORDER BY created_at')
       .all(contactId, channel) as Array<{ id: string }>
   ).map((r) => r.id)
 }
 
 export function openWhatsAppConversationIds(db: Db): string[] {
-  return (db.prepare(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`).all() as Array<{ id: string }>).map((r) => r.id)
+  return (statements(db).prepare(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`).all() as Array<{ id: string }>).map((r) => r.id)
 }
 
 export function touchConversation(db: Db, id: string, messageSeq: number, at: number): void {
-  db.prepare(
+  statements(db).prepare(
     'UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?',
   ).run(messageSeq, at, id)
 }
 
 export function endConversation(db: Db, id: string, now: number): boolean {
-  return db.prepare('UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now, id).changes > 0
+  return statements(db).prepare('UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now, id).changes > 0
 }
 
 // Participants
@@ -148,7 +149,7 @@ export function readableBy(conversation: string, endedAt: string): string {
 }
 
 export function canRead(db: Db, conversationId: string, userId: string): boolean {
-  return !!db
+  return !!statements(db)
     .prepare(`SELECT 1 FROM conversations c WHERE c.id = @conversationId AND ${readableBy('c.id', 'c.ended_at')}`)
     .get({ conversationId, userId })
 }
@@ -159,7 +160,7 @@ export function canRead(db: Db, conversationId: string, userId: string): boolean
  */
 export function listParticipants(db: Db, conversationId: string, includeFormer = false): ParticipantRow[] {
   const where = includeFormer ? `${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})` : 'p.left_at IS NULL'
-  return db
+  return statements(db)
     .prepare(
       `SELECT p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
        WHERE p.conversation_id = ? AND ${where} ORDER BY p.seq`,
@@ -171,7 +172,7 @@ export function listParticipants(db: Db, conversationId: string, includeFormer =
 export function currentParticipantsOf(db: Db, conversationIds: readonly string[]): Map<string, ParticipantRow[]> {
   const map = new Map<string, ParticipantRow[]>()
   if (conversationIds.length === 0) return map
-  const rows = db
+  const rows = statements(db)
     .prepare(
       `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
        WHERE p.conversation_id IN (SELECT value FROM json_each(?)) AND p.left_at IS NULL ORDER BY p.seq`,
@@ -186,19 +187,19 @@ export function currentParticipantsOf(db: Db, conversationIds: readonly string[]
 }
 
 export function isParticipant(db: Db, conversationId: string, userId: string): boolean {
-  return !!db.prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
+  return !!statements(db).prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
 }
 
 /** Took part and was not removed by someone else (a removed user loses the thread, its history too). */
 export function wasParticipant(db: Db, conversationId: string, userId: string): boolean {
-  return !!db
+  return !!statements(db)
     .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})`)
     .get(conversationId, userId)
 }
 
 /** The user's membership of this conversation ended because someone removed them. */
 export function wasRemoved(db: Db, conversationId: string, userId: string): boolean {
-  return !!db
+  return !!statements(db)
     .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND p.left_at IS NOT NULL AND ${REMOVED}`)
     .get(conversationId, userId)
 }
@@ -206,7 +207,7 @@ export function wasRemoved(db: Db, conversationId: string, userId: string): bool
 /** Ended threads with a contact that the user took part in (their History page). */
 export function endedConversationIdsFor(db: Db, userId: string, contactId: string): string[] {
   return (
-    db
+    statements(db)
       .prepare(
         `SELECT DISTINCT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.user_id = ?
          WHERE c.contact_id = ? AND c.ended_at IS NOT NULL AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})
@@ -221,7 +222,7 @@ export function endedConversationIdsFor(db: Db, userId: string, contactId: strin
  * (rather than being added): a second transfer to them at the same time is the loser of a race.
  */
 export function transferredToBy(db: Db, conversationId: string, userId: string): string | undefined {
-  const row = db
+  const row = statements(db)
     .prepare(
       `SELECT action, actor_id FROM audit_log WHERE conversation_id = ?
          AND ((action = 'participant.added' AND json_extract(detail, '$.userId') = ?)
@@ -234,7 +235,7 @@ export function transferredToBy(db: Db, conversationId: string, userId: string):
 
 export function addParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {
   return (
-    db
+    statements(db)
       .prepare(
         `INSERT INTO participants (conversation_id, user_id, joined_at) SELECT ?, ?, ?
          WHERE NOT EXISTS (SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL)`,
@@ -245,18 +246,18 @@ export function addParticipant(db: Db, conversationId: string, userId: string, n
 
 export function removeParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {
   return (
-    db.prepare('UPDATE participants SET left_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').run(now, conversationId, userId)
+    statements(db).prepare('UPDATE participants SET left_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').run(now, conversationId, userId)
       .changes > 0
   )
 }
 
 export function incrementUnread(db: Db, conversationId: string): void {
-  db.prepare('UPDATE participants SET unread = unread + 1 WHERE conversation_id = ? AND left_at IS NULL').run(conversationId)
+  statements(db).prepare('UPDATE participants SET unread = unread + 1 WHERE conversation_id = ? AND left_at IS NULL').run(conversationId)
 }
 
 export function markReadFor(db: Db, conversationId: string, userId: string, now: number): boolean {
   return (
-    db
+    statements(db)
       .prepare('UPDATE participants SET unread = 0, last_read_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL AND unread > 0')
       .run(now, conversationId, userId).changes > 0
   )

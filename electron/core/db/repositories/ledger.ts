@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../open'
+import { statements } from '../statements'
 import { getState, setState } from './app-state'
 import { readableBy } from './conversations'
 
@@ -20,14 +21,14 @@ export function rowHash(table: LedgerTable, row: Record<string, unknown>, prevHa
 }
 
 export function appendLedgerRow(db: Db, table: LedgerTable, values: Record<string, unknown>): number {
-  const last = db.prepare(`SELECT seq, hash FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined
+  const last = statements(db).prepare(`SELECT seq, hash FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined
   const seq = (last?.seq ?? 0) + 1
   const prevHash = last?.hash ?? ''
   const row: Record<string, unknown> = { seq }
   for (const column of CONTENT_COLUMNS[table]) row[column] = values[column] ?? null
   const hash = rowHash(table, row, prevHash)
   const columns = ['seq', ...CONTENT_COLUMNS[table], 'prev_hash', 'hash']
-  db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+  statements(db).prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
     ...columns.map((c) => (c === 'prev_hash' ? prevHash : c === 'hash' ? hash : row[c])),
   )
   // The head is kept apart from the chain, so deleting the newest rows is detectable too.
@@ -42,7 +43,7 @@ export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
   let prevHash = ''
   let expectedSeq = 1
   let rows = 0
-  for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY seq`).iterate() as Iterable<Record<string, unknown>>) {
+  for (const row of statements(db).prepare(`SELECT * FROM ${table} ORDER BY seq`).iterate() as Iterable<Record<string, unknown>>) {
     rows++
     const seq = row.seq as number
     if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
@@ -90,7 +91,7 @@ export function appendConsentEvent(
 }
 
 export function consentHistory(db: Db, contactId: string): ConsentEventRow[] {
-  return db.prepare('SELECT seq, contact_id, state, event, at, by_user_id, evidence_message_id, detail FROM consents WHERE contact_id = ? ORDER BY seq').all(contactId) as ConsentEventRow[]
+  return statements(db).prepare('SELECT seq, contact_id, state, event, at, by_user_id, evidence_message_id, detail FROM consents WHERE contact_id = ? ORDER BY seq').all(contactId) as ConsentEventRow[]
 }
 
 export interface AuditRow {
@@ -120,7 +121,7 @@ export function appendAudit(
  * rows of every conversation they took part in. Without `visibleTo`, everything (compliance tools).
  */
 export function listAudit(db: Db, options: { conversationId?: string; limit?: number; visibleTo?: string } = {}): AuditRow[] {
-  return db
+  return statements(db)
     .prepare(
       `SELECT seq, at, actor_id, action, conversation_id, detail FROM audit_log
        WHERE (@conversationId IS NULL OR conversation_id = @conversationId)

@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 export interface MediaRow {
   id: string
@@ -14,19 +15,19 @@ export function upsertMedia(
   db: Db,
   media: { id: string; mimeType: string; size: number; width?: number; height?: number; thumbnailId?: string; now: number },
 ): void {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO media (id, mime_type, size, width, height, thumbnail_id, created_at) VALUES (@id, @mimeType, @size, @width, @height, @thumbnailId, @now)
      ON CONFLICT(id) DO UPDATE SET thumbnail_id = COALESCE(excluded.thumbnail_id, media.thumbnail_id)`,
   ).run({ ...media, width: media.width ?? null, height: media.height ?? null, thumbnailId: media.thumbnailId ?? null })
 }
 
 export function getMedia(db: Db, id: string): MediaRow | undefined {
-  return db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined
+  return statements(db).prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined
 }
 
 /** A user may see media attached (directly or as its thumbnail) to a thread they participate in. */
 export function mediaVisibleTo(db: Db, mediaId: string, userId: string): boolean {
-  return !!db
+  return !!statements(db)
     .prepare(
       `SELECT 1 FROM messages m
        JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = @userId AND p.left_at IS NULL

@@ -1,6 +1,7 @@
 import type { HoldReason, MediaState, MessageDirection, MessageKind, MessageStatus } from '../../../shared/domain'
 import { cleanBody } from '../../../shared/text'
 import type { Db } from '../open'
+import { statements } from '../statements'
 import { readableBy } from './conversations'
 
 export interface MessageRow {
@@ -65,7 +66,7 @@ export interface NewMessage {
 
 /** Inserts and returns the new row's seq (its position in the global, time-ordered sequence). */
 export function insertMessage(db: Db, m: NewMessage): number {
-  const result = db
+  const result = statements(db)
     .prepare(
       `INSERT INTO messages (id, conversation_id, direction, author_id, kind, body, media_id, media_state, provider_media_id, extra,
          status, hold_reason, provider_id, reply_to_provider_id, client_id, created_at, updated_at)
@@ -95,20 +96,20 @@ export function insertMessage(db: Db, m: NewMessage): number {
 }
 
 export function getMessageRow(db: Db, id: string): MessageRow | undefined {
-  return db.prepare(`${SELECT} WHERE m.id = ?`).get(id) as MessageRow | undefined
+  return statements(db).prepare(`${SELECT} WHERE m.id = ?`).get(id) as MessageRow | undefined
 }
 
 export function getMessageRowByProviderId(db: Db, providerId: string): MessageRow | undefined {
-  return db.prepare(`${SELECT} WHERE m.provider_id = ?`).get(providerId) as MessageRow | undefined
+  return statements(db).prepare(`${SELECT} WHERE m.provider_id = ?`).get(providerId) as MessageRow | undefined
 }
 
 export function getMessageRowByClientId(db: Db, conversationId: string, clientId: string): MessageRow | undefined {
-  return db.prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as MessageRow | undefined
+  return statements(db).prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as MessageRow | undefined
 }
 
 /** A page of a thread, oldest first; `beforeSeq` is the cursor of the oldest message already shown. */
 export function listMessageRows(db: Db, conversationId: string, options: { beforeSeq?: number; limit?: number } = {}): MessageRow[] {
-  const rows = db
+  const rows = statements(db)
     .prepare(
       `${SELECT} WHERE m.conversation_id = @conversationId AND m.seq < @before AND m.kind != 'reaction'
        ORDER BY m.seq DESC LIMIT @limit`,
@@ -150,7 +151,7 @@ export function updateMessage(db: Db, id: string, update: MessageUpdate): void {
   if (update.mediaState !== undefined) sets.push('media_state = @mediaState')
   if (update.mediaId !== undefined) sets.push('media_id = @mediaId')
   if (update.body !== undefined) sets.push('body = @body')
-  db.prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`).run({
+  statements(db).prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`).run({
     id,
     now: update.now,
     status: update.status ?? null,
@@ -165,18 +166,18 @@ export function updateMessage(db: Db, id: string, update: MessageUpdate): void {
 }
 
 export function setMessageExtra(db: Db, id: string, extra: Record<string, unknown>): void {
-  db.prepare('UPDATE messages SET extra = ? WHERE id = ?').run(JSON.stringify(extra), id)
+  statements(db).prepare('UPDATE messages SET extra = ? WHERE id = ?').run(JSON.stringify(extra), id)
 }
 
 /** Records the time of a status that arrived after a later one (e.g. delivered after read). */
 export function recordStatusTime(db: Db, id: string, status: MessageStatus, at: number): void {
   const column = TIME_COLUMN[status]
-  if (column) db.prepare(`UPDATE messages SET ${column} = COALESCE(${column}, ?) WHERE id = ?`).run(at, id)
+  if (column) statements(db).prepare(`UPDATE messages SET ${column} = COALESCE(${column}, ?) WHERE id = ?`).run(at, id)
 }
 
 export function unreadInboundProviderIds(db: Db, conversationId: string, limit = 1): string[] {
   return (
-    db
+    statements(db)
       .prepare(
         `SELECT provider_id FROM messages WHERE conversation_id = ? AND direction = 'in' AND provider_id IS NOT NULL
          ORDER BY seq DESC LIMIT ?`,
@@ -186,7 +187,7 @@ export function unreadInboundProviderIds(db: Db, conversationId: string, limit =
 }
 
 export function pendingMediaDownloads(db: Db, limit = 50): MessageRow[] {
-  return db
+  return statements(db)
     .prepare(`${SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT ?`)
     .all(limit) as MessageRow[]
 }
@@ -195,19 +196,19 @@ export function pendingMediaDownloads(db: Db, limit = 50): MessageRow[] {
 
 export function setReaction(db: Db, messageId: string, actor: string, emoji: string | null, at: number): void {
   if (emoji) {
-    db.prepare(
+    statements(db).prepare(
       `INSERT INTO reactions (message_id, actor, emoji, at) VALUES (?, ?, ?, ?)
        ON CONFLICT(message_id, actor) DO UPDATE SET emoji = excluded.emoji, at = excluded.at WHERE excluded.at >= reactions.at`,
     ).run(messageId, actor, emoji, at)
   } else {
-    db.prepare('DELETE FROM reactions WHERE message_id = ? AND actor = ? AND at <= ?').run(messageId, actor, at)
+    statements(db).prepare('DELETE FROM reactions WHERE message_id = ? AND actor = ? AND at <= ?').run(messageId, actor, at)
   }
 }
 
 export function reactionsFor(db: Db, messageIds: readonly string[]): Map<string, Array<{ emoji: string; by: string; at: number }>> {
   const map = new Map<string, Array<{ emoji: string; by: string; at: number }>>()
   if (messageIds.length === 0) return map
-  const rows = db
+  const rows = statements(db)
     .prepare(
       `SELECT message_id, actor, emoji, at FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at DESC`,
     )
@@ -223,7 +224,7 @@ export function reactionsFor(db: Db, messageIds: readonly string[]): Map<string,
 export function bodiesByProviderId(db: Db, providerIds: readonly string[]): Map<string, { id: string; body: string | null; kind: string }> {
   const map = new Map<string, { id: string; body: string | null; kind: string }>()
   if (providerIds.length === 0) return map
-  const rows = db
+  const rows = statements(db)
     .prepare(`SELECT id, provider_id, body, kind FROM messages WHERE provider_id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(providerIds)) as Array<{ id: string; provider_id: string; body: string | null; kind: string }>
   for (const row of rows) map.set(row.provider_id, { id: row.id, body: row.body, kind: row.kind })
@@ -261,7 +262,7 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
   // The last word is matched as a prefix (the user may still be typing it); prefix-matching every
   // word made multi-word searches over 1M messages take ~1 s.
   const match = words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ')
-  return db
+  return statements(db)
     .prepare(
       `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${THREAD_COLUMNS}${SNIPPET_FROM}`)}
        JOIN conversations c ON c.id = m.conversation_id

@@ -1,5 +1,6 @@
 import type { OrgUser } from '../../../shared/domain'
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 interface OrgUserRow {
   id: string
@@ -15,24 +16,24 @@ const toOrgUser = (row: OrgUserRow): OrgUser => ({
 
 /** Makes the table match the organization's directory; users no longer listed become inactive. */
 export function syncOrgUsers(db: Db, users: readonly OrgUser[]): void {
-  const upsert = db.prepare(
+  const upsert = statements(db).prepare(
     `INSERT INTO org_users (id, name, extension, active) VALUES (@id, @name, @extension, 1)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, extension = excluded.extension, active = 1`,
   )
   db.transaction(() => {
-    db.prepare('UPDATE org_users SET active = 0').run()
+    statements(db).prepare('UPDATE org_users SET active = 0').run()
     for (const user of users) upsert.run({ id: user.id, name: user.name, extension: user.extension ?? null })
   })()
 }
 
 export function listOrgUsers(db: Db): OrgUser[] {
-  return (db.prepare('SELECT id, name, extension FROM org_users WHERE active = 1 ORDER BY name').all() as OrgUserRow[]).map(
+  return (statements(db).prepare('SELECT id, name, extension FROM org_users WHERE active = 1 ORDER BY name').all() as OrgUserRow[]).map(
     toOrgUser,
   )
 }
 
 export function getOrgUser(db: Db, id: string): OrgUser | undefined {
-  const row = db.prepare('SELECT id, name, extension FROM org_users WHERE id = ? AND active = 1').get(id) as
+  const row = statements(db).prepare('SELECT id, name, extension FROM org_users WHERE id = ? AND active = 1').get(id) as
     | OrgUserRow
     | undefined
   return row && toOrgUser(row)

@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 /**
  * Deletions for the retention purge. Never touches `consents` or `audit_log`. Messages go in
@@ -19,7 +20,7 @@ export interface MessagePurgeBatch {
  * sent right now (leased outbox row) is left for the next run. Returns null when none are left.
  */
 export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limit: number): MessagePurgeBatch | null {
-  const rows = db
+  const rows = statements(db)
     .prepare(
       `SELECT m.seq, m.id, m.conversation_id FROM messages m
        WHERE m.created_at < ? AND m.seq > ?
@@ -28,9 +29,9 @@ export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limi
     )
     .all(cutoff, afterSeq, limit) as Array<{ seq: number; id: string; conversation_id: string }>
   if (!rows.length) return null
-  const deleteReactions = db.prepare('DELETE FROM reactions WHERE message_id = ?')
-  const deleteOutbox = db.prepare('DELETE FROM outbox WHERE message_id = ?')
-  const deleteMessage = db.prepare('DELETE FROM messages WHERE seq = ?')
+  const deleteReactions = statements(db).prepare('DELETE FROM reactions WHERE message_id = ?')
+  const deleteOutbox = statements(db).prepare('DELETE FROM outbox WHERE message_id = ?')
+  const deleteMessage = statements(db).prepare('DELETE FROM messages WHERE seq = ?')
   const batch: MessagePurgeBatch = { messages: 0, reactions: 0, outbox: 0, lastSeq: rows[rows.length - 1].seq, conversationIds: [] }
   const conversations = new Set<string>()
   db.transaction(() => {
@@ -41,7 +42,7 @@ export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limi
       conversations.add(row.conversation_id)
     }
     // A thread's preview pointed at its newest message; point it at the newest one left.
-    const repoint = db.prepare(
+    const repoint = statements(db).prepare(
       `UPDATE conversations SET last_message_seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = @id)
        WHERE id = @id AND last_message_seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE seq = conversations.last_message_seq)`,
     )
@@ -57,7 +58,7 @@ export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limi
  * sent yet is not an orphan).
  */
 export function expiredMedia(db: Db, mediaCutoff: number | null, orphanCutoff: number): Array<{ id: string; size: number }> {
-  return db
+  return statements(db)
     .prepare(
       `WITH used AS (
          SELECT DISTINCT media_id AS id FROM messages WHERE media_id IS NOT NULL
@@ -80,15 +81,15 @@ export function expiredMedia(db: Db, mediaCutoff: number | null, orphanCutoff: n
 /** Removes a media row; messages that still point at it keep their text and say the picture expired. */
 export function deleteMediaRow(db: Db, id: string, now: number): number {
   return db.transaction(() => {
-    const detached = db
+    const detached = statements(db)
       .prepare(
         `UPDATE messages SET media_id = NULL, media_state = NULL, updated_at = @now,
            extra = json_set(COALESCE(extra, '{}'), '$.mediaRemoved', 'retention')
          WHERE media_id = @id`,
       )
       .run({ id, now }).changes
-    db.prepare('UPDATE media SET thumbnail_id = NULL WHERE thumbnail_id = ?').run(id)
-    db.prepare('DELETE FROM media WHERE id = ?').run(id)
+    statements(db).prepare('UPDATE media SET thumbnail_id = NULL WHERE thumbnail_id = ?').run(id)
+    statements(db).prepare('DELETE FROM media WHERE id = ?').run(id)
     return detached
   })()
 }

@@ -1,5 +1,6 @@
 import type { ConsentState } from '../../../shared/domain'
 import type { Db } from '../open'
+import { statements } from '../statements'
 
 export interface WhatsAppUserRow {
   contact_id: string
@@ -11,7 +12,7 @@ export interface WhatsAppUserRow {
 }
 
 export function getWhatsAppUser(db: Db, contactId: string): WhatsAppUserRow {
-  const row = db.prepare('SELECT * FROM whatsapp_users WHERE contact_id = ?').get(contactId) as WhatsAppUserRow | undefined
+  const row = statements(db).prepare('SELECT * FROM whatsapp_users WHERE contact_id = ?').get(contactId) as WhatsAppUserRow | undefined
   return (
     row ?? {
       contact_id: contactId,
@@ -29,7 +30,7 @@ export function saveConsent(
   contactId: string,
   consent: { state: ConsentState; updatedAt?: number; lastRequestedAt?: number },
 ): void {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO whatsapp_users (contact_id, consent, consent_updated_at, last_requested_at) VALUES (@contactId, @state, @updatedAt, @lastRequestedAt)
      ON CONFLICT(contact_id) DO UPDATE SET consent = excluded.consent, consent_updated_at = excluded.consent_updated_at,
        last_requested_at = COALESCE(excluded.last_requested_at, whatsapp_users.last_requested_at)`,
@@ -38,14 +39,14 @@ export function saveConsent(
 
 /** Only the WhatsApp user's own messages open or refresh the 24-hour window; never moves back. */
 export function recordInbound(db: Db, contactId: string, at: number): void {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO whatsapp_users (contact_id, last_inbound_at) VALUES (?, ?)
      ON CONFLICT(contact_id) DO UPDATE SET last_inbound_at = max(COALESCE(whatsapp_users.last_inbound_at, 0), excluded.last_inbound_at)`,
   ).run(contactId, at)
 }
 
 export function setMarketingOptOut(db: Db, contactId: string, optedOut: boolean): void {
-  db.prepare(
+  statements(db).prepare(
     `INSERT INTO whatsapp_users (contact_id, marketing_opt_out) VALUES (?, ?)
      ON CONFLICT(contact_id) DO UPDATE SET marketing_opt_out = excluded.marketing_opt_out`,
   ).run(contactId, optedOut ? 1 : 0)
@@ -53,7 +54,7 @@ export function setMarketingOptOut(db: Db, contactId: string, optedOut: boolean)
 
 /** A new number is a new WhatsApp user: no consent, no window, no pending request. */
 export function resetWhatsAppUser(db: Db, contactId: string, now: number): void {
-  db.prepare(
+  statements(db).prepare(
     `UPDATE whatsapp_users SET consent = 'none', consent_updated_at = ?, last_requested_at = NULL, last_inbound_at = NULL, marketing_opt_out = 0
      WHERE contact_id = ?`,
   ).run(now, contactId)
