@@ -11,56 +11,131 @@ function forbid(name, comment, from, to) {
 
 module.exports = {
   forbidden: [
-    forbid('shared-is-pure', 'electron/shared is pure TypeScript: it imports nothing of the app, no Node and no Electron', { path: layer('shared') }, {
-      pathNot: [layer('shared'), '(^|/)node_modules/zod/'],
-    }),
-    forbid('core-stays-in-core', 'the engine imports shared, Node and libraries, never a host, the shell, the sandbox, a launcher or a CLI', { path: layer('core') }, {
-      path: ['^electron/(main|host|preload|sandbox|launcher|cli|scripts|team-client|server)/', '^src/', '^tests/'],
-    }),
-    forbid('whatsapp-is-an-adapter', 'core/whatsapp talks to Meta (client, parse, signature, errors); orchestration that stores or calls services lives in core/services', { path: '^electron/core/whatsapp/' }, {
-      path: ['^electron/core/(services|db|outbox)/', '^electron/core/context\\.ts$'],
-    }),
-    forbid('no-electron-outside-the-shell', 'only electron/main and electron/preload load the Electron runtime', { pathNot: ['^electron/(main|preload)/', '^tests/', '^electron\\.vite\\.config\\.ts$'] }, {
-      path: ELECTRON,
-    }),
-    forbid('preload-only-electron', 'the preload sees shared and electron only (no Node in a sandboxed preload, electron-store is main-only)', { path: layer('preload') }, {
-      pathNot: [layer('preload'), layer('shared'), '(^|/)node_modules/electron/', '(^|/)node_modules/zod/'],
-    }),
+    forbid(
+      'shared-is-pure',
+      'electron/shared is pure TypeScript: it imports nothing of the app, no Node and no Electron',
+      { path: layer('shared') },
+      {
+        pathNot: [layer('shared'), '(^|/)node_modules/zod/'],
+      },
+    ),
+    forbid(
+      'core-stays-in-core',
+      'the engine imports shared, Node and libraries, never a host, the shell, the sandbox, a launcher or a CLI',
+      { path: layer('core') },
+      {
+        path: ['^electron/(main|host|preload|sandbox|launcher|cli|scripts|team-client|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'whatsapp-is-an-adapter',
+      'core/whatsapp talks to Meta (client, parse, signature, errors); orchestration that stores or calls services lives in core/services',
+      { path: '^electron/core/whatsapp/' },
+      {
+        path: ['^electron/core/(services|db|outbox)/', '^electron/core/context\\.ts$'],
+      },
+    ),
+    forbid(
+      'no-electron-outside-the-shell',
+      'only electron/main and electron/preload load the Electron runtime',
+      { pathNot: ['^electron/(main|preload)/', '^tests/', '^electron\\.vite\\.config\\.ts$'] },
+      {
+        path: ELECTRON,
+      },
+    ),
+    forbid(
+      'preload-only-electron',
+      'the preload sees shared and electron only (no Node in a sandboxed preload, electron-store is main-only)',
+      { path: layer('preload') },
+      {
+        pathNot: [layer('preload'), layer('shared'), '(^|/)node_modules/electron/', '(^|/)node_modules/zod/'],
+      },
+    ),
     forbid('preload-no-node', 'a sandboxed preload has no Node built-ins', { path: layer('preload') }, { dependencyTypes: ['core'] }),
-    forbid('main-imports', 'Electron main imports shared, core and the launcher', { path: layer('main') }, {
-      path: ['^electron/(host|sandbox|preload|cli|scripts|team-client|server)/', '^src/', '^tests/'],
-    }),
-    forbid('host-imports', 'the browser host imports shared, core and the launcher', { path: layer('host') }, {
-      path: ['^electron/(main|sandbox|preload|cli|scripts|team-client)/', '^src/', '^tests/'],
-    }),
-    forbid('launcher-imports', 'the launcher wires core to the sandbox process; it never imports a shell, host or the sandbox code itself', { path: layer('launcher') }, {
-      path: ['^electron/(main|host|preload|sandbox|cli|scripts|team-client|server)/', '^src/', '^tests/'],
-    }),
-    forbid('cli-imports', 'command-line tools import shared and core', { path: layer('cli') }, {
-      path: ['^electron/(main|host|preload|sandbox|launcher|scripts|team-client|server)/', '^src/', '^tests/'],
-    }),
-    forbid('sandbox-is-meta', 'the sandbox stands in for Meta: it shares wire types only, never the engine', { path: layer('sandbox') }, {
-      path: ['^electron/(core|main|host|preload|launcher|cli|scripts|team-client|server)/', '^src/', '^tests/'],
-    }),
-    forbid('team-client-is-plain-node', 'the team client runs under plain Node: shared, Node, better-sqlite3, ws', { path: layer('team-client') }, {
-      path: ['^electron/(core|main|host|preload|sandbox|launcher|cli|scripts|server)/', '^src/', '^tests/'],
-    }),
-    forbid('renderer-imports-types-only', 'the renderer imports only types from electron/shared, except the pure policy texts', { path: '^src/' }, {
-      path: '^electron/',
-      pathNot: '^electron/shared/policy-texts\\.ts$',
-      dependencyTypesNot: ['type-only'],
-    }),
-    forbid('policy-texts-stay-pure', 'the renderer runs electron/shared/policy-texts, so it imports types only', { path: '^electron/shared/policy-texts\\.ts$' }, {
-      dependencyTypesNot: ['type-only'],
-    }),
-    forbid('renderer-reaches-only-shared', 'the renderer may see electron/shared and nothing else of electron/', { path: '^src/' }, {
-      path: '^electron/',
-      pathNot: layer('shared'),
-    }),
+    forbid(
+      'main-imports',
+      'Electron main imports shared, core and the launcher',
+      { path: layer('main') },
+      {
+        path: ['^electron/(host|sandbox|preload|cli|scripts|team-client|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'host-imports',
+      'the browser host imports shared, core and the launcher',
+      { path: layer('host') },
+      {
+        path: ['^electron/(main|sandbox|preload|cli|scripts|team-client)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'launcher-imports',
+      'the launcher wires core to the sandbox process; it never imports a shell, host or the sandbox code itself',
+      { path: layer('launcher') },
+      {
+        path: ['^electron/(main|host|preload|sandbox|cli|scripts|team-client|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'cli-imports',
+      'command-line tools import shared and core',
+      { path: layer('cli') },
+      {
+        path: ['^electron/(main|host|preload|sandbox|launcher|scripts|team-client|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'sandbox-is-meta',
+      'the sandbox stands in for Meta: it shares wire types only, never the engine',
+      { path: layer('sandbox') },
+      {
+        path: ['^electron/(core|main|host|preload|launcher|cli|scripts|team-client|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'team-client-is-plain-node',
+      'the team client runs under plain Node: shared, Node, better-sqlite3, ws',
+      { path: layer('team-client') },
+      {
+        path: ['^electron/(core|main|host|preload|sandbox|launcher|cli|scripts|server)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
+      'renderer-imports-types-only',
+      'the renderer imports only types from electron/shared, except the pure policy texts',
+      { path: '^src/' },
+      {
+        path: '^electron/',
+        pathNot: '^electron/shared/policy-texts\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    ),
+    forbid(
+      'policy-texts-stay-pure',
+      'the renderer runs electron/shared/policy-texts, so it imports types only',
+      { path: '^electron/shared/policy-texts\\.ts$' },
+      {
+        dependencyTypesNot: ['type-only'],
+      },
+    ),
+    forbid(
+      'renderer-reaches-only-shared',
+      'the renderer may see electron/shared and nothing else of electron/',
+      { path: '^src/' },
+      {
+        path: '^electron/',
+        pathNot: layer('shared'),
+      },
+    ),
     forbid('renderer-no-node', 'the renderer has no Node built-ins', { path: '^src/' }, { dependencyTypes: ['core'] }),
-    forbid('not-to-unresolvable', 'an import that resolves to nothing is a typo or a missing package', { path: '^(electron|src)/' }, {
-      couldNotResolve: true,
-    }),
+    forbid(
+      'not-to-unresolvable',
+      'an import that resolves to nothing is a typo or a missing package',
+      { path: '^(electron|src)/' },
+      {
+        couldNotResolve: true,
+      },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

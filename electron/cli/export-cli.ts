@@ -15,7 +15,9 @@ async function main(): Promise<number> {
     if (!args.out) throw new UsageError('--out DIR is required')
   } catch (error) {
     console.error(`export: ${(error as Error).message}`)
-    console.error('usage: npm run export -- --out DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--data-dir DIR] [--contact ID] [--conversation ID] [--org FILE]')
+    console.error(
+      'usage: npm run export -- --out DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--data-dir DIR] [--contact ID] [--conversation ID] [--org FILE]',
+    )
     return 2
   }
   try {
@@ -39,7 +41,9 @@ async function main(): Promise<number> {
     })
     if (process.stderr.isTTY) process.stderr.write('\n')
     console.log(`export folder: ${report.outDir}`)
-    console.log(`messages=${report.messages} conversations=${report.conversations} consent_events=${report.consentEvents} audit_events=${report.auditEvents} media_files=${report.mediaFiles} media_missing=${report.mediaMissing} eml_files=${report.emlFiles} files=${report.files} bytes=${report.bytes}`)
+    console.log(
+      `messages=${report.messages} conversations=${report.conversations} consent_events=${report.consentEvents} audit_events=${report.auditEvents} media_files=${report.mediaFiles} media_missing=${report.mediaMissing} eml_files=${report.emlFiles} files=${report.files} bytes=${report.bytes}`,
+    )
     return 0
   } catch (error) {
     console.error(`export failed: ${error instanceof Error ? error.message : String(error)}`)

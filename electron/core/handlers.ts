@@ -6,14 +6,7 @@ import type { HandlerTable } from './dispatcher'
 import { listAudit } from './db/repositories/ledger'
 import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
 import { requireReader } from './services/access'
-import {
-  createContact,
-  editContact,
-  getContactOrFail,
-  importContacts,
-  listContacts,
-  removeContact,
-} from './services/contacts-service'
+import { createContact, editContact, getContactOrFail, importContacts, listContacts, removeContact } from './services/contacts-service'
 import {
   getConversation,
   listConversations,
@@ -35,7 +28,10 @@ export interface HandlerDeps {
   downloader: MediaDownloader
   /** Sends WhatsApp read receipts for a conversation the user opened (fire and forget). */
   sendReadReceipt: (conversationId: string) => void
-  runExport: (userId: string, input: { contactId?: string; conversationId?: string; from?: number; to?: number }) => Promise<{ outDir: string; messages: number; conversations: number }>
+  runExport: (
+    userId: string,
+    input: { contactId?: string; conversationId?: string; from?: number; to?: number },
+  ) => Promise<{ outDir: string; messages: number; conversations: number }>
 }
 
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -99,16 +95,14 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'audit:list': ({ conversationId, limit }, { userId }) => {
       if (conversationId) requireReader(ctx, conversationId, userId)
-      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map(
-        (row): AuditEntry => ({
-          id: String(row.seq),
-          at: row.at,
-          ...(row.actor_id ? { actorId: row.actor_id } : {}),
-          action: row.action,
-          ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
-          detail: JSON.parse(row.detail) as Record<string, unknown>,
-        }),
-      )
+      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map((row): AuditEntry => ({
+        id: String(row.seq),
+        at: row.at,
+        ...(row.actor_id ? { actorId: row.actor_id } : {}),
+        action: row.action,
+        ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
+        detail: JSON.parse(row.detail) as Record<string, unknown>,
+      }))
     },
     'export:run': (input, { userId }) => deps.runExport(userId, input),
   }

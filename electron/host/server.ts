@@ -173,16 +173,27 @@ export async function startHost(options: HostOptions): Promise<Host> {
       void (async () => {
         let request: WireRequest
         try {
-          request = JSON.parse(Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8')) as WireRequest
-          if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.channel !== 'string') throw new Error('shape')
+          request = JSON.parse(
+            Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8'),
+          ) as WireRequest
+          if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.channel !== 'string')
+            throw new Error('shape')
         } catch {
-          ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'invalid', message: 'Malformed request: expected {"id":n,"channel":"…","payload":{…}}' } }))
+          ws.send(
+            JSON.stringify({
+              id: null,
+              ok: false,
+              error: { code: 'invalid', message: 'Malformed request: expected {"id":n,"channel":"…","payload":{…}}' },
+            }),
+          )
           return
         }
         const result = await engine.dispatch({ userId }, request.channel, request.payload)
         if (ws.readyState !== ws.OPEN) return
         if (result.ok && request.channel === 'session:signIn') signIn((result.value as { user: { id: string } }).user.id)
-        const reply: WireReply = result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: result.error }
+        const reply: WireReply = result.ok
+          ? { id: request.id, ok: true, value: result.value }
+          : { id: request.id, ok: false, error: result.error }
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply))
       })()
     })
@@ -211,5 +222,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 function extensionFor(mimeType: string): string {
-  return { 'image/jpeg': '.jpg', 'image/png': '.png', 'audio/wav': '.wav', 'audio/ogg': '.ogg', 'audio/mpeg': '.mp3', 'video/mp4': '.mp4', 'application/pdf': '.pdf' }[mimeType] ?? ''
+  return (
+    {
+      'image/jpeg': '.jpg',
+      'image/png': '.png',
+      'audio/wav': '.wav',
+      'audio/ogg': '.ogg',
+      'audio/mpeg': '.mp3',
+      'video/mp4': '.mp4',
+      'application/pdf': '.pdf',
+    }[mimeType] ?? ''
+  )
 }

@@ -60,7 +60,11 @@ export async function startConnectedEngine(options: {
       clock,
       whatsapp,
       ...(sandbox
-        ? { sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }), sandboxUrl: sandbox.url, channelSecret: sandbox.appSecret }
+        ? {
+            sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }),
+            sandboxUrl: sandbox.url,
+            channelSecret: sandbox.appSecret,
+          }
         : {}),
       ...options.engine,
     })

@@ -77,7 +77,10 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
 
   secureSession(session.defaultSession, location)
   app.on('web-contents-created', (_event, contents) => secureWebContents(contents, location, shell))
-  handleMediaProtocol(protocol, createMediaHandler(engine, () => user.id !== undefined))
+  handleMediaProtocol(
+    protocol,
+    createMediaHandler(engine, () => user.id !== undefined),
+  )
 
   const icon = (name: string) => join(options.resourcesDir, name)
   const mainWindowRef = { current: undefined as BrowserWindow | undefined }

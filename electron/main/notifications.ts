@@ -91,7 +91,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const result = await deps.engine.dispatch({ userId }, 'messages:send', { conversationId, text, clientId: randomUUID() })
     if (!result.ok) {
       log.warn('notification reply not sent', { code: result.error.code })
-      show(`reply-failed:${conversationId}`, { title: 'Reply not sent', body: result.error.message }, { click: () => deps.openThread(conversationId) })
+      show(
+        `reply-failed:${conversationId}`,
+        { title: 'Reply not sent', body: result.error.message },
+        { click: () => deps.openThread(conversationId) },
+      )
     }
   }
 

@@ -28,7 +28,10 @@ export interface Runtime {
 }
 
 /** The org policy, then settings < org file < environment < keychain secrets. */
-export function resolveDesktopWhatsApp(raw: unknown, options: Pick<RuntimeOptions, 'env' | 'whatsappSettings' | 'secrets'>): WhatsAppConfig {
+export function resolveDesktopWhatsApp(
+  raw: unknown,
+  options: Pick<RuntimeOptions, 'env' | 'whatsappSettings' | 'secrets'>,
+): WhatsAppConfig {
   const secrets = options.secrets ?? {}
   const settings = { ...options.whatsappSettings }
   for (const key of ['accessToken', 'appSecret', 'verifyToken']) delete settings[key]

@@ -42,7 +42,9 @@ export class SecretVault {
    */
   save(values: Secrets): void {
     if (!this.encryptionIsReal()) {
-      throw new SecretsUnavailableError('The system keychain is not available (on Linux: no GNOME Keyring or KWallet); secrets were not saved')
+      throw new SecretsUnavailableError(
+        'The system keychain is not available (on Linux: no GNOME Keyring or KWallet); secrets were not saved',
+      )
     }
     const stored = this.settings.encryptedSecrets()
     for (const name of SECRET_NAMES) {

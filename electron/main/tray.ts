@@ -106,7 +106,10 @@ export function createTray(deps: TrayDeps): TrayController {
   }
 }
 
-export function menuTemplate(counts: ShellCounts, deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin'>): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  counts: ShellCounts,
+  deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin'>,
+): MenuItemConstructorOptions[] {
   const recent: MenuItemConstructorOptions[] = counts.recentUnread.length
     ? counts.recentUnread.map((conversation) => ({
         id: `conversation:${conversation.id}`,
@@ -120,8 +123,20 @@ export function menuTemplate(counts: ShellCounts, deps: Pick<TrayDeps, 'actions'
     ...recent,
     { type: 'separator' },
     { id: 'open', label: 'Open Greenline', click: () => deps.actions.open() },
-    { id: 'dnd', label: 'Do not disturb', type: 'checkbox', checked: deps.doNotDisturb(), click: (item) => deps.actions.setDoNotDisturb(item.checked) },
-    { id: 'login', label: 'Start at login', type: 'checkbox', checked: deps.startAtLogin(), click: (item) => deps.actions.setStartAtLogin(item.checked) },
+    {
+      id: 'dnd',
+      label: 'Do not disturb',
+      type: 'checkbox',
+      checked: deps.doNotDisturb(),
+      click: (item) => deps.actions.setDoNotDisturb(item.checked),
+    },
+    {
+      id: 'login',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: deps.startAtLogin(),
+      click: (item) => deps.actions.setStartAtLogin(item.checked),
+    },
     { type: 'separator' },
     { id: 'quit', label: 'Quit Greenline', click: () => deps.actions.quit() },
   ]

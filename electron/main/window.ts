@@ -18,7 +18,9 @@ export interface MainWindowDeps {
 const DEFAULT_SIZE = { width: 1100, height: 760 }
 
 /** The options the main window is created with (exported so tests can assert the security flags). */
-export function mainWindowOptions(deps: Pick<MainWindowDeps, 'settings' | 'preload' | 'icon' | 'workAreas'>): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  deps: Pick<MainWindowDeps, 'settings' | 'preload' | 'icon' | 'workAreas'>,
+): BrowserWindowConstructorOptions {
   const bounds = restorableBounds(deps.settings.windowBounds(), deps.workAreas())
   return {
     ...bounds,
@@ -33,12 +35,19 @@ export function mainWindowOptions(deps: Pick<MainWindowDeps, 'settings' | 'prelo
 }
 
 /** Last bounds when they still intersect a display; otherwise the default size, centred. */
-export function restorableBounds(saved: WindowBounds | undefined, workAreas: Rectangle[]): { x?: number; y?: number; width: number; height: number } {
+export function restorableBounds(
+  saved: WindowBounds | undefined,
+  workAreas: Rectangle[],
+): { x?: number; y?: number; width: number; height: number } {
   if (!saved || !(saved.width > 0) || !(saved.height > 0)) return { ...DEFAULT_SIZE }
   const size = { width: Math.max(720, saved.width), height: Math.max(480, saved.height) }
   if (saved.x === undefined || saved.y === undefined) return size
   const visible = workAreas.some(
-    (area) => saved.x! < area.x + area.width && saved.x! + size.width > area.x && saved.y! < area.y + area.height && saved.y! + size.height > area.y,
+    (area) =>
+      saved.x! < area.x + area.width &&
+      saved.x! + size.width > area.x &&
+      saved.y! < area.y + area.height &&
+      saved.y! + size.height > area.y,
   )
   return visible ? { x: saved.x, y: saved.y, ...size } : size
 }

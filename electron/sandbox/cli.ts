@@ -36,9 +36,11 @@ async function main(): Promise<void> {
     clockAdvanced: clockUrl
       ? async () => {
           const body = JSON.stringify({ offsetMs: clock.offset })
-          await fetch(clockUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(body, appSecret) }, body }).catch(() =>
-            console.error('Could not tell the app about the clock change'),
-          )
+          await fetch(clockUrl, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(body, appSecret) },
+            body,
+          }).catch(() => console.error('Could not tell the app about the clock change'))
         }
       : undefined,
     host: values.host ?? '127.0.0.1',
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
     `  SMS API:          ${sandbox.url}/sms/v1/messages`,
   ]
   if (!process.env.GREENLINE_SANDBOX_TOKEN) lines.push(`  access token:     ${accessToken}   (set GREENLINE_SANDBOX_TOKEN to choose it)`)
-  if (!process.env.GREENLINE_SANDBOX_APP_SECRET) lines.push(`  app secret:       ${appSecret}   (set GREENLINE_SANDBOX_APP_SECRET to choose it)`)
+  if (!process.env.GREENLINE_SANDBOX_APP_SECRET)
+    lines.push(`  app secret:       ${appSecret}   (set GREENLINE_SANDBOX_APP_SECRET to choose it)`)
   console.log(lines.join('\n'))
   const stop = () => void sandbox.close().then(() => process.exit(0))
   process.on('SIGINT', stop)

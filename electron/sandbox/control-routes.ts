@@ -12,7 +12,13 @@ const BODY_LIMIT = 8 * 1024 * 1024
  * The sandbox's own control API (`/sandbox/...`): loopback only, no bearer. POSTs must be JSON so
  * a web page elsewhere cannot drive it with a simple cross-origin form post.
  */
-export async function handleControl(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, segments: string[], url: URL): Promise<void> {
+export async function handleControl(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  segments: string[],
+  url: URL,
+): Promise<void> {
   try {
     if (!isLoopback(req) || !hasLoopbackHost(req)) throw new ControlError(403, 'The sandbox control API answers loopback requests only')
     const method = req.method ?? 'GET'

@@ -17,15 +17,21 @@ export function isGraphPath(segments: string[]): boolean {
 }
 
 /** Serves the Graph-compatible endpoints; every one needs the bearer token (401, code 190). */
-export async function handleGraph(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, segments: string[], url: URL): Promise<void> {
+export async function handleGraph(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  segments: string[],
+  url: URL,
+): Promise<void> {
   try {
-    if (!bearerMatches(req, ctx.accessToken))
-      throw new GraphError(190, 'Invalid OAuth access token - Cannot parse access token', 401)
+    if (!bearerMatches(req, ctx.accessToken)) throw new GraphError(190, 'Invalid OAuth access token - Cannot parse access token', 401)
     if (segments[0] === 'lookaside') return download(ctx, res, segments)
     await route(ctx, req, res, segments.slice(1), url)
   } catch (error) {
     if (error instanceof GraphError) return sendJson(res, error.httpStatus, graphErrorBody(error))
-    if (error instanceof BodyTooLargeError) return sendJson(res, 413, graphErrorBody(new GraphError(131053, 'The request body is too large.')))
+    if (error instanceof BodyTooLargeError)
+      return sendJson(res, 413, graphErrorBody(new GraphError(131053, 'The request body is too large.')))
     throw error
   }
 }
@@ -58,7 +64,10 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
     if (!ctx.media.delete(id)) throw missingObject(id, 'delete')
     return sendJson(res, 200, { success: true })
   }
-  throw new GraphError(100, `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist or does not support this operation.`)
+  throw new GraphError(
+    100,
+    `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist or does not support this operation.`,
+  )
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -71,7 +80,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function missingObject(id: string, verb: string): GraphError {
-  return new GraphError(100, `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`)
+  return new GraphError(
+    100,
+    `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+  )
 }
 
 function checkPhoneNumberParam(ctx: SandboxContext, url: URL): void {
@@ -96,7 +108,10 @@ function upload(ctx: SandboxContext, req: IncomingMessage, body: Buffer): { id: 
   if (!declared) throw new GraphError(131008, 'The parameter type is required.')
   const actual = sniffImage(file.data)
   if (declared !== 'image/jpeg' && declared !== 'image/png')
-    throw new GraphError(131053, `Param file must be a file with one of the following types: image/jpeg, image/png. Received file of type '${declared}'.`)
+    throw new GraphError(
+      131053,
+      `Param file must be a file with one of the following types: image/jpeg, image/png. Received file of type '${declared}'.`,
+    )
   if (!actual) throw new GraphError(131053, 'Unsupported file type: the file content is not a JPEG or PNG image.')
   if (actual !== declared) throw new GraphError(131053, `The declared type ${declared} does not match the file content (${actual}).`)
   if (file.data.length > MAX_IMAGE_BYTES) throw new GraphError(131053, 'Images must be at most 5 MB.')

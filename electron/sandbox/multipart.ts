@@ -46,7 +46,10 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartForm
     if (next < 0) throw new MultipartError('Closing boundary not found')
     const data = body.subarray(headerEnd + 4, next)
     const disposition = headers.find((h) => /^content-disposition:/i.test(h)) ?? ''
-    const partType = headers.find((h) => /^content-type:/i.test(h))?.replace(/^content-type:\s*/i, '').trim()
+    const partType = headers
+      .find((h) => /^content-type:/i.test(h))
+      ?.replace(/^content-type:\s*/i, '')
+      .trim()
     const name = headerParam(disposition, 'name')
     if (!name) throw new MultipartError('Part without a name')
     const filename = headerParam(disposition, 'filename')

@@ -22,8 +22,7 @@ export function handleMessagesPost(ctx: SandboxContext, body: unknown): SendOutc
   const request = parseSendRequest(body)
   const recipient = resolveRecipient(ctx, request)
   if (ctx.random() < ctx.chaos.fail5xx) throw new GraphError(131000, 'Something went wrong. Please try again later.')
-  if (ctx.limiter && !ctx.limiter.takeThroughput())
-    throw new GraphError(130429, 'Cloud API message throughput has been reached.')
+  if (ctx.limiter && !ctx.limiter.takeThroughput()) throw new GraphError(130429, 'Cloud API message throughput has been reached.')
   if (request.content.type === 'image') checkImage(ctx, request.content.mediaId)
 
   const wamid = newWamid(recipient.waId)
@@ -45,7 +44,10 @@ export function handleMessagesPost(ctx: SandboxContext, body: unknown): SendOutc
     return { status: 200, body: response }
   }
   if (ctx.limiter && !ctx.limiter.takePair(user.phone))
-    throw new GraphError(131056, 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.')
+    throw new GraphError(
+      131056,
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    )
   if (request.content.type === 'reaction' && !ctx.directory.findEntry(user, request.content.messageId)) {
     fail(ctx, wamid, user.waId, userIdForFailure, request, 131009, 'The message you are reacting to does not exist in this chat.')
     return { status: 200, body: response }
@@ -150,7 +152,8 @@ function markRead(ctx: SandboxContext, request: { messageId: string; typingIndic
     const index = user.chat.findIndex((entry) => entry.id === request.messageId && entry.direction === 'in')
     if (index < 0) continue
     // Marking one message read also marks the earlier ones in the thread.
-    for (const entry of user.chat.slice(0, index + 1)) if (entry.direction === 'in' && entry.channel === 'whatsapp') entry.readByBusiness = true
+    for (const entry of user.chat.slice(0, index + 1))
+      if (entry.direction === 'in' && entry.channel === 'whatsapp') entry.readByBusiness = true
   }
   return { status: 200, body: { success: true } }
 }

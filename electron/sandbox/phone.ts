@@ -19,7 +19,14 @@ export function waIdOf(phone: string): string {
 }
 
 const COUNTRY_PREFIXES: Array<[string, string]> = [
-  ['1', 'US'], ['44', 'GB'], ['33', 'FR'], ['49', 'DE'], ['55', 'BR'], ['52', 'MX'], ['91', 'IN'], ['351', 'PT'],
+  ['1', 'US'],
+  ['44', 'GB'],
+  ['33', 'FR'],
+  ['49', 'DE'],
+  ['55', 'BR'],
+  ['52', 'MX'],
+  ['91', 'IN'],
+  ['351', 'PT'],
 ]
 
 /** A deterministic business-scoped user id (`CC.` + 13 digits), stable for a phone across restarts. */

@@ -40,8 +40,7 @@ export function isMarkRead(body: unknown): boolean {
 
 export function parseMarkRead(body: Json): MarkReadRequest {
   requireProduct(body)
-  if (typeof body.message_id !== 'string' || !body.message_id)
-    throw new GraphError(131008, 'The parameter message_id is required.')
+  if (typeof body.message_id !== 'string' || !body.message_id) throw new GraphError(131008, 'The parameter message_id is required.')
   return { messageId: body.message_id, typingIndicator: isObject(body.typing_indicator) }
 }
 
@@ -125,7 +124,6 @@ function parseInteractive(interactive: unknown): OutboundContent {
       throw new GraphError(131009, 'Button id must be at most 256 and title at most 20 characters long.')
     return { id: reply.id, title: reply.title }
   })
-  if (new Set(buttons.map((b) => b.title)).size !== buttons.length)
-    throw new GraphError(131009, 'Button titles must be unique.')
+  if (new Set(buttons.map((b) => b.title)).size !== buttons.length) throw new GraphError(131009, 'Button titles must be unique.')
   return { type: 'interactive', text, buttons }
 }

@@ -95,7 +95,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const random = options.random ?? Math.random
   const chaos: ChaosRates = { duplicate: 0, shuffle: 0, fail5xx: 0, dropResponse: 0 }
-  const webhooks = new WebhookQueue({ clock: options.clock, appSecret: options.appSecret, random, chaos: () => chaos, concurrency: options.webhookConcurrency })
+  const webhooks = new WebhookQueue({
+    clock: options.clock,
+    appSecret: options.appSecret,
+    random,
+    chaos: () => chaos,
+    concurrency: options.webhookConcurrency,
+  })
   let baseUrl = ''
   const ctx: SandboxContext = {
     clockAdvanced: options.clockAdvanced,
@@ -226,7 +232,8 @@ function servePage(req: IncomingMessage, res: ServerResponse, name: string): voi
     'content-type': file.type,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
   })
   res.end(file.body)
 }

@@ -47,8 +47,7 @@ export function renderTemplate(template: unknown): RenderedTemplate {
   const name = template.name
   if (typeof name !== 'string' || !name) throw new GraphError(131008, "Parameter 'template.name' is required.")
   const language = isObject(template.language) ? template.language.code : undefined
-  if (typeof language !== 'string' || !language)
-    throw new GraphError(131008, "Parameter 'template.language.code' is required.")
+  if (typeof language !== 'string' || !language) throw new GraphError(131008, "Parameter 'template.language.code' is required.")
   const definition = TEMPLATES.find((t) => t.name === name && t.language === language && t.status === 'APPROVED')
   if (!definition) throw new GraphError(132001, `template name (${name}) does not exist in ${language}`)
 
@@ -83,11 +82,11 @@ function bodyParams(component: Json): string[] {
   if (!Array.isArray(parameters)) throw new GraphError(100, "Parameter 'parameters' must be an array.")
   return parameters.map((parameter) => {
     if (!isObject(parameter)) throw new GraphError(100, 'Each parameter must be an object.')
-    if (parameter.type !== 'text') throw new GraphError(131009, `Parameter type ${String(parameter.type)} is not valid here; expected text.`)
+    if (parameter.type !== 'text')
+      throw new GraphError(131009, `Parameter type ${String(parameter.type)} is not valid here; expected text.`)
     if (parameter.parameter_name !== undefined)
       throw new GraphError(131009, 'This template uses positional parameters; parameter_name is not expected.')
-    if (typeof parameter.text !== 'string' || parameter.text.trim() === '')
-      throw new GraphError(131008, "Parameter 'text' is required.")
+    if (typeof parameter.text !== 'string' || parameter.text.trim() === '') throw new GraphError(131008, "Parameter 'text' is required.")
     if (parameter.text.length > 32768) throw new GraphError(131009, 'Parameter text is too long.')
     if (/[\n\t]| {5,}/.test(parameter.text))
       throw new GraphError(131009, 'Param text cannot have new-line/tab characters or more than 4 consecutive spaces')

@@ -42,12 +42,16 @@ function build(ctx: SandboxContext, user: SimUser, input: unknown, base: Base): 
   const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
   if (typeof body.text === 'string') {
     if (!body.text.trim() || body.text.length > 4096) throw new ControlError(400, 'text must be 1 to 4096 characters')
-    return [{ ...base, type: 'text', text: body.text }, { type: 'text', text: { body: body.text } }]
+    return [
+      { ...base, type: 'text', text: body.text },
+      { type: 'text', text: { body: body.text } },
+    ]
   }
   if (typeof body.buttonPayload === 'string') return buttonTap(ctx, user, body.buttonPayload, base)
   if (typeof body.buttonReplyId === 'string') return buttonReply(ctx, user, body.buttonReplyId, base)
   if (typeof body.imageBase64 === 'string') return image(ctx, body, base)
-  if (typeof body.reaction === 'object' && body.reaction !== null) return reaction(ctx, user, body.reaction as Record<string, unknown>, base)
+  if (typeof body.reaction === 'object' && body.reaction !== null)
+    return reaction(ctx, user, body.reaction as Record<string, unknown>, base)
   throw new ControlError(400, 'Expected one of text, buttonPayload, buttonReplyId, imageBase64 + mimeType, reaction')
 }
 
@@ -55,11 +59,16 @@ function buttonTap(ctx: SandboxContext, user: SimUser, payload: string, base: Ba
   // The newest template whose buttons carry this payload (or label) is the one tapped.
   for (const entry of [...user.chat].reverse()) {
     if (entry.direction !== 'out' || entry.type !== 'template' || !entry.buttons) continue
-    const button = entry.buttons.find((b) => b.payload === payload) ?? entry.buttons.find((b) => b.text.toLowerCase() === payload.toLowerCase())
+    const button =
+      entry.buttons.find((b) => b.payload === payload) ?? entry.buttons.find((b) => b.text.toLowerCase() === payload.toLowerCase())
     if (!button) continue
     return [
       { ...base, type: 'button', text: button.text, contextId: entry.id },
-      { context: { from: ctx.business.displayPhoneNumber, id: entry.id }, type: 'button', button: { payload: button.payload, text: button.text } },
+      {
+        context: { from: ctx.business.displayPhoneNumber, id: entry.id },
+        type: 'button',
+        button: { payload: button.payload, text: button.text },
+      },
     ]
   }
   throw new ControlError(409, 'No template with that button was received by this user')

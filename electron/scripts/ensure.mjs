@@ -46,7 +46,11 @@ function newestMtime(dir) {
 /** `electron-vite build` when out/ is missing or older than the sources. */
 export function ensureBuilt({ force = false } = {}) {
   const marker = join(root, 'out', 'main', 'host.js')
-  const sources = Math.max(newestMtime(join(root, 'electron')), newestMtime(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
+  const sources = Math.max(
+    newestMtime(join(root, 'electron')),
+    newestMtime(join(root, 'src')),
+    statSync(join(root, 'electron.vite.config.ts')).mtimeMs,
+  )
   if (!force && existsSync(marker) && existsSync(join(root, 'out', 'renderer', 'index.html')) && statSync(marker).mtimeMs >= sources) return
   console.log('Building (electron-vite build)…')
   if (run('npx', ['electron-vite', 'build']) !== 0) {
@@ -82,7 +86,8 @@ const hasCommand = (name) => spawnSync('which', [name]).status === 0
 export function ensureTestTools() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   const missing = []
-  if (!CHROMIUM_PATHS.some((p) => existsSync(p)) && !process.env.GREENLINE_CHROMIUM) missing.push('chromium', 'fonts-liberation', 'fonts-noto-color-emoji')
+  if (!CHROMIUM_PATHS.some((p) => existsSync(p)) && !process.env.GREENLINE_CHROMIUM)
+    missing.push('chromium', 'fonts-liberation', 'fonts-noto-color-emoji')
   if (!hasCommand('heif-enc')) missing.push('libheif-examples')
   if (missing.length && isRoot && hasCommand('apt-get')) {
     console.log(`Installing test tools (apt-get install ${missing.join(' ')})…`)

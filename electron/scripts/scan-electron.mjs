@@ -127,11 +127,15 @@ function main() {
     for (const { finding, explanation } of results) {
       const where = `${finding.filename}:${finding.location}`
       if (explanation) console.log(`explained    ${finding.issue} ${finding.severity} ${where} — ${explanation.reason}`)
-      else console.log(`UNEXPLAINED  ${finding.issue} ${finding.severity}/${finding.confidence} ${where} — ${finding.description}: ${finding.sample}`)
+      else
+        console.log(
+          `UNEXPLAINED  ${finding.issue} ${finding.severity}/${finding.confidence} ${where} — ${finding.description}: ${finding.sample}`,
+        )
     }
     for (const entry of unused) console.log(`(no finding for the explanation ${entry.check} ${entry.file})`)
     const unexplained = results.filter((r) => !r.explanation).length
-    if (unexplained > 0) console.log('Fix each UNEXPLAINED finding, or explain it in electron/scripts/electronegativity-explained.json and README.')
+    if (unexplained > 0)
+      console.log('Fix each UNEXPLAINED finding, or explain it in electron/scripts/electronegativity-explained.json and README.')
     console.log(`findings=${findings.length} unexplained=${unexplained}`)
     return unexplained > 0 ? 1 : 0
   } finally {

@@ -42,7 +42,15 @@ const built = check('build', 'npx', ['electron-vite', 'build'])
 
 console.log('\n── unit and integration tests (vitest) ──')
 const vitestJson = join(reports, 'vitest.json')
-run('npx', ['vitest', 'run', '--config', 'tests/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])
+run('npx', [
+  'vitest',
+  'run',
+  '--config',
+  'tests/vitest.config.ts',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+])
 const vitest = readJson(vitestJson)
 if (vitest) {
   passed += vitest.numPassedTests
@@ -74,7 +82,8 @@ if (chromium === undefined || !built) {
   }
 }
 
-if (existsSync(join(root, 'electron', 'scripts', 'scan-electron.mjs'))) check('Electron security scan', 'node', ['electron/scripts/scan-electron.mjs'])
+if (existsSync(join(root, 'electron', 'scripts', 'scan-electron.mjs')))
+  check('Electron security scan', 'node', ['electron/scripts/scan-electron.mjs'])
 
 if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`)
 console.log(`${passed} passed, ${failed} failed`)

@@ -63,7 +63,14 @@ class WebSocketApi implements GreenlineApi {
         setTimeout(() => void this.open().catch(() => undefined), 1000)
       }
       socket.onmessage = (message) => {
-        const data = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; value?: unknown; error?: ApiError; event?: string; payload?: unknown }
+        const data = JSON.parse(String(message.data)) as {
+          id?: number
+          ok?: boolean
+          value?: unknown
+          error?: ApiError
+          event?: string
+          payload?: unknown
+        }
         if (data.event) {
           this.listeners.get(data.event)?.forEach((listener) => listener(data.payload))
           return

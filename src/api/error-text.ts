@@ -28,8 +28,6 @@ export function readableError(error: ApiError): ApiError {
   const first = requestIssues(error)[0]
   const fromMessage = error.message.replace(INTERNAL, '').replace(/^[\w.]+: /, '')
   const candidate = first?.message ?? fromMessage
-  const message = isHuman(candidate)
-    ? candidate.replace(/([^.!?])$/, '$1.')
-    : 'Something you entered is not valid. Check it and try again.'
+  const message = isHuman(candidate) ? candidate.replace(/([^.!?])$/, '$1.') : 'Something you entered is not valid. Check it and try again.'
   return { ...error, message }
 }

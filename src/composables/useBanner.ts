@@ -29,6 +29,12 @@ export function stateBanner(
   now: number,
 ): Banner {
   const state = effectiveState(conversation, now)
-  const text = stateBannerText({ state, contactName: conversation.contactName, windowClosesAt: conversation.windowClosesAt, consent: conversation.consent, now })
+  const text = stateBannerText({
+    state,
+    contactName: conversation.contactName,
+    windowClosesAt: conversation.windowClosesAt,
+    consent: conversation.consent,
+    now,
+  })
   return { state, tone: TONE[state], text }
 }

@@ -13,6 +13,12 @@ export const router = createRouter({
     { path: '/search', name: 'search', component: () => import('../views/SearchView.vue') },
     { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
     // The tray's quick-reply popover (a small window in the desktop app).
-    { path: '/quick-reply/:id?', name: 'quick-reply', component: () => import('../views/QuickReplyView.vue'), props: true, meta: { bare: true } },
+    {
+      path: '/quick-reply/:id?',
+      name: 'quick-reply',
+      component: () => import('../views/QuickReplyView.vue'),
+      props: true,
+      meta: { bare: true },
+    },
   ],
 })

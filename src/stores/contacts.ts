@@ -196,9 +196,15 @@ export const useContactsStore = defineStore('contacts', () => {
    * Opens (or reuses) a conversation with a contact. A WhatsApp start does not send the opt-in
    * request: the composer asks the user first.
    */
-  async function startConversation(contactId: string, channel: Exclude<Channel, 'voicemail'>): Promise<{ conversation?: Conversation; error?: ApiError }> {
+  async function startConversation(
+    contactId: string,
+    channel: Exclude<Channel, 'voicemail'>,
+  ): Promise<{ conversation?: Conversation; error?: ApiError }> {
     try {
-      const conversation = await call('conversations:start', channel === 'whatsapp' ? { contactId, channel, requestConsent: false } : { contactId, channel })
+      const conversation = await call(
+        'conversations:start',
+        channel === 'whatsapp' ? { contactId, channel, requestConsent: false } : { contactId, channel },
+      )
       return { conversation }
     } catch (e) {
       return { error: toApiError(e) }

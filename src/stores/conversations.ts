@@ -131,5 +131,21 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
-  return { byId, all, visible, filter, loading, loaded, error, unreadTotal, load, ensure, listForContact, openThreadWith, start, markRead, put }
+  return {
+    byId,
+    all,
+    visible,
+    filter,
+    loading,
+    loaded,
+    error,
+    unreadTotal,
+    load,
+    ensure,
+    listForContact,
+    openThreadWith,
+    start,
+    markRead,
+    put,
+  }
 })

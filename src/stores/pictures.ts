@@ -95,7 +95,8 @@ export const usePicturesStore = defineStore('pictures', () => {
         clientId: crypto.randomUUID(),
       }
       if (file.size === 0) Object.assign(picture, { state: 'failed', error: 'This file is empty.', refused: true })
-      else if (file.size > MAX_PICK_BYTES) Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
+      else if (file.size > MAX_PICK_BYTES)
+        Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
       current.pictures.push(picture)
       added++
     }

@@ -43,10 +43,25 @@ function parseArgs(argv: string[]): { quick: boolean; only?: Set<string> } {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--quick') quick = true
-    else if (arg === '--only') only = new Set(argv[++i]?.split(',').map((s) => s.trim()).filter(Boolean))
-    else if (arg.startsWith('--only=')) only = new Set(arg.slice(7).split(',').map((s) => s.trim()).filter(Boolean))
+    else if (arg === '--only')
+      only = new Set(
+        argv[++i]
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    else if (arg.startsWith('--only='))
+      only = new Set(
+        arg
+          .slice(7)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
     else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: npm run bench -- [--quick] [--only name1,name2]\n  names: scenario ids or figure names:\n${SCENARIOS.map((s) => `    ${s.id}: ${s.figures.join(', ')}`).join('\n')}`)
+      console.log(
+        `usage: npm run bench -- [--quick] [--only name1,name2]\n  names: scenario ids or figure names:\n${SCENARIOS.map((s) => `    ${s.id}: ${s.figures.join(', ')}`).join('\n')}`,
+      )
       process.exit(0)
     } else throw new Error(`Unknown option ${arg} (try --help)`)
   }
@@ -127,7 +142,9 @@ function mergeWithPrevious(partial: boolean, quick: boolean, next: ResultsFile):
   if ((previous.mode === 'quick') !== quick || !Array.isArray(previous.figures)) return next
   const replaced = new Set([...next.figures.map((f) => f.name), ...next.missing.map((m) => m.name)])
   const order = [...previous.figures.map((f) => f.name), ...next.figures.map((f) => f.name)]
-  const figures = [...previous.figures.filter((f) => !replaced.has(f.name)), ...next.figures].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  const figures = [...previous.figures.filter((f) => !replaced.has(f.name)), ...next.figures].sort(
+    (a, b) => order.indexOf(a.name) - order.indexOf(b.name),
+  )
   return {
     ...next,
     figures,
@@ -173,7 +190,9 @@ async function main(): Promise<void> {
     process.exit(130)
   })
   const started = performance.now()
-  console.log(`Greenline bench${quick ? ' (--quick: smaller sizes, figures not comparable)' : ''}: ${scenarios.map((s) => s.id).join(', ')}`)
+  console.log(
+    `Greenline bench${quick ? ' (--quick: smaller sizes, figures not comparable)' : ''}: ${scenarios.map((s) => s.id).join(', ')}`,
+  )
   try {
     for (const scenario of scenarios) {
       const t0 = performance.now()
@@ -194,7 +213,11 @@ async function main(): Promise<void> {
           if (result.ratio) result.ratio.value = round(result.ratio.value)
           figures.set(result.name, result)
         }
-        console.log(isMissing(result) ? `  ${result.name}: not measured (${result.missing})` : `  ${result.name} = ${formatValue(result.value)} ${result.unit} (runs ${result.runs})`)
+        console.log(
+          isMissing(result)
+            ? `  ${result.name}: not measured (${result.missing})`
+            : `  ${result.name} = ${formatValue(result.value)} ${result.unit} (runs ${result.runs})`,
+        )
         outcomes.push(result)
       }
       console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
@@ -211,7 +234,9 @@ async function main(): Promise<void> {
     notes: Object.fromEntries([...figures.values()].filter((f) => f.note).map((f) => [f.name, f.note])),
   })
   writeFileSync(RESULTS, `${JSON.stringify(json, null, 2)}\n`)
-  console.log(`\nwrote bench-results.json (${json.figures.length} figures${only ? ', merged with the previous file' : ''}, ${json.missing.length} not measured) in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  console.log(
+    `\nwrote bench-results.json (${json.figures.length} figures${only ? ', merged with the previous file' : ''}, ${json.missing.length} not measured) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  )
 }
 
 main().catch((error) => {

@@ -42,7 +42,6 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 const started = Date.now()
 
-
 const log = (line: string) => console.log(`[crash ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`)
 
 /** The child is bundled once (a fresh tsx transform per restart costs seconds on a busy machine). */
@@ -53,7 +52,16 @@ async function childEntry(): Promise<{ file: string; execArgv: string[] }> {
     const outDir = join(root, 'node_modules', '.cache', 'greenline-crash')
     mkdirSync(outDir, { recursive: true })
     const file = join(outDir, 'engine-child.mjs')
-    await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: file, packages: 'external', logLevel: 'error' })
+    await build({
+      entryPoints: [source],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: file,
+      packages: 'external',
+      logLevel: 'error',
+    })
     return { file, execArgv: [] }
   } catch {
     return { file: source, execArgv: ['--import', 'tsx'] }
@@ -62,10 +70,20 @@ async function childEntry(): Promise<{ file: string; execArgv: string[] }> {
 
 async function main(): Promise<number> {
   const random = seededRandom(SEED)
-  const users = Array.from({ length: USERS }, (_, i) => ({ phone: `+1415600${String(i).padStart(4, '0')}`, name: `Crash User ${String(i).padStart(3, '0')}` }))
+  const users = Array.from({ length: USERS }, (_, i) => ({
+    phone: `+1415600${String(i).padStart(4, '0')}`,
+    name: `Crash User ${String(i).padStart(3, '0')}`,
+  }))
   const clock = new OffsetClock()
   // Concurrent webhook deliveries, as Meta sends them (statuses then arrive out of order too).
-  const sandbox = await startSandbox({ clock, accessToken: TOKEN, appSecret: SECRET, users, random: seededRandom(SEED + 1), webhookConcurrency: 4 })
+  const sandbox = await startSandbox({
+    clock,
+    accessToken: TOKEN,
+    appSecret: SECRET,
+    users,
+    random: seededRandom(SEED + 1),
+    webhookConcurrency: 4,
+  })
   const dataDir = mkdtempSync(join(tmpdir(), 'greenline-crash-'))
   const port = await freePort()
   const webhookUrl = `http://127.0.0.1:${port}/webhooks/whatsapp`
@@ -100,12 +118,20 @@ async function main(): Promise<number> {
       await engine.settled()
     }
     const now = Date.now()
-    const contacts = engine.db.prepare('SELECT c.id FROM contacts c JOIN whatsapp_users w ON w.contact_id = c.id WHERE w.last_inbound_at IS NOT NULL').all() as Array<{ id: string }>
+    const contacts = engine.db
+      .prepare('SELECT c.id FROM contacts c JOIN whatsapp_users w ON w.contact_id = c.id WHERE w.last_inbound_at IS NOT NULL')
+      .all() as Array<{ id: string }>
     if (contacts.length !== USERS) throw new Error(`setup: ${contacts.length} of ${USERS} users wrote first`)
     engine.db.transaction(() => {
       for (const { id } of contacts) {
         saveConsent(engine.db, id, { state: 'granted', updatedAt: now, lastRequestedAt: now })
-        appendConsentEvent(engine.db, { contactId: id, state: 'granted', event: 'reply', at: now, detail: { classification: 'affirm', seeded: 'crash-test' } })
+        appendConsentEvent(engine.db, {
+          contactId: id,
+          state: 'granted',
+          event: 'reply',
+          at: now,
+          detail: { classification: 'affirm', seeded: 'crash-test' },
+        })
       }
     })()
     await host.close()
@@ -222,7 +248,10 @@ async function main(): Promise<number> {
   let duplicated = 0
   let outOfOrder = 0
   for (const user of users) {
-    const texts = sandbox.deliveries(user.phone).filter((d) => d.type === 'text').map((d) => d.text ?? '')
+    const texts = sandbox
+      .deliveries(user.phone)
+      .filter((d) => d.type === 'text')
+      .map((d) => d.text ?? '')
     delivered += texts.length
     const seen = new Map<number, number>()
     let last = -1

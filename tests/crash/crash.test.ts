@@ -6,7 +6,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 describe('crash test', () => {
   it('delivers every message exactly once, in per-user order, across 20 SIGKILLs of the engine', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/crash/crash-test.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/crash/crash-test.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     phoneNumberId: env('CRASH_PHONE_NUMBER_ID'),
     wabaId: env('CRASH_WABA_ID'),
   })
-  const org = { ...demoOrgPolicy(), limits: { messagesPerSecond: Number(process.env.CRASH_RATE ?? 1000), pairBurst: 1000, pairRefillMs: 10 } }
+  const org = {
+    ...demoOrgPolicy(),
+    limits: { messagesPerSecond: Number(process.env.CRASH_RATE ?? 1000), pairBurst: 1000, pairRefillMs: 10 },
+  }
   const engine = createEngine({
     dataDir,
     org,

@@ -13,10 +13,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 test('the built browser host starts with its sandbox, serves /healthz, and signs a user in @contacts', async ({ page }) => {
   const port = await freePort()
   const token = 'built-host-token'
-  const host: ChildProcess = spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'greenline-built-'))], {
-    env: { ...process.env, GREENLINE_TOKEN: token, GREENLINE_ORG_FILE: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const host: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'out', 'main', 'host.js'), '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'greenline-built-'))],
+    {
+      env: { ...process.env, GREENLINE_TOKEN: token, GREENLINE_ORG_FILE: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   try {
     const lines = createInterface({ input: host.stdout! })
     const printed: string[] = []

@@ -65,7 +65,12 @@ test('lexicon rules: a blocked message is refused with its reason, a warning ask
 
     // Both matches are in the audit log, by rule name.
     const audit = await api(greenline, 'audit:list', { conversationId: thread.id })
-    expect(audit.map((a) => a.action).filter((a) => a.startsWith('lexicon.')).sort()).toEqual(['lexicon.block', 'lexicon.warn', 'lexicon.warn'])
+    expect(
+      audit
+        .map((a) => a.action)
+        .filter((a) => a.startsWith('lexicon.'))
+        .sort(),
+    ).toEqual(['lexicon.block', 'lexicon.warn', 'lexicon.warn'])
   } finally {
     await greenline.host.close()
   }
@@ -86,7 +91,11 @@ test('exports an archive from Settings, and it matches its manifest @compliance'
   const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> }
   expect(manifest.files.length).toBeGreaterThan(3)
   for (const file of manifest.files) {
-    expect(createHash('sha256').update(readFileSync(join(folder, file.path))).digest('hex')).toBe(file.sha256)
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(folder, file.path)))
+        .digest('hex'),
+    ).toBe(file.sha256)
   }
   const audit = await api(greenline, 'audit:list', {})
   expect(audit.map((row) => row.action)).toContain('export.run')

@@ -127,7 +127,10 @@ test('imports a 500-row CSV with two bad rows, reports them, and keeps them afte
   }
 })
 
-test('refuses an invalid number with a clear message; a vCard with garbage imports the good entries @contacts', async ({ page, greenline }) => {
+test('refuses an invalid number with a clear message; a vCard with garbage imports the good entries @contacts', async ({
+  page,
+  greenline,
+}) => {
   await greenline.open(page, 'priya')
   await openContacts(page)
   // No name: said on the field, in plain words, before anything is sent.
@@ -189,7 +192,10 @@ test('refuses an invalid number with a clear message; a vCard with garbage impor
   }
 })
 
-test('edits, flags duplicates with a link, deletes after confirming, and follows changes made elsewhere @contacts', async ({ page, greenline }) => {
+test('edits, flags duplicates with a link, deletes after confirming, and follows changes made elsewhere @contacts', async ({
+  page,
+  greenline,
+}) => {
   await greenline.open(page, 'priya')
   await openContacts(page)
   await addContact(page, { name: 'Ana Souza', phone: '+1 415 555 0101' })

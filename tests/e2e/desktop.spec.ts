@@ -27,7 +27,9 @@ test('replies from the quick-reply popover and the message reaches the WhatsApp 
   await expect(page.getByTestId('quick-reply-message').filter({ hasText: 'Yes, come by at 3' })).toHaveAttribute('data-direction', 'out')
 
   await expect
-    .poll(async () => (await greenline.sandbox<Array<{ text?: string }>>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).map((d) => d.text))
+    .poll(async () =>
+      (await greenline.sandbox<Array<{ text?: string }>>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).map((d) => d.text),
+    )
     .toContain('Yes, come by at 3')
   // Opening the popover read the conversation.
   await expect.poll(async () => (await client.request('conversations:get', { id: conversation.id })).unread).toBe(0)

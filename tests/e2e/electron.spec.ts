@@ -57,9 +57,15 @@ test('launches the real app, sends a message to the WhatsApp sandbox and quits @
       body: JSON.stringify({ buttonPayload: 'CONSENT_YES' }),
     })
     await expect.poll(async () => (await request('conversations:get', { id: conversation.id })).value.consent).toBe('granted')
-    expect(await request('messages:send', { conversationId: conversation.id, text: 'Sent from the desktop app' })).toMatchObject({ ok: true })
+    expect(await request('messages:send', { conversationId: conversation.id, text: 'Sent from the desktop app' })).toMatchObject({
+      ok: true,
+    })
     await expect
-      .poll(async () => ((await (await fetch(`${sandboxUrl}/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).json()) as Array<{ text?: string }>).map((d) => d.text))
+      .poll(async () =>
+        ((await (await fetch(`${sandboxUrl}/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).json()) as Array<{ text?: string }>).map(
+          (d) => d.text,
+        ),
+      )
       .toContain('Sent from the desktop app')
   } finally {
     // Quit drains the scheduler and closes the database before the process exits.

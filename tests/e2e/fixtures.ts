@@ -40,7 +40,10 @@ export async function launchGreenline(hostOptions: Partial<BrowserHostOptions> =
       await expect(page.getByTestId('nav-messages')).toBeVisible()
     },
     async sandbox(path, body) {
-      const response = await fetch(`${host.sandbox!.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      const response = await fetch(
+        `${host.sandbox!.url}${path}`,
+        body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      )
       if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status} ${await response.text()}`)
       return response.json()
     },

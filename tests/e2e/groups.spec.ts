@@ -41,7 +41,9 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await send(page, 'Hi Ana, Priya from Greenline here')
     await page.getByTestId('optin-confirm').click()
     await greenline.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
-    await expect.poll(() => texts(), { message: 'the first message reaches Ana once she agrees' }).toContain('Hi Ana, Priya from Greenline here')
+    await expect
+      .poll(() => texts(), { message: 'the first message reaches Ana once she agrees' })
+      .toContain('Hi Ana, Priya from Greenline here')
 
     // A adds B.
     await page.getByTestId('participants-open').click()
@@ -68,9 +70,9 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await expect(page.getByTestId('thread')).toContainText('Hello Ana, Sam here')
 
     // Ana sees who wrote what.
-    await expect.poll(() => texts()).toEqual(
-      expect.arrayContaining(['*Priya Shah*: Sam will help with your invoice', '*Sam Lee*: Hello Ana, Sam here']),
-    )
+    await expect
+      .poll(() => texts())
+      .toEqual(expect.arrayContaining(['*Priya Shah*: Sam will help with your invoice', '*Sam Lee*: Hello Ana, Sam here']))
     const delivered = await texts()
     expect(delivered.filter((t) => t.startsWith('*Priya Shah*:') || t.startsWith('*Sam Lee*:'))).toHaveLength(2)
 
@@ -146,7 +148,10 @@ test('the loser of a race is told why: A and B both transfer to C @groups', asyn
   const samContext = await browser.newContext()
   const samPage = await samContext.newPage()
   try {
-    for (const [p, userId] of [[page, 'priya'], [samPage, 'sam']] as const) {
+    for (const [p, userId] of [
+      [page, 'priya'],
+      [samPage, 'sam'],
+    ] as const) {
       await open(p, greenline, userId)
       await p.goto(`${greenline.url}/#/messages/${thread.id}`)
       await p.getByTestId('participants-open').click()
@@ -160,11 +165,15 @@ test('the loser of a race is told why: A and B both transfer to C @groups', asyn
     const samPanel = samPage.getByTestId('participants-panel')
     await expect(samPanel.getByTestId('participant-row')).toHaveCount(2)
     await samPage.getByTestId('transfer-confirm').click()
-    await expect(samPanel.getByRole('alert')).toHaveText('Priya Shah already transferred this conversation to Alex Morgan, so yours was not transferred')
+    await expect(samPanel.getByRole('alert')).toHaveText(
+      'Priya Shah already transferred this conversation to Alex Morgan, so yours was not transferred',
+    )
     await expect(samPage).toHaveURL(new RegExp(`#/messages/${thread.id}$`))
     const participants = (await api(greenline, 'alex', 'conversations:get', { id: thread.id })).participants.map((p) => p.userId)
     expect(participants).toEqual(['sam', 'alex'])
-    await expect(samPage.getByTestId('system-line').filter({ hasText: 'Priya Shah transferred the conversation to Alex Morgan' })).toBeVisible()
+    await expect(
+      samPage.getByTestId('system-line').filter({ hasText: 'Priya Shah transferred the conversation to Alex Morgan' }),
+    ).toBeVisible()
   } finally {
     await samContext.close()
   }

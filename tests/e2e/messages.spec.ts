@@ -9,7 +9,12 @@ const DAN = '+14155550199'
 const enc = encodeURIComponent
 
 /** Calls the engine as an org user (what the renderer does over the WebSocket). */
-async function api<C extends RequestChannel>(greenline: Greenline, channel: C, payload: RequestOf<C>, userId = 'priya'): Promise<ValueOf<C>> {
+async function api<C extends RequestChannel>(
+  greenline: Greenline,
+  channel: C,
+  payload: RequestOf<C>,
+  userId = 'priya',
+): Promise<ValueOf<C>> {
   const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
   if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
   return result.value as ValueOf<C>
@@ -21,14 +26,21 @@ function contact(greenline: Greenline, name: string, phone: string): Promise<Con
 
 /** A WhatsApp thread with the opt-in not sent yet (the composer asks first). */
 function whatsappThread(greenline: Greenline, contactId: string, newThread = false): Promise<Conversation> {
-  return api(greenline, 'conversations:start', { contactId, channel: 'whatsapp', requestConsent: false, ...(newThread ? { newThread } : {}) })
+  return api(greenline, 'conversations:start', {
+    contactId,
+    channel: 'whatsapp',
+    requestConsent: false,
+    ...(newThread ? { newThread } : {}),
+  })
 }
 
 /** A thread where the contact consented and wrote: the 24 h window is open. */
 async function activeThread(greenline: Greenline, page: Page, name = 'Ana Souza', phone = ANA): Promise<Conversation> {
   const c = await contact(greenline, name, phone)
   const conversation = await api(greenline, 'conversations:start', { contactId: c.id, channel: 'whatsapp' })
-  await expect.poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(phone)}`)).some((d) => d.type === 'template')).toBe(true)
+  await expect
+    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(phone)}`)).some((d) => d.type === 'template'))
+    .toBe(true)
   await greenline.sandbox(`/sandbox/users/${enc(phone)}/messages`, { buttonPayload: 'CONSENT_YES' })
   await openThread(page, greenline, conversation.id)
   await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
@@ -91,7 +103,10 @@ test('the unified list shows WhatsApp, SMS and voicemail threads with filters @m
   await expect(rows).toHaveCount(3)
 })
 
-test('first message asks to send the opt-in; three queued messages go out in order after Yes @messages @policy', async ({ page, greenline }) => {
+test('first message asks to send the opt-in; three queued messages go out in order after Yes @messages @policy', async ({
+  page,
+  greenline,
+}) => {
   const ana = await contact(greenline, 'Ana Souza', ANA)
   const conversation = await whatsappThread(greenline, ana.id)
   await openThread(page, greenline, conversation.id)
@@ -109,10 +124,14 @@ test('first message asks to send the opt-in; three queued messages go out in ord
   await expect(page.getByTestId('message-bubble').and(page.locator('[data-status="held"]'))).toHaveCount(3)
   await expect(page.getByRole('dialog')).toBeHidden()
 
-  await expect.poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).map((d) => d.type)).toEqual(['template'])
+  await expect
+    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).map((d) => d.type))
+    .toEqual(['template'])
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
   await expect
-    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).filter((d) => d.type === 'text').map((d) => d.text))
+    .poll(async () =>
+      (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).filter((d) => d.type === 'text').map((d) => d.text),
+    )
     .toEqual(['First question', 'Second question', 'Third question'])
   for (const text of ['First question', 'Second question', 'Third question']) {
     await expect(bubble(page, text)).toHaveAttribute('data-status', /sent|delivered/)
@@ -120,7 +139,10 @@ test('first message asks to send the opt-in; three queued messages go out in ord
   await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
 })
 
-test('the state banner follows consent, the window countdown, opt-out and not-on-WhatsApp @messages @policy', async ({ page, greenline }) => {
+test('the state banner follows consent, the window countdown, opt-out and not-on-WhatsApp @messages @policy', async ({
+  page,
+  greenline,
+}) => {
   await activeThread(greenline, page)
   const banner = page.getByTestId('state-banner')
   await expect(banner).toContainText('Active — window closes in 24 h')
@@ -163,7 +185,9 @@ test('the state banner follows consent, the window countdown, opt-out and not-on
   await expect(page.getByTestId('thread-header')).toHaveAttribute('data-channel', 'sms')
   await send(page, 'Texting you instead')
   await expect
-    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(DAN)}`)).filter((d) => d.channel === 'sms').map((d) => d.text))
+    .poll(async () =>
+      (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(DAN)}`)).filter((d) => d.channel === 'sms').map((d) => d.text),
+    )
     .toEqual(['Texting you instead'])
 })
 
@@ -189,10 +213,13 @@ test('a failed message is retried @messages', async ({ page, greenline }) => {
   const message = bubble(page, 'This one fails first')
   // Each clock step makes the next backoff retry due, until the attempts run out.
   await expect
-    .poll(async () => {
-      await greenline.sandbox('/sandbox/clock', { advanceMs: 10 * 60_000 })
-      return message.getAttribute('data-status')
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        await greenline.sandbox('/sandbox/clock', { advanceMs: 10 * 60_000 })
+        return message.getAttribute('data-status')
+      },
+      { timeout: 30_000 },
+    )
     .toBe('failed')
   await expect(message.getByTestId('message-error')).toContainText('WhatsApp had an unexpected problem')
   await greenline.sandbox('/sandbox/chaos', { fail5xx: 0 })
@@ -200,7 +227,9 @@ test('a failed message is retried @messages', async ({ page, greenline }) => {
   await expect(message).toHaveAttribute('data-status', /sent|delivered/)
   await expect(message.getByTestId('message-retry')).toHaveCount(0)
   await expect
-    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).filter((d) => d.type === 'text').map((d) => d.text))
+    .poll(async () =>
+      (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(ANA)}`)).filter((d) => d.type === 'text').map((d) => d.text),
+    )
     .toEqual(['This one fails first'])
 })
 
@@ -226,7 +255,9 @@ test('a voicemail plays inline and an SMS reply goes out @messages', async ({ pa
   await send(page, 'Yes, calling you now')
   await expect(bubble(page, 'Yes, calling you now')).toHaveAttribute('data-status', /sent|delivered/)
   await expect
-    .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(BEN)}`)).filter((d) => d.channel === 'sms').map((d) => d.text))
+    .poll(async () =>
+      (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(BEN)}`)).filter((d) => d.channel === 'sms').map((d) => d.text),
+    )
     .toEqual(['Yes, calling you now'])
 })
 

@@ -53,9 +53,13 @@ async function expectDeliveredPictures(greenline: Greenline, count: number): Pro
 }
 
 const png = (width: number, height: number, colour: string) =>
-  sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer()
+  sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer()
 const jpeg = (width: number, height: number, colour: string) =>
-  sharp({ create: { width, height, channels: 3, background: colour } }).jpeg({ quality: 90 }).toBuffer()
+  sharp({ create: { width, height, channels: 3, background: colour } })
+    .jpeg({ quality: 90 })
+    .toBuffer()
 
 async function sendTray(page: Page, count: number): Promise<void> {
   await expect(page.getByTestId('picture-tray-item')).toHaveCount(count)
@@ -107,14 +111,18 @@ test('sends pictures chosen in the photo library, the caption with the first @pi
   await page.getByTestId('picture-attach-button').click()
   const chooser = page.waitForEvent('filechooser')
   await page.getByRole('menuitem', { name: 'Photo library' }).click()
-  await (await chooser).setFiles([
+  await (
+    await chooser
+  ).setFiles([
     { name: 'receipt.png', mimeType: 'image/png', buffer: await png(800, 600, '#3366cc') },
     { name: 'smile.jpg', mimeType: 'image/jpeg', buffer: await jpeg(640, 480, '#cc6633') },
   ])
   await expect(page.getByTestId('picture-tray-item')).toHaveCount(2)
   await page.getByTestId('picture-remove').first().click()
   await expect(page.getByTestId('picture-tray-item')).toHaveCount(1)
-  await page.getByTestId('picture-file-input').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: await png(800, 600, '#3366cc') })
+  await page
+    .getByTestId('picture-file-input')
+    .setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: await png(800, 600, '#3366cc') })
   await page.getByTestId('picture-caption').fill('Your receipt and the smile preview')
   await expect(page.getByTestId('picture-caption-count')).toHaveText('34 / 1024')
 
@@ -193,7 +201,11 @@ test('pastes a screenshot from the clipboard @pictures', async ({ page, greenlin
 test('shows a picture from the phone and opens it full size @pictures', async ({ page, greenline }) => {
   await openConsentedChat(page, greenline)
   const picture = await png(900, 600, '#8844cc')
-  await greenline.sandbox(`/sandbox/users/${ANA}/messages`, { imageBase64: picture.toString('base64'), mimeType: 'image/png', caption: 'My new glasses' })
+  await greenline.sandbox(`/sandbox/users/${ANA}/messages`, {
+    imageBase64: picture.toString('base64'),
+    mimeType: 'image/png',
+    caption: 'My new glasses',
+  })
 
   const thumbnail = page.getByTestId('message-image')
   await expect(thumbnail).toBeVisible({ timeout: 20_000 })

@@ -6,7 +6,11 @@ const ANA = '+14155550101'
  * The phone simulator page (the sandbox playing Meta's side) and Greenline in one Chromium: the
  * WhatsApp user taps Yes on the opt-in request and writes; the office user sees it and answers.
  */
-test('a message typed on the phone simulator appears in Greenline, and the answer reaches the phone @whatsapp', async ({ page, context, greenline }) => {
+test('a message typed on the phone simulator appears in Greenline, and the answer reaches the phone @whatsapp', async ({
+  page,
+  context,
+  greenline,
+}) => {
   const dispatch = async (channel: string, payload: unknown) => {
     const result = await greenline.host.engine.dispatch({ userId: 'priya' }, channel, payload)
     if (!result.ok) throw new Error(result.error.message)

@@ -25,7 +25,6 @@ export const BEN = '+14155550102'
 export const CHLOE = '+14155550103'
 export const DAN = '+14155550199'
 
-
 /** A failed request, as the renderer would see it. */
 export class RequestFailed extends Error {
   constructor(readonly error: ApiError) {
@@ -69,7 +68,11 @@ export interface EngineHarness {
   /** Like settle, and moves the clock to every retry that is due later until nothing but held rows remain. */
   drain(maxSteps?: number): Promise<void>
   /** A saved contact for a sandbox user and priya's WhatsApp conversation with them. */
-  openChat(phone: string, name: string, options?: { userId?: string; requestConsent?: boolean }): Promise<{ contact: Contact; conversation: Conversation }>
+  openChat(
+    phone: string,
+    name: string,
+    options?: { userId?: string; requestConsent?: boolean },
+  ): Promise<{ contact: Contact; conversation: Conversation }>
   /** Messages of a conversation, oldest first. */
   thread(conversationId: string, userId?: string): Promise<Message[]>
   /** Stops the engine and the host (the sandbox keeps running); `restart` brings them back on the same data. */
@@ -246,7 +249,9 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
 
 function recordingClient(client: WhatsAppClient, sends: EngineHarness['sends']): WhatsAppClient {
   const record =
-    <A extends unknown[], R extends { ok: boolean; error?: { kind: string; code?: number; details?: string } }>(call: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R extends { ok: boolean; error?: { kind: string; code?: number; details?: string } }>(
+      call: (...args: A) => Promise<R>,
+    ) =>
     async (...args: A): Promise<R> => {
       const result = await call(...args)
       sends.push(result.ok ? { outcome: 'ok' } : { outcome: result.error!.kind, code: result.error!.code, details: result.error!.details })
@@ -286,12 +291,21 @@ export function messagesWebhook(value: Record<string, unknown>, phoneNumberId = 
 export function inboundTextWebhook(input: { waId: string; id: string; text: string; at: number; name?: string; userId?: string }): string {
   return messagesWebhook({
     contacts: [{ profile: { name: input.name ?? 'WhatsApp user' }, wa_id: input.waId, ...(input.userId ? { user_id: input.userId } : {}) }],
-    messages: [{ from: input.waId, id: input.id, timestamp: String(Math.floor(input.at / 1000)), type: 'text', text: { body: input.text } }],
+    messages: [
+      { from: input.waId, id: input.id, timestamp: String(Math.floor(input.at / 1000)), type: 'text', text: { body: input.text } },
+    ],
   })
 }
 
 /** One status for an outbound message. */
-export function statusWebhook(input: { id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; recipient: string; at: number; bizOpaque?: string; errorCode?: number }): string {
+export function statusWebhook(input: {
+  id: string
+  status: 'sent' | 'delivered' | 'read' | 'failed'
+  recipient: string
+  at: number
+  bizOpaque?: string
+  errorCode?: number
+}): string {
   return messagesWebhook({
     statuses: [
       {
@@ -300,7 +314,9 @@ export function statusWebhook(input: { id: string; status: 'sent' | 'delivered' 
         timestamp: String(Math.floor(input.at / 1000)),
         recipient_id: input.recipient,
         ...(input.bizOpaque ? { biz_opaque_callback_data: input.bizOpaque } : {}),
-        ...(input.errorCode ? { errors: [{ code: input.errorCode, title: 'error', message: 'error', error_data: { details: 'details' } }] } : {}),
+        ...(input.errorCode
+          ? { errors: [{ code: input.errorCode, title: 'error', message: 'error', error_data: { details: 'details' } }] }
+          : {}),
       },
     ],
   })

@@ -12,7 +12,9 @@ const candidates = [
 export const FIXTURE_DIR = candidates.find((dir) => existsSync(dir)) ?? candidates[candidates.length - 1]
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR).filter((name) => name.endsWith('.json')).sort()
+  return readdirSync(FIXTURE_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
 }
 
 export function fixtureText(name: string): string {

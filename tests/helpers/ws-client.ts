@@ -14,7 +14,9 @@ export class WsClient {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8')) as Reply | { event: string; payload: unknown }
+      const message = JSON.parse(
+        Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8'),
+      ) as Reply | { event: string; payload: unknown }
       if ('event' in message) {
         this.events.push(message)
         for (const waiter of [...this.waiters]) waiter()

@@ -9,7 +9,11 @@ let app: BrowserHost
 let sandboxUrl: string
 
 beforeAll(async () => {
-  app = await startBrowserHost({ dataDir: mkdtempSync(join(tmpdir(), 'greenline-host-')), rendererDir: join(tmpdir(), 'no-renderer'), env: {} })
+  app = await startBrowserHost({
+    dataDir: mkdtempSync(join(tmpdir(), 'greenline-host-')),
+    rendererDir: join(tmpdir(), 'no-renderer'),
+    env: {},
+  })
   sandboxUrl = app.sandbox!.url
 })
 
@@ -18,7 +22,10 @@ afterAll(async () => {
 })
 
 async function sandbox(path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${sandboxUrl}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const response = await fetch(
+    `${sandboxUrl}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+  )
   return response.json()
 }
 
@@ -36,7 +43,10 @@ describe('browser host', () => {
     const client = await WsClient.connect(app.url, { token: app.token })
     expect(await client.raw('contacts:list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     await client.request('session:signIn', { userId: 'priya' })
-    expect(await client.raw('contacts:explode', {})).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringContaining('Unknown channel') } })
+    expect(await client.raw('contacts:explode', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: expect.stringContaining('Unknown channel') },
+    })
     expect(await client.raw('contacts:create', { name: 42 })).toMatchObject({ ok: false, error: { code: 'invalid' } })
     client.send('{not json')
     await client.raw('org:users', {})

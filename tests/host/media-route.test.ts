@@ -20,7 +20,9 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'greenline-media-route-'))
   engine = createEngine({ dataDir, org: demoOrgPolicy() })
   host = await startHost({ engine, token: TOKEN, rendererDir: join(dataDir, 'no-renderer') })
-  const png = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#aa3322' } }).png().toBuffer()
+  const png = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#aa3322' } })
+    .png()
+    .toBuffer()
   const result = await engine.dispatch({ userId: 'priya' }, 'media:upload', { dataBase64: png.toString('base64') })
   if (!result.ok) throw new Error(result.error.message)
   picture = result.value as MediaUploadValue
@@ -34,7 +36,10 @@ afterAll(async () => {
 })
 
 /** A raw GET: `fetch` would normalise `../` away before the request leaves. */
-function get(path: string, headers: Record<string, string> = { Cookie: `greenline_token=${TOKEN}` }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function get(
+  path: string,
+  headers: Record<string, string> = { Cookie: `greenline_token=${TOKEN}` },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port: host.port, path, method: 'GET', headers }, (response) => {
       const chunks: Buffer[] = []
@@ -86,7 +91,11 @@ describe('the browser host’s /media/:id route', () => {
   })
 
   it('refuses a literal ../ before the address is parsed (which would fold it away)', async () => {
-    for (const path of ['/media/../../etc/passwd', '/media/%2e%2e/%2e%2e/etc/passwd', `/media/../media/${'a'.repeat(64)}/../../../etc/passwd`]) {
+    for (const path of [
+      '/media/../../etc/passwd',
+      '/media/%2e%2e/%2e%2e/etc/passwd',
+      `/media/../media/${'a'.repeat(64)}/../../../etc/passwd`,
+    ]) {
       const response = await get(path)
       expect(response.status).toBe(400)
       expect(response.body.toString()).not.toContain('root:')

@@ -19,11 +19,17 @@ function listen(extraRoutes: readonly WebhookRoute[]): Promise<string> {
       if (!handled) response.writeHead(404).end('Not found')
     })
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  )
 }
 
 const post = (body: string, secret?: string) =>
-  fetch(`${base}${SANDBOX_CLOCK_PATH}`, { method: 'POST', body, headers: secret ? { 'x-hub-signature-256': signWebhookBody(Buffer.from(body), secret) } : {} })
+  fetch(`${base}${SANDBOX_CLOCK_PATH}`, {
+    method: 'POST',
+    body,
+    headers: secret ? { 'x-hub-signature-256': signWebhookBody(Buffer.from(body), secret) } : {},
+  })
 
 describe('the sandbox clock route', () => {
   beforeAll(async () => {

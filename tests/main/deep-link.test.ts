@@ -24,7 +24,13 @@ describe('greenline://contact/<phone>', () => {
   it('parses contact links and refuses anything else', () => {
     expect(parseDeepLink('greenline://contact/+14155550101')).toEqual({ kind: 'contact', phone: '+14155550101' })
     expect(parseDeepLink('greenline://contact/%2B1%20(415)%20555-0101')).toEqual({ kind: 'contact', phone: '+1 (415) 555-0101' })
-    for (const bad of ['greenline://settings/x', 'https://contact/+1415', 'greenline://contact/<script>', 'greenline://contact/%E0%A4%A', 'greenline://contact/']) {
+    for (const bad of [
+      'greenline://settings/x',
+      'https://contact/+1415',
+      'greenline://contact/<script>',
+      'greenline://contact/%E0%A4%A',
+      'greenline://contact/',
+    ]) {
       expect(parseDeepLink(bad), bad).toBeUndefined()
     }
     expect(deepLinkFromArgv(['/app/Greenline', '--flag', 'greenline://contact/+14155550101'])).toBe('greenline://contact/+14155550101')

@@ -24,13 +24,23 @@ const call = async <T>(channel: string, payload: unknown, frame = APP): Promise<
   return result.value as T
 }
 const sandbox = async (path: string, body?: unknown) => {
-  const response = await fetch(`${desktop.runtime.sandbox!.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const response = await fetch(
+    `${desktop.runtime.sandbox!.url}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+  )
   return response.json()
 }
 
 beforeAll(async () => {
   resetFakes()
-  desktop = await startDesktop({ userDataDir, rendererDir, preload: '/app/out/preload/index.cjs', resourcesDir: join(process.cwd(), 'resources'), env: {}, platform: 'darwin' })
+  desktop = await startDesktop({
+    userDataDir,
+    rendererDir,
+    preload: '/app/out/preload/index.cjs',
+    resourcesDir: join(process.cwd(), 'resources'),
+    env: {},
+    platform: 'darwin',
+  })
 })
 
 afterAll(async () => {
@@ -40,7 +50,12 @@ afterAll(async () => {
 describe('the desktop app composed with a mocked electron', () => {
   it('opens one secure main window, a tray, the media protocol and an IPC handler per channel', () => {
     const [window] = FakeBrowserWindow.instances
-    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/out/preload/index.cjs' })
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      preload: '/app/out/preload/index.cjs',
+    })
     expect(window.loaded).toEqual([APP])
     expect(FakeTray.instances).toHaveLength(1)
     expect(electron.protocol.handle).toHaveBeenCalledWith('greenline-media', expect.any(Function))
@@ -62,20 +77,27 @@ describe('the desktop app composed with a mocked electron', () => {
     const contact = await call<Contact>('contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
     const conversation = await call<Conversation>('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
     await sandbox('/sandbox/users/%2B14155550101/messages', { buttonPayload: 'CONSENT_YES' })
-    await vi.waitFor(async () => expect((await call<Conversation>('conversations:get', { id: conversation.id })).consent).toBe('granted'), { timeout: 10_000 })
+    await vi.waitFor(async () => expect((await call<Conversation>('conversations:get', { id: conversation.id })).consent).toBe('granted'), {
+      timeout: 10_000,
+    })
 
     const popover = desktop.quickReply.open(conversation.id) as unknown as FakeBrowserWindow
     const popoverUrl = popover.loaded.at(-1)!
     expect(popoverUrl).toBe(`${APP}#/quick-reply/${encodeURIComponent(conversation.id)}`)
     const sent = await call<Message>('messages:send', { conversationId: conversation.id, text: 'Your crown is ready' }, popoverUrl)
-    await vi.waitFor(async () => {
-      const deliveries = (await sandbox('/sandbox/deliveries?phone=%2B14155550101')) as Array<{ text?: string }>
-      expect(deliveries.map((d) => d.text)).toContain('Your crown is ready')
-    }, { timeout: 10_000 })
+    await vi.waitFor(
+      async () => {
+        const deliveries = (await sandbox('/sandbox/deliveries?phone=%2B14155550101')) as Array<{ text?: string }>
+        expect(deliveries.map((d) => d.text)).toContain('Your crown is ready')
+      },
+      { timeout: 10_000 },
+    )
     const main = FakeBrowserWindow.instances[0].webContents
     await vi.waitFor(() => {
       for (const contents of [main, popover.webContents] as FakeWebContents[]) {
-        expect(contents.sent.some(([channel, payload]) => channel === 'event:messages:changed' && (payload as Message).id === sent.id)).toBe(true)
+        expect(
+          contents.sent.some(([channel, payload]) => channel === 'event:messages:changed' && (payload as Message).id === sent.id),
+        ).toBe(true)
       }
     })
   })

@@ -47,7 +47,10 @@ function drag(mediaId: unknown, url = APP) {
 describe('dragging a picture out of a thread', () => {
   it('hands the stored file to startDrag with its thumbnail as the drag image', () => {
     const startDrag = drag(pictureId)
-    expect(startDrag).toHaveBeenCalledWith({ file: engine.media.open(pictureId)!.path, icon: { path: engine.media.open(thumbnailId)!.path } })
+    expect(startDrag).toHaveBeenCalledWith({
+      file: engine.media.open(pictureId)!.path,
+      icon: { path: engine.media.open(thumbnailId)!.path },
+    })
   })
 
   it('ignores other frames, malformed ids and unknown media', () => {

@@ -22,7 +22,13 @@ const rendererDir = join(tmpdir(), 'greenline-ipc-renderer')
 const location = createAppLocation({ rendererDir })
 const APP = pathToFileURL(join(rendererDir, 'index.html')).href
 const POPOVER = `${APP}#/quick-reply/abc`
-const FOREIGN = ['https://evil.example/', 'file:///tmp/other.html', `${pathToFileURL(join(rendererDir, 'sub', 'index.html')).href}`, 'devtools://devtools/bundled/x.html', '']
+const FOREIGN = [
+  'https://evil.example/',
+  'file:///tmp/other.html',
+  `${pathToFileURL(join(rendererDir, 'sub', 'index.html')).href}`,
+  'devtools://devtools/bundled/x.html',
+  '',
+]
 
 let engine: Engine
 let settings: SettingsType
@@ -53,14 +59,20 @@ describe('IPC registration', () => {
     dispatch.mockClear()
     for (const channel of REQUEST_CHANNELS) {
       for (const url of [...FOREIGN, null]) {
-        expect(await ipcMain.invoke(`api:${channel}`, url, {}), `${channel} from ${url}`).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+        expect(await ipcMain.invoke(`api:${channel}`, url, {}), `${channel} from ${url}`).toMatchObject({
+          ok: false,
+          error: { code: 'forbidden' },
+        })
       }
     }
     expect(dispatch).not.toHaveBeenCalled()
   })
 
   it('before sign-in: session:get says sign-in is required, org users are listed, other channels are forbidden', async () => {
-    expect(await ipcMain.invoke('api:session:get', APP)).toMatchObject({ ok: false, error: { code: 'forbidden', details: { signInRequired: true } } })
+    expect(await ipcMain.invoke('api:session:get', APP)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { signInRequired: true } },
+    })
     const users = (await ipcMain.invoke('api:org:users', APP)) as { ok: true; value: Array<{ id: string }> }
     expect(users.value.map((u) => u.id)).toEqual(expect.arrayContaining(['priya', 'sam', 'alex']))
     expect(await ipcMain.invoke('api:contacts:list', APP, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
@@ -69,9 +81,15 @@ describe('IPC registration', () => {
   it('session:signIn chooses the desktop user (kept in settings) and later requests act as that user', async () => {
     expect(await ipcMain.invoke('api:session:signIn', APP, { userId: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
     expect(settings.signedInUserId()).toBeUndefined()
-    expect(await ipcMain.invoke('api:session:signIn', APP, { userId: 'priya' })).toMatchObject({ ok: true, value: { user: { id: 'priya' } } })
+    expect(await ipcMain.invoke('api:session:signIn', APP, { userId: 'priya' })).toMatchObject({
+      ok: true,
+      value: { user: { id: 'priya' } },
+    })
     expect(settings.signedInUserId()).toBe('priya')
-    expect(await ipcMain.invoke('api:session:get', `${APP}#/messages`)).toMatchObject({ ok: true, value: { user: { id: 'priya', name: 'Priya Shah' } } })
+    expect(await ipcMain.invoke('api:session:get', `${APP}#/messages`)).toMatchObject({
+      ok: true,
+      value: { user: { id: 'priya', name: 'Priya Shah' } },
+    })
     dispatch.mockClear()
     await ipcMain.invoke('api:contacts:list', APP, {})
     expect(dispatch).toHaveBeenCalledWith({ userId: 'priya' }, 'contacts:list', {})
@@ -83,7 +101,10 @@ describe('IPC registration', () => {
     const contact = (await ipcMain.invoke('api:contacts:create', APP, { name: 'Dan Notonwa', phone: '+14155550199' })) as any
     const started = (await ipcMain.invoke('api:conversations:start', APP, { contactId: contact.value.id, channel: 'sms' })) as any
     expect(started.ok).toBe(true)
-    const sent = (await ipcMain.invoke('api:messages:send', POPOVER, { conversationId: started.value.id, text: 'Sent from the popover' })) as any
+    const sent = (await ipcMain.invoke('api:messages:send', POPOVER, {
+      conversationId: started.value.id,
+      text: 'Sent from the popover',
+    })) as any
     expect(sent).toMatchObject({ ok: true, value: { direction: 'out', text: 'Sent from the popover', authorId: 'priya' } })
     const thread = (await ipcMain.invoke('api:messages:list', APP, { conversationId: started.value.id })) as any
     expect(thread.value.map((m: { text?: string }) => m.text)).toContain('Sent from the popover')
@@ -95,7 +116,11 @@ describe('IPC registration', () => {
     closed.destroyed = true
     const stop = forwardEvents(user, () => [main, closed, undefined] as never)
     const created = (await ipcMain.invoke('api:contacts:create', APP, { name: 'Ben Okafor', phone: '+14155550102' })) as any
-    await vi.waitFor(() => expect(main.sent.some(([channel, payload]) => channel === 'event:contacts:changed' && (payload as any).id === created.value.id)).toBe(true))
+    await vi.waitFor(() =>
+      expect(main.sent.some(([channel, payload]) => channel === 'event:contacts:changed' && (payload as any).id === created.value.id)).toBe(
+        true,
+      ),
+    )
     expect(closed.sent).toEqual([])
     stop()
   })

@@ -123,12 +123,26 @@ describe('notifications', () => {
 
   it('tells the author when a held message is released and when a send fails', async () => {
     start('darwin')
-    const base: Message = { id: 'm-held', seq: 999_999, conversationId: conversation.id, direction: 'out', authorId: 'priya', kind: 'text', text: 'x', status: 'held', holdReason: 'awaiting_consent', createdAt: 1, updatedAt: 1 }
+    const base: Message = {
+      id: 'm-held',
+      seq: 999_999,
+      conversationId: conversation.id,
+      direction: 'out',
+      authorId: 'priya',
+      kind: 'text',
+      text: 'x',
+      status: 'held',
+      holdReason: 'awaiting_consent',
+      createdAt: 1,
+      updatedAt: 1,
+    }
     harness.engine.ctx.events.publish(['priya'], 'messages:changed', base)
     harness.engine.ctx.events.publish(['priya'], 'messages:changed', { ...base, status: 'queued', holdReason: undefined })
     await vi.waitFor(() => expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Held message released']))
     harness.engine.ctx.events.publish(['priya'], 'messages:changed', { ...base, status: 'failed', error: 'Number unreachable' })
-    await vi.waitFor(() => expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Held message released', 'Message not sent']))
+    await vi.waitFor(() =>
+      expect(FakeNotification.instances.map((n) => n.options.title)).toEqual(['Held message released', 'Message not sent']),
+    )
     expect(FakeNotification.instances[1].options.body).toBe('To Ana Souza: Number unreachable')
     FakeNotification.instances[1].emit('click')
     expect(openThread).toHaveBeenCalledWith(conversation.id)

@@ -14,7 +14,11 @@ describe('scan-electron', () => {
   it('reads the electronegativity CSV, quotes and all', () => {
     const findings = readFindings(CSV)
     expect(findings).toHaveLength(3)
-    expect(findings[1]).toMatchObject({ issue: 'OPEN_EXTERNAL_JS_CHECK', filename: 'out/main/index.js', sample: 'shell.openExternal(a, "b")' })
+    expect(findings[1]).toMatchObject({
+      issue: 'OPEN_EXTERNAL_JS_CHECK',
+      filename: 'out/main/index.js',
+      sample: 'shell.openExternal(a, "b")',
+    })
     expect(parseCsv('a,"b\nc"\n')).toEqual([['a', 'b\nc']])
   })
 
@@ -24,7 +28,9 @@ describe('scan-electron', () => {
       { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'out/main/*.js', reason: 'http(s) only' },
       { check: 'PROTOCOL_HANDLER_JS_CHECK', file: 'electron/main/index.ts', reason: 'deep link' },
     ])
-    expect(results.filter((r: { explanation?: unknown }) => !r.explanation).map((r: any) => r.finding.issue)).toEqual(['NODE_INTEGRATION_HTML_CHECK'])
+    expect(results.filter((r: { explanation?: unknown }) => !r.explanation).map((r: any) => r.finding.issue)).toEqual([
+      'NODE_INTEGRATION_HTML_CHECK',
+    ])
     expect(unused.map((e: { check: string }) => e.check)).toEqual(['PROTOCOL_HANDLER_JS_CHECK'])
     expect(fileMatches('out/main/chunks/*.js', 'out/main/chunks/app-x1.js')).toBe(true)
     expect(fileMatches('out/main/*.js', 'out/main/chunks/app-x1.js')).toBe(false)

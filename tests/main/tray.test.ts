@@ -52,7 +52,17 @@ const labels = () => fake.menu!.template.map((item) => item.label ?? item.type)
 describe('tray', () => {
   it('starts with empty counts and the fixed menu items', () => {
     expect(fake.tooltip).toBe('Greenline — 0 unread · 0 queued')
-    expect(labels()).toEqual(['0 unread · 0 queued', 'separator', 'No unread conversations', 'separator', 'Open Greenline', 'Do not disturb', 'Start at login', 'separator', 'Quit Greenline'])
+    expect(labels()).toEqual([
+      '0 unread · 0 queued',
+      'separator',
+      'No unread conversations',
+      'separator',
+      'Open Greenline',
+      'Do not disturb',
+      'Start at login',
+      'separator',
+      'Quit Greenline',
+    ])
     fake.item('open').click()
     fake.item('quit').click()
     fake.item('dnd').click({ checked: true })

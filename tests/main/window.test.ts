@@ -52,7 +52,12 @@ describe('main window', () => {
   it('the quick-reply popover gets the same web preferences and loads its renderer route', () => {
     const quickReply = createQuickReply({ BrowserWindow: FakeBrowserWindow as never, location, preload: '/p.cjs' })
     const popover = quickReply.open('c 1') as unknown as FakeBrowserWindow
-    expect(popover.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true })
+    expect(popover.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    })
     expect(popover.loaded.at(-1)).toBe(`${indexUrl}#/quick-reply/c%201`)
     expect(location.isAppUrl(popover.loaded.at(-1))).toBe(true)
   })
@@ -85,7 +90,11 @@ describe('main window', () => {
 
 describe('content security policy', () => {
   it('allows scripts only from the app, no eval, no plugins, no framing', () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]))
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    )
     expect(directives['default-src']).toEqual(["'self'"])
     expect(directives['script-src']).toEqual(["'self'"])
     expect(directives['object-src']).toEqual(["'none'"])
@@ -117,7 +126,8 @@ describe('content security policy', () => {
     expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['media', 'notifications'])
     expect(decide('media', indexUrl)).toBe(true)
     expect(decide('notifications', `${indexUrl}#/messages`)).toBe(true)
-    for (const denied of ['geolocation', 'clipboard-read', 'openExternal', 'midi', 'display-capture']) expect(decide(denied, indexUrl)).toBe(false)
+    for (const denied of ['geolocation', 'clipboard-read', 'openExternal', 'midi', 'display-capture'])
+      expect(decide(denied, indexUrl)).toBe(false)
     expect(decide('media', 'https://evil.example/')).toBe(false)
 
     // @security checks: another local file shares the "file:///" origin but is not the app.

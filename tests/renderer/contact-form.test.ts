@@ -14,7 +14,10 @@ const { default: ContactFormDialog } = await import('../../src/components/contac
 async function render() {
   const pinia = createPinia()
   setActivePinia(pinia)
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }],
+  })
   const wrapper = mount(ContactFormDialog, { global: { plugins: [pinia, router] }, attachTo: document.body })
   await flushPromises()
   return wrapper
@@ -54,7 +57,7 @@ describe('ContactFormDialog validation', () => {
 })
 
 describe('readableError', () => {
-  it('turns the engine\'s request-validation sentence into words for people', () => {
+  it("turns the engine's request-validation sentence into words for people", () => {
     const error = {
       code: 'invalid' as const,
       message: 'Invalid contacts:create request: name: A name is required',

@@ -12,7 +12,10 @@ const call = fakeApi.call
 const { default: ContactDetailsView } = await import('../../src/views/ContactDetailsView.vue')
 const { useSessionStore } = await import('../../src/stores/session')
 
-const session = (whatsappEnabled: boolean): Session => ({ user: { id: 'priya', name: 'Priya Shah' }, org: { name: 'Org', whatsappEnabled, sandbox: true } })
+const session = (whatsappEnabled: boolean): Session => ({
+  user: { id: 'priya', name: 'Priya Shah' },
+  org: { name: 'Org', whatsappEnabled, sandbox: true },
+})
 const dan: Contact = { id: 'c9', name: 'Dan Notonwa', phone: '+14155550199', createdAt: 1, updatedAt: 1 }
 
 async function render(contact: Contact, whatsappEnabled: boolean) {
@@ -24,7 +27,10 @@ async function render(contact: Contact, whatsappEnabled: boolean) {
     if (channel === 'conversations:start') return { id: 'v7' }
     throw new Error(`unexpected ${channel}`)
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }],
+  })
   await router.push(`/contacts/${contact.id}`)
   const wrapper = mount(ContactDetailsView, { props: { id: contact.id }, global: { plugins: [pinia, router] } })
   await flushPromises()

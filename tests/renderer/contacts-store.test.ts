@@ -45,11 +45,16 @@ describe('useContactsStore', () => {
   })
 
   it('returns the engine reason and the duplicate id when a save is refused', async () => {
-    api.call.mockRejectedValueOnce(new ApiRequestError({ code: 'conflict', message: '+14155550101 is already saved as Ana', details: { contactId: 'c1' } } as never))
+    api.call.mockRejectedValueOnce(
+      new ApiRequestError({ code: 'conflict', message: '+14155550101 is already saved as Ana', details: { contactId: 'c1' } } as never),
+    )
     const store = useContactsStore()
     const outcome = await store.create({ name: ' Ana ', phone: '415 555 0101', company: '', email: '  ' })
     expect(api.call).toHaveBeenCalledWith('contacts:create', { name: 'Ana', phone: '415 555 0101', company: undefined, email: undefined })
-    expect(outcome).toEqual({ ok: false, error: { code: 'conflict', message: '+14155550101 is already saved as Ana', details: { contactId: 'c1' } } })
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: '+14155550101 is already saved as Ana', details: { contactId: 'c1' } },
+    })
   })
 
   it('tracks import progress from events and ends at 100% with the summary', async () => {

@@ -133,7 +133,10 @@ describe('useConversationsStore', () => {
   })
 
   it('starts WhatsApp without the opt-in request, SMS plainly, and finds the open thread with a contact', async () => {
-    api.answer({ 'conversations:start': ({ channel }: { channel: 'whatsapp' | 'sms' }) => conversation(`started-${channel}`, { contactId: 'c1', channel, lastActivityAt: channel === 'sms' ? 5 : 6 }) })
+    api.answer({
+      'conversations:start': ({ channel }: { channel: 'whatsapp' | 'sms' }) =>
+        conversation(`started-${channel}`, { contactId: 'c1', channel, lastActivityAt: channel === 'sms' ? 5 : 6 }),
+    })
     const store = useConversationsStore()
     await store.start('c1', 'whatsapp')
     expect(api.call).toHaveBeenLastCalledWith('conversations:start', { contactId: 'c1', channel: 'whatsapp', requestConsent: false })

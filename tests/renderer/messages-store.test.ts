@@ -12,7 +12,18 @@ const { serverNow, resetServerClock } = await import('../../src/composables/useS
 const { readDraft, writeDraft } = await import('../../src/composables/useDraft')
 
 function message(seq: number, fields: Partial<Message> = {}): Message {
-  return { id: `m${seq}`, seq, conversationId: 'v1', direction: 'in', kind: 'text', text: `text ${seq}`, status: 'received', createdAt: seq, updatedAt: seq, ...fields }
+  return {
+    id: `m${seq}`,
+    seq,
+    conversationId: 'v1',
+    direction: 'in',
+    kind: 'text',
+    text: `text ${seq}`,
+    status: 'received',
+    createdAt: seq,
+    updatedAt: seq,
+    ...fields,
+  }
 }
 
 const page = (from: number, count: number) => Array.from({ length: count }, (_, i) => message(from + i))
@@ -78,7 +89,9 @@ describe('useMessagesStore', () => {
     const store = useMessagesStore()
     api.call.mockResolvedValueOnce([])
     await store.loadLatest('v1')
-    api.call.mockRejectedValueOnce(new ApiRequestError({ code: 'conflict', message: 'Check before sending: card numbers', details: { lexicon: 'warn' } }))
+    api.call.mockRejectedValueOnce(
+      new ApiRequestError({ code: 'conflict', message: 'Check before sending: card numbers', details: { lexicon: 'warn' } }),
+    )
     const outcome = await store.send('v1', '4111 1111')
     expect(outcome).toMatchObject({ ok: false, kind: 'warn', reason: 'Check before sending: card numbers' })
     expect(store.threads.v1.items).toHaveLength(0)

@@ -53,7 +53,9 @@ describe('banner and hold texts come from the one shared module', () => {
     const declined = stateBanner({ state: 'opted_out', consent: 'declined', contactName: 'Ana' }, now).text
     expect(declined).toMatch(/^Declined — Ana said no/)
     expect(declined).not.toContain('asked not to be contacted')
-    expect(stateBanner({ state: 'opted_out', consent: 'revoked', contactName: 'Ana' }, now).text).toBe('Opted out — Ana asked not to be contacted')
+    expect(stateBanner({ state: 'opted_out', consent: 'revoked', contactName: 'Ana' }, now).text).toBe(
+      'Opted out — Ana asked not to be contacted',
+    )
     const none = stateBanner({ state: 'awaiting_consent', consent: 'none', contactName: 'Ana' }, now).text
     expect(none).not.toMatch(/Waiting for consent/)
     expect(none).toMatch(/^Not asked yet/)
@@ -67,9 +69,12 @@ describe('banner and hold texts come from the one shared module', () => {
     expect(holdReasonText(reason, 'Ana')).toBe(engineDecide.holdReasonText(reason, 'Ana'))
   })
 
-  it.each([1, 59_999, 60_000, 3_600_000, 5 * 3_600_000 + 12 * 60_000 - 30_000, 24 * 3_600_000])('formats %i ms as the engine does', (ms) => {
-    expect(formatRemaining(ms)).toBe(engineState.formatRemaining(ms))
-  })
+  it.each([1, 59_999, 60_000, 3_600_000, 5 * 3_600_000 + 12 * 60_000 - 30_000, 24 * 3_600_000])(
+    'formats %i ms as the engine does',
+    (ms) => {
+      expect(formatRemaining(ms)).toBe(engineState.formatRemaining(ms))
+    },
+  )
 
   it('reads "Active — window closes in 5 h 12 min" and ticks down', () => {
     const c = { state: 'active' as const, windowClosesAt: now + (5 * 60 + 12) * 60_000, contactName: 'Ana' }
@@ -87,8 +92,14 @@ describe('banner and hold texts come from the one shared module', () => {
   it('the composer says plainly when messages wait, and is disabled when they cannot go', () => {
     const base = { channel: 'whatsapp' as const, contactName: 'Ana', windowClosesAt: undefined }
     expect(composerNotice({ ...base, state: 'active', consent: 'granted', windowClosesAt: now + 1000 }, now)).toBeUndefined()
-    expect(composerNotice({ ...base, state: 'inactive', consent: 'granted' }, now)).toMatchObject({ disabled: false, text: expect.stringContaining('queued') })
-    expect(composerNotice({ ...base, state: 'awaiting_consent', consent: 'requested' }, now)).toMatchObject({ disabled: false, text: expect.stringContaining('queued') })
+    expect(composerNotice({ ...base, state: 'inactive', consent: 'granted' }, now)).toMatchObject({
+      disabled: false,
+      text: expect.stringContaining('queued'),
+    })
+    expect(composerNotice({ ...base, state: 'awaiting_consent', consent: 'requested' }, now)).toMatchObject({
+      disabled: false,
+      text: expect.stringContaining('queued'),
+    })
     expect(composerNotice({ ...base, state: 'opted_out', consent: 'revoked' }, now)).toMatchObject({ disabled: true })
     expect(composerNotice({ ...base, channel: 'sms', state: 'active', consent: 'none' }, now)).toBeUndefined()
   })
@@ -105,7 +116,12 @@ describe('search highlights', () => {
 
   it('keeps markup-looking text as text and tolerates odd ranges', () => {
     const text = '<img src=x onerror=alert(1)> hi'
-    const segments = highlightSegments(text, [[29, 31], [0, 4], [2, 3], [40, 50]])
+    const segments = highlightSegments(text, [
+      [29, 31],
+      [0, 4],
+      [2, 3],
+      [40, 50],
+    ])
     expect(segments.map((s) => s.text).join('')).toBe(text)
     expect(segments.filter((s) => s.mark).map((s) => s.text)).toEqual(['<img', 'hi'])
   })

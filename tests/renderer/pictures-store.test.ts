@@ -23,24 +23,26 @@ let uploads: string[]
 let sends: Array<Record<string, unknown>>
 function engine(options: { badFile?: string; offline?: boolean; warnOnce?: boolean } = {}) {
   let warned = false
-  api.call.mockImplementation((channel: string, payload: Record<string, unknown>) => Promise.resolve().then(() => {
-    if (channel === 'media:upload') {
-      const name = String(payload.filename)
-      uploads.push(name)
-      if (options.offline) throw new ApiRequestError({ code: 'unavailable', message: 'Cannot reach Greenline' })
-      if (name === options.badFile) throw new ApiRequestError({ code: 'invalid', message: 'This file is not a picture.' })
-      return { mediaId: `media-${name}`, converted: false }
-    }
-    if (channel === 'messages:send') {
-      if (options.warnOnce && !warned && payload.caption) {
-        warned = true
-        throw new ApiRequestError({ code: 'conflict', message: 'Check before sending: card numbers.', details: { lexicon: 'warn' } })
+  api.call.mockImplementation((channel: string, payload: Record<string, unknown>) =>
+    Promise.resolve().then(() => {
+      if (channel === 'media:upload') {
+        const name = String(payload.filename)
+        uploads.push(name)
+        if (options.offline) throw new ApiRequestError({ code: 'unavailable', message: 'Cannot reach Greenline' })
+        if (name === options.badFile) throw new ApiRequestError({ code: 'invalid', message: 'This file is not a picture.' })
+        return { mediaId: `media-${name}`, converted: false }
       }
-      sends.push(payload)
-      return { id: `m${sends.length}` }
-    }
-    throw new Error(`unexpected call: ${channel}`)
-  }))
+      if (channel === 'messages:send') {
+        if (options.warnOnce && !warned && payload.caption) {
+          warned = true
+          throw new ApiRequestError({ code: 'conflict', message: 'Check before sending: card numbers.', details: { lexicon: 'warn' } })
+        }
+        sends.push(payload)
+        return { id: `m${sends.length}` }
+      }
+      throw new Error(`unexpected call: ${channel}`)
+    }),
+  )
 }
 
 describe('usePicturesStore', () => {

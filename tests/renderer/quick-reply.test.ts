@@ -30,7 +30,10 @@ async function render(c: Conversation) {
     if (channel === 'messages:list') return []
     return undefined
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }],
+  })
   const wrapper = mount(QuickReplyView, { props: { id: c.id }, global: { plugins: [router] } })
   await flushPromises()
   return wrapper

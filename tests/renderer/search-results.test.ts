@@ -26,15 +26,23 @@ const message = (id: string, direction: MessageDirection, extra: Partial<Message
 
 describe('SearchResultGroup', () => {
   it('credits system lines to Greenline, not to you', async () => {
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
-    const hits = [message('m1', 'system'), message('m2', 'in'), message('m3', 'out'), message('m4', 'out', { authorName: 'Marco' })].map((m) => ({
-      message: m,
-      conversationId: 'v1',
-      snippet: 'order',
-      highlights: [] as Array<[number, number]>,
-      thread: { contactName: 'Ana Souza', channel: 'whatsapp' as const, ended: false, current: true },
-    }))
-    const wrapper = mount(SearchResultGroup, { props: { group: { conversationId: 'v1', title: 'Ana Souza', channel: 'whatsapp', hits } }, global: { plugins: [router] } })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }],
+    })
+    const hits = [message('m1', 'system'), message('m2', 'in'), message('m3', 'out'), message('m4', 'out', { authorName: 'Marco' })].map(
+      (m) => ({
+        message: m,
+        conversationId: 'v1',
+        snippet: 'order',
+        highlights: [] as Array<[number, number]>,
+        thread: { contactName: 'Ana Souza', channel: 'whatsapp' as const, ended: false, current: true },
+      }),
+    )
+    const wrapper = mount(SearchResultGroup, {
+      props: { group: { conversationId: 'v1', title: 'Ana Souza', channel: 'whatsapp', hits } },
+      global: { plugins: [router] },
+    })
     const authors = wrapper.findAll('[data-testid="search-result-author"]').map((w) => w.text())
     expect(authors).toEqual(['Greenline', 'Ana Souza', 'You', 'Marco'])
   })

@@ -35,7 +35,7 @@ describe('useSearchStore', () => {
     api.reset()
   })
 
-  it('groups hits by thread in the order of each thread\'s best hit, named after the contact', async () => {
+  it("groups hits by thread in the order of each thread's best hit, named after the contact", async () => {
     api.answer({
       'search:messages': [hit('m1', 'v2'), hit('m2', 'v1'), hit('m3', 'v2')],
       'conversations:get': ({ id }: { id: string }) => conversation(id, id === 'v1' ? 'Ana Souza' : 'Ben Okafor'),

@@ -36,7 +36,10 @@ async function renderThread(c: Conversation, extra: { messages?: unknown[]; focu
     if (channel === 'conversations:start') return { ...c, id: 'v2', channel: 'sms' }
     return undefined
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:pathMatch(.*)*', component: { template: '<div />' } }],
+  })
   await router.push(`/messages/${c.id}`)
   const wrapper = mount(ThreadPane, {
     props: { conversationId: c.id, focusMessageId: extra.focusMessageId },
@@ -65,11 +68,25 @@ describe('ThreadPane', () => {
 
 describe('MessageBubble retry', () => {
   const failed = (fields: Partial<Message>): Message => ({
-    id: 'm1', seq: 1, conversationId: 'v1', direction: 'out', kind: 'text', text: 'Hi', status: 'failed', createdAt: 1, updatedAt: 1, ...fields,
+    id: 'm1',
+    seq: 1,
+    conversationId: 'v1',
+    direction: 'out',
+    kind: 'text',
+    text: 'Hi',
+    status: 'failed',
+    createdAt: 1,
+    updatedAt: 1,
+    ...fields,
   })
 
   it('offers no Retry for an opt-in request that found the number not on WhatsApp', () => {
-    const wrapper = mount(MessageBubble, { props: { message: failed({ kind: 'template', errorCode: 131026, error: "This person can't receive WhatsApp messages" }), contactName: 'Dan' } })
+    const wrapper = mount(MessageBubble, {
+      props: {
+        message: failed({ kind: 'template', errorCode: 131026, error: "This person can't receive WhatsApp messages" }),
+        contactName: 'Dan',
+      },
+    })
     expect(wrapper.get('[data-testid="message-error"]').text()).toContain("can't receive WhatsApp")
     expect(wrapper.find('[data-testid="message-retry"]').exists()).toBe(false)
   })

@@ -75,12 +75,21 @@ describe('media', () => {
 
   it('refuses to send an image id that was never uploaded', async () => {
     h.sandbox.userWrites(ANA, { text: 'hi' })
-    const response = await h.graph('POST', `/${PHONE_ID}/messages`, { messaging_product: 'whatsapp', to: ANA, type: 'image', image: { id: '999' } })
+    const response = await h.graph('POST', `/${PHONE_ID}/messages`, {
+      messaging_product: 'whatsapp',
+      to: ANA,
+      type: 'image',
+      image: { id: '999' },
+    })
     expect(response.body.error.code).toBe(131009)
   })
 
   it('delivers a photo from the user as an image webhook whose URL downloads the same bytes', async () => {
-    const sent = await h.control('POST', `${phonePath(ANA)}/messages`, { imageBase64: JPEG.toString('base64'), mimeType: 'image/jpeg', caption: 'My tooth' })
+    const sent = await h.control('POST', `${phonePath(ANA)}/messages`, {
+      imageBase64: JPEG.toString('base64'),
+      mimeType: 'image/jpeg',
+      caption: 'My tooth',
+    })
     expect(sent.status).toBe(201)
     const [hook] = await h.hooks.waitFor((x) => messagesOf(x).some((m) => m.type === 'image'))
     const image = messagesOf(hook)[0].image

@@ -162,11 +162,21 @@ describe('sending messages', () => {
 
   it('sends reactions with only a sent status, and passes the user reaction in', async () => {
     const inbound = h.sandbox.userWrites(ANA, { text: 'I booked it' })
-    const response = await send({ messaging_product: 'whatsapp', to: ANA, type: 'reaction', reaction: { message_id: inbound.id, emoji: '👍' } })
+    const response = await send({
+      messaging_product: 'whatsapp',
+      to: ANA,
+      type: 'reaction',
+      reaction: { message_id: inbound.id, emoji: '👍' },
+    })
     const wamid = response.body.messages[0].id
     await h.hooks.waitFor(statusHooks(wamid, 'sent'))
     await h.sandbox.idle()
-    expect(h.hooks.received.flatMap(statusesOf).filter((s) => s.id === wamid).map((s) => s.status)).toEqual(['sent'])
+    expect(
+      h.hooks.received
+        .flatMap(statusesOf)
+        .filter((s) => s.id === wamid)
+        .map((s) => s.status),
+    ).toEqual(['sent'])
 
     const text = (await send(textBody(ANA, 'Great'))).body.messages[0].id
     await h.control('POST', `${phonePath(ANA)}/messages`, { reaction: { messageId: text, emoji: '❤️' } })

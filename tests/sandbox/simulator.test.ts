@@ -14,7 +14,19 @@ describe('phone simulator and control API', () => {
     const page = await fetch(`${h.sandbox.url}/`)
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
     const html = await page.text()
-    for (const id of ['sim-user-select', 'sim-compose', 'sim-send', 'sim-stop', 'sim-read', 'sim-clock-1h', 'sim-clock-25h', 'sim-clock-now', 'sim-photo-input', 'sim-sms', 'sim-voicemail'])
+    for (const id of [
+      'sim-user-select',
+      'sim-compose',
+      'sim-send',
+      'sim-stop',
+      'sim-read',
+      'sim-clock-1h',
+      'sim-clock-25h',
+      'sim-clock-now',
+      'sim-photo-input',
+      'sim-sms',
+      'sim-voicemail',
+    ])
       expect(html).toContain(`data-testid="${id}"`)
     expect(html).not.toMatch(/\son[a-z]+=/)
     const script = await (await fetch(`${h.sandbox.url}/simulator.js`)).text()
@@ -44,7 +56,11 @@ describe('phone simulator and control API', () => {
   })
 
   it('refuses control posts that are not JSON', async () => {
-    const response = await fetch(`${h.sandbox.url}/sandbox/clock`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"advanceMs":1}' })
+    const response = await fetch(`${h.sandbox.url}/sandbox/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"advanceMs":1}',
+    })
     expect(response.status).toBe(415)
   })
 })

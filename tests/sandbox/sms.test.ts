@@ -41,7 +41,13 @@ describe('SMS and voicemail', () => {
   it('posts a voicemail whose audio is a real WAV clip downloadable with the token', async () => {
     await h.control('POST', `${phonePath(DAN)}/voicemail`, { durationMs: 2000, transcript: 'Call me back' })
     const [hook] = await h.sms.waitFor(() => true)
-    expect(hook.body).toMatchObject({ type: 'voicemail', from: DAN, durationMs: 2000, transcript: 'Call me back', timestamp: h.clock.now() })
+    expect(hook.body).toMatchObject({
+      type: 'voicemail',
+      from: DAN,
+      durationMs: 2000,
+      transcript: 'Call me back',
+      timestamp: h.clock.now(),
+    })
     expect((await fetch(hook.body.audioUrl)).status).toBe(401)
     const audio = await fetch(hook.body.audioUrl, { headers: bearer })
     expect(audio.headers.get('content-type')).toBe('audio/wav')

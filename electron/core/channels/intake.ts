@@ -58,7 +58,12 @@ export function createChannelIntake(
       return contact
     })()
 
-  const store = (channel: 'sms' | 'voicemail', from: string, providerId: string, fields: { kind: 'text' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> }) => {
+  const store = (
+    channel: 'sms' | 'voicemail',
+    from: string,
+    providerId: string,
+    fields: { kind: 'text' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> },
+  ) => {
     ctx.db.transaction(() => {
       if (getMessageRowByProviderId(ctx.db, providerId)) return
       const now = ctx.clock.now()
@@ -116,12 +121,14 @@ export function createChannelIntake(
       }
       if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
       const origin = options.providerOrigin()
-      if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin) return { status: 400, body: 'The recording is not at the provider' }
+      if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin)
+        return { status: 400, body: 'The recording is not at the provider' }
       const response = await (options.fetch ?? fetch)(parsed.audioUrl, {
         headers: { Authorization: `Bearer ${options.accessToken()}` },
         signal: AbortSignal.timeout(30_000),
       }).catch(() => undefined)
-      if (Number(response?.headers.get('content-length') ?? 0) > MAX_RECORDING_BYTES) return { status: 413, body: 'The recording is too large' }
+      if (Number(response?.headers.get('content-length') ?? 0) > MAX_RECORDING_BYTES)
+        return { status: 413, body: 'The recording is too large' }
       if (!response?.ok) {
         log.warn('voicemail audio could not be fetched', { status: response?.status })
         // Not 200, so the provider delivers it again later and nothing is lost.

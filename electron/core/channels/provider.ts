@@ -4,8 +4,7 @@
  * The sandbox provider (electron/launcher/sandbox-sms-provider.ts) is the reference implementation.
  */
 export type SmsResult =
-  | { ok: true; value: { providerId: string } }
-  | { ok: false; error: { kind: 'transient' | 'invalid' | 'permanent'; reason: string } }
+  { ok: true; value: { providerId: string } } | { ok: false; error: { kind: 'transient' | 'invalid' | 'permanent'; reason: string } }
 
 export interface SmsProvider {
   /** Sends one SMS. Resolves (never throws) with the provider's id or a reason in plain words. */

@@ -45,7 +45,10 @@ const parseJson = (text: string | null) => {
 /** `greenline-export-20260125T090000Z`, with `-2`, `-3`… when that name is taken. */
 async function createExportDir(parentDir: string, now: number): Promise<string> {
   await mkdir(parentDir, { recursive: true })
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   for (let n = 1; ; n++) {
     const dir = join(parentDir, `greenline-export-${stamp}${n > 1 ? `-${n}` : ''}`)
     try {
@@ -67,7 +70,15 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
   const conversations = queries.conversations()
   const total = conversations.reduce((sum, c) => sum + c.messageCount, 0)
   const outDir = await createExportDir(options.parentDir, options.now)
-  const counts: ExportCounts = { messages: 0, conversations: 0, consentEvents: 0, auditEvents: 0, mediaFiles: 0, mediaMissing: 0, emlFiles: 0 }
+  const counts: ExportCounts = {
+    messages: 0,
+    conversations: 0,
+    consentEvents: 0,
+    auditEvents: 0,
+    mediaFiles: 0,
+    mediaMissing: 0,
+    emlFiles: 0,
+  }
   const listing = await ArchiveFile.create(outDir, '.manifest-files.tmp')
   let files = 0
   let bytes = 0
@@ -104,7 +115,9 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
       }).slice(1, -1)
       const contactAuthorJson = JSON.stringify({ type: 'contact', id: conversation.contactId, name: conversation.contactName })
       const userAuthorJson = new Map<string, string>()
-      const changes = [...new Set(participants.flatMap((p) => (p.left_at === null ? [p.joined_at] : [p.joined_at, p.left_at])))].sort((a, b) => a - b)
+      const changes = [...new Set(participants.flatMap((p) => (p.left_at === null ? [p.joined_at] : [p.joined_at, p.left_at])))].sort(
+        (a, b) => a - b,
+      )
       let presentJson = '[]'
       let presentUntil = -Infinity
       for (const row of queries.messages(conversation.id)) {
@@ -112,14 +125,17 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
         if (row.created_at >= presentUntil) {
           const t = row.created_at
           presentJson = JSON.stringify(
-            participants.filter((p) => p.joined_at <= t && (p.left_at === null || p.left_at > t)).map((p) => ({ id: p.user_id, name: p.name })),
+            participants
+              .filter((p) => p.joined_at <= t && (p.left_at === null || p.left_at > t))
+              .map((p) => ({ id: p.user_id, name: p.name })),
           )
           presentUntil = changes.find((change) => change > t) ?? Infinity
         }
         let authorJson = 'null'
         if (row.direction === 'in') authorJson = contactAuthorJson
         else if (row.author_id) {
-          authorJson = userAuthorJson.get(row.author_id) ?? JSON.stringify({ type: 'user', id: row.author_id, name: row.author_name ?? row.author_id })
+          authorJson =
+            userAuthorJson.get(row.author_id) ?? JSON.stringify({ type: 'user', id: row.author_id, name: row.author_name ?? row.author_id })
           userAuthorJson.set(row.author_id, authorJson)
         }
         let mediaEntry: Record<string, unknown> | null = null
@@ -147,7 +163,12 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
           updatedAt: iso(row.updated_at),
           status: row.status,
           holdReason: row.status === 'held' ? row.hold_reason : null,
-          statusTimes: { sentAt: iso(row.sent_at), deliveredAt: iso(row.delivered_at), readAt: iso(row.read_at), failedAt: iso(row.failed_at) },
+          statusTimes: {
+            sentAt: iso(row.sent_at),
+            deliveredAt: iso(row.delivered_at),
+            readAt: iso(row.read_at),
+            failedAt: iso(row.failed_at),
+          },
           failure,
         })
         const line = `{"id":${JSON.stringify(row.id)},"seq":${row.seq},"providerId":${JSON.stringify(row.provider_id)},${threadJson},"author":${authorJson},"participants":${presentJson},${rest.slice(1)}`

@@ -83,7 +83,9 @@ const MAX = 8.64e15
 export function createExportQueries(db: Db, scope: ExportScope) {
   const range = { from: scope.from ?? MIN, to: scope.to ?? MAX }
   const scoped = Boolean(scope.userId || scope.contactId || scope.conversationId)
-  const countMessages = statements(db).prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND created_at >= ? AND created_at < ?').pluck()
+  const countMessages = statements(db)
+    .prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND created_at >= ? AND created_at < ?')
+    .pluck()
   const messages = statements(db).prepare(`
     SELECT m.seq, m.id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body, m.media_id,
            md.mime_type AS media_mime, md.size AS media_size, m.extra, m.status, m.hold_reason, m.error, m.error_code,
@@ -133,13 +135,17 @@ export function createExportQueries(db: Db, scope: ExportScope) {
 
     /** The whole consent history (until `to`) of every contact in scope: consent given before the range still matters. */
     *consents(): Generator<ConsentExportRow> {
-      const rows = statements(db).prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq').iterate(range.to) as IterableIterator<ConsentExportRow>
+      const rows = statements(db)
+        .prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq')
+        .iterate(range.to) as IterableIterator<ConsentExportRow>
       for (const row of rows) if (!scoped || contactIds?.has(row.contact_id)) yield row
     },
 
     /** Audit rows in the range: all of them for an unscoped export, else those about the threads or contacts in scope. */
     *audit(): Generator<AuditExportRow> {
-      const rows = statements(db).prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq').iterate(range.from, range.to) as IterableIterator<AuditExportRow>
+      const rows = statements(db)
+        .prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq')
+        .iterate(range.from, range.to) as IterableIterator<AuditExportRow>
       for (const row of rows) {
         if (!scoped) yield row
         else if (row.conversation_id !== null) {

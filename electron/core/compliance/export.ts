@@ -127,7 +127,12 @@ export async function exportDataDir(options: {
   try {
     const media = createMediaStore(join(options.dataDir, 'media'))
     const report = await withReader(db, (reader) =>
-      writeArchive(reader, media, scope, { parentDir: options.outDir, orgName: options.orgName ?? 'Greenline', now: now(), onProgress: options.onProgress }),
+      writeArchive(reader, media, scope, {
+        parentDir: options.outDir,
+        orgName: options.orgName ?? 'Greenline',
+        now: now(),
+        onProgress: options.onProgress,
+      }),
     )
     if (options.audit !== false) auditExport(db, now(), undefined, scope, report, 'cli')
     return report

@@ -77,7 +77,11 @@ export function displayName(name: string): string {
 
 /** `"Name" <local@domain>`; the local part is reduced to dot-atom characters. */
 export function mailbox(name: string, local: string, domain: string): string {
-  const atom = local.replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]/g, '_').replace(/^\.+|\.+$/g, '').replace(/\.{2,}/g, '.') || 'unknown'
+  const atom =
+    local
+      .replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]/g, '_')
+      .replace(/^\.+|\.+$/g, '')
+      .replace(/\.{2,}/g, '.') || 'unknown'
   return `${displayName(name)} <${atom}@${domain}>`
 }
 

@@ -94,7 +94,11 @@ export async function purgeExpired(
  * function; its promise resolves once a purge in progress has stopped (await it before closing
  * the database).
  */
-export function startRetention(ctx: EngineContext, media: MediaStore, options: { firstRunDelayMs?: number; onReport?: (report: RetentionReport) => void } = {}): () => Promise<void> {
+export function startRetention(
+  ctx: EngineContext,
+  media: MediaStore,
+  options: { firstRunDelayMs?: number; onReport?: (report: RetentionReport) => void } = {},
+): () => Promise<void> {
   let cancel: (() => void) | undefined
   let stopped = false
   let running: Promise<void> | undefined

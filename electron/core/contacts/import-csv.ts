@@ -5,14 +5,22 @@ import type { ContactDraft } from './contact-draft'
  * header row naming the columns: name (or first/last name), phone, company, email. Lines that
  * cannot become a contact are reported, never silently dropped.
  */
-export function parseContactsCsv(text: string): { drafts: Array<{ line: number; draft: ContactDraft }>; skipped: Array<{ line: number; reason: string }> } {
+export function parseContactsCsv(text: string): {
+  drafts: Array<{ line: number; draft: ContactDraft }>
+  skipped: Array<{ line: number; reason: string }>
+} {
   const clean = text.replace(/^\uFEFF/, '')
   const rows = parseCsvRows(clean, guessDelimiter(clean))
   const drafts: Array<{ line: number; draft: ContactDraft }> = []
   const skipped: Array<{ line: number; reason: string }> = []
   const header = rows.shift()
   if (!header) return { drafts, skipped: [{ line: 1, reason: 'The file is empty' }] }
-  const columns = header.fields.map((h) => h.trim().toLowerCase().replace(/[\s_-]+/g, ' '))
+  const columns = header.fields.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' '),
+  )
   const find = (...names: string[]) => columns.findIndex((c) => names.includes(c))
   const name = find('name', 'full name', 'display name', 'contact')
   const first = find('first name', 'given name', 'firstname')

@@ -5,7 +5,10 @@ import type { ContactDraft } from './contact-draft'
  * EMAIL. Folded lines are unfolded; garbage between cards is reported and skipped, and a card
  * without a name is skipped with its line number, so good entries are never lost to bad ones.
  */
-export function parseVCards(text: string): { drafts: Array<{ line: number; draft: ContactDraft }>; skipped: Array<{ line: number; reason: string }> } {
+export function parseVCards(text: string): {
+  drafts: Array<{ line: number; draft: ContactDraft }>
+  skipped: Array<{ line: number; reason: string }>
+} {
   const drafts: Array<{ line: number; draft: ContactDraft }> = []
   const skipped: Array<{ line: number; reason: string }> = []
   const lines = unfold(text.replace(/^\uFEFF/, ''))
@@ -38,7 +41,11 @@ export function parseVCards(text: string): { drafts: Array<{ line: number; draft
     if (colon <= 0) continue
     const head = content.slice(0, colon)
     const [name, ...params] = head.split(';')
-    card.props.push({ name: name.replace(/^item\d+\./i, '').toUpperCase(), params: params.join(';').toUpperCase(), value: content.slice(colon + 1) })
+    card.props.push({
+      name: name.replace(/^item\d+\./i, '').toUpperCase(),
+      params: params.join(';').toUpperCase(),
+      value: content.slice(colon + 1),
+    })
   }
   if (card) skipped.push({ line: card.line, reason: 'A card was not closed with END:VCARD' })
   return { drafts, skipped }
@@ -63,7 +70,10 @@ function decodeValue(value: string, params: string): string {
       // Leave malformed escapes as they are rather than losing the field.
     }
   }
-  return decoded.replace(/\\([,;\\])/g, '$1').replace(/\\n/gi, ' ').trim()
+  return decoded
+    .replace(/\\([,;\\])/g, '$1')
+    .replace(/\\n/gi, ' ')
+    .trim()
 }
 
 function cardToDraft(props: Array<{ name: string; params: string; value: string }>): ContactDraft | undefined {
@@ -74,7 +84,10 @@ function cardToDraft(props: Array<{ name: string; params: string; value: string 
     const n = get('N')
     if (n) {
       const [family = '', given = '', middle = ''] = decodeValue(n.value, n.params).split(';')
-      name = [given, middle, family].map((s) => s.trim()).filter(Boolean).join(' ')
+      name = [given, middle, family]
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .join(' ')
     }
   }
   if (!name) return undefined

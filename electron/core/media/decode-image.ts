@@ -32,7 +32,9 @@ export interface OpenedImage {
 export async function openImage(bytes: Buffer, detected: DetectedImage): Promise<OpenedImage> {
   if (detected.decoder === 'heif') {
     // Header only: libheif reads the image size without decoding pixels.
-    const metadata = await sharp(bytes, { ...SHARP_INPUT, limitInputPixels: false }).metadata().catch(() => null)
+    const metadata = await sharp(bytes, { ...SHARP_INPUT, limitInputPixels: false })
+      .metadata()
+      .catch(() => null)
     if (metadata) refuseTooManyPixels(metadata)
     const viaSharp = { pipeline: () => sharp(bytes, SHARP_INPUT), metadata }
     if (metadata?.compression === 'av1') return viaSharp

@@ -40,10 +40,7 @@ const log = createLogger('media/prepare-image')
  * the user — `empty`, `not_an_image` (text renamed .jpg…), `unsupported` (SVG, BMP, RAW…), `corrupt`
  * (truncated or undecodable), `too_large` (cannot be brought under `maxBytes`).
  */
-export async function prepareImage(
-  input: Uint8Array,
-  options: PrepareImageOptions = {},
-): Promise<MediaResult<PreparedImage>> {
+export async function prepareImage(input: Uint8Array, options: PrepareImageOptions = {}): Promise<MediaResult<PreparedImage>> {
   const maxBytes = options.maxBytes ?? WHATSAPP_IMAGE_MAX_BYTES
   const detected = await detectImage(input)
   if (isMediaError(detected)) return { ok: false, error: detected }

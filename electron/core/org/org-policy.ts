@@ -8,7 +8,12 @@ import { z } from 'zod'
  */
 const orgUserSchema = z
   .object({
-    id: z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore'),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore'),
     name: z.string().trim().min(1).max(200),
     extension: z.string().trim().max(20).optional(),
   })
@@ -17,15 +22,22 @@ const orgUserSchema = z
 const lexiconRuleSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
-    pattern: z.string().min(1).max(1000).refine((p) => {
-      try {
-        new RegExp(p)
-        return true
-      } catch {
-        return false
-      }
-    }, 'is not a valid regular expression'),
-    flags: z.string().regex(/^[imsu]*$/, 'may only use the flags i, m, s and u').optional(),
+    pattern: z
+      .string()
+      .min(1)
+      .max(1000)
+      .refine((p) => {
+        try {
+          new RegExp(p)
+          return true
+        } catch {
+          return false
+        }
+      }, 'is not a valid regular expression'),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'may only use the flags i, m, s and u')
+      .optional(),
     action: z.enum(['warn', 'block']),
     reason: z.string().trim().min(1).max(500),
   })
@@ -42,7 +54,10 @@ const lexiconRuleSchema = z
 export const orgPolicySchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US').default('US'),
+    defaultRegion: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US')
+      .default('US'),
     users: z.array(orgUserSchema).min(1, 'must list at least one user'),
     whatsapp: z
       .object({ enabled: z.boolean().default(true), businessName: z.string().trim().min(1).max(100).optional() })
@@ -103,7 +118,9 @@ export function parseOrgPolicy(input: unknown, source = 'the org policy file'): 
     path.push(issue.keys[0])
     message = 'is not a known setting'
   } else if (issue.code === 'invalid_type') {
-    message = / received undefined$/.test(issue.message) ? 'is missing' : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+    message = / received undefined$/.test(issue.message)
+      ? 'is missing'
+      : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
   }
   const field = path.length ? path.join('.') : '(top level)'
   throw new OrgPolicyError(`In ${source}, ${field} ${message}`)

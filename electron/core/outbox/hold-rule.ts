@@ -64,7 +64,11 @@ export function holdForNew(ctx: EngineContext, lane: string, kind: SendKind, now
 }
 
 /** Rule 3: whether a hold of the whole lane for `reason` stops this row. */
-export function holdsRow(row: Pick<outbox.OutboxRow, 'state' | 'kind'>, reason: HoldReason, options: { templatesToo?: boolean } = {}): boolean {
+export function holdsRow(
+  row: Pick<outbox.OutboxRow, 'state' | 'kind'>,
+  reason: HoldReason,
+  options: { templatesToo?: boolean } = {},
+): boolean {
   if (row.state === 'leased') return false
   return !(row.kind === 'template' && !options.templatesToo && reason === 'awaiting_reply')
 }

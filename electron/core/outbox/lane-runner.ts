@@ -149,11 +149,14 @@ export class LaneRunner<T extends LaneItem> {
     if (this.timerCancel && this.timerDueAt <= dueAt) return
     this.cancelTimer()
     this.timerDueAt = dueAt
-    this.timerCancel = this.clock.setTimer(() => {
-      this.timerCancel = undefined
-      this.timerDueAt = Infinity
-      this.wake()
-    }, Math.max(0, dueAt - now))
+    this.timerCancel = this.clock.setTimer(
+      () => {
+        this.timerCancel = undefined
+        this.timerDueAt = Infinity
+        this.wake()
+      },
+      Math.max(0, dueAt - now),
+    )
   }
 
   private cancelTimer(): void {

@@ -43,7 +43,9 @@ export function classifyOutcome(outcome: SendOutcome, attempts: number, now: num
   if (!shouldRetry(error.kind, attempts)) return { action: 'fail', error }
   const retryAfter = 'retryAfterMs' in error ? error.retryAfterMs : undefined
   const penalty =
-    error.kind === 'rate_limited' && retryAfter ? { scope: error.code === 131056 ? ('pair' as const) : ('global' as const), until: now + retryAfter } : undefined
+    error.kind === 'rate_limited' && retryAfter
+      ? { scope: error.code === 131056 ? ('pair' as const) : ('global' as const), until: now + retryAfter }
+      : undefined
   return { action: 'retry', error, delayMs: retryDelayMs(attempts, { random, minimumMs: retryAfter }), ...(penalty ? { penalty } : {}) }
 }
 
@@ -57,7 +59,13 @@ export interface SettleOptions {
  * Writes what a finished send means, through the transitions, in one transaction. A row that a
  * status webhook already reconciled while the send was in flight is left alone.
  */
-export function settleSend(ctx: EngineContext, row: outbox.OutboxRow, conversationId: string, outcome: SendOutcome, options: SettleOptions): void {
+export function settleSend(
+  ctx: EngineContext,
+  row: outbox.OutboxRow,
+  conversationId: string,
+  outcome: SendOutcome,
+  options: SettleOptions,
+): void {
   const now = ctx.clock.now()
   if (!outbox.getOutboxRow(ctx.db, row.message_id)) return
   const verdict = classifyOutcome(outcome, row.attempts + 1, now, ctx.random)

@@ -65,7 +65,8 @@ export class OutboxScheduler {
         heads: () => this.dispatchableHeads(),
         nextDueAt: () => outbox.nextDueAt(ctx.db),
         // SMS are not WhatsApp's: Meta's limits do not apply to them.
-        availableAt: (row, now) => (row.kind === 'sms' ? now : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now))),
+        availableAt: (row, now) =>
+          row.kind === 'sms' ? now : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
         take: (row, now) => {
           if (row.kind === 'sms') return
           this.global.tryTake(now)
@@ -134,7 +135,8 @@ export class OutboxScheduler {
           .then((result) => {
             if (result.ok) return
             const retryAfter = 'retryAfterMs' in result.error ? result.error.retryAfterMs : undefined
-            if (result.error.kind === 'rate_limited' && retryAfter && result.error.code !== 131056) this.global.penalize(this.ctx.clock.now() + retryAfter)
+            if (result.error.kind === 'rate_limited' && retryAfter && result.error.code !== 131056)
+              this.global.penalize(this.ctx.clock.now() + retryAfter)
             log.warn('read receipt not sent', { kind: result.error.kind })
           })
           .catch((error: unknown) => log.warn('read receipt not sent', { error: String(error) }))
@@ -189,12 +191,21 @@ export class OutboxScheduler {
       }
     }
     transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id)
-    const settle = { reconcileGraceMs: this.reconcileGraceMs, penalize: (scope: 'pair' | 'global', lane: string, until: number) => this.penalize(scope, lane, until) }
+    const settle = {
+      reconcileGraceMs: this.reconcileGraceMs,
+      penalize: (scope: 'pair' | 'global', lane: string, until: number) => this.penalize(scope, lane, until),
+    }
     return runSendJob(this.jobs, row.kind, message)
       .then((outcome) => settleSend(ctx, row, message.conversation_id, outcome, settle))
       .catch((error: unknown) => {
         log.error('send crashed', { messageId: row.message_id, error: String(error) })
-        settleSend(ctx, row, message.conversation_id, { ok: false, error: { kind: 'permanent', reason: 'Greenline could not send this message' } }, settle)
+        settleSend(
+          ctx,
+          row,
+          message.conversation_id,
+          { ok: false, error: { kind: 'permanent', reason: 'Greenline could not send this message' } },
+          settle,
+        )
       })
   }
 

@@ -102,7 +102,14 @@ export function accepted(ctx: EngineContext, messageId: string, providerId: stri
 }
 
 /** Tried again at `dueAt`; it shows as queued meanwhile. */
-export function retryLater(ctx: EngineContext, messageId: string, dueAt: number, reason: string, now: number, conversationId?: string): void {
+export function retryLater(
+  ctx: EngineContext,
+  messageId: string,
+  dueAt: number,
+  reason: string,
+  now: number,
+  conversationId?: string,
+): void {
   inTransaction(ctx, () => {
     outbox.reschedule(ctx.db, messageId, dueAt, reason)
     updateMessage(ctx.db, messageId, { status: 'queued', now })
@@ -111,7 +118,13 @@ export function retryLater(ctx: EngineContext, messageId: string, dueAt: number,
 }
 
 /** Failed for good, with a plain-language reason: it leaves the outbox. */
-export function fail(ctx: EngineContext, messageId: string, error: { reason: string; code?: number }, now: number, conversationId?: string): void {
+export function fail(
+  ctx: EngineContext,
+  messageId: string,
+  error: { reason: string; code?: number },
+  now: number,
+  conversationId?: string,
+): void {
   inTransaction(ctx, () => {
     outbox.removeFromOutbox(ctx.db, messageId)
     updateMessage(ctx.db, messageId, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
@@ -123,7 +136,12 @@ export function fail(ctx: EngineContext, messageId: string, error: { reason: str
  * A status webhook settled a send: the message leaves the outbox (reconciled, never sent twice)
  * and, when given, takes the new status.
  */
-export function settledByStatus(ctx: EngineContext, messageId: string, status: 'sent' | 'delivered' | 'read' | undefined, now: number): void {
+export function settledByStatus(
+  ctx: EngineContext,
+  messageId: string,
+  status: 'sent' | 'delivered' | 'read' | undefined,
+  now: number,
+): void {
   inTransaction(ctx, () => {
     outbox.removeFromOutbox(ctx.db, messageId)
     if (status) updateMessage(ctx.db, messageId, { status, now })

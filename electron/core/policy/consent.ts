@@ -46,8 +46,7 @@ export interface ConsentRecord {
 
 /** `changed` is true only when the state moved; a repeat request updates the snapshot without it. */
 export type ConsentTransition =
-  | { snapshot: ConsentSnapshot; record?: ConsentRecord; changed: boolean }
-  | { error: 'not_allowed'; reason: ConsentRequestBlock }
+  { snapshot: ConsentSnapshot; record?: ConsentRecord; changed: boolean } | { error: 'not_allowed'; reason: ConsentRequestBlock }
 
 /** Why an opt-in request may not be sent now. */
 export type ConsentRequestBlock = 'already_granted' | 'opted_out' | 'too_soon'
@@ -84,11 +83,7 @@ function unchanged(snapshot: ConsentSnapshot): ConsentTransition {
   return { snapshot, changed: false }
 }
 
-function moveTo(
-  snapshot: ConsentSnapshot,
-  state: ConsentState,
-  record: Omit<ConsentRecord, 'state'>,
-): ConsentTransition {
+function moveTo(snapshot: ConsentSnapshot, state: ConsentState, record: Omit<ConsentRecord, 'state'>): ConsentTransition {
   return {
     snapshot: { ...snapshot, state, updatedAt: record.at },
     record: { state, ...record },
@@ -96,10 +91,7 @@ function moveTo(
   }
 }
 
-function replyTarget(
-  current: ConsentState,
-  event: Extract<ConsentEvent, { type: 'reply' }>,
-): ConsentState | undefined {
+function replyTarget(current: ConsentState, event: Extract<ConsentEvent, { type: 'reply' }>): ConsentState | undefined {
   const meaning = event.classification
   // Any opt-out is honoured at once, whatever came before.
   if (meaning === 'stop') return current === 'revoked' ? undefined : 'revoked'

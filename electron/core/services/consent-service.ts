@@ -46,7 +46,9 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
   const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
   if ('error' in transition) {
     const name = getContact(ctx.db, contactId)?.name ?? 'This person'
-    throw new ApiFailure('conflict', `${name} ${REQUEST_BLOCKED[transition.reason] ?? 'cannot be asked now'}`, { reason: transition.reason })
+    throw new ApiFailure('conflict', `${name} ${REQUEST_BLOCKED[transition.reason] ?? 'cannot be asked now'}`, {
+      reason: transition.reason,
+    })
   }
   const seq = insertMessage(ctx.db, {
     id: messageId,

@@ -5,14 +5,7 @@ import type { ContactDraft } from '../contacts/contact-draft'
 import { parseContactsCsv } from '../contacts/import-csv'
 import { parseVCards } from '../contacts/import-vcard'
 import { normalizePhone } from '../contacts/phone'
-import {
-  deleteContact,
-  findContactByPhone,
-  getContact,
-  insertContact,
-  searchContacts,
-  updateContact,
-} from '../db/repositories/contacts'
+import { deleteContact, findContactByPhone, getContact, insertContact, searchContacts, updateContact } from '../db/repositories/contacts'
 import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
 import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
 import { getOrgUser } from '../db/repositories/org-users'
@@ -211,14 +204,22 @@ export async function importContacts(
           const existing = findContactByPhone(ctx.db, phone)
           if (existing) {
             const earlier = seenPhones.get(phone)
-            skipped.push({ line, reason: earlier ? `Duplicate of line ${earlier} (${phone})` : `${phone} is already saved as ${existing.name}` })
+            skipped.push({
+              line,
+              reason: earlier ? `Duplicate of line ${earlier} (${phone})` : `${phone} is already saved as ${existing.name}`,
+            })
             continue
           }
           seenPhones.set(phone, line)
         }
         const now = ctx.clock.now()
         const contact = insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
-        appendAudit(ctx.db, { at: now, actorId, action: 'contact.created', detail: { contactId: contact.id, after: auditFields(contact), via: `import:${format}`, line } })
+        appendAudit(ctx.db, {
+          at: now,
+          actorId,
+          action: 'contact.created',
+          detail: { contactId: contact.id, after: auditFields(contact), via: `import:${format}`, line },
+        })
         ctx.changes.contact(contact)
         imported++
       }

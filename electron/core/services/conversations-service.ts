@@ -67,7 +67,13 @@ export function startConversation(
     const id = ctx.newId('v_')
     insertConversation(ctx.db, { id, contactId: contact.id, channel: input.channel, now })
     addParticipant(ctx.db, id, userId, now)
-    appendAudit(ctx.db, { at: now, actorId: userId, action: 'conversation.started', conversationId: id, detail: { channel: input.channel, contactId: contact.id } })
+    appendAudit(ctx.db, {
+      at: now,
+      actorId: userId,
+      action: 'conversation.started',
+      conversationId: id,
+      detail: { channel: input.channel, contactId: contact.id },
+    })
     if (input.channel === 'whatsapp' && input.requestConsent !== false && canRequestConsent(consentSnapshot(ctx, contact.id), now).ok) {
       requestConsent(ctx, id, contact.id, userId)
     }

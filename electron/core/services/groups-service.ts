@@ -123,7 +123,14 @@ export function transfer(ctx: EngineContext, actorId: string, id: string, toUser
   ctx.changes.conversation(id)
 }
 
-function departAndMaybeEnd(ctx: EngineContext, actorId: string, id: string, line: string, action: string, detail: Record<string, unknown>): void {
+function departAndMaybeEnd(
+  ctx: EngineContext,
+  actorId: string,
+  id: string,
+  line: string,
+  action: string,
+  detail: Record<string, unknown>,
+): void {
   const now = ctx.clock.now()
   removeParticipant(ctx.db, id, actorId, now)
   addSystemLine(ctx, id, line, { participant: action, userId: actorId })
@@ -151,7 +158,9 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
     const continuation = openContinuationOf(ctx.db, id)
     if (continuation) {
       if (isParticipant(ctx.db, continuation, actorId)) return continuation
-      throw new ApiFailure('conflict', 'This conversation was already restarted by a colleague; ask them to add you', { conversationId: continuation })
+      throw new ApiFailure('conflict', 'This conversation was already restarted by a colleague; ask them to add you', {
+        conversationId: continuation,
+      })
     }
     const now = ctx.clock.now()
     insertConversation(ctx.db, { id: newId, contactId: conversation.contactId, channel: conversation.channel, now, restartedFrom: id })

@@ -1,12 +1,6 @@
 import type { Contact, MessageKind } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import {
-  findContactByPhone,
-  findContactByWhatsApp,
-  getContact,
-  insertContact,
-  updateContactIdentity,
-} from '../db/repositories/contacts'
+import { findContactByPhone, findContactByWhatsApp, getContact, insertContact, updateContactIdentity } from '../db/repositories/contacts'
 import {
   addParticipant,
   incrementUnread,
@@ -39,7 +33,9 @@ export function receiveWhatsAppMessage(ctx: EngineContext, inbound: InboundMessa
 
   if (inbound.kind === 'system') return receiveSystem(ctx, inbound, at)
 
-  const profile = profiles.find((p) => (inbound.fromUserId && p.userId === inbound.fromUserId) || (inbound.fromWaId && p.waId === inbound.fromWaId))
+  const profile = profiles.find(
+    (p) => (inbound.fromUserId && p.userId === inbound.fromUserId) || (inbound.fromWaId && p.waId === inbound.fromWaId),
+  )
   const contact = contactForSender(ctx, {
     waId: inbound.fromWaId ?? profile?.waId,
     userId: inbound.fromUserId ?? profile?.userId,
@@ -117,7 +113,12 @@ function receiveSystem(ctx: EngineContext, inbound: InboundMessage, at: number):
   if (system.type === 'user_changed_number' && system.newWaId) {
     const phone = `+${system.newWaId}`
     const clash = findContactByPhone(ctx.db, phone)
-    updateContactIdentity(ctx.db, contact.id, { waId: system.newWaId, ...(clash ? {} : { phone }), ...(system.userId ? { userId: system.userId } : {}), now })
+    updateContactIdentity(ctx.db, contact.id, {
+      waId: system.newWaId,
+      ...(clash ? {} : { phone }),
+      ...(system.userId ? { userId: system.userId } : {}),
+      now,
+    })
     text = `${contact.name} changed their phone number to ${phone}`
   } else if (system.type === 'user_changed_user_id' && system.userId) {
     updateContactIdentity(ctx.db, contact.id, { userId: system.userId, now })
@@ -130,7 +131,16 @@ function receiveSystem(ctx: EngineContext, inbound: InboundMessage, at: number):
   for (const conversationId of conversations) addSystemLine(ctx, conversationId, text, { providerId: inbound.providerId })
   // Kept (hidden) so the same webhook delivered twice is recognised.
   if (conversations[0]) {
-    insertMessage(ctx.db, { id: ctx.newId('m_'), conversationId: conversations[0], direction: 'in', kind: 'reaction', status: 'received', providerId: inbound.providerId, extra: { system: system.type }, createdAt: now })
+    insertMessage(ctx.db, {
+      id: ctx.newId('m_'),
+      conversationId: conversations[0],
+      direction: 'in',
+      kind: 'reaction',
+      status: 'received',
+      providerId: inbound.providerId,
+      extra: { system: system.type },
+      createdAt: now,
+    })
   }
   const updated = getContact(ctx.db, contact.id)
   if (updated) ctx.changes.contact(updated)

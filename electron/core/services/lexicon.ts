@@ -13,7 +13,13 @@ export function checkLexicon(ctx: EngineContext, text: string, userId?: string, 
     if (!new RegExp(rule.pattern, rule.flags).test(text)) continue
     const verdict: LexiconVerdict = { action: rule.action, rule: rule.name, reason: rule.reason }
     if (userId) {
-      appendAudit(ctx.db, { at: ctx.clock.now(), actorId: userId, action: `lexicon.${rule.action}`, conversationId, detail: { rule: rule.name } })
+      appendAudit(ctx.db, {
+        at: ctx.clock.now(),
+        actorId: userId,
+        action: `lexicon.${rule.action}`,
+        conversationId,
+        detail: { rule: rule.name },
+      })
     }
     if (rule.action === 'block') return verdict
     warning ??= verdict

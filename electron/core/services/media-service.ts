@@ -28,9 +28,31 @@ export async function uploadPicture(ctx: EngineContext, store: MediaStore, bytes
   const stored = await store.put(image.bytes, image.mimeType)
   const storedThumbnail = await store.put(thumbnail.bytes, thumbnail.mimeType)
   const now = ctx.clock.now()
-  upsertMedia(ctx.db, { id: storedThumbnail.id, mimeType: thumbnail.mimeType, size: thumbnail.bytes.byteLength, width: thumbnail.width, height: thumbnail.height, now })
-  upsertMedia(ctx.db, { id: stored.id, mimeType: image.mimeType, size: image.bytes.byteLength, width: image.width, height: image.height, thumbnailId: storedThumbnail.id, now })
-  return { mediaId: stored.id, mimeType: image.mimeType, size: image.bytes.byteLength, width: image.width, height: image.height, converted: image.converted }
+  upsertMedia(ctx.db, {
+    id: storedThumbnail.id,
+    mimeType: thumbnail.mimeType,
+    size: thumbnail.bytes.byteLength,
+    width: thumbnail.width,
+    height: thumbnail.height,
+    now,
+  })
+  upsertMedia(ctx.db, {
+    id: stored.id,
+    mimeType: image.mimeType,
+    size: image.bytes.byteLength,
+    width: image.width,
+    height: image.height,
+    thumbnailId: storedThumbnail.id,
+    now,
+  })
+  return {
+    mediaId: stored.id,
+    mimeType: image.mimeType,
+    size: image.bytes.byteLength,
+    width: image.width,
+    height: image.height,
+    converted: image.converted,
+  }
 }
 
 /**
@@ -109,14 +131,17 @@ export class MediaDownloader {
       this.ctx.changes.message(messageId, row.conversation_id)
       log.warn('media download failed', { messageId, kind: result.error.kind, attempt })
       if (attempt < MAX_DOWNLOAD_ATTEMPTS && !this.stopped) {
-        const cancel = this.ctx.clock.setTimer(() => {
-          this.retryTimers.delete(cancel)
-          if (this.stopped) return
-          if (getMessageRow(this.ctx.db, messageId)?.media_state !== 'failed') return
-          updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
-          this.ctx.changes.message(messageId, row.conversation_id)
-          this.schedule(messageId)
-        }, retryDelayMs(attempt, { random: this.ctx.random, baseMs: 2000 }))
+        const cancel = this.ctx.clock.setTimer(
+          () => {
+            this.retryTimers.delete(cancel)
+            if (this.stopped) return
+            if (getMessageRow(this.ctx.db, messageId)?.media_state !== 'failed') return
+            updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
+            this.ctx.changes.message(messageId, row.conversation_id)
+            this.schedule(messageId)
+          },
+          retryDelayMs(attempt, { random: this.ctx.random, baseMs: 2000 }),
+        )
         this.retryTimers.add(cancel)
       }
       return
@@ -128,7 +153,14 @@ export class MediaDownloader {
       try {
         const thumbnail = await makeThumbnail(bytes)
         const storedThumbnail = await this.store.put(thumbnail.bytes, thumbnail.mimeType)
-        upsertMedia(this.ctx.db, { id: storedThumbnail.id, mimeType: thumbnail.mimeType, size: thumbnail.bytes.byteLength, width: thumbnail.width, height: thumbnail.height, now })
+        upsertMedia(this.ctx.db, {
+          id: storedThumbnail.id,
+          mimeType: thumbnail.mimeType,
+          size: thumbnail.bytes.byteLength,
+          width: thumbnail.width,
+          height: thumbnail.height,
+          now,
+        })
         thumbnailId = storedThumbnail.id
       } catch {
         // A picture we cannot preview is still kept and offered as a download.

@@ -4,12 +4,7 @@ import type { EngineContext } from '../context'
 import { getContact } from '../db/repositories/contacts'
 import { listParticipants, touchConversation } from '../db/repositories/conversations'
 import { getMedia } from '../db/repositories/media'
-import {
-  getMessageRow,
-  getMessageRowByClientId,
-  insertMessage,
-  listMessageRows,
-} from '../db/repositories/messages'
+import { getMessageRow, getMessageRowByClientId, insertMessage, listMessageRows } from '../db/repositories/messages'
 import * as outbox from '../db/repositories/outbox'
 import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
@@ -19,7 +14,11 @@ import { consentSnapshot, requestConsent } from './consent-service'
 import { checkLexicon } from './lexicon'
 import { toMessages } from './views'
 
-export function listMessages(ctx: EngineContext, userId: string, input: { conversationId: string; before?: number; limit?: number }): Message[] {
+export function listMessages(
+  ctx: EngineContext,
+  userId: string,
+  input: { conversationId: string; before?: number; limit?: number },
+): Message[] {
   requireReader(ctx, input.conversationId, userId)
   return toMessages(ctx.db, listMessageRows(ctx.db, input.conversationId, { beforeSeq: input.before, limit: input.limit }))
 }
@@ -139,7 +138,10 @@ export function cancelMessage(ctx: EngineContext, userId: string, id: string): M
   requireParticipant(ctx, row.conversation_id, userId)
   const queued = outbox.getOutboxRow(ctx.db, id)
   if (!queued || queued.state === 'leased') {
-    throw new ApiFailure('conflict', row.status === 'sending' ? 'This message is already being sent' : 'Only a waiting message can be cancelled')
+    throw new ApiFailure(
+      'conflict',
+      row.status === 'sending' ? 'This message is already being sent' : 'Only a waiting message can be cancelled',
+    )
   }
   transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
   ctx.wakeOutbox()

@@ -1,5 +1,11 @@
 import type { Conversation, Message, MessageDirection, Participant } from '../../shared/domain'
-import { currentParticipantsOf, getConversationRow, listParticipants, type ConversationRow, type ParticipantRow } from '../db/repositories/conversations'
+import {
+  currentParticipantsOf,
+  getConversationRow,
+  listParticipants,
+  type ConversationRow,
+  type ParticipantRow,
+} from '../db/repositories/conversations'
 import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/repositories/messages'
 import type { Db } from '../db/open'
 import { deriveConversationState } from '../policy/conversation-state'

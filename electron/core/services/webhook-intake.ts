@@ -73,7 +73,11 @@ export function createWebhookIntake(
     for (const status of parsed.statuses.filter(forUs)) applyStatus(ctx, status)
     for (const preference of parsed.preferences.filter(forUs)) receivePreference(ctx, preference)
     for (const error of parsed.accountErrors) {
-      appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.account_error', detail: { code: error.code, title: error.title ?? null } })
+      appendAudit(ctx.db, {
+        at: ctx.clock.now(),
+        action: 'whatsapp.account_error',
+        detail: { code: error.code, title: error.title ?? null },
+      })
     }
     markWebhookEvent(ctx.db, seq, 'processed', parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
     return media
@@ -96,7 +100,14 @@ export function createWebhookIntake(
       try {
         JSON.parse(text)
       } catch {
-        storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'rejected', error: 'malformed JSON' })
+        storeWebhookEvent(ctx.db, {
+          receivedAt: ctx.clock.now(),
+          source: 'whatsapp',
+          bodySha256: hash,
+          body: text,
+          state: 'rejected',
+          error: 'malformed JSON',
+        })
         return { status: 400, body: 'Malformed JSON' }
       }
       // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can be

@@ -108,7 +108,10 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
       if (bytes.byteLength === 0) return invalid('The file is empty.')
       if (!/^[\w.+-]+\/[\w.+-]+$/.test(mimeType)) return invalid('The file type is not recognised.')
       const limit = uploadLimitBytes(mimeType)
-      if (bytes.byteLength > limit) return invalid(`The file is larger than WhatsApp's ${limit / MB >= 1 ? `${limit / MB} MB` : `${limit / 1024} KB`} limit for this type.`)
+      if (bytes.byteLength > limit)
+        return invalid(
+          `The file is larger than WhatsApp's ${limit / MB >= 1 ? `${limit / MB} MB` : `${limit / 1024} KB`} limit for this type.`,
+        )
       const form = new FormData()
       form.append('messaging_product', 'whatsapp')
       form.append('type', mimeType)

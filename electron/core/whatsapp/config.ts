@@ -44,7 +44,10 @@ const baseUrl = z
   .transform((value) => value.replace(/\/+$/, ''))
 // Ids go into URL paths, so nothing that could change the path.
 const graphId = nonEmpty.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, dash or underscore')
-const apiVersion = z.string().trim().regex(/^v\d+\.\d+$/, 'must look like v24.0')
+const apiVersion = z
+  .string()
+  .trim()
+  .regex(/^v\d+\.\d+$/, 'must look like v24.0')
 
 const layerSchema = z.object({
   baseUrl: baseUrl.optional(),
@@ -56,8 +59,14 @@ const layerSchema = z.object({
   verifyToken: nonEmpty.optional(),
   optInTemplate: z
     .object({
-      name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be lowercase letters, digits and _').optional(),
-      language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must look like en_US').optional(),
+      name: z
+        .string()
+        .regex(/^[a-z0-9_]{1,512}$/, 'must be lowercase letters, digits and _')
+        .optional(),
+      language: z
+        .string()
+        .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must look like en_US')
+        .optional(),
     })
     .optional(),
 })

@@ -6,14 +6,7 @@ import { z } from 'zod'
  * HTTP status only as a fallback when the body carries no code.
  */
 export type WhatsAppErrorKind =
-  | 'window_closed'
-  | 'not_on_whatsapp'
-  | 'rate_limited'
-  | 'auth'
-  | 'invalid'
-  | 'template'
-  | 'transient'
-  | 'permanent'
+  'window_closed' | 'not_on_whatsapp' | 'rate_limited' | 'auth' | 'invalid' | 'template' | 'transient' | 'permanent'
 
 export interface WhatsAppError {
   kind: WhatsAppErrorKind
@@ -46,28 +39,50 @@ interface CodeRule {
   retryAfterMs?: number
 }
 
-const WINDOW_CLOSED_REASON =
-  'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.'
+const WINDOW_CLOSED_REASON = 'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.'
 
 const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [131047, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
   [470, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
-  [131026, {
-    kind: 'not_on_whatsapp',
-    reason: "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
-  }],
-  [130429, {
-    kind: 'rate_limited',
-    reason: 'WhatsApp is busy with too many messages from this number right now; it will be sent shortly.',
-    retryAfterMs: THROUGHPUT_RETRY_MS,
-  }],
-  [131056, {
-    kind: 'rate_limited',
-    reason: 'Too many messages went to this person in a short time; the next one waits a few seconds.',
-    retryAfterMs: PAIR_LIMIT_RETRY_MS,
-  }],
-  [4, { kind: 'rate_limited', reason: 'Greenline made too many WhatsApp requests; it will try again in a minute.', retryAfterMs: CALL_LIMIT_RETRY_MS }],
-  [80007, { kind: 'rate_limited', reason: 'The WhatsApp account reached its request limit; it will try again in a minute.', retryAfterMs: CALL_LIMIT_RETRY_MS }],
+  [
+    131026,
+    {
+      kind: 'not_on_whatsapp',
+      reason: "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
+    },
+  ],
+  [
+    130429,
+    {
+      kind: 'rate_limited',
+      reason: 'WhatsApp is busy with too many messages from this number right now; it will be sent shortly.',
+      retryAfterMs: THROUGHPUT_RETRY_MS,
+    },
+  ],
+  [
+    131056,
+    {
+      kind: 'rate_limited',
+      reason: 'Too many messages went to this person in a short time; the next one waits a few seconds.',
+      retryAfterMs: PAIR_LIMIT_RETRY_MS,
+    },
+  ],
+  [
+    4,
+    {
+      kind: 'rate_limited',
+      reason: 'Greenline made too many WhatsApp requests; it will try again in a minute.',
+      retryAfterMs: CALL_LIMIT_RETRY_MS,
+    },
+  ],
+  [
+    80007,
+    {
+      kind: 'rate_limited',
+      reason: 'The WhatsApp account reached its request limit; it will try again in a minute.',
+      retryAfterMs: CALL_LIMIT_RETRY_MS,
+    },
+  ],
   [0, { kind: 'auth', reason: 'WhatsApp did not accept the sign-in for this account. An administrator needs to renew the access token.' }],
   [190, { kind: 'auth', reason: 'The WhatsApp access token has expired. An administrator needs to renew it.' }],
   [10, { kind: 'auth', reason: 'This WhatsApp account is missing a permission. An administrator needs to check the app setup.' }],
@@ -75,7 +90,13 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [131005, { kind: 'auth', reason: 'WhatsApp refused access for this account. An administrator needs to check its permissions.' }],
   [100, { kind: 'invalid', reason: 'WhatsApp rejected the message because part of it was not valid.' }],
   [131008, { kind: 'invalid', reason: 'WhatsApp rejected the message because something required was missing.' }],
-  [131009, { kind: 'invalid', reason: 'WhatsApp rejected the message because a value was not valid (a reaction to an old or deleted message does this).' }],
+  [
+    131009,
+    {
+      kind: 'invalid',
+      reason: 'WhatsApp rejected the message because a value was not valid (a reaction to an old or deleted message does this).',
+    },
+  ],
   [131051, { kind: 'invalid', reason: 'WhatsApp does not support this kind of message.' }],
   [131053, { kind: 'invalid', reason: 'WhatsApp could not accept this file; its type may not be supported or may not match its content.' }],
   [131021, { kind: 'invalid', reason: 'A WhatsApp number cannot send a message to itself.' }],
@@ -93,9 +114,21 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [133004, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
   [131057, { kind: 'transient', reason: 'The WhatsApp account is in maintenance for a moment; Greenline will try again.' }],
   [131048, { kind: 'permanent', reason: 'WhatsApp is limiting this number because earlier messages were blocked or reported as spam.' }],
-  [131049, { kind: 'permanent', reason: 'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.' }],
+  [
+    131049,
+    {
+      kind: 'permanent',
+      reason: 'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.',
+    },
+  ],
   [131050, { kind: 'permanent', reason: 'This person has stopped marketing messages from us on WhatsApp.' }],
-  [131052, { kind: 'permanent', reason: 'WhatsApp could not pass on the file this person sent (it may be over 100 MB). Ask them to send it another way.' }],
+  [
+    131052,
+    {
+      kind: 'permanent',
+      reason: 'WhatsApp could not pass on the file this person sent (it may be over 100 MB). Ask them to send it another way.',
+    },
+  ],
   [131060, { kind: 'permanent', reason: 'WhatsApp could not show this message here; ask the person to check it on their phone.' }],
   [130403, { kind: 'permanent', reason: 'Our WhatsApp account has blocked this person, so messages cannot be sent.' }],
   [130472, { kind: 'permanent', reason: "WhatsApp did not deliver this because the person's number is part of a WhatsApp experiment." }],
@@ -125,7 +158,8 @@ const GENERIC_REASON: Record<WhatsAppErrorKind, string> = {
 function ruleForCode(code: number): CodeRule {
   const known = RULES.get(code)
   if (known) return known
-  if (code >= 200 && code <= 299) return { kind: 'auth', reason: 'This WhatsApp account is missing an API permission. An administrator needs to check the app setup.' }
+  if (code >= 200 && code <= 299)
+    return { kind: 'auth', reason: 'This WhatsApp account is missing an API permission. An administrator needs to check the app setup.' }
   if (code >= 132000 && code <= 132999) return { kind: 'template', reason: GENERIC_REASON.template }
   return { kind: 'permanent', reason: GENERIC_REASON.permanent }
 }

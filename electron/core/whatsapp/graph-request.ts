@@ -83,10 +83,12 @@ export async function graphRequest<T>(transport: GraphTransport, call: GraphCall
   }
 
   if (!response.ok) {
-    return failure(mapGraphError(parsedBody, response.status, {
+    return failure(
+      mapGraphError(parsedBody, response.status, {
         retryAfter: response.headers.get('retry-after'),
         now: transport.clock?.now(),
-      }))
+      }),
+    )
   }
   const value = call.expect.safeParse(parsedBody)
   if (!value.success) {

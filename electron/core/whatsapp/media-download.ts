@@ -75,7 +75,8 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`
 }
 
-type Fetched = { ok: true; bytes: Uint8Array; contentType?: string } | { ok: false; status?: number; result: { ok: false; error: WhatsAppError } }
+type Fetched =
+  { ok: true; bytes: Uint8Array; contentType?: string } | { ok: false; status?: number; result: { ok: false; error: WhatsAppError } }
 
 async function fetchBytes(transport: GraphTransport, url: string, maxBytes: number | undefined, timeoutMs: number): Promise<Fetched> {
   let response: Response
@@ -153,7 +154,11 @@ export async function downloadMedia(
   if (!fetched || !info) return invalid('The file could not be downloaded.')
   if (!fetched.ok) {
     if (fetched.status === 404) {
-      return failure({ kind: 'permanent', reason: 'WhatsApp no longer has this file (files are kept for a limited time).', httpStatus: 404 })
+      return failure({
+        kind: 'permanent',
+        reason: 'WhatsApp no longer has this file (files are kept for a limited time).',
+        httpStatus: 404,
+      })
     }
     return fetched.result
   }

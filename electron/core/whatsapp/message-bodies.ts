@@ -54,7 +54,8 @@ export function charCount(text: string): number {
 function envelope(target: Recipient, bizOpaque: string): Built {
   const hasTo = target.to !== undefined && target.to !== ''
   const hasRecipient = target.recipient !== undefined && target.recipient !== ''
-  if (hasTo === hasRecipient) return { ok: false, reason: 'The message needs exactly one WhatsApp recipient: a phone number or a WhatsApp user id.' }
+  if (hasTo === hasRecipient)
+    return { ok: false, reason: 'The message needs exactly one WhatsApp recipient: a phone number or a WhatsApp user id.' }
   if (hasTo && !E164.test(target.to!)) {
     return { ok: false, reason: 'The phone number must be in international format, starting with + and the country code.' }
   }
@@ -104,7 +105,10 @@ export function buildTemplateBody(input: TemplateMessage): Built {
   if (!input.language) return { ok: false, reason: 'The template language is missing.' }
   // WhatsApp refuses template fields that are empty or contain line breaks or tabs.
   if (input.bodyParams.some((param) => param.trim() === '' || /[\n\r\t]/.test(param) || / {5,}/.test(param))) {
-    return { ok: false, reason: 'A template field is empty or contains line breaks, tabs or long runs of spaces, which WhatsApp does not allow.' }
+    return {
+      ok: false,
+      reason: 'A template field is empty or contains line breaks, tabs or long runs of spaces, which WhatsApp does not allow.',
+    }
   }
   if (input.buttonPayloads.some((payload) => payload === '')) return { ok: false, reason: 'A template button has an empty payload.' }
   const built = envelope(input, input.bizOpaque)

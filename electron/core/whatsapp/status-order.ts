@@ -2,17 +2,7 @@
 export type ProviderStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'played'
 
 /** Our stored status of an outbound message (API.md), plus `played` for voice notes. */
-export type OutboundStatus =
-  | 'held'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'read'
-  | 'played'
-  | 'failed'
-  | 'cancelled'
-  | 'received'
+export type OutboundStatus = 'held' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'cancelled' | 'received'
 
 // Progress of a message that reached WhatsApp; a status only ever moves to a higher rank.
 const PROGRESS: Record<string, number> = {

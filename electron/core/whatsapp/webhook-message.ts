@@ -1,11 +1,5 @@
 import { z } from 'zod'
-import type {
-  ContactInfo,
-  InboundKind,
-  InboundMessage,
-  SharedContact,
-  WebhookError,
-} from './webhook-types'
+import type { ContactInfo, InboundKind, InboundMessage, SharedContact, WebhookError } from './webhook-types'
 
 const str = z.string()
 const optStr = z.string().optional()
@@ -119,7 +113,13 @@ export function isOneEmoji(value: string): boolean {
   return parts.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u.test(value)
 }
 // An empty emoji removes a reaction; anything that is not one emoji is refused as unsupported.
-const reactionSchema = z.looseObject({ message_id: str.min(1), emoji: z.string().refine((v) => v === '' || isOneEmoji(v)).optional() })
+const reactionSchema = z.looseObject({
+  message_id: str.min(1),
+  emoji: z
+    .string()
+    .refine((v) => v === '' || isOneEmoji(v))
+    .optional(),
+})
 const systemSchema = z.looseObject({
   type: str,
   body: optStr,
@@ -243,7 +243,11 @@ function readInteractive(body: unknown): Content {
   const { type, button_reply, list_reply, nfm_reply } = parsed.data
   const reply = type === 'button_reply' ? button_reply : type === 'list_reply' ? list_reply : undefined
   if (reply) {
-    return { kind: 'interactive', text: reply.title, interactive: compact({ type, id: reply.id, title: reply.title, description: reply.description }) }
+    return {
+      kind: 'interactive',
+      text: reply.title,
+      interactive: compact({ type, id: reply.id, title: reply.title, description: reply.description }),
+    }
   }
   if (type === 'nfm_reply' && nfm_reply) {
     const title = nfm_reply.body ?? ''
@@ -278,7 +282,8 @@ export function normalizeMessage(
   const base = baseMessage.safeParse(raw)
   if (!base.success) {
     const field = base.error.issues[0]?.path[0]
-    if (field === 'from' || field === 'from_user_id') return { ok: false, reason: `message whose sender (${field}) is not a valid WhatsApp id` }
+    if (field === 'from' || field === 'from_user_id')
+      return { ok: false, reason: `message whose sender (${field}) is not a valid WhatsApp id` }
     return { ok: false, reason: 'message without an id or type' }
   }
   const m = base.data

@@ -112,53 +112,66 @@ function readChange(
     if (!parsed.success) return batch.skipped.push({ path: `${path}.value.contacts[${i}]`, reason: 'contact is not an object' })
     const { wa_id, user_id, parent_user_id, profile } = parsed.data
     contacts.push(
-      compact({ waId: wa_id, userId: user_id, parentUserId: parent_user_id, profileName: profile?.name, username: profile?.username, phoneNumberId }),
+      compact({
+        waId: wa_id,
+        userId: user_id,
+        parentUserId: parent_user_id,
+        profileName: profile?.name,
+        username: profile?.username,
+        phoneNumberId,
+      }),
     )
   })
   batch.contacts.push(...contacts)
 
-  recognized = eachItem(raw.messages, (item, i) => {
-    const result = normalizeMessage(item, contacts, phoneNumberId, options.receivedAt)
-    if (result.ok) batch.messages.push(result.message)
-    else batch.skipped.push({ path: `${path}.value.messages[${i}]`, reason: result.reason })
-  }) || recognized
+  recognized =
+    eachItem(raw.messages, (item, i) => {
+      const result = normalizeMessage(item, contacts, phoneNumberId, options.receivedAt)
+      if (result.ok) batch.messages.push(result.message)
+      else batch.skipped.push({ path: `${path}.value.messages[${i}]`, reason: result.reason })
+    }) || recognized
 
-  recognized = eachItem(raw.statuses, (item, i) => {
-    const parsed = statusSchema.safeParse(item)
-    const timestamp = parsed.success ? secondsToMs(parsed.data.timestamp) ?? options.receivedAt : undefined
-    if (!parsed.success || timestamp === undefined) {
-      return batch.skipped.push({ path: `${path}.value.statuses[${i}]`, reason: 'status without id, known status or timestamp' })
-    }
-    const s = parsed.data
-    batch.statuses.push(
-      compact({
-        providerId: s.id,
-        status: s.status,
-        timestamp,
-        recipientWaId: s.recipient_id,
-        recipientUserId: s.recipient_user_id,
-        bizOpaque: s.biz_opaque_callback_data,
-        pricingCategory: s.pricing?.category,
-        errors: parseWebhookErrors(s.errors),
-        phoneNumberId,
-      }),
-    )
-  }) || recognized
+  recognized =
+    eachItem(raw.statuses, (item, i) => {
+      const parsed = statusSchema.safeParse(item)
+      const timestamp = parsed.success ? (secondsToMs(parsed.data.timestamp) ?? options.receivedAt) : undefined
+      if (!parsed.success || timestamp === undefined) {
+        return batch.skipped.push({ path: `${path}.value.statuses[${i}]`, reason: 'status without id, known status or timestamp' })
+      }
+      const s = parsed.data
+      batch.statuses.push(
+        compact({
+          providerId: s.id,
+          status: s.status,
+          timestamp,
+          recipientWaId: s.recipient_id,
+          recipientUserId: s.recipient_user_id,
+          bizOpaque: s.biz_opaque_callback_data,
+          pricingCategory: s.pricing?.category,
+          errors: parseWebhookErrors(s.errors),
+          phoneNumberId,
+        }),
+      )
+    }) || recognized
 
   if (Array.isArray(raw.errors)) {
     recognized = true
     for (const error of parseWebhookErrors(raw.errors) ?? []) batch.accountErrors.push(compact({ ...error, phoneNumberId }))
   }
 
-  recognized = eachItem(raw.user_preferences, (item, i) => {
-    const parsed = preferenceSchema.safeParse(item)
-    const timestamp = parsed.success ? secondsToMs(parsed.data.timestamp) ?? options.receivedAt : undefined
-    if (!parsed.success || timestamp === undefined) {
-      return batch.skipped.push({ path: `${path}.value.user_preferences[${i}]`, reason: 'preference without stop/resume, category or timestamp' })
-    }
-    const p = parsed.data
-    batch.preferences.push(compact({ waId: p.wa_id, userId: p.user_id, value: p.value, category: p.category, timestamp, phoneNumberId }))
-  }) || recognized
+  recognized =
+    eachItem(raw.user_preferences, (item, i) => {
+      const parsed = preferenceSchema.safeParse(item)
+      const timestamp = parsed.success ? (secondsToMs(parsed.data.timestamp) ?? options.receivedAt) : undefined
+      if (!parsed.success || timestamp === undefined) {
+        return batch.skipped.push({
+          path: `${path}.value.user_preferences[${i}]`,
+          reason: 'preference without stop/resume, category or timestamp',
+        })
+      }
+      const p = parsed.data
+      batch.preferences.push(compact({ waId: p.wa_id, userId: p.user_id, value: p.value, category: p.category, timestamp, phoneNumberId }))
+    }) || recognized
 
   if (!recognized && contacts.length === 0) batch.otherChanges.push(compact({ field: field ?? 'unknown', wabaId }))
 }

@@ -1,13 +1,5 @@
 import { z } from 'zod'
-import type {
-  Contact,
-  Conversation,
-  ImportSummary,
-  Message,
-  OrgUser,
-  SearchHit,
-  Session,
-} from '../domain'
+import type { Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
 import { CHANNELS } from '../domain'
 
 /**
@@ -68,23 +60,15 @@ export const requestChannels = {
   'session:signIn': channel<Session>()(z.object({ userId: id }).strict()),
   'org:users': channel<OrgUser[]>()(empty),
 
-  'contacts:list': channel<Contact[]>()(
-    z.object({ query: text(200).optional() }).strict(),
-  ),
+  'contacts:list': channel<Contact[]>()(z.object({ query: text(200).optional() }).strict()),
   'contacts:get': channel<Contact>()(z.object({ id }).strict()),
-  'contacts:create': channel<Contact>()(
-    z.object(contactFields).strict(),
-  ),
+  'contacts:create': channel<Contact>()(z.object(contactFields).strict()),
   'contacts:update': channel<Contact>()(z.object({ id, ...contactFields }).strict()),
   'contacts:delete': channel<Record<string, never>>()(z.object({ id }).strict()),
-  'contacts:import': channel<ImportSummary>()(
-    z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict(),
-  ),
+  'contacts:import': channel<ImportSummary>()(z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict()),
 
   'conversations:list': channel<Conversation[]>()(
-    z
-      .object({ channel: z.enum(CHANNELS).optional(), unread: z.boolean().optional(), contactId: id.optional() })
-      .strict(),
+    z.object({ channel: z.enum(CHANNELS).optional(), unread: z.boolean().optional(), contactId: id.optional() }).strict(),
   ),
   'conversations:get': channel<Conversation>()(z.object({ id }).strict()),
   'conversations:start': channel<Conversation>()(
@@ -100,16 +84,10 @@ export const requestChannels = {
   ),
   'conversations:requestConsent': channel<Conversation>()(z.object({ id }).strict()),
   'conversations:markRead': channel<Record<string, never>>()(z.object({ id }).strict()),
-  'conversations:addParticipant': channel<Conversation>()(
-    z.object({ id, userId: id }).strict(),
-  ),
-  'conversations:removeParticipant': channel<Conversation>()(
-    z.object({ id, userId: id }).strict(),
-  ),
+  'conversations:addParticipant': channel<Conversation>()(z.object({ id, userId: id }).strict()),
+  'conversations:removeParticipant': channel<Conversation>()(z.object({ id, userId: id }).strict()),
   'conversations:leave': channel<Record<string, never>>()(z.object({ id }).strict()),
-  'conversations:transfer': channel<Record<string, never>>()(
-    z.object({ id, toUserId: id, note: text(1000).optional() }).strict(),
-  ),
+  'conversations:transfer': channel<Record<string, never>>()(z.object({ id, toUserId: id, note: text(1000).optional() }).strict()),
   'conversations:restart': channel<Conversation>()(z.object({ id }).strict()),
 
   'messages:list': channel<Message[]>()(
@@ -122,7 +100,10 @@ export const requestChannels = {
       .object({
         conversationId: id,
         text: text(4096).optional(),
-        mediaId: z.string().regex(/^[0-9a-f]{64}$/, 'Not a media id').optional(),
+        mediaId: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'Not a media id')
+          .optional(),
         caption: text(1024).optional(),
         clientId: id.optional(),
         /** The user saw a lexicon warning and chose to send anyway. */

@@ -15,4 +15,10 @@ const result = await engine.dispatch({ userId: 'priya' }, 'conversations:list', 
 const t3 = performance.now()
 if (!result.ok) throw new Error(result.error.message)
 await engine.close()
-report({ importMs: t1 - t0, openMs: t2 - t1, firstQueryMs: t3 - t2, coldStartMs: t3 - t1, conversations: (result.value as unknown[]).length })
+report({
+  importMs: t1 - t0,
+  openMs: t2 - t1,
+  firstQueryMs: t3 - t2,
+  coldStartMs: t3 - t1,
+  conversations: (result.value as unknown[]).length,
+})

@@ -29,7 +29,9 @@ export const coldStart: Scenario = {
     for (let i = 0; i < runs; i++) {
       const result = await runChild<ChildResult>(CHILD, [big.dataDir])
       results.push(result)
-      ctx.log(`  run ${i + 1}: open ${result.openMs.toFixed(1)} ms + first query ${result.firstQueryMs.toFixed(1)} ms (${result.conversations} conversations)`)
+      ctx.log(
+        `  run ${i + 1}: open ${result.openMs.toFixed(1)} ms + first query ${result.firstQueryMs.toFixed(1)} ms (${result.conversations} conversations)`,
+      )
     }
     const pick = (key: keyof ChildResult | 'wallMs') => median(results.map((r) => r[key]))
     return [

@@ -49,7 +49,11 @@ export const contactSearch: Scenario = {
           value: median(all),
           unit: 'ms',
           runs: all.length,
-          note: `${count.toLocaleString('en-US')} contacts, contacts:list via dispatch, ${Object.values(QUERIES).flat().length} queries × ${reps} (after 1 warm-up each); ${perKind}; p95 ${percentile(all, 95).toFixed(2)} ms; result sizes (≤500): ${Object.entries(hits).map(([q, n]) => `"${q}" ${n}`).join(', ')}`,
+          note: `${count.toLocaleString('en-US')} contacts, contacts:list via dispatch, ${Object.values(QUERIES).flat().length} queries × ${reps} (after 1 warm-up each); ${perKind}; p95 ${percentile(all, 95).toFixed(2)} ms; result sizes (≤500): ${Object.entries(
+            hits,
+          )
+            .map(([q, n]) => `"${q}" ${n}`)
+            .join(', ')}`,
         },
       ]
     } finally {

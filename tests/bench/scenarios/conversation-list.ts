@@ -12,7 +12,9 @@ export const conversationList: Scenario = {
     const conversations = 10_000
     const dataDir = ctx.freshDir('conversations')
     const info = generateMessagesDb(dataDir, { conversations, messages: conversations * 3, seed: 77 })
-    ctx.log(`  ${conversations.toLocaleString('en-US')} conversations (${info.messages.toLocaleString('en-US')} messages) in ${(info.genMs / 1000).toFixed(1)} s`)
+    ctx.log(
+      `  ${conversations.toLocaleString('en-US')} conversations (${info.messages.toLocaleString('en-US')} messages) in ${(info.genMs / 1000).toFixed(1)} s`,
+    )
     const runs = ctx.quick ? 3 : 7
     const engine = createEngine({ dataDir, org: demoOrgPolicy() })
     try {

@@ -24,7 +24,10 @@ export const dispatchThroughput: Scenario = {
         live.engine.scheduler.pause()
         for (let i = 0; i < messages; i++) {
           const user = users[i % userCount]
-          await live.call('messages:send', { conversationId: conversations.get(user.phone), text: `Run ${run + 1}, message ${i + 1}: your appointment is confirmed for tomorrow.` })
+          await live.call('messages:send', {
+            conversationId: conversations.get(user.phone),
+            text: `Run ${run + 1}, message ${i + 1}: your appointment is confirmed for tomorrow.`,
+          })
         }
         const queued = (live.engine.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'ready'`).get() as { n: number }).n
         if (queued !== messages) throw new Error(`expected ${messages} ready messages, found ${queued}`)

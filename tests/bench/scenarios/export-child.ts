@@ -51,7 +51,18 @@ if (!exporter) {
     const maxRssAfterMb = process.resourceUsage().maxRSS / 1024
     const peakRssMb = maxRssAfterMb > maxRssBeforeMb ? maxRssAfterMb : sampledMb
     const messages = Number(result.messages ?? 0)
-    report({ ok: true, via: exporter.via, ms, messages, files: result.files, bytes: result.bytes, rssBeforeMb, peakRssMb, sampledMb, maxRssAfterMb })
+    report({
+      ok: true,
+      via: exporter.via,
+      ms,
+      messages,
+      files: result.files,
+      bytes: result.bytes,
+      rssBeforeMb,
+      peakRssMb,
+      sampledMb,
+      maxRssAfterMb,
+    })
   } catch (error) {
     clearInterval(sampler)
     report({ ok: false, reason: `${exporter.via} failed: ${error instanceof Error ? error.message : String(error)}` })

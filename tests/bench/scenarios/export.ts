@@ -5,7 +5,18 @@ import type { Scenario } from '../support/types'
 const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url))
 
 type ChildResult =
-  | { ok: true; via: string; ms: number; messages: number; files?: number; bytes?: number; rssBeforeMb: number; peakRssMb: number; sampledMb: number; maxRssAfterMb: number }
+  | {
+      ok: true
+      via: string
+      ms: number
+      messages: number
+      files?: number
+      bytes?: number
+      rssBeforeMb: number
+      peakRssMb: number
+      sampledMb: number
+      maxRssAfterMb: number
+    }
   | { ok: false; reason: string }
 
 /**
@@ -22,7 +33,10 @@ export const archiveExport: Scenario = {
     const result = await runChild<ChildResult>(CHILD, [big.dataDir, outDir, String(big.messages)], { timeoutMs: 15 * 60_000 })
     if (!result.ok) return this.figures.map((name) => ({ name, missing: result.reason }))
     if (result.messages !== big.messages) {
-      return this.figures.map((name) => ({ name, missing: `export reported ${result.messages} messages, the database holds ${big.messages}` }))
+      return this.figures.map((name) => ({
+        name,
+        missing: `export reported ${result.messages} messages, the database holds ${big.messages}`,
+      }))
     }
     const rate = result.messages / (result.ms / 1000)
     return [

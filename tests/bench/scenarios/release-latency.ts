@@ -27,7 +27,11 @@ export const releaseLatency: Scenario = {
       live.clock.advance(DAY + 3_600_000)
       for (const [phone, id] of await onboard(live, awaitingConsent, false)) conversations.set(phone, id)
       for (let i = 0; i < perUser; i++) {
-        for (const user of users) await live.call('messages:send', { conversationId: conversations.get(user.phone), text: `Update ${i + 1} for ${user.name}: your order is ready for pickup.` })
+        for (const user of users)
+          await live.call('messages:send', {
+            conversationId: conversations.get(user.phone),
+            text: `Update ${i + 1} for ${user.name}: your order is ready for pickup.`,
+          })
       }
       await live.quiet()
       const held = (live.engine.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'held'`).get() as { n: number }).n

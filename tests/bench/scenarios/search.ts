@@ -43,7 +43,9 @@ export const messageSearch: Scenario = {
           }
         }
       }
-      const note = `${big.messages.toLocaleString('en-US')} messages, ${Object.values(queries).flat().length} queries × ${reps} (after a warm-up each), limit 50; p50 by kind: ${Object.entries(byKind)
+      const note = `${big.messages.toLocaleString('en-US')} messages, ${Object.values(queries).flat().length} queries × ${reps} (after a warm-up each), limit 50; p50 by kind: ${Object.entries(
+        byKind,
+      )
         .map(([k, v]) => `${k} ${median(v).toFixed(2)}`)
         .join(', ')} ms; hits: ${hits.join(', ')}`
       return [

@@ -11,7 +11,9 @@ import type { Scenario } from '../support/types'
 const THREAD_MESSAGES = 100_000
 const OTHER_THREADS = 20
 const BUBBLE = '[data-testid="message-bubble"]'
-const SCROLLERS = ['message-list', 'message-scroller', 'thread-scroll', 'messages-scroll', 'thread-messages'].map((id) => `[data-testid="${id}"]`)
+const SCROLLERS = ['message-list', 'message-scroller', 'thread-scroll', 'messages-scroll', 'thread-messages'].map(
+  (id) => `[data-testid="${id}"]`,
+)
 
 /**
  * Opening a 100,000-message thread in Chromium through the browser host: from the route change
@@ -48,7 +50,9 @@ export const threadOpen: Scenario = {
         }
       })
     ).n
-    ctx.log(`  thread ${threadId}: ${count.toLocaleString('en-US')} messages (+${(info.messages - count).toLocaleString('en-US')} in ${OTHER_THREADS} other threads)`)
+    ctx.log(
+      `  thread ${threadId}: ${count.toLocaleString('en-US')} messages (+${(info.messages - count).toLocaleString('en-US')} in ${OTHER_THREADS} other threads)`,
+    )
     const host = await startBrowserHost({ dataDir, rendererDir, env: {} })
     const browser = await chromium.launch({
       executablePath: process.env.GREENLINE_CHROMIUM ?? '/usr/bin/chromium',
@@ -69,7 +73,10 @@ export const threadOpen: Scenario = {
         await page.getByTestId('nav-messages').waitFor({ state: 'visible', timeout: 20_000 })
         const ms = await openThread(page, `#/messages/${threadId}`, 15_000)
         if (ms < 0) {
-          return this.figures.map((name) => ({ name, missing: `thread UI not ready: no visible ${BUBBLE} within 15 s of opening /#/messages/<id>` }))
+          return this.figures.map((name) => ({
+            name,
+            missing: `thread UI not ready: no visible ${BUBBLE} within 15 s of opening /#/messages/<id>`,
+          }))
         }
         times.push(ms)
         ctx.log(`  open ${i + 1}: ${ms.toFixed(1)} ms`)
@@ -154,11 +161,15 @@ function scrollUp(page: Page, steps: number): Promise<{ counts: number[]; pagesL
         const style = getComputedStyle(el)
         if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) container = el
       }
-      const describe = (el: HTMLElement | null) => (el ? `${el.tagName.toLowerCase()}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : el.className ? `.${String(el.className).split(' ')[0]}` : ''}` : 'none')
+      const describe = (el: HTMLElement | null) =>
+        el
+          ? `${el.tagName.toLowerCase()}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : el.className ? `.${String(el.className).split(' ')[0]}` : ''}`
+          : 'none'
       const counts = [document.querySelectorAll('*').length]
       let pagesLoaded = 0
       const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)))
-      const signature = () => `${container?.scrollHeight}|${document.querySelector(bubble)?.textContent?.slice(0, 80)}|${document.querySelectorAll(bubble).length}`
+      const signature = () =>
+        `${container?.scrollHeight}|${document.querySelector(bubble)?.textContent?.slice(0, 80)}|${document.querySelectorAll(bubble).length}`
       for (let i = 0; i < steps && container; i++) {
         const before = signature()
         container.scrollTop = 0

@@ -56,9 +56,13 @@ export const webhookIngest: Scenario = {
         await live.engine.settled()
         const seconds = (performance.now() - start) / 1000
         const stored = (live.engine.db.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`).get() as { n: number }).n
-        const processed = (live.engine.db.prepare(`SELECT count(*) AS n FROM webhook_events WHERE state = 'processed'`).get() as { n: number }).n
+        const processed = (
+          live.engine.db.prepare(`SELECT count(*) AS n FROM webhook_events WHERE state = 'processed'`).get() as { n: number }
+        ).n
         if (failures || stored !== deliveries || processed !== deliveries) {
-          throw new Error(`ingest check failed: ${failures} non-200 answers, ${stored} messages stored, ${processed} processed of ${deliveries}`)
+          throw new Error(
+            `ingest check failed: ${failures} non-200 answers, ${stored} messages stored, ${processed} processed of ${deliveries}`,
+          )
         }
         rates.push(deliveries / seconds)
         ctx.log(`  run ${run + 1}: ${Math.round(deliveries / seconds).toLocaleString('en-US')} deliveries/s`)
@@ -70,7 +74,14 @@ export const webhookIngest: Scenario = {
     const sqlite = ctx.figure('sqlite_insert_rows_per_s')
     const note = `${deliveries.toLocaleString('en-US')} signed deliveries (1 inbound text each) from ${senders} senders, ${concurrency} concurrent HTTP connections, fresh data dir per run; runs ${rates.map((r) => Math.round(r)).join(' / ')}`
     return [
-      { name: 'webhook_ingest_per_s', value: rate, unit: 'deliveries/s', runs, note, ...(sqlite ? { ratio: { value: rate / sqlite.value, of: 'sqlite_insert_rows_per_s' } } : {}) },
+      {
+        name: 'webhook_ingest_per_s',
+        value: rate,
+        unit: 'deliveries/s',
+        runs,
+        note,
+        ...(sqlite ? { ratio: { value: rate / sqlite.value, of: 'sqlite_insert_rows_per_s' } } : {}),
+      },
       sqlite
         ? { name: 'webhook_ingest_ratio_to_sqlite', value: rate / sqlite.value, unit: 'ratio', runs }
         : { name: 'webhook_ingest_ratio_to_sqlite', missing: 'sqlite_insert_rows_per_s was not measured' },

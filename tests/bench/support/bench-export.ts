@@ -161,7 +161,8 @@ export async function benchExport(
   const own = !o.dataDir
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'greenline-bench-export-'))
   try {
-    if (o.messages) await seedHistory(dir, { messages: o.messages, conversations: Math.max(1, Math.min(200, Math.ceil(o.messages / 5000))), days: 60 })
+    if (o.messages)
+      await seedHistory(dir, { messages: o.messages, conversations: Math.max(1, Math.min(200, Math.ceil(o.messages / 5000))), days: 60 })
     const gc = (globalThis as { gc?: () => void }).gc
     gc?.()
     let peak = process.memoryUsage().rss

@@ -41,7 +41,9 @@ export async function makeTestPhoto(options: TestPhotoOptions = {}): Promise<Buf
     const value = pixels[i] + table[t]
     pixels[i] = value < 0 ? 0 : value > 255 ? 255 : value
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer()
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer()
 }
 
 /** Benchmark case: the full send path for one photo. Throws if preparation fails (a benchmark bug). */
@@ -62,4 +64,3 @@ export function benchSharpBaseline(photo: Buffer): Promise<Buffer> {
 }
 
 const GRAIN_TABLE_LENGTH = 1_000_003
-

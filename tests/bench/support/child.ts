@@ -13,7 +13,11 @@ export function report(value: unknown): void {
  * Runs a TypeScript script in a fresh Node process (through tsx, as `npm run bench` does) and
  * returns what it reported, plus the wall time from spawn to exit.
  */
-export function runChild<T>(script: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<T & { wallMs: number }> {
+export function runChild<T>(
+  script: string,
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<T & { wallMs: number }> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {

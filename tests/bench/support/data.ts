@@ -3,7 +3,6 @@ import { seededRandom as mulberry32 } from '../../../electron/shared/random'
 
 export { mulberry32 }
 
-
 export const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]
 
 const FIRST = `Ana Ben Chloé Dan Emma Liam Olivia Noah Ava Lucas Sofia Mateo Mia Hugo Léa Jonas Amira Omar Fatima Yusuf Aisha
@@ -12,8 +11,7 @@ Dmitri Anastasia Piotr Zofia Jan Katarzyna Lars Ingrid Sven Astrid Matteo Giulia
 Joao Beatriz Rafael Mariana Thomas Sarah Michael Jessica David Jennifer James Linda Robert Patricia William Elizabeth Carlos
 Isabel Miguel Carmen Andrés Camila Ahmed Leila Karim Yasmin Tariq Noor Samuel Grace Daniel Hannah Joseph Rachel Benjamin Abigail
 Ethan Chloe Nathan Zoe Oscar Ruby Felix Ivy Leo Nora Marco Elena Stefan Mila Nikola Ana-Maria Bogdan Ioana Kofi Efua Sipho
-Nomvula Rohan Kavya Vikram Deepa Sunil Meera Tenzin Pema Ali Zeynep Emre Elif Can Selin Hamid Parisa Reza Shirin Sean Aoife`
-  .split(/\s+/)
+Nomvula Rohan Kavya Vikram Deepa Sunil Meera Tenzin Pema Ali Zeynep Emre Elif Can Selin Hamid Parisa Reza Shirin Sean Aoife`.split(/\s+/)
 
 const LAST = `Souza Okafor Martin Notonwa Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez
 Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker
@@ -21,15 +19,16 @@ Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker
 Schmidt Schneider Fischer Weber Meyer Wagner Becker Dubois Lefèvre Moreau Laurent Rossi Russo Ferrari Esposito Bianchi Romano
 Silva Santos Oliveira Pereira Costa Kowalski Nowak Wiśniewski Novák Svoboda Ivanov Petrov Sokolov Andersson Johansson Nilsson
 Hansen Jensen Nielsen Tanaka Suzuki Takahashi Watanabe Kim Park Choi Chen Wang Li Zhang Liu Patel Sharma Singh Gupta Kumar Reddy
-Okonkwo Adeyemi Mensah Boateng Dlamini Nkosi Mokoena Haddad Khalil Nasser Yilmaz Kaya Demir Hosseini Rahimi O'Brien Murphy Kelly`
-  .split(/\s+/)
+Okonkwo Adeyemi Mensah Boateng Dlamini Nkosi Mokoena Haddad Khalil Nasser Yilmaz Kaya Demir Hosseini Rahimi O'Brien Murphy Kelly`.split(
+  /\s+/,
+)
 
 const COMPANY_A = `Acme Blue Summit North Bright Green Pacific Atlas Harbor Pioneer Silver Golden Urban Metro Coastal Prime Apex
-Evergreen Riverside Lakeside Cedar Oak Maple Granite Horizon Keystone Liberty Union Royal Unity Vertex Zenith Nova Orion Delta`
-  .split(/\s+/)
+Evergreen Riverside Lakeside Cedar Oak Maple Granite Horizon Keystone Liberty Union Royal Unity Vertex Zenith Nova Orion Delta`.split(/\s+/)
 const COMPANY_B = `Dental Logistics Plumbing Realty Bakery Motors Consulting Tech Software Insurance Pharmacy Clinic Legal Partners
-Construction Catering Florist Travel Fitness Print Studio Labs Foods Energy Solar Electric Roofing Veterinary Optical Salon Cafe`
-  .split(/\s+/)
+Construction Catering Florist Travel Fitness Print Studio Labs Foods Energy Solar Electric Roofing Veterinary Optical Salon Cafe`.split(
+  /\s+/,
+)
 const COMPANY_C = ['Inc', 'LLC', 'Ltd', 'Group', 'Co', 'GmbH', 'SA', '& Sons', 'Services', '']
 const AREA_CODES = [212, 213, 312, 415, 510, 617, 646, 702, 713, 718, 786, 808, 917, 206, 303, 404, 503, 602, 614, 919]
 
@@ -48,7 +47,12 @@ export function people(count: number, seed = 7): PersonData[] {
     const first = pick(random, FIRST)
     const last = pick(random, LAST)
     const company =
-      random() < 0.6 ? `${pick(random, COMPANY_A)} ${pick(random, COMPANY_B)}${(() => { const c = pick(random, COMPANY_C); return c ? ` ${c}` : '' })()}` : undefined
+      random() < 0.6
+        ? `${pick(random, COMPANY_A)} ${pick(random, COMPANY_B)}${(() => {
+            const c = pick(random, COMPANY_C)
+            return c ? ` ${c}` : ''
+          })()}`
+        : undefined
     const area = AREA_CODES[i % AREA_CODES.length]
     // Unique per index: the exchange and line carry i / AREA_CODES.length.
     const n = Math.floor(i / AREA_CODES.length)
@@ -75,8 +79,7 @@ just if get what all about please thanks know when there out up from was now how
 tomorrow order need send new week can't would could should let more any our us they them here hi hello yes no ok okay sure
 great thank sorry meeting appointment delivery invoice payment price quote account number address tracking package confirm
 received update available morning afternoon evening monday tuesday wednesday thursday friday weekend next last soon later
-right still already also very much well want help check question problem issue email phone message reply schedule booking`
-  .split(/\s+/)
+right still already also very much well want help check question problem issue email phone message reply schedule booking`.split(/\s+/)
 
 const SYLLABLES = 'ka lo mi ne ru ta po si de va zo fi la ne bo ri mu te sa ko li da vo pe ni ga tu ro me ba ze ho ju'.split(' ')
 
@@ -144,7 +147,9 @@ export function timeOrderedIds(prefix: string, random: () => number): (at: numbe
       last = at
       counter = 0
     }
-    const tail = Math.floor(random() * 0xffffffffffff).toString(16).padStart(12, '0')
+    const tail = Math.floor(random() * 0xffffffffffff)
+      .toString(16)
+      .padStart(12, '0')
     return `${prefix}${at.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${tail}`
   }
 }

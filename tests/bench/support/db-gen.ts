@@ -158,9 +158,7 @@ export function generateContactsDb(dataDir: string, count: number, seed = 3): { 
   const db = openDatabase(dataDir)
   try {
     syncOrgUsers(db, DEMO_USERS)
-    const insert = db.prepare(
-      `INSERT INTO contacts (id, name, phone, company, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
+    const insert = db.prepare(`INSERT INTO contacts (id, name, phone, company, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
     const list = people(count, seed)
     const at0 = Date.now() - count * 1000
     for (let from = 0; from < list.length; from += 20_000) {

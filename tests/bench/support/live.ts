@@ -135,7 +135,10 @@ export async function startLive(options: LiveOptions): Promise<Live> {
 
 /** Synthetic WhatsApp users for the sandbox: +1 650 7xx xxxx, unique per index. */
 export function benchUsers(count: number, offset = 0): Array<{ phone: string; name: string }> {
-  return Array.from({ length: count }, (_, i) => ({ phone: `+1650${String(7_000_000 + offset + i).padStart(7, '0')}`, name: `Bench User ${offset + i}` }))
+  return Array.from({ length: count }, (_, i) => ({
+    phone: `+1650${String(7_000_000 + offset + i).padStart(7, '0')}`,
+    name: `Bench User ${offset + i}`,
+  }))
 }
 
 /**

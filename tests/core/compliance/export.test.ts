@@ -33,7 +33,8 @@ async function countLines(path: string): Promise<number> {
   return n
 }
 
-const addresses = (field: AddressObject | AddressObject[] | undefined) => (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value)
+const addresses = (field: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value)
 
 describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () => {
   let dataDir: string
@@ -45,9 +46,16 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     dataDir = tempDir('export')
     await seedHistory(dataDir, { messages: N, conversations: 50, days: 30 })
     const started = performance.now()
-    report = await exportDataDir({ dataDir, outDir: join(dataDir, 'out'), orgName: 'Müller & Partner Dental', now: () => Date.UTC(2026, 1, 2, 8) })
+    report = await exportDataDir({
+      dataDir,
+      outDir: join(dataDir, 'out'),
+      orgName: 'Müller & Partner Dental',
+      now: () => Date.UTC(2026, 1, 2, 8),
+    })
     exportMs = performance.now() - started
-    console.log(`export of ${report.messages} messages: ${(exportMs / 1000).toFixed(1)} s, ${Math.round(report.messages / (exportMs / 1000))} msgs/s, ${report.files} files, ${(report.bytes / 1048576).toFixed(1)} MB`)
+    console.log(
+      `export of ${report.messages} messages: ${(exportMs / 1000).toFixed(1)} s, ${Math.round(report.messages / (exportMs / 1000))} msgs/s, ${report.files} files, ${(report.bytes / 1048576).toFixed(1)} MB`,
+    )
     manifest = JSON.parse(readFileSync(join(report.outDir, 'manifest.json'), 'utf8')) as Manifest
   }, 600_000)
 
@@ -67,7 +75,9 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
   })
 
   it('validates against its manifest: every file listed once, sizes and sha256 match', async () => {
-    const onDisk = walk(report.outDir).filter((p) => p !== 'manifest.json').sort()
+    const onDisk = walk(report.outDir)
+      .filter((p) => p !== 'manifest.json')
+      .sort()
     expect(manifest.files.map((f) => f.path).sort()).toEqual(onDisk)
     for (const file of manifest.files) {
       const path = join(report.outDir, file.path)
@@ -101,11 +111,23 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
       text: 'Message 2 about the appointment',
       status: 'delivered',
       createdAt: new Date(at(2)).toISOString(),
-      statusTimes: { sentAt: new Date(at(2) + 1000).toISOString(), deliveredAt: new Date(at(2) + 2000).toISOString(), readAt: null, failedAt: null },
+      statusTimes: {
+        sentAt: new Date(at(2) + 1000).toISOString(),
+        deliveredAt: new Date(at(2) + 2000).toISOString(),
+        readAt: null,
+        failedAt: null,
+      },
       failure: null,
     })
-    expect(found.get('m_00000250')).toMatchObject({ kind: 'image', media: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), path: expect.stringMatching(/^media\//) } })
-    expect(found.get('m_00000998')).toMatchObject({ status: 'failed', failure: { reason: 'The recipient could not be reached', code: 131026 }, statusTimes: { failedAt: expect.any(String) } })
+    expect(found.get('m_00000250')).toMatchObject({
+      kind: 'image',
+      media: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), path: expect.stringMatching(/^media\//) },
+    })
+    expect(found.get('m_00000998')).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'The recipient could not be reached', code: 131026 },
+      statusTimes: { failedAt: expect.any(String) },
+    })
     // Conversation 0 gained Sam half-way through the month.
     const late = found.get('m_00099750')
     expect(late.conversationId).toBe('cv_00000')
@@ -116,7 +138,12 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     const day1 = join(report.outDir, 'eml', 'cv_00002', '2026-01-01.eml')
     const raw = readFileSync(day1)
     expect(raw.toString('latin1')).not.toMatch(/[^\r]\n/)
-    expect(raw.toString('latin1').split('\r\n').every((line) => line.length <= 998)).toBe(true)
+    expect(
+      raw
+        .toString('latin1')
+        .split('\r\n')
+        .every((line) => line.length <= 998),
+    ).toBe(true)
     // eslint-disable-next-line no-control-regex -- "only 7-bit characters" includes the controls
     expect(/^[\x00-\x7f]*$/.test(raw.toString('latin1'))).toBe(true)
 
@@ -149,7 +176,11 @@ describe(`archive export of a ${N.toLocaleString('en-US')}-message history`, () 
     try {
       const [latest] = listAudit(engine.engine.db, { limit: 1 })
       expect(latest).toMatchObject({ action: 'export.run', actor_id: null })
-      expect(JSON.parse(latest.detail)).toMatchObject({ via: 'cli', scope: { everything: true }, counts: { messages: N, conversations: 50 } })
+      expect(JSON.parse(latest.detail)).toMatchObject({
+        via: 'cli',
+        scope: { everything: true },
+        counts: { messages: N, conversations: 50 },
+      })
     } finally {
       await engine.engine.close()
     }
@@ -180,14 +211,21 @@ describe('archive export from the app', () => {
     expect(progress.at(-1)).toEqual({ done: 500, total: 500 })
     const [audit] = listAudit(app.engine.db, { limit: 1 })
     expect(audit).toMatchObject({ action: 'export.run', actor_id: 'priya', conversation_id: 'cv_00001' })
-    expect(JSON.parse(audit.detail)).toMatchObject({ via: 'app', scope: { conversationId: 'cv_00001', readableBy: 'priya' }, counts: { messages: 500 } })
+    expect(JSON.parse(audit.detail)).toMatchObject({
+      via: 'app',
+      scope: { conversationId: 'cv_00001', readableBy: 'priya' },
+      counts: { messages: 500 },
+    })
   })
 
   it('limits a time-range export to the threads the user can read', async () => {
     // Sam takes part in every third thread (0 and 3).
     const value = await app.must('sam')('export:run', { from: Date.UTC(2026, 1, 1), to: Date.UTC(2026, 1, 2) })
     expect(value.conversations).toBe(2)
-    const lines = readFileSync(join(value.outDir, 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { conversationId: string; createdAt: string })
+    const lines = readFileSync(join(value.outDir, 'messages.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { conversationId: string; createdAt: string })
     expect(new Set(lines.map((l) => l.conversationId))).toEqual(new Set(['cv_00000', 'cv_00003']))
     expect(lines).toHaveLength(value.messages)
     // 3,000 messages over 3 days, round robin over 6 threads: a third of day one's 1,000, in threads 0 and 3.

@@ -23,13 +23,17 @@ export function compliantEngine(org: Record<string, unknown> = {}, dataDir = tem
     clock,
     org: parseOrgPolicy({ name: 'Compliance Test Office', users: USERS, whatsapp: { enabled: true }, ...org }),
   })
-  const call = (userId: string) =>
-    <C extends RequestChannel>(channel: C, payload: RequestOf<C>) => engine.dispatch({ userId }, channel, payload) as Promise<Result<ValueOf<C>>>
-  const must = (userId: string) => async <C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> => {
-    const result = await call(userId)(channel, payload)
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
-    return result.value
-  }
+  const call =
+    (userId: string) =>
+    <C extends RequestChannel>(channel: C, payload: RequestOf<C>) =>
+      engine.dispatch({ userId }, channel, payload) as Promise<Result<ValueOf<C>>>
+  const must =
+    (userId: string) =>
+    async <C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> => {
+      const result = await call(userId)(channel, payload)
+      if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`)
+      return result.value
+    }
   return { engine, clock, dataDir, call, must }
 }
 

@@ -16,10 +16,23 @@ function ledgerFolder(): { dataDir: string; db: Db } {
   db.prepare("INSERT INTO contacts (id, name, phone, created_at, updated_at) VALUES ('c1', 'Ana Souza', '+14155550101', 1, 1)").run()
   const at = Date.UTC(2026, 0, 5, 9)
   appendConsentEvent(db, { contactId: 'c1', state: 'requested', event: 'requested', at, byUserId: 'priya' })
-  appendConsentEvent(db, { contactId: 'c1', state: 'granted', event: 'affirmed', at: at + 60_000, evidenceMessageId: 'm1', detail: { keyword: 'YES' } })
+  appendConsentEvent(db, {
+    contactId: 'c1',
+    state: 'granted',
+    event: 'affirmed',
+    at: at + 60_000,
+    evidenceMessageId: 'm1',
+    detail: { keyword: 'YES' },
+  })
   appendConsentEvent(db, { contactId: 'c1', state: 'revoked', event: 'stop', at: at + 120_000, detail: { keyword: 'STOP' } })
   for (let i = 1; i <= 6; i++) {
-    appendAudit(db, { at: at + i * 1000, actorId: 'priya', action: i % 2 ? 'participant.added' : 'participant.removed', conversationId: 'v1', detail: { userId: `u${i}` } })
+    appendAudit(db, {
+      at: at + i * 1000,
+      actorId: 'priya',
+      action: i % 2 ? 'participant.added' : 'participant.removed',
+      conversationId: 'v1',
+      detail: { userId: `u${i}` },
+    })
   }
   return { dataDir, db }
 }
@@ -88,7 +101,11 @@ describe('tamper-evident ledger', () => {
     const { db } = ledgerFolder()
     open = db
     db.prepare('DELETE FROM audit_log WHERE seq = 6').run()
-    expect(verifyLedger(db, 'audit_log')).toMatchObject({ ok: false, brokenSeq: 6, reason: expect.stringContaining('newest rows are missing') })
+    expect(verifyLedger(db, 'audit_log')).toMatchObject({
+      ok: false,
+      brokenSeq: 6,
+      reason: expect.stringContaining('newest rows are missing'),
+    })
   })
 
   it('detects reordered rows', () => {

@@ -17,7 +17,11 @@ async function thread(channel: 'sms' | 'whatsapp' = 'sms') {
   app = compliantEngine({ lexicon: LEXICON })
   const contact = await app.must('priya')('contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
   const conversation = await app.must('priya')('conversations:start', { contactId: contact.id, channel, requestConsent: false })
-  const outbound = () => app!.engine.db.prepare("SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'out' AND kind = 'text'").pluck().get(conversation.id) as number
+  const outbound = () =>
+    app!.engine.db
+      .prepare("SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'out' AND kind = 'text'")
+      .pluck()
+      .get(conversation.id) as number
   const outbox = () => app!.engine.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number
   return { app, conversation, outbound, outbox }
 }
@@ -25,7 +29,11 @@ async function thread(channel: 'sms' | 'whatsapp' = 'sms') {
 describe('lexicon rules on outbound text', () => {
   it('a block rule refuses the message with its reason, queues nothing and audits the rule (not the text)', async () => {
     const { app, conversation, outbound, outbox } = await thread()
-    const result = await app.call('priya')('messages:send', { conversationId: conversation.id, text: 'Her SSN is 123-45-6789', confirmWarning: true })
+    const result = await app.call('priya')('messages:send', {
+      conversationId: conversation.id,
+      text: 'Her SSN is 123-45-6789',
+      confirmWarning: true,
+    })
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: 'Not sent: Social security numbers must not be sent', details: { lexicon: 'block', rule: 'ssn' } },
@@ -41,7 +49,10 @@ describe('lexicon rules on outbound text', () => {
     const { app, conversation } = await thread()
     const both = await app.call('priya')('messages:send', { conversationId: conversation.id, text: 'We guarantee 123-45-6789' })
     expect(both).toMatchObject({ ok: false, error: { details: { lexicon: 'block' } } })
-    expect(await app.call('priya')('messages:checkText', { text: 'We GUARANTEE 123-45-6789' })).toMatchObject({ ok: true, value: { action: 'block', rule: 'ssn' } })
+    expect(await app.call('priya')('messages:checkText', { text: 'We GUARANTEE 123-45-6789' })).toMatchObject({
+      ok: true,
+      value: { action: 'block', rule: 'ssn' },
+    })
   })
 
   it('a warn rule asks first (conflict with the reason) and queues the message once confirmed', async () => {
@@ -50,7 +61,11 @@ describe('lexicon rules on outbound text', () => {
     const first = await app.call('priya')('messages:send', { conversationId: conversation.id, text })
     expect(first).toMatchObject({
       ok: false,
-      error: { code: 'conflict', message: 'Check before sending: Avoid promising outcomes', details: { lexicon: 'warn', rule: 'promises' } },
+      error: {
+        code: 'conflict',
+        message: 'Check before sending: Avoid promising outcomes',
+        details: { lexicon: 'warn', rule: 'promises' },
+      },
     })
     expect(outbound()).toBe(0)
     const sent = await app.must('priya')('messages:send', { conversationId: conversation.id, text, confirmWarning: true })
@@ -64,6 +79,8 @@ describe('lexicon rules on outbound text', () => {
   it('clean text goes straight through; checkText answers ok', async () => {
     const { app, conversation } = await thread()
     expect(await app.must('priya')('messages:checkText', { text: 'See you at 10' })).toEqual({ action: 'ok' })
-    expect(await app.must('priya')('messages:send', { conversationId: conversation.id, text: 'See you at 10' })).toMatchObject({ status: 'queued' })
+    expect(await app.must('priya')('messages:send', { conversationId: conversation.id, text: 'See you at 10' })).toMatchObject({
+      status: 'queued',
+    })
   })
 })

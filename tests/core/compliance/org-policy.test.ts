@@ -31,13 +31,21 @@ describe('org policy validation', () => {
   })
 
   it('names flags that do not work with the pattern', () => {
-    expect(policyError({ ...base, lexicon: [{ ...rule, pattern: '\\-', flags: 'u' }] })).toBe('In org.json, lexicon.0.flags do not work with this pattern')
+    expect(policyError({ ...base, lexicon: [{ ...rule, pattern: '\\-', flags: 'u' }] })).toBe(
+      'In org.json, lexicon.0.flags do not work with this pattern',
+    )
   })
 
   it('names a duplicate user id', () => {
-    expect(policyError({ ...base, users: [{ id: 'priya', name: 'Priya Shah' }, { id: 'priya', name: 'Priya Two' }] })).toBe(
-      'In org.json, users.1.id is a duplicate (priya)',
-    )
+    expect(
+      policyError({
+        ...base,
+        users: [
+          { id: 'priya', name: 'Priya Shah' },
+          { id: 'priya', name: 'Priya Two' },
+        ],
+      }),
+    ).toBe('In org.json, users.1.id is a duplicate (priya)')
   })
 
   it('names a missing users list, an empty one and one of the wrong type', () => {
@@ -81,7 +89,16 @@ describe('settings changes are audited', () => {
     expect(listAudit(same.engine.db, {}).filter((row) => row.action.startsWith('settings.'))).toHaveLength(1)
     await same.engine.close()
 
-    const changed = compliantEngine({ lexicon: [rule], users: [{ id: 'priya', name: 'Priya Shah' }, { id: 'dana', name: 'Dana Wu' }] }, dataDir)
+    const changed = compliantEngine(
+      {
+        lexicon: [rule],
+        users: [
+          { id: 'priya', name: 'Priya Shah' },
+          { id: 'dana', name: 'Dana Wu' },
+        ],
+      },
+      dataDir,
+    )
     changed.engine.start()
     const [row] = listAudit(changed.engine.db, { limit: 1 })
     expect(row?.action).toBe('settings.changed')

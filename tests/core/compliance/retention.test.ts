@@ -21,7 +21,12 @@ async function history(offsets: Record<string, number>) {
   const db = engine.db
   const media = async (name: string, createdAt: number) => {
     const stored = await engine.media.put(Buffer.from(`picture ${name}`), 'image/jpeg')
-    db.prepare('INSERT INTO media (id, mime_type, size, created_at) VALUES (?, ?, ?, ?)').run(stored.id, 'image/jpeg', stored.size, createdAt)
+    db.prepare('INSERT INTO media (id, mime_type, size, created_at) VALUES (?, ?, ?, ?)').run(
+      stored.id,
+      'image/jpeg',
+      stored.size,
+      createdAt,
+    )
     return stored.id
   }
   const insert = db.prepare(
@@ -29,15 +34,30 @@ async function history(offsets: Record<string, number>) {
      VALUES (@id, @conversationId, 'out', 'priya', @kind, @body, @mediaId, @mediaState, 'queued', @at, @at)`,
   )
   for (const [id, offset] of Object.entries(offsets)) {
-    insert.run({ id, conversationId: conversation.id, kind: 'text', body: `retention probe ${id}`, mediaId: null, mediaState: null, at: now + offset })
+    insert.run({
+      id,
+      conversationId: conversation.id,
+      kind: 'text',
+      body: `retention probe ${id}`,
+      mediaId: null,
+      mediaState: null,
+      at: now + offset,
+    })
     db.prepare("INSERT INTO reactions (message_id, actor, emoji, at) VALUES (?, 'contact', '👍', ?)").run(id, now + offset)
-    db.prepare("INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (?, 'sms:x', 1, 'sms', 'ready', ?)").run(id, now + offset)
+    db.prepare("INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (?, 'sms:x', 1, 'sms', 'ready', ?)").run(
+      id,
+      now + offset,
+    )
   }
   db.prepare('UPDATE conversations SET last_message_seq = (SELECT MAX(seq) FROM messages) WHERE id = ?').run(conversation.id)
   return { engine, clock, now, conversation, media, insert }
 }
 
-const count = (app: CompliantEngine, sql: string, ...params: unknown[]) => app.engine.db.prepare(sql).pluck().get(...params) as number
+const count = (app: CompliantEngine, sql: string, ...params: unknown[]) =>
+  app.engine.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number
 
 describe('retention purge', () => {
   it('removes exactly the messages older than messagesDays, with reactions, outbox rows and search entries', async () => {
@@ -55,7 +75,10 @@ describe('retention purge', () => {
 
     const report = await purgeExpired(engine.ctx, engine.media, now)
 
-    const left = (engine.db.prepare("SELECT id FROM messages WHERE body LIKE 'retention probe %' ORDER BY created_at").pluck().all() as string[])
+    const left = engine.db
+      .prepare("SELECT id FROM messages WHERE body LIKE 'retention probe %' ORDER BY created_at")
+      .pluck()
+      .all() as string[]
     expect(left).toEqual(['atCutoff', 'justNewer', 'today'])
     expect(report).toMatchObject({ messages: 2, reactions: 2, outbox: 2, conversations: 1, messagesBefore: now - 30 * DAY })
     expect(count(app!, "SELECT COUNT(*) FROM reactions WHERE message_id IN ('ancient', 'justOlder')")).toBe(0)
@@ -94,7 +117,11 @@ describe('retention purge', () => {
     expect(engine.media.has(usedOld) || engine.media.has(orphanOld) || engine.media.has(purgedWithMessage)).toBe(false)
     expect(engine.media.has(usedAtCutoff) && engine.media.has(freshUpload)).toBe(true)
     expect(report).toMatchObject({ messages: 1, media: 3, mediaDetached: 1 })
-    const kept = engine.db.prepare("SELECT media_id, body, extra FROM messages WHERE id = 'keeps-text'").get() as { media_id: string | null; body: string; extra: string }
+    const kept = engine.db.prepare("SELECT media_id, body, extra FROM messages WHERE id = 'keeps-text'").get() as {
+      media_id: string | null
+      body: string
+      extra: string
+    }
     expect(kept).toMatchObject({ media_id: null, body: 'caption' })
     expect(JSON.parse(kept.extra)).toEqual({ mediaRemoved: 'retention' })
   })

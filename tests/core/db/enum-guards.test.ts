@@ -20,7 +20,11 @@ function seeded(): Database.Database {
   return db
 }
 
-const insertMessage = (db: Database.Database, id: string, fields: { kind?: string; status?: string; holdReason?: string | null; mediaState?: string | null }) =>
+const insertMessage = (
+  db: Database.Database,
+  id: string,
+  fields: { kind?: string; status?: string; holdReason?: string | null; mediaState?: string | null },
+) =>
   db
     .prepare(
       `INSERT INTO messages (id, conversation_id, direction, kind, status, hold_reason, media_state, created_at, updated_at) VALUES (?, 'v1', 'out', ?, ?, ?, ?, 1, 1)`,

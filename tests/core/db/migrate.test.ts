@@ -20,7 +20,8 @@ afterEach(() => {
 })
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
-const tables = (db: Database.Database) => (db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name)
+const tables = (db: Database.Database) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name)
 
 describe('migrations', () => {
   it('migrates an empty database to the latest schema, in WAL mode with foreign keys, without a backup', () => {
@@ -28,7 +29,22 @@ describe('migrations', () => {
     const db = openDatabase(dir)
     expect(schemaVersion(db)).toBe(latestVersion())
     expect(latestVersion()).toBe(MIGRATIONS.at(-1)!.version)
-    expect(tables(db)).toEqual(expect.arrayContaining(['contacts', 'consents', 'conversations', 'participants', 'messages', 'messages_fts', 'outbox', 'media', 'webhook_events', 'audit_log', 'org_users', 'whatsapp_users']))
+    expect(tables(db)).toEqual(
+      expect.arrayContaining([
+        'contacts',
+        'consents',
+        'conversations',
+        'participants',
+        'messages',
+        'messages_fts',
+        'outbox',
+        'media',
+        'webhook_events',
+        'audit_log',
+        'org_users',
+        'whatsapp_users',
+      ]),
+    )
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     db.close()
@@ -43,7 +59,7 @@ describe('migrations', () => {
     const dir = tempDir()
     const path = join(dir, DATABASE_FILE)
     const newer = new Database(path)
-    newer.exec('CREATE TABLE future (x TEXT); INSERT INTO future VALUES (\'kept\')')
+    newer.exec("CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('kept')")
     newer.pragma(`user_version = ${latestVersion() + 10}`)
     newer.close()
     const before = sha(path)
@@ -64,16 +80,30 @@ describe('migrations', () => {
 
   it('runs only the missing migrations, each in a transaction, and asks for a backup first', () => {
     const db = new Database(':memory:')
-    const added: Migration = { version: latestVersion() + 10, name: 'add-nickname', up: (d) => d.exec('ALTER TABLE contacts ADD COLUMN nickname TEXT') }
+    const added: Migration = {
+      version: latestVersion() + 10,
+      name: 'add-nickname',
+      up: (d) => d.exec('ALTER TABLE contacts ADD COLUMN nickname TEXT'),
+    }
     expect(migrate(db)).toEqual({ from: 0, to: latestVersion() })
     db.prepare(`INSERT INTO contacts (id, name, created_at, updated_at) VALUES ('c1', 'Ana', 1, 1)`).run()
     const backups: number[] = []
-    expect(migrate(db, { migrations: [...MIGRATIONS, added], beforeMigrating: (from) => backups.push(from) })).toEqual({ from: latestVersion(), to: added.version })
+    expect(migrate(db, { migrations: [...MIGRATIONS, added], beforeMigrating: (from) => backups.push(from) })).toEqual({
+      from: latestVersion(),
+      to: added.version,
+    })
     expect(backups).toEqual([latestVersion()])
     expect(db.prepare('SELECT name, nickname FROM contacts').get()).toEqual({ name: 'Ana', nickname: null })
 
     // A migration that fails leaves the schema and the version as they were.
-    const broken: Migration = { version: added.version + 10, name: 'broken', up: (d) => { d.exec('ALTER TABLE contacts ADD COLUMN half TEXT'); throw new Error('boom') } }
+    const broken: Migration = {
+      version: added.version + 10,
+      name: 'broken',
+      up: (d) => {
+        d.exec('ALTER TABLE contacts ADD COLUMN half TEXT')
+        throw new Error('boom')
+      },
+    }
     expect(() => migrate(db, { migrations: [...MIGRATIONS, added, broken] })).toThrow('boom')
     expect(schemaVersion(db)).toBe(added.version)
     expect((db.prepare('PRAGMA table_info(contacts)').all() as Array<{ name: string }>).map((c) => c.name)).not.toContain('half')
@@ -90,7 +120,14 @@ describe('migrations', () => {
     const { vi } = await import('vitest')
     vi.resetModules()
     vi.doMock('../../../electron/core/db/migrations', () => ({
-      MIGRATIONS: [...MIGRATIONS, { version: latestVersion() + 10, name: 'add-nickname', up: (d: Database.Database) => d.exec('ALTER TABLE contacts ADD COLUMN nickname TEXT') }],
+      MIGRATIONS: [
+        ...MIGRATIONS,
+        {
+          version: latestVersion() + 10,
+          name: 'add-nickname',
+          up: (d: Database.Database) => d.exec('ALTER TABLE contacts ADD COLUMN nickname TEXT'),
+        },
+      ],
     }))
     const fresh = await import('../../../electron/core/db/open')
     const db = fresh.openDatabase(dir, { now: () => 1234 })

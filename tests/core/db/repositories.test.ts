@@ -1,10 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Db } from '../../../electron/core/db/open'
 import { openMemoryDatabase } from '../../../electron/core/db/open'
-import { insertContact, searchContacts, updateContactIdentity, findContactByWhatsApp } from '../../../electron/core/db/repositories/contacts'
+import {
+  insertContact,
+  searchContacts,
+  updateContactIdentity,
+  findContactByWhatsApp,
+} from '../../../electron/core/db/repositories/contacts'
 import { addParticipant, insertConversation } from '../../../electron/core/db/repositories/conversations'
 import { appendAudit, verifyLedger } from '../../../electron/core/db/repositories/ledger'
-import { getMessageRowByProviderId, insertMessage, listMessageRows, searchMessageRows, updateMessage } from '../../../electron/core/db/repositories/messages'
+import {
+  getMessageRowByProviderId,
+  insertMessage,
+  listMessageRows,
+  searchMessageRows,
+  updateMessage,
+} from '../../../electron/core/db/repositories/messages'
 import { syncOrgUsers } from '../../../electron/core/db/repositories/org-users'
 import { DEMO_USERS } from '../../../electron/launcher/demo-org'
 
@@ -61,7 +72,16 @@ describe('messages', () => {
 
   it('pages a thread by seq, oldest first, with no gaps or overlaps', () => {
     for (let i = 0; i < 120; i++) {
-      insertMessage(db, { id: `m${i}`, conversationId, direction: i % 2 ? 'in' : 'out', kind: 'text', body: `message ${i}`, status: i % 2 ? 'received' : 'sent', providerId: `wamid.${i}`, createdAt: i })
+      insertMessage(db, {
+        id: `m${i}`,
+        conversationId,
+        direction: i % 2 ? 'in' : 'out',
+        kind: 'text',
+        body: `message ${i}`,
+        status: i % 2 ? 'received' : 'sent',
+        providerId: `wamid.${i}`,
+        createdAt: i,
+      })
     }
     const pages: string[][] = []
     let before: number | undefined
@@ -80,15 +100,45 @@ describe('messages', () => {
     insertMessage(db, { id: 'm1', conversationId, direction: 'out', kind: 'text', body: 'hi', status: 'sending', createdAt: 1 })
     updateMessage(db, 'm1', { status: 'sent', providerId: 'wamid.1', now: 5 })
     updateMessage(db, 'm1', { status: 'failed', error: 'Nope', errorCode: 131049, now: 6 })
-    expect(getMessageRowByProviderId(db, 'wamid.1')).toMatchObject({ id: 'm1', status: 'failed', error: 'Nope', error_code: 131049, sent_at: 5 })
+    expect(getMessageRowByProviderId(db, 'wamid.1')).toMatchObject({
+      id: 'm1',
+      status: 'failed',
+      error: 'Nope',
+      error_code: 131049,
+      sent_at: 5,
+    })
   })
 
   it('searches message text (accents ignored, prefixes match) only in threads the user is in', () => {
     insertContact(db, { id: 'c2', name: 'Ben', phone: '+14155550102', now: 1 })
     const other = conversationWith('c2', 'v_other', ['sam'])
-    insertMessage(db, { id: 'a', conversationId, direction: 'in', kind: 'text', body: 'Meet me at the café tomorrow', status: 'received', createdAt: 1 })
-    insertMessage(db, { id: 'b', conversationId, direction: 'out', kind: 'text', body: 'The invoice is attached', status: 'sent', createdAt: 2 })
-    insertMessage(db, { id: 'c', conversationId: other, direction: 'in', kind: 'text', body: 'Cafe for Sam only', status: 'received', createdAt: 3 })
+    insertMessage(db, {
+      id: 'a',
+      conversationId,
+      direction: 'in',
+      kind: 'text',
+      body: 'Meet me at the café tomorrow',
+      status: 'received',
+      createdAt: 1,
+    })
+    insertMessage(db, {
+      id: 'b',
+      conversationId,
+      direction: 'out',
+      kind: 'text',
+      body: 'The invoice is attached',
+      status: 'sent',
+      createdAt: 2,
+    })
+    insertMessage(db, {
+      id: 'c',
+      conversationId: other,
+      direction: 'in',
+      kind: 'text',
+      body: 'Cafe for Sam only',
+      status: 'received',
+      createdAt: 3,
+    })
     expect(searchMessageRows(db, 'priya', 'cafe', 10).map((r) => r.id)).toEqual(['a'])
     expect(searchMessageRows(db, 'priya', 'invo', 10).map((r) => r.id)).toEqual(['b'])
     expect(searchMessageRows(db, 'sam', 'cafe', 10).map((r) => r.id)).toEqual(['c'])
@@ -105,7 +155,11 @@ describe('messages', () => {
     listMessageRows(db, conversationId, { limit: 50 })
     const sql = prepare.mock.calls[0][0]
     prepare.mockRestore()
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ conversationId, before: Number.MAX_SAFE_INTEGER, limit: 50 }) as Array<{ detail: string }>).map((r) => r.detail)
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ conversationId, before: Number.MAX_SAFE_INTEGER, limit: 50 }) as Array<{
+        detail: string
+      }>
+    ).map((r) => r.detail)
     expect(plan.join('\n')).toMatch(/SEARCH m USING (COVERING )?INDEX messages_conversation \(conversation_id=\? AND seq<\?\)/)
     expect(plan.join('\n')).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/)
   })

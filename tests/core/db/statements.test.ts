@@ -76,7 +76,11 @@ describe('statements(db).prepare', () => {
     const dir = join(__dirname, '../../../electron/core/db/repositories')
     const bare = readdirSync(dir)
       .filter((name) => name.endsWith('.ts'))
-      .flatMap((name) => [...readFileSync(join(dir, name), 'utf8').matchAll(/(\S+)\s*\.prepare\(/g)].filter((m) => !m[1].endsWith('statements(db)')).map((m) => `${name}: ${m[0]}`))
+      .flatMap((name) =>
+        [...readFileSync(join(dir, name), 'utf8').matchAll(/(\S+)\s*\.prepare\(/g)]
+          .filter((m) => !m[1].endsWith('statements(db)'))
+          .map((m) => `${name}: ${m[0]}`),
+      )
     expect(bare).toEqual([])
   })
 })

@@ -18,7 +18,14 @@ let clock: ManualClock
 async function start(options: Partial<SandboxOptions> = {}): Promise<void> {
   clock = new ManualClock()
   hooks = await startReceiver(APP_SECRET)
-  sandbox = await startSandbox({ clock, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, webhookUrl: hooks.url, random: seededRandom(3), ...options })
+  sandbox = await startSandbox({
+    clock,
+    accessToken: ACCESS_TOKEN,
+    appSecret: APP_SECRET,
+    webhookUrl: hooks.url,
+    random: seededRandom(3),
+    ...options,
+  })
 }
 
 function client(token = ACCESS_TOKEN): WhatsAppClient {

@@ -38,7 +38,10 @@ describe('exactly once under chaos', () => {
     h.sandbox.setChaos({ fail5xx: 0, dropResponse: 0 })
 
     for (const user of USERS) {
-      const received = h.sandbox.deliveries(user.phone).filter((d) => d.type === 'text').map((d) => d.text)
+      const received = h.sandbox
+        .deliveries(user.phone)
+        .filter((d) => d.type === 'text')
+        .map((d) => d.text)
       expect(received).toEqual(Array.from({ length: PER_USER }, (_, i) => `${user.name} #${i}`))
       const thread = (await h.thread(conversations.get(user.phone)!)).filter((m) => m.kind === 'text')
       expect(thread.map((m) => m.status)).toEqual(Array(PER_USER).fill('delivered'))

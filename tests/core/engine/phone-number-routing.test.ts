@@ -35,7 +35,12 @@ describe('webhooks for several numbers of one business account', () => {
     const clock = new ManualClock()
     // Real credentials (cloud mode): Meta may send every number of the account to our URL.
     const whatsapp = resolveWhatsAppConfig({
-      env: { GREENLINE_WA_ACCESS_TOKEN: 'token', GREENLINE_WA_APP_SECRET: 'secret', GREENLINE_WA_PHONE_NUMBER_ID: OURS, GREENLINE_WA_BASE_URL: 'http://127.0.0.1:9' },
+      env: {
+        GREENLINE_WA_ACCESS_TOKEN: 'token',
+        GREENLINE_WA_APP_SECRET: 'secret',
+        GREENLINE_WA_PHONE_NUMBER_ID: OURS,
+        GREENLINE_WA_BASE_URL: 'http://127.0.0.1:9',
+      },
     })
     engine = createEngine({ dataDir: mkdtempSync(join(tmpdir(), 'greenline-route-')), org: demoOrgPolicy(), whatsapp, clock })
     engine.start()
@@ -47,7 +52,9 @@ describe('webhooks for several numbers of one business account', () => {
       expect(engine.webhooks.receive(body, signWebhookBody(body, 'secret')).status).toBe(200)
     }
     await engine.settled()
-    const texts = (engine.db.prepare(`SELECT body FROM messages WHERE direction = 'in'`).all() as Array<{ body: string }>).map((r) => r.body)
+    const texts = (engine.db.prepare(`SELECT body FROM messages WHERE direction = 'in'`).all() as Array<{ body: string }>).map(
+      (r) => r.body,
+    )
     expect(texts).toEqual(['Hello from Ana'])
     expect((engine.db.prepare(`SELECT count(*) AS n FROM consents WHERE state = 'revoked'`).get() as { n: number }).n).toBe(0)
   })

@@ -20,7 +20,10 @@ afterEach(async () => {
 const HOUR = 60 * 60 * 1000
 
 function texts(phone: string): string[] {
-  return h.sandbox.deliveries(phone).filter((d) => d.type === 'text').map((d) => d.text!)
+  return h.sandbox
+    .deliveries(phone)
+    .filter((d) => d.type === 'text')
+    .map((d) => d.text!)
 }
 
 /** Ana has a conversation with priya and tapped Yes on the opt-in request (her window is open). */
@@ -71,7 +74,11 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
     for (const d of delivered) expect(d.at - tap).toBeLessThan(1000)
     const after = await priya('conversations:get', { id: conversation.id })
     expect([after.consent, after.state]).toEqual(['granted', 'active'])
-    expect((await h.thread(conversation.id)).filter((m) => m.kind === 'text').map((m) => m.status)).toEqual(['delivered', 'delivered', 'delivered'])
+    expect((await h.thread(conversation.id)).filter((m) => m.kind === 'text').map((m) => m.status)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+    ])
   })
 
   it('holds new messages once the window closed (+25 h) and sends them in order when the user writes again', async () => {
@@ -125,7 +132,9 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
       h.clock.advance(25 * HOUR)
       // The engine hears of a message the platform does not count (e.g. delivered late): its window looks open.
       const ana = h.sandbox.users().find((u) => u.phone === ANA)!
-      const posted = await h.postWebhook(inboundTextWebhook({ waId: ana.waId, id: 'wamid.apparent-window', text: 'hello?', at: h.clock.now() }))
+      const posted = await h.postWebhook(
+        inboundTextWebhook({ waId: ana.waId, id: 'wamid.apparent-window', text: 'hello?', at: h.clock.now() }),
+      )
       expect(posted.status).toBe(200)
       await h.settle()
       expect((await h.as('priya')('conversations:get', { id: conversation.id })).state).toBe('active')
@@ -134,7 +143,11 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
       await send(conversation.id, 'behind it')
       await h.settle()
       expect(texts(ANA)).toEqual([])
-      expect(await statusOf(conversation.id, 'refused by the window')).toMatchObject({ status: 'held', holdReason: 'awaiting_reply', error: undefined })
+      expect(await statusOf(conversation.id, 'refused by the window')).toMatchObject({
+        status: 'held',
+        holdReason: 'awaiting_reply',
+        error: undefined,
+      })
       expect(await statusOf(conversation.id, 'behind it')).toMatchObject({ status: 'held', holdReason: 'awaiting_reply' })
 
       h.sandbox.userWrites(ANA, { text: 'I am back' })
@@ -148,11 +161,21 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
     const sent = await send(chat.conversation.id, 'Are you free at 3?')
     await h.settle()
     const providerId = (await h.thread(chat.conversation.id)).find((m) => m.id === sent.id)!.providerId!
-    const failure = statusWebhook({ id: providerId, status: 'failed', recipient: ANA.slice(1), at: h.clock.now(), bizOpaque: sent.id, errorCode: 131047 })
+    const failure = statusWebhook({
+      id: providerId,
+      status: 'failed',
+      recipient: ANA.slice(1),
+      at: h.clock.now(),
+      bizOpaque: sent.id,
+      errorCode: 131047,
+    })
     expect((await h.postWebhook(failure)).status).toBe(200)
     expect((await h.postWebhook(failure)).status).toBe(200)
     await h.settle()
-    expect((await h.thread(chat.conversation.id)).find((m) => m.id === sent.id)).toMatchObject({ status: 'held', holdReason: 'awaiting_reply' })
+    expect((await h.thread(chat.conversation.id)).find((m) => m.id === sent.id)).toMatchObject({
+      status: 'held',
+      holdReason: 'awaiting_reply',
+    })
 
     h.sandbox.userWrites(ANA, { text: 'Yes, 3 works' })
     await h.settle()
@@ -214,7 +237,9 @@ describe('consent and the 24-hour window, end to end against the sandbox', () =>
     expect(await statusOf(conversation.id, 'cancel me')).toMatchObject({ status: 'cancelled' })
     // A sent message can no longer be cancelled.
     const sent = (await h.thread(conversation.id)).find((m) => m.text === 'keep me')!
-    const refused = await h.as('priya')('messages:cancel', { id: sent.id }).catch((e: unknown) => e)
+    const refused = await h
+      .as('priya')('messages:cancel', { id: sent.id })
+      .catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(RequestFailed)
     expect((refused as RequestFailed).error.code).toBe('conflict')
   })

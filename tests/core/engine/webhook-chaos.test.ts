@@ -2,7 +2,14 @@ import http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { insertMessage } from '../../../electron/core/db/repositories/messages'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
-import { APP_SECRET, inboundTextWebhook, seededRandom, startEngineHarness, statusWebhook, type EngineHarness } from '../../helpers/engine-harness'
+import {
+  APP_SECRET,
+  inboundTextWebhook,
+  seededRandom,
+  startEngineHarness,
+  statusWebhook,
+  type EngineHarness,
+} from '../../helpers/engine-harness'
 
 const harnesses: EngineHarness[] = []
 afterEach(async () => {
@@ -19,13 +26,30 @@ function deliveries(): string[] {
   const list: string[] = []
   USERS.forEach((user, u) => {
     for (let i = 0; i < INBOUND_PER_USER; i++) {
-      list.push(inboundTextWebhook({ waId: user.waId, name: user.name, id: `wamid.in.${u}.${i}`, text: `Message ${i} from ${user.name}`, at: START + i * 1000 }))
+      list.push(
+        inboundTextWebhook({
+          waId: user.waId,
+          name: user.name,
+          id: `wamid.in.${u}.${i}`,
+          text: `Message ${i} from ${user.name}`,
+          at: START + i * 1000,
+        }),
+      )
     }
     for (let i = 0; i < OUTBOUND_PER_USER; i++) {
       const id = `wamid.out.${u}.${i}`
       const fails = i % 8 === 7
       for (const status of fails ? (['sent', 'failed'] as const) : (['sent', 'delivered', 'read'] as const)) {
-        list.push(statusWebhook({ id, status, recipient: user.waId, at: START + i * 1000, bizOpaque: `m_out_${u}_${i}`, ...(status === 'failed' ? { errorCode: 131049 } : {}) }))
+        list.push(
+          statusWebhook({
+            id,
+            status,
+            recipient: user.waId,
+            at: START + i * 1000,
+            bizOpaque: `m_out_${u}_${i}`,
+            ...(status === 'failed' ? { errorCode: 131049 } : {}),
+          }),
+        )
       }
     }
   })
@@ -38,7 +62,16 @@ async function engineWithOutbound(): Promise<EngineHarness> {
   for (const [u, user] of USERS.entries()) {
     const { conversation } = await h.openChat(`+${user.waId}`, user.name)
     for (let i = 0; i < OUTBOUND_PER_USER; i++) {
-      insertMessage(h.engine.db, { id: `m_out_${u}_${i}`, conversationId: conversation.id, direction: 'out', authorId: 'priya', kind: 'text', body: `Reply ${i}`, status: 'sending', createdAt: START })
+      insertMessage(h.engine.db, {
+        id: `m_out_${u}_${i}`,
+        conversationId: conversation.id,
+        direction: 'out',
+        authorId: 'priya',
+        kind: 'text',
+        body: `Reply ${i}`,
+        status: 'sending',
+        createdAt: START,
+      })
     }
   }
   return h
@@ -50,10 +83,18 @@ async function post(h: EngineHarness, bodies: string[], concurrency: number): Pr
   const url = new URL(h.webhookUrl)
   const one = (body: string) =>
     new Promise<number>((resolve, reject) => {
-      const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, APP_SECRET) } }, (response) => {
-        response.resume()
-        response.on('end', () => resolve(response.statusCode ?? 0))
-      })
+      const request = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, APP_SECRET) },
+        },
+        (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        },
+      )
       request.on('error', reject)
       request.end(body)
     })
@@ -83,9 +124,19 @@ function dump(h: EngineHarness) {
       )
       .all(),
     contacts: db.prepare('SELECT name, phone, wa_id FROM contacts ORDER BY phone').all(),
-    conversations: db.prepare(`SELECT c.phone, count(*) AS n FROM conversations v JOIN contacts c ON c.id = v.contact_id GROUP BY c.phone ORDER BY c.phone`).all(),
-    consent: db.prepare('SELECT c.phone, w.consent, w.last_inbound_at FROM whatsapp_users w JOIN contacts c ON c.id = w.contact_id ORDER BY c.phone').all(),
-    unread: db.prepare('SELECT c.phone, sum(p.unread) AS unread FROM participants p JOIN conversations v ON v.id = p.conversation_id JOIN contacts c ON c.id = v.contact_id GROUP BY c.phone ORDER BY c.phone').all(),
+    conversations: db
+      .prepare(
+        `SELECT c.phone, count(*) AS n FROM conversations v JOIN contacts c ON c.id = v.contact_id GROUP BY c.phone ORDER BY c.phone`,
+      )
+      .all(),
+    consent: db
+      .prepare('SELECT c.phone, w.consent, w.last_inbound_at FROM whatsapp_users w JOIN contacts c ON c.id = w.contact_id ORDER BY c.phone')
+      .all(),
+    unread: db
+      .prepare(
+        'SELECT c.phone, sum(p.unread) AS unread FROM participants p JOIN conversations v ON v.id = p.conversation_id JOIN contacts c ON c.id = v.contact_id GROUP BY c.phone ORDER BY c.phone',
+      )
+      .all(),
   }
 }
 

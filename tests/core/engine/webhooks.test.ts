@@ -71,7 +71,17 @@ const INBOUND_KIND: Record<string, string> = {
 
 describe('every published webhook payload through the real endpoint', () => {
   it('covers every fixture file with an expectation', () => {
-    const handled = new Set([...Object.keys(INBOUND_KIND), 'inbound-system-user-changed-number.json', 'status-delivered.json', 'status-read.json', 'status-sent.json', 'status-sent-v24-no-conversation.json', 'status-failed-131049.json', 'user-preferences-resume.json', 'value-errors-130429.json'])
+    const handled = new Set([
+      ...Object.keys(INBOUND_KIND),
+      'inbound-system-user-changed-number.json',
+      'status-delivered.json',
+      'status-read.json',
+      'status-sent.json',
+      'status-sent-v24-no-conversation.json',
+      'status-failed-131049.json',
+      'user-preferences-resume.json',
+      'value-errors-130429.json',
+    ])
     expect(webhookFixtureNames().filter((name) => !handled.has(name))).toEqual([])
   })
 
@@ -105,7 +115,9 @@ describe('every published webhook payload through the real endpoint', () => {
       if (target) {
         const reacted = getMessageRowByProviderId(h.engine.db, target)!
         const thread = await h.thread(reacted.conversation_id)
-        expect(thread.find((m) => m.id === reacted.id)?.reactions).toEqual([expect.objectContaining({ emoji: inbound.reaction.emoji, by: 'contact' })])
+        expect(thread.find((m) => m.id === reacted.id)?.reactions).toEqual([
+          expect.objectContaining({ emoji: inbound.reaction.emoji, by: 'contact' }),
+        ])
       }
       // The same delivery again changes nothing.
       const before = dbCounts()
@@ -185,7 +197,9 @@ describe('refused deliveries', () => {
     expect((await h.postWebhook(body(), 'sha1=abc')).status).toBe(401)
     // Signed for other bytes: the body was changed on the way.
     const { signWebhookBody } = await import('../../../electron/core/whatsapp/signature')
-    expect((await h.postWebhook(body().replace('another color', 'another colour'), signWebhookBody(body(), 'harness-app-secret'))).status).toBe(401)
+    expect(
+      (await h.postWebhook(body().replace('another color', 'another colour'), signWebhookBody(body(), 'harness-app-secret'))).status,
+    ).toBe(401)
     await h.settle()
     expect(dbCounts()).toEqual(before)
     expect(webhookRows()).toEqual([])
@@ -214,7 +228,10 @@ describe('refused deliveries', () => {
       const response = await fetch(`${h.webhookUrl}?${new URLSearchParams(params)}`)
       return { status: response.status, text: await response.text() }
     }
-    expect(await check({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' })).toEqual({ status: 200, text: '1158201444' })
+    expect(await check({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' })).toEqual({
+      status: 200,
+      text: '1158201444',
+    })
     expect((await check({ 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': '1' })).status).toBe(403)
     expect((await check({ 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' })).status).toBe(403)
     expect((await check({})).status).toBe(403)

@@ -88,7 +88,11 @@ export async function startGroupEngine(): Promise<GroupEngine> {
     async audit(conversationId) {
       return listAudit(engine.db, { conversationId, limit: 1000 })
         .sort((a, b) => a.seq - b.seq)
-        .map((row) => ({ action: row.action, ...(row.actor_id ? { actorId: row.actor_id } : {}), detail: JSON.parse(row.detail) as Record<string, unknown> }))
+        .map((row) => ({
+          action: row.action,
+          ...(row.actor_id ? { actorId: row.actor_id } : {}),
+          detail: JSON.parse(row.detail) as Record<string, unknown>,
+        }))
     },
     async thread(name = 'Ana Souza', phone) {
       contacts += 1

@@ -35,7 +35,9 @@ describe('concurrent group changes', () => {
     const lines = await g.systemLines(thread.id, winner)
     expect(lines.filter((l) => l.includes('transferred'))).toHaveLength(1)
     const transfers = (await g.audit(thread.id)).filter((a) => a.action === 'conversation.transferred')
-    expect(transfers).toEqual([{ action: 'conversation.transferred', actorId: 'priya', detail: expect.objectContaining({ toUserId: winner }) }])
+    expect(transfers).toEqual([
+      { action: 'conversation.transferred', actorId: 'priya', detail: expect.objectContaining({ toUserId: winner }) },
+    ])
     expect((await g.as(winner)('conversations:get', { id: thread.id })).endedAt).toBeUndefined()
   })
 

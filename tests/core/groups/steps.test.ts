@@ -59,7 +59,8 @@ describe('group steps: system lines and audit log', () => {
     expect(audit[1].detail).toEqual({ userId: 'sam' })
     expect(audit[3].detail).toEqual({ userId: 'alex' })
     expect(audit[4].detail).toEqual({ toUserId: 'alex', note: 'Ana wants the March invoice' })
-    const times = (await g.as('priya')('audit:list', { limit: 1000 })).filter((a) => a.conversationId === id)
+    const times = (await g.as('priya')('audit:list', { limit: 1000 }))
+      .filter((a) => a.conversationId === id)
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((a) => a.at)
     expect(times).toEqual([...times].sort((a, b) => a - b))
@@ -84,9 +85,14 @@ describe('group steps: system lines and audit log', () => {
     await g.as('priya')('conversations:transfer', { id, toUserId: 'alex', note: 'Please call her back' })
     await g.flushed()
     expect(g.events('priya', 'conversations:removed')).toEqual([{ id }])
-    const alexSees = g.events('alex', 'messages:changed').filter((m) => m.conversationId === id && m.direction === 'system').map((m) => m.text)
+    const alexSees = g
+      .events('alex', 'messages:changed')
+      .filter((m) => m.conversationId === id && m.direction === 'system')
+      .map((m) => m.text)
     expect(alexSees).toEqual(['Priya Shah transferred the conversation to Alex Morgan: Please call her back'])
-    expect(g.events('sam', 'messages:changed').map((m) => m.text)).toContain('Priya Shah transferred the conversation to Alex Morgan: Please call her back')
+    expect(g.events('sam', 'messages:changed').map((m) => m.text)).toContain(
+      'Priya Shah transferred the conversation to Alex Morgan: Please call her back',
+    )
     expect(g.events('priya', 'messages:changed').map((m) => m.text)).not.toContain(
       'Priya Shah transferred the conversation to Alex Morgan: Please call her back',
     )
@@ -100,7 +106,10 @@ describe('group steps: system lines and audit log', () => {
     await g.as('priya')('conversations:addParticipant', { id, userId: 'sam' })
     await g.as('priya')('conversations:transfer', { id, toUserId: 'sam', note: 'She prefers mornings' })
     expect(g.participants(id)).toEqual(['sam'])
-    expect(await g.systemLines(id, 'sam')).toEqual(['Priya Shah added Sam Lee', 'Priya Shah transferred the conversation to Sam Lee: She prefers mornings'])
+    expect(await g.systemLines(id, 'sam')).toEqual([
+      'Priya Shah added Sam Lee',
+      'Priya Shah transferred the conversation to Sam Lee: She prefers mornings',
+    ])
     await g.fails('priya', 'messages:list', { conversationId: id }, 'forbidden')
   })
 

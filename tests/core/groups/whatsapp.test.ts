@@ -53,7 +53,10 @@ describe('group threads on WhatsApp', () => {
     await h.engine.ctx.changes.flushed()
     for (const userId of ['priya', 'sam'] as const) {
       expect((await h.as(userId)('conversations:get', { id: conversation.id })).unread).toBe(1)
-      const changed = h.events(userId, 'conversations:changed').slice(seen[userId]).filter((c) => c.id === conversation.id)
+      const changed = h
+        .events(userId, 'conversations:changed')
+        .slice(seen[userId])
+        .filter((c) => c.id === conversation.id)
       expect(changed.at(-1)).toMatchObject({ unread: 1, lastMessage: { text: 'Can one of you call me?', direction: 'in' } })
       expect(h.events(userId, 'messages:changed').map((m) => m.text)).toContain('Can one of you call me?')
     }

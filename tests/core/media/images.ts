@@ -9,7 +9,9 @@ export function solid(width: number, height: number, colour: string, channels: 3
 
 /** Left half red, right half blue: after a rotation we can tell where each half went. */
 export async function halves(width: number, height: number): Promise<Buffer> {
-  const half = await solid(Math.floor(width / 2), height, '#0000ff').png().toBuffer()
+  const half = await solid(Math.floor(width / 2), height, '#0000ff')
+    .png()
+    .toBuffer()
   return solid(width, height, '#ff0000')
     .composite([{ input: half, left: Math.ceil(width / 2), top: 0 }])
     .png()

@@ -42,7 +42,11 @@ describe('prepareImage: pictures that go out as they are', () => {
 
 describe('prepareImage: privacy and orientation', () => {
   it('turns an EXIF orientation 6 photo upright and drops its GPS position', async () => {
-    const stored = await sharp(await halves(400, 200)).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).withExifMerge(GPS).toBuffer()
+    const stored = await sharp(await halves(400, 200))
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .withExifMerge(GPS)
+      .toBuffer()
     expect((await sharp(stored).metadata()).exif).toBeDefined()
 
     const out = await prepared(stored)
@@ -55,8 +59,14 @@ describe('prepareImage: privacy and orientation', () => {
   })
 
   it('removes GPS from an upright JPEG without touching a single pixel', async () => {
-    const clean = await solid(300, 200, '#808080').composite([{ input: await halves(100, 100), left: 50, top: 50 }]).jpeg({ quality: 90 }).toBuffer()
-    const withGps = await sharp(clean).withExif({ IFD0: { Make: 'PhoneCo', Model: 'X1' }, ...GPS }).jpeg({ quality: 90 }).toBuffer()
+    const clean = await solid(300, 200, '#808080')
+      .composite([{ input: await halves(100, 100), left: 50, top: 50 }])
+      .jpeg({ quality: 90 })
+      .toBuffer()
+    const withGps = await sharp(clean)
+      .withExif({ IFD0: { Make: 'PhoneCo', Model: 'X1' }, ...GPS })
+      .jpeg({ quality: 90 })
+      .toBuffer()
     const original = await sharp(withGps).raw().toBuffer()
 
     const out = await prepared(withGps)
@@ -68,7 +78,10 @@ describe('prepareImage: privacy and orientation', () => {
   })
 
   it('strips a progressive JPEG losslessly too', async () => {
-    const progressive = await sharp(await halves(320, 240)).jpeg({ progressive: true }).withExif({ IFD0: { Make: 'PhoneCo' }, ...GPS }).toBuffer()
+    const progressive = await sharp(await halves(320, 240))
+      .jpeg({ progressive: true })
+      .withExif({ IFD0: { Make: 'PhoneCo' }, ...GPS })
+      .toBuffer()
     expect((await sharp(progressive).metadata()).isProgressive).toBe(true)
     const out = await prepared(progressive)
     await expectSendable(out)
@@ -77,14 +90,20 @@ describe('prepareImage: privacy and orientation', () => {
 
   it('drops a second picture (with its own GPS) that a phone appended after the end of the JPEG', async () => {
     const main = await solid(64, 64, '#aa3300').jpeg().toBuffer()
-    const hidden = await solid(16, 16, '#000000').jpeg().withExif({ IFD0: { Make: 'HiddenCam' }, ...GPS }).toBuffer()
+    const hidden = await solid(16, 16, '#000000')
+      .jpeg()
+      .withExif({ IFD0: { Make: 'HiddenCam' }, ...GPS })
+      .toBuffer()
     const out = await prepared(Buffer.concat([main, hidden]))
     expect(out.bytes.equals(main)).toBe(true)
     expect(out.converted).toBe(true)
   })
 
   it('re-encodes a PNG that carries EXIF as a PNG without it', async () => {
-    const png = await solid(50, 40, '#ffcc00').withExif({ IFD0: { Copyright: 'Someone' }, ...GPS }).png().toBuffer()
+    const png = await solid(50, 40, '#ffcc00')
+      .withExif({ IFD0: { Copyright: 'Someone' }, ...GPS })
+      .png()
+      .toBuffer()
     const out = await prepared(png)
     expect(out).toMatchObject({ mimeType: 'image/png', width: 50, height: 40, converted: true })
     await expectSendable(out)
@@ -93,7 +112,9 @@ describe('prepareImage: privacy and orientation', () => {
 
 describe('prepareImage: conversions', () => {
   it('converts a WebP photo to a JPEG that decodes', async () => {
-    const webp = await sharp(await halves(300, 200)).webp({ quality: 90 }).toBuffer()
+    const webp = await sharp(await halves(300, 200))
+      .webp({ quality: 90 })
+      .toBuffer()
     const out = await prepared(webp)
     expect(out).toMatchObject({ mimeType: 'image/jpeg', width: 300, height: 200, converted: true, sourceMimeType: 'image/webp' })
     await expectSendable(out)
@@ -113,7 +134,9 @@ describe('prepareImage: conversions', () => {
 
   it('sends the first frame of an animated GIF as a JPEG', async () => {
     const frames = [await solid(60, 40, '#ff0000').png().toBuffer(), await solid(60, 40, '#0000ff').png().toBuffer()]
-    const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer()
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer()
     expect((await sharp(gif).metadata()).pages).toBe(2)
 
     const out = await prepared(gif)
@@ -194,7 +217,9 @@ describe('prepareImage: size limit', () => {
   })
 
   it('turns a transparent PNG that is too large into a JPEG on white', async () => {
-    const noisy = await sharp({ create: { width: 1500, height: 1500, channels: 4, background: '#ff000080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    const noisy = await sharp({
+      create: { width: 1500, height: 1500, channels: 4, background: '#ff000080', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+    })
       .png()
       .toBuffer()
     expect(noisy.length).toBeGreaterThan(FIVE_MB)
@@ -221,7 +246,9 @@ describe('prepareImage: refusals', () => {
   })
 
   it('refuses SVG, saying WhatsApp does not take it', async () => {
-    const svg = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    const svg = Buffer.from(
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    )
     const error = await refusal(svg)
     expect(error.code).toBe('unsupported')
     expect(error.message).toContain("SVG pictures can't be sent on WhatsApp")
@@ -234,7 +261,11 @@ describe('prepareImage: refusals', () => {
   })
 
   it('refuses a truncated PNG and a truncated WebP as corrupt', async () => {
-    const png = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer()
+    const png = await sharp({
+      create: { width: 200, height: 200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    })
+      .png()
+      .toBuffer()
     expect((await refusal(png.subarray(0, Math.floor(png.length * 0.6)))).code).toBe('corrupt')
     const webp = await sharp(png).webp().toBuffer()
     expect((await refusal(webp.subarray(0, Math.floor(webp.length * 0.6)))).code).toBe('corrupt')
@@ -267,13 +298,17 @@ function tinyBmp(): Buffer {
 describe('@security prepareImage: pixel limit', () => {
   it('refuses a picture over 50 megapixels from its header, with a plain reason', async () => {
     // 7,200 × 7,200 = 51.8 MP of one colour: small as a file, huge once decoded.
-    const huge = await sharp({ create: { width: 7200, height: 7200, channels: 3, background: '#336699' } }).png({ compressionLevel: 9 }).toBuffer()
+    const huge = await sharp({ create: { width: 7200, height: 7200, channels: 3, background: '#336699' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer()
     const result = await prepareImage(huge, { maxBytes: 5 * 1024 * 1024 })
     expect(result).toEqual({ ok: false, error: { code: 'too_large', message: expect.stringContaining('50 megapixels') } })
   })
 
   it('still takes a picture just under the limit', async () => {
-    const large = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#336699' } }).jpeg().toBuffer()
+    const large = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer()
     const result = await prepareImage(large, { maxBytes: 5 * 1024 * 1024 })
     expect(result.ok).toBe(true)
   })
@@ -281,7 +316,9 @@ describe('@security prepareImage: pixel limit', () => {
 
 describe('@security prepareImage: PNG trailing bytes', () => {
   it('drops whatever follows IEND and keeps the picture itself', async () => {
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } }).png().toBuffer()
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer()
     const smuggled = Buffer.concat([png, Buffer.from('PK\u0003\u0004 hidden archive payload')])
     const result = await prepareImage(smuggled, { maxBytes: 5 * 1024 * 1024 })
     expect(result.ok).toBe(true)

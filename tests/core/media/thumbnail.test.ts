@@ -16,7 +16,11 @@ describe('makeThumbnail', () => {
   })
 
   it('shows a sideways-stored photo upright and carries no metadata', async () => {
-    const stored = await sharp(await halves(800, 400)).jpeg().withMetadata({ orientation: 6 }).withExifMerge(GPS).toBuffer()
+    const stored = await sharp(await halves(800, 400))
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .withExifMerge(GPS)
+      .toBuffer()
     const thumbnail = await makeThumbnail(stored, { maxEdge: 100 })
     expect([thumbnail.width, thumbnail.height]).toEqual([50, 100])
     expect(isReddish(await pixelAt(thumbnail.bytes, 25, 10))).toBe(true)

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { MAX_ATTEMPTS, retryDelayMs, shouldRetry } from '../../../electron/core/outbox/backoff'
 import { seededRandom as seeded } from '../../../electron/shared/random'
 
-
 const delays = (seed: number, options: { baseMs?: number; maxMs?: number; minimumMs?: number } = {}) => {
   const random = seeded(seed)
   return Array.from({ length: 12 }, (_, index) => retryDelayMs(index + 1, { ...options, random }))

@@ -34,7 +34,8 @@ function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now
     },
     options.maxInFlight ?? 16,
   )
-  const add = (id: string, lane: string, dueIn = 0) => items.push({ id, lane, state: 'ready', due_at: clock.now() + dueIn, lease_until: null })
+  const add = (id: string, lane: string, dueIn = 0) =>
+    items.push({ id, lane, state: 'ready', due_at: clock.now() + dueIn, lease_until: null })
   const flush = async () => {
     for (let i = 0; i < 5; i++) await Promise.resolve()
   }

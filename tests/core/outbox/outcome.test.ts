@@ -9,7 +9,11 @@ const error = (fields: Partial<WhatsAppError> & Pick<WhatsAppError, 'kind'>) => 
 
 describe('send outcomes', () => {
   it('an accepted send carries the provider id and the wa_id', () => {
-    expect(classifyOutcome({ ok: true, providerId: 'wamid.1', waId: '1415' }, 1, NOW, half)).toEqual({ action: 'accepted', providerId: 'wamid.1', waId: '1415' })
+    expect(classifyOutcome({ ok: true, providerId: 'wamid.1', waId: '1415' }, 1, NOW, half)).toEqual({
+      action: 'accepted',
+      providerId: 'wamid.1',
+      waId: '1415',
+    })
   })
 
   it('131047 holds for the window and "not on WhatsApp" is its own verdict, whatever the attempt', () => {
@@ -39,7 +43,13 @@ describe('send outcomes', () => {
     expect(mayHaveBeenSent({ kind: 'transient', reason: 'r', details: 'ECONNREFUSED' })).toBe(false)
     expect(mayHaveBeenSent({ kind: 'transient', reason: 'r', httpStatus: 200 })).toBe(true)
     expect(mayHaveBeenSent({ kind: 'transient', reason: 'r', httpStatus: 502 })).toBe(false)
-    expect(classifyOutcome(error({ kind: 'transient', details: 'ECONNRESET' }), 1, NOW, half)).toMatchObject({ action: 'await_status', fail: false })
-    expect(classifyOutcome(error({ kind: 'transient', details: 'ECONNRESET' }), MAX_ATTEMPTS, NOW, half)).toMatchObject({ action: 'await_status', fail: true })
+    expect(classifyOutcome(error({ kind: 'transient', details: 'ECONNRESET' }), 1, NOW, half)).toMatchObject({
+      action: 'await_status',
+      fail: false,
+    })
+    expect(classifyOutcome(error({ kind: 'transient', details: 'ECONNRESET' }), MAX_ATTEMPTS, NOW, half)).toMatchObject({
+      action: 'await_status',
+      fail: true,
+    })
   })
 })

@@ -14,7 +14,11 @@ function receipts(answer: () => Awaited<ReturnType<WhatsAppClient['markRead']>> 
   t = compliantEngine()
   const marked: string[] = []
   const whatsapp = { markRead: (id: string) => (marked.push(id), Promise.resolve(answer())) } as unknown as WhatsAppClient
-  const scheduler = new OutboxScheduler(t.engine.ctx, { whatsapp, optInTemplate: { name: 'opt_in', language: 'en_US' }, messagesPerSecond: 1 })
+  const scheduler = new OutboxScheduler(t.engine.ctx, {
+    whatsapp,
+    optInTemplate: { name: 'opt_in', language: 'en_US' },
+    messagesPerSecond: 1,
+  })
   return { scheduler, marked, clock: t.clock }
 }
 

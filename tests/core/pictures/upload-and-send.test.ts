@@ -34,7 +34,9 @@ async function upload(bytes: Buffer, filename?: string): Promise<Result<MediaUpl
 function storedFiles(): string[] {
   const root = join(dataDir, 'media')
   if (!existsSync(root)) return []
-  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name)
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
 }
 
 const mediaRows = () => (engine.db.prepare('SELECT count(*) AS n FROM media').get() as { n: number }).n
@@ -42,14 +44,20 @@ const mediaRows = () => (engine.db.prepare('SELECT count(*) AS n FROM media').ge
 async function whatsAppConversation(): Promise<string> {
   const contact = await dispatch<{ id: string }>('contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
   if (!contact.ok) throw new Error(contact.error.message)
-  const conversation = await dispatch<{ id: string }>('conversations:start', { contactId: contact.value.id, channel: 'whatsapp', requestConsent: false })
+  const conversation = await dispatch<{ id: string }>('conversations:start', {
+    contactId: contact.value.id,
+    channel: 'whatsapp',
+    requestConsent: false,
+  })
   if (!conversation.ok) throw new Error(conversation.error.message)
   return conversation.value.id
 }
 
 describe('media:upload', () => {
   it('converts a WebP to JPEG and keeps it with a thumbnail', async () => {
-    const webp = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#1e90ff' } }).webp().toBuffer()
+    const webp = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#1e90ff' } })
+      .webp()
+      .toBuffer()
     const result = await upload(webp, 'holiday.webp')
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -102,11 +110,18 @@ describe('media:upload', () => {
 describe('messages:send with a picture', () => {
   it('holds a picture for a contact without consent, keeping its thumbnail reference', async () => {
     const conversationId = await whatsAppConversation()
-    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#22aa55' } }).png().toBuffer()
+    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#22aa55' } })
+      .png()
+      .toBuffer()
     const uploaded = await upload(png)
     if (!uploaded.ok) throw new Error(uploaded.error.message)
 
-    const sent = await dispatch<Message>('messages:send', { conversationId, mediaId: uploaded.value.mediaId, caption: 'Your new crown', clientId: 'pic-1' })
+    const sent = await dispatch<Message>('messages:send', {
+      conversationId,
+      mediaId: uploaded.value.mediaId,
+      caption: 'Your new crown',
+      clientId: 'pic-1',
+    })
     expect(sent.ok).toBe(true)
     if (!sent.ok) return
     expect(sent.value).toMatchObject({
@@ -121,7 +136,12 @@ describe('messages:send with a picture', () => {
     expect(engine.media.has(row.thumbnail_id!)).toBe(true)
 
     // The same clientId again is the same message, not a second picture.
-    const again = await dispatch<Message>('messages:send', { conversationId, mediaId: uploaded.value.mediaId, caption: 'Your new crown', clientId: 'pic-1' })
+    const again = await dispatch<Message>('messages:send', {
+      conversationId,
+      mediaId: uploaded.value.mediaId,
+      caption: 'Your new crown',
+      clientId: 'pic-1',
+    })
     expect(again.ok && again.value.id).toBe(sent.value.id)
   })
 

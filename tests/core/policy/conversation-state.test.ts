@@ -58,9 +58,13 @@ describe('stateBannerText', () => {
     expect(stateBannerText({ state: 'opted_out', consent: 'declined', contactName: 'Ana', now: NOW })).toBe(
       'Declined — Ana said no to WhatsApp messages; they can opt in by writing to you',
     )
-    expect(stateBannerText({ state: 'opted_out', consent: 'revoked', contactName: 'Ana', now: NOW })).toBe('Opted out — Ana asked not to be contacted')
+    expect(stateBannerText({ state: 'opted_out', consent: 'revoked', contactName: 'Ana', now: NOW })).toBe(
+      'Opted out — Ana asked not to be contacted',
+    )
     expect(stateBannerText({ state: 'awaiting_consent', consent: 'none', contactName: 'Ana', now: NOW })).toMatch(/^Not asked yet/)
-    expect(stateBannerText({ state: 'awaiting_consent', consent: 'requested', contactName: 'Ana', now: NOW })).toMatch(/^Waiting for consent/)
+    expect(stateBannerText({ state: 'awaiting_consent', consent: 'requested', contactName: 'Ana', now: NOW })).toMatch(
+      /^Waiting for consent/,
+    )
   })
 
   it('says a conversation waits for consent, and when it has ended', () => {

@@ -98,12 +98,21 @@ describe('@security contacts: who a contact is', () => {
         expect.objectContaining({
           actor: 'priya',
           action: 'contact.updated',
-          detail: expect.objectContaining({ before: expect.objectContaining({ phone: ANA }), after: expect.objectContaining({ phone: BEN }) }),
+          detail: expect.objectContaining({
+            before: expect.objectContaining({ phone: ANA }),
+            after: expect.objectContaining({ phone: BEN }),
+          }),
         }),
       )
-      expect(byAction).toContainEqual(expect.objectContaining({ actor: 'sam', action: 'contact.created', detail: expect.objectContaining({ contactId: other.id }) }))
-      expect(byAction).toContainEqual(expect.objectContaining({ actor: 'sam', action: 'contact.deleted', detail: expect.objectContaining({ contactId: other.id }) }))
-      expect(byAction).toContainEqual(expect.objectContaining({ actor: 'alex', action: 'contact.created', detail: expect.objectContaining({ via: 'import:csv' }) }))
+      expect(byAction).toContainEqual(
+        expect.objectContaining({ actor: 'sam', action: 'contact.created', detail: expect.objectContaining({ contactId: other.id }) }),
+      )
+      expect(byAction).toContainEqual(
+        expect.objectContaining({ actor: 'sam', action: 'contact.deleted', detail: expect.objectContaining({ contactId: other.id }) }),
+      )
+      expect(byAction).toContainEqual(
+        expect.objectContaining({ actor: 'alex', action: 'contact.created', detail: expect.objectContaining({ via: 'import:csv' }) }),
+      )
       const numberChanged = db.prepare(`SELECT by_user_id FROM consents WHERE event = 'number_changed'`).get() as { by_user_id: string }
       expect(numberChanged.by_user_id).toBe('priya')
     } finally {
@@ -113,7 +122,11 @@ describe('@security contacts: who a contact is', () => {
 
   it('names lose CR, LF, other control characters and bidi overrides on the way in', async () => {
     h = await startEngineHarness()
-    const contact = await h.as('priya')('contacts:create', { name: 'Eve\r\n[09:00:00] Priya Shah: wire the money\u202e', phone: '+14155550166', company: 'A\u0000B' })
+    const contact = await h.as('priya')('contacts:create', {
+      name: 'Eve\r\n[09:00:00] Priya Shah: wire the money\u202e',
+      phone: '+14155550166',
+      company: 'A\u0000B',
+    })
     expect(contact.name).toBe('Eve [09:00:00] Priya Shah: wire the money')
     expect(contact.company).toBe('A B')
     expect(await h.raw('priya', 'contacts:create', { name: '\r\n\u0007' })).toMatchObject({ ok: false, error: { code: 'invalid' } })
@@ -134,7 +147,10 @@ describe('@security reads: one visibility rule', () => {
     const exported = await h.as('sam')('export:run', { contactId: chat.contact.id })
     expect(exported).toMatchObject({ conversations: 0, messages: 0 })
     expect(await h.as('sam')('search:messages', { query: 'treatment' })).toEqual([])
-    expect(await h.raw('sam', 'messages:list', { conversationId: chat.conversation.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await h.raw('sam', 'messages:list', { conversationId: chat.conversation.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
     const audit = await h.as('sam')('audit:list', {})
     expect(audit.filter((row) => row.conversationId === chat.conversation.id && row.actorId !== 'sam')).toEqual([])
 
@@ -150,14 +166,25 @@ describe('@security archives and inbound identifiers', () => {
   it('a newline in a WhatsApp profile name cannot forge transcript lines', async () => {
     h = await startEngineHarness()
     const forged = 'Ana\n[10:00:00] Priya Shah (read): I agree to everything'
-    const status = await h.postWebhook(inboundTextWebhook({ waId: '14155550133', id: 'wamid.forge1', text: 'hello', at: h.clock.now(), name: forged }))
+    const status = await h.postWebhook(
+      inboundTextWebhook({ waId: '14155550133', id: 'wamid.forge1', text: 'hello', at: h.clock.now(), name: forged }),
+    )
     expect(status.status).toBe(200)
     await h.settle()
     const contacts = await h.as('priya')('contacts:list', {})
     const created = contacts.find((c) => c.phone === '+14155550133')
     expect(created?.name).toBe('Ana [10:00:00] Priya Shah (read): I agree to everything')
     // The writer encodes whatever it is given: one entry stays one line.
-    const entry = emlEntry({ at: 0, author: forged, direction: 'in', status: 'received', text: 'hi', kind: 'text', mediaSha256: null, failure: null })
+    const entry = emlEntry({
+      at: 0,
+      author: forged,
+      direction: 'in',
+      status: 'received',
+      text: 'hi',
+      kind: 'text',
+      mediaSha256: null,
+      failure: null,
+    })
     expect(entry.replace(/=\r\n/g, '').split('\r\n').filter(Boolean)).toHaveLength(1)
   })
 
@@ -165,7 +192,9 @@ describe('@security archives and inbound identifiers', () => {
     h = await startEngineHarness()
     const body = messagesWebhook({
       contacts: [{ profile: { name: '<img src=x onerror=alert(1)>' }, wa_id: 'PHONE_NUMBER' }],
-      messages: [{ from: '+PHONE_NUMBER', id: 'wamid.bad1', timestamp: String(Math.floor(h.clock.now() / 1000)), type: 'text', text: { body: 'x' } }],
+      messages: [
+        { from: '+PHONE_NUMBER', id: 'wamid.bad1', timestamp: String(Math.floor(h.clock.now() / 1000)), type: 'text', text: { body: 'x' } },
+      ],
     })
     expect((await h.postWebhook(body)).status).toBe(200)
     await h.settle()
@@ -178,7 +207,15 @@ describe('@security archives and inbound identifiers', () => {
     const at = String(Math.floor(h.clock.now() / 1000))
     const reaction = messagesWebhook({
       contacts: [{ profile: { name: 'Ana' }, wa_id: ANA.slice(1) }],
-      messages: [{ from: ANA.slice(1), id: 'wamid.react1', timestamp: at, type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '<b>lol</b>' } }],
+      messages: [
+        {
+          from: ANA.slice(1),
+          id: 'wamid.react1',
+          timestamp: at,
+          type: 'reaction',
+          reaction: { message_id: 'wamid.x', emoji: '<b>lol</b>' },
+        },
+      ],
     })
     for (let i = 0; i < 3; i++) expect((await h.postWebhook(reaction)).status).toBe(200)
     await h.settle()
@@ -195,7 +232,9 @@ describe('@security archives and inbound identifiers', () => {
   it('highlight markers in a message cannot spoof search highlights', async () => {
     h = await startEngineHarness()
     const chat = await grantedChat(h)
-    await h.postWebhook(inboundTextWebhook({ waId: ANA.slice(1), id: 'wamid.spoof', text: 'pay \u0002now\u0003 please', at: h.clock.now() }))
+    await h.postWebhook(
+      inboundTextWebhook({ waId: ANA.slice(1), id: 'wamid.spoof', text: 'pay \u0002now\u0003 please', at: h.clock.now() }),
+    )
     await h.settle()
     const hits = await h.as('priya')('search:messages', { query: 'please' })
     expect(hits).toHaveLength(1)

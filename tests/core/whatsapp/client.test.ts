@@ -39,7 +39,10 @@ describe('sending', () => {
     const expected = fixture('request-send-text.json')
     const result = await client.sendText({ to: expected.to, text: expected.text.body, previewUrl: true, bizOpaque: 'msg_1' })
 
-    expect(result).toEqual({ ok: true, value: { providerId: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA', waId: '16505551234', input: '+16505551234' } })
+    expect(result).toEqual({
+      ok: true,
+      value: { providerId: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA', waId: '16505551234', input: '+16505551234' },
+    })
     const [request] = graph.requests
     expect(request.method).toBe('POST')
     expect(request.path).toBe(`/v24.0/${PHONE_NUMBER_ID}/messages`)
@@ -91,7 +94,14 @@ describe('sending', () => {
   it('sends a template with positional parameters as Meta documents', async () => {
     graph.on(MESSAGES, sent())
     const expected = fixture('request-send-template-positional-params.json')
-    await client.sendTemplate({ to: expected.to, name: 'order_confirmation', language: 'en_US', bodyParams: ['Jessica', 'SKBUP2-4CPIG9'], buttonPayloads: [], bizOpaque: 'msg_4' })
+    await client.sendTemplate({
+      to: expected.to,
+      name: 'order_confirmation',
+      language: 'en_US',
+      bodyParams: ['Jessica', 'SKBUP2-4CPIG9'],
+      buttonPayloads: [],
+      bizOpaque: 'msg_4',
+    })
     expect(graph.requests[0].json()).toEqual({ ...expected, biz_opaque_callback_data: 'msg_4' })
   })
 
@@ -125,7 +135,14 @@ describe('sending', () => {
   })
 
   it('refuses template fields with line breaks before sending', async () => {
-    const result = await client.sendTemplate({ to: '+16505551234', name: 'greenline_opt_in', language: 'en_US', bodyParams: ['Acme\nPlumbing'], buttonPayloads: [], bizOpaque: 'm' })
+    const result = await client.sendTemplate({
+      to: '+16505551234',
+      name: 'greenline_opt_in',
+      language: 'en_US',
+      bodyParams: ['Acme\nPlumbing'],
+      buttonPayloads: [],
+      bizOpaque: 'm',
+    })
     expect(result).toMatchObject({ ok: false, error: { kind: 'invalid' } })
     expect(graph.requests).toHaveLength(0)
   })
@@ -162,7 +179,11 @@ describe('uploading media', () => {
     const [request] = graph.requests
     expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
     expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
-    const form = await new Request('http://x/', { method: 'POST', body: new Uint8Array(request.body), headers: { 'content-type': request.headers['content-type']! } }).formData()
+    const form = await new Request('http://x/', {
+      method: 'POST',
+      body: new Uint8Array(request.body),
+      headers: { 'content-type': request.headers['content-type']! },
+    }).formData()
     expect(form.get('messaging_product')).toBe('whatsapp')
     expect(form.get('type')).toBe('image/jpeg')
     const file = form.get('file') as File
@@ -175,7 +196,10 @@ describe('uploading media', () => {
     const big = await client.uploadMedia({ bytes: new Uint8Array(5 * 1024 * 1024 + 1), mimeType: 'image/png', filename: 'big.png' })
     expect(big).toMatchObject({ ok: false, error: { kind: 'invalid' } })
     expect(!big.ok && big.error.reason).toMatch(/5 MB/)
-    expect(await client.uploadMedia({ bytes: new Uint8Array(), mimeType: 'image/png', filename: 'empty.png' })).toMatchObject({ ok: false, error: { kind: 'invalid' } })
+    expect(await client.uploadMedia({ bytes: new Uint8Array(), mimeType: 'image/png', filename: 'empty.png' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid' },
+    })
     expect(graph.requests).toHaveLength(0)
   })
 })
@@ -216,7 +240,11 @@ describe('failures', () => {
   it('honours an HTTP-date Retry-After using the injected clock', async () => {
     const clock = new ManualClock()
     graph.on(MESSAGES, json(503, {}, { 'retry-after': new Date(clock.now() + 45_000).toUTCString() }))
-    const result = await createWhatsAppClient(configFor(graph.url), { clock }).sendText({ to: '+16505551234', text: 'Hello', bizOpaque: 'm' })
+    const result = await createWhatsAppClient(configFor(graph.url), { clock }).sendText({
+      to: '+16505551234',
+      text: 'Hello',
+      bizOpaque: 'm',
+    })
     expect(result).toMatchObject({ ok: false, error: { kind: 'transient', retryAfterMs: 45_000 } })
   })
 
@@ -251,7 +279,10 @@ describe('failures', () => {
 
   it('does not call WhatsApp at all before an access token is configured', async () => {
     const unconnected = createWhatsAppClient(withWhatsAppOverrides(configFor(graph.url, ''), { phoneNumberId: PHONE_NUMBER_ID }))
-    expect(await unconnected.sendText({ to: '+16505551234', text: 'Hello', bizOpaque: 'm' })).toMatchObject({ ok: false, error: { kind: 'auth' } })
+    expect(await unconnected.sendText({ to: '+16505551234', text: 'Hello', bizOpaque: 'm' })).toMatchObject({
+      ok: false,
+      error: { kind: 'auth' },
+    })
     expect(graph.requests).toHaveLength(0)
   })
 

@@ -1,10 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import {
-  resolveWhatsAppConfig,
-  withWhatsAppOverrides,
-  WhatsAppConfigError,
-} from '../../../electron/core/whatsapp/config'
+import { resolveWhatsAppConfig, withWhatsAppOverrides, WhatsAppConfigError } from '../../../electron/core/whatsapp/config'
 
 const cloudEnv = {
   GREENLINE_WA_ACCESS_TOKEN: 'EAAG-secret-token',
@@ -58,7 +54,12 @@ describe('WhatsApp configuration', () => {
 
   it('never shows secrets in JSON, console output, spreads or key lists', () => {
     const config = resolveWhatsAppConfig({ env: cloudEnv })
-    const outputs = [JSON.stringify(config), inspect(config, { depth: 5 }), JSON.stringify({ nested: { config } }), JSON.stringify({ ...config })]
+    const outputs = [
+      JSON.stringify(config),
+      inspect(config, { depth: 5 }),
+      JSON.stringify({ nested: { config } }),
+      JSON.stringify({ ...config }),
+    ]
     for (const output of outputs) {
       for (const secret of ['EAAG-secret-token', 'app-secret-value', 'verify-token-value']) expect(output).not.toContain(secret)
     }

@@ -3,13 +3,23 @@ import { isRetryableError, mapGraphError, networkError } from '../../../electron
 import { fixture } from '../../helpers/fixtures'
 
 const graphError = (code: number, details?: string) => ({
-  error: { message: `(#${code}) Title`, type: 'OAuthException', code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}) },
+  error: {
+    message: `(#${code}) Title`,
+    type: 'OAuthException',
+    code,
+    ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}),
+  },
 })
 
 describe('mapping WhatsApp errors', () => {
   it('maps the published throughput error to a short, retryable delay', () => {
     const error = mapGraphError(fixture('api-error-response-130429.json'), 400)
-    expect(error).toMatchObject({ kind: 'rate_limited', code: 130429, details: 'Cloud API message throughput has been reached.', httpStatus: 400 })
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      code: 130429,
+      details: 'Cloud API message throughput has been reached.',
+      httpStatus: 400,
+    })
     expect(error.retryAfterMs).toBeGreaterThan(0)
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000)
     expect(isRetryableError(error)).toBe(true)
@@ -118,7 +128,9 @@ describe('mapping WhatsApp errors', () => {
       code: 131047,
       title: 'Re-engagement message',
       message: 'Re-engagement message',
-      error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+      error_data: {
+        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      },
     }
     expect(mapGraphError(windowClosed).kind).toBe('window_closed')
   })

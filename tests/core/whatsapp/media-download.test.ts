@@ -17,7 +17,12 @@ let client: WhatsAppClient
 beforeEach(async () => {
   graph = await startFakeGraph()
   const config = resolveWhatsAppConfig({
-    env: { GREENLINE_WA_BASE_URL: graph.url, GREENLINE_WA_ACCESS_TOKEN: TOKEN, GREENLINE_WA_APP_SECRET: 's', GREENLINE_WA_PHONE_NUMBER_ID: '1' },
+    env: {
+      GREENLINE_WA_BASE_URL: graph.url,
+      GREENLINE_WA_ACCESS_TOKEN: TOKEN,
+      GREENLINE_WA_APP_SECRET: 's',
+      GREENLINE_WA_PHONE_NUMBER_ID: '1',
+    },
   })
   client = createWhatsAppClient(config, { timeoutMs: 2_000 })
 })
@@ -27,7 +32,14 @@ afterEach(async () => {
 
 /** Meta's media-URL answer (fixture shape), pointing at a download path on the fake server. */
 function mediaUrl(id: string, path: string, overrides: Record<string, unknown> = {}) {
-  return json(200, { ...fixture<Record<string, unknown>>('api-media-url-response.json'), id, url: `${graph.url}${path}`, sha256: PHOTO_BASE64, file_size: PHOTO.byteLength, ...overrides })
+  return json(200, {
+    ...fixture<Record<string, unknown>>('api-media-url-response.json'),
+    id,
+    url: `${graph.url}${path}`,
+    sha256: PHOTO_BASE64,
+    file_size: PHOTO.byteLength,
+    ...overrides,
+  })
 }
 
 describe('media URLs', () => {

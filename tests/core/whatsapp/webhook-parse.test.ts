@@ -17,7 +17,19 @@ const only = <T>(items: T[]): T => {
 function envelope(...values: Record<string, unknown>[]) {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: values.map((value) => ({ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, ...value } })) }],
+    entry: [
+      {
+        id: '102290129340398',
+        changes: values.map((value) => ({
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+            ...value,
+          },
+        })),
+      },
+    ],
   }
 }
 
@@ -53,7 +65,8 @@ describe('every published webhook fixture', () => {
       const source = rawMessages[i]
       expect(message.providerId).toBe(source.id)
       expect(message.timestamp).toBe(Number(source.timestamp) * 1000)
-      if (source.type === 'unsupported') expect(message).toMatchObject({ kind: 'unsupported', unsupportedType: source.unsupported?.type ?? 'unsupported' })
+      if (source.type === 'unsupported')
+        expect(message).toMatchObject({ kind: 'unsupported', unsupportedType: source.unsupported?.type ?? 'unsupported' })
       else expect(message.kind).toBe(source.type)
     })
     const rawStatuses = raw.entry.flatMap((e: any) => e.changes.flatMap((c: any) => c.value.statuses ?? []))
@@ -82,7 +95,12 @@ describe('inbound messages', () => {
   it('text from a Click-to-WhatsApp ad keeps the ad referral', () => {
     const message = only(parseFixture('inbound-text-ctwa-referral.json').messages)
     expect(message.text).toBe('Can I get more info about this?')
-    expect(message.referral).toMatchObject({ sourceType: 'ad', sourceId: '120226305854810726', headline: 'Chat with us', sourceUrl: 'https://fb.me/3cr4Wqqkv' })
+    expect(message.referral).toMatchObject({
+      sourceType: 'ad',
+      sourceId: '120226305854810726',
+      headline: 'Chat with us',
+      sourceUrl: 'https://fb.me/3cr4Wqqkv',
+    })
     expect(message.referral?.ctwaClid).toMatch(/^Aff-/)
   })
 
@@ -106,12 +124,20 @@ describe('inbound messages', () => {
 
   it('forwarded video keeps its caption and the forwarded mark', () => {
     const message = only(parseFixture('inbound-video-forwarded.json').messages)
-    expect(message).toMatchObject({ kind: 'video', media: { id: '765756756', mimeType: 'video/mp4', caption: 'caption' }, context: { forwarded: true } })
+    expect(message).toMatchObject({
+      kind: 'video',
+      media: { id: '765756756', mimeType: 'video/mp4', caption: 'caption' },
+      context: { forwarded: true },
+    })
   })
 
   it('document keeps its file name', () => {
     const message = only(parseFixture('inbound-document.json').messages)
-    expect(message).toMatchObject({ kind: 'document', media: { id: '1234567890987654321', filename: 'filename.pdf', mimeType: 'application/pdf' }, context: { forwarded: true } })
+    expect(message).toMatchObject({
+      kind: 'document',
+      media: { id: '1234567890987654321', filename: 'filename.pdf', mimeType: 'application/pdf' },
+      context: { forwarded: true },
+    })
   })
 
   it('a voice note is audio marked as voice', () => {
@@ -170,7 +196,10 @@ describe('inbound messages', () => {
 
   it('a removed reaction has emoji null, whether the key is missing or empty', () => {
     const reactionWith = (reaction: Record<string, unknown>) =>
-      only(parsed(envelope({ messages: [{ from: '16505551234', id: 'wamid.R', timestamp: '1749419544', type: 'reaction', reaction }] })).messages)
+      only(
+        parsed(envelope({ messages: [{ from: '16505551234', id: 'wamid.R', timestamp: '1749419544', type: 'reaction', reaction }] }))
+          .messages,
+      )
     expect(reactionWith({ message_id: 'wamid.TARGET' }).reaction).toEqual({ targetProviderId: 'wamid.TARGET', emoji: null })
     expect(reactionWith({ message_id: 'wamid.TARGET', emoji: '' }).reaction).toEqual({ targetProviderId: 'wamid.TARGET', emoji: null })
   })
@@ -190,7 +219,14 @@ describe('inbound messages', () => {
     const message = only(
       parsed(
         envelope({
-          messages: [{ id: 'wamid.SYS', timestamp: '1750269342', type: 'system', system: { body: 'User changed', type: 'user_changed_user_id', user_id: 'US.NEW1', previous_user_id: 'US.OLD1' } }],
+          messages: [
+            {
+              id: 'wamid.SYS',
+              timestamp: '1750269342',
+              type: 'system',
+              system: { body: 'User changed', type: 'user_changed_user_id', user_id: 'US.NEW1', previous_user_id: 'US.OLD1' },
+            },
+          ],
         }),
       ).messages,
     )
@@ -201,7 +237,9 @@ describe('inbound messages', () => {
   it('an unsupported message (e.g. an edit) is kept with its original type and error', () => {
     const message = only(parseFixture('inbound-unsupported.json').messages)
     expect(message).toMatchObject({ kind: 'unsupported', unsupportedType: 'edit' })
-    expect(message.errors).toEqual([{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', details: 'Message type is currently not supported.' }])
+    expect(message.errors).toEqual([
+      { code: 131051, title: 'Message type unknown', message: 'Message type unknown', details: 'Message type is currently not supported.' },
+    ])
   })
 
   it('an unknown or malformed type becomes unsupported instead of disappearing', () => {
@@ -226,7 +264,9 @@ describe('inbound messages', () => {
       parsed(
         envelope({
           contacts: [{ profile: { name: 'Sheena', username: '@sheena' }, user_id: 'US.13491208655302741918' }],
-          messages: [{ from_user_id: 'US.13491208655302741918', id: 'wamid.U', timestamp: '1750000000', type: 'text', text: { body: 'hi' } }],
+          messages: [
+            { from_user_id: 'US.13491208655302741918', id: 'wamid.U', timestamp: '1750000000', type: 'text', text: { body: 'hi' } },
+          ],
         }),
       ).messages,
     )
@@ -237,7 +277,17 @@ describe('inbound messages', () => {
   it('an order tells how many items and any note', () => {
     const message = only(
       parsed(
-        envelope({ messages: [{ from: '16505551234', id: 'wamid.O', timestamp: '1', type: 'order', order: { catalog_id: 'c1', text: 'asap', product_items: [{}, {}] } }] }),
+        envelope({
+          messages: [
+            {
+              from: '16505551234',
+              id: 'wamid.O',
+              timestamp: '1',
+              type: 'order',
+              order: { catalog_id: 'c1', text: 'asap', product_items: [{}, {}] },
+            },
+          ],
+        }),
       ).messages,
     )
     expect(message).toMatchObject({ kind: 'order', text: 'asap', order: { catalogId: 'c1', itemCount: 2 } })
@@ -254,9 +304,16 @@ describe('statuses, errors and preferences', () => {
       pricingCategory: 'marketing',
       phoneNumberId: '106540352242922',
     })
-    expect(only(parseFixture('status-sent-v24-no-conversation.json').statuses)).toMatchObject({ status: 'sent', recipientWaId: '16505551234' })
+    expect(only(parseFixture('status-sent-v24-no-conversation.json').statuses)).toMatchObject({
+      status: 'sent',
+      recipientWaId: '16505551234',
+    })
     const delivered = parseFixture('status-delivered.json')
-    expect(only(delivered.statuses)).toMatchObject({ providerId: 'ABGGFlA5Fpa', status: 'delivered', recipientUserId: 'US.13491208655302741918' })
+    expect(only(delivered.statuses)).toMatchObject({
+      providerId: 'ABGGFlA5Fpa',
+      status: 'delivered',
+      recipientUserId: 'US.13491208655302741918',
+    })
     expect(only(delivered.contacts)).toEqual({
       waId: '16315551181',
       userId: 'US.13491208655302741918',
@@ -284,7 +341,20 @@ describe('statuses, errors and preferences', () => {
 
   it('a status echoes our message id from biz_opaque_callback_data', () => {
     const status = only(
-      parsed(envelope({ statuses: [{ id: 'wamid.S', status: 'failed', timestamp: '1751142888', recipient_id: '16505551234', biz_opaque_callback_data: 'msg_42', errors: [{ code: 131047, title: 'Re-engagement message' }] }] })).statuses,
+      parsed(
+        envelope({
+          statuses: [
+            {
+              id: 'wamid.S',
+              status: 'failed',
+              timestamp: '1751142888',
+              recipient_id: '16505551234',
+              biz_opaque_callback_data: 'msg_42',
+              errors: [{ code: 131047, title: 'Re-engagement message' }],
+            },
+          ],
+        }),
+      ).statuses,
     )
     expect(status).toMatchObject({ bizOpaque: 'msg_42', errors: [{ code: 131047, title: 'Re-engagement message' }] })
   })
@@ -302,7 +372,13 @@ describe('statuses, errors and preferences', () => {
 
   it('a marketing stop/resume preference with its integer timestamp', () => {
     const result = parseFixture('user-preferences-resume.json')
-    expect(only(result.preferences)).toEqual({ waId: '16505551234', value: 'resume', category: 'marketing_messages', timestamp: 1731705721_000, phoneNumberId: '106540352242922' })
+    expect(only(result.preferences)).toEqual({
+      waId: '16505551234',
+      value: 'resume',
+      category: 'marketing_messages',
+      timestamp: 1731705721_000,
+      phoneNumberId: '106540352242922',
+    })
     expect(result.otherChanges).toEqual([])
   })
 })
@@ -315,8 +391,20 @@ describe('batches and damage', () => {
     const batch = {
       object: 'whatsapp_business_account',
       entry: [
-        { id: 'A', changes: [{ field: 'messages', value: text }, { field: 'messages', value: { ...image, messages: [...image.messages, { ...image.messages[0], id: 'wamid.second' }] } }] },
-        { id: 'B', changes: [{ field: 'messages', value: status }, { field: 'message_template_status_update', value: { event: 'APPROVED' } }] },
+        {
+          id: 'A',
+          changes: [
+            { field: 'messages', value: text },
+            { field: 'messages', value: { ...image, messages: [...image.messages, { ...image.messages[0], id: 'wamid.second' }] } },
+          ],
+        },
+        {
+          id: 'B',
+          changes: [
+            { field: 'messages', value: status },
+            { field: 'message_template_status_update', value: { event: 'APPROVED' } },
+          ],
+        },
       ],
     }
     const result = parsed(batch)
@@ -339,8 +427,14 @@ describe('batches and damage', () => {
               field: 'messages',
               value: {
                 metadata: { phone_number_id: '1' },
-                messages: [{ type: 'text', text: { body: 'no id' } }, { from: '16505551234', id: 'wamid.ok', timestamp: '2', type: 'text', text: { body: 'fine' } }],
-                statuses: [{ id: 'wamid.x', status: 'deleted', timestamp: '1' }, { id: 'wamid.y', status: 'delivered', timestamp: '1' }],
+                messages: [
+                  { type: 'text', text: { body: 'no id' } },
+                  { from: '16505551234', id: 'wamid.ok', timestamp: '2', type: 'text', text: { body: 'fine' } },
+                ],
+                statuses: [
+                  { id: 'wamid.x', status: 'deleted', timestamp: '1' },
+                  { id: 'wamid.y', status: 'delivered', timestamp: '1' },
+                ],
               },
             },
           ],

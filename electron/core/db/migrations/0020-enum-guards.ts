@@ -5,12 +5,37 @@ import type { Migration } from '../migration'
 // triggers accept exactly the `as const` arrays of shared/domain and outbox, so adding a value
 // there fails that test until a later migration replaces the trigger.
 const GUARDS: Array<{ table: string; column: string; values: readonly string[]; nullable?: boolean }> = [
-  { table: 'messages', column: 'status', values: ['held', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled', 'received'] },
-  { table: 'messages', column: 'hold_reason', values: ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp'], nullable: true },
+  {
+    table: 'messages',
+    column: 'status',
+    values: ['held', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled', 'received'],
+  },
+  {
+    table: 'messages',
+    column: 'hold_reason',
+    values: ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp'],
+    nullable: true,
+  },
   {
     table: 'messages',
     column: 'kind',
-    values: ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'button', 'interactive', 'reaction', 'template', 'voicemail', 'system', 'unsupported'],
+    values: [
+      'text',
+      'image',
+      'video',
+      'audio',
+      'document',
+      'sticker',
+      'location',
+      'contacts',
+      'button',
+      'interactive',
+      'reaction',
+      'template',
+      'voicemail',
+      'system',
+      'unsupported',
+    ],
   },
   { table: 'messages', column: 'media_state', values: ['ready', 'downloading', 'failed'], nullable: true },
   { table: 'outbox', column: 'kind', values: ['text', 'image', 'template', 'sms'] },

@@ -6,5 +6,7 @@ export function getState(db: Db, key: string): string | undefined {
 }
 
 export function setState(db: Db, key: string, value: string): void {
-  statements(db).prepare('INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+  statements(db)
+    .prepare('INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    .run(key, value)
 }

@@ -40,19 +40,21 @@ export interface NewContact {
 }
 
 export function insertContact(db: Db, contact: NewContact): Contact {
-  statements(db).prepare(
-    `INSERT INTO contacts (id, name, phone, company, email, wa_id, user_id, created_at, updated_at)
+  statements(db)
+    .prepare(
+      `INSERT INTO contacts (id, name, phone, company, email, wa_id, user_id, created_at, updated_at)
      VALUES (@id, @name, @phone, @company, @email, @waId, @userId, @now, @now)`,
-  ).run({
-    id: contact.id,
-    name: contact.name,
-    phone: contact.phone ?? null,
-    company: contact.company ?? null,
-    email: contact.email ?? null,
-    waId: contact.waId ?? null,
-    userId: contact.userId ?? null,
-    now: contact.now,
-  })
+    )
+    .run({
+      id: contact.id,
+      name: contact.name,
+      phone: contact.phone ?? null,
+      company: contact.company ?? null,
+      email: contact.email ?? null,
+      waId: contact.waId ?? null,
+      userId: contact.userId ?? null,
+      now: contact.now,
+    })
   return getContact(db, contact.id)!
 }
 
@@ -70,7 +72,14 @@ export function updateContact(
          updated_at = @now
        WHERE id = @id AND deleted_at IS NULL`,
     )
-    .run({ id, name: fields.name, phone: fields.phone ?? null, company: fields.company ?? null, email: fields.email ?? null, now: fields.now })
+    .run({
+      id,
+      name: fields.name,
+      phone: fields.phone ?? null,
+      company: fields.company ?? null,
+      email: fields.email ?? null,
+      now: fields.now,
+    })
   return result.changes ? getContact(db, id) : undefined
 }
 
@@ -80,27 +89,33 @@ export function updateContactIdentity(
   id: string,
   identity: { waId?: string; userId?: string; phone?: string; notOnWhatsApp?: boolean; now: number },
 ): void {
-  statements(db).prepare(
-    `UPDATE contacts SET wa_id = COALESCE(@waId, wa_id), user_id = COALESCE(@userId, user_id),
+  statements(db)
+    .prepare(
+      `UPDATE contacts SET wa_id = COALESCE(@waId, wa_id), user_id = COALESCE(@userId, user_id),
        phone = COALESCE(@phone, phone), not_on_whatsapp = COALESCE(@notOnWhatsApp, not_on_whatsapp), updated_at = @now
      WHERE id = @id`,
-  ).run({
-    id,
-    waId: identity.waId ?? null,
-    userId: identity.userId ?? null,
-    phone: identity.phone ?? null,
-    notOnWhatsApp: identity.notOnWhatsApp === undefined ? null : identity.notOnWhatsApp ? 1 : 0,
-    now: identity.now,
-  })
+    )
+    .run({
+      id,
+      waId: identity.waId ?? null,
+      userId: identity.userId ?? null,
+      phone: identity.phone ?? null,
+      notOnWhatsApp: identity.notOnWhatsApp === undefined ? null : identity.notOnWhatsApp ? 1 : 0,
+      now: identity.now,
+    })
 }
 
 /** Soft delete: history that refers to the contact is kept for the record. */
 export function deleteContact(db: Db, id: string, now: number): boolean {
-  return statements(db).prepare('UPDATE contacts SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id).changes > 0
+  return (
+    statements(db).prepare('UPDATE contacts SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id)
+      .changes > 0
+  )
 }
 
 export function getContact(db: Db, id: string): Contact | undefined {
-  const row = statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND deleted_at IS NULL`).get(id) as ContactRow | undefined
+  const row = statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE id = ? AND deleted_at IS NULL`).get(id) as
+    ContactRow | undefined
   return row && toContact(row)
 }
 
@@ -111,8 +126,7 @@ export function getContactName(db: Db, id: string): string | undefined {
 
 export function findContactByPhone(db: Db, phone: string): Contact | undefined {
   const row = statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE phone = ? AND deleted_at IS NULL`).get(phone) as
-    | ContactRow
-    | undefined
+    ContactRow | undefined
   return row && toContact(row)
 }
 
@@ -137,7 +151,11 @@ export function findContactByWhatsApp(db: Db, who: { waId?: string; userId?: str
 export function searchContacts(db: Db, query: string | undefined, limit = 500): Contact[] {
   const q = (query ?? '').trim()
   if (q === '') {
-    return (statements(db).prepare(`SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE LIMIT ?`).all(limit) as ContactRow[]).map(toContact)
+    return (
+      statements(db)
+        .prepare(`SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE LIMIT ?`)
+        .all(limit) as ContactRow[]
+    ).map(toContact)
   }
   const digits = q.replace(/[^\d]/g, '')
   if (q.length < 3) {
@@ -155,7 +173,9 @@ export function searchContacts(db: Db, query: string | undefined, limit = 500): 
   return (
     statements(db)
       .prepare(
-        `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM contacts_fts f JOIN contacts c ON c.rowid = f.rowid
+        `SELECT ${COLUMNS.split(', ')
+          .map((c) => `c.${c}`)
+          .join(', ')} FROM contacts_fts f JOIN contacts c ON c.rowid = f.rowid
          WHERE contacts_fts MATCH ? AND c.deleted_at IS NULL ORDER BY c.name COLLATE NOCASE LIMIT ?`,
       )
       .all(match, limit) as ContactRow[]

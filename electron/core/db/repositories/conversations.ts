@@ -33,10 +33,12 @@ export function insertConversation(
   db: Db,
   row: { id: string; contactId: string; channel: Channel; now: number; restartedFrom?: string },
 ): void {
-  statements(db).prepare(
-    `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at, restarted_from)
+  statements(db)
+    .prepare(
+      `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at, restarted_from)
      VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(row.id, row.contactId, row.channel, row.now, row.now, row.restartedFrom ?? null)
+    )
+    .run(row.id, row.contactId, row.channel, row.now, row.now, row.restartedFrom ?? null)
 }
 
 /** One conversation as `userId` sees it (unread is theirs; null when they are not a participant). */
@@ -59,12 +61,14 @@ export function listConversationRows(
     'LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
     'JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
   )} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC LIMIT @limit`
-  return statements(db).prepare(sql).all({
-    userId,
-    channel: filter.channel ?? null,
-    contactId: filter.contactId ?? null,
-    limit: filter.limit ?? 5000,
-  }) as ConversationRow[]
+  return statements(db)
+    .prepare(sql)
+    .all({
+      userId,
+      channel: filter.channel ?? null,
+      contactId: filter.contactId ?? null,
+      limit: filter.limit ?? 5000,
+    }) as ConversationRow[]
 }
 
 /** The newest thread on a channel with a contact, ended or not. */
@@ -80,8 +84,7 @@ export function conversationBasics(
   id: string,
 ): { id: string; contactId: string; channel: Channel; endedAt: number | null } | undefined {
   const row = statements(db).prepare('SELECT id, contact_id, channel, ended_at FROM conversations WHERE id = ?').get(id) as
-    | { id: string; contact_id: string; channel: Channel; ended_at: number | null }
-    | undefined
+    { id: string; contact_id: string; channel: Channel; ended_at: number | null } | undefined
   return row && { id: row.id, contactId: row.contact_id, channel: row.channel, endedAt: row.ended_at }
 }
 
@@ -103,13 +106,15 @@ export function openConversationIds(db: Db, contactId: string, channel: Channel)
 }
 
 export function openWhatsAppConversationIds(db: Db): string[] {
-  return (statements(db).prepare(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`).all() as Array<{ id: string }>).map((r) => r.id)
+  return (
+    statements(db).prepare(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`).all() as Array<{ id: string }>
+  ).map((r) => r.id)
 }
 
 export function touchConversation(db: Db, id: string, messageSeq: number, at: number): void {
-  statements(db).prepare(
-    'UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?',
-  ).run(messageSeq, at, id)
+  statements(db)
+    .prepare('UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?')
+    .run(messageSeq, at, id)
 }
 
 export function endConversation(db: Db, id: string, now: number): boolean {
@@ -187,20 +192,26 @@ export function currentParticipantsOf(db: Db, conversationIds: readonly string[]
 }
 
 export function isParticipant(db: Db, conversationId: string, userId: string): boolean {
-  return !!statements(db).prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').get(conversationId, userId)
+  return !!statements(db)
+    .prepare('SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL')
+    .get(conversationId, userId)
 }
 
 /** Took part and was not removed by someone else (a removed user loses the thread, its history too). */
 export function wasParticipant(db: Db, conversationId: string, userId: string): boolean {
   return !!statements(db)
-    .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})`)
+    .prepare(
+      `SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND (p.left_at IS NULL OR NOT ${REMOVED})`,
+    )
     .get(conversationId, userId)
 }
 
 /** The user's membership of this conversation ended because someone removed them. */
 export function wasRemoved(db: Db, conversationId: string, userId: string): boolean {
   return !!statements(db)
-    .prepare(`SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND p.left_at IS NOT NULL AND ${REMOVED}`)
+    .prepare(
+      `SELECT 1 FROM participants p WHERE p.conversation_id = ? AND p.user_id = ? AND ${LATEST} AND p.left_at IS NOT NULL AND ${REMOVED}`,
+    )
     .get(conversationId, userId)
 }
 
@@ -246,8 +257,9 @@ export function addParticipant(db: Db, conversationId: string, userId: string, n
 
 export function removeParticipant(db: Db, conversationId: string, userId: string, now: number): boolean {
   return (
-    statements(db).prepare('UPDATE participants SET left_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL').run(now, conversationId, userId)
-      .changes > 0
+    statements(db)
+      .prepare('UPDATE participants SET left_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL')
+      .run(now, conversationId, userId).changes > 0
   )
 }
 
@@ -258,7 +270,9 @@ export function incrementUnread(db: Db, conversationId: string): void {
 export function markReadFor(db: Db, conversationId: string, userId: string, now: number): boolean {
   return (
     statements(db)
-      .prepare('UPDATE participants SET unread = 0, last_read_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL AND unread > 0')
+      .prepare(
+        'UPDATE participants SET unread = 0, last_read_at = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL AND unread > 0',
+      )
       .run(now, conversationId, userId).changes > 0
   )
 }

@@ -17,20 +17,23 @@ const CONTENT_COLUMNS: Record<LedgerTable, string[]> = {
 
 export function rowHash(table: LedgerTable, row: Record<string, unknown>, prevHash: string): string {
   const content = CONTENT_COLUMNS[table].map((c) => row[c] ?? null)
-  return createHash('sha256').update(JSON.stringify([row.seq, prevHash, ...content])).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify([row.seq, prevHash, ...content]))
+    .digest('hex')
 }
 
 export function appendLedgerRow(db: Db, table: LedgerTable, values: Record<string, unknown>): number {
-  const last = statements(db).prepare(`SELECT seq, hash FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined
+  const last = statements(db).prepare(`SELECT seq, hash FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as
+    { seq: number; hash: string } | undefined
   const seq = (last?.seq ?? 0) + 1
   const prevHash = last?.hash ?? ''
   const row: Record<string, unknown> = { seq }
   for (const column of CONTENT_COLUMNS[table]) row[column] = values[column] ?? null
   const hash = rowHash(table, row, prevHash)
   const columns = ['seq', ...CONTENT_COLUMNS[table], 'prev_hash', 'hash']
-  statements(db).prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
-    ...columns.map((c) => (c === 'prev_hash' ? prevHash : c === 'hash' ? hash : row[c])),
-  )
+  statements(db)
+    .prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+    .run(...columns.map((c) => (c === 'prev_hash' ? prevHash : c === 'hash' ? hash : row[c])))
   // The head is kept apart from the chain, so deleting the newest rows is detectable too.
   setState(db, `ledger_head:${table}`, JSON.stringify({ seq, hash }))
   return seq
@@ -56,7 +59,12 @@ export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
   if (head) {
     const { seq, hash } = JSON.parse(head) as { seq: number; hash: string }
     if (seq !== expectedSeq - 1 || hash !== prevHash) {
-      return { ok: false, rows, brokenSeq: Math.min(seq, expectedSeq), reason: `the newest rows are missing (the ledger ended at row ${seq})` }
+      return {
+        ok: false,
+        rows,
+        brokenSeq: Math.min(seq, expectedSeq),
+        reason: `the newest rows are missing (the ledger ended at row ${seq})`,
+      }
     }
   } else if (rows > 0) {
     return { ok: false, rows, brokenSeq: expectedSeq - 1, reason: 'the record of the newest row is missing' }
@@ -91,7 +99,11 @@ export function appendConsentEvent(
 }
 
 export function consentHistory(db: Db, contactId: string): ConsentEventRow[] {
-  return statements(db).prepare('SELECT seq, contact_id, state, event, at, by_user_id, evidence_message_id, detail FROM consents WHERE contact_id = ? ORDER BY seq').all(contactId) as ConsentEventRow[]
+  return statements(db)
+    .prepare(
+      'SELECT seq, contact_id, state, event, at, by_user_id, evidence_message_id, detail FROM consents WHERE contact_id = ? ORDER BY seq',
+    )
+    .all(contactId) as ConsentEventRow[]
 }
 
 export interface AuditRow {

@@ -15,10 +15,12 @@ export function upsertMedia(
   db: Db,
   media: { id: string; mimeType: string; size: number; width?: number; height?: number; thumbnailId?: string; now: number },
 ): void {
-  statements(db).prepare(
-    `INSERT INTO media (id, mime_type, size, width, height, thumbnail_id, created_at) VALUES (@id, @mimeType, @size, @width, @height, @thumbnailId, @now)
+  statements(db)
+    .prepare(
+      `INSERT INTO media (id, mime_type, size, width, height, thumbnail_id, created_at) VALUES (@id, @mimeType, @size, @width, @height, @thumbnailId, @now)
      ON CONFLICT(id) DO UPDATE SET thumbnail_id = COALESCE(excluded.thumbnail_id, media.thumbnail_id)`,
-  ).run({ ...media, width: media.width ?? null, height: media.height ?? null, thumbnailId: media.thumbnailId ?? null })
+    )
+    .run({ ...media, width: media.width ?? null, height: media.height ?? null, thumbnailId: media.thumbnailId ?? null })
 }
 
 export function getMedia(db: Db, id: string): MediaRow | undefined {

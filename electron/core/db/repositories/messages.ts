@@ -104,7 +104,8 @@ export function getMessageRowByProviderId(db: Db, providerId: string): MessageRo
 }
 
 export function getMessageRowByClientId(db: Db, conversationId: string, clientId: string): MessageRow | undefined {
-  return statements(db).prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as MessageRow | undefined
+  return statements(db).prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as
+    MessageRow | undefined
 }
 
 /** A page of a thread, oldest first; `beforeSeq` is the cursor of the oldest message already shown. */
@@ -151,18 +152,20 @@ export function updateMessage(db: Db, id: string, update: MessageUpdate): void {
   if (update.mediaState !== undefined) sets.push('media_state = @mediaState')
   if (update.mediaId !== undefined) sets.push('media_id = @mediaId')
   if (update.body !== undefined) sets.push('body = @body')
-  statements(db).prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`).run({
-    id,
-    now: update.now,
-    status: update.status ?? null,
-    holdReason: update.holdReason ?? null,
-    error: update.error ?? null,
-    errorCode: update.errorCode ?? null,
-    providerId: update.providerId ?? null,
-    mediaState: update.mediaState ?? null,
-    mediaId: update.mediaId ?? null,
-    body: update.body ?? null,
-  })
+  statements(db)
+    .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`)
+    .run({
+      id,
+      now: update.now,
+      status: update.status ?? null,
+      holdReason: update.holdReason ?? null,
+      error: update.error ?? null,
+      errorCode: update.errorCode ?? null,
+      providerId: update.providerId ?? null,
+      mediaState: update.mediaState ?? null,
+      mediaId: update.mediaId ?? null,
+      body: update.body ?? null,
+    })
 }
 
 export function setMessageExtra(db: Db, id: string, extra: Record<string, unknown>): void {
@@ -196,10 +199,12 @@ export function pendingMediaDownloads(db: Db, limit = 50): MessageRow[] {
 
 export function setReaction(db: Db, messageId: string, actor: string, emoji: string | null, at: number): void {
   if (emoji) {
-    statements(db).prepare(
-      `INSERT INTO reactions (message_id, actor, emoji, at) VALUES (?, ?, ?, ?)
+    statements(db)
+      .prepare(
+        `INSERT INTO reactions (message_id, actor, emoji, at) VALUES (?, ?, ?, ?)
        ON CONFLICT(message_id, actor) DO UPDATE SET emoji = excluded.emoji, at = excluded.at WHERE excluded.at >= reactions.at`,
-    ).run(messageId, actor, emoji, at)
+      )
+      .run(messageId, actor, emoji, at)
   } else {
     statements(db).prepare('DELETE FROM reactions WHERE message_id = ? AND actor = ? AND at <= ?').run(messageId, actor, at)
   }
@@ -209,9 +214,7 @@ export function reactionsFor(db: Db, messageIds: readonly string[]): Map<string,
   const map = new Map<string, Array<{ emoji: string; by: string; at: number }>>()
   if (messageIds.length === 0) return map
   const rows = statements(db)
-    .prepare(
-      `SELECT message_id, actor, emoji, at FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at DESC`,
-    )
+    .prepare(`SELECT message_id, actor, emoji, at FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at DESC`)
     .all(JSON.stringify(messageIds)) as Array<{ message_id: string; actor: string; emoji: string; at: number }>
   for (const row of rows) {
     const list = map.get(row.message_id) ?? []
@@ -234,7 +237,7 @@ export function bodiesByProviderId(db: Db, providerIds: readonly string[]): Map<
 // Search
 
 // The snippet marks matches with control characters, never HTML: the renderer highlights ranges.
-const SNIPPET_FROM = "FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
+const SNIPPET_FROM = 'FROM messages_fts f JOIN messages m ON m.seq = f.rowid'
 const SNIPPET_COLUMN = ", snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet "
 // Which thread a hit is in, so results can say so (an ended thread is not in the open list).
 const THREAD_COLUMNS = `, c.channel AS thread_channel, thread_contact.name AS thread_contact_name, c.ended_at AS thread_ended_at,

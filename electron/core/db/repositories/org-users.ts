@@ -34,7 +34,6 @@ export function listOrgUsers(db: Db): OrgUser[] {
 
 export function getOrgUser(db: Db, id: string): OrgUser | undefined {
   const row = statements(db).prepare('SELECT id, name, extension FROM org_users WHERE id = ? AND active = 1').get(id) as
-    | OrgUserRow
-    | undefined
+    OrgUserRow | undefined
   return row && toOrgUser(row)
 }

@@ -25,9 +25,9 @@ export function enqueue(
   db: Db,
   row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
 ): void {
-  statements(db).prepare(
-    `INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (@messageId, @lane, @seq, @kind, @state, @dueAt)`,
-  ).run(row)
+  statements(db)
+    .prepare(`INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (@messageId, @lane, @seq, @kind, @state, @dueAt)`)
+    .run(row)
 }
 
 export function getOutboxRow(db: Db, messageId: string): OutboxRow | undefined {
@@ -43,14 +43,18 @@ export function dispatchCandidates(db: Db): OutboxRow[] {
 export function waitingMessageIds(db: Db, conversationId: string): string[] {
   return (
     statements(db)
-      .prepare(`SELECT o.message_id FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.conversation_id = ? AND o.state != 'leased'`)
+      .prepare(
+        `SELECT o.message_id FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.conversation_id = ? AND o.state != 'leased'`,
+      )
       .all(conversationId) as Array<{ message_id: string }>
   ).map((r) => r.message_id)
 }
 
 /** After a send's outcome turned out unknown: keep the lease until `until` (status webhooks may reconcile it). */
 export function keepLeased(db: Db, messageId: string, until: number, lastError: string): void {
-  statements(db).prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, last_error = ? WHERE message_id = ?`).run(until, lastError, messageId)
+  statements(db)
+    .prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, last_error = ? WHERE message_id = ?`)
+    .run(until, lastError, messageId)
 }
 
 export function laneRows(db: Db, lane: string): OutboxRow[] {
@@ -66,11 +70,9 @@ export function lease(db: Db, messageId: string, leaseUntil: number): boolean {
 }
 
 export function reschedule(db: Db, messageId: string, dueAt: number, lastError?: string): void {
-  statements(db).prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ?`).run(
-    dueAt,
-    lastError ?? null,
-    messageId,
-  )
+  statements(db)
+    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ?`)
+    .run(dueAt, lastError ?? null, messageId)
 }
 
 export function hold(db: Db, messageId: string): void {
@@ -105,7 +107,10 @@ export function nextDueAt(db: Db): number | undefined {
 
 export function outboxCounts(db: Db): { held: number; ready: number; leased: number } {
   const counts = { held: 0, ready: 0, leased: 0 }
-  for (const row of statements(db).prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: keyof typeof counts; n: number }>) {
+  for (const row of statements(db).prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{
+    state: keyof typeof counts
+    n: number
+  }>) {
     counts[row.state] = row.n
   }
   return counts

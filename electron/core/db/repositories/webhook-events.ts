@@ -27,11 +27,15 @@ export function storeWebhookEvent(
 
 /** A delivery with exactly these bytes was stored already (a retry or a replay of it). */
 export function hasWebhookEvent(db: Db, source: string, bodySha256: string): boolean {
-  return !!statements(db).prepare(`SELECT 1 FROM webhook_events WHERE body_sha256 = ? AND source = ? AND state != 'rejected' LIMIT 1`).get(bodySha256, source)
+  return !!statements(db)
+    .prepare(`SELECT 1 FROM webhook_events WHERE body_sha256 = ? AND source = ? AND state != 'rejected' LIMIT 1`)
+    .get(bodySha256, source)
 }
 
 export function markWebhookEvent(db: Db, seq: number, state: 'processed' | 'failed', error?: string): void {
-  statements(db).prepare('UPDATE webhook_events SET state = ?, error = ? WHERE seq = ?').run(state, error ?? null, seq)
+  statements(db)
+    .prepare('UPDATE webhook_events SET state = ?, error = ? WHERE seq = ?')
+    .run(state, error ?? null, seq)
 }
 
 export function pendingWebhookEvents(db: Db, limit = 100): WebhookEventRow[] {

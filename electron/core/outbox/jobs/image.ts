@@ -8,7 +8,12 @@ export const sendImageJob: WhatsAppSendJob = async (deps, { message, contact, ex
   const caption = attributed(deps.ctx, extra, typeof extra.caption === 'string' ? extra.caption : undefined)
   const mediaId = await uploadedMediaId(deps, message, extra)
   if (!mediaId.ok) return mediaId
-  const result = await deps.whatsapp.sendImage({ ...whatsAppTarget(contact), mediaId: mediaId.id, ...(caption ? { caption } : {}), bizOpaque: message.id })
+  const result = await deps.whatsapp.sendImage({
+    ...whatsAppTarget(contact),
+    mediaId: mediaId.id,
+    ...(caption ? { caption } : {}),
+    bizOpaque: message.id,
+  })
   return result.ok ? { ok: true, ...result.value } : result
 }
 
@@ -21,7 +26,11 @@ async function uploadedMediaId(
   const media = message.media_id ? getMedia(ctx.db, message.media_id) : undefined
   const bytes = media && (await store?.read(media.id))
   if (!media || !bytes) return { ok: false, error: { kind: 'permanent', reason: 'The picture is missing from this computer' } }
-  const uploaded = await whatsapp.uploadMedia({ bytes, mimeType: media.mime_type, filename: `${media.id.slice(0, 12)}.${media.mime_type === 'image/png' ? 'png' : 'jpg'}` })
+  const uploaded = await whatsapp.uploadMedia({
+    bytes,
+    mimeType: media.mime_type,
+    filename: `${media.id.slice(0, 12)}.${media.mime_type === 'image/png' ? 'png' : 'jpg'}`,
+  })
   if (!uploaded.ok) return uploaded
   // Kept so a retry does not upload the same picture again (uploads stay valid for 30 days).
   const updated = { ...extra, providerMediaId: uploaded.value.mediaId }

@@ -2,6 +2,10 @@ import { attributed, whatsAppTarget, type WhatsAppSendJob } from './send-job'
 
 /** A free-form text, attributed when several office users share the thread. */
 export const sendTextJob: WhatsAppSendJob = async ({ ctx, whatsapp }, { message, contact, extra }) => {
-  const result = await whatsapp.sendText({ ...whatsAppTarget(contact), text: attributed(ctx, extra, message.body ?? '')!, bizOpaque: message.id })
+  const result = await whatsapp.sendText({
+    ...whatsAppTarget(contact),
+    text: attributed(ctx, extra, message.body ?? '')!,
+    bizOpaque: message.id,
+  })
   return result.ok ? { ok: true, ...result.value } : result
 }
