@@ -37,7 +37,7 @@ function readJson(path) {
 check('type check (engine, hosts, main, preload: Node, no DOM)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.node.json'])
 check('type check (renderer: DOM, no Node)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json'])
 check('type check (tests)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])
-check('layer rule (dependency-cruiser)', 'npm', ['run', '--silent', 'check:layers'])
+check('lint (ESLint, Prettier, layer rule)', 'npm', ['run', '--silent', 'lint'])
 const built = check('build', 'npx', ['electron-vite', 'build'])
 
 console.log('\n── unit and integration tests (vitest) ──')
