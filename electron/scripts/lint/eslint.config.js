@@ -35,6 +35,17 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
+  {
+    // Message text is user input from WhatsApp: it is rendered as text, never as HTML.
+    files: ['src/**/*.vue'],
+    rules: { 'vue/no-v-html': 'error' },
+  },
+  {
+    // The engine logs through core/platform/logger.ts (one JSON line, no bodies or secrets).
+    files: ['electron/core/**', 'electron/shared/**'],
+    ignores: ['electron/core/platform/logger.ts'],
+    rules: { 'no-console': 'error' },
+  },
   { files: ['electron/**', 'tests/**', '*.ts'], languageOptions: { globals: globals.node } },
   { files: ['src/**'], languageOptions: { globals: globals.browser } },
   {
