@@ -69,6 +69,14 @@ module.exports = {
       },
     ),
     forbid(
+      'server-imports',
+      'the team server imports shared, core and the launcher (the same engine composition as the browser host)',
+      { path: layer('server') },
+      {
+        path: ['^electron/(main|host|preload|sandbox|cli|scripts|team-client)/', '^src/', '^tests/'],
+      },
+    ),
+    forbid(
       'launcher-imports',
       'the launcher wires core to the sandbox process; it never imports a shell, host or the sandbox code itself',
       { path: layer('launcher') },

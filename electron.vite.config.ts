@@ -9,8 +9,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
-          // Plain-Node entries built beside the app: the browser host and the WhatsApp sandbox.
+          // Plain-Node entries built beside the app: the browser host, the team server, the WhatsApp sandbox.
           host: resolve(__dirname, 'electron/host/cli.ts'),
+          server: resolve(__dirname, 'electron/server/main.ts'),
           sandbox: resolve(__dirname, 'electron/sandbox/cli.ts'),
         },
       },

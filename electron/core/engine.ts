@@ -9,7 +9,7 @@ import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
 import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
 import { unreadInboundProviderIds } from './db/repositories/messages'
-import { getOrgUser, syncOrgUsers } from './db/repositories/org-users'
+import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -41,6 +41,11 @@ export interface EngineOptions {
   scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate'>>
   /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
   sandboxUrl?: string
+  /**
+   * Where the organization's users are kept: `org-file` (solo: the table mirrors the file) or
+   * `database` (team server: the file only seeds users, admins manage them from then on).
+   */
+  directory?: 'org-file' | 'database'
 }
 
 export interface Engine {
@@ -67,7 +72,8 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? new OffsetClock()
   const db = openDatabase(options.dataDir, { now: () => clock.now() })
-  syncOrgUsers(db, options.org.users)
+  if (options.directory === 'database') seedOrgUsers(db, options.org.users)
+  else syncOrgUsers(db, options.org.users)
   const events = new EventHub()
   const changes = new ChangeFeed(db, events, () => clock.now())
   let scheduler: OutboxScheduler | undefined

@@ -2,13 +2,13 @@ import { timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import type { Engine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
 import { isValidMediaId } from '../core/media/media-store'
 import { createLogger } from '../core/platform/logger'
 import { handleWebhookRoutes, type WebhookRouteOptions } from '../core/http/webhook-routes'
-import type { WireReply, WireRequest } from '../shared/api/wire'
+import { serveApiSocket } from '../core/http/api-socket'
 import { BodyTooLarge, cookie, send } from '../core/http/http-util'
 
 const log = createLogger('host')
@@ -147,60 +147,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (url.pathname !== '/api') return reject(404, 'Not Found')
     if (origin !== undefined && !allowedOrigins().has(origin)) return reject(403, 'Forbidden origin')
     if (!authorized(request, url)) return reject(401, 'Unauthorized')
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, url.searchParams.get('user') ?? undefined))
+    sockets.handleUpgrade(request, socket, head, (ws) =>
+      serveApiSocket(ws, { engine, userId: url.searchParams.get('user') ?? undefined, allowSignIn: true }),
+    )
   })
-
-  function serveSocket(ws: WebSocket, requestedUser: string | undefined): void {
-    let userId: string | undefined
-    let unsubscribe: (() => void) | undefined
-    const signIn = (id: string) => {
-      unsubscribe?.()
-      userId = id
-      unsubscribe = engine.subscribe(id, (event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
-      })
-    }
-    if (requestedUser) {
-      try {
-        engine.session(requestedUser)
-        signIn(requestedUser)
-      } catch {
-        ws.close(4003, 'Unknown user')
-        return
-      }
-    }
-    ws.on('message', (data) => {
-      void (async () => {
-        let request: WireRequest
-        try {
-          request = JSON.parse(
-            Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8'),
-          ) as WireRequest
-          if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.channel !== 'string')
-            throw new Error('shape')
-        } catch {
-          ws.send(
-            JSON.stringify({
-              id: null,
-              ok: false,
-              error: { code: 'invalid', message: 'Malformed request: expected {"id":n,"channel":"…","payload":{…}}' },
-            }),
-          )
-          return
-        }
-        const result = await engine.dispatch({ userId }, request.channel, request.payload)
-        if (ws.readyState !== ws.OPEN) return
-        if (result.ok && request.channel === 'session:signIn') signIn((result.value as { user: { id: string } }).user.id)
-        const reply: WireReply = result.ok
-          ? { id: request.id, ok: true, value: result.value }
-          : { id: request.id, ok: false, error: result.error }
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply))
-      })()
-    })
-    ws.on('close', () => unsubscribe?.())
-    // A malformed or oversized frame ends this connection only.
-    ws.on('error', (error) => log.warn('socket error', { error: error.name }))
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

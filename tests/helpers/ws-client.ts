@@ -13,6 +13,7 @@ export class WsClient {
   readonly errors: Reply[] = []
 
   private constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)))
     socket.on('message', (data) => {
       const message = JSON.parse(
         Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8'),
@@ -25,11 +26,20 @@ export class WsClient {
     })
   }
 
-  static connect(url: string, options: { token?: string; user?: string; origin?: string } = {}): Promise<WsClient> {
+  /** Resolves with the close code when the server ends the connection. */
+  readonly closed: Promise<number>
+
+  static connect(
+    url: string,
+    options: { token?: string; user?: string; origin?: string; headers?: Record<string, string> } = {},
+  ): Promise<WsClient> {
     const params = new URLSearchParams()
     if (options.token) params.set('token', options.token)
     if (options.user) params.set('user', options.user)
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api?${params}`, options.origin ? { origin: options.origin } : {})
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api?${params}`, {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    })
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new WsClient(socket)))
       socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))

@@ -1,6 +1,7 @@
 import type { Migration } from '../migration'
 import { migration0010 } from './0010-initial'
 import { migration0020 } from './0020-enum-guards'
+import { migration0030 } from './0030-accounts'
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020]
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030]

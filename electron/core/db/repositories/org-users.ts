@@ -26,6 +26,19 @@ export function syncOrgUsers(db: Db, users: readonly OrgUser[]): void {
   })()
 }
 
+/**
+ * The team server keeps its directory in the database (admins invite and deactivate people): the
+ * org file only adds the users it lists that are not there yet, and changes nobody.
+ */
+export function seedOrgUsers(db: Db, users: readonly OrgUser[]): void {
+  const insert = statements(db).prepare(
+    `INSERT INTO org_users (id, name, extension, active) VALUES (@id, @name, @extension, 1) ON CONFLICT(id) DO NOTHING`,
+  )
+  db.transaction(() => {
+    for (const user of users) insert.run({ id: user.id, name: user.name, extension: user.extension ?? null })
+  })()
+}
+
 export function listOrgUsers(db: Db): OrgUser[] {
   return (statements(db).prepare('SELECT id, name, extension FROM org_users WHERE active = 1 ORDER BY name').all() as OrgUserRow[]).map(
     toOrgUser,

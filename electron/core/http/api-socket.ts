@@ -1,0 +1,88 @@
+import type { WebSocket } from 'ws'
+import type { WireReply, WireRequest } from '../../shared/api/wire'
+import { fail, type Result } from '../../shared/api/result'
+import type { Engine } from '../engine'
+import { createLogger } from '../platform/logger'
+
+const log = createLogger('api-socket')
+
+export interface ApiSocketOptions {
+  engine: Pick<Engine, 'dispatch' | 'subscribe' | 'session'>
+  /** Who the connection acts as from the start: the authenticated user, or the one named at connect. */
+  userId?: string
+  /**
+   * Whether `session:signIn` may choose any org user: the single-user browser host and demo mode.
+   * The team server says no: identity comes only from the authenticated session.
+   */
+  allowSignIn: boolean
+  /** Channels the host answers itself before the engine sees them (the team server's users and tokens). */
+  hostChannels?: Readonly<Record<string, (payload: unknown, userId: string | undefined) => Promise<Result<unknown>>>>
+}
+
+/**
+ * One API connection over WebSocket, the same for the browser host and the team server: JSON
+ * requests `{ id, channel, payload }` answered by the engine's dispatcher, and the user's events
+ * pushed as `{ event, payload }`.
+ */
+export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
+  const { engine } = options
+  let userId: string | undefined
+  let unsubscribe: (() => void) | undefined
+  const actAs = (id: string) => {
+    unsubscribe?.()
+    userId = id
+    unsubscribe = engine.subscribe(id, (event, payload) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
+    })
+  }
+  if (options.userId) {
+    try {
+      engine.session(options.userId)
+      actAs(options.userId)
+    } catch {
+      ws.close(4003, 'Unknown user')
+      return
+    }
+  }
+
+  const answer = async (request: WireRequest): Promise<Result<unknown>> => {
+    const hostChannel = options.hostChannels?.[request.channel]
+    if (hostChannel) return hostChannel(request.payload, userId)
+    if (request.channel === 'session:signIn' && !options.allowSignIn) {
+      return fail('forbidden', 'Sign in through the sign-in page; this server does not let a connection choose who it is')
+    }
+    return engine.dispatch({ userId }, request.channel, request.payload)
+  }
+
+  ws.on('message', (data) => {
+    void (async () => {
+      let request: WireRequest
+      try {
+        request = JSON.parse(
+          Buffer.concat(Array.isArray(data) ? data : [Buffer.isBuffer(data) ? data : Buffer.from(data)]).toString('utf8'),
+        ) as WireRequest
+        if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.channel !== 'string')
+          throw new Error('shape')
+      } catch {
+        ws.send(
+          JSON.stringify({
+            id: null,
+            ok: false,
+            error: { code: 'invalid', message: 'Malformed request: expected {"id":n,"channel":"…","payload":{…}}' },
+          }),
+        )
+        return
+      }
+      const result = await answer(request)
+      if (ws.readyState !== ws.OPEN) return
+      if (result.ok && request.channel === 'session:signIn') actAs((result.value as { user: { id: string } }).user.id)
+      const reply: WireReply = result.ok
+        ? { id: request.id, ok: true, value: result.value }
+        : { id: request.id, ok: false, error: result.error }
+      ws.send(JSON.stringify(reply))
+    })()
+  })
+  ws.on('close', () => unsubscribe?.())
+  // A malformed or oversized frame ends this connection only.
+  ws.on('error', (error) => log.warn('socket error', { error: error.name }))
+}

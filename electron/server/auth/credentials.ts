@@ -1,0 +1,152 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { hash, verify } from '@node-rs/argon2'
+import type { Db } from '../../core/db/open'
+import {
+  consumeInvite,
+  credentialBySecret,
+  getAccount,
+  getCredential,
+  insertCredential,
+  insertInvite,
+  listCredentials,
+  revokeCredential,
+  revokeCredentialsOf,
+  setPasswordHash,
+  touchCredential,
+  type CredentialKind,
+  type CredentialRow,
+  type Role,
+} from '../../core/db/repositories/accounts'
+
+export const MIN_PASSWORD_LENGTH = 12
+export const INVITE_LIFETIME_MS = 72 * 3600_000
+
+export interface SessionPolicy {
+  /** A session not used for this long is over (default 12 h). */
+  idleMs: number
+  /** A session is over this long after sign-in, used or not (default 30 days). */
+  absoluteMs: number
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 30 * 24 * 3600_000 }
+
+/** Who a request is, proven by a session cookie or a personal access token. */
+export interface Identity {
+  userId: string
+  name: string
+  role: Role
+  credentialId: string
+  kind: CredentialKind
+}
+
+export class PasswordRejected extends Error {}
+
+/** Throws PasswordRejected with the reason a person can act on. */
+export function checkPasswordRules(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordRejected(`A password needs at least ${MIN_PASSWORD_LENGTH} characters`)
+  if (password.length > 1024) throw new PasswordRejected('That password is too long')
+}
+
+const sha256 = (secret: string) => createHash('sha256').update(secret).digest('base64url')
+// Verifying against this when an account has no password keeps the answer's timing the same.
+const DUMMY_HASH = hash('greenline-no-such-account')
+
+/**
+ * Sessions, personal access tokens, passwords and invitations of the team server. Secrets are
+ * random 32-byte strings shown once; only their SHA-256 is stored. Passwords are argon2id.
+ */
+export function createCredentials(db: Db, now: () => number, policy: SessionPolicy = DEFAULT_SESSION_POLICY) {
+  const revokedListeners = new Set<(credentialIds: readonly string[]) => void>()
+  const announce = (ids: readonly string[]) => {
+    if (ids.length) for (const listener of revokedListeners) listener(ids)
+  }
+
+  const issue = (userId: string, kind: CredentialKind, name: string | null = null) => {
+    const secret = `${kind === 'session' ? 'gls' : 'glt'}_${randomBytes(32).toString('base64url')}`
+    const id = randomUUID()
+    insertCredential(db, { id, secretHash: sha256(secret), userId, kind, name, now: now() })
+    return { id, secret }
+  }
+
+  const expired = (row: CredentialRow, at: number) =>
+    row.kind === 'session' && (at - row.last_used_at > policy.idleMs || at - row.created_at > policy.absoluteMs)
+
+  return {
+    /** Starts a browser session for a user who has just proven who they are. */
+    startSession: (userId: string) => issue(userId, 'session'),
+
+    createToken: (userId: string, name: string) => issue(userId, 'token', name),
+
+    /** The identity behind a secret, or undefined (unknown, revoked, expired, or the user deactivated). */
+    resolve(secret: string | undefined): Identity | undefined {
+      if (!secret) return undefined
+      const row = credentialBySecret(db, sha256(secret))
+      if (!row || row.revoked_at !== null) return undefined
+      const at = now()
+      if (expired(row, at)) {
+        revokeCredential(db, row.id, at)
+        announce([row.id])
+        return undefined
+      }
+      const account = getAccount(db, row.user_id)
+      if (!account || !account.active) return undefined
+      // One write a minute at most per credential: idle expiry needs no finer grain.
+      if (at - row.last_used_at > 60_000) touchCredential(db, row.id, at)
+      return { userId: account.user_id, name: account.name, role: account.role, credentialId: row.id, kind: row.kind }
+    },
+
+    /** Whether `password` is this active account's; the same work whether or not the account exists. */
+    async checkPassword(userId: string, password: string): Promise<boolean> {
+      const account = getAccount(db, userId)
+      const stored = account?.password_hash ?? (await DUMMY_HASH)
+      const matches = await verify(stored, password).catch(() => false)
+      return matches && !!account?.active && account.password_hash !== null
+    },
+
+    async setPassword(userId: string, password: string): Promise<void> {
+      checkPasswordRules(password)
+      setPasswordHash(db, userId, await hash(password), now())
+    },
+
+    createInvite(userId: string, createdBy: string | null): { secret: string; expiresAt: number } {
+      const secret = randomBytes(32).toString('base64url')
+      const expiresAt = now() + INVITE_LIFETIME_MS
+      insertInvite(db, { secretHash: sha256(secret), userId, createdBy, now: now(), expiresAt })
+      return { secret, expiresAt }
+    },
+
+    /** Uses an invitation: the password is checked first, so a too-short one does not spend it. */
+    async acceptInvite(secret: string, password: string): Promise<string | undefined> {
+      checkPasswordRules(password)
+      const passwordHash = await hash(password)
+      const userId = db.transaction(() => {
+        const invited = consumeInvite(db, sha256(secret), now())
+        if (invited) setPasswordHash(db, invited, passwordHash, now())
+        return invited
+      })()
+      return userId
+    },
+
+    listTokens: (userId: string | undefined) => listCredentials(db, userId, 'token'),
+    getCredential: (id: string) => getCredential(db, id),
+
+    revoke(id: string): boolean {
+      const revoked = revokeCredential(db, id, now())
+      if (revoked) announce([id])
+      return revoked
+    },
+
+    /** Ends every session (and with `kind` undefined, every token) of a user. */
+    revokeAllOf(userId: string, kind?: CredentialKind): void {
+      announce(revokeCredentialsOf(db, userId, now(), kind))
+    },
+
+    /** Called with the ids of credentials as they are revoked or expire (to close their sockets). */
+    onRevoked(listener: (credentialIds: readonly string[]) => void): () => void {
+      revokedListeners.add(listener)
+      return () => revokedListeners.delete(listener)
+    },
+  }
+}
+
+export type Credentials = ReturnType<typeof createCredentials>

@@ -1,0 +1,106 @@
+import { z } from 'zod'
+import { fail, ok, type Result } from '../shared/api/result'
+import { getAccount, listAccounts, countAdmins, setUserActive, upsertAccount, ROLES } from '../core/db/repositories/accounts'
+import type { Engine } from '../core/engine'
+import { createLogger } from '../core/platform/logger'
+import type { Credentials } from './auth/credentials'
+
+const log = createLogger('directory')
+
+const userId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only')
+const schemas = {
+  'users:list': z.object({}).strict(),
+  'users:invite': z.object({ userId, name: z.string().trim().min(1).max(200), role: z.enum(ROLES).default('member') }).strict(),
+  'users:deactivate': z.object({ userId }).strict(),
+  'users:reactivate': z.object({ userId }).strict(),
+  'tokens:list': z.object({ all: z.boolean().optional() }).strict(),
+} as const
+
+type HostChannel = (payload: unknown, userId: string | undefined) => Promise<Result<unknown>>
+
+/**
+ * The team server's own channels over the API socket: the people who may sign in, and tokens.
+ * Everything but `tokens:list` (one's own) is for admins.
+ */
+export function createDirectoryChannels(deps: { engine: Engine; credentials: Credentials; publicUrl: URL }) {
+  const { engine, credentials } = deps
+  const now = () => engine.clock.now()
+
+  const handle = <C extends keyof typeof schemas>(
+    channel: C,
+    adminOnly: boolean,
+    run: (input: z.output<(typeof schemas)[C]>, actor: string, isAdmin: boolean) => unknown,
+  ): HostChannel => {
+    return async (payload, actor) => {
+      if (!actor) return fail('forbidden', 'Sign in first')
+      const isAdmin = getAccount(engine.db, actor)?.role === 'admin'
+      if (adminOnly && !isAdmin) return fail('forbidden', 'Only an administrator can do this')
+      const parsed = schemas[channel].safeParse(payload ?? {})
+      if (!parsed.success) return fail('invalid', `Invalid ${channel} request: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
+      try {
+        return ok(await run(parsed.data as z.output<(typeof schemas)[C]>, actor, isAdmin))
+      } catch (error) {
+        if (error instanceof DirectoryError) return fail(error.code, error.message)
+        throw error
+      }
+    }
+  }
+
+  const channels: Record<keyof typeof schemas, HostChannel> = {
+    'users:list': handle('users:list', true, () =>
+      listAccounts(engine.db).map((a) => ({
+        id: a.user_id,
+        name: a.name,
+        role: a.role,
+        active: !!a.active,
+        hasPassword: !!a.password_hash,
+      })),
+    ),
+    'users:invite': handle('users:invite', true, (input, actor) => {
+      const existing = getAccount(engine.db, input.userId)
+      if (existing?.password_hash) throw new DirectoryError('conflict', `${input.userId} already has an account`)
+      upsertAccount(engine.db, { userId: input.userId, name: input.name, role: input.role, now: now() })
+      const { secret, expiresAt } = credentials.createInvite(input.userId, actor)
+      log.info('user invited', { user: input.userId, by: actor })
+      return { userId: input.userId, inviteUrl: new URL(`/invite?token=${secret}`, deps.publicUrl).href, expiresAt }
+    }),
+    'users:deactivate': handle('users:deactivate', true, (input, actor) => {
+      const account = getAccount(engine.db, input.userId)
+      if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      if (account.role === 'admin' && account.active && countAdmins(engine.db) === 1) {
+        throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first')
+      }
+      setUserActive(engine.db, input.userId, false)
+      // Signed out at once, on every device; their conversations stay for the other participants.
+      credentials.revokeAllOf(input.userId)
+      log.info('user deactivated', { user: input.userId, by: actor })
+      return { userId: input.userId, active: false }
+    }),
+    'users:reactivate': handle('users:reactivate', true, (input, actor) => {
+      if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      setUserActive(engine.db, input.userId, true)
+      log.info('user reactivated', { user: input.userId, by: actor })
+      return { userId: input.userId, active: true }
+    }),
+    'tokens:list': handle('tokens:list', false, (input, actor, isAdmin) =>
+      credentials
+        .listTokens(input.all && isAdmin ? undefined : actor)
+        .map((t) => ({ id: t.id, userId: t.user_id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at })),
+    ),
+  }
+  return channels
+}
+
+class DirectoryError extends Error {
+  constructor(
+    readonly code: 'conflict' | 'not_found',
+    message: string,
+  ) {
+    super(message)
+  }
+}

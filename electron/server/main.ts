@@ -1,0 +1,76 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { openDatabase } from '../core/db/open'
+import { configureLogging, createLogger } from '../core/platform/logger'
+import { PasswordRejected, createCredentials } from './auth/credentials'
+import { ConfigError, SERVER_FLAGS, resolveServerConfig } from './config'
+import { DataDirLocked } from './data-dir-lock'
+import { createAdmin, startServer } from './server'
+
+/**
+ * `npm run server` (built: `node out/main/server.js`): the Greenline server for an office.
+ * `npm run server -- admin create <userId> --name "…" --password-stdin` sets up an administrator.
+ * Flags and environment variables: README, "Run it for your office".
+ */
+async function main(argv: string[]): Promise<void> {
+  configureLogging({ format: 'json' })
+  if (argv[0] === 'admin') return adminCommand(argv.slice(1))
+  const config = resolveServerConfig(argv, process.env)
+  const server = await startServer(config, { rendererDir: resolveRenderer() })
+  const log = createLogger('server')
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    void server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) })
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+async function adminCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...SERVER_FLAGS, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  })
+  const [action, userId] = positionals
+  if (action !== 'create' || !userId) throw new ConfigError('Usage: npm run server -- admin create <userId> --name "…" --password-stdin')
+  const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : process.env.GREENLINE_ADMIN_PASSWORD
+  if (!password) throw new ConfigError('Give the password on standard input with --password-stdin (or in GREENLINE_ADMIN_PASSWORD)')
+  const { dataDir } = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
+  const db = openDatabase(dataDir)
+  try {
+    await createAdmin(db, createCredentials(db, Date.now), Date.now, { userId, password, ...(values.name ? { name: values.name } : {}) })
+  } finally {
+    db.close()
+  }
+  process.stdout.write(`${userId} is an administrator of the Greenline server in ${dataDir}.\n`)
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function resolveRenderer(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  // Built: out/main/server.js → out/renderer. From source: electron/server → out/renderer.
+  return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', '..', 'out', 'renderer')
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DataDirLocked || error instanceof PasswordRejected
+  process.stderr.write(`Greenline server could not start: ${error instanceof Error ? error.message : String(error)}\n`)
+  if (!known) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify'
+import { countAdmins, upsertAccount } from '../core/db/repositories/accounts'
+import { getOrgUser } from '../core/db/repositories/org-users'
+import type { Db } from '../core/db/open'
+import type { Engine, EngineOptions } from '../core/engine'
+import { freePort } from '../core/http/http-util'
+import { createLogger } from '../core/platform/logger'
+import { resolveWhatsAppConfig } from '../core/whatsapp/config'
+import { startConnectedEngine } from '../launcher/connected-engine'
+import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
+import type { SandboxProcess } from '../launcher/sandbox-process'
+import { buildServerApp } from './app'
+import { checkPasswordRules, createCredentials, type Credentials } from './auth/credentials'
+import { ConfigError, isLoopback, type ServerConfig } from './config'
+import { lockDataDir } from './data-dir-lock'
+
+const log = createLogger('server')
+
+export interface TeamServer {
+  /** Where the server listens (the public URL may be a proxy in front of it). */
+  url: string
+  port: number
+  config: ServerConfig
+  engine: Engine
+  credentials: Credentials
+  app: FastifyInstance
+  sandbox?: SandboxProcess
+  /** Stops taking requests, drains sends in flight, closes the database, releases the lock. */
+  close(): Promise<void>
+}
+
+export interface StartServerOptions {
+  rendererDir: string
+  env?: NodeJS.ProcessEnv
+  /** Extra engine options (tests: scheduler timings, clock). */
+  engine?: Partial<EngineOptions>
+}
+
+/** The Greenline server: one engine (one outbox, one rate limiter, one consent ledger) for the office. */
+export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<TeamServer> {
+  const env = options.env ?? process.env
+  const { policy, raw } = loadOrgPolicyOrDemo(config.orgFile)
+  const whatsapp = resolveWhatsAppConfig({ orgFile: raw, env })
+  if (config.demo && (whatsapp.mode !== 'sandbox' || !isLoopback(config.bind))) {
+    throw new ConfigError('Demo sign-in ("pick who you are") runs only with the sandbox on a loopback address')
+  }
+  const unlock = await lockDataDir(config.dataDir)
+  try {
+    const port = config.port || (await freePort())
+    const connected = await startConnectedEngine({
+      dataDir: config.dataDir,
+      policy,
+      whatsapp,
+      listenerPort: port,
+      engine: { directory: 'database', ...options.engine },
+    })
+    const { engine } = connected
+    const now = () => engine.clock.now()
+    const credentials = createCredentials(engine.db, now, config.sessions)
+    if (config.firstAdmin && countAdmins(engine.db) === 0) await createAdmin(engine.db, credentials, now, config.firstAdmin)
+
+    let app: FastifyInstance | undefined
+    try {
+      app = await buildServerApp({
+        config,
+        engine,
+        credentials,
+        port,
+        rendererDir: options.rendererDir,
+        extraRoutes: connected.routes,
+        now,
+        connectorReady: async () => {
+          if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled
+          const response = await fetch(`${connected.sandbox.url}/`, { signal: AbortSignal.timeout(2000) })
+          return response.status < 500
+        },
+      })
+      await app.listen({ host: config.bind, port })
+    } catch (error) {
+      await app?.close()
+      await connected.close()
+      throw error
+    }
+    engine.start()
+    const url = `${config.tls ? 'https' : 'http'}://${config.bind.includes(':') ? `[${config.bind}]` : config.bind}:${port}`
+    log.info('listening', { url, publicUrl: config.publicUrl.origin, demo: config.demo, whatsapp: whatsapp.mode })
+    let closing: Promise<void> | undefined
+    const started = app
+    return {
+      url,
+      port,
+      config,
+      engine,
+      credentials,
+      app: started,
+      sandbox: connected.sandbox,
+      close: () =>
+        (closing ??= (async () => {
+          await started.close()
+          await connected.close()
+          await unlock()
+          log.info('stopped')
+        })()),
+    }
+  } catch (error) {
+    await unlock()
+    throw error
+  }
+}
+
+/** Creates (or promotes) an administrator with a password; `npm run server -- admin create`. */
+export async function createAdmin(
+  db: Db,
+  credentials: Credentials,
+  now: () => number,
+  input: { userId: string; name?: string; password: string },
+): Promise<void> {
+  checkPasswordRules(input.password)
+  const name = input.name ?? getOrgUser(db, input.userId)?.name ?? input.userId
+  upsertAccount(db, { userId: input.userId, name, role: 'admin', now: now() })
+  await credentials.setPassword(input.userId, input.password)
+  log.info('administrator set', { user: input.userId })
+}
