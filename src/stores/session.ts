@@ -114,7 +114,8 @@ export const useSessionStore = defineStore('session', () => {
     if (result.ok) {
       // The token is spent: leave its address (and keep it out of history), then sign in as usual.
       invite.value = undefined
-      history.replaceState(null, '', '/')
+      // Keep history.state and the hash: they are vue-router's, and it warns when they vanish.
+      history.replaceState(history.state, '', `/${location.hash}`)
       await restore()
     }
     return result
