@@ -21,6 +21,9 @@ export class ApiRequestError extends Error {
 
 type Listener = (payload: unknown) => void
 
+const RECONNECT_MIN_MS = 1000
+const RECONNECT_MAX_MS = 30_000
+
 class WebSocketApi implements GreenlineApi {
   private socket: WebSocket | undefined
   private opening: Promise<WebSocket> | undefined
@@ -29,6 +32,8 @@ class WebSocketApi implements GreenlineApi {
   private readonly listeners = new Map<string, Set<Listener>>()
   private signedInAs: string | undefined
   private readonly stateListeners = new Set<(connected: boolean) => void>()
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private reconnectDelay = RECONNECT_MIN_MS
 
   onConnectionChange(listener: (connected: boolean) => void): () => void {
     this.stateListeners.add(listener)
@@ -37,30 +42,46 @@ class WebSocketApi implements GreenlineApi {
 
   private open(): Promise<WebSocket> {
     if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket)
-    this.opening ??= new Promise((resolve, reject) => {
+    if (this.opening) return this.opening
+    const attempt: Promise<WebSocket> = new Promise((resolve, reject) => {
       const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
       const socket = new WebSocket(`${protocol}//${location.host}/api`)
+      let opened = false
+      // Handlers of an old socket must not clear the state of a newer attempt (a late close
+      // would otherwise orphan it and let the next call open a second socket).
+      const settle = () => {
+        if (this.opening === attempt) this.opening = undefined
+      }
       socket.onopen = async () => {
+        opened = true
         this.socket = socket
-        this.opening = undefined
+        this.reconnectDelay = RECONNECT_MIN_MS
+        settle()
         this.stateListeners.forEach((l) => l(true))
         resolve(socket)
         // After a reconnect, act as the same user again.
         if (this.signedInAs) await this.request('session:signIn', { userId: this.signedInAs })
       }
       socket.onerror = () => {
-        this.opening = undefined
+        settle()
         reject(new Error('Cannot reach Greenline'))
       }
       socket.onclose = () => {
-        this.socket = undefined
-        this.opening = undefined
-        this.stateListeners.forEach((l) => l(false))
-        for (const [id, resolvePending] of this.pending) {
-          resolvePending({ ok: false, error: { code: 'unavailable', message: 'The connection to Greenline was lost' } })
-          this.pending.delete(id)
+        settle()
+        // A socket refused at the upgrade (the team server before sign-in) may close without an
+        // error event: fail the attempt, so the next call opens a fresh socket instead of waiting
+        // on this one forever. (A no-op once the promise has settled.)
+        reject(new Error('Cannot reach Greenline'))
+        if (this.socket === socket) this.socket = undefined
+        // Requests only go out on an open socket, so only a lost connection has any to fail.
+        if (opened) {
+          this.stateListeners.forEach((l) => l(false))
+          for (const [id, resolvePending] of this.pending) {
+            resolvePending({ ok: false, error: { code: 'unavailable', message: 'The connection to Greenline was lost' } })
+            this.pending.delete(id)
+          }
         }
-        setTimeout(() => void this.open().catch(() => undefined), 1000)
+        this.scheduleReconnect()
       }
       socket.onmessage = (message) => {
         const data = JSON.parse(String(message.data)) as {
@@ -82,7 +103,19 @@ class WebSocketApi implements GreenlineApi {
         }
       }
     })
-    return this.opening
+    this.opening = attempt
+    return attempt
+  }
+
+  /** One pending retry at a time, backing off while the host keeps refusing (down, or signed out). */
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer !== undefined) return
+    const delay = this.reconnectDelay
+    this.reconnectDelay = Math.min(delay * 2, RECONNECT_MAX_MS)
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined
+      void this.open().catch(() => undefined)
+    }, delay)
   }
 
   async request<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ValueOf<C>>> {

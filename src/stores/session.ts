@@ -1,19 +1,60 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { OrgUser, Session } from '../../electron/shared/domain'
+import * as auth from '../api/auth'
 import { ApiRequestError, call, isDesktop } from '../api/client'
 
 const REMEMBERED_USER = 'greenline.user'
 
-/** Who is signed in. In the browser host a person picks their org user; the desktop app knows. */
+/**
+ * Which host the renderer runs in: the desktop app; the single-user browser host (`npm run web`);
+ * or the team server, as a demo (pick who you are) or with real accounts.
+ */
+export type HostMode = 'desktop' | 'local' | 'demo' | 'team'
+
+/** What App.vue shows. Decided here only, so the screens never second-guess each other. */
+export type Screen = 'loading' | 'picker' | 'team-sign-in' | 'invite' | 'app'
+
+/** The address of an invitation the team server mailed: `/invite?token=…`. */
+function inviteToken(): string | undefined {
+  if (location.pathname !== '/invite') return undefined
+  return new URLSearchParams(location.search).get('token') ?? undefined
+}
+
+/** Drops a query parameter from the address bar, so a reload does not replay it. */
+function forgetQuery(name: string): void {
+  const url = new URL(location.href)
+  if (!url.searchParams.has(name)) return
+  url.searchParams.delete(name)
+  history.replaceState(history.state, '', url)
+}
+
+/** Who is signed in. In the browser host a person picks their org user; the desktop app knows; the team server asks. */
 export const useSessionStore = defineStore('session', () => {
   const session = ref<Session>()
   const users = ref<OrgUser[]>([])
   const error = ref<string>()
+  const mode = ref<HostMode>()
+  const role = ref<auth.Role>()
+  const sso = ref<{ label: string } | null>(null)
+  const passwordEnabled = ref(false)
+  /** Why the team server's single sign-on came back without a session (its `?signin_error=`). */
+  const signInError = ref<string>()
+  const invite = ref<string>()
+  const signOutError = ref<string>()
+
+  const screen = computed<Screen>(() => {
+    if (session.value) return 'app'
+    if (mode.value === undefined) return 'loading'
+    if (mode.value === 'team') return invite.value ? 'invite' : 'team-sign-in'
+    return 'picker'
+  })
 
   async function restore(): Promise<void> {
+    error.value = undefined
     try {
       if (isDesktop) {
+        mode.value = 'desktop'
         // Before anyone has signed in on this computer the engine answers forbidden: show the picker.
         try {
           session.value = await call('session:get', {})
@@ -21,13 +62,37 @@ export const useSessionStore = defineStore('session', () => {
         } catch (e) {
           if (!(e instanceof ApiRequestError && e.error.code === 'forbidden')) throw e
         }
+      } else if (mode.value === undefined) {
+        const config = await auth.authConfig()
+        if (config) {
+          sso.value = config.sso
+          passwordEnabled.value = config.password
+        }
+        mode.value = config?.mode ?? 'local'
       }
+      if (mode.value === 'team') return await restoreTeam()
       users.value = await call('org:users', {})
       const remembered = localStorage.getItem(REMEMBERED_USER)
       if (remembered && users.value.some((u) => u.id === remembered)) await signIn(remembered)
     } catch (e) {
+      // A failed host probe still has to show a screen; the error then says why it is empty.
+      mode.value ??= 'local'
       error.value = (e as Error).message
     }
+  }
+
+  /** Team mode: the session cookie decides who this is; the engine then fills the session. */
+  async function restoreTeam(): Promise<void> {
+    const query = new URLSearchParams(location.search).get('signin_error')
+    if (query) signInError.value = query
+    forgetQuery('signin_error')
+    invite.value = inviteToken()
+    // An invitation is for whoever holds the link, even in a browser someone is signed in on.
+    if (invite.value) return
+    const me = await auth.currentUser()
+    if (!me) return
+    role.value = me.role
+    session.value = await call('session:get', {})
   }
 
   async function signIn(userId: string): Promise<void> {
@@ -35,10 +100,68 @@ export const useSessionStore = defineStore('session', () => {
     localStorage.setItem(REMEMBERED_USER, userId)
   }
 
-  function signOut(): void {
+  /** Team mode: on success the cookie is set, so restoring fills the session without a reload. */
+  async function signInWithPassword(userId: string, password: string): Promise<auth.PasswordSignIn> {
+    signInError.value = undefined
+    const result = await auth.signInWithPassword(userId, password)
+    if (result.ok) await restore()
+    return result
+  }
+
+  async function acceptInvite(password: string): Promise<auth.InviteAcceptance> {
+    if (!invite.value) return { ok: false, reason: 'expired' }
+    const result = await auth.acceptInvite(invite.value, password)
+    if (result.ok) {
+      // The token is spent: leave its address (and keep it out of history), then sign in as usual.
+      invite.value = undefined
+      // Keep history.state and the hash: they are vue-router's, and it warns when they vanish.
+      history.replaceState(history.state, '', `/${location.hash}`)
+      await restore()
+    }
+    return result
+  }
+
+  function startSso(): void {
+    auth.startSso()
+  }
+
+  async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {
     localStorage.removeItem(REMEMBERED_USER)
+    if (mode.value === 'team') {
+      signOutError.value = undefined
+      try {
+        await auth.logout(options)
+      } catch {
+        // Reloading now would quietly show the same signed-in screen: say it did not work instead.
+        signOutError.value = 'Greenline could not sign you out right now. Try again.'
+        return
+      }
+    }
     location.reload()
   }
 
-  return { session, users, error, restore, signIn, signOut }
+  function signOutEverywhere(): Promise<void> {
+    return signOut({ everywhere: true })
+  }
+
+  return {
+    session,
+    users,
+    error,
+    mode,
+    role,
+    sso,
+    passwordEnabled,
+    signInError,
+    invite,
+    signOutError,
+    screen,
+    restore,
+    signIn,
+    signInWithPassword,
+    acceptInvite,
+    startSso,
+    signOut,
+    signOutEverywhere,
+  }
 })

@@ -22,6 +22,11 @@ describe('useSessionStore', () => {
     testingPinia({ stubActions: false })
     api.reset()
     localStorage.clear()
+    // The single-user host: it has no /auth/config (see team-sign-in.test.ts for the team server).
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(null, { status: 404 })),
+    )
   })
 
   it('in the browser host shows the org users to pick from, and signs nobody in unasked', async () => {
