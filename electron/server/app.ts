@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
-import { conversationsHoldingMedia } from '../core/db/repositories/accounts'
+import { conversationsHoldingMedia, getAccount } from '../core/db/repositories/accounts'
 import { canRead } from '../core/db/repositories/conversations'
 import { getMedia } from '../core/db/repositories/media'
 import type { Engine } from '../core/engine'
@@ -22,6 +22,7 @@ import { AttemptLimiter } from './auth/attempts'
 import { PasswordRejected, type Credentials, type Identity } from './auth/credentials'
 import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
+import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
 
 const log = createLogger('server')
 
@@ -215,6 +216,39 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     reply.clearCookie(sessionCookie, { path: '/', secure, httpOnly: true, sameSite: 'lax' })
     return reply.code(204).send()
   })
+
+  // -- single sign-on (OpenID Connect, code flow with PKCE) ----------------------------------
+  if (config.oidc) {
+    const sso = createSsoRoutes(config.oidc, config.publicUrl, options.now)
+    const failed = (reply: FastifyReply, message: string) => reply.redirect(`/?signin_error=${encodeURIComponent(message)}`, 303)
+    app.get('/auth/oidc/start', authLimit, async (_request, reply) => {
+      try {
+        const { url, pendingId } = await sso.start()
+        reply.setCookie(SSO_COOKIE, pendingId, { httpOnly: true, sameSite: 'lax', path: '/auth/oidc', secure, maxAge: 600 })
+        return reply.redirect(url, 303)
+      } catch (error) {
+        log.warn('sso start failed', { error: String(error) })
+        return failed(reply, 'The identity provider cannot be reached right now. Try again, or sign in with a password.')
+      }
+    })
+    app.get('/auth/oidc/callback', authLimit, async (request, reply) => {
+      reply.clearCookie(SSO_COOKIE, { path: '/auth/oidc' })
+      const result = await sso.finish(new URL(request.url, config.publicUrl), request.cookies[SSO_COOKIE])
+      if (!result.ok) {
+        log.warn('sso refused', { reason: result.reason })
+        return failed(reply, result.message)
+      }
+      // The claim names the org user (their user ID is their e-mail, by default); an admin must have added them.
+      const account = getAccount(engine.db, result.claimValue)
+      if (!account || !account.active) {
+        log.warn('sso refused', { reason: 'no active account' })
+        return failed(reply, 'Your organization has not given you access to Greenline yet. Ask your administrator.')
+      }
+      signInCookie(reply, credentials.startSession(account.user_id).secret)
+      log.info('signed in', { user: account.user_id, method: 'sso' })
+      return reply.redirect('/', 303)
+    })
+  }
 
   // -- personal access tokens ---------------------------------------------------------------
   app.post('/auth/tokens', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
