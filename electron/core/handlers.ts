@@ -105,5 +105,15 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       }))
     },
     'export:run': (input, { userId }) => deps.runExport(userId, input),
+    // The directory lives on the team server, which answers these before the engine does.
+    'users:list': teamServerOnly,
+    'users:invite': teamServerOnly,
+    'users:deactivate': teamServerOnly,
+    'users:reactivate': teamServerOnly,
+    'tokens:list': teamServerOnly,
   }
+}
+
+function teamServerOnly(): never {
+  throw new ApiFailure('unavailable', 'People and tokens are managed on the Greenline server; this app runs on its own')
 }

@@ -1,27 +1,16 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { fail, ok, type Result } from '../shared/api/result'
-import { getAccount, listAccounts, countAdmins, setUserActive, upsertAccount, ROLES } from '../core/db/repositories/accounts'
+import { requestChannels, type ValueOf } from '../shared/api/contract'
+import { getAccount, listAccounts, countAdmins, setUserActive, upsertAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import type { Credentials } from './auth/credentials'
 
 const log = createLogger('directory')
 
-const userId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only')
-const schemas = {
-  'users:list': z.object({}).strict(),
-  'users:invite': z.object({ userId, name: z.string().trim().min(1).max(200), role: z.enum(ROLES).default('member') }).strict(),
-  'users:deactivate': z.object({ userId }).strict(),
-  'users:reactivate': z.object({ userId }).strict(),
-  'tokens:list': z.object({ all: z.boolean().optional() }).strict(),
-} as const
+type DirectoryChannel = 'users:list' | 'users:invite' | 'users:deactivate' | 'users:reactivate' | 'tokens:list'
 
-type HostChannel = (payload: unknown, userId: string | undefined) => Promise<Result<unknown>>
+type HostChannel = (payload: unknown, userId: string | undefined) => Result<unknown>
 
 /**
  * The team server's own channels over the API socket: the people who may sign in, and tokens.
@@ -31,19 +20,19 @@ export function createDirectoryChannels(deps: { engine: Engine; credentials: Cre
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
 
-  const handle = <C extends keyof typeof schemas>(
+  const handle = <C extends DirectoryChannel>(
     channel: C,
     adminOnly: boolean,
-    run: (input: z.output<(typeof schemas)[C]>, actor: string, isAdmin: boolean) => unknown,
+    run: (input: z.output<(typeof requestChannels)[C]['request']>, actor: string, isAdmin: boolean) => ValueOf<C>,
   ): HostChannel => {
-    return async (payload, actor) => {
+    return (payload, actor) => {
       if (!actor) return fail('forbidden', 'Sign in first')
       const isAdmin = getAccount(engine.db, actor)?.role === 'admin'
       if (adminOnly && !isAdmin) return fail('forbidden', 'Only an administrator can do this')
-      const parsed = schemas[channel].safeParse(payload ?? {})
+      const parsed = requestChannels[channel].request.safeParse(payload ?? {})
       if (!parsed.success) return fail('invalid', `Invalid ${channel} request: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
       try {
-        return ok(await run(parsed.data as z.output<(typeof schemas)[C]>, actor, isAdmin))
+        return ok(run(parsed.data as z.output<(typeof requestChannels)[C]['request']>, actor, isAdmin))
       } catch (error) {
         if (error instanceof DirectoryError) return fail(error.code, error.message)
         throw error
@@ -51,7 +40,7 @@ export function createDirectoryChannels(deps: { engine: Engine; credentials: Cre
     }
   }
 
-  const channels: Record<keyof typeof schemas, HostChannel> = {
+  const channels: Record<DirectoryChannel, HostChannel> = {
     'users:list': handle('users:list', true, () =>
       listAccounts(engine.db).map((a) => ({
         id: a.user_id,
@@ -79,13 +68,13 @@ export function createDirectoryChannels(deps: { engine: Engine; credentials: Cre
       // Signed out at once, on every device; their conversations stay for the other participants.
       credentials.revokeAllOf(input.userId)
       log.info('user deactivated', { user: input.userId, by: actor })
-      return { userId: input.userId, active: false }
+      return { userId: input.userId, active: false as const }
     }),
     'users:reactivate': handle('users:reactivate', true, (input, actor) => {
       if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
       setUserActive(engine.db, input.userId, true)
       log.info('user reactivated', { user: input.userId, by: actor })
-      return { userId: input.userId, active: true }
+      return { userId: input.userId, active: true as const }
     }),
     'tokens:list': handle('tokens:list', false, (input, actor, isAdmin) =>
       credentials

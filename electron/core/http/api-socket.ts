@@ -16,7 +16,7 @@ export interface ApiSocketOptions {
    */
   allowSignIn: boolean
   /** Channels the host answers itself before the engine sees them (the team server's users and tokens). */
-  hostChannels?: Readonly<Record<string, (payload: unknown, userId: string | undefined) => Promise<Result<unknown>>>>
+  hostChannels?: Readonly<Record<string, (payload: unknown, userId: string | undefined) => Result<unknown> | Promise<Result<unknown>>>>
 }
 
 /**

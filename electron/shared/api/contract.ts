@@ -28,6 +28,31 @@ export interface AuditEntry {
   detail: Record<string, unknown>
 }
 
+/** A person who may sign in to the team server (users:list). */
+export interface DirectoryUser {
+  id: string
+  name: string
+  role: 'admin' | 'member'
+  active: boolean
+  /** False until they accept their invitation (or when they sign in only by SSO). */
+  hasPassword: boolean
+}
+
+export interface InviteValue {
+  userId: string
+  /** The one-time link to send them: open it, set a password. Valid for 72 hours. */
+  inviteUrl: string
+  expiresAt: number
+}
+
+export interface AccessToken {
+  id: string
+  userId: string
+  name: string | null
+  createdAt: number
+  lastUsedAt: number
+}
+
 export interface MediaUploadValue {
   mediaId: string
   mimeType: string
@@ -140,6 +165,26 @@ export const requestChannels = {
       })
       .strict(),
   ),
+
+  // The team server's directory. Answered by the server itself; the desktop app answers `unavailable`.
+  'users:list': channel<DirectoryUser[]>()(empty),
+  'users:invite': channel<InviteValue>()(
+    z
+      .object({
+        userId: z
+          .string()
+          .trim()
+          .min(1)
+          .max(100)
+          .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only'),
+        name: z.string().trim().min(1).max(200),
+        role: z.enum(['admin', 'member']).default('member'),
+      })
+      .strict(),
+  ),
+  'users:deactivate': channel<{ userId: string; active: false }>()(z.object({ userId: id }).strict()),
+  'users:reactivate': channel<{ userId: string; active: true }>()(z.object({ userId: id }).strict()),
+  'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),
 } as const
 
 export type RequestChannel = keyof typeof requestChannels
