@@ -111,6 +111,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'users:deactivate': teamServerOnly,
     'users:reactivate': teamServerOnly,
     'tokens:list': teamServerOnly,
+    'admin:webhook': teamServerOnly,
   }
 }
 

@@ -12,6 +12,8 @@ export interface ConnectedEngine {
   sandbox?: SandboxProcess
   /** Extra routes for the engine's listener: the sandbox's clock route in sandbox mode, else none. */
   routes: readonly WebhookRoute[]
+  /** The token Meta (or the sandbox) must echo when verifying the webhook URL. */
+  verifyToken: string
   /** Drains and closes the engine, then stops the sandbox. Close the HTTP listener first. */
   close(): Promise<void>
 }
@@ -72,6 +74,7 @@ export async function startConnectedEngine(options: {
     return {
       engine,
       sandbox,
+      verifyToken: whatsapp.verifyToken,
       routes: sandbox
         ? [
             sandboxClockRoute({

@@ -36,6 +36,8 @@ export interface ServerAppOptions {
   extraRoutes: readonly WebhookRoute[]
   /** Readiness beyond the database: the connector (sandbox reachable, or credentials set). */
   connectorReady: () => Promise<boolean>
+  /** What admins paste into Meta's dashboard. */
+  webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   now: () => number
 }
 
@@ -315,7 +317,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
   const stopRevoked = credentials.onRevoked((ids) => {
     for (const id of ids) for (const ws of byCredential.get(id) ?? []) ws.close(4001, 'Signed out')
   })
-  const directory = createDirectoryChannels({ engine, credentials, publicUrl: config.publicUrl })
+  const directory = createDirectoryChannels({ engine, credentials, publicUrl: config.publicUrl, webhook: options.webhook })
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const reject = (status: number, reason: string) =>

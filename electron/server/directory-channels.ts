@@ -8,7 +8,7 @@ import type { Credentials } from './auth/credentials'
 
 const log = createLogger('directory')
 
-type DirectoryChannel = 'users:list' | 'users:invite' | 'users:deactivate' | 'users:reactivate' | 'tokens:list'
+type DirectoryChannel = 'users:list' | 'users:invite' | 'users:deactivate' | 'users:reactivate' | 'tokens:list' | 'admin:webhook'
 
 type HostChannel = (payload: unknown, userId: string | undefined) => Result<unknown>
 
@@ -16,7 +16,12 @@ type HostChannel = (payload: unknown, userId: string | undefined) => Result<unkn
  * The team server's own channels over the API socket: the people who may sign in, and tokens.
  * Everything but `tokens:list` (one's own) is for admins.
  */
-export function createDirectoryChannels(deps: { engine: Engine; credentials: Credentials; publicUrl: URL }) {
+export function createDirectoryChannels(deps: {
+  engine: Engine
+  credentials: Credentials
+  publicUrl: URL
+  webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
+}) {
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
 
@@ -81,6 +86,11 @@ export function createDirectoryChannels(deps: { engine: Engine; credentials: Cre
         .listTokens(input.all && isAdmin ? undefined : actor)
         .map((t) => ({ id: t.id, userId: t.user_id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at })),
     ),
+    'admin:webhook': handle('admin:webhook', true, () => ({
+      callbackUrl: new URL('/webhooks/whatsapp', deps.publicUrl).href,
+      verifyToken: deps.webhook.verifyToken,
+      mode: deps.webhook.mode,
+    })),
   }
   return channels
 }

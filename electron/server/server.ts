@@ -69,6 +69,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         rendererDir: options.rendererDir,
         extraRoutes: connected.routes,
         now,
+        webhook: { verifyToken: connected.verifyToken, mode: whatsapp.mode },
         connectorReady: async () => {
           if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled
           const response = await fetch(`${connected.sandbox.url}/`, { signal: AbortSignal.timeout(2000) })

@@ -143,6 +143,19 @@ describe('the team server', () => {
     member.close()
   })
 
+  it('shows admins, and only admins, the webhook URL and verify token to paste into Meta', async () => {
+    const admin = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
+    expect(await admin.request('admin:webhook', {})).toEqual({
+      callbackUrl: `${server.config.publicUrl.origin}/webhooks/whatsapp`,
+      verifyToken: server.sandbox!.verifyToken,
+      mode: 'sandbox',
+    })
+    const member = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('alex', 'alex has a long password') } })
+    expect(await member.raw('admin:webhook', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    admin.close()
+    member.close()
+  })
+
   it('signs a session out after 12 idle hours (the clock moves, nobody waits)', async () => {
     const cookie = await sessionCookie('priya', ADMIN_PASSWORD)
     expect((await fetch(url('/auth/me'), { headers: { Cookie: cookie } })).status).toBe(200)

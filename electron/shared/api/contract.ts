@@ -53,6 +53,13 @@ export interface AccessToken {
   lastUsedAt: number
 }
 
+export interface WebhookSetup {
+  callbackUrl: string
+  verifyToken: string
+  /** `sandbox`: Meta is not involved yet; the sandbox posts to this URL itself. */
+  mode: 'sandbox' | 'cloud'
+}
+
 export interface MediaUploadValue {
   mediaId: string
   mimeType: string
@@ -185,6 +192,8 @@ export const requestChannels = {
   'users:deactivate': channel<{ userId: string; active: false }>()(z.object({ userId: id }).strict()),
   'users:reactivate': channel<{ userId: string; active: true }>()(z.object({ userId: id }).strict()),
   'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),
+  /** Admins: what to paste into Meta's dashboard (the callback URL and its verify token). */
+  'admin:webhook': channel<WebhookSetup>()(empty),
 } as const
 
 export type RequestChannel = keyof typeof requestChannels
