@@ -112,6 +112,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'users:reactivate': teamServerOnly,
     'tokens:list': teamServerOnly,
     'admin:webhook': teamServerOnly,
+    'admin:connector': teamServerOnly,
+    'admin:setConnector': teamServerOnly,
   }
 }
 

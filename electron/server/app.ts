@@ -22,6 +22,7 @@ import { AttemptLimiter } from './auth/attempts'
 import { PasswordRejected, type Credentials, type Identity } from './auth/credentials'
 import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
+import type { ConnectorAdmin } from './secrets/connector-admin'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
 
 const log = createLogger('server')
@@ -38,6 +39,7 @@ export interface ServerAppOptions {
   connectorReady: () => Promise<boolean>
   /** What admins paste into Meta's dashboard. */
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
+  connector: ConnectorAdmin
   now: () => number
 }
 
@@ -317,7 +319,13 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
   const stopRevoked = credentials.onRevoked((ids) => {
     for (const id of ids) for (const ws of byCredential.get(id) ?? []) ws.close(4001, 'Signed out')
   })
-  const directory = createDirectoryChannels({ engine, credentials, publicUrl: config.publicUrl, webhook: options.webhook })
+  const directory = createDirectoryChannels({
+    engine,
+    credentials,
+    publicUrl: config.publicUrl,
+    webhook: options.webhook,
+    connector: options.connector,
+  })
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const reject = (status: number, reason: string) =>

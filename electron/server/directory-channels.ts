@@ -4,11 +4,21 @@ import { requestChannels, type ValueOf } from '../shared/api/contract'
 import { getAccount, listAccounts, countAdmins, setUserActive, upsertAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
+import { WhatsAppConfigError } from '../core/whatsapp/config'
 import type { Credentials } from './auth/credentials'
+import type { ConnectorAdmin } from './secrets/connector-admin'
 
 const log = createLogger('directory')
 
-type DirectoryChannel = 'users:list' | 'users:invite' | 'users:deactivate' | 'users:reactivate' | 'tokens:list' | 'admin:webhook'
+type DirectoryChannel =
+  | 'users:list'
+  | 'users:invite'
+  | 'users:deactivate'
+  | 'users:reactivate'
+  | 'tokens:list'
+  | 'admin:webhook'
+  | 'admin:connector'
+  | 'admin:setConnector'
 
 type HostChannel = (payload: unknown, userId: string | undefined) => Result<unknown>
 
@@ -21,6 +31,7 @@ export function createDirectoryChannels(deps: {
   credentials: Credentials
   publicUrl: URL
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
+  connector: ConnectorAdmin
 }) {
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
@@ -91,13 +102,24 @@ export function createDirectoryChannels(deps: {
       verifyToken: deps.webhook.verifyToken,
       mode: deps.webhook.mode,
     })),
+    'admin:connector': handle('admin:connector', true, () => deps.connector.view()),
+    'admin:setConnector': handle('admin:setConnector', true, (input, actor) => {
+      try {
+        const saved = deps.connector.save(input)
+        log.info('connector saved', { by: actor, fields: Object.keys(input) })
+        return saved
+      } catch (error) {
+        if (error instanceof WhatsAppConfigError) throw new DirectoryError('invalid', error.message)
+        throw error
+      }
+    }),
   }
   return channels
 }
 
 class DirectoryError extends Error {
   constructor(
-    readonly code: 'conflict' | 'not_found',
+    readonly code: 'conflict' | 'not_found' | 'invalid',
     message: string,
   ) {
     super(message)

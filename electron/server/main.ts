@@ -6,6 +6,8 @@ import { configureLogging, createLogger } from '../core/platform/logger'
 import { PasswordRejected, createCredentials } from './auth/credentials'
 import { ConfigError, SERVER_FLAGS, resolveServerConfig } from './config'
 import { DataDirLocked } from './data-dir-lock'
+import { SecretKeyError } from './secrets/secret-key'
+import { WhatsAppConfigError } from '../core/whatsapp/config'
 import { createAdmin, startServer } from './server'
 
 /**
@@ -69,7 +71,12 @@ function resolveRenderer(): string {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DataDirLocked || error instanceof PasswordRejected
+  const known =
+    error instanceof ConfigError ||
+    error instanceof DataDirLocked ||
+    error instanceof PasswordRejected ||
+    error instanceof SecretKeyError ||
+    error instanceof WhatsAppConfigError
   process.stderr.write(`Greenline server could not start: ${error instanceof Error ? error.message : String(error)}\n`)
   if (!known) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`)
   process.exit(1)

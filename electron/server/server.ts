@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { countAdmins, upsertAccount } from '../core/db/repositories/accounts'
 import { getOrgUser } from '../core/db/repositories/org-users'
-import type { Db } from '../core/db/open'
+import { openDatabase, type Db } from '../core/db/open'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { createLogger } from '../core/platform/logger'
@@ -13,6 +13,9 @@ import { buildServerApp } from './app'
 import { checkPasswordRules, createCredentials, type Credentials } from './auth/credentials'
 import { ConfigError, isLoopback, type ServerConfig } from './config'
 import { lockDataDir } from './data-dir-lock'
+import { createConnectorAdmin } from './secrets/connector-admin'
+import { readConnectorSettings } from './secrets/connector-settings'
+import { loadSecretKey } from './secrets/secret-key'
 
 const log = createLogger('server')
 
@@ -40,12 +43,15 @@ export interface StartServerOptions {
 export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<TeamServer> {
   const env = options.env ?? process.env
   const { policy, raw } = loadOrgPolicyOrDemo(config.orgFile)
-  const whatsapp = resolveWhatsAppConfig({ orgFile: raw, env })
-  if (config.demo && (whatsapp.mode !== 'sandbox' || !isLoopback(config.bind))) {
-    throw new ConfigError('Demo sign-in ("pick who you are") runs only with the sandbox on a loopback address')
-  }
   const unlock = await lockDataDir(config.dataDir)
   try {
+    // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
+    const key = loadSecretKey(config.dataDir, env)
+    const saved = withDatabase(config.dataDir, (db) => readConnectorSettings(db, key))
+    const whatsapp = resolveWhatsAppConfig({ settings: saved, orgFile: raw, env })
+    if (config.demo && (whatsapp.mode !== 'sandbox' || !isLoopback(config.bind))) {
+      throw new ConfigError('Demo sign-in ("pick who you are") runs only with the sandbox on a loopback address')
+    }
     const port = config.port || (await freePort())
     const connected = await startConnectedEngine({
       dataDir: config.dataDir,
@@ -70,6 +76,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         extraRoutes: connected.routes,
         now,
         webhook: { verifyToken: connected.verifyToken, mode: whatsapp.mode },
+        connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode }),
         connectorReady: async () => {
           if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled
           const response = await fetch(`${connected.sandbox.url}/`, { signal: AbortSignal.timeout(2000) })
@@ -106,6 +113,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   } catch (error) {
     await unlock()
     throw error
+  }
+}
+
+function withDatabase<T>(dataDir: string, read: (db: Db) => T): T {
+  const db = openDatabase(dataDir)
+  try {
+    return read(db)
+  } finally {
+    db.close()
   }
 }
 

@@ -75,7 +75,7 @@ const layerSchema = z.object({
 export type WhatsAppSettings = z.input<typeof layerSchema>
 type Layer = z.output<typeof layerSchema>
 
-const ENV_KEYS = {
+export const ENV_KEYS = {
   baseUrl: 'GREENLINE_WA_BASE_URL',
   apiVersion: 'GREENLINE_WA_API_VERSION',
   phoneNumberId: 'GREENLINE_WA_PHONE_NUMBER_ID',

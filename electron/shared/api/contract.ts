@@ -60,6 +60,23 @@ export interface WebhookSetup {
   mode: 'sandbox' | 'cloud'
 }
 
+export interface ConnectorView {
+  /** What the running server uses. */
+  mode: 'sandbox' | 'cloud'
+  saved: {
+    phoneNumberId?: string
+    wabaId?: string
+    apiVersion?: string
+    accessTokenSet: boolean
+    appSecretSet: boolean
+    verifyTokenSet: boolean
+  } | null
+  /** GREENLINE_WA_* variables set on the server: they win over what is saved here. */
+  environmentOverrides: string[]
+  /** Saved settings differ from what runs until the server restarts. */
+  restartRequired: boolean
+}
+
 export interface MediaUploadValue {
   mediaId: string
   mimeType: string
@@ -194,6 +211,21 @@ export const requestChannels = {
   'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),
   /** Admins: what to paste into Meta's dashboard (the callback URL and its verify token). */
   'admin:webhook': channel<WebhookSetup>()(empty),
+  /** Admins: the Cloud API connector as saved on the server. Secrets never leave it: only whether each is set. */
+  'admin:connector': channel<ConnectorView>()(empty),
+  /** Admins: saves the connector (encrypted at rest); a secret left out keeps its saved value. Applies at the next start. */
+  'admin:setConnector': channel<ConnectorView>()(
+    z
+      .object({
+        phoneNumberId: z.string().trim().max(100).optional(),
+        wabaId: z.string().trim().max(100).optional(),
+        apiVersion: z.string().trim().max(20).optional(),
+        accessToken: z.string().trim().max(2000).optional(),
+        appSecret: z.string().trim().max(500).optional(),
+        verifyToken: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+  ),
 } as const
 
 export type RequestChannel = keyof typeof requestChannels

@@ -1,0 +1,50 @@
+import type { ConnectorView, RequestOf } from '../../shared/api/contract'
+import type { Db } from '../../core/db/open'
+import { ENV_KEYS, resolveWhatsAppConfig, type WhatsAppMode } from '../../core/whatsapp/config'
+import { readConnectorSettings, writeConnectorSettings, type ConnectorSettings } from './connector-settings'
+
+/**
+ * The admin screen's view of the connector: what is saved (secrets only as "set"), which
+ * environment variables override it, and whether a restart is pending. Saving validates the
+ * result exactly as the next start will (resolveWhatsAppConfig), so a bad value is refused now.
+ */
+export function createConnectorAdmin(deps: { db: Db; key: Buffer; orgFile: unknown; env: NodeJS.ProcessEnv; running: WhatsAppMode }) {
+  let changed = false
+  const view = (): ConnectorView => {
+    const saved = readConnectorSettings(deps.db, deps.key)
+    return {
+      mode: deps.running,
+      saved: saved
+        ? {
+            ...(saved.phoneNumberId ? { phoneNumberId: saved.phoneNumberId } : {}),
+            ...(saved.wabaId ? { wabaId: saved.wabaId } : {}),
+            ...(saved.apiVersion ? { apiVersion: saved.apiVersion } : {}),
+            accessTokenSet: !!saved.accessToken,
+            appSecretSet: !!saved.appSecret,
+            verifyTokenSet: !!saved.verifyToken,
+          }
+        : null,
+      environmentOverrides: Object.values(ENV_KEYS).filter((name) => !!deps.env[name]?.trim()),
+      restartRequired: changed,
+    }
+  }
+  return {
+    view,
+    /** @throws WhatsAppConfigError when the result would not start. */
+    save(input: RequestOf<'admin:setConnector'>): ConnectorView {
+      const next: ConnectorSettings = { ...readConnectorSettings(deps.db, deps.key) }
+      for (const [field, value] of Object.entries(input) as Array<[keyof ConnectorSettings, string | undefined]>) {
+        // An empty field clears a plain setting; a secret left empty keeps the one saved.
+        const secret = field === 'accessToken' || field === 'appSecret' || field === 'verifyToken'
+        if (value) next[field] = value
+        else if (value === '' && !secret) delete next[field]
+      }
+      resolveWhatsAppConfig({ settings: next, orgFile: deps.orgFile, env: deps.env })
+      writeConnectorSettings(deps.db, deps.key, next)
+      changed = true
+      return view()
+    },
+  }
+}
+
+export type ConnectorAdmin = ReturnType<typeof createConnectorAdmin>
