@@ -1,7 +1,7 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -274,6 +274,8 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
   })
 
   // -- media ------------------------------------------------------------------------------
+  const mediaRoot = join(config.dataDir, 'media')
+  await app.register(fastifyStatic, { root: mediaRoot, serve: false })
   app.get('/media/:id', { preHandler: requireUser }, async (request, reply) => {
     const id = (request.params as { id: string }).id
     if (!isValidMediaId(id)) return reply.code(400).send({ message: 'Not a media id' })
@@ -284,13 +286,13 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     if (!row || !file || !conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, userId))) {
       return reply.code(404).send({ message: 'No such media' })
     }
+    // @fastify/send streams it with Range (seeking in a voicemail), ETag and conditional GET.
     return reply
       .header('Content-Type', row.mime_type)
-      .header('Content-Length', String(file.size))
       .header('Cache-Control', 'private, max-age=31536000, immutable')
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .header('Content-Disposition', (request.query as { download?: string }).download === '1' ? 'attachment' : 'inline')
-      .send(createReadStream(file.path))
+      .sendFile(relative(mediaRoot, file.path), mediaRoot, { contentType: false, cacheControl: false })
   })
 
   // -- the renderer -------------------------------------------------------------------------
@@ -299,6 +301,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     await app.register(fastifyStatic, {
       root: options.rendererDir,
       wildcard: false,
+      decorateReply: false,
       setHeaders: (reply, path) => {
         if (path.endsWith('.html')) void reply.header('Cache-Control', 'no-store')
       },
@@ -310,7 +313,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
       return reply.code(404).send({ message: 'Not found' })
     }
     if (!built) return reply.code(503).type('text/plain').send('The app is not built yet: run `npm run build`.')
-    return reply.header('Cache-Control', 'no-store').sendFile('index.html')
+    return reply.header('Cache-Control', 'no-store').sendFile('index.html', options.rendererDir)
   })
 
   // -- the API over WebSocket -----------------------------------------------------------------

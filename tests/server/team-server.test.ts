@@ -224,10 +224,16 @@ describe('the team server', () => {
     const conversation = await admin.request('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
     await admin.request('messages:send', { conversationId: conversation.id, mediaId: picture.mediaId })
 
-    const asAdmin = await fetch(url(`/media/${picture.mediaId}`), { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
+    const adminCookie = await sessionCookie('priya', ADMIN_PASSWORD)
+    const asAdmin = await fetch(url(`/media/${picture.mediaId}`), { headers: { Cookie: adminCookie } })
     expect(asAdmin.status).toBe(200)
     expect(asAdmin.headers.get('content-type')).toBe('image/png')
     expect(Buffer.from(await asAdmin.arrayBuffer()).equals((await server.engine.media.read(picture.mediaId))!)).toBe(true)
+    const bytes = (await server.engine.media.read(picture.mediaId))!
+    const ranged = await fetch(url(`/media/${picture.mediaId}`), { headers: { Cookie: adminCookie, Range: 'bytes=0-9' } })
+    expect(ranged.status).toBe(206)
+    expect(ranged.headers.get('content-range')).toBe(`bytes 0-9/${bytes.length}`)
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(0, 10))).toBe(true)
     const asOutsider = await fetch(url(`/media/${picture.mediaId}`), { headers: erin })
     expect(asOutsider.status).toBe(404)
     expect((await fetch(url(`/media/${'b'.repeat(64)}`), { headers: erin })).status).toBe(404)
