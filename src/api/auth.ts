@@ -163,3 +163,43 @@ export async function logout(options: { everywhere?: boolean } = {}): Promise<vo
 export function startSso(): void {
   location.assign(SSO_START_PATH)
 }
+
+export type TokenCreation =
+  /** `token` is the secret itself: the server keeps only its hash, so this is the one time it is seen. */
+  | { ok: true; id: string; token: string }
+  /** The server refused the name (400); its sentence is for developers, so the screen says its own. */
+  | { ok: false; reason: 'rejected' }
+  | { ok: false; reason: 'unavailable' }
+
+export type TokenRevocation = { ok: true } | { ok: false; reason: 'missing' } | { ok: false; reason: 'unavailable' }
+
+function asCreatedToken(value: unknown): { id: string; token: string } | undefined {
+  if (!isRecord(value) || typeof value.id !== 'string' || typeof value.token !== 'string' || !value.token) return undefined
+  return { id: value.id, token: value.token }
+}
+
+/** Creates a personal access token of the signed-in user, named for what it is for. */
+export async function createToken(name: string): Promise<TokenCreation> {
+  let response: Response
+  try {
+    response = await postJson('/auth/tokens', { name })
+  } catch {
+    return { ok: false, reason: 'unavailable' }
+  }
+  if (response.status === 400) return { ok: false, reason: 'rejected' }
+  const created = response.ok ? asCreatedToken(await jsonOf(response)) : undefined
+  return created ? { ok: true, ...created } : { ok: false, reason: 'unavailable' }
+}
+
+/** Revokes a token: one's own, or (for an admin) anyone's. 404: gone already, or not one's to revoke. */
+export async function revokeToken(id: string): Promise<TokenRevocation> {
+  let response: Response
+  try {
+    response = await request(`/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' })
+  } catch {
+    return { ok: false, reason: 'unavailable' }
+  }
+  if (response.ok) return { ok: true }
+  if (response.status === 404) return { ok: false, reason: 'missing' }
+  return { ok: false, reason: 'unavailable' }
+}

@@ -12,6 +12,8 @@ export const router = createRouter({
     { path: '/contacts/:id/history', name: 'contact-history', component: () => import('../views/ContactHistoryView.vue'), props: true },
     { path: '/search', name: 'search', component: () => import('../views/SearchView.vue') },
     { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
+    // Team server administrators only; the view itself refuses everyone else.
+    { path: '/admin', name: 'admin', component: () => import('../views/AdminView.vue') },
     // The tray's quick-reply popover (a small window in the desktop app).
     {
       path: '/quick-reply/:id?',

@@ -1,0 +1,210 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { DirectoryUser } from '../../electron/shared/api/contract'
+import type { Session } from '../../electron/shared/domain'
+import { testingPinia } from '../helpers/testing-pinia'
+
+vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
+const { fakeApi: api } = await import('../helpers/fake-api-client')
+const { ApiRequestError } = await import('../../src/api/client')
+const { default: AdminView } = await import('../../src/views/AdminView.vue')
+const { default: NavBar } = await import('../../src/components/layout/NavBar.vue')
+const { useSessionStore } = await import('../../src/stores/session')
+
+type Mode = 'local' | 'demo' | 'team' | 'desktop'
+type Role = 'admin' | 'member'
+
+const session: Session = { user: { id: 'priya', name: 'Priya Shah' }, org: { name: 'Acme Dental', whatsappEnabled: true, sandbox: false } }
+
+const people: DirectoryUser[] = [
+  { id: 'priya', name: 'Priya Shah', role: 'admin', active: true, hasPassword: true },
+  { id: 'sam@acme.test', name: 'Sam Lee', role: 'member', active: true, hasPassword: false },
+  { id: 'dana', name: 'Dana Ortiz', role: 'member', active: false, hasPassword: true },
+]
+
+function renderNav(mode: Mode, role: Role | undefined) {
+  const pinia = testingPinia({ initialState: { session: { session, mode, role } } })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+  return mount(NavBar, { global: { plugins: [pinia, router] } })
+}
+
+async function renderAdmin(mode: Mode, role: Role | undefined) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  Object.assign(useSessionStore(), { session, mode, role })
+  const wrapper = mount(AdminView, { global: { plugins: [pinia] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+const callsTo = (channel: string) => api.call.mock.calls.filter(([c]) => c === channel)
+
+describe('admin screen', () => {
+  beforeEach(() => api.reset())
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    document.body.innerHTML = ''
+  })
+
+  it('links to /admin from the navigation only for team administrators', () => {
+    expect(renderNav('team', 'admin').get('[data-testid="nav-admin"]').attributes('href')).toBe('/admin')
+    expect(renderNav('team', 'member').find('[data-testid="nav-admin"]').exists()).toBe(false)
+    expect(renderNav('demo', 'admin').find('[data-testid="nav-admin"]').exists()).toBe(false)
+    expect(renderNav('local', undefined).find('[data-testid="nav-admin"]').exists()).toBe(false)
+  })
+
+  it('refuses members (and other hosts) on the page itself, without asking the server', async () => {
+    api.answer({})
+    for (const [mode, role] of [
+      ['team', 'member'],
+      ['demo', 'admin'],
+      ['local', undefined],
+    ] as const) {
+      const wrapper = await renderAdmin(mode, role)
+      expect(wrapper.get('[data-testid="admin-refused"]').text()).toBe('Only administrators can see this page.')
+      expect(wrapper.find('[data-testid="people-table"]').exists()).toBe(false)
+      expect(wrapper.find('[data-testid="invite-form"]').exists()).toBe(false)
+      wrapper.unmount()
+    }
+    expect(api.call).not.toHaveBeenCalled()
+  })
+
+  it('lists people with their role and status, and pending invitations', async () => {
+    api.answer({ 'users:list': people })
+    const wrapper = await renderAdmin('team', 'admin')
+    expect(wrapper.find('[data-testid="admin-refused"]').exists()).toBe(false)
+    const row = (id: string) => wrapper.get(`[data-testid="person-${id}"]`)
+    // Sorted by name.
+    expect(wrapper.findAll('tbody tr').map((r) => r.find('th').text())).toEqual(['Dana Ortiz', 'Priya Shah (you)', 'Sam Lee'])
+    expect(row('sam@acme.test').text()).toContain('sam@acme.test')
+    expect(row('sam@acme.test').get('[data-testid="person-status"]').text()).toBe('Active, Invitation pending')
+    expect(row('dana').get('[data-testid="person-status"]').text()).toBe('Deactivated')
+    expect(row('priya').get('[data-testid="person-status"]').text()).toBe('Active')
+    expect(row('priya').text()).toContain('Administrator')
+    expect(row('dana').find('[data-testid="person-reactivate"]').exists()).toBe(true)
+    expect(row('sam@acme.test').find('[data-testid="person-deactivate"]').exists()).toBe(true)
+    // No deactivating yourself from here: it would end this very session.
+    expect(row('priya').find('[data-testid="person-deactivate"]').exists()).toBe(false)
+  })
+
+  it('invites with exactly the typed payload and shows the link to copy', async () => {
+    const writeText = vi.fn(async () => undefined)
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const inviteUrl = 'https://greenline.test/invite?token=abc123'
+    api.answer({ 'users:list': people, 'users:invite': { userId: 'lee@acme.test', inviteUrl, expiresAt: 1 } })
+    const wrapper = await renderAdmin('team', 'admin')
+    expect(wrapper.get('#invite-user-id-hint').text()).toBe('Use their work e-mail address if they sign in with single sign-on')
+    expect(wrapper.get('[data-testid="invite-user-id"]').attributes('aria-describedby')).toBe('invite-user-id-hint')
+    await wrapper.get('[data-testid="invite-user-id"]').setValue('lee@acme.test')
+    await wrapper.get('[data-testid="invite-name"]').setValue('Lee Park')
+    await wrapper.get('[data-testid="invite-role"]').setValue('admin')
+    await wrapper.get('[data-testid="invite-form"]').trigger('submit')
+    await flushPromises()
+    expect(callsTo('users:invite')).toEqual([['users:invite', { userId: 'lee@acme.test', name: 'Lee Park', role: 'admin' }]])
+    // The new person shows up in the table.
+    expect(callsTo('users:list')).toHaveLength(2)
+    const result = wrapper.get('[data-testid="invite-result"]')
+    const link = result.get<HTMLInputElement>('#invite-link')
+    expect(link.element.value).toBe(inviteUrl)
+    expect(link.attributes('readonly')).toBeDefined()
+    expect(wrapper.get('label[for="invite-link"]').text()).toBe('Invitation link')
+    expect(result.text()).toContain('Valid for 72 hours — send it to them yourself.')
+    await result.get('[data-testid="invite-link-copy"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith(inviteUrl)
+    expect(result.get('[data-testid="invite-link-status"]').text()).toBe('Copied.')
+  })
+
+  it('says what is wrong with a user ID before sending it', async () => {
+    api.answer({ 'users:list': people })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="invite-user-id"]').setValue('lee park')
+    await wrapper.get('[data-testid="invite-name"]').setValue('Lee Park')
+    await wrapper.get('[data-testid="invite-form"]').trigger('submit')
+    await flushPromises()
+    expect(callsTo('users:invite')).toHaveLength(0)
+    expect(wrapper.get('[data-testid="invite-user-id"]').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get('#invite-user-id-problem').text()).toBe('A user ID has letters, digits and . _ @ + - only.')
+  })
+
+  it('deactivates only after the inline confirmation, then refreshes the list', async () => {
+    let list = people
+    api.answer({
+      'users:list': () => list,
+      'users:deactivate': ({ userId }: { userId: string }) => {
+        list = people.map((p) => (p.id === userId ? { ...p, active: false } : p))
+        return { userId, active: false }
+      },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    const row = () => wrapper.get('[data-testid="person-sam@acme.test"]')
+    await row().get('[data-testid="person-deactivate"]').trigger('click')
+    const confirm = row().get('[role="group"]')
+    expect(confirm.text()).toContain('Deactivate Sam Lee?')
+    expect(confirm.text()).toContain('They are signed out everywhere at once. Their conversations stay with the other participants.')
+    await flushPromises()
+    // The safe choice has the focus.
+    expect(document.activeElement).toBe(confirm.get('[data-testid="confirm-no"]').element)
+    expect(callsTo('users:deactivate')).toHaveLength(0)
+
+    // Cancelling sends nothing.
+    await confirm.get('[data-testid="confirm-no"]').trigger('click')
+    await flushPromises()
+    expect(callsTo('users:deactivate')).toHaveLength(0)
+    expect(document.activeElement).toBe(row().get('[data-testid="person-deactivate"]').element)
+
+    await row().get('[data-testid="person-deactivate"]').trigger('click')
+    await row().get('[data-testid="confirm-yes"]').trigger('click')
+    await flushPromises()
+    expect(callsTo('users:deactivate')).toEqual([['users:deactivate', { userId: 'sam@acme.test' }]])
+    expect(callsTo('users:list')).toHaveLength(2)
+    expect(row().get('[data-testid="person-status"]').text()).toContain('Deactivated')
+    expect(row().find('[data-testid="person-reactivate"]').exists()).toBe(true)
+  })
+
+  it('reactivates with one click and refreshes', async () => {
+    api.answer({ 'users:list': people, 'users:reactivate': { userId: 'dana', active: true } })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="person-dana"] [data-testid="person-reactivate"]').trigger('click')
+    await flushPromises()
+    expect(callsTo('users:reactivate')).toEqual([['users:reactivate', { userId: 'dana' }]])
+    expect(callsTo('users:list')).toHaveLength(2)
+  })
+
+  it("shows the server's refusal in an alert", async () => {
+    const admins = people.map((p) => (p.id === 'sam@acme.test' ? { ...p, role: 'admin' as const } : p))
+    api.answer({
+      'users:list': admins,
+      'users:deactivate': () => {
+        throw new ApiRequestError({ code: 'conflict', message: 'This is the last administrator; make someone else an administrator first' })
+      },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="person-sam@acme.test"] [data-testid="person-deactivate"]').trigger('click')
+    await wrapper.get('[data-testid="confirm-yes"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toBe('This is the last administrator; make someone else an administrator first.')
+    // Nothing changed, so nothing to reload.
+    expect(callsTo('users:list')).toHaveLength(1)
+  })
+
+  it("shows a refused invitation in the form's alert", async () => {
+    api.answer({
+      'users:list': people,
+      'users:invite': () => {
+        throw new ApiRequestError({ code: 'conflict', message: 'sam@acme.test already has an account' })
+      },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="invite-user-id"]').setValue('sam@acme.test')
+    await wrapper.get('[data-testid="invite-name"]').setValue('Sam Lee')
+    await wrapper.get('[data-testid="invite-form"]').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="invite-error"]').attributes('role')).toBe('alert')
+    expect(wrapper.get('[data-testid="invite-error"]').text()).toBe('sam@acme.test already has an account.')
+    expect(wrapper.find('[data-testid="invite-result"]').exists()).toBe(false)
+  })
+})
