@@ -108,6 +108,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     // The directory lives on the team server, which answers these before the engine does.
     'users:list': teamServerOnly,
     'users:invite': teamServerOnly,
+    'users:setRole': teamServerOnly,
     'users:deactivate': teamServerOnly,
     'users:reactivate': teamServerOnly,
     'tokens:list': teamServerOnly,

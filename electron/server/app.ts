@@ -257,7 +257,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
   // -- personal access tokens ---------------------------------------------------------------
   app.post('/auth/tokens', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
     const body = tokenBody.safeParse(request.body)
-    if (!body.success) return reply.code(400).send({ message: 'Send { "name": "…" } (what the token is for)' })
+    if (!body.success) return reply.code(400).send({ message: 'Give the token a name of up to 100 characters (what it is for).' })
     const { id, secret } = credentials.createToken(request.identity!.userId, body.data.name)
     return reply.code(201).send({ id, token: secret })
   })

@@ -1,7 +1,16 @@
 import type { z } from 'zod'
 import { fail, ok, type Result } from '../shared/api/result'
-import { requestChannels, type ValueOf } from '../shared/api/contract'
-import { getAccount, listAccounts, countAdmins, setUserActive, upsertAccount } from '../core/db/repositories/accounts'
+import { requestChannels, type DirectoryUser, type ValueOf } from '../shared/api/contract'
+import {
+  countAdmins,
+  getAccount,
+  listAccounts,
+  setRole,
+  setUserActive,
+  upsertAccount,
+  usersWithLiveInvites,
+  type AccountRow,
+} from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
@@ -13,6 +22,7 @@ const log = createLogger('directory')
 type DirectoryChannel =
   | 'users:list'
   | 'users:invite'
+  | 'users:setRole'
   | 'users:deactivate'
   | 'users:reactivate'
   | 'tokens:list'
@@ -46,7 +56,13 @@ export function createDirectoryChannels(deps: {
       const isAdmin = getAccount(engine.db, actor)?.role === 'admin'
       if (adminOnly && !isAdmin) return fail('forbidden', 'Only an administrator can do this')
       const parsed = requestChannels[channel].request.safeParse(payload ?? {})
-      if (!parsed.success) return fail('invalid', `Invalid ${channel} request: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        // Our own messages are sentences for people; zod's defaults are for developers.
+        const message =
+          issue?.message && /^[A-Z]/.test(issue.message) ? issue.message : `Invalid ${channel} request: ${issue?.message ?? 'malformed'}`
+        return fail('invalid', message)
+      }
       try {
         return ok(run(parsed.data as z.output<(typeof requestChannels)[C]['request']>, actor, isAdmin))
       } catch (error) {
@@ -57,28 +73,34 @@ export function createDirectoryChannels(deps: {
   }
 
   const channels: Record<DirectoryChannel, HostChannel> = {
-    'users:list': handle('users:list', true, () =>
-      listAccounts(engine.db).map((a) => ({
-        id: a.user_id,
-        name: a.name,
-        role: a.role,
-        active: !!a.active,
-        hasPassword: !!a.password_hash,
-      })),
-    ),
+    'users:list': handle('users:list', true, () => {
+      const invited = usersWithLiveInvites(engine.db, now())
+      return listAccounts(engine.db).map(toDirectoryUser(invited))
+    }),
     'users:invite': handle('users:invite', true, (input, actor) => {
       const existing = getAccount(engine.db, input.userId)
-      if (existing?.password_hash) throw new DirectoryError('conflict', `${input.userId} already has an account`)
+      if (existing?.password_hash) throw new DirectoryError('conflict', `${input.userId} already has an account.`)
       upsertAccount(engine.db, { userId: input.userId, name: input.name, role: input.role, now: now() })
       const { secret, expiresAt } = credentials.createInvite(input.userId, actor)
       log.info('user invited', { user: input.userId, by: actor })
       return { userId: input.userId, inviteUrl: new URL(`/invite?token=${secret}`, deps.publicUrl).href, expiresAt }
     }),
+    'users:setRole': handle('users:setRole', true, (input, actor) => {
+      const account = getAccount(engine.db, input.userId)
+      if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      if (account.role === 'admin' && input.role === 'member' && account.active && countAdmins(engine.db) === 1) {
+        throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first.')
+      }
+      setRole(engine.db, input.userId, input.role, now())
+      log.info('role changed', { user: input.userId, role: input.role, by: actor })
+      return toDirectoryUser(usersWithLiveInvites(engine.db, now()))(getAccount(engine.db, input.userId)!)
+    }),
     'users:deactivate': handle('users:deactivate', true, (input, actor) => {
       const account = getAccount(engine.db, input.userId)
       if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      if (input.userId === actor) throw new DirectoryError('conflict', 'You cannot deactivate yourself; ask another administrator.')
       if (account.role === 'admin' && account.active && countAdmins(engine.db) === 1) {
-        throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first')
+        throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first.')
       }
       setUserActive(engine.db, input.userId, false)
       // Signed out at once, on every device; their conversations stay for the other participants.
@@ -116,6 +138,17 @@ export function createDirectoryChannels(deps: {
   }
   return channels
 }
+
+const toDirectoryUser =
+  (invited: Set<string>) =>
+  (a: AccountRow): DirectoryUser => ({
+    id: a.user_id,
+    name: a.name,
+    role: a.role,
+    active: !!a.active,
+    hasPassword: !!a.password_hash,
+    invitePending: !a.password_hash && invited.has(a.user_id),
+  })
 
 class DirectoryError extends Error {
   constructor(

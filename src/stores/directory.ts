@@ -89,5 +89,20 @@ export const useDirectoryStore = defineStore('directory', () => {
     return setActive(userId, true)
   }
 
-  return { users, loading, loaded, listError, actionError, inviteError, changing, inviting, load, invite, deactivate, reactivate }
+  async function setRole(userId: string, role: DirectoryRole): Promise<boolean> {
+    changing.value = userId
+    actionError.value = undefined
+    try {
+      await call('users:setRole', { userId, role })
+      await load()
+      return true
+    } catch (e) {
+      actionError.value = messageOf(e, `Greenline could not change the role of ${userId}. Try again.`)
+      return false
+    } finally {
+      changing.value = undefined
+    }
+  }
+
+  return { users, loading, loaded, listError, actionError, inviteError, changing, inviting, load, invite, deactivate, reactivate, setRole }
 })

@@ -20,9 +20,9 @@ type Role = 'admin' | 'member'
 const session: Session = { user: { id: 'priya', name: 'Priya Shah' }, org: { name: 'Acme Dental', whatsappEnabled: true, sandbox: false } }
 
 const people: DirectoryUser[] = [
-  { id: 'priya', name: 'Priya Shah', role: 'admin', active: true, hasPassword: true },
-  { id: 'sam@acme.test', name: 'Sam Lee', role: 'member', active: true, hasPassword: false },
-  { id: 'dana', name: 'Dana Ortiz', role: 'member', active: false, hasPassword: true },
+  { id: 'priya', name: 'Priya Shah', role: 'admin', active: true, hasPassword: true, invitePending: false },
+  { id: 'sam@acme.test', name: 'Sam Lee', role: 'member', active: true, hasPassword: false, invitePending: true },
+  { id: 'dana', name: 'Dana Ortiz', role: 'member', active: false, hasPassword: true, invitePending: false },
 ]
 
 function renderNav(mode: Mode, role: Role | undefined) {
@@ -171,6 +171,18 @@ describe('admin screen', () => {
     await wrapper.get('[data-testid="person-dana"] [data-testid="person-reactivate"]').trigger('click')
     await flushPromises()
     expect(callsTo('users:reactivate')).toEqual([['users:reactivate', { userId: 'dana' }]])
+    expect(callsTo('users:list')).toHaveLength(2)
+  })
+
+  it('promotes a member to administrator, and offers no role change on your own row', async () => {
+    api.answer({ 'users:list': people, 'users:setRole': { ...people[1], role: 'admin' } })
+    const wrapper = await renderAdmin('team', 'admin')
+    expect(wrapper.find('[data-testid="person-priya"] [data-testid="person-role"]').exists()).toBe(false)
+    const button = wrapper.get('[data-testid="person-sam@acme.test"] [data-testid="person-role"]')
+    expect(button.text()).toBe('Make administrator')
+    await button.trigger('click')
+    await flushPromises()
+    expect(callsTo('users:setRole')).toEqual([['users:setRole', { userId: 'sam@acme.test', role: 'admin' }]])
     expect(callsTo('users:list')).toHaveLength(2)
   })
 

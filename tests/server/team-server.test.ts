@@ -135,8 +135,8 @@ describe('the team server', () => {
     const users = (await admin.raw('users:list', {})) as any
     expect(users.value).toEqual(
       expect.arrayContaining([
-        { id: 'priya', name: 'Priya Shah', role: 'admin', active: true, hasPassword: true },
-        { id: 'alex', name: 'Alex Morgan', role: 'member', active: true, hasPassword: true },
+        { id: 'priya', name: 'Priya Shah', role: 'admin', active: true, hasPassword: true, invitePending: false },
+        { id: 'alex', name: 'Alex Morgan', role: 'member', active: true, hasPassword: true, invitePending: false },
       ]),
     )
     admin.close()
@@ -207,7 +207,26 @@ describe('the team server', () => {
     expect((await signIn('dana', password)).status).toBe(401)
     expect(await admin.raw('users:deactivate', { userId: 'priya' })).toMatchObject({
       ok: false,
+      error: { code: 'conflict', message: expect.stringContaining('cannot deactivate yourself') },
+    })
+    expect(await admin.raw('users:setRole', { userId: 'priya', role: 'member' })).toMatchObject({
+      ok: false,
       error: { code: 'conflict', message: expect.stringContaining('last administrator') },
+    })
+    admin.close()
+  })
+
+  it('promotes a member to administrator, and shows a pending invitation until it is accepted', async () => {
+    const admin = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
+    await admin.request('users:invite', { userId: 'gil', name: 'Gil Ross' })
+    const listed = await admin.request('users:list', {})
+    expect(listed.find((u) => u.id === 'gil')).toMatchObject({ hasPassword: false, invitePending: true })
+    expect(await admin.request('users:setRole', { userId: 'gil', role: 'admin' })).toMatchObject({ id: 'gil', role: 'admin' })
+    clock.advance(73 * 3600_000)
+    expect((await admin.request('users:list', {})).find((u) => u.id === 'gil')).toMatchObject({ invitePending: false })
+    expect(await admin.raw('users:invite', { userId: 'bad id!', name: 'X' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: 'A user ID uses letters, digits and . _ @ + - only' },
     })
     admin.close()
   })

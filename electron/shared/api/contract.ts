@@ -36,6 +36,8 @@ export interface DirectoryUser {
   active: boolean
   /** False until they accept their invitation (or when they sign in only by SSO). */
   hasPassword: boolean
+  /** An invitation was sent and is still usable (not accepted, not expired). */
+  invitePending: boolean
 }
 
 export interface InviteValue {
@@ -200,12 +202,13 @@ export const requestChannels = {
           .trim()
           .min(1)
           .max(100)
-          .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only'),
+          .regex(/^[\w.@+-]+$/, 'A user ID uses letters, digits and . _ @ + - only'),
         name: z.string().trim().min(1).max(200),
         role: z.enum(['admin', 'member']).default('member'),
       })
       .strict(),
   ),
+  'users:setRole': channel<DirectoryUser>()(z.object({ userId: id, role: z.enum(['admin', 'member']) }).strict()),
   'users:deactivate': channel<{ userId: string; active: false }>()(z.object({ userId: id }).strict()),
   'users:reactivate': channel<{ userId: string; active: true }>()(z.object({ userId: id }).strict()),
   'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),

@@ -64,6 +64,17 @@ export function upsertAccount(
   })()
 }
 
+export function setRole(db: Db, userId: string, role: Role, now: number): void {
+  statements(db).prepare('UPDATE accounts SET role = ?, updated_at = ? WHERE user_id = ?').run(role, now, userId)
+}
+
+/** Users with an invitation they can still use. */
+export function usersWithLiveInvites(db: Db, now: number): Set<string> {
+  return new Set(
+    statements(db).prepare('SELECT DISTINCT user_id FROM invites WHERE used_at IS NULL AND expires_at > ?').pluck().all(now) as string[],
+  )
+}
+
 export function setPasswordHash(db: Db, userId: string, passwordHash: string, now: number): void {
   statements(db).prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE user_id = ?').run(passwordHash, now, userId)
 }
