@@ -30,6 +30,19 @@ export interface TestOidcProvider {
   refuse(authorizationUrl: string): Promise<URL>
 }
 
+/** The provider's interaction page (`/interaction/:uid`), where it sends the browser to log in; it has no UI of its own here. */
+export const INTERACTION_PATH = /^\/interaction\/([^/]+)$/
+
+/** The helper's endpoint that logs `accountId` in and grants consent for the interaction at `interactionUrl`, as a browser would. */
+export function loginAsUrl(interactionUrl: string | URL, accountId: string): URL {
+  const url = new URL(interactionUrl)
+  const uid = INTERACTION_PATH.exec(url.pathname)?.[1]
+  if (!uid) throw new Error(`Not the provider's interaction page: ${url.pathname}`)
+  return new URL(`/interaction/${uid}/${loginAsAction(accountId)}`, url)
+}
+
+const loginAsAction = (accountId: string) => `login-as/${encodeURIComponent(accountId)}`
+
 export async function startOidcProvider(options: {
   clients: TestOidcClient[]
   accounts: Record<string, TestAccount>
@@ -100,7 +113,7 @@ export async function startOidcProvider(options: {
 
   return {
     issuer,
-    signInAs: (authorizationUrl, accountId) => drive(issuer, authorizationUrl, `login-as/${encodeURIComponent(accountId)}`),
+    signInAs: (authorizationUrl, accountId) => drive(issuer, authorizationUrl, loginAsAction(accountId)),
     refuse: (authorizationUrl) => drive(issuer, authorizationUrl, 'refuse'),
     async close() {
       // fetch keeps connections alive; without this close() waits for them to time out.
@@ -136,7 +149,7 @@ async function drive(issuer: string, authorizationUrl: string, action: string): 
     }
     const next = new URL(location, url)
     if (next.origin !== new URL(issuer).origin) return next
-    const interaction = /^\/interaction\/([^/]+)$/.exec(next.pathname)
+    const interaction = INTERACTION_PATH.exec(next.pathname)
     url = interaction ? new URL(`/interaction/${interaction[1]}/${action}`, issuer) : next
   }
   throw new Error('Too many redirects while signing in')
