@@ -220,3 +220,62 @@ describe('admin screen', () => {
     expect(wrapper.find('[data-testid="invite-result"]').exists()).toBe(false)
   })
 })
+
+describe('admin screen: WhatsApp', () => {
+  beforeEach(() => api.reset())
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  const webhook = { callbackUrl: 'https://greenline.acme.example/webhooks/whatsapp', verifyToken: 'verify-123', mode: 'cloud' as const }
+  const saved = {
+    mode: 'sandbox' as const,
+    saved: { phoneNumberId: '1065', accessTokenSet: true, appSecretSet: false, verifyTokenSet: false },
+    environmentOverrides: [],
+    restartRequired: false,
+  }
+
+  it('shows what to paste into Meta, and secrets only as saved or not', async () => {
+    api.answer({ 'users:list': people, 'admin:webhook': webhook, 'admin:connector': saved })
+    const wrapper = await renderAdmin('team', 'admin')
+    expect((wrapper.get('#webhook-url').element as HTMLInputElement).value).toBe(webhook.callbackUrl)
+    expect((wrapper.get('#webhook-verify-token').element as HTMLInputElement).value).toBe('verify-123')
+    expect((wrapper.get('#wa-phone').element as HTMLInputElement).value).toBe('1065')
+    expect((wrapper.get('#wa-token').element as HTMLInputElement).value).toBe('')
+    expect(wrapper.get('#wa-token').attributes('placeholder')).toMatch(/Saved/)
+    expect(wrapper.get('#wa-secret').attributes('placeholder')).toBe('Not set')
+  })
+
+  it('sends only the secrets typed, clears them after saving, and says a restart applies them', async () => {
+    api.answer({
+      'users:list': people,
+      'admin:webhook': webhook,
+      'admin:connector': saved,
+      'admin:setConnector': { ...saved, saved: { ...saved.saved, appSecretSet: true }, restartRequired: true },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('#wa-secret').setValue('new-app-secret')
+    await wrapper.get('form.connector-form').trigger('submit')
+    await flushPromises()
+    expect(callsTo('admin:setConnector')).toEqual([
+      ['admin:setConnector', { phoneNumberId: '1065', wabaId: '', appSecret: 'new-app-secret' }],
+    ])
+    expect((wrapper.get('#wa-secret').element as HTMLInputElement).value).toBe('')
+    expect(wrapper.get('[data-testid="connector-restart"]').text()).toMatch(/apply when the server restarts/)
+  })
+
+  it("shows the server's reason when the settings would not start", async () => {
+    api.answer({
+      'users:list': people,
+      'admin:webhook': webhook,
+      'admin:connector': saved,
+      'admin:setConnector': () => {
+        throw new ApiRequestError({ code: 'invalid', message: 'A WhatsApp access token is set but the phone number id is missing' })
+      },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('form.connector-form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="connector-error"]').text()).toBe('A WhatsApp access token is set but the phone number id is missing')
+  })
+})
