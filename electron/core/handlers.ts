@@ -1,9 +1,8 @@
 import { ApiFailure } from '../shared/api/result'
-import type { AuditEntry } from '../shared/api/contract'
 import type { Session } from '../shared/domain'
 import type { EngineContext } from './context'
 import type { HandlerTable } from './dispatcher'
-import { listAudit } from './db/repositories/ledger'
+import { listAudit, toAuditEntry } from './db/repositories/ledger'
 import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
 import { requireReader } from './services/access'
 import { createContact, editContact, getContactOrFail, importContacts, listContacts, removeContact } from './services/contacts-service'
@@ -95,14 +94,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'audit:list': ({ conversationId, limit }, { userId }) => {
       if (conversationId) requireReader(ctx, conversationId, userId)
-      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map((row): AuditEntry => ({
-        id: String(row.seq),
-        at: row.at,
-        ...(row.actor_id ? { actorId: row.actor_id } : {}),
-        action: row.action,
-        ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
-        detail: JSON.parse(row.detail) as Record<string, unknown>,
-      }))
+      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map(toAuditEntry)
     },
     'export:run': (input, { userId }) => deps.runExport(userId, input),
     // The directory lives on the team server, which answers these before the engine does.
@@ -113,6 +105,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'users:reactivate': teamServerOnly,
     'tokens:list': teamServerOnly,
     'admin:webhook': teamServerOnly,
+    'admin:audit': teamServerOnly,
     'admin:connector': teamServerOnly,
     'admin:setConnector': teamServerOnly,
   }

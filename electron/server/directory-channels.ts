@@ -11,6 +11,7 @@ import {
   usersWithLiveInvites,
   type AccountRow,
 } from '../core/db/repositories/accounts'
+import { appendAudit, listAudit, toAuditEntry } from '../core/db/repositories/ledger'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
@@ -27,6 +28,7 @@ type DirectoryChannel =
   | 'users:reactivate'
   | 'tokens:list'
   | 'admin:webhook'
+  | 'admin:audit'
   | 'admin:connector'
   | 'admin:setConnector'
 
@@ -45,6 +47,9 @@ export function createDirectoryChannels(deps: {
 }) {
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
+  // Admin actions go into the same tamper-evident audit ledger as conversation events.
+  const audit = (actorId: string, action: string, detail: Record<string, unknown>) =>
+    appendAudit(engine.db, { at: now(), actorId, action, detail })
 
   const handle = <C extends DirectoryChannel>(
     channel: C,
@@ -83,6 +88,7 @@ export function createDirectoryChannels(deps: {
       upsertAccount(engine.db, { userId: input.userId, name: input.name, role: input.role, now: now() })
       const { secret, expiresAt } = credentials.createInvite(input.userId, actor)
       log.info('user invited', { user: input.userId, by: actor })
+      audit(actor, 'user.invited', { userId: input.userId, role: input.role })
       return { userId: input.userId, inviteUrl: new URL(`/invite?token=${secret}`, deps.publicUrl).href, expiresAt }
     }),
     'users:setRole': handle('users:setRole', true, (input, actor) => {
@@ -93,6 +99,7 @@ export function createDirectoryChannels(deps: {
       }
       setRole(engine.db, input.userId, input.role, now())
       log.info('role changed', { user: input.userId, role: input.role, by: actor })
+      audit(actor, 'user.role_changed', { userId: input.userId, role: input.role })
       return toDirectoryUser(usersWithLiveInvites(engine.db, now()))(getAccount(engine.db, input.userId)!)
     }),
     'users:deactivate': handle('users:deactivate', true, (input, actor) => {
@@ -106,12 +113,14 @@ export function createDirectoryChannels(deps: {
       // Signed out at once, on every device; their conversations stay for the other participants.
       credentials.revokeAllOf(input.userId)
       log.info('user deactivated', { user: input.userId, by: actor })
+      audit(actor, 'user.deactivated', { userId: input.userId })
       return { userId: input.userId, active: false as const }
     }),
     'users:reactivate': handle('users:reactivate', true, (input, actor) => {
       if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
       setUserActive(engine.db, input.userId, true)
       log.info('user reactivated', { user: input.userId, by: actor })
+      audit(actor, 'user.reactivated', { userId: input.userId })
       return { userId: input.userId, active: true as const }
     }),
     'tokens:list': handle('tokens:list', false, (input, actor, isAdmin) =>
@@ -124,11 +133,14 @@ export function createDirectoryChannels(deps: {
       verifyToken: deps.webhook.verifyToken,
       mode: deps.webhook.mode,
     })),
+    'admin:audit': handle('admin:audit', true, (input) => listAudit(engine.db, { limit: input.limit ?? 200 }).map(toAuditEntry)),
     'admin:connector': handle('admin:connector', true, () => deps.connector.view()),
     'admin:setConnector': handle('admin:setConnector', true, (input, actor) => {
       try {
         const saved = deps.connector.save(input)
         log.info('connector saved', { by: actor, fields: Object.keys(input) })
+        // Which fields changed, never their values.
+        audit(actor, 'connector.saved', { fields: Object.keys(input) })
         return saved
       } catch (error) {
         if (error instanceof WhatsAppConfigError) throw new DirectoryError('invalid', error.message)

@@ -279,3 +279,29 @@ describe('admin screen: WhatsApp', () => {
     expect(wrapper.get('[data-testid="connector-error"]').text()).toBe('A WhatsApp access token is set but the phone number id is missing')
   })
 })
+
+describe('admin screen: audit log', () => {
+  beforeEach(() => api.reset())
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('lists who did what, as text', async () => {
+    api.answer({
+      'users:list': people,
+      'admin:audit': [
+        { id: '2', at: Date.UTC(2026, 11, 4, 9), actorId: 'priya', action: 'user.deactivated', detail: { userId: '<b>dana</b>' } },
+        { id: '1', at: Date.UTC(2026, 11, 4, 8), action: 'consent.granted', detail: { contactId: 'c1' } },
+      ],
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    const rows = wrapper.findAll('[data-testid="audit-entry"]')
+    expect(rows).toHaveLength(2)
+    expect(rows[0].text()).toContain('priya')
+    expect(rows[0].text()).toContain('user.deactivated')
+    expect(rows[0].text()).toContain('userId: <b>dana</b>')
+    expect(rows[0].find('b').exists()).toBe(false)
+    expect(rows[1].text()).toContain('Greenline')
+    expect(callsTo('admin:audit')).toEqual([['admin:audit', { limit: 200 }]])
+  })
+})

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyLedger } from '../../electron/core/db/repositories/ledger'
 import { resolveServerConfig } from '../../electron/server/config'
 import { DataDirLocked } from '../../electron/server/data-dir-lock'
 import { startServer, type TeamServer } from '../../electron/server/server'
@@ -209,6 +210,13 @@ describe('the team server', () => {
       ok: false,
       error: { code: 'conflict', message: expect.stringContaining('cannot deactivate yourself') },
     })
+    const audit = await admin.request('admin:audit', {})
+    expect(audit.find((e) => e.action === 'user.deactivated')).toMatchObject({ actorId: 'priya', detail: { userId: 'dana' } })
+    expect(audit.find((e) => e.action === 'user.invited' && e.detail.userId === 'dana')).toMatchObject({ actorId: 'priya' })
+    expect(verifyLedger(server.engine.db, 'audit_log')).toMatchObject({ ok: true })
+    const member = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('alex', 'alex has a long password') } })
+    expect(await member.raw('admin:audit', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    member.close()
     expect(await admin.raw('users:setRole', { userId: 'priya', role: 'member' })).toMatchObject({
       ok: false,
       error: { code: 'conflict', message: expect.stringContaining('last administrator') },

@@ -214,6 +214,8 @@ export const requestChannels = {
   'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),
   /** Admins: what to paste into Meta's dashboard (the callback URL and its verify token). */
   'admin:webhook': channel<WebhookSetup>()(empty),
+  /** Admins: the whole audit log, newest first (members see theirs through audit:list). */
+  'admin:audit': channel<AuditEntry[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   /** Admins: the Cloud API connector as saved on the server. Secrets never leave it: only whether each is set. */
   'admin:connector': channel<ConnectorView>()(empty),
   /** Admins: saves the connector (encrypted at rest); a secret left out keeps its saved value. Applies at the next start. */

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../shared/api/contract'
 import { createHash } from 'node:crypto'
 import type { Db } from '../open'
 import { statements } from '../statements'
@@ -126,6 +127,17 @@ export function appendAudit(
     conversation_id: entry.conversationId,
     detail: JSON.stringify(entry.detail ?? {}),
   })
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: String(row.seq),
+    at: row.at,
+    ...(row.actor_id ? { actorId: row.actor_id } : {}),
+    action: row.action,
+    ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  }
 }
 
 /**
