@@ -137,6 +137,10 @@ test('Priya by password and Sam by SSO share a WhatsApp conversation until Sam i
     const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]
     await send(page, 'Hi Ana, Priya from Greenline here')
     await page.getByTestId('optin-confirm').click()
+    // Ana can only tap Yes on an opt-in request that has reached her phone.
+    await expect
+      .poll(async () => (await team.sandbox<any[]>(`/sandbox/deliveries?phone=${ANA_PATH}`)).some((d) => d.type === 'template'))
+      .toBe(true)
     await team.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
     await expect
       .poll(() => texts(), { message: 'the first message reaches Ana once she agrees' })
