@@ -23,6 +23,7 @@ import { PasswordRejected, type Credentials, type Identity } from './auth/creden
 import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
 import type { ConnectorAdmin } from './secrets/connector-admin'
+import type { PolicyAdmin } from './policy-admin'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
 
 const log = createLogger('server')
@@ -40,6 +41,7 @@ export interface ServerAppOptions {
   /** What admins paste into Meta's dashboard. */
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
+  policy: PolicyAdmin
   now: () => number
 }
 
@@ -328,6 +330,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     publicUrl: config.publicUrl,
     webhook: options.webhook,
     connector: options.connector,
+    policy: options.policy,
   })
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head) => {

@@ -17,6 +17,8 @@ import { createLogger } from '../core/platform/logger'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
 import type { Credentials } from './auth/credentials'
 import type { ConnectorAdmin } from './secrets/connector-admin'
+import type { PolicyAdmin } from './policy-admin'
+import { OrgPolicyError } from '../core/org/org-policy'
 
 const log = createLogger('directory')
 
@@ -29,6 +31,8 @@ type DirectoryChannel =
   | 'tokens:list'
   | 'admin:webhook'
   | 'admin:audit'
+  | 'admin:policy'
+  | 'admin:setPolicy'
   | 'admin:connector'
   | 'admin:setConnector'
 
@@ -44,6 +48,7 @@ export function createDirectoryChannels(deps: {
   publicUrl: URL
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
+  policy: PolicyAdmin
 }) {
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
@@ -134,6 +139,17 @@ export function createDirectoryChannels(deps: {
       mode: deps.webhook.mode,
     })),
     'admin:audit': handle('admin:audit', true, (input) => listAudit(engine.db, { limit: input.limit ?? 200 }).map(toAuditEntry)),
+    'admin:policy': handle('admin:policy', true, () => deps.policy.view()),
+    'admin:setPolicy': handle('admin:setPolicy', true, (input, actor) => {
+      try {
+        const saved = deps.policy.save(input.policy)
+        audit(actor, 'policy.saved', { fields: Object.keys(input.policy) })
+        return saved
+      } catch (error) {
+        if (error instanceof OrgPolicyError) throw new DirectoryError('invalid', error.message)
+        throw error
+      }
+    }),
     'admin:connector': handle('admin:connector', true, () => deps.connector.view()),
     'admin:setConnector': handle('admin:setConnector', true, (input, actor) => {
       try {

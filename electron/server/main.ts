@@ -8,6 +8,7 @@ import { ConfigError, SERVER_FLAGS, resolveServerConfig } from './config'
 import { DataDirLocked } from './data-dir-lock'
 import { SecretKeyError } from './secrets/secret-key'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
+import { OrgPolicyError } from '../core/org/org-policy'
 import { createAdmin, startServer } from './server'
 
 /**
@@ -76,7 +77,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof DataDirLocked ||
     error instanceof PasswordRejected ||
     error instanceof SecretKeyError ||
-    error instanceof WhatsAppConfigError
+    error instanceof WhatsAppConfigError ||
+    error instanceof OrgPolicyError
   process.stderr.write(`Greenline server could not start: ${error instanceof Error ? error.message : String(error)}\n`)
   if (!known) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`)
   process.exit(1)

@@ -14,6 +14,7 @@ import { checkPasswordRules, createCredentials, type Credentials } from './auth/
 import { ConfigError, isLoopback, type ServerConfig } from './config'
 import { lockDataDir } from './data-dir-lock'
 import { createConnectorAdmin } from './secrets/connector-admin'
+import { createPolicyAdmin, effectivePolicy, readSavedPolicy } from './policy-admin'
 import { readConnectorSettings } from './secrets/connector-settings'
 import { loadSecretKey } from './secrets/secret-key'
 
@@ -42,12 +43,16 @@ export interface StartServerOptions {
 /** The Greenline server: one engine (one outbox, one rate limiter, one consent ledger) for the office. */
 export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<TeamServer> {
   const env = options.env ?? process.env
-  const { policy, raw } = loadOrgPolicyOrDemo(config.orgFile)
+  const { policy: filePolicy, raw } = loadOrgPolicyOrDemo(config.orgFile)
   const unlock = await lockDataDir(config.dataDir)
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const saved = withDatabase(config.dataDir, (db) => readConnectorSettings(db, key))
+    const { saved, savedPolicy } = withDatabase(config.dataDir, (db) => ({
+      saved: readConnectorSettings(db, key),
+      savedPolicy: readSavedPolicy(db),
+    }))
+    const policy = effectivePolicy(filePolicy, savedPolicy)
     const whatsapp = resolveWhatsAppConfig({ settings: saved, orgFile: raw, env })
     if (config.demo && (whatsapp.mode !== 'sandbox' || !isLoopback(config.bind))) {
       throw new ConfigError('Demo sign-in ("pick who you are") runs only with the sandbox on a loopback address')
@@ -76,6 +81,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         extraRoutes: connected.routes,
         now,
         webhook: { verifyToken: connected.verifyToken, mode: whatsapp.mode },
+        policy: createPolicyAdmin({ db: engine.db, running: policy }),
         connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode }),
         connectorReady: async () => {
           if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled

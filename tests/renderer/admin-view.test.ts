@@ -305,3 +305,39 @@ describe('admin screen: audit log', () => {
     expect(callsTo('admin:audit')).toEqual([['admin:audit', { limit: 200 }]])
   })
 })
+
+describe('admin screen: organization policy', () => {
+  beforeEach(() => api.reset())
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  const view = { policy: { name: 'Acme Dental', lexicon: [] }, source: 'file' as const, restartRequired: false }
+
+  it("edits the policy as JSON and shows the server's field-level refusal", async () => {
+    api.answer({
+      'users:list': people,
+      'admin:policy': view,
+      'admin:setPolicy': () => {
+        throw new ApiRequestError({ code: 'invalid', message: 'In the policy, attribution must contain {name} and {text}' })
+      },
+    })
+    const wrapper = await renderAdmin('team', 'admin')
+    expect(JSON.parse((wrapper.get('[data-testid="policy-json"]').element as HTMLTextAreaElement).value)).toEqual(view.policy)
+    await wrapper.get('[data-testid="policy-json"]').setValue('{ "name": "Acme", "attribution": "x" }')
+    await wrapper.get('form.policy-form').trigger('submit')
+    await flushPromises()
+    expect(callsTo('admin:setPolicy')).toEqual([['admin:setPolicy', { policy: { name: 'Acme', attribution: 'x' } }]])
+    expect(wrapper.get('[data-testid="policy-error"]').text()).toBe('In the policy, attribution must contain {name} and {text}')
+  })
+
+  it('refuses text that is not JSON without asking the server', async () => {
+    api.answer({ 'users:list': people, 'admin:policy': view })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="policy-json"]').setValue('{ name: Acme')
+    await wrapper.get('form.policy-form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="policy-error"]').text()).toMatch(/not valid JSON/)
+    expect(callsTo('admin:setPolicy')).toEqual([])
+  })
+})

@@ -62,6 +62,14 @@ export interface WebhookSetup {
   mode: 'sandbox' | 'cloud'
 }
 
+export interface PolicyView {
+  /** The policy as JSON, in the org file's shape but without `users`. */
+  policy: Record<string, unknown>
+  /** `file`: from the org file (or the demo organization); `saved`: saved by an admin, winning over the file. */
+  source: 'file' | 'saved'
+  restartRequired: boolean
+}
+
 export interface ConnectorView {
   /** What the running server uses. */
   mode: 'sandbox' | 'cloud'
@@ -214,6 +222,10 @@ export const requestChannels = {
   'tokens:list': channel<AccessToken[]>()(z.object({ all: z.boolean().optional() }).strict()),
   /** Admins: what to paste into Meta's dashboard (the callback URL and its verify token). */
   'admin:webhook': channel<WebhookSetup>()(empty),
+  /** Admins: the organization policy the server runs (without its users: those are managed as people). */
+  'admin:policy': channel<PolicyView>()(empty),
+  /** Admins: saves a policy, validated with the org file's schema; applies at the next start. */
+  'admin:setPolicy': channel<PolicyView>()(z.object({ policy: z.record(z.string(), z.unknown()) }).strict()),
   /** Admins: the whole audit log, newest first (members see theirs through audit:list). */
   'admin:audit': channel<AuditEntry[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   /** Admins: the Cloud API connector as saved on the server. Secrets never leave it: only whether each is set. */

@@ -1,0 +1,45 @@
+import type { PolicyView } from '../shared/api/contract'
+import { getState, setState } from '../core/db/repositories/app-state'
+import type { Db } from '../core/db/open'
+import { parseOrgPolicy, type OrgPolicy } from '../core/org/org-policy'
+
+const KEY = 'server.policy'
+
+/** The policy an admin saved (org-file shape without `users`), if any. */
+export function readSavedPolicy(db: Db): Record<string, unknown> | undefined {
+  const text = getState(db, KEY)
+  return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>)
+}
+
+/**
+ * The policy the server starts with: an admin's saved one wins over the org file, which then only
+ * seeds users. Validated whole with the file's schema, so a start never runs a half-valid policy.
+ */
+export function effectivePolicy(filePolicy: OrgPolicy, saved: Record<string, unknown> | undefined): OrgPolicy {
+  return saved ? parseOrgPolicy({ ...saved, users: filePolicy.users }, 'the policy saved on the server') : filePolicy
+}
+
+function withoutUsers(policy: OrgPolicy | Record<string, unknown>): Record<string, unknown> {
+  const { users: _users, ...rest } = policy as Record<string, unknown>
+  return rest
+}
+
+export function createPolicyAdmin(deps: { db: Db; running: OrgPolicy }) {
+  let changed = false
+  const view = (): PolicyView => {
+    const saved = readSavedPolicy(deps.db)
+    return { policy: saved ?? withoutUsers(deps.running), source: saved ? 'saved' : 'file', restartRequired: changed }
+  }
+  return {
+    view,
+    /** @throws OrgPolicyError naming the first bad field. */
+    save(policy: Record<string, unknown>): PolicyView {
+      const checked = parseOrgPolicy({ ...withoutUsers(policy), users: deps.running.users }, 'the policy')
+      setState(deps.db, KEY, JSON.stringify(withoutUsers(checked)))
+      changed = true
+      return view()
+    },
+  }
+}
+
+export type PolicyAdmin = ReturnType<typeof createPolicyAdmin>
