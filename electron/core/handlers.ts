@@ -106,6 +106,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'tokens:list': teamServerOnly,
     'admin:webhook': teamServerOnly,
     'admin:audit': teamServerOnly,
+    'admin:conversationsOf': teamServerOnly,
+    'admin:handOver': teamServerOnly,
     'admin:policy': teamServerOnly,
     'admin:setPolicy': teamServerOnly,
     'admin:connector': teamServerOnly,

@@ -359,7 +359,8 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     })
   })
 
-  app.addHook('onClose', (_instance, done) => {
+  // preClose, not onClose: the listener's close waits for every TCP connection, upgraded ones too.
+  app.addHook('preClose', (done) => {
     stopRevoked()
     // Clients reconnect (to this server restarted, or another instance); nothing waits on them.
     for (const ws of sockets.clients) ws.terminate()

@@ -19,6 +19,10 @@ import type { Credentials } from './auth/credentials'
 import type { ConnectorAdmin } from './secrets/connector-admin'
 import type { PolicyAdmin } from './policy-admin'
 import { OrgPolicyError } from '../core/org/org-policy'
+import { handOver } from '../core/services/groups-service'
+import { conversationFor } from '../core/services/views'
+import { openConversationIdsOf } from '../core/db/repositories/conversations'
+import { ApiFailure, type ErrorCode } from '../shared/api/result'
 
 const log = createLogger('directory')
 
@@ -31,6 +35,8 @@ type DirectoryChannel =
   | 'tokens:list'
   | 'admin:webhook'
   | 'admin:audit'
+  | 'admin:conversationsOf'
+  | 'admin:handOver'
   | 'admin:policy'
   | 'admin:setPolicy'
   | 'admin:connector'
@@ -139,6 +145,20 @@ export function createDirectoryChannels(deps: {
       mode: deps.webhook.mode,
     })),
     'admin:audit': handle('admin:audit', true, (input) => listAudit(engine.db, { limit: input.limit ?? 200 }).map(toAuditEntry)),
+    'admin:conversationsOf': handle('admin:conversationsOf', true, (input) => {
+      if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      return openConversationIdsOf(engine.db, input.userId).flatMap((id) => conversationFor(engine.db, id, input.userId, now()) ?? [])
+    }),
+    'admin:handOver': handle('admin:handOver', true, (input, actor) => {
+      try {
+        handOver(engine.ctx, actor, input.id, input.fromUserId, input.toUserId, input.note)
+      } catch (error) {
+        if (error instanceof ApiFailure) throw new DirectoryError(error.code, error.message)
+        throw error
+      }
+      log.info('conversation handed over', { conversation: input.id, from: input.fromUserId, to: input.toUserId, by: actor })
+      return {}
+    }),
     'admin:policy': handle('admin:policy', true, () => deps.policy.view()),
     'admin:setPolicy': handle('admin:setPolicy', true, (input, actor) => {
       try {
@@ -180,7 +200,7 @@ const toDirectoryUser =
 
 class DirectoryError extends Error {
   constructor(
-    readonly code: 'conflict' | 'not_found' | 'invalid',
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message)

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../electron/core/http/http-util'
+import { WsClient } from '../helpers/ws-client'
 
 const root = join(import.meta.dirname, '..', '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'greenline-server-process-'))
@@ -104,7 +105,12 @@ describe('the server process', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('Another Greenline server is already running')
 
+    // An open API connection must not hold the shutdown up.
+    const client = await WsClient.connect(`http://127.0.0.1:${port}`, {
+      headers: { Cookie: response.headers.get('set-cookie')!.split(';')[0] },
+    })
     first.child.kill('SIGTERM')
+    await client.closed
     expect((await first.exited).code).toBe(0)
     for (const line of first.lines) {
       const entry = JSON.parse(line) as { level: string; module: string; msg: string }

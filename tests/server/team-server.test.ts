@@ -239,6 +239,36 @@ describe('the team server', () => {
     admin.close()
   })
 
+  it("lets an admin hand a deactivated colleague's conversations to someone else", async () => {
+    const admin = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
+    const halPassword = await inviteAndAccept(admin, 'hal', 'Hal Ito')
+    const hal = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('hal', halPassword) } })
+    const contact = await hal.request('contacts:create', { name: 'Walk-in', phone: '+14155550142' })
+    const conversation = await hal.request('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
+    await admin.request('users:deactivate', { userId: 'hal' })
+
+    const left = await admin.request('admin:conversationsOf', { userId: 'hal' })
+    expect(left.map((c) => c.id)).toEqual([conversation.id])
+    await admin.request('admin:handOver', { id: conversation.id, fromUserId: 'hal', toUserId: 'alex', note: 'Hal has left' })
+    expect(await admin.request('admin:conversationsOf', { userId: 'hal' })).toEqual([])
+
+    const alex = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('alex', 'alex has a long password') } })
+    expect((await alex.request('conversations:list', {})).map((c) => c.id)).toContain(conversation.id)
+    const lines = (await alex.request('messages:list', { conversationId: conversation.id })).map((m) => m.text)
+    expect(lines).toContain("Priya Shah handed Hal Ito's place in the conversation to Alex Morgan: Hal has left")
+    expect((await admin.request('admin:audit', {})).find((e) => e.action === 'conversation.handed_over')).toMatchObject({
+      actorId: 'priya',
+      conversationId: conversation.id,
+      detail: { fromUserId: 'hal', toUserId: 'alex' },
+    })
+    expect(await alex.raw('admin:handOver', { id: conversation.id, fromUserId: 'alex', toUserId: 'priya' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+    admin.close()
+    alex.close()
+  })
+
   it('serves a picture only to people who may read a conversation holding it', async () => {
     const admin = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
     const memberPassword = await inviteAndAccept(admin, 'erin', 'Erin Park')

@@ -14,7 +14,7 @@ import {
   wasParticipant,
 } from '../db/repositories/conversations'
 import { appendAudit } from '../db/repositories/ledger'
-import { getOrgUser } from '../db/repositories/org-users'
+import { getOrgUser, orgUserName } from '../db/repositories/org-users'
 import { notAParticipant, requireOpen } from './access'
 import { cancelWaiting } from './cancel-waiting'
 import { addSystemLine } from './system-lines'
@@ -120,6 +120,42 @@ export function transfer(ctx: EngineContext, actorId: string, id: string, toUser
     departAndMaybeEnd(ctx, actorId, id, line, 'conversation.transferred', { toUserId, ...(trimmed ? { note: trimmed } : {}) })
   })()
   ctx.changes.removed(id, actorId)
+  ctx.changes.conversation(id)
+}
+
+/**
+ * An administrator hands a deactivated colleague's place in a conversation to someone else, so
+ * the WhatsApp user is not left writing to nobody. The thread says who did it; the audit names the
+ * administrator as the actor.
+ */
+export function handOver(ctx: EngineContext, adminId: string, id: string, fromUserId: string, toUserId: string, note?: string): void {
+  ctx.db.transaction(() => {
+    requireActor(ctx, id, fromUserId, 'it was not handed over')
+    requireColleague(ctx, toUserId)
+    if (toUserId === fromUserId) throw new ApiFailure('invalid', 'Choose a colleague other than the one leaving')
+    const now = ctx.clock.now()
+    addParticipant(ctx.db, id, toUserId, now)
+    removeParticipant(ctx.db, id, fromUserId, now)
+    const trimmed = note?.trim()
+    const from = orgUserName(ctx.db, fromUserId) ?? fromUserId
+    addSystemLine(
+      ctx,
+      id,
+      `${nameOf(ctx, adminId)} handed ${from}'s place in the conversation to ${nameOf(ctx, toUserId)}${trimmed ? `: ${trimmed}` : ''}`,
+      {
+        participant: 'conversation.handed_over',
+        userId: fromUserId,
+      },
+    )
+    appendAudit(ctx.db, {
+      at: now,
+      actorId: adminId,
+      action: 'conversation.handed_over',
+      conversationId: id,
+      detail: { fromUserId, toUserId, ...(trimmed ? { note: trimmed } : {}) },
+    })
+  })()
+  ctx.changes.removed(id, fromUserId)
   ctx.changes.conversation(id)
 }
 

@@ -226,6 +226,10 @@ export const requestChannels = {
   'admin:policy': channel<PolicyView>()(empty),
   /** Admins: saves a policy, validated with the org file's schema; applies at the next start. */
   'admin:setPolicy': channel<PolicyView>()(z.object({ policy: z.record(z.string(), z.unknown()) }).strict()),
+  /** Admins: the open conversations a colleague is in (to hand over a deactivated colleague's). */
+  'admin:conversationsOf': channel<Conversation[]>()(z.object({ userId: id }).strict()),
+  /** Admins: gives a colleague's place in a conversation to another colleague. */
+  'admin:handOver': channel<Record<string, never>>()(z.object({ id, fromUserId: id, toUserId: id, note: text(1000).optional() }).strict()),
   /** Admins: the whole audit log, newest first (members see theirs through audit:list). */
   'admin:audit': channel<AuditEntry[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   /** Admins: the Cloud API connector as saved on the server. Secrets never leave it: only whether each is set. */

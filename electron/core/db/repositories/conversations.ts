@@ -111,6 +111,17 @@ export function openWhatsAppConversationIds(db: Db): string[] {
   ).map((r) => r.id)
 }
 
+/** Open conversations a user is currently in, most recently active first. */
+export function openConversationIdsOf(db: Db, userId: string): string[] {
+  return statements(db)
+    .prepare(
+      `SELECT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id
+       WHERE p.user_id = ? AND p.left_at IS NULL AND c.ended_at IS NULL ORDER BY c.last_activity_at DESC`,
+    )
+    .pluck()
+    .all(userId) as string[]
+}
+
 export function touchConversation(db: Db, id: string, messageSeq: number, at: number): void {
   statements(db)
     .prepare('UPDATE conversations SET last_message_seq = ?, last_activity_at = max(last_activity_at, ?) WHERE id = ?')

@@ -50,3 +50,8 @@ export function getOrgUser(db: Db, id: string): OrgUser | undefined {
     OrgUserRow | undefined
   return row && toOrgUser(row)
 }
+
+/** A user's name whether or not they are still active (history names people who have left). */
+export function orgUserName(db: Db, id: string): string | undefined {
+  return statements(db).prepare('SELECT name FROM org_users WHERE id = ?').pluck().get(id) as string | undefined
+}
