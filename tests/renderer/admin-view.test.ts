@@ -341,3 +341,29 @@ describe('admin screen: organization policy', () => {
     expect(callsTo('admin:setPolicy')).toEqual([])
   })
 })
+
+describe('admin screen: handing conversations over', () => {
+  beforeEach(() => api.reset())
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it("hands a deactivated colleague's conversation to an active one", async () => {
+    const conversation = { id: 'v1', contactName: 'Ana Souza', channel: 'whatsapp' }
+    api.answer({ 'users:list': people, 'admin:conversationsOf': [conversation], 'admin:handOver': {} })
+    const wrapper = await renderAdmin('team', 'admin')
+    await wrapper.get('[data-testid="handover-show-dana"]').trigger('click')
+    await flushPromises()
+    expect(callsTo('admin:conversationsOf')).toEqual([['admin:conversationsOf', { userId: 'dana' }]])
+    const row = wrapper.get('[data-testid="handover-v1"]')
+    expect(row.text()).toContain('Ana Souza (WhatsApp)')
+    // Only active colleagues can take it.
+    expect(row.findAll('option').map((o) => o.text())).toEqual(['Choose a colleague', 'Priya Shah', 'Sam Lee'])
+    expect(row.get('[data-testid="handover-confirm"]').attributes('disabled')).toBeDefined()
+    await row.get('select').setValue('priya')
+    await row.get('[data-testid="handover-confirm"]').trigger('click')
+    await flushPromises()
+    expect(callsTo('admin:handOver')).toEqual([['admin:handOver', { id: 'v1', fromUserId: 'dana', toUserId: 'priya' }]])
+    expect(wrapper.find('[data-testid="handover-v1"]').exists()).toBe(false)
+  })
+})
