@@ -1,9 +1,9 @@
 import type { Page } from '@playwright/test'
 import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
+import { expectLine, send, startConsentedThread, textsTo } from './thread-steps'
 import { expect, test, type Greenline } from './fixtures'
 
 const ANA = '+14155550101'
-const ANA_PATH = encodeURIComponent(ANA)
 
 /** Calls the engine as an org user, as the renderer does over the WebSocket. */
 async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
@@ -34,20 +34,7 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await open(samPage, greenline, 'sam')
 
     // A starts the conversation and asks for consent with the first message.
-    await page.goto(`${greenline.url}/#/contacts/${ana.id}/history`)
-    await page.getByTestId('start-whatsapp').click()
-    await expect(page.getByTestId('thread')).toBeVisible()
-    const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]
-    await send(page, 'Hi Ana, Priya from Greenline here')
-    await page.getByTestId('optin-confirm').click()
-    // Ana can only tap Yes on an opt-in request that has reached her phone.
-    await expect
-      .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${ANA_PATH}`)).some((d) => d.type === 'template'))
-      .toBe(true)
-    await greenline.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
-    await expect
-      .poll(() => texts(), { message: 'the first message reaches Ana once she agrees' })
-      .toContain('Hi Ana, Priya from Greenline here')
+    const threadId = await startConsentedThread(page, greenline.url, ana.id, ANA, greenline.sandbox, 'Hi Ana, Priya from Greenline here')
 
     // A adds B.
     await page.getByTestId('participants-open').click()
@@ -139,9 +126,8 @@ test('two colleagues share, transfer, leave and restart a WhatsApp conversation 
     await samContext.close()
   }
 
-  async function texts(): Promise<string[]> {
-    const deliveries = await greenline.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${ANA_PATH}`)
-    return deliveries.flatMap((d) => (d.type === 'text' && d.text ? [d.text] : []))
+  function texts(): Promise<string[]> {
+    return textsTo(greenline.sandbox, ANA)
   }
 })
 
@@ -182,12 +168,3 @@ test('the loser of a race is told why: A and B both transfer to C @groups', asyn
     await samContext.close()
   }
 })
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer-input').fill(text)
-  await page.getByTestId('composer-send').click()
-}
-
-async function expectLine(page: Page, text: string): Promise<void> {
-  await expect(page.getByTestId('system-line').filter({ hasText: text })).toBeVisible()
-}

@@ -13,11 +13,11 @@ import { startServer, type TeamServer } from '../../electron/server/server'
 import { WsClient } from '../helpers/ws-client'
 import { INTERACTION_PATH, loginAsUrl, startOidcProvider, type TestOidcProvider } from '../server/oidc-provider'
 import { RENDERER_DIR } from './fixtures'
+import { expectLine, startConsentedThread } from './thread-steps'
 
 const ADMIN_PASSWORD = 'priya has a long team password'
 const SAM = 'sam@acme.example'
 const ANA = '+14155550101'
-const ANA_PATH = encodeURIComponent(ANA)
 
 interface Team {
   server: TeamServer
@@ -131,20 +131,7 @@ test('Priya by password and Sam by SSO share a WhatsApp conversation until Sam i
 
     // A starts the conversation and asks for consent with the first message.
     const ana = await priya.request('contacts:create', { name: 'Ana Souza', phone: ANA })
-    await page.goto(`${server.url}/#/contacts/${ana.id}/history`)
-    await page.getByTestId('start-whatsapp').click()
-    await expect(page.getByTestId('thread')).toBeVisible()
-    const threadId = /#\/messages\/([^/?]+)/.exec(page.url())![1]
-    await send(page, 'Hi Ana, Priya from Greenline here')
-    await page.getByTestId('optin-confirm').click()
-    // Ana can only tap Yes on an opt-in request that has reached her phone.
-    await expect
-      .poll(async () => (await team.sandbox<any[]>(`/sandbox/deliveries?phone=${ANA_PATH}`)).some((d) => d.type === 'template'))
-      .toBe(true)
-    await team.sandbox(`/sandbox/users/${ANA_PATH}/messages`, { buttonPayload: 'CONSENT_YES' })
-    await expect
-      .poll(() => texts(), { message: 'the first message reaches Ana once she agrees' })
-      .toContain('Hi Ana, Priya from Greenline here')
+    const threadId = await startConsentedThread(page, server.url, ana.id, ANA, team.sandbox, 'Hi Ana, Priya from Greenline here')
 
     // A adds B; B gets the thread in his list without reloading.
     const samRow = samPage.locator(`[data-testid="conversation-row"][data-id="${threadId}"]`)
@@ -209,18 +196,4 @@ test('Priya by password and Sam by SSO share a WhatsApp conversation until Sam i
     await p.keyboard.press('Escape')
     await expect(panel).toBeHidden()
   }
-
-  async function texts(): Promise<string[]> {
-    const deliveries = await team.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${ANA_PATH}`)
-    return deliveries.flatMap((d) => (d.type === 'text' && d.text ? [d.text] : []))
-  }
 })
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer-input').fill(text)
-  await page.getByTestId('composer-send').click()
-}
-
-async function expectLine(page: Page, text: string): Promise<void> {
-  await expect(page.getByTestId('system-line').filter({ hasText: text })).toBeVisible()
-}
