@@ -178,8 +178,20 @@ export const requestChannels = {
   'messages:retryDownload': channel<Message>()(z.object({ id }).strict()),
   'messages:checkText': channel<LexiconVerdict>()(z.object({ text: text(4096) }).strict()),
 
+  // Pictures travel as bytes: a Uint8Array over IPC, `POST /media` over HTTP. Base64 stays for
+  // scripts on the socket, whose frames are limited to a few MB.
   'media:upload': channel<MediaUploadValue>()(
-    z.object({ dataBase64: z.string().min(1).max(70_000_000), filename: text(300).optional() }).strict(),
+    z
+      .object({
+        bytes: z
+          .instanceof(Uint8Array)
+          .refine((b) => b.byteLength > 0, 'This file is empty')
+          .optional(),
+        dataBase64: z.string().min(1).max(70_000_000).optional(),
+        filename: text(300).optional(),
+      })
+      .strict()
+      .refine((p) => (p.bytes === undefined) !== (p.dataBase64 === undefined), { message: 'Send the picture as bytes or as dataBase64' }),
   ),
 
   'search:messages': channel<SearchHit[]>()(
