@@ -1,7 +1,7 @@
 /**
  * How an SMS text travels: GSM-7 when every character is in the GSM 03.38 alphabet (160 per
  * message, 153 per part once split), else UCS-2 (70, then 67 UTF-16 units per part). Carriers bill
- * per part, so the composer shows this before sending. Pure; shared by the renderer and the engine.
+ * per part, so the composer shows this before sending. Pure (no Vue), so it is tested on its own.
  */
 
 // GSM 03.38 basic character set (one septet each).

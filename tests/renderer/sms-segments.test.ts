@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { smsSegments } from '../../../electron/shared/sms-segments'
+import { smsSegments } from '../../src/components/composer/sms-segments'
 
 describe('SMS segments and encoding @sms', () => {
   it('fits 160 GSM-7 characters in one part and splits longer text in parts of 153', () => {
