@@ -63,7 +63,7 @@ async function handleTwilioControl(twilio: TwilioSurface, req: IncomingMessage, 
         throw new ControlError(400, 'The body is not valid JSON')
       }
     }
-    const [, , resource, phone, action] = url.pathname.split('/').map(decodeURIComponent)
+    const [, , , resource, phone, action] = url.pathname.split('/').map(decodeURIComponent)
     const route = `${req.method} ${resource ?? ''}${phone !== undefined ? '/:phone' : ''}${action ? `/${action}` : ''}`
     switch (route) {
       case 'GET ':
