@@ -14,6 +14,8 @@ import { SIMULATOR_HTML } from './simulator-html'
 import { SIMULATOR_JS } from './simulator-script'
 import { SIMULATOR_CSS } from './simulator-style'
 import { sendSms, userDropsVoicemail, userSendsSms } from './sms'
+import { handleTwilio, isTwilioPath } from './twilio-routes'
+import { TwilioSurface } from './twilio-surface'
 import { requireUser, userReads, userWrites, type UserInput } from './user-actions'
 import { WebhookQueue } from './webhook-queue'
 
@@ -124,13 +126,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   webhooks.setUrl('whatsapp', options.webhookUrl)
   webhooks.setUrl('sms', options.smsWebhookUrl)
+  // Twilio signs with the account's auth token: the sandbox's app secret plays that part.
+  const twilio = new TwilioSurface(ctx, options.appSecret)
 
   const server = http.createServer((req, res) => {
-    handle(ctx, req, res).catch(() => {
-      // Never echo internals (or message bodies) back; the caller sees a generic failure.
-      if (!res.headersSent) sendJson(res, 500, graphErrorBody(new GraphError(131000, 'Internal sandbox error')))
-      else res.destroy()
-    })
+    const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname
+    ;(isTwilioPath(path) ? handleTwilio(twilio, req, res, new URL(req.url ?? '/', 'http://sandbox.invalid')) : handle(ctx, req, res)).catch(
+      () => {
+        // Never echo internals (or message bodies) back; the caller sees a generic failure.
+        if (!res.headersSent) sendJson(res, 500, graphErrorBody(new GraphError(131000, 'Internal sandbox error')))
+        else res.destroy()
+      },
+    )
   })
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
@@ -149,12 +156,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     displayPhoneNumber: ctx.business.displayPhoneNumber,
     close: async () => {
       webhooks.close()
+      twilio.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
     setWebhookUrl: (url) => webhooks.setUrl('whatsapp', url),
     setSmsWebhookUrl: (url) => webhooks.setUrl('sms', url),
-    idle: () => webhooks.idle(),
+    idle: async () => {
+      await webhooks.idle()
+      await twilio.webhooks.idle()
+    },
     flushed: () => webhooks.flushed(),
     users: () => directory.list().map(({ phone, name, onWhatsApp, waId, userId }) => ({ phone, name, onWhatsApp, waId, userId })),
     addUser: (user) => {
