@@ -193,7 +193,14 @@ export const requestChannels = {
   ),
 
   'search:messages': channel<SearchHit[]>()(
-    z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    z
+      .object({
+        query: z.string().trim().min(1).max(200),
+        limit: z.number().int().min(1).max(200).optional(),
+        /** The next page: hits older than this message (the previous page's last hit). */
+        before: id.optional(),
+      })
+      .strict(),
   ),
 
   'audit:list': channel<AuditEntry[]>()(
