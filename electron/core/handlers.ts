@@ -90,7 +90,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       return uploadPicture(ctx, deps.media, bytes)
     },
 
-    'search:messages': ({ query, limit }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50),
+    'search:messages': ({ query, limit, before }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50, before),
 
     'audit:list': ({ conversationId, limit }, { userId }) => {
       if (conversationId) requireReader(ctx, conversationId, userId)

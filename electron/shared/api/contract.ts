@@ -127,7 +127,17 @@ export const requestChannels = {
   'contacts:import': channel<ImportSummary>()(z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict()),
 
   'conversations:list': channel<Conversation[]>()(
-    z.object({ channel: z.enum(CHANNELS).optional(), unread: z.boolean().optional(), contactId: id.optional() }).strict(),
+    z
+      .object({
+        channel: z.enum(CHANNELS).optional(),
+        unread: z.boolean().optional(),
+        contactId: id.optional(),
+        /** Continue after this row: `${lastActivityAt}:${id}` of the previous page's last conversation. */
+        cursor: z.string().max(300).optional(),
+        /** Page size; 100 when omitted, at most 1,000. */
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
   ),
   'conversations:get': channel<Conversation>()(z.object({ id }).strict()),
   'conversations:start': channel<Conversation>()(
@@ -195,7 +205,14 @@ export const requestChannels = {
   ),
 
   'search:messages': channel<SearchHit[]>()(
-    z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    z
+      .object({
+        query: z.string().trim().min(1).max(200),
+        limit: z.number().int().min(1).max(200).optional(),
+        /** The next page: hits older than this message (the previous page's last hit). */
+        before: id.optional(),
+      })
+      .strict(),
   ),
 
   'audit:list': channel<AuditEntry[]>()(
