@@ -4,7 +4,7 @@ import type { OrgPolicy } from '../core/org/org-policy'
 import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { OffsetClock } from '../shared/clock'
 import { SANDBOX_CLOCK_PATH, sandboxClockRoute } from './sandbox-clock-route'
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process'
+import { startSandboxProcess, type SandboxLauncher, type SandboxProcess } from './sandbox-process'
 import { createSandboxSmsProvider } from './sandbox-sms-provider'
 
 export interface ConnectedEngine {
@@ -32,6 +32,8 @@ export async function startConnectedEngine(options: {
   /** A Node-compatible executable for the sandbox (Electron's binary with ELECTRON_RUN_AS_NODE). */
   execPath?: string
   sandboxEnv?: NodeJS.ProcessEnv
+  /** Starts the sandbox's process instead of `spawn` (the desktop app: Electron's utilityProcess). */
+  launchSandbox?: SandboxLauncher
   engine?: Partial<EngineOptions>
 }): Promise<ConnectedEngine> {
   const base = `http://127.0.0.1:${options.listenerPort}`
@@ -45,6 +47,7 @@ export async function startConnectedEngine(options: {
       clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
+      ...(options.launchSandbox ? { launch: options.launchSandbox } : {}),
     })
     whatsapp = withWhatsAppOverrides(whatsapp, {
       baseUrl: sandbox.url,
