@@ -4,7 +4,7 @@ import type { OrgPolicy } from '../core/org/org-policy'
 import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { OffsetClock } from '../shared/clock'
 import { SANDBOX_CLOCK_PATH, sandboxClockRoute } from './sandbox-clock-route'
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process'
+import { startSandboxProcess, type SandboxLauncher, type SandboxProcess } from './sandbox-process'
 import type { SmsSecrets } from '../core/channels/sms-config'
 import { wireSms } from './sms-wiring'
 
@@ -33,6 +33,8 @@ export async function startConnectedEngine(options: {
   /** A Node-compatible executable for the sandbox (Electron's binary with ELECTRON_RUN_AS_NODE). */
   execPath?: string
   sandboxEnv?: NodeJS.ProcessEnv
+  /** Starts the sandbox's process instead of `spawn` (the desktop app: Electron's utilityProcess). */
+  launchSandbox?: SandboxLauncher
   engine?: Partial<EngineOptions>
   /** The SMS provider's secrets (saved by an admin, or from the environment). */
   smsSecrets?: SmsSecrets
@@ -50,6 +52,7 @@ export async function startConnectedEngine(options: {
       clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
+      ...(options.launchSandbox ? { launch: options.launchSandbox } : {}),
     })
     whatsapp = withWhatsAppOverrides(whatsapp, {
       baseUrl: sandbox.url,
