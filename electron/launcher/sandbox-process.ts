@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -28,12 +28,17 @@ export async function startSandboxProcess(options: {
   /** Node-compatible executable; Electron passes its own binary with ELECTRON_RUN_AS_NODE. */
   execPath?: string
   env?: NodeJS.ProcessEnv
+  /**
+   * The sandbox's folder in the data folder: its users, chats, unsent webhooks and credentials are
+   * kept there, so after a crash the restarted sandbox continues, and the webhooks it still owes
+   * are signed with the secret the engine knows. Without it, a fresh sandbox each time.
+   */
+  stateDir?: string
 }): Promise<SandboxProcess> {
-  const accessToken = randomBytes(24).toString('base64url')
-  const appSecret = randomBytes(24).toString('hex')
-  const verifyToken = randomBytes(12).toString('hex')
+  const { accessToken, appSecret, verifyToken } = options.stateDir ? sandboxCredentials(options.stateDir) : newCredentials()
   const { command, args } = sandboxCommand(options.execPath)
-  const child = spawn(command, [...args, '--json', '--exit-with-parent', '--port', String(options.port ?? 0)], {
+  const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : []
+  const child = spawn(command, [...args, '--json', '--exit-with-parent', '--port', String(options.port ?? 0), ...stateArgs], {
     // Only what a Node process needs to run, never the host's own secrets (its token, credentials).
     env: {
       ...pick(process.env, CHILD_ENV),
@@ -68,6 +73,38 @@ export async function startSandboxProcess(options: {
     verifyToken,
     stop: () => stopChild(child),
   }
+}
+
+interface SandboxCredentials {
+  accessToken: string
+  appSecret: string
+  verifyToken: string
+}
+
+function newCredentials(): SandboxCredentials {
+  return {
+    accessToken: randomBytes(24).toString('base64url'),
+    appSecret: randomBytes(24).toString('hex'),
+    verifyToken: randomBytes(12).toString('hex'),
+  }
+}
+
+/**
+ * The sandbox's token and secret, made once and kept in its folder (owner-only). They guard a local
+ * stand-in that holds only test conversations, so they are not a credential worth the keychain.
+ */
+export function sandboxCredentials(stateDir: string): SandboxCredentials {
+  const file = join(stateDir, 'credentials.json')
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxCredentials>
+    if (saved.accessToken && saved.appSecret && saved.verifyToken) {
+      return { accessToken: saved.accessToken, appSecret: saved.appSecret, verifyToken: saved.verifyToken }
+    }
+  }
+  const credentials = newCredentials()
+  mkdirSync(stateDir, { recursive: true })
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 })
+  return credentials
 }
 
 /** The environment a child Node process needs: where programs and temporary files are, locale, time zone. */
