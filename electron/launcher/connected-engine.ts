@@ -2,6 +2,7 @@ import { createEngine, type Engine, type EngineOptions } from '../core/engine'
 import type { WebhookRoute } from '../core/http/webhook-routes'
 import type { OrgPolicy } from '../core/org/org-policy'
 import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
+import { join } from 'node:path'
 import { OffsetClock } from '../shared/clock'
 import { SANDBOX_CLOCK_PATH, sandboxClockRoute } from './sandbox-clock-route'
 import { startSandboxProcess, type SandboxLauncher, type SandboxProcess } from './sandbox-process'
@@ -50,6 +51,7 @@ export async function startConnectedEngine(options: {
       webhookUrl: `${base}/webhooks/whatsapp`,
       smsWebhookUrl: `${base}/webhooks/channels`,
       clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
+      stateDir: join(options.dataDir, 'sandbox'),
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
       ...(options.launchSandbox ? { launch: options.launchSandbox } : {}),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -45,10 +45,14 @@ export async function startSandboxProcess(options: {
   env?: NodeJS.ProcessEnv
   /** Starts the child instead of `spawn` (the desktop app: Electron's utilityProcess). */
   launch?: SandboxLauncher
+  /**
+   * The sandbox's folder in the data folder: its users, chats, unsent webhooks and credentials are
+   * kept there, so after a crash the restarted sandbox continues, and the webhooks it still owes
+   * are signed with the secret the engine knows. Without it, a fresh sandbox each time.
+   */
+  stateDir?: string
 }): Promise<SandboxProcess> {
-  const accessToken = randomBytes(24).toString('base64url')
-  const appSecret = randomBytes(24).toString('hex')
-  const verifyToken = randomBytes(12).toString('hex')
+  const { accessToken, appSecret, verifyToken } = options.stateDir ? sandboxCredentials(options.stateDir) : newCredentials()
   const { command, args } = sandboxCommand(options.execPath)
   // Only what a Node process needs to run, never the host's own secrets (its token, credentials).
   const env: NodeJS.ProcessEnv = {
@@ -60,7 +64,8 @@ export async function startSandboxProcess(options: {
     GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
     GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
   }
-  const flags = ['--json', '--port', String(options.port ?? 0)]
+  const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : []
+  const flags = ['--json', '--port', String(options.port ?? 0), ...stateArgs]
   const child: SandboxChild = options.launch
     ? // A utility process has no stdin to hold open; Electron ends it with the app.
       options.launch({ script: args[args.length - 1], execArgv: args.slice(0, -1) }, flags, env)
@@ -92,6 +97,38 @@ export async function startSandboxProcess(options: {
     verifyToken,
     stop: () => stopChild(child),
   }
+}
+
+interface SandboxCredentials {
+  accessToken: string
+  appSecret: string
+  verifyToken: string
+}
+
+function newCredentials(): SandboxCredentials {
+  return {
+    accessToken: randomBytes(24).toString('base64url'),
+    appSecret: randomBytes(24).toString('hex'),
+    verifyToken: randomBytes(12).toString('hex'),
+  }
+}
+
+/**
+ * The sandbox's token and secret, made once and kept in its folder (owner-only). They guard a local
+ * stand-in that holds only test conversations, so they are not a credential worth the keychain.
+ */
+export function sandboxCredentials(stateDir: string): SandboxCredentials {
+  const file = join(stateDir, 'credentials.json')
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxCredentials>
+    if (saved.accessToken && saved.appSecret && saved.verifyToken) {
+      return { accessToken: saved.accessToken, appSecret: saved.appSecret, verifyToken: saved.verifyToken }
+    }
+  }
+  const credentials = newCredentials()
+  mkdirSync(stateDir, { recursive: true })
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 })
+  return credentials
 }
 
 /** The environment a child Node process needs: where programs and temporary files are, locale, time zone. */
