@@ -8,6 +8,7 @@ import { GraphError, graphErrorBody } from './graph-errors'
 import { handleGraph, isGraphPath } from './graph-routes'
 import { bearerMatches, hasLoopbackHost, isLoopback, readBody, sendBytes, sendJson } from './http-util'
 import { MediaStore } from './media-store'
+import { SandboxOperations } from './operations'
 import { normalizePhone } from './phone'
 import { RateLimiter, type RateLimits } from './rate-limits'
 import { SIMULATOR_HTML } from './simulator-html'
@@ -137,6 +138,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     webhooks,
     limiter: options.limits ? new RateLimiter(options.clock, options.limits) : null,
     chaos,
+    operations: new SandboxOperations(),
     businessReads: [],
     baseUrl: () => baseUrl,
   }
