@@ -18,12 +18,13 @@ const session = (whatsappEnabled: boolean): Session => ({
 })
 const dan: Contact = { id: 'c9', name: 'Dan Notonwa', phone: '+14155550199', createdAt: 1, updatedAt: 1 }
 
-async function render(contact: Contact, whatsappEnabled: boolean) {
+async function render(contact: Contact, whatsappEnabled: boolean, threads: unknown[] = []) {
   const pinia = createPinia()
   setActivePinia(pinia)
   useSessionStore().session = session(whatsappEnabled)
   call.mockImplementation(async (channel: string) => {
     if (channel === 'contacts:get') return contact
+    if (channel === 'conversations:list') return threads
     if (channel === 'conversations:start') return { id: 'v7' }
     throw new Error(`unexpected ${channel}`)
   })
@@ -48,7 +49,25 @@ describe('ContactDetailsView', () => {
     expect(wrapper.get('[data-testid="contact-call"]').attributes('href')).toBe('tel:+14155550199')
     await wrapper.get('[data-testid="contact-whatsapp"]').trigger('click')
     await flushPromises()
+    expect(call).toHaveBeenCalledWith('conversations:list', { contactId: 'c9' })
     expect(call).toHaveBeenCalledWith('conversations:start', { contactId: 'c9', channel: 'whatsapp', requestConsent: false })
+    expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
+  })
+
+  it('asks before reopening an open WhatsApp thread and starts a new one when told to', async () => {
+    const open = { id: 'v1', contactId: 'c9', channel: 'whatsapp', participants: [{ id: 'priya' }], unread: 0, updatedAt: 1 }
+    const { wrapper, router } = await render(dan, true, [open])
+    await wrapper.get('[data-testid="contact-whatsapp"]').trigger('click')
+    await flushPromises()
+    expect(call).not.toHaveBeenCalledWith('conversations:start', expect.anything())
+    await wrapper.get('[data-testid="start-new-thread"]').trigger('click')
+    await flushPromises()
+    expect(call).toHaveBeenCalledWith('conversations:start', {
+      contactId: 'c9',
+      channel: 'whatsapp',
+      newThread: true,
+      requestConsent: false,
+    })
     expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
   })
 
