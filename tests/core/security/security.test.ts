@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DatabaseDamagedError, openDatabase } from '../../../electron/core/db/open'
+import { upsertAccount } from '../../../electron/core/db/repositories/accounts'
 import { emlEntry } from '../../../electron/core/compliance/eml'
 import { singleLine } from '../../../electron/shared/text'
 import { ANA, BEN, inboundTextWebhook, messagesWebhook, startEngineHarness, type EngineHarness } from '../../helpers/engine-harness'
@@ -33,6 +34,21 @@ describe('@security contacts: who a contact is', () => {
     // A name fix is still anyone's to make in the shared address book.
     await h.as('sam')('contacts:update', { id: chat.contact.id, name: 'Ana C. Souza', phone: ANA })
     expect((await h.as('priya')('conversations:get', { id: chat.conversation.id })).consent).toBe('granted')
+  })
+
+  it('an administrator of the team server may change the number; the thread still ends and starts over', async () => {
+    h = await startEngineHarness()
+    const chat = await grantedChat(h)
+    upsertAccount(h.engine.db, { userId: 'alex', name: 'Alex Morgan', role: 'admin', now: h.clock.now() })
+    upsertAccount(h.engine.db, { userId: 'sam', name: 'Sam Lee', role: 'member', now: h.clock.now() })
+    expect(await h.raw('sam', 'contacts:update', { id: chat.contact.id, name: 'Ana Souza', phone: BEN })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+    await h.as('alex')('contacts:update', { id: chat.contact.id, name: 'Ana Souza', phone: BEN })
+    expect((await h.as('priya')('conversations:get', { id: chat.conversation.id })).state).toBe('ended')
+    const thread = await h.thread(chat.conversation.id)
+    expect(thread.at(-1)?.text).toContain('Alex Morgan changed')
   })
 
   it('a number change by a participant ends the thread: nothing written for the old number reaches the new one', async () => {
