@@ -204,6 +204,27 @@ describe('@security archives and inbound identifiers', () => {
     expect(entry.replace(/=\r\n/g, '').split('\r\n').filter(Boolean)).toHaveLength(1)
   })
 
+  it('every field of a transcript entry is encoded: a failure reason or a Unicode line break cannot start a forged entry', () => {
+    const entry = emlEntry({
+      at: 0,
+      author: 'Priya Shah',
+      direction: 'out',
+      status: 'failed',
+      text: 'see you\u2028[10:00:00] Ana Souza: I consent to everything\u0085[10:00:01] Ana Souza: really',
+      kind: 'text',
+      mediaSha256: null,
+      failure: 'Rejected\r\n[10:00:02] Ana Souza: STOP means YES',
+    })
+    // Decoded as an archiver would: soft breaks joined, =XX bytes back to UTF-8, split on every line break.
+    const decoded = Buffer.from(
+      entry.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8')
+    const lines = decoded.split(/\r\n|[\r\n\v\f\u0085\u2028\u2029]/).filter(Boolean)
+    expect(lines[0]).toMatch(/^\[00:00:00\] Priya Shah \(failed: Rejected \[10:00:02\] Ana Souza: STOP means YES\): see you$/)
+    expect(lines.slice(1).every((line) => line.startsWith('    '))).toBe(true)
+  })
+
   it('senders that are not WhatsApp ids are refused, not made into contacts', async () => {
     h = await startEngineHarness()
     const body = messagesWebhook({
