@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Clock } from '../shared/clock'
 import type { Directory } from './directory'
 import type { MediaStore } from './media-store'
+import type { SandboxOperations } from './operations'
 import type { RateLimiter } from './rate-limits'
 import type { WebhookQueue } from './webhook-queue'
 import type { BusinessIdentity } from './webhook-payloads'
@@ -25,6 +26,8 @@ export interface SandboxContext {
   webhooks: WebhookQueue
   limiter: RateLimiter | null
   chaos: ChaosRates
+  /** Template states, account-wide and per-user failures switched on from the control API. */
+  operations: SandboxOperations
   /** Mark-as-read calls the business made, in order. */
   businessReads: Array<{ messageId: string; at: number; typingIndicator: boolean }>
   baseUrl(): string

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ControlError, type SandboxContext } from './context'
 import type { ChatEntry, SimUser } from './directory'
 import { BodyTooLargeError, hasLoopbackHost, isJsonRequest, isLoopback, readBody, sendBytes, sendJson } from './http-util'
+import { setAccountRoute, setTemplateRoute, setUserFailureRoute } from './operations'
 import { normalizePhone } from './phone'
+import { TEMPLATES } from './templates'
 import { userDropsVoicemail, userSendsSms } from './sms'
 import { requireUser, userReads, userWrites } from './user-actions'
 
@@ -91,6 +93,14 @@ function route(ctx: SandboxContext, method: string, path: string[], url: URL, bo
       return { value: setChaos(ctx, body) }
     case 'GET webhooks':
       return { value: { ...ctx.webhooks.stats(), url: ctx.webhooks.url('whatsapp') ?? null, smsUrl: ctx.webhooks.url('sms') ?? null } }
+    case 'GET account':
+      return { value: ctx.operations.account }
+    case 'POST account':
+      return { value: setAccountRoute(ctx, body) }
+    case 'POST users/:id/failure':
+      return { value: setUserFailureRoute(ctx, id, body) }
+    case 'POST templates/:id':
+      return { value: setTemplateRoute(ctx, TEMPLATES, id, body) }
     case 'GET reads':
       return { value: ctx.businessReads }
     default:

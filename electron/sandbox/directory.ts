@@ -18,6 +18,8 @@ export interface ChatEntry {
   text?: string
   caption?: string
   mediaId?: string
+  /** An image sent by `link` rather than by uploaded media id. */
+  link?: string
   mimeType?: string
   template?: { name: string; language: string; params: string[] }
   buttons?: TemplateButton[]

@@ -4,6 +4,11 @@ import { randomBytes } from 'node:crypto'
 const TITLES: Record<number, string> = {
   100: 'Invalid parameter',
   190: 'Invalid OAuth access token',
+  368: 'Temporarily blocked for policies violations',
+  130472: "User's number is part of an experiment",
+  131031: 'Business Account locked',
+  131049: 'This message was not delivered to maintain healthy ecosystem engagement',
+  131050: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
   130429: 'Rate limit hit',
   131000: 'Something went wrong',
   131008: 'Required parameter is missing',
@@ -16,6 +21,8 @@ const TITLES: Record<number, string> = {
   131056: '(Business Account, Consumer Account) pair rate limit hit',
   132000: 'Number of parameters does not match the expected number of params',
   132001: 'Template name does not exist in the translation',
+  132015: 'Template is Paused',
+  132016: 'Template is Disabled',
 }
 
 const HTTP_STATUS: Record<number, number> = { 190: 401, 131000: 500, 132001: 404 }

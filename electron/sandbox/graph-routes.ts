@@ -5,6 +5,7 @@ import { BodyTooLargeError, bearerMatches, readBody, sendBytes, sendJson } from 
 import { MAX_IMAGE_BYTES, sniffImage } from './media-store'
 import { MultipartError, parseMultipart } from './multipart'
 import { handleMessagesPost } from './outbound'
+import { templateId } from './operations'
 import { TEMPLATES } from './templates'
 
 const VERSION = /^v\d+\.0$/
@@ -27,6 +28,7 @@ export async function handleGraph(
   try {
     if (!bearerMatches(req, ctx.accessToken)) throw new GraphError(190, 'Invalid OAuth access token - Cannot parse access token', 401)
     if (segments[0] === 'lookaside') return download(ctx, res, segments)
+    ctx.operations.checkAccount()
     await route(ctx, req, res, segments.slice(1), url)
   } catch (error) {
     if (error instanceof GraphError) return sendJson(res, error.httpStatus, graphErrorBody(error))
@@ -50,7 +52,7 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
   if (path.length === 2 && id === ctx.business.phoneNumberId && edge === 'media' && method === 'POST')
     return sendJson(res, 200, upload(ctx, req, await readBody(req, UPLOAD_LIMIT)))
   if (path.length === 2 && id === ctx.business.wabaId && edge === 'message_templates' && method === 'GET')
-    return sendJson(res, 200, { data: TEMPLATES.map(templateSummary), paging: {} })
+    return sendJson(res, 200, templatePage(ctx, url))
   if (path.length === 1 && id === ctx.business.phoneNumberId && method === 'GET')
     return sendJson(res, 200, {
       verified_name: 'Greenline Sandbox',
@@ -143,11 +145,25 @@ function download(ctx: SandboxContext, res: ServerResponse, segments: string[]):
   sendBytes(res, record.mimeType, record.bytes)
 }
 
-function templateSummary(template: (typeof TEMPLATES)[number]): object {
+/** `GET /{waba-id}/message_templates`, paged with `limit` and an `after` cursor as Meta pages it. */
+function templatePage(ctx: SandboxContext, url: URL): object {
+  const limit = Math.min(Math.max(Number(url.searchParams.get('limit')) || 25, 1), 100)
+  const after = url.searchParams.get('after')
+  const start = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) || 0 : 0
+  const page = TEMPLATES.slice(start, start + limit)
+  const next = start + limit < TEMPLATES.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined
   return {
+    data: page.map((template) => templateSummary(ctx, template)),
+    paging: next ? { cursors: { after: next }, next: `${ctx.baseUrl()}${url.pathname}?limit=${limit}&after=${next}` } : {},
+  }
+}
+
+function templateSummary(ctx: SandboxContext, template: (typeof TEMPLATES)[number]): object {
+  return {
+    id: String(templateId(template)),
     name: template.name,
     language: template.language,
-    status: template.status,
+    status: ctx.operations.statusOf(template),
     category: template.category.toUpperCase(),
     components: [
       { type: 'BODY', text: template.body },

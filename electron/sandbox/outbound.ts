@@ -2,6 +2,7 @@ import type { SandboxContext } from './context'
 import { newWamid } from './context'
 import { appendChat, type ChatEntry, type SimUser } from './directory'
 import { GraphError, UNDELIVERABLE_DETAILS, WINDOW_CLOSED_DETAILS, webhookError } from './graph-errors'
+import { USER_FAILURE_DETAILS } from './operations'
 import { normalizePhone, waIdOf } from './phone'
 import { isMarkRead, parseMarkRead, parseSendRequest, type OutboundContent, type SendRequest } from './send-request'
 import { pricingFor, statusPayload } from './webhook-payloads'
@@ -19,11 +20,11 @@ export interface SendOutcome {
  */
 export function handleMessagesPost(ctx: SandboxContext, body: unknown): SendOutcome {
   if (isMarkRead(body)) return markRead(ctx, parseMarkRead(body as Record<string, unknown>))
-  const request = parseSendRequest(body)
+  const request = parseSendRequest(body, (template) => ctx.operations.statusOf(template))
   const recipient = resolveRecipient(ctx, request)
   if (ctx.random() < ctx.chaos.fail5xx) throw new GraphError(131000, 'Something went wrong. Please try again later.')
   if (ctx.limiter && !ctx.limiter.takeThroughput()) throw new GraphError(130429, 'Cloud API message throughput has been reached.')
-  if (request.content.type === 'image') checkImage(ctx, request.content.mediaId)
+  if (request.content.type === 'image' && request.content.mediaId) checkImage(ctx, request.content.mediaId)
 
   const wamid = newWamid(recipient.waId)
   const response = {
@@ -35,6 +36,11 @@ export function handleMessagesPost(ctx: SandboxContext, body: unknown): SendOutc
   const userIdForFailure = request.recipientKind === 'bsuid' ? user?.userId : undefined
   if (!user || !user.onWhatsApp) {
     fail(ctx, wamid, recipient.waId, userIdForFailure, request, 131026, UNDELIVERABLE_DETAILS)
+    return { status: 200, body: response }
+  }
+  const refusal = ctx.operations.userFailure(user.phone)
+  if (refusal) {
+    fail(ctx, wamid, user.waId, userIdForFailure, request, refusal, USER_FAILURE_DETAILS[refusal])
     return { status: 200, body: response }
   }
   const now = ctx.clock.now()
@@ -62,14 +68,11 @@ function resolveRecipient(ctx: SandboxContext, request: SendRequest): { waId: st
     if (!user) throw new GraphError(131009, 'The recipient is not a valid business-scoped user id.')
     return { waId: user.waId, user }
   }
-  const phone = normalizePhone(request.input, countryCodeOf(ctx))
+  // With or without `+`, the digits are read as an international number (country code first).
+  const phone = normalizePhone(request.input.trim().startsWith('+') ? request.input : `+${request.input.trim()}`)
   if (!phone) throw new GraphError(100, 'Invalid parameter: the recipient phone number is not valid.')
   if (waIdOf(phone) === ctx.business.displayPhoneNumber) throw new GraphError(131021, 'Recipient cannot be sender.')
   return { waId: waIdOf(phone), user: ctx.directory.get(phone) }
-}
-
-function countryCodeOf(ctx: SandboxContext): string {
-  return ctx.business.displayPhoneNumber.startsWith('1') ? '1' : ctx.business.displayPhoneNumber.slice(0, 2)
 }
 
 function checkImage(ctx: SandboxContext, mediaId: string): void {
@@ -111,7 +114,7 @@ function entryFor(content: OutboundContent, wamid: string, at: number): ChatEntr
       return { ...base, text, template: { name: definition.name, language: definition.language, params }, buttons }
     }
     case 'image':
-      return { ...base, mediaId: content.mediaId, caption: content.caption }
+      return { ...base, mediaId: content.mediaId, link: content.link, caption: content.caption }
     case 'reaction':
       return { ...base, reaction: { messageId: content.messageId, emoji: content.emoji } }
     case 'interactive':
@@ -122,7 +125,7 @@ function entryFor(content: OutboundContent, wamid: string, at: number): ChatEntr
 function deliver(ctx: SandboxContext, user: SimUser, wamid: string, request: SendRequest): void {
   const now = ctx.clock.now()
   const entry = entryFor(request.content, wamid, now)
-  if (request.content.type === 'image') entry.mimeType = ctx.media.get(request.content.mediaId)?.mimeType
+  if (request.content.type === 'image' && request.content.mediaId) entry.mimeType = ctx.media.get(request.content.mediaId)?.mimeType
   entry.bizOpaqueCallbackData = request.bizOpaqueCallbackData
   entry.contextId = request.contextId
   const content = request.content

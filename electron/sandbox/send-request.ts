@@ -1,10 +1,11 @@
 import { GraphError } from './graph-errors'
-import { renderTemplate, type RenderedTemplate } from './templates'
+import type { TemplateStatus } from './operations'
+import { renderTemplate, type RenderedTemplate, type TemplateDefinition } from './templates'
 
 export type OutboundContent =
   | { type: 'text'; text: string }
   | { type: 'template'; rendered: RenderedTemplate }
-  | { type: 'image'; mediaId: string; caption?: string }
+  | { type: 'image'; mediaId?: string; link?: string; caption?: string }
   | { type: 'reaction'; messageId: string; emoji: string }
   | { type: 'interactive'; text: string; buttons: Array<{ id: string; title: string }> }
 
@@ -45,11 +46,14 @@ export function parseMarkRead(body: Json): MarkReadRequest {
 }
 
 /** Validates a `POST /messages` body like the Cloud API. Throws GraphError with Meta's codes. */
-export function parseSendRequest(body: unknown): SendRequest {
+export function parseSendRequest(body: unknown, statusOf?: (template: TemplateDefinition) => TemplateStatus): SendRequest {
   if (!isObject(body)) throw new GraphError(100, 'The request body must be a JSON object.')
   requireProduct(body)
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual')
     throw new GraphError(100, 'Param recipient_type must be individual in the sandbox.')
+  // Meta refuses a request that names the person twice: by phone (`to`) and by user id (`recipient`).
+  if (body.to !== undefined && body.recipient !== undefined)
+    throw new GraphError(100, 'Param to and param recipient cannot be used together; use one of them.')
   const to = body.to ?? body.recipient
   if (to === undefined || to === '') throw new GraphError(131008, 'The parameter to is required.')
   if (typeof to !== 'string') throw new GraphError(100, 'Param to must be a string.')
@@ -62,13 +66,13 @@ export function parseSendRequest(body: unknown): SendRequest {
   return {
     input: to,
     recipientKind,
-    content: parseContent(type, body),
+    content: parseContent(type, body, statusOf),
     bizOpaqueCallbackData: bizOpaque,
     contextId,
   }
 }
 
-function parseContent(type: unknown, body: Json): OutboundContent {
+function parseContent(type: unknown, body: Json, statusOf?: (template: TemplateDefinition) => TemplateStatus): OutboundContent {
   switch (type) {
     case 'text': {
       const text = isObject(body.text) ? body.text.body : undefined
@@ -77,7 +81,7 @@ function parseContent(type: unknown, body: Json): OutboundContent {
       return { type: 'text', text }
     }
     case 'template':
-      return { type: 'template', rendered: renderTemplate(body.template) }
+      return { type: 'template', rendered: renderTemplate(body.template, statusOf) }
     case 'image':
       return parseImage(body.image)
     case 'reaction': {
@@ -96,15 +100,19 @@ function parseContent(type: unknown, body: Json): OutboundContent {
 
 function parseImage(image: unknown): OutboundContent {
   if (!isObject(image)) throw new GraphError(131008, 'The parameter image is required.')
-  if (typeof image.id !== 'string' || !image.id) {
-    if (image.link !== undefined) throw new GraphError(131009, 'The sandbox accepts images by uploaded media id only.')
-    throw new GraphError(131008, "The parameter image['id'] is required.")
-  }
+  const byId = typeof image.id === 'string' && image.id !== ''
+  const byLink = typeof image.link === 'string' && image.link !== ''
+  if (byId && byLink) throw new GraphError(100, "Param image must have either 'id' or 'link', not both.")
+  if (!byId && !byLink) throw new GraphError(131008, "The parameter image['id'] or image['link'] is required.")
+  if (byLink && !/^https?:\/\/\S+$/i.test(image.link as string))
+    throw new GraphError(131009, "Param image['link'] must be an http or https URL.")
   const caption = image.caption
   if (caption !== undefined && typeof caption !== 'string') throw new GraphError(100, "Param image['caption'] must be a string.")
   if (typeof caption === 'string' && caption.length > 1024)
     throw new GraphError(100, "Param image['caption'] must be at most 1024 characters long.")
-  return { type: 'image', mediaId: image.id, caption: caption || undefined }
+  return byId
+    ? { type: 'image', mediaId: image.id as string, caption: caption || undefined }
+    : { type: 'image', link: image.link as string, caption: caption || undefined }
 }
 
 function parseInteractive(interactive: unknown): OutboundContent {

@@ -8,12 +8,15 @@ import { GraphError, graphErrorBody } from './graph-errors'
 import { handleGraph, isGraphPath } from './graph-routes'
 import { bearerMatches, hasLoopbackHost, isLoopback, readBody, sendBytes, sendJson } from './http-util'
 import { MediaStore } from './media-store'
+import { SandboxOperations } from './operations'
 import { normalizePhone } from './phone'
 import { RateLimiter, type RateLimits } from './rate-limits'
 import { SIMULATOR_HTML } from './simulator-html'
 import { SIMULATOR_JS } from './simulator-script'
 import { SIMULATOR_CSS } from './simulator-style'
 import { sendSms, userDropsVoicemail, userSendsSms } from './sms'
+import { handleTwilio, isTwilioPath } from './twilio-routes'
+import { TwilioSurface } from './twilio-surface'
 import { SandboxStateStore } from './state-store'
 import { requireUser, userReads, userWrites, type UserInput } from './user-actions'
 import { WebhookQueue } from './webhook-queue'
@@ -135,11 +138,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     webhooks,
     limiter: options.limits ? new RateLimiter(options.clock, options.limits) : null,
     chaos,
+    operations: new SandboxOperations(),
     businessReads: [],
     baseUrl: () => baseUrl,
   }
   webhooks.setUrl('whatsapp', options.webhookUrl)
   webhooks.setUrl('sms', options.smsWebhookUrl)
+  // Twilio signs with the account's auth token: the sandbox's app secret plays that part.
+  const twilio = new TwilioSurface(ctx, options.appSecret)
   if (state) {
     state.attach(() => directory.list())
     webhooks.restore(saved?.webhooks ?? [])
@@ -147,7 +153,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const server = http.createServer((req, res) => {
     if (state) flushBeforeAnswering(state, res)
-    handle(ctx, req, res).catch(() => {
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    ;(isTwilioPath(url.pathname) ? handleTwilio(twilio, req, res, url) : handle(ctx, req, res)).catch(() => {
       // Never echo internals (or message bodies) back; the caller sees a generic failure.
       if (!res.headersSent) sendJson(res, 500, graphErrorBody(new GraphError(131000, 'Internal sandbox error')))
       else res.destroy()
@@ -171,12 +178,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       state?.flush()
       webhooks.close()
+      twilio.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
     setWebhookUrl: (url) => webhooks.setUrl('whatsapp', url),
     setSmsWebhookUrl: (url) => webhooks.setUrl('sms', url),
-    idle: () => webhooks.idle(),
+    idle: async () => {
+      await webhooks.idle()
+      await twilio.webhooks.idle()
+    },
     flushed: () => webhooks.flushed(),
     users: () => directory.list().map(({ phone, name, onWhatsApp, waId, userId }) => ({ phone, name, onWhatsApp, waId, userId })),
     addUser: (user) => {

@@ -1,11 +1,13 @@
 import { GraphError } from './graph-errors'
 import type { TemplateButton } from './directory'
+import { templateStatusError, type TemplateStatus } from './operations'
 
 export interface TemplateDefinition {
   name: string
   language: string
   category: 'utility' | 'marketing' | 'authentication'
-  status: 'APPROVED' | 'PENDING' | 'REJECTED'
+  /** As created; the control API can move it (`SandboxOperations.statusOf`). */
+  status: TemplateStatus
   body: string
   bodyParamCount: number
   quickReplies: string[]
@@ -18,7 +20,8 @@ export const TEMPLATES: TemplateDefinition[] = [
     language: 'en_US',
     category: 'utility',
     status: 'APPROVED',
-    body: '{{1}} would like to send you messages on WhatsApp. Reply or tap a button.',
+    // Meta rejects a template whose body starts or ends with a variable.
+    body: 'Hello! {{1}} would like to send you messages on WhatsApp. Reply or tap a button.',
     bodyParamCount: 1,
     quickReplies: ['Yes', 'No'],
   },
@@ -39,17 +42,23 @@ function isObject(value: unknown): value is Json {
 
 /**
  * Validates a send request's `template` object as Meta does and renders it. Throws GraphError:
- * 131008 missing fields, 132001 unknown name/language or not approved, 132000 wrong body
+ * 131008 missing fields, 132001 unknown name/language or not approved, 132015 paused, 132016
+ * disabled, 132000 wrong body
  * parameter count, 131009 / 100 malformed parameters or components.
  */
-export function renderTemplate(template: unknown): RenderedTemplate {
+export function renderTemplate(
+  template: unknown,
+  statusOf: (definition: TemplateDefinition) => TemplateStatus = (definition) => definition.status,
+): RenderedTemplate {
   if (!isObject(template)) throw new GraphError(131008, "Parameter 'template' is required.")
   const name = template.name
   if (typeof name !== 'string' || !name) throw new GraphError(131008, "Parameter 'template.name' is required.")
   const language = isObject(template.language) ? template.language.code : undefined
   if (typeof language !== 'string' || !language) throw new GraphError(131008, "Parameter 'template.language.code' is required.")
-  const definition = TEMPLATES.find((t) => t.name === name && t.language === language && t.status === 'APPROVED')
+  const definition = TEMPLATES.find((t) => t.name === name && t.language === language)
   if (!definition) throw new GraphError(132001, `template name (${name}) does not exist in ${language}`)
+  const refused = templateStatusError(name, language, statusOf(definition))
+  if (refused) throw refused
 
   const components = template.components ?? []
   if (!Array.isArray(components)) throw new GraphError(100, "Parameter 'components' must be an array.")

@@ -73,7 +73,7 @@ describe('sending messages', () => {
     const [delivery] = h.sandbox.deliveries(BEN)
     expect(delivery).toMatchObject({
       type: 'template',
-      text: 'Acme Dental would like to send you messages on WhatsApp. Reply or tap a button.',
+      text: 'Hello! Acme Dental would like to send you messages on WhatsApp. Reply or tap a button.',
       template: { name: 'greenline_opt_in', language: 'en_US', params: ['Acme Dental'] },
     })
     expect(delivery.buttons).toEqual([

@@ -1,7 +1,8 @@
 import type { EngineContext } from '../context'
 import { updateContactIdentity } from '../db/repositories/contacts'
 import * as outbox from '../db/repositories/outbox'
-import { applyConsent } from '../services/consent-service'
+import { getMessageRow } from '../db/repositories/messages'
+import { applyConsent, isOptInRequest, optInRequestFailed } from '../services/consent-service'
 import type { WhatsAppError } from '../whatsapp/errors'
 import { retryDelayMs, shouldRetry } from './backoff'
 import type { SendError, SendOutcome } from './jobs'
@@ -95,6 +96,7 @@ export function settleSend(
         return
       case 'fail':
         transitions.fail(ctx, id, verdict.error, now, conversationId)
+        if (isOptInRequest(getMessageRow(ctx.db, id))) optInRequestFailed(ctx, row.lane, id, verdict.error.reason)
     }
   })()
 }

@@ -29,6 +29,12 @@ export type ConsentEvent =
     }
   /** The opt-in template failed as undeliverable (131026). */
   | { type: 'undeliverable'; at: number; requestMessageId: string }
+  /**
+   * The opt-in template failed for any other reason (template missing, paused or disabled, wrong
+   * parameters, 131049/131050, …): nothing reached the person, so consent goes back to `none`
+   * and a new request may go at once (the 24-hour limit counts only requests that got through).
+   */
+  | { type: 'request_failed'; at: number; requestMessageId: string }
   /** The `user_preferences` webhook for marketing messages. */
   | { type: 'platform_stop' | 'platform_resume'; at: number }
 
@@ -153,6 +159,12 @@ export function applyConsentEvent(snapshot: ConsentSnapshot, event: ConsentEvent
         at: event.at,
         evidenceMessageId: event.requestMessageId,
       })
+    case 'request_failed': {
+      // Only the request that is still pending can fail it; a late failure never undoes an answer.
+      if (snapshot.state !== 'requested') return unchanged(snapshot)
+      // `none` may be asked again at once: the failed request reached nobody, so it does not count.
+      return moveTo(snapshot, 'none', { event: 'request_failed', at: event.at, evidenceMessageId: event.requestMessageId })
+    }
     case 'platform_stop':
     case 'platform_resume':
       return { snapshot, record: { state: snapshot.state, event: event.type, at: event.at }, changed: false }

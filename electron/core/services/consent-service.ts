@@ -22,7 +22,7 @@ export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentS
 
 export function optInText(ctx: EngineContext): string {
   const business = businessName(ctx)
-  return `${business} would like to send you messages on WhatsApp. Reply or tap a button.`
+  return `Hello! ${business} would like to send you messages on WhatsApp. Reply or tap a button.`
 }
 
 export function businessName(ctx: EngineContext): string {
@@ -100,6 +100,31 @@ export function applyConsent(ctx: EngineContext, contactId: string, event: Exclu
     holdLane(ctx, contactId, 'not_on_whatsapp')
   }
   return state
+}
+
+/** True for the opt-in request (the consent template), as opposed to other templates an office user sends. */
+export function isOptInRequest(message: { kind: string; extra: string | null } | undefined): boolean {
+  if (!message || message.kind !== 'template' || !message.extra) return false
+  return (JSON.parse(message.extra) as { template?: unknown }).template === 'opt_in'
+}
+
+/**
+ * The opt-in request failed for a reason other than "not on WhatsApp" (template missing, paused or
+ * disabled, wrong parameters, 131049, 131050, …). Nothing reached the person: consent goes back to
+ * `none`, the thread says why, and the request may be sent again as soon as the cause is fixed.
+ * Call inside a transaction.
+ */
+export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string): void {
+  const before = consentSnapshot(ctx, contactId).state
+  const state = applyConsent(ctx, contactId, { type: 'request_failed', at: ctx.clock.now(), requestMessageId })
+  if (before !== 'requested' || state !== 'none') return
+  const name = getContact(ctx.db, contactId)?.name ?? 'the contact'
+  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
+    addSystemLine(ctx, conversationId, `The consent request did not reach ${name}: ${reason} It can be sent again once this is fixed.`, {
+      consent: 'none',
+      requestFailed: requestMessageId,
+    })
+  }
 }
 
 function persist(ctx: EngineContext, contactId: string, snapshot: ConsentSnapshot, record: ConsentRecord | undefined): void {

@@ -6,7 +6,7 @@ import * as transitions from '../outbox/transitions'
 import { mapGraphError } from '../whatsapp/errors'
 import { shouldApplyStatus } from '../whatsapp/status-order'
 import type { StatusUpdate } from '../whatsapp/webhook-types'
-import { applyConsent } from './consent-service'
+import { applyConsent, isOptInRequest, optInRequestFailed } from './consent-service'
 
 /**
  * Applies one status webhook. Idempotent and order-proof: a status never moves a message
@@ -47,7 +47,7 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
     transitions.fail(ctx, row.id, error, now, row.conversation_id)
     if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
       applyConsent(ctx, lane, { type: 'undeliverable', at: now, requestMessageId: row.id })
-    }
+    } else if (isOptInRequest(row)) optInRequestFailed(ctx, lane, row.id, error.reason)
     return
   }
   const incoming = update.status === 'played' ? 'read' : update.status

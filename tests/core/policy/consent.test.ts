@@ -163,3 +163,21 @@ describe('platform marketing preferences', () => {
     expect(result.record).toEqual({ state: 'granted', event: type, at: T0 + HOUR })
   })
 })
+
+describe('@operations an opt-in request that failed', () => {
+  const failed = (at = T0 + MINUTE): ConsentEvent => ({ type: 'request_failed', at, requestMessageId: `m-req-${T0}` })
+
+  it('moves requested → none, recorded with the request as evidence, and a new request may go at once', () => {
+    const result = ok(applyConsentEvent(requested, failed()))
+    expect(result.changed).toBe(true)
+    expect(result.snapshot.state).toBe('none')
+    expect(result.record).toEqual({ state: 'none', event: 'request_failed', at: T0 + MINUTE, evidenceMessageId: `m-req-${T0}` })
+    expect(canRequestConsent(result.snapshot, T0 + 2 * MINUTE)).toEqual({ ok: true })
+  })
+
+  it('never undoes an answer the person already gave', () => {
+    for (const state of ['granted', 'declined', 'revoked', 'not_on_whatsapp'] as const) {
+      expect(ok(applyConsentEvent(at(state), failed())).changed).toBe(false)
+    }
+  })
+})
