@@ -1,16 +1,19 @@
 /**
- * The engine as a separate process, for the crash test: opens the data folder, listens for the
- * sandbox's webhooks on a fixed port, and writes the planned messages (idempotently, by client id,
- * so a restart after SIGKILL re-runs the plan without writing anything twice). Configured by env:
+ * The engine as a separate process, for the crash test, with production settings (the default
+ * reconcile grace, send timeout and scheduler; the demo organization's rate limits): opens the data
+ * folder, listens for the sandbox's webhooks on a fixed port, and writes the plan from position
+ * CRASH_START on, the way a client would: each message once, and after a crash only those the
+ * engine had not acknowledged yet (the one in flight at the kill is retried with its client id;
+ * nothing acknowledged is ever sent again, so a message the engine acknowledged and then lost
+ * would not be recreated). Configured by env:
  *   CRASH_DATA_DIR, CRASH_PORT, CRASH_SANDBOX_URL, CRASH_TOKEN, CRASH_SECRET, CRASH_PHONE_NUMBER_ID,
- *   CRASH_WABA_ID, CRASH_PER_USER, CRASH_GRACE_MS, CRASH_SEND_TIMEOUT_MS.
- * Talks to the parent over IPC: sends {type:'ready'}, {type:'written'}; answers {type:'status'};
- * obeys {type:'pause'} / {type:'resume'} (the parent's back-pressure on the webhook backlog).
+ *   CRASH_WABA_ID, CRASH_PER_USER, CRASH_START; CRASH_GRACE_MS only to experiment.
+ * Talks to the parent over IPC: sends {type:'ready'}, {type:'ack', index} for each message the
+ * engine acknowledged, {type:'written'}; answers {type:'status'}.
  */
 import { createEngine } from '../../electron/core/engine'
 import { outboxCounts } from '../../electron/core/db/repositories/outbox'
 import { demoOrgPolicy } from '../../electron/launcher/demo-org'
-import { createWhatsAppClient } from '../../electron/core/whatsapp/client'
 import { resolveWhatsAppConfig, withWhatsAppOverrides } from '../../electron/core/whatsapp/config'
 import { startHost } from '../../electron/host/server'
 import { OffsetClock } from '../../electron/shared/clock'
@@ -27,7 +30,7 @@ const loadedAt = performance.now()
 async function main(): Promise<void> {
   const dataDir = env('CRASH_DATA_DIR')
   const perUser = Number(env('CRASH_PER_USER'))
-  const sendTimeoutMs = Number(process.env.CRASH_SEND_TIMEOUT_MS ?? 2000)
+  const start = Number(process.env.CRASH_START ?? 0)
   const clock = new OffsetClock()
   const whatsapp = withWhatsAppOverrides(resolveWhatsAppConfig({ env: {} }), {
     baseUrl: env('CRASH_SANDBOX_URL'),
@@ -37,25 +40,18 @@ async function main(): Promise<void> {
     phoneNumberId: env('CRASH_PHONE_NUMBER_ID'),
     wabaId: env('CRASH_WABA_ID'),
   })
-  const org = {
-    ...demoOrgPolicy(),
-    limits: { messagesPerSecond: Number(process.env.CRASH_RATE ?? 1000), pairBurst: 1000, pairRefillMs: 10 },
-  }
   const engine = createEngine({
     dataDir,
-    org,
+    org: demoOrgPolicy(),
     clock,
     whatsapp,
-    whatsappClient: createWhatsAppClient(whatsapp, { timeoutMs: sendTimeoutMs, clock }),
-    scheduler: { reconcileGraceMs: Number(process.env.CRASH_GRACE_MS ?? 1500), sendTimeoutMs },
+    ...(process.env.CRASH_GRACE_MS ? { scheduler: { reconcileGraceMs: Number(process.env.CRASH_GRACE_MS) } } : {}),
   })
   await startHost({ engine, token: 'crash-token', port: Number(env('CRASH_PORT')), rendererDir: dataDir })
   engine.start()
   process.send?.({ type: 'ready', loadMs: Math.round(loadedAt), readyMs: Math.round(performance.now()) })
 
   process.on('message', (message: { type?: string }) => {
-    if (message?.type === 'pause') engine.scheduler.pause()
-    if (message?.type === 'resume') engine.scheduler.resume()
     if (message?.type !== 'status') return
     void engine.settled().then(() => process.send?.({ type: 'status', outbox: outboxCounts(engine.db) }))
   })
@@ -69,11 +65,13 @@ async function main(): Promise<void> {
     .slice()
     .sort((a, b) => a.contactName.localeCompare(b.contactName))
   // Round by round, so every user's messages are written in order while earlier ones are sending.
-  for (let k = 0; k < perUser; k++) {
-    for (const conversation of conversations) {
-      await request('messages:send', { conversationId: conversation.id, text: `${conversation.contactName} #${k}`, clientId: `crash-${k}` })
-    }
-    await new Promise((resolve) => setImmediate(resolve))
+  const total = perUser * conversations.length
+  for (let index = start; index < total; index++) {
+    const k = Math.floor(index / conversations.length)
+    const conversation = conversations[index % conversations.length]
+    await request('messages:send', { conversationId: conversation.id, text: `${conversation.contactName} #${k}`, clientId: `crash-${k}` })
+    process.send?.({ type: 'ack', index })
+    if (index % conversations.length === conversations.length - 1) await new Promise((resolve) => setImmediate(resolve))
   }
   process.send?.({ type: 'written' })
 }

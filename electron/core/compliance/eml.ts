@@ -61,23 +61,31 @@ export function emlHead(
     ['X-Greenline-Channel', conversation.channel],
   )
   const intro = [
-    `${channel} conversation ${conversation.id} with ${singleLine(conversation.contactName)}${conversation.contactPhone ? ` (${conversation.contactPhone})` : ''}`,
+    `${channel} conversation ${singleLine(conversation.id)} with ${singleLine(conversation.contactName)}${conversation.contactPhone ? ` (${singleLine(conversation.contactPhone)})` : ''}`,
     `Day: ${day} (times in UTC)`,
     '',
   ]
   return headerBlock(headers) + intro.map((line) => qpLine(line) + CRLF).join('')
 }
 
+// CRLF, CR, LF, vertical tab, form feed, NEL and the Unicode line and paragraph separators.
+const LINE_BREAKS = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g
+
 /** One transcript entry; continuation lines are indented so each entry starts with its time. */
 export function emlEntry(line: EmlLine): string {
   const time = new Date(line.at).toISOString().slice(11, 19)
-  // Names come from outside (a WhatsApp profile, an import): one line, whatever they hold.
+  // Every field but the text is one line, whatever it holds: names come from outside (a WhatsApp
+  // profile, an import) and so do failure reasons (the provider's error details).
   const who = line.direction === 'system' ? '(system)' : singleLine(line.author)
-  const status = line.direction === 'out' ? ` (${line.status}${line.failure ? `: ${line.failure}` : ''})` : ''
+  const failure = line.failure ? `: ${singleLine(line.failure)}` : ''
+  const status = line.direction === 'out' ? ` (${singleLine(line.status)}${failure})` : ''
+  const kind = singleLine(line.kind)
   const parts: string[] = []
-  if (line.mediaSha256) parts.push(`[${line.kind} sha256:${line.mediaSha256}]`)
-  else if (line.kind !== 'text' && line.kind !== 'system') parts.push(`[${line.kind}]`)
+  if (line.mediaSha256) parts.push(`[${kind} sha256:${singleLine(line.mediaSha256)}]`)
+  else if (kind !== 'text' && kind !== 'system') parts.push(`[${kind}]`)
   if (line.text) parts.push(line.text)
-  const body = parts.join(' ').replace(/\r\n|\r|\n/g, '\n    ')
+  // Whatever a reader may show as a new line continues this entry, indented: no line of a
+  // transcript can pass for an entry of its own.
+  const body = parts.join(' ').replace(LINE_BREAKS, '\n    ')
   return qpText(`[${time}] ${who}${status}: ${body}`)
 }

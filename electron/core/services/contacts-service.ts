@@ -8,6 +8,7 @@ import { normalizePhone } from '../contacts/phone'
 import { deleteContact, findContactByPhone, getContact, insertContact, searchContacts, updateContact } from '../db/repositories/contacts'
 import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
 import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
+import { getAccount } from '../db/repositories/accounts'
 import { getOrgUser } from '../db/repositories/org-users'
 import * as outbox from '../db/repositories/outbox'
 import { cancel } from '../outbox/transitions'
@@ -71,9 +72,11 @@ export function createContact(ctx: EngineContext, actorId: string, draft: Contac
 
 /**
  * Changing a contact's number changes who its WhatsApp threads reach. Only someone taking part
- * in every one of its open WhatsApp threads may do that; anyone may fix a name or company.
+ * in every one of its open WhatsApp threads, or an administrator of the team server, may do that;
+ * anyone may fix a name or company.
  */
 function requireMayChangeNumber(ctx: EngineContext, actorId: string, contactId: string): void {
+  if (getAccount(ctx.db, actorId)?.role === 'admin') return
   const open = openConversationIds(ctx.db, contactId, 'whatsapp')
   if (open.some((conversationId) => !isParticipant(ctx.db, conversationId, actorId))) {
     throw new ApiFailure(

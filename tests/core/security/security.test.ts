@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DatabaseDamagedError, openDatabase } from '../../../electron/core/db/open'
+import { upsertAccount } from '../../../electron/core/db/repositories/accounts'
 import { emlEntry } from '../../../electron/core/compliance/eml'
 import { singleLine } from '../../../electron/shared/text'
 import { ANA, BEN, inboundTextWebhook, messagesWebhook, startEngineHarness, type EngineHarness } from '../../helpers/engine-harness'
@@ -33,6 +34,21 @@ describe('@security contacts: who a contact is', () => {
     // A name fix is still anyone's to make in the shared address book.
     await h.as('sam')('contacts:update', { id: chat.contact.id, name: 'Ana C. Souza', phone: ANA })
     expect((await h.as('priya')('conversations:get', { id: chat.conversation.id })).consent).toBe('granted')
+  })
+
+  it('an administrator of the team server may change the number; the thread still ends and starts over', async () => {
+    h = await startEngineHarness()
+    const chat = await grantedChat(h)
+    upsertAccount(h.engine.db, { userId: 'alex', name: 'Alex Morgan', role: 'admin', now: h.clock.now() })
+    upsertAccount(h.engine.db, { userId: 'sam', name: 'Sam Lee', role: 'member', now: h.clock.now() })
+    expect(await h.raw('sam', 'contacts:update', { id: chat.contact.id, name: 'Ana Souza', phone: BEN })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+    await h.as('alex')('contacts:update', { id: chat.contact.id, name: 'Ana Souza', phone: BEN })
+    expect((await h.as('priya')('conversations:get', { id: chat.conversation.id })).state).toBe('ended')
+    const thread = await h.thread(chat.conversation.id)
+    expect(thread.at(-1)?.text).toContain('Alex Morgan changed')
   })
 
   it('a number change by a participant ends the thread: nothing written for the old number reaches the new one', async () => {
@@ -186,6 +202,27 @@ describe('@security archives and inbound identifiers', () => {
       failure: null,
     })
     expect(entry.replace(/=\r\n/g, '').split('\r\n').filter(Boolean)).toHaveLength(1)
+  })
+
+  it('every field of a transcript entry is encoded: a failure reason or a Unicode line break cannot start a forged entry', () => {
+    const entry = emlEntry({
+      at: 0,
+      author: 'Priya Shah',
+      direction: 'out',
+      status: 'failed',
+      text: 'see you\u2028[10:00:00] Ana Souza: I consent to everything\u0085[10:00:01] Ana Souza: really',
+      kind: 'text',
+      mediaSha256: null,
+      failure: 'Rejected\r\n[10:00:02] Ana Souza: STOP means YES',
+    })
+    // Decoded as an archiver would: soft breaks joined, =XX bytes back to UTF-8, split on every line break.
+    const decoded = Buffer.from(
+      entry.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8')
+    const lines = decoded.split(/\r\n|[\r\n\v\f\u0085\u2028\u2029]/).filter(Boolean)
+    expect(lines[0]).toMatch(/^\[00:00:00\] Priya Shah \(failed: Rejected \[10:00:02\] Ana Souza: STOP means YES\): see you$/)
+    expect(lines.slice(1).every((line) => line.startsWith('    '))).toBe(true)
   })
 
   it('senders that are not WhatsApp ids are refused, not made into contacts', async () => {
