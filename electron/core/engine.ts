@@ -10,6 +10,8 @@ import { openDatabase, type Db } from './db/open'
 import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
 import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
+import { getAccount } from './db/repositories/accounts'
+import { ApiFailure } from '../shared/api/result'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -163,7 +165,18 @@ export function createEngine(options: EngineOptions): Engine {
       media,
       downloader,
       sendReadReceipt,
-      runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
+      runExport: (userId, { organization, ...input }) => {
+        // Org-wide is for the team server's administrators; everyone else exports what they may read.
+        if (organization && getAccount(db, userId)?.role !== 'admin') {
+          throw new ApiFailure('forbidden', 'Only an administrator can export the whole organization')
+        }
+        return runExport(ctx, media, {
+          ...input,
+          userId: organization ? undefined : userId,
+          actorId: userId,
+          outDir: join(options.dataDir, 'exports'),
+        })
+      },
     }),
   )
 
