@@ -10,6 +10,8 @@ import { openDatabase, type Db } from './db/open'
 import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
 import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
+import { getAccount } from './db/repositories/accounts'
+import { ApiFailure } from '../shared/api/result'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -24,6 +26,7 @@ import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
 import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
 import type { WhatsAppConfig } from './whatsapp/config'
+import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
 
 export interface EngineOptions {
@@ -66,6 +69,12 @@ export interface Engine {
   start(): void
   /** Stops taking work, waits for sends in flight, and closes the database. */
   close(): Promise<void>
+  /**
+   * Applies a changed org policy and/or Cloud API connector to the running engine: policy rules,
+   * consent keywords and rate limits at once, new credentials for the next send and webhook.
+   * The organization's users are not touched (the directory has its own channels).
+   */
+  reconfigure(change: { org?: OrgPolicy; whatsapp?: WhatsAppConfig }): void
   /** Resolves when webhooks received so far are processed and the outbox has nothing due (tests). */
   settled(): Promise<void>
 }
@@ -91,30 +100,38 @@ export function createEngine(options: EngineOptions): Engine {
     wakeOutbox: () => scheduler?.wake(),
   }
   const media = createMediaStore(join(options.dataDir, 'media'))
-  const client =
-    options.whatsappClient ?? (options.whatsapp && options.org.whatsapp.enabled ? createWhatsAppClient(options.whatsapp) : undefined)
+  // Admins may change the connector while the server runs: services hold a client that switches.
+  let whatsapp = options.whatsapp
+  const switchable =
+    !options.whatsappClient && options.whatsapp && options.org.whatsapp.enabled
+      ? switchableClient(createWhatsAppClient(options.whatsapp))
+      : undefined
+  const client = options.whatsappClient ?? switchable?.client
+  const sendingOptions = (org: OrgPolicy) => ({
+    optInTemplate: whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' },
+    messagesPerSecond: org.limits?.messagesPerSecond,
+    pairBurst: org.limits?.pairBurst,
+    pairRefillMs: org.limits?.pairRefillMs,
+  })
   scheduler = new OutboxScheduler(ctx, {
     whatsapp: client,
     sms: options.sms,
     media,
-    optInTemplate: options.whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' },
-    messagesPerSecond: options.org.limits?.messagesPerSecond,
-    pairBurst: options.org.limits?.pairBurst,
-    pairRefillMs: options.org.limits?.pairRefillMs,
+    ...sendingOptions(options.org),
     ...options.scheduler,
   })
   const downloader = new MediaDownloader(ctx, media, () => client)
   const webhooks = createWebhookIntake(ctx, {
-    appSecret: () => options.whatsapp?.appSecret ?? '',
-    verifyToken: () => options.whatsapp?.verifyToken ?? '',
+    appSecret: () => whatsapp?.appSecret ?? '',
+    verifyToken: () => whatsapp?.verifyToken ?? '',
     onMedia: (id) => downloader.schedule(id),
     // The sandbox is a single number; with Meta, several numbers of one account can share the URL.
-    phoneNumberId: () => (options.whatsapp?.mode === 'cloud' ? options.whatsapp.phoneNumberId : undefined),
+    phoneNumberId: () => (whatsapp?.mode === 'cloud' ? whatsapp.phoneNumberId : undefined),
   })
   const channels = createChannelIntake(ctx, {
     secret: () => options.channelSecret ?? '',
     media,
-    accessToken: () => options.channelMedia?.accessToken ?? options.whatsapp?.accessToken ?? '',
+    accessToken: () => options.channelMedia?.accessToken ?? whatsapp?.accessToken ?? '',
     providerOrigin: () => options.channelMedia?.origin ?? options.sandboxUrl,
   })
 
@@ -124,9 +141,9 @@ export function createEngine(options: EngineOptions): Engine {
     return {
       user,
       org: {
-        name: options.org.name,
-        whatsappEnabled: options.org.whatsapp.enabled,
-        sandbox: options.whatsapp?.mode === 'sandbox',
+        name: ctx.org.name,
+        whatsappEnabled: ctx.org.whatsapp.enabled,
+        sandbox: whatsapp?.mode === 'sandbox',
         ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl } : {}),
       },
     }
@@ -150,7 +167,18 @@ export function createEngine(options: EngineOptions): Engine {
       media,
       downloader,
       sendReadReceipt,
-      runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
+      runExport: (userId, { organization, ...input }) => {
+        // Org-wide is for the team server's administrators; everyone else exports what they may read.
+        if (organization && getAccount(db, userId)?.role !== 'admin') {
+          throw new ApiFailure('forbidden', 'Only an administrator can export the whole organization')
+        }
+        return runExport(ctx, media, {
+          ...input,
+          userId: organization ? undefined : userId,
+          actorId: userId,
+          outDir: join(options.dataDir, 'exports'),
+        })
+      },
     }),
   )
 
@@ -168,6 +196,18 @@ export function createEngine(options: EngineOptions): Engine {
     dispatch,
     subscribe: (userId, listener) => events.subscribe(userId, listener),
     session,
+    reconfigure(change) {
+      if (change.whatsapp) {
+        whatsapp = change.whatsapp
+        switchable?.replace(createWhatsAppClient(change.whatsapp))
+      }
+      if (change.org) {
+        ctx.org = change.org
+        ctx.keywords = resolveConsentKeywords(change.org.consentKeywords ?? {})
+      }
+      // Tests' scheduler overrides (options.scheduler) keep winning, as at start.
+      scheduler.reconfigure({ ...sendingOptions(ctx.org), ...options.scheduler })
+    },
     start() {
       // Windows close by the clock alone: after a jump (sandbox), every open thread's state is news.
       stopJumpUpdates = clock.onJump(() => {

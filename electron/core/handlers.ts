@@ -29,7 +29,7 @@ export interface HandlerDeps {
   sendReadReceipt: (conversationId: string) => void
   runExport: (
     userId: string,
-    input: { contactId?: string; conversationId?: string; from?: number; to?: number },
+    input: { contactId?: string; conversationId?: string; from?: number; to?: number; organization?: boolean },
   ) => Promise<{ outDir: string; messages: number; conversations: number }>
 }
 

@@ -24,7 +24,12 @@ function withoutUsers(policy: OrgPolicy | Record<string, unknown>): Record<strin
   return rest
 }
 
-export function createPolicyAdmin(deps: { db: Db; running: OrgPolicy }) {
+/**
+ * The admin screen's org policy. Saving validates it whole, keeps it, and hands it to `apply`,
+ * which puts it to work on the running engine; only a change it cannot apply live waits for a
+ * restart (`restartRequired`).
+ */
+export function createPolicyAdmin(deps: { db: Db; running: OrgPolicy; apply?: (policy: OrgPolicy) => boolean }) {
   let changed = false
   const view = (): PolicyView => {
     const saved = readSavedPolicy(deps.db)
@@ -36,7 +41,8 @@ export function createPolicyAdmin(deps: { db: Db; running: OrgPolicy }) {
     save(policy: Record<string, unknown>): PolicyView {
       const checked = parseOrgPolicy({ ...withoutUsers(policy), users: deps.running.users }, 'the policy')
       setState(deps.db, KEY, JSON.stringify(withoutUsers(checked)))
-      changed = true
+      // A change that waits for a restart stays pending until one.
+      changed = !(deps.apply?.(checked) ?? false) || changed
       return view()
     },
   }

@@ -5,7 +5,8 @@ import { openDatabase, type Db } from '../core/db/open'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { createLogger } from '../core/platform/logger'
-import { resolveWhatsAppConfig } from '../core/whatsapp/config'
+import { resolveWhatsAppConfig, type WhatsAppConfig } from '../core/whatsapp/config'
+import type { OrgPolicy } from '../core/org/org-policy'
 import { startConnectedEngine } from '../launcher/connected-engine'
 import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
 import type { SandboxProcess } from '../launcher/sandbox-process'
@@ -70,6 +71,22 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const credentials = createCredentials(engine.db, now, config.sessions)
     if (config.firstAdmin && countAdmins(engine.db) === 0) await createAdmin(engine.db, credentials, now, config.firstAdmin)
 
+    // What admins see and readiness follow the connector the engine runs now (admins may change it).
+    const webhook = { verifyToken: connected.verifyToken, mode: whatsapp.mode }
+    const applyConnector = (next: WhatsAppConfig): boolean => {
+      // Going back to the sandbox needs its process started: that waits for a restart.
+      if (next.mode !== 'cloud' || !policy.whatsapp.enabled) return false
+      engine.reconfigure({ whatsapp: next })
+      Object.assign(webhook, { verifyToken: next.verifyToken, mode: next.mode })
+      log.info('connector applied', { mode: next.mode })
+      return true
+    }
+    const applyPolicy = (next: OrgPolicy): boolean => {
+      engine.reconfigure({ org: next })
+      log.info('policy applied')
+      // WhatsApp switched on or off changes what runs (the client, the sandbox): that waits for a restart.
+      return next.whatsapp.enabled === policy.whatsapp.enabled
+    }
     let app: FastifyInstance | undefined
     try {
       app = await buildServerApp({
@@ -80,11 +97,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         rendererDir: options.rendererDir,
         extraRoutes: connected.routes,
         now,
-        webhook: { verifyToken: connected.verifyToken, mode: whatsapp.mode },
-        policy: createPolicyAdmin({ db: engine.db, running: policy }),
-        connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode }),
+        webhook,
+        policy: createPolicyAdmin({ db: engine.db, running: policy, apply: applyPolicy }),
+        connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode, apply: applyConnector }),
         connectorReady: async () => {
-          if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled
+          if (!connected.sandbox || webhook.mode === 'cloud') return webhook.mode === 'cloud' || !policy.whatsapp.enabled
           const response = await fetch(`${connected.sandbox.url}/`, { signal: AbortSignal.timeout(2000) })
           return response.status < 500
         },

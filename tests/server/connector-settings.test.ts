@@ -1,5 +1,6 @@
 // The connector's credentials, set by an admin on the server: validated, encrypted at rest, never
-// sent back to a client, and used from the next start.
+// sent back to a client, applied to the running server at once, and used from the next start.
+import { createHmac } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -58,11 +59,29 @@ describe('connector settings on the server', () => {
     expect(reply).toMatchObject({
       ok: true,
       value: {
-        mode: 'sandbox',
+        mode: 'cloud',
         saved: { phoneNumberId: '106540352242922', accessTokenSet: true, appSecretSet: true, verifyTokenSet: true },
-        restartRequired: true,
+        restartRequired: false,
       },
     })
+    // Hot-applied: the running server now verifies Meta's webhook with the new token and secret.
+    expect(await admin.request('admin:webhook', {})).toMatchObject({ mode: 'cloud', verifyToken: 'paste-me-into-meta' })
+    const verify = (token: string) =>
+      fetch(`${server!.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`)
+    expect(await (await verify('paste-me-into-meta')).text()).toBe('1158201444')
+    expect((await verify(server.sandbox!.verifyToken)).status).toBe(403)
+    const body = readFileSync(join(__dirname, '../../../shared/fixtures/whatsapp/inbound-text.json'))
+    const post = (secret: string) =>
+      fetch(`${server!.url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+        },
+        body,
+      })
+    expect((await post(server.sandbox!.appSecret)).status).toBe(401)
+    expect((await post(APP_SECRET)).status).toBe(200)
     expect(JSON.stringify(reply)).not.toContain(ACCESS_TOKEN)
     expect(JSON.stringify(reply)).not.toContain(APP_SECRET)
 

@@ -302,6 +302,49 @@ describe('the team server', () => {
     admin.close()
   })
 
+  it("refuses a member another's conversation, messages and export; admins export the whole organization", async () => {
+    const admin = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('priya', ADMIN_PASSWORD) } })
+    const password = await inviteAndAccept(admin, 'mona', 'Mona Diaz')
+    const mona = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('mona', password) } })
+    const contact = await admin.request('contacts:create', { name: 'Private Guest', phone: '+14155550177' })
+    const conversation = await admin.request('conversations:start', { contactId: contact.id, channel: 'sms' })
+    await admin.request('messages:send', { conversationId: conversation.id, text: 'Only for Priya' })
+
+    expect(await mona.raw('conversations:get', { id: conversation.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await mona.raw('messages:list', { conversationId: conversation.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await mona.raw('export:run', { conversationId: conversation.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect((await mona.request('conversations:list', {})).map((c) => c.id)).not.toContain(conversation.id)
+    // Org-wide is for administrators only; a member's own export leaves the conversation out.
+    expect(await mona.raw('export:run', { organization: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    const own = await mona.request('export:run', {})
+    expect(readFileSync(join(own.outDir, 'messages.jsonl'), 'utf8')).not.toContain('Only for Priya')
+
+    const everything = await admin.request('export:run', { organization: true })
+    expect(readFileSync(join(everything.outDir, 'messages.jsonl'), 'utf8')).toContain('Only for Priya')
+    const [audited] = await admin.request('admin:audit', {})
+    expect(audited).toMatchObject({ action: 'export.run', actorId: 'priya' })
+    admin.close()
+    mona.close()
+  })
+
+  it('takes pictures as bytes on POST /media from a signed-in session only', async () => {
+    const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#22aa66' } })
+      .png()
+      .toBuffer()
+    const upload = (headers: Record<string, string>) =>
+      fetch(url('/media'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', ...headers },
+        body: new Uint8Array(png),
+      })
+    expect((await upload({})).status).toBe(401)
+    const cookie = await sessionCookie('priya', ADMIN_PASSWORD)
+    expect((await upload({ Cookie: cookie, Origin: 'https://evil.example' })).status).toBe(403)
+    const uploaded = await upload({ Cookie: cookie })
+    expect(uploaded.status).toBe(201)
+    expect(await uploaded.json()).toMatchObject({ width: 32, height: 24, mediaId: expect.stringMatching(/^[0-9a-f]{64}$/) })
+  })
+
   it('takes signed webhooks on its public route and refuses forged ones', async () => {
     const body = readFileSync(join(__dirname, '../../../shared/fixtures/whatsapp/inbound-text.json'))
     const secret = server.sandbox!.appSecret

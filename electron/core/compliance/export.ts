@@ -14,7 +14,10 @@ export type { ExportReport } from './archive-writer'
 export type { ExportScope } from './export-queries'
 
 export interface ExportRequest {
+  /** Whose view to export (what they may read); undefined: everything (an admin's org-wide export). */
   userId?: string
+  /** Who asked (audited, told the progress); defaults to `userId`. */
+  actorId?: string
   contactId?: string
   conversationId?: string
   from?: number
@@ -93,7 +96,7 @@ export async function runExport(ctx: EngineContext, media: MediaStore, request: 
     from: request.from,
     to: request.to,
   }
-  const userId = request.userId
+  const userId = request.actorId ?? request.userId
   const report = await withReader(ctx.db, (reader) =>
     writeArchive(reader, media, scope, {
       parentDir: request.outDir,

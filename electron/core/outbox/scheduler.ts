@@ -42,8 +42,8 @@ export interface SchedulerOptions {
  * outcome rules (`outcome.ts`); every status change goes through `transitions.ts`.
  */
 export class OutboxScheduler {
-  private readonly global: RateLimiter
-  private readonly pair: KeyedRateLimiter
+  private global: RateLimiter
+  private pair: KeyedRateLimiter
   private readonly leaseMs: number
   private readonly reconcileGraceMs: number
   private readonly runner: LaneRunner<outbox.OutboxRow>
@@ -81,6 +81,14 @@ export class OutboxScheduler {
       },
       options.maxInFlight ?? 16,
     )
+  }
+
+  /** A changed org policy or connector, for sends from now on (the team server's admin screen). */
+  reconfigure(options: Pick<SchedulerOptions, 'messagesPerSecond' | 'pairBurst' | 'pairRefillMs' | 'optInTemplate'>): void {
+    this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
+    this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
+    this.jobs.optInTemplate = options.optInTemplate
+    this.runner.wake()
   }
 
   start(): void {

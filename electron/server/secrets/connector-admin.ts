@@ -1,19 +1,30 @@
 import type { ConnectorView, RequestOf } from '../../shared/api/contract'
 import type { Db } from '../../core/db/open'
-import { ENV_KEYS, resolveWhatsAppConfig, type WhatsAppMode } from '../../core/whatsapp/config'
+import { ENV_KEYS, resolveWhatsAppConfig, type WhatsAppConfig, type WhatsAppMode } from '../../core/whatsapp/config'
 import { readConnectorSettings, writeConnectorSettings, type ConnectorSettings } from './connector-settings'
 
 /**
  * The admin screen's view of the connector: what is saved (secrets only as "set"), which
  * environment variables override it, and whether a restart is pending. Saving validates the
- * result exactly as the next start will (resolveWhatsAppConfig), so a bad value is refused now.
+ * result exactly as the next start will (resolveWhatsAppConfig), so a bad value is refused now,
+ * then hands it to `apply`, which puts Cloud API credentials to work on the running engine;
+ * only a change it cannot apply live (back to the sandbox) waits for a restart.
  */
-export function createConnectorAdmin(deps: { db: Db; key: Buffer; orgFile: unknown; env: NodeJS.ProcessEnv; running: WhatsAppMode }) {
+export function createConnectorAdmin(deps: {
+  db: Db
+  key: Buffer
+  orgFile: unknown
+  env: NodeJS.ProcessEnv
+  running: WhatsAppMode
+  /** Applies the resolved connector to the running server; false when it needs a restart. */
+  apply?: (config: WhatsAppConfig) => boolean
+}) {
   let changed = false
+  let mode = deps.running
   const view = (): ConnectorView => {
     const saved = readConnectorSettings(deps.db, deps.key)
     return {
-      mode: deps.running,
+      mode,
       saved: saved
         ? {
             ...(saved.phoneNumberId ? { phoneNumberId: saved.phoneNumberId } : {}),
@@ -39,9 +50,11 @@ export function createConnectorAdmin(deps: { db: Db; key: Buffer; orgFile: unkno
         if (value) next[field] = value
         else if (value === '' && !secret) delete next[field]
       }
-      resolveWhatsAppConfig({ settings: next, orgFile: deps.orgFile, env: deps.env })
+      const config = resolveWhatsAppConfig({ settings: next, orgFile: deps.orgFile, env: deps.env })
       writeConnectorSettings(deps.db, deps.key, next)
-      changed = true
+      const applied = deps.apply?.(config) ?? false
+      if (applied) mode = config.mode
+      changed = !applied || changed
       return view()
     },
   }

@@ -225,6 +225,8 @@ export const requestChannels = {
         conversationId: id.optional(),
         from: z.number().int().optional(),
         to: z.number().int().optional(),
+        /** Admins on the team server: every conversation of the organization, not only theirs. */
+        organization: z.boolean().optional(),
       })
       .strict(),
   ),
