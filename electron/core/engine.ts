@@ -15,6 +15,7 @@ import { EventHub } from './events'
 import { createHandlers } from './handlers'
 import { createMediaStore, type MediaStore } from './media/media-store'
 import type { OrgPolicy } from './org/org-policy'
+import { AccountHealth, type AccountHealthOptions } from './outbox/account-health'
 import { OutboxScheduler, type SchedulerOptions } from './outbox/scheduler'
 import { createIdGenerator } from './platform/ids'
 import { resolveConsentKeywords } from './policy/keywords'
@@ -38,7 +39,9 @@ export interface EngineOptions {
   sms?: SmsProvider
   /** Verifies signed SMS/voicemail deliveries from the channel provider (none: such deliveries are refused). */
   channelSecret?: string
-  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate'>>
+  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate' | 'health'>>
+  /** Probe timing for the account health (tests). */
+  health?: Partial<Pick<AccountHealthOptions, 'firstProbeMs' | 'maxProbeMs'>>
   /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
   sandboxUrl?: string
   /**
@@ -56,6 +59,7 @@ export interface Engine {
   readonly webhooks: WebhookIntake
   readonly channels: ChannelIntake
   readonly scheduler: OutboxScheduler
+  readonly health: AccountHealth
   readonly downloader: MediaDownloader
   dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>>
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
@@ -91,7 +95,20 @@ export function createEngine(options: EngineOptions): Engine {
   const media = createMediaStore(join(options.dataDir, 'media'))
   const client =
     options.whatsappClient ?? (options.whatsapp && options.org.whatsapp.enabled ? createWhatsAppClient(options.whatsapp) : undefined)
+  const health = new AccountHealth(ctx, {
+    phoneNumberId: options.whatsapp?.phoneNumberId || 'default',
+    ...(client
+      ? {
+          probe: async () => {
+            const result = await client.checkAccount()
+            return result.ok ? { ok: true as const } : result
+          },
+        }
+      : {}),
+    ...options.health,
+  })
   scheduler = new OutboxScheduler(ctx, {
+    health,
     whatsapp: client,
     sms: options.sms,
     media,
@@ -148,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
       media,
       downloader,
       sendReadReceipt,
+      health,
       runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
     }),
   )
@@ -162,6 +180,7 @@ export function createEngine(options: EngineOptions): Engine {
     webhooks,
     channels,
     scheduler,
+    health,
     downloader,
     dispatch,
     subscribe: (userId, listener) => events.subscribe(userId, listener),
@@ -174,6 +193,7 @@ export function createEngine(options: EngineOptions): Engine {
       webhooks.processPending()
       downloader.resumePending()
       scheduler.start()
+      health.start()
       stopCompliance ??= startCompliance(ctx, media)
     },
     async close() {
@@ -181,6 +201,8 @@ export function createEngine(options: EngineOptions): Engine {
       await webhooks.drained()
       webhooks.stop()
       downloader.stop()
+      health.stop()
+      await health.settled()
       await downloader.settled()
       await scheduler.shutdown()
       await stopCompliance?.()
@@ -191,6 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
       await webhooks.drained()
       await changes.flushed()
       await scheduler.idle()
+      await health.settled()
       await downloader.settled()
       await changes.flushed()
     },

@@ -5,8 +5,9 @@ import * as outbox from '../db/repositories/outbox'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
+import type { AccountHealth } from './account-health'
 import { laneBlock, laneHeads, policyHold } from './hold-rule'
-import { runSendJob, type SendJobDeps } from './jobs'
+import { runSendJob, type SendError, type SendJobDeps } from './jobs'
 import { sendReadReceiptJob } from './jobs/read-receipt'
 import { LaneRunner } from './lane-runner'
 import { settleSend } from './outcome'
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
   reconcileGraceMs?: number
   /** Longest a single send may take (the client's timeout plus margin). */
   sendTimeoutMs?: number
+  /** The business number's health: while it is paused, WhatsApp messages wait held. */
+  health?: AccountHealth
 }
 
 /**
@@ -49,6 +52,7 @@ export class OutboxScheduler {
   private readonly jobs: SendJobDeps
   private readonly receipts = new Set<Promise<void>>()
   private readonly receiptTimers = new Set<{ cancel: () => void; giveUp: () => void }>()
+  private readonly health: AccountHealth | undefined
 
   constructor(
     private readonly ctx: EngineContext,
@@ -56,6 +60,7 @@ export class OutboxScheduler {
   ) {
     this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
     this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
+    this.health = options.health
     this.reconcileGraceMs = options.reconcileGraceMs ?? 60_000
     this.leaseMs = (options.sendTimeoutMs ?? 30_000) + this.reconcileGraceMs
     this.jobs = { ctx, whatsapp: options.whatsapp, sms: options.sms, media: options.media, optInTemplate: options.optInTemplate }
@@ -181,6 +186,10 @@ export class OutboxScheduler {
       outbox.removeFromOutbox(ctx.db, row.message_id)
       return undefined
     }
+    if (row.kind !== 'sms' && this.health?.paused) {
+      transitions.hold(ctx, row.message_id, 'account_paused', now)
+      return undefined
+    }
     if (row.kind !== 'sms') {
       // The policy is decided again at the head of the lane: consent or the window may have changed.
       const reason = policyHold(ctx, row.lane, row.kind === 'template' ? 'template' : 'freeform', now)
@@ -194,6 +203,7 @@ export class OutboxScheduler {
     const settle = {
       reconcileGraceMs: this.reconcileGraceMs,
       penalize: (scope: 'pair' | 'global', lane: string, until: number) => this.penalize(scope, lane, until),
+      accountRefused: (error: SendError) => this.health?.pause(error),
     }
     return runSendJob(this.jobs, row.kind, message)
       .then((outcome) => settleSend(ctx, row, message.conversation_id, outcome, settle))

@@ -56,6 +56,11 @@ export interface WhatsAppClient {
   /** Marks an inbound message (and the ones before it) as read: blue ticks for the person. */
   markRead(providerMessageId: string): Promise<WhatsAppResult<void>>
   getMediaUrl(mediaId: string): Promise<WhatsAppResult<MediaInfo>>
+  /**
+   * Reads the business number's own record (`GET /{phone-number-id}`): a cheap call that fails
+   * with the account-wide error (368, 131031, 190, …) while the account or token is refused.
+   */
+  checkAccount(): Promise<WhatsAppResult<void>>
   downloadMedia(input: DownloadMediaInput): Promise<WhatsAppResult<DownloadedMedia>>
 }
 
@@ -73,6 +78,7 @@ const sendResponse = z
   })
 const uploadResponse = z.looseObject({ id: z.string().min(1) }).transform((raw) => ({ mediaId: raw.id }))
 const successResponse = z.looseObject({ success: z.literal(true) })
+const accountResponse = z.looseObject({ id: z.string().min(1) })
 
 const MB = 1024 * 1024
 /** WhatsApp's per-type upload limits (media reference). */
@@ -127,6 +133,10 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
     },
 
     getMediaUrl: (mediaId) => getMediaUrl(transport, mediaId),
+    async checkAccount() {
+      const result = await graphRequest(transport, { method: 'GET', path: config.phoneNumberId, expect: accountResponse })
+      return result.ok ? { ok: true, value: undefined } : result
+    },
     downloadMedia: (input) => downloadMedia(transport, input, downloadTimeoutMs),
   }
 }

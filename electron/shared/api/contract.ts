@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
+import type { AccountHealthView, Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
 import { CHANNELS } from '../domain'
 
 /**
@@ -182,6 +182,11 @@ export const requestChannels = {
     z.object({ dataBase64: z.string().min(1).max(70_000_000), filename: text(300).optional() }).strict(),
   ),
 
+  /** Whether WhatsApp is refusing the business account (sending paused), and why. */
+  'account:health': channel<AccountHealthView>()(empty),
+  /** Admins: resume sending after fixing the account (held messages go out in order). */
+  'account:resume': channel<AccountHealthView>()(empty),
+
   'search:messages': channel<SearchHit[]>()(
     z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
   ),
@@ -267,6 +272,8 @@ export interface EventPayloads {
   'contacts:removed': { id: string }
   'contacts:importProgress': { done: number; total: number }
   'export:progress': { done: number; total: number }
+  /** Sending paused or resumed for the business number (everyone sees why; admins can resume). */
+  'account:changed': AccountHealthView
 }
 export type EventChannel = keyof EventPayloads
 export const EVENT_CHANNELS: EventChannel[] = [
@@ -277,6 +284,7 @@ export const EVENT_CHANNELS: EventChannel[] = [
   'contacts:removed',
   'contacts:importProgress',
   'export:progress',
+  'account:changed',
 ]
 
 /** What the renderer sees: one async function per request channel plus event subscription. */
