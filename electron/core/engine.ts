@@ -39,6 +39,8 @@ export interface EngineOptions {
   sms?: SmsProvider
   /** Verifies signed SMS/voicemail deliveries from the channel provider (none: such deliveries are refused). */
   channelSecret?: string
+  /** Where a signed voicemail's audio may be fetched from, and the bearer it takes (default: the sandbox's). */
+  channelMedia?: { origin: string; accessToken: string }
   scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate' | 'health'>>
   /** Probe timing for the account health (tests). */
   health?: Partial<Pick<AccountHealthOptions, 'firstProbeMs' | 'maxProbeMs'>>
@@ -129,8 +131,8 @@ export function createEngine(options: EngineOptions): Engine {
   const channels = createChannelIntake(ctx, {
     secret: () => options.channelSecret ?? '',
     media,
-    accessToken: () => options.whatsapp?.accessToken ?? '',
-    providerOrigin: () => options.sandboxUrl,
+    accessToken: () => options.channelMedia?.accessToken ?? options.whatsapp?.accessToken ?? '',
+    providerOrigin: () => options.channelMedia?.origin ?? options.sandboxUrl,
   })
 
   const session = (userId: string): Session => {

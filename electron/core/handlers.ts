@@ -88,8 +88,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'messages:retryDownload': ({ id }, { userId }) => deps.downloader.retry(userId, id),
     'messages:checkText': ({ text }) => checkLexicon(ctx, text),
 
-    'media:upload': async ({ dataBase64 }) => {
-      const bytes = Buffer.from(dataBase64, 'base64')
+    'media:upload': async ({ bytes: given, dataBase64 }) => {
+      const bytes = given ?? Buffer.from(dataBase64 ?? '', 'base64')
       if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiFailure('invalid', 'This file is larger than 50 MB')
       return uploadPicture(ctx, deps.media, bytes)
     },
@@ -103,7 +103,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       return deps.health.view()
     },
 
-    'search:messages': ({ query, limit }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50),
+    'search:messages': ({ query, limit, before }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50, before),
 
     'audit:list': ({ conversationId, limit }, { userId }) => {
       if (conversationId) requireReader(ctx, conversationId, userId)

@@ -2,10 +2,12 @@ import { createEngine, type Engine, type EngineOptions } from '../core/engine'
 import type { WebhookRoute } from '../core/http/webhook-routes'
 import type { OrgPolicy } from '../core/org/org-policy'
 import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
+import { join } from 'node:path'
 import { OffsetClock } from '../shared/clock'
 import { SANDBOX_CLOCK_PATH, sandboxClockRoute } from './sandbox-clock-route'
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process'
-import { createSandboxSmsProvider } from './sandbox-sms-provider'
+import { startSandboxProcess, type SandboxLauncher, type SandboxProcess } from './sandbox-process'
+import type { SmsSecrets } from '../core/channels/sms-config'
+import { wireSms } from './sms-wiring'
 
 export interface ConnectedEngine {
   engine: Engine
@@ -32,7 +34,13 @@ export async function startConnectedEngine(options: {
   /** A Node-compatible executable for the sandbox (Electron's binary with ELECTRON_RUN_AS_NODE). */
   execPath?: string
   sandboxEnv?: NodeJS.ProcessEnv
+  /** Starts the sandbox's process instead of `spawn` (the desktop app: Electron's utilityProcess). */
+  launchSandbox?: SandboxLauncher
   engine?: Partial<EngineOptions>
+  /** The SMS provider's secrets (saved by an admin, or from the environment). */
+  smsSecrets?: SmsSecrets
+  /** The public URL Twilio calls back (default: the listener). */
+  publicUrl?: string
 }): Promise<ConnectedEngine> {
   const base = `http://127.0.0.1:${options.listenerPort}`
   const clock = new OffsetClock()
@@ -43,8 +51,10 @@ export async function startConnectedEngine(options: {
       webhookUrl: `${base}/webhooks/whatsapp`,
       smsWebhookUrl: `${base}/webhooks/channels`,
       clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
+      stateDir: join(options.dataDir, 'sandbox'),
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
+      ...(options.launchSandbox ? { launch: options.launchSandbox } : {}),
     })
     whatsapp = withWhatsAppOverrides(whatsapp, {
       baseUrl: sandbox.url,
@@ -56,18 +66,20 @@ export async function startConnectedEngine(options: {
     })
   }
   try {
+    const sms = await wireSms({
+      policy: options.policy,
+      sandbox,
+      secrets: options.smsSecrets ?? {},
+      listenerUrl: base,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    })
     const engine = createEngine({
       dataDir: options.dataDir,
       org: options.policy,
       clock,
       whatsapp,
-      ...(sandbox
-        ? {
-            sms: createSandboxSmsProvider({ baseUrl: sandbox.url, accessToken: sandbox.accessToken }),
-            sandboxUrl: sandbox.url,
-            channelSecret: sandbox.appSecret,
-          }
-        : {}),
+      ...sms.engine,
+      ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
       ...options.engine,
     })
     let closing: Promise<void> | undefined
@@ -75,16 +87,19 @@ export async function startConnectedEngine(options: {
       engine,
       sandbox,
       verifyToken: whatsapp.verifyToken,
-      routes: sandbox
-        ? [
-            sandboxClockRoute({
-              secret: sandbox.appSecret,
-              onClock: (offsetMs) => {
-                if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
-              },
-            }),
-          ]
-        : [],
+      routes: [
+        ...sms.routes(engine),
+        ...(sandbox
+          ? [
+              sandboxClockRoute({
+                secret: sandbox.appSecret,
+                onClock: (offsetMs) => {
+                  if (offsetMs > clock.offset) clock.advance(offsetMs - clock.offset)
+                },
+              }),
+            ]
+          : []),
+      ],
       close: () =>
         (closing ??= (async () => {
           await engine.close()

@@ -1,9 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+
+/**
+ * What this module needs of the sandbox's process: Node's ChildProcess, or Electron's
+ * utilityProcess adapted in electron/main (the packaged app cannot run its binary as Node).
+ */
+export interface SandboxChild {
+  readonly stdout: NodeJS.ReadableStream | null
+  readonly exitCode: number | null
+  once(event: 'exit', listener: (code: number | null) => void): unknown
+  once(event: 'error', listener: (error: Error) => void): unknown
+  kill(): boolean
+}
+
+/** Starts `script` (after `execArgv`) with `args` and `env`, stdout piped; the child dies with us. */
+export type SandboxLauncher = (module: { script: string; execArgv: string[] }, args: string[], env: NodeJS.ProcessEnv) => SandboxChild
 
 export interface SandboxProcess {
   url: string
@@ -28,27 +43,41 @@ export async function startSandboxProcess(options: {
   /** Node-compatible executable; Electron passes its own binary with ELECTRON_RUN_AS_NODE. */
   execPath?: string
   env?: NodeJS.ProcessEnv
+  /** Starts the child instead of `spawn` (the desktop app: Electron's utilityProcess). */
+  launch?: SandboxLauncher
+  /**
+   * The sandbox's folder in the data folder: its users, chats, unsent webhooks and credentials are
+   * kept there, so after a crash the restarted sandbox continues, and the webhooks it still owes
+   * are signed with the secret the engine knows. Without it, a fresh sandbox each time.
+   */
+  stateDir?: string
 }): Promise<SandboxProcess> {
-  const accessToken = randomBytes(24).toString('base64url')
-  const appSecret = randomBytes(24).toString('hex')
-  const verifyToken = randomBytes(12).toString('hex')
+  const { accessToken, appSecret, verifyToken } = options.stateDir ? sandboxCredentials(options.stateDir) : newCredentials()
   const { command, args } = sandboxCommand(options.execPath)
-  const child = spawn(command, [...args, '--json', '--exit-with-parent', '--port', String(options.port ?? 0)], {
-    // Only what a Node process needs to run, never the host's own secrets (its token, credentials).
-    env: {
-      ...pick(process.env, CHILD_ENV),
-      ...options.env,
-      GREENLINE_SANDBOX_TOKEN: accessToken,
-      GREENLINE_SANDBOX_APP_SECRET: appSecret,
-      GREENLINE_SANDBOX_WEBHOOK_URL: options.webhookUrl,
-      GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
-      GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
-    },
-    // stdin stays open for the child's lifetime: it exits when this process dies, however it dies.
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  // Only what a Node process needs to run, never the host's own secrets (its token, credentials).
+  const env: NodeJS.ProcessEnv = {
+    ...pick(process.env, CHILD_ENV),
+    ...options.env,
+    GREENLINE_SANDBOX_TOKEN: accessToken,
+    GREENLINE_SANDBOX_APP_SECRET: appSecret,
+    GREENLINE_SANDBOX_WEBHOOK_URL: options.webhookUrl,
+    GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
+    GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
+  }
+  const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : []
+  const flags = ['--json', '--port', String(options.port ?? 0), ...stateArgs]
+  const child: SandboxChild = options.launch
+    ? // A utility process has no stdin to hold open; Electron ends it with the app.
+      options.launch({ script: args[args.length - 1], execArgv: args.slice(0, -1) }, flags, env)
+    : spawn(command, [...args, ...flags, '--exit-with-parent'], {
+        env,
+        // stdin stays open for the child's lifetime: it exits when this process dies, however it dies.
+        stdio: ['pipe', 'pipe', 'inherit'],
+      })
+  const stdout = child.stdout
+  if (!stdout) throw new Error('The WhatsApp sandbox was started without a stdout pipe')
   const ready = await new Promise<{ url: string; phoneNumberId: string; wabaId: string }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
+    const lines = createInterface({ input: stdout })
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return
       try {
@@ -70,6 +99,38 @@ export async function startSandboxProcess(options: {
   }
 }
 
+interface SandboxCredentials {
+  accessToken: string
+  appSecret: string
+  verifyToken: string
+}
+
+function newCredentials(): SandboxCredentials {
+  return {
+    accessToken: randomBytes(24).toString('base64url'),
+    appSecret: randomBytes(24).toString('hex'),
+    verifyToken: randomBytes(12).toString('hex'),
+  }
+}
+
+/**
+ * The sandbox's token and secret, made once and kept in its folder (owner-only). They guard a local
+ * stand-in that holds only test conversations, so they are not a credential worth the keychain.
+ */
+export function sandboxCredentials(stateDir: string): SandboxCredentials {
+  const file = join(stateDir, 'credentials.json')
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxCredentials>
+    if (saved.accessToken && saved.appSecret && saved.verifyToken) {
+      return { accessToken: saved.accessToken, appSecret: saved.appSecret, verifyToken: saved.verifyToken }
+    }
+  }
+  const credentials = newCredentials()
+  mkdirSync(stateDir, { recursive: true })
+  writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 })
+  return credentials
+}
+
 /** The environment a child Node process needs: where programs and temporary files are, locale, time zone. */
 const CHILD_ENV = ['PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TMP', 'TEMP', 'SystemRoot', 'SYSTEMROOT', 'WINDIR', 'LANG', 'LC_ALL', 'TZ']
 
@@ -77,11 +138,11 @@ function pick(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessE
   return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]))
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: SandboxChild): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     child.once('exit', () => resolve())
-    child.kill('SIGTERM')
+    child.kill()
   })
 }
 

@@ -43,7 +43,7 @@ export async function computeCounts(
   recentLimit = 5,
 ): Promise<ShellCounts> {
   if (!userId) return EMPTY_COUNTS
-  const result = await engine.dispatch({ userId }, 'conversations:list', {})
+  const result = await engine.dispatch({ userId }, 'conversations:list', { unread: true, limit: 1000 })
   const conversations = result.ok ? (result.value as Conversation[]) : []
   const unreadConversations = conversations.filter((c) => c.unread > 0).sort((a, b) => b.lastActivityAt - a.lastActivityAt)
   const outbox = outboxCounts(engine.db)

@@ -1,5 +1,19 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, Tray } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+  utilityProcess,
+} from 'electron'
 import type { EngineOptions } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { createAppLocation, type AppLocation } from './app-location'
@@ -11,6 +25,7 @@ import { createMediaHandler, handleMediaProtocol } from './media-protocol'
 import { createNotifier, type Notifier } from './notifications'
 import { createQuickReply, type QuickReply } from './quick-reply'
 import { startRuntime, type Runtime } from './runtime'
+import { utilityProcessLauncher } from './sandbox-utility-process'
 import { SecretVault } from './secrets'
 import { secureSession, secureWebContents } from './security'
 import { openSettings, type Settings } from './settings'
@@ -67,7 +82,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     env: options.env,
     whatsappSettings: settings.whatsapp(),
     secrets: vault.load(),
-    execPath: process.execPath,
+    launchSandbox: utilityProcessLauncher(utilityProcess),
     engine: options.engine,
   })
   const { engine } = runtime

@@ -3,7 +3,7 @@ import { freePort } from '../core/http/http-util'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { startConnectedEngine } from '../launcher/connected-engine'
 import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
-import type { SandboxProcess } from '../launcher/sandbox-process'
+import type { SandboxLauncher, SandboxProcess } from '../launcher/sandbox-process'
 import type { Secrets } from './secrets'
 import { startWebhookListener, type WebhookListener } from './webhook-listener'
 
@@ -14,8 +14,11 @@ export interface RuntimeOptions {
   whatsappSettings?: Record<string, unknown>
   /** From safeStorage: override the org file and environment. */
   secrets?: Secrets
-  /** Electron's own binary, run as Node (ELECTRON_RUN_AS_NODE) for the sandbox process. */
-  execPath?: string
+  /**
+   * Starts the sandbox through Electron's utilityProcess (sandbox-utility-process.ts): the packaged
+   * app's RunAsNode fuse is off, so its binary cannot be spawned as Node.
+   */
+  launchSandbox?: SandboxLauncher
   engine?: Partial<EngineOptions>
 }
 
@@ -42,7 +45,7 @@ export function resolveDesktopWhatsApp(
 
 /**
  * Starts the engine for the desktop app the way the browser host does (launcher/connected-engine):
- * without WhatsApp credentials the sandbox runs as a child process (Electron's binary as Node),
+ * without WhatsApp credentials the sandbox runs as an Electron utility process,
  * sharing the clock, and posts webhooks to the loopback listener.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -53,7 +56,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     policy,
     whatsapp: resolveDesktopWhatsApp(raw, options),
     listenerPort: port,
-    ...(options.execPath ? { execPath: options.execPath, sandboxEnv: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
+    ...(options.launchSandbox ? { launchSandbox: options.launchSandbox } : {}),
     engine: options.engine,
   })
   try {

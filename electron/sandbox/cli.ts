@@ -17,6 +17,9 @@ async function main(): Promise<void> {
       'webhook-url': { type: 'string' },
       'sms-webhook-url': { type: 'string' },
       'window-error-mode': { type: 'string' },
+      // Where users, chats and unsent webhooks are kept, so a restart continues (default: memory only).
+      'state-dir': { type: 'string' },
+      'webhook-concurrency': { type: 'string' },
       json: { type: 'boolean' },
       // Embedded: the parent holds our stdin open; when it dies (even by SIGKILL) the pipe closes.
       'exit-with-parent': { type: 'boolean' },
@@ -50,6 +53,8 @@ async function main(): Promise<void> {
     webhookUrl: values['webhook-url'] ?? process.env.GREENLINE_SANDBOX_WEBHOOK_URL,
     smsWebhookUrl: values['sms-webhook-url'] ?? process.env.GREENLINE_SANDBOX_SMS_WEBHOOK_URL,
     windowErrorMode: mode,
+    stateDir: values['state-dir'] ?? (process.env.GREENLINE_SANDBOX_STATE_DIR || undefined),
+    webhookConcurrency: values['webhook-concurrency'] ? Number(values['webhook-concurrency']) : undefined,
   })
   if (values.json) {
     console.log(JSON.stringify({ url: sandbox.url, phoneNumberId: sandbox.phoneNumberId, wabaId: sandbox.wabaId }))

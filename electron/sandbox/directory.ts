@@ -57,6 +57,8 @@ export const WINDOW_MS = 24 * 60 * 60 * 1000
 /** The simulated WhatsApp users, their phones' chat logs, and their 24 h windows. */
 export class Directory {
   private readonly byPhone = new Map<string, SimUser>()
+  /** Told of every change to a user (added, renamed, chat line added, a line's status changed). */
+  onUserChange?: (user: SimUser) => void
 
   /** Adds a user, or updates the name and reachability of an existing one. */
   upsert(phone: string, name: string, onWhatsApp = true): SimUser {
@@ -64,11 +66,19 @@ export class Directory {
     if (existing) {
       existing.name = name
       existing.onWhatsApp = onWhatsApp
+      this.touch(existing)
       return existing
     }
     const user: SimUser = { phone, name, onWhatsApp, waId: waIdOf(phone), userId: bsuidOf(phone), chat: [] }
     this.byPhone.set(phone, user)
+    changeListeners.set(user, (changed) => this.onUserChange?.(changed))
+    this.touch(user)
     return user
+  }
+
+  /** Says that `user` changed in place (e.g. a line's status), so it is saved. */
+  touch(user: SimUser): void {
+    this.onUserChange?.(user)
   }
 
   get(phone: string): SimUser | undefined {
@@ -108,8 +118,12 @@ function seq(entry: ChatEntry): number {
   return order.get(entry)!
 }
 
+// The directory a user belongs to hears of every line added to their chat.
+const changeListeners = new WeakMap<SimUser, (user: SimUser) => void>()
+
 export function appendChat(user: SimUser, entry: ChatEntry): ChatEntry {
   seq(entry)
   user.chat.push(entry)
+  changeListeners.get(user)?.(user)
   return entry
 }

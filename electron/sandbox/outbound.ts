@@ -157,6 +157,7 @@ function markRead(ctx: SandboxContext, request: { messageId: string; typingIndic
     // Marking one message read also marks the earlier ones in the thread.
     for (const entry of user.chat.slice(0, index + 1))
       if (entry.direction === 'in' && entry.channel === 'whatsapp') entry.readByBusiness = true
+    ctx.directory.touch(user)
   }
   return { status: 200, body: { success: true } }
 }

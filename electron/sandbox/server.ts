@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Clock } from '../shared/clock'
 import { ControlError, type ChaosRates, type SandboxContext } from './context'
 import { chatView, deliveryLog, handleControl, type DeliveryView } from './control-routes'
-import { DEFAULT_USERS, Directory } from './directory'
+import { appendChat, DEFAULT_USERS, Directory } from './directory'
 import { GraphError, graphErrorBody } from './graph-errors'
 import { handleGraph, isGraphPath } from './graph-routes'
 import { bearerMatches, hasLoopbackHost, isLoopback, readBody, sendBytes, sendJson } from './http-util'
@@ -15,6 +15,9 @@ import { SIMULATOR_HTML } from './simulator-html'
 import { SIMULATOR_JS } from './simulator-script'
 import { SIMULATOR_CSS } from './simulator-style'
 import { sendSms, userDropsVoicemail, userSendsSms } from './sms'
+import { handleTwilio, isTwilioPath } from './twilio-routes'
+import { TwilioSurface } from './twilio-surface'
+import { SandboxStateStore } from './state-store'
 import { requireUser, userReads, userWrites, type UserInput } from './user-actions'
 import { WebhookQueue } from './webhook-queue'
 
@@ -45,6 +48,11 @@ export interface SandboxOptions {
   webhookConcurrency?: number
   /** Awaited after each clock jump through the control API (the embedding app syncs its clock). */
   clockAdvanced?: () => Promise<void>
+  /**
+   * A folder to keep users, chats (the delivery log) and unsent webhooks in, so a restart goes on
+   * where the last run stopped (see state-store.ts). Without it everything lives in memory.
+   */
+  stateDir?: string
 }
 
 export interface SandboxUser {
@@ -89,11 +97,20 @@ export const DEFAULT_DISPLAY_PHONE_NUMBER = '15550783881'
 /** Starts the WhatsApp Cloud API stand-in; resolves once it listens. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const directory = new Directory()
+  const state = options.stateDir ? new SandboxStateStore(options.stateDir) : undefined
+  const saved = state?.load()
+  for (const user of saved?.users ?? []) {
+    const restored = directory.upsert(user.phone, user.name, user.onWhatsApp)
+    if (user.lastInboundAt !== undefined) restored.lastInboundAt = user.lastInboundAt
+    for (const entry of user.chat) appendChat(restored, entry)
+  }
   for (const user of options.users ?? DEFAULT_USERS) {
     const phone = normalizePhone(user.phone)
     if (!phone) throw new Error(`Invalid sandbox user phone: ${user.phone}`)
-    directory.upsert(phone, user.name, user.onWhatsApp !== false)
+    // A user the saved state knows keeps what happened to them since (name, reachability).
+    if (!directory.get(phone)) directory.upsert(phone, user.name, user.onWhatsApp !== false)
   }
+  if (state) directory.onUserChange = (user) => state.userChanged(user)
   const random = options.random ?? Math.random
   const chaos: ChaosRates = { duplicate: 0, shuffle: 0, fail5xx: 0, dropResponse: 0 }
   const webhooks = new WebhookQueue({
@@ -102,6 +119,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     random,
     chaos: () => chaos,
     concurrency: options.webhookConcurrency,
+    journal: state,
   })
   let baseUrl = ''
   const ctx: SandboxContext = {
@@ -126,9 +144,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   webhooks.setUrl('whatsapp', options.webhookUrl)
   webhooks.setUrl('sms', options.smsWebhookUrl)
+  // Twilio signs with the account's auth token: the sandbox's app secret plays that part.
+  const twilio = new TwilioSurface(ctx, options.appSecret)
+  if (state) {
+    state.attach(() => directory.list())
+    webhooks.restore(saved?.webhooks ?? [])
+  }
 
   const server = http.createServer((req, res) => {
-    handle(ctx, req, res).catch(() => {
+    if (state) flushBeforeAnswering(state, res)
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    ;(isTwilioPath(url.pathname) ? handleTwilio(twilio, req, res, url) : handle(ctx, req, res)).catch(() => {
       // Never echo internals (or message bodies) back; the caller sees a generic failure.
       if (!res.headersSent) sendJson(res, 500, graphErrorBody(new GraphError(131000, 'Internal sandbox error')))
       else res.destroy()
@@ -150,13 +176,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     wabaId: ctx.business.wabaId,
     displayPhoneNumber: ctx.business.displayPhoneNumber,
     close: async () => {
+      state?.flush()
       webhooks.close()
+      twilio.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
     setWebhookUrl: (url) => webhooks.setUrl('whatsapp', url),
     setSmsWebhookUrl: (url) => webhooks.setUrl('sms', url),
-    idle: () => webhooks.idle(),
+    idle: async () => {
+      await webhooks.idle()
+      await twilio.webhooks.idle()
+    },
     flushed: () => webhooks.flushed(),
     users: () => directory.list().map(({ phone, name, onWhatsApp, waId, userId }) => ({ phone, name, onWhatsApp, waId, userId })),
     addUser: (user) => {
@@ -174,6 +205,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setChaos: (rates) => Object.assign(chaos, rates),
     webhookStats: () => webhooks.stats(),
   }
+}
+
+/**
+ * An answer acknowledges what the request changed (a message accepted, a user added), so the
+ * change is on disk before the answer leaves; if it cannot be saved, no answer is given.
+ */
+function flushBeforeAnswering(state: SandboxStateStore, res: ServerResponse): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  res.end = ((...args: unknown[]) => {
+    try {
+      state.flush()
+    } catch (error) {
+      console.error('The sandbox could not save its state:', error instanceof Error ? error.message : error)
+      return res.destroy()
+    }
+    return end(...args)
+  }) as typeof res.end
 }
 
 async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -142,5 +142,6 @@ export function userReads(ctx: SandboxContext, user: SimUser): number {
       }),
     )
   }
+  if (count > 0) ctx.directory.touch(user)
   return count
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Clock } from '../shared/clock'
@@ -20,13 +20,29 @@ export interface WebhookQueueOptions {
   requestTimeoutMs?: number
   /** Deliveries posted at once (Meta's are concurrent); 1 keeps them in order. */
   concurrency?: number
+  /** Told when a delivery is queued and when it is done with (posted or given up), so it outlives a restart. */
+  journal?: WebhookJournal
 }
 
-interface Delivery {
+export interface WebhookJournal {
+  added(delivery: PendingWebhook): void
+  done(id: string): void
+}
+
+/** A webhook not yet posted successfully, as kept across restarts. */
+export interface PendingWebhook {
+  id: string
   target: WebhookTarget
   body: string
+}
+
+interface Delivery extends PendingWebhook {
   attempts: number
 }
+
+// Unique across restarts of the same sandbox (the journal keys deliveries by it).
+const idPrefix = randomBytes(4).toString('hex')
+let lastId = 0
 
 /** `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the app secret. */
 export function signBody(body: string | Buffer, appSecret: string): string {
@@ -69,8 +85,18 @@ export class WebhookQueue {
 
   enqueue(target: WebhookTarget, payload: unknown): void {
     if (this.closed) return
-    const delivery = { target, body: JSON.stringify(payload), attempts: 0 }
-    if (this.urls[target]) this.ready.push(delivery)
+    const delivery = { id: `${idPrefix}-${++lastId}`, target, body: JSON.stringify(payload), attempts: 0 }
+    this.options.journal?.added(delivery)
+    this.queue(delivery)
+  }
+
+  /** Queues deliveries a previous run of the sandbox had not posted yet (in their original order). */
+  restore(pending: readonly PendingWebhook[]): void {
+    for (const { id, target, body } of pending) this.queue({ id, target, body, attempts: 0 })
+  }
+
+  private queue(delivery: Delivery): void {
+    if (this.urls[delivery.target]) this.ready.push(delivery)
     else this.held.push(delivery)
     this.kick()
   }
@@ -133,15 +159,19 @@ export class WebhookQueue {
       const ok = await this.post(url, delivery.body)
       if (this.options.random() < this.options.chaos().duplicate) await this.post(url, delivery.body)
       this.inFlight--
-      if (ok) this.counts.delivered++
-      else this.retryLater(delivery)
+      if (ok) {
+        this.counts.delivered++
+        this.options.journal?.done(delivery.id)
+      } else this.retryLater(delivery)
     }
   }
 
   private retryLater(delivery: Delivery): void {
     delivery.attempts++
-    if (this.closed || delivery.attempts >= (this.options.maxAttempts ?? 8)) {
+    if (this.closed) return
+    if (delivery.attempts >= (this.options.maxAttempts ?? 8)) {
       this.counts.dropped++
+      this.options.journal?.done(delivery.id)
       return
     }
     const delay = (this.options.firstRetryMs ?? 1000) * 2 ** (delivery.attempts - 1)

@@ -1,83 +1,209 @@
 import { existsSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { WebSocketServer, type WebSocket } from 'ws'
-import { z } from 'zod'
-import { conversationsHoldingMedia, getAccount } from '../core/db/repositories/accounts'
+import { conversationsHoldingMedia } from '../core/db/repositories/accounts'
 import { canRead } from '../core/db/repositories/conversations'
-import { getMedia } from '../core/db/repositories/media'
 import type { Engine } from '../core/engine'
-import { serveApiSocket } from '../core/http/api-socket'
 import { BodyTooLarge, send } from '../core/http/http-util'
+import { defaultApiSocketLimits, type ApiSocketLimits } from '../core/http/in-flight'
 import { handleWebhookRoutes, type WebhookRoute } from '../core/http/webhook-routes'
-import { isValidMediaId } from '../core/media/media-store'
 import { createLogger } from '../core/platform/logger'
-import { AttemptLimiter } from './auth/attempts'
-import { PasswordRejected, type Credentials, type Identity } from './auth/credentials'
+import { bearer, sameSecret, type Caller, type Presented } from './access'
+import { registerApiSocket } from './api-socket-route'
+import { registerAuthRoutes } from './auth-routes'
+import type { Credentials } from './auth/credentials'
 import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
-import type { ConnectorAdmin } from './secrets/connector-admin'
+import { registerMediaRoutes } from './media-routes'
 import type { PolicyAdmin } from './policy-admin'
-import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
+import type { ConnectorAdmin } from './secrets/connector-admin'
 
 const log = createLogger('server')
 
-export interface ServerAppOptions {
-  config: ServerConfig
+/** What the browser host and the team server share: the engine, its listener, the renderer. */
+export interface AppBase {
   engine: Engine
-  credentials: Credentials
   /** The port actually listened on (the public URL's origin may differ behind a proxy). */
   port: number
   rendererDir: string
+  /** Routes answered on the raw request before Fastify (signed webhooks, the sandbox clock). */
   extraRoutes: readonly WebhookRoute[]
   /** Readiness beyond the database: the connector (sandbox reachable, or credentials set). */
   connectorReady: () => Promise<boolean>
+  now: () => number
+  /** Socket frame size and in-flight budgets (tests lower them); README "API" has the defaults. */
+  limits?: Partial<ApiSocketLimits> & { maxUploadBytes?: number }
+}
+
+/** The team server: sign-in, sessions, roles, the admin channels. */
+export interface ServerAppOptions extends AppBase {
+  config: ServerConfig
+  credentials: Credentials
   /** What admins paste into Meta's dashboard. */
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
   policy: PolicyAdmin
-  now: () => number
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    identity: Identity | undefined
+/** The single-user browser host: loopback only, one token, the demo sign-in on every connection. */
+export interface HostAppOptions extends AppBase {
+  token: string
+}
+
+const TOKEN_COOKIE = 'greenline_token'
+const BAD_PATH = /(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i
+
+/** How a mode tells who is calling, and what that caller may do, on top of the shared routes. */
+interface Mode {
+  base: URL
+  bind: string
+  trustProxy: boolean
+  tls?: { cert: Buffer; key: Buffer }
+  secure: boolean
+  origins: ReadonlySet<string>
+  connectSrc: string[]
+  identify: (presented: Presented) => Caller | undefined
+  mayReadMedia: (caller: Caller, id: string) => boolean
+  /** Registers the mode's own hooks and routes (sign-in for the team, the token gate for the host). */
+  register: (app: FastifyInstance, guards: Guards) => void | Promise<void>
+  socket: {
+    openWithoutCaller: boolean
+    allowSignIn: (caller: Caller | undefined) => boolean
+    userOf: (caller: Caller | undefined, url: URL) => string | undefined
+    hostChannels?: Parameters<typeof registerApiSocket>[1]['hostChannels']
+    /** Given the socket route once it exists, e.g. to close a revoked credential's sockets. */
+    attach?: (route: ReturnType<typeof registerApiSocket>) => () => void
   }
 }
 
-const passwordBody = z.object({ userId: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
-const inviteBody = z.object({ token: z.string().min(1).max(200), password: z.string().max(1024) })
-const tokenBody = z.object({ name: z.string().trim().min(1).max(100) })
+interface Guards {
+  requireCaller: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+  sameOrigin: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+}
 
-/**
- * The team server's HTTP surface on Fastify: sign-in routes, the API WebSocket, media with an
- * access check, the renderer, health. Webhooks (Meta's, the SMS provider's, the sandbox clock)
- * are answered before Fastify sees the request, by the same code as the browser host, because
- * their signatures are over the raw bytes.
- */
-export async function buildServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
+/** The team server's HTTP surface. */
+export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
   const { config, engine, credentials } = options
   const secure = config.publicUrl.protocol === 'https:'
   const sessionCookie = secure ? '__Host-greenline_session' : 'greenline_session'
   const origins = new Set([config.publicUrl.origin])
   if (isLoopback(config.bind)) for (const host of ['127.0.0.1', 'localhost']) origins.add(`http://${host}:${options.port}`)
-  const wsOrigin = config.publicUrl.origin.replace(/^http/, 'ws')
-
-  const app = Fastify({
+  const directory = createDirectoryChannels({
+    engine,
+    credentials,
+    publicUrl: config.publicUrl,
+    webhook: options.webhook,
+    connector: options.connector,
+    policy: options.policy,
+  })
+  return composeApp(options, {
+    base: config.publicUrl,
+    bind: config.bind,
     trustProxy: config.trustProxy,
+    ...(config.tls ? { tls: config.tls } : {}),
+    secure,
+    origins,
+    connectSrc: [config.publicUrl.origin.replace(/^http/, 'ws')],
+    identify: (p) => {
+      const identity = credentials.resolve(bearer(p.authorization) ?? p.cookies[sessionCookie])
+      return identity ? { userId: identity.userId, identity } : undefined
+    },
+    // Unknown and not-yours answer alike (404), so ids cannot be probed.
+    mayReadMedia: (caller, id) => conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, caller.userId!)),
+    register: (app, guards) =>
+      registerAuthRoutes(app, {
+        config,
+        engine,
+        credentials,
+        sessionCookie,
+        secure,
+        now: options.now,
+        requireUser: guards.requireCaller,
+        sameOrigin: guards.sameOrigin,
+      }),
+    socket: {
+      openWithoutCaller: config.demo,
+      // Demo mode lets a connection without a session pick who it is; a signed-in one never can.
+      allowSignIn: (caller) => config.demo && !caller,
+      userOf: (caller) => caller?.userId,
+      hostChannels: directory,
+      attach: (route) =>
+        credentials.onRevoked((ids) => {
+          for (const id of ids) route.closeCredential(id, 4001, 'Signed out')
+        }),
+    },
+  })
+}
+
+/**
+ * The browser host's HTTP surface, on loopback. Everything needs the token (query `?token=` once,
+ * then an HttpOnly cookie, or a bearer header) except `GET /healthz`, `/readyz` and the webhook
+ * routes, which are authenticated by their signatures.
+ */
+export function buildHostApp(options: HostAppOptions): Promise<FastifyInstance> {
+  const { token } = options
+  const local = (host: string) => `http://${host}:${options.port}`
+  return composeApp(options, {
+    base: new URL(local('127.0.0.1')),
+    bind: '127.0.0.1',
+    trustProxy: false,
+    secure: false,
+    origins: new Set([local('127.0.0.1'), local('localhost')]),
+    connectSrc: ['ws://127.0.0.1:*', 'ws://localhost:*'],
+    identify: (p) =>
+      sameSecret(p.url.searchParams.get('token') ?? undefined, token) ||
+      sameSecret(p.cookies[TOKEN_COOKIE], token) ||
+      sameSecret(bearer(p.authorization), token)
+        ? {}
+        : undefined,
+    // The token holder is the host's one user (who may sign in as anyone): every picture is theirs.
+    mayReadMedia: () => true,
+    register: (app) => {
+      app.addHook('onRequest', async (request, reply) => {
+        if (request.url === '/readyz') return
+        if (!request.caller) {
+          return reply
+            .code(401)
+            .type('text/plain; charset=utf-8')
+            .send('Greenline needs its access token: open the address printed when it started (…/?token=…).')
+        }
+        const url = new URL(request.url, 'http://host')
+        if (url.searchParams.has('token') && request.method === 'GET' && !url.pathname.startsWith('/media/')) {
+          // Trade the token in the address for a cookie, so it does not linger in history or logs.
+          return reply.setCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' }).redirect(url.pathname, 303)
+        }
+      })
+    },
+    socket: {
+      openWithoutCaller: false,
+      allowSignIn: () => true,
+      userOf: (_caller, url) => url.searchParams.get('user') ?? undefined,
+    },
+  })
+}
+
+/** One composition of engine + routes; the mode adds who may call and how they sign in. */
+async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance> {
+  const { engine } = options
+  const app = Fastify({
+    trustProxy: mode.trustProxy,
     bodyLimit: 64 * 1024,
     logger: false,
     // On close, idle keep-alive connections end at once; requests in flight finish first.
     forceCloseConnections: 'idle',
+    // Webhooks (Meta's, the SMS provider's, the sandbox clock) are answered before Fastify sees
+    // the request: their signatures are over the raw bytes. So is /healthz: never stalled.
     serverFactory: (handler) => {
       const route = (request: IncomingMessage, response: ServerResponse) => {
-        const url = new URL(request.url ?? '/', config.publicUrl)
+        // URL parsing would quietly resolve "..": a request that tries it is refused outright.
+        if (BAD_PATH.test(request.url ?? '')) return send(response, 400, 'Bad path')
+        const url = new URL(request.url ?? '/', mode.base)
         handleWebhookRoutes(engine, request, response, url, { extraRoutes: options.extraRoutes })
           .then((handled) => {
             if (!handled) handler(request, response)
@@ -88,7 +214,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
             if (!response.headersSent) send(response, 500, 'Internal error')
           })
       }
-      return config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, route) : createHttpServer(route)
+      return mode.tls ? createHttpsServer({ cert: mode.tls.cert, key: mode.tls.key }, route) : createHttpServer(route)
     },
   })
 
@@ -102,25 +228,29 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'blob:', 'data:'],
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
-        connectSrc: ["'self'", wsOrigin],
+        connectSrc: ["'self'", ...mode.connectSrc],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
       },
     },
-    strictTransportSecurity: secure ? { maxAge: 31536000 } : false,
+    strictTransportSecurity: mode.secure ? { maxAge: 31536000 } : false,
     referrerPolicy: { policy: 'no-referrer' },
   })
   await app.register(fastifyRateLimit, { global: false })
 
-  app.decorateRequest('identity', undefined)
+  app.decorateRequest('caller', undefined)
   app.addHook('onRequest', (request, _reply, done) => {
-    request.identity = credentials.resolve(bearer(request.headers.authorization) ?? request.cookies[sessionCookie])
+    request.caller = mode.identify({
+      authorization: request.headers.authorization,
+      cookies: request.cookies,
+      url: new URL(request.url, mode.base),
+    })
     done()
   })
   app.addHook('onResponse', async (request, reply) => {
-    // The route's pattern, never the URL: an invitation's token travels in its query.
+    // The route's pattern, never the URL: an invitation's (or the host's) token travels in its query.
     log.info('request', {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -129,24 +259,18 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     })
   })
 
-  const requireUser = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.identity) return reply.code(401).send({ message: 'Sign in first' })
+  const guards: Guards = {
+    requireCaller: async (request, reply) => {
+      if (!request.caller) return reply.code(401).send({ message: 'Sign in first' })
+    },
+    // A signed-in browser sends its cookie with any cross-site POST; a foreign Origin is refused.
+    sameOrigin: async (request, reply) => {
+      const origin = request.headers.origin
+      if (origin !== undefined && !mode.origins.has(origin)) return reply.code(403).send({ message: 'Forbidden origin' })
+    },
   }
-  // A signed-in browser sends its cookie with any cross-site POST; a foreign Origin is refused.
-  const sameOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
-    const origin = request.headers.origin
-    if (origin !== undefined && !origins.has(origin)) return reply.code(403).send({ message: 'Forbidden origin' })
-  }
-  const signInCookie = (reply: FastifyReply, secret: string) =>
-    reply.setCookie(sessionCookie, secret, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure,
-      maxAge: Math.floor(config.sessions.absoluteMs / 1000),
-    })
+  await mode.register(app, guards)
 
-  // -- health -------------------------------------------------------------------------------
   app.get('/readyz', async (_request, reply) => {
     const database = (() => {
       try {
@@ -159,149 +283,35 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     return reply.code(database && connector ? 200 : 503).send({ ready: database && connector, database, connector })
   })
 
-  // -- sign-in ------------------------------------------------------------------------------
-  const attemptsPerAccount = new AttemptLimiter(options.now, { max: 5, windowMs: 15 * 60_000 })
-  const attemptsPerAddress = new AttemptLimiter(options.now, { max: 20, windowMs: 15 * 60_000 })
-  const authLimit = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }
-
-  app.get('/auth/config', (_request, reply) =>
-    reply.send({ mode: config.demo ? 'demo' : 'team', password: true, sso: config.oidc ? { label: config.oidc.label } : null }),
-  )
-
-  app.get('/auth/me', { preHandler: requireUser }, (request, reply) => {
-    const identity = request.identity!
-    return reply.send({ user: { id: identity.userId, name: identity.name }, role: identity.role })
+  await registerMediaRoutes(app, {
+    engine,
+    mediaRoot: engine.media.rootDir,
+    mayRead: mode.mayReadMedia,
+    ...guards,
+    ...(options.limits?.maxUploadBytes ? { maxUploadBytes: options.limits.maxUploadBytes } : {}),
   })
+  await registerRenderer(app, options.rendererDir)
 
-  app.post('/auth/password', { ...authLimit, preHandler: sameOrigin }, async (request, reply) => {
-    const body = passwordBody.safeParse(request.body)
-    if (!body.success) return reply.code(400).send({ message: 'Send { "userId": "…", "password": "…" }' })
-    const account = `account:${body.data.userId.toLowerCase()}`
-    const address = `address:${request.ip}`
-    const wait = Math.max(attemptsPerAccount.retryAfterMs(account), attemptsPerAddress.retryAfterMs(address))
-    if (wait > 0) {
-      return reply
-        .code(429)
-        .header('Retry-After', String(Math.ceil(wait / 1000)))
-        .send({ message: 'Too many sign-in attempts. Wait a few minutes, then try again.' })
-    }
-    if (!(await credentials.checkPassword(body.data.userId, body.data.password))) {
-      attemptsPerAccount.fail(account)
-      attemptsPerAddress.fail(address)
-      log.warn('sign-in refused', { method: 'password' })
-      return reply.code(401).send({ message: "That user ID and password don't match." })
-    }
-    attemptsPerAccount.succeed(account)
-    signInCookie(reply, credentials.startSession(body.data.userId).secret)
-    log.info('signed in', { user: body.data.userId, method: 'password' })
-    return reply.code(204).send()
+  const limits = { ...defaultApiSocketLimits(), ...options.limits }
+  const socketRoute = registerApiSocket(app, {
+    engine,
+    base: mode.base,
+    allowedOrigin: (origin) => mode.origins.has(origin),
+    identify: mode.identify,
+    limits,
+    ...mode.socket,
   })
+  const detach = mode.socket.attach?.(socketRoute)
+  if (detach) app.addHook('preClose', (done) => (detach(), done()))
+  return app
+}
 
-  app.post('/auth/invite/accept', { ...authLimit, preHandler: sameOrigin }, async (request, reply) => {
-    const body = inviteBody.safeParse(request.body)
-    if (!body.success) return reply.code(400).send({ message: 'Send { "token": "…", "password": "…" }' })
-    try {
-      const userId = await credentials.acceptInvite(body.data.token, body.data.password)
-      if (!userId) return reply.code(410).send({ message: 'This invitation has expired or was already used.' })
-      signInCookie(reply, credentials.startSession(userId).secret)
-      log.info('invitation accepted', { user: userId })
-      return reply.code(204).send()
-    } catch (error) {
-      if (error instanceof PasswordRejected) return reply.code(400).send({ message: error.message })
-      throw error
-    }
-  })
-
-  app.post('/auth/logout', { preHandler: sameOrigin }, async (request, reply) => {
-    const identity = request.identity
-    if (identity) {
-      const everywhere = (request.query as { everywhere?: string }).everywhere === '1'
-      if (everywhere) credentials.revokeAllOf(identity.userId, 'session')
-      else credentials.revoke(identity.credentialId)
-    }
-    reply.clearCookie(sessionCookie, { path: '/', secure, httpOnly: true, sameSite: 'lax' })
-    return reply.code(204).send()
-  })
-
-  // -- single sign-on (OpenID Connect, code flow with PKCE) ----------------------------------
-  if (config.oidc) {
-    const sso = createSsoRoutes(config.oidc, config.publicUrl, options.now)
-    const failed = (reply: FastifyReply, message: string) => reply.redirect(`/?signin_error=${encodeURIComponent(message)}`, 303)
-    app.get('/auth/oidc/start', authLimit, async (_request, reply) => {
-      try {
-        const { url, pendingId } = await sso.start()
-        reply.setCookie(SSO_COOKIE, pendingId, { httpOnly: true, sameSite: 'lax', path: '/auth/oidc', secure, maxAge: 600 })
-        return reply.redirect(url, 303)
-      } catch (error) {
-        log.warn('sso start failed', { error: String(error) })
-        return failed(reply, 'The identity provider cannot be reached right now. Try again, or sign in with a password.')
-      }
-    })
-    app.get('/auth/oidc/callback', authLimit, async (request, reply) => {
-      reply.clearCookie(SSO_COOKIE, { path: '/auth/oidc' })
-      const result = await sso.finish(new URL(request.url, config.publicUrl), request.cookies[SSO_COOKIE])
-      if (!result.ok) {
-        log.warn('sso refused', { reason: result.reason })
-        return failed(reply, result.message)
-      }
-      // The claim names the org user (their user ID is their e-mail, by default); an admin must have added them.
-      const account = getAccount(engine.db, result.claimValue)
-      if (!account || !account.active) {
-        log.warn('sso refused', { reason: 'no active account' })
-        return failed(reply, 'Your organization has not given you access to Greenline yet. Ask your administrator.')
-      }
-      signInCookie(reply, credentials.startSession(account.user_id).secret)
-      log.info('signed in', { user: account.user_id, method: 'sso' })
-      return reply.redirect('/', 303)
-    })
-  }
-
-  // -- personal access tokens ---------------------------------------------------------------
-  app.post('/auth/tokens', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
-    const body = tokenBody.safeParse(request.body)
-    if (!body.success) return reply.code(400).send({ message: 'Give the token a name of up to 100 characters (what it is for).' })
-    const { id, secret } = credentials.createToken(request.identity!.userId, body.data.name)
-    return reply.code(201).send({ id, token: secret })
-  })
-
-  app.delete('/auth/tokens/:id', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
-    const identity = request.identity!
-    const token = credentials.getCredential((request.params as { id: string }).id)
-    // Someone else's token answers as if it did not exist, unless an admin asks.
-    if (!token || token.kind !== 'token' || token.revoked_at !== null || (token.user_id !== identity.userId && identity.role !== 'admin')) {
-      return reply.code(404).send({ message: 'No such token' })
-    }
-    credentials.revoke(token.id)
-    return reply.code(204).send()
-  })
-
-  // -- media ------------------------------------------------------------------------------
-  const mediaRoot = join(config.dataDir, 'media')
-  await app.register(fastifyStatic, { root: mediaRoot, serve: false })
-  app.get('/media/:id', { preHandler: requireUser }, async (request, reply) => {
-    const id = (request.params as { id: string }).id
-    if (!isValidMediaId(id)) return reply.code(400).send({ message: 'Not a media id' })
-    const userId = request.identity!.userId
-    const row = getMedia(engine.db, id)
-    const file = row && engine.media.open(id)
-    // Unknown and not-yours answer alike, so ids cannot be probed.
-    if (!row || !file || !conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, userId))) {
-      return reply.code(404).send({ message: 'No such media' })
-    }
-    // @fastify/send streams it with Range (seeking in a voicemail), ETag and conditional GET.
-    return reply
-      .header('Content-Type', row.mime_type)
-      .header('Cache-Control', 'private, max-age=31536000, immutable')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .header('Content-Disposition', (request.query as { download?: string }).download === '1' ? 'attachment' : 'inline')
-      .sendFile(relative(mediaRoot, file.path), mediaRoot, { contentType: false, cacheControl: false })
-  })
-
-  // -- the renderer -------------------------------------------------------------------------
-  const built = existsSync(join(options.rendererDir, 'index.html'))
+/** The built renderer; any other page GET gets index.html (the renderer routes, e.g. /invite?token=…). */
+async function registerRenderer(app: FastifyInstance, rendererDir: string): Promise<void> {
+  const built = existsSync(join(rendererDir, 'index.html'))
   if (built) {
     await app.register(fastifyStatic, {
-      root: options.rendererDir,
+      root: rendererDir,
       wildcard: false,
       decorateReply: false,
       setHeaders: (reply, path) => {
@@ -310,67 +320,10 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     })
   }
   app.setNotFoundHandler(async (request, reply) => {
-    // The renderer routes in the page (e.g. /invite?token=…): any other GET for a page gets index.html.
     if (request.method !== 'GET' || /^\/(api|auth|media|webhooks)(\/|$)/.test(request.url)) {
       return reply.code(404).send({ message: 'Not found' })
     }
     if (!built) return reply.code(503).type('text/plain').send('The app is not built yet: run `npm run build`.')
-    return reply.header('Cache-Control', 'no-store').sendFile('index.html', options.rendererDir)
+    return reply.header('Cache-Control', 'no-store').sendFile('index.html', rendererDir)
   })
-
-  // -- the API over WebSocket -----------------------------------------------------------------
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 })
-  const byCredential = new Map<string, Set<WebSocket>>()
-  const stopRevoked = credentials.onRevoked((ids) => {
-    for (const id of ids) for (const ws of byCredential.get(id) ?? []) ws.close(4001, 'Signed out')
-  })
-  const directory = createDirectoryChannels({
-    engine,
-    credentials,
-    publicUrl: config.publicUrl,
-    webhook: options.webhook,
-    connector: options.connector,
-    policy: options.policy,
-  })
-
-  app.server.on('upgrade', (request: IncomingMessage, socket, head) => {
-    const reject = (status: number, reason: string) =>
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}`)
-    const url = new URL(request.url ?? '/', config.publicUrl)
-    if (url.pathname !== '/api') return reject(404, 'Not Found')
-    const origin = request.headers.origin
-    if (origin !== undefined && !origins.has(origin)) return reject(403, 'Forbidden origin')
-    const cookies = app.parseCookie(request.headers.cookie ?? '')
-    const identity = credentials.resolve(bearer(request.headers.authorization) ?? cookies[sessionCookie])
-    if (!identity && !config.demo) return reject(401, 'Unauthorized')
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      if (identity) {
-        const set = byCredential.get(identity.credentialId) ?? new Set()
-        byCredential.set(identity.credentialId, set.add(ws))
-        ws.on('close', () => set.delete(ws))
-      }
-      serveApiSocket(ws, {
-        engine,
-        ...(identity ? { userId: identity.userId } : {}),
-        // Demo mode lets a connection without a session pick who it is; a signed-in one never can.
-        allowSignIn: config.demo && !identity,
-        hostChannels: directory,
-      })
-    })
-  })
-
-  // preClose, not onClose: the listener's close waits for every TCP connection, upgraded ones too.
-  app.addHook('preClose', (done) => {
-    stopRevoked()
-    // Clients reconnect (to this server restarted, or another instance); nothing waits on them.
-    for (const ws of sockets.clients) ws.terminate()
-    sockets.close()
-    done()
-  })
-  return app
-}
-
-function bearer(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '')
-  return match?.[1]
 }

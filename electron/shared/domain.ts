@@ -68,6 +68,11 @@ export interface Conversation {
   lastActivityAt: number
   createdAt: number
   endedAt?: number
+  /**
+   * Set on an open thread that will not receive the contact's replies: they land in this other
+   * open thread (with these colleagues) until someone writes from here again.
+   */
+  repliesGoTo?: { conversationId: string; participantNames: string[] }
   /** The engine's clock when this view was built (it can run ahead of the computer's, in the sandbox). */
   asOf: number
 }

@@ -1,4 +1,12 @@
-import type { EventChannel, EventPayloads, GreenlineApi, RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
+import type {
+  EventChannel,
+  EventPayloads,
+  GreenlineApi,
+  MediaUploadValue,
+  RequestChannel,
+  RequestOf,
+  ValueOf,
+} from '../../electron/shared/api/contract'
 import type { ApiError, Result } from '../../electron/shared/api/result'
 import { readableError } from './error-text'
 
@@ -66,8 +74,9 @@ class WebSocketApi implements GreenlineApi {
         settle()
         reject(new Error('Cannot reach Greenline'))
       }
-      socket.onclose = () => {
+      socket.onclose = (event: CloseEvent | undefined) => {
         settle()
+        const tooLarge = event?.code === 1009
         // A socket refused at the upgrade (the team server before sign-in) may close without an
         // error event: fail the attempt, so the next call opens a fresh socket instead of waiting
         // on this one forever. (A no-op once the promise has settled.)
@@ -76,8 +85,10 @@ class WebSocketApi implements GreenlineApi {
         // Requests only go out on an open socket, so only a lost connection has any to fail.
         if (opened) {
           this.stateListeners.forEach((l) => l(false))
+          // 1009: the host refused a frame over its size limit (pictures go over HTTP, never here).
+          const message = tooLarge ? 'That request was too large for Greenline to accept' : 'The connection to Greenline was lost'
           for (const [id, resolvePending] of this.pending) {
-            resolvePending({ ok: false, error: { code: 'unavailable', message: 'The connection to Greenline was lost' } })
+            resolvePending({ ok: false, error: { code: tooLarge ? 'invalid' : 'unavailable', message } })
             this.pending.delete(id)
           }
         }
@@ -172,4 +183,32 @@ export function startPictureDrag(event: DragEvent, mediaId: string): void {
 export function mediaUrl(mediaId: string, options: { download?: boolean } = {}): string {
   if (isDesktop) return `greenline-media://media/${mediaId}`
   return `/media/${mediaId}${options.download ? '?download=1' : ''}`
+}
+
+/**
+ * Sends a picture's bytes to be prepared (typed from its bytes, converted, shrunk): over IPC as a
+ * Uint8Array in the desktop app, as the raw body of `POST /media` in a browser. Never base64.
+ * @throws ApiRequestError with a message to show
+ */
+export async function uploadMedia(file: Blob, filename?: string): Promise<MediaUploadValue> {
+  if (isDesktop) {
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    return call('media:upload', { bytes, ...(filename ? { filename } : {}) })
+  }
+  let response: Response
+  try {
+    response = await fetch('/media', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: file,
+    })
+  } catch {
+    throw new ApiRequestError({ code: 'unavailable', message: 'Cannot reach Greenline' })
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<ApiError> & Partial<MediaUploadValue>
+  if (response.ok) return body as MediaUploadValue
+  if (response.status === 401) throw new ApiRequestError({ code: 'forbidden', message: 'Sign in again to send pictures' })
+  const code = response.status === 400 || response.status === 413 ? 'invalid' : (body.code ?? 'internal')
+  throw new ApiRequestError(readableError({ code, message: body.message ?? 'The picture could not be uploaded', details: body.details }))
 }

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { ApiRequestError, call } from '../api/client'
+import { ApiRequestError, call, uploadMedia } from '../api/client'
 import { errorText } from './conversations'
 
 /** WhatsApp's caption limit. */
@@ -51,19 +51,6 @@ const STATE_LABELS: Record<PictureState, string> = {
 
 export function pictureStateLabel(state: PictureState): string {
   return STATE_LABELS[state]
-}
-
-function readBase64(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => {
-      // readAsDataURL always yields a string.
-      const url = reader.result as string
-      resolve(url.slice(url.indexOf(',') + 1))
-    }
-    reader.onerror = () => reject(new Error('This file could not be read.'))
-    reader.readAsDataURL(blob)
-  })
 }
 
 let nextKey = 1
@@ -128,9 +115,8 @@ export const usePicturesStore = defineStore('pictures', () => {
       picture.state = 'preparing'
       picture.error = undefined
       picture.errorCode = undefined
-      const dataBase64 = await readBase64(picture.file)
       picture.state = 'uploading'
-      const uploaded = await call('media:upload', { dataBase64, filename: picture.name.slice(0, 300) })
+      const uploaded = await uploadMedia(picture.file, picture.name.slice(0, 300))
       picture.mediaId = uploaded.mediaId
       picture.converted = uploaded.converted
       picture.state = 'prepared'
@@ -155,7 +141,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     current.error = undefined
     try {
       const waiting = current.pictures.filter((p) => p.state !== 'sent')
-      // One at a time: a few large photos in base64 at once would weigh on both processes.
+      // One at a time: a few large photos at once would weigh on both processes.
       let allPrepared = true
       for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
       if (!allPrepared) {

@@ -47,6 +47,8 @@ export function fakeClientModule() {
   return {
     ApiRequestError,
     call: fakeApi.call,
+    // Stores see the upload as the channel it ends in; the transport has its own test.
+    uploadMedia: (file: Blob, filename?: string) => fakeApi.call('media:upload', { filename, size: file.size }),
     onEvent: (event: string, listener: (payload: unknown) => void) => {
       const set = listeners.get(event) ?? new Set()
       set.add(listener)

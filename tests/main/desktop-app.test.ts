@@ -62,6 +62,11 @@ describe('the desktop app composed with a mocked electron', () => {
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_CHANNELS.map((c) => `api:${c}`).sort())
     expect(electron.app.listenerCount('web-contents-created')).toBe(1)
     expect(desktop.runtime.sandbox).toBeDefined()
+    // Through utilityProcess, not Electron's binary run as Node (the RunAsNode fuse is off).
+    const [script, args, options] = electron.utilityProcess.fork.mock.calls[0]
+    expect(script).toMatch(/sandbox/)
+    expect(args).not.toContain('--exit-with-parent')
+    expect(options?.env).not.toHaveProperty('ELECTRON_RUN_AS_NODE')
   })
 
   it('holds a deep link until someone signs in, then offers to save the new number', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -253,6 +254,15 @@ export function electronModule() {
     dialog: { showErrorBox: vi.fn() },
     contextBridge: { exposeInMainWorld: vi.fn() },
     ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
+    // A utility process is Electron's Node child: here, plain Node with the same script and flags.
+    utilityProcess: {
+      fork: vi.fn((modulePath: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}) =>
+        spawn(process.execPath, [...(options.execArgv ?? []), modulePath, ...args], {
+          env: options.env,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        }),
+      ),
+    },
   }
   return { ...module, default: module }
 }

@@ -97,6 +97,23 @@ describe('IPC registration', () => {
     expect(await ipcMain.invoke('api:contacts:create', APP, { name: 42 })).toMatchObject({ ok: false, error: { code: 'invalid' } })
   })
 
+  it('media:upload takes the picture as a Uint8Array and prepares it; bytes that are no picture are refused', async () => {
+    const { default: sharp } = await import('sharp')
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer()
+    const bytes = new Uint8Array(png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength))
+    const uploaded = (await ipcMain.invoke('api:media:upload', APP, { bytes, filename: 'scan.png' })) as any
+    expect(uploaded).toMatchObject({ ok: true, value: { width: 40, height: 30, mimeType: expect.stringMatching(/^image\//) } })
+    expect(await engine.media.read(uploaded.value.mediaId)).not.toBeNull()
+    const notAPicture = await ipcMain.invoke('api:media:upload', APP, { bytes: new TextEncoder().encode('hello') })
+    expect(notAPicture).toMatchObject({ ok: false, error: { code: 'invalid' } })
+    expect(await ipcMain.invoke('api:media:upload', APP, { bytes: new Uint8Array(0) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    })
+  })
+
   it('a reply from the quick-reply popover (its own route of the app page) sends the message', async () => {
     const contact = (await ipcMain.invoke('api:contacts:create', APP, { name: 'Dan Notonwa', phone: '+14155550199' })) as any
     const started = (await ipcMain.invoke('api:conversations:start', APP, { contactId: contact.value.id, channel: 'sms' })) as any

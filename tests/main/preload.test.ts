@@ -26,6 +26,16 @@ describe('preload', () => {
     expect(await api.request('x:y', {})).toMatchObject({ ok: false, error: { code: 'invalid' } })
   })
 
+  it('hands a picture to the main process as the same Uint8Array (structured clone), never base64', async () => {
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { mediaId: 'a'.repeat(64) } })
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47])
+    await api.request('media:upload', { bytes, filename: 'scan.png' })
+    const [channel, payload] = electron.ipcRenderer.invoke.mock.calls.at(-1)!
+    expect(channel).toBe('api:media:upload')
+    expect(payload.bytes).toBe(bytes)
+    expect(JSON.stringify(payload)).not.toContain('iVBO')
+  })
+
   it('listeners subscribe to event:<name> and return their unsubscribe', () => {
     const listener = vi.fn()
     const off = api.on('messages:changed', listener)

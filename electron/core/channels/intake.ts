@@ -27,8 +27,11 @@ const delivery = z.discriminatedUnion('type', [
 ])
 
 export interface ChannelIntake {
-  /** Stores an inbound SMS in the contact's SMS thread (idempotent on the provider id). */
-  receiveSms(sms: InboundSms): void
+  /**
+   * Stores an inbound SMS (an MMS picture: `mediaId` already in the media store) in the contact's
+   * SMS thread. Idempotent on the provider id: resolves false for one already stored.
+   */
+  receiveSms(sms: InboundSms): boolean
   /** Stores a voicemail (recording in the media store) in the contact's voicemail thread. */
   receiveVoicemail(voicemail: InboundVoicemail): Promise<void>
   /** The sandbox provider's signed webhook: `{ type: 'sms' | 'voicemail', … }`. */
@@ -62,10 +65,10 @@ export function createChannelIntake(
     channel: 'sms' | 'voicemail',
     from: string,
     providerId: string,
-    fields: { kind: 'text' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> },
-  ) => {
+    fields: { kind: 'text' | 'image' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> },
+  ): boolean =>
     ctx.db.transaction(() => {
-      if (getMessageRowByProviderId(ctx.db, providerId)) return
+      if (getMessageRowByProviderId(ctx.db, providerId)) return false
       const now = ctx.clock.now()
       const contact = contactFor(from)
       const conversationId = threadFor(ctx, contact.id, channel, now)
@@ -86,12 +89,16 @@ export function createChannelIntake(
       touchConversation(ctx.db, conversationId, seq, now)
       incrementUnread(ctx.db, conversationId)
       ctx.changes.message(id, conversationId)
+      return true
     })()
-  }
 
   const intake: ChannelIntake = {
     receiveSms(sms) {
-      store('sms', sms.from, sms.providerId, { kind: 'text', body: sms.text })
+      return store('sms', sms.from, sms.providerId, {
+        kind: sms.mediaId ? 'image' : 'text',
+        body: sms.mediaId ? sms.text || undefined : sms.text,
+        mediaId: sms.mediaId,
+      })
     },
 
     async receiveVoicemail(voicemail) {

@@ -3,8 +3,16 @@
  * voicemails are handed to the engine with `ChannelIntake` (see `electron/core/channels/intake.ts`).
  * The sandbox provider (electron/launcher/sandbox-sms-provider.ts) is the reference implementation.
  */
-export type SmsResult =
-  { ok: true; value: { providerId: string } } | { ok: false; error: { kind: 'transient' | 'invalid' | 'permanent'; reason: string } }
+export type SmsResult = { ok: true; value: { providerId: string } } | { ok: false; error: SmsError }
+
+/** Why an SMS did not go: `code` is the provider's (e.g. Twilio 21610), `optedOut` a STOP on file. */
+export interface SmsError {
+  kind: 'transient' | 'invalid' | 'permanent'
+  reason: string
+  code?: number
+  retryAfterMs?: number
+  optedOut?: boolean
+}
 
 export interface SmsProvider {
   /** Sends one SMS. Resolves (never throws) with the provider's id or a reason in plain words. */
@@ -16,6 +24,8 @@ export interface InboundSms {
   from: string
   text: string
   at: number
+  /** An MMS picture, already in the media store (the text is then its caption). */
+  mediaId?: string
 }
 
 export interface InboundVoicemail {

@@ -3,6 +3,7 @@ import type { WireReply, WireRequest } from '../../shared/api/wire'
 import { fail, type Result } from '../../shared/api/result'
 import type { Engine } from '../engine'
 import { createLogger } from '../platform/logger'
+import type { ApiSocketLimits } from './in-flight'
 
 const log = createLogger('api-socket')
 
@@ -17,7 +18,11 @@ export interface ApiSocketOptions {
   allowSignIn: boolean
   /** Channels the host answers itself before the engine sees them (the team server's users and tokens). */
   hostChannels?: Readonly<Record<string, (payload: unknown, userId: string | undefined) => Result<unknown> | Promise<Result<unknown>>>>
+  /** In-flight budgets (the frame size is the WebSocket server's `maxPayload`). None: unlimited. */
+  limits?: Pick<ApiSocketLimits, 'perConnection' | 'global'>
 }
+
+const BUSY = 'Greenline is busy with too many requests at once; nothing was done. Try again in a moment.'
 
 /**
  * One API connection over WebSocket, the same for the browser host and the team server: JSON
@@ -45,7 +50,23 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
     }
   }
 
+  let inFlight = 0
   const answer = async (request: WireRequest): Promise<Result<unknown>> => {
+    const limits = options.limits
+    if (!limits) return route(request)
+    // Refused at once with a clear answer, never queued: the caller can back off and retry.
+    if (inFlight >= limits.perConnection) return fail('unavailable', BUSY, { busy: 'connection', limit: limits.perConnection })
+    if (!limits.global.tryTake()) return fail('unavailable', BUSY, { busy: 'server' })
+    inFlight++
+    try {
+      return await route(request)
+    } finally {
+      inFlight--
+      limits.global.release()
+    }
+  }
+
+  const route = async (request: WireRequest): Promise<Result<unknown>> => {
     const hostChannel = options.hostChannels?.[request.channel]
     if (hostChannel) return hostChannel(request.payload, userId)
     if (request.channel === 'session:signIn' && !options.allowSignIn) {

@@ -41,7 +41,9 @@ export async function handleWebhookRoutes(
     return true
   }
   if (path === '/webhooks/channels' && request.method === 'POST') {
-    const answer = await engine.channels.receiveSignedDelivery(await readBody(request, 1024 * 1024), header(request, 'x-hub-signature-256'))
+    // The generic provider signs with X-Greenline-Signature; the sandbox's (Meta-like) header also works.
+    const signature = header(request, 'x-greenline-signature') ?? header(request, 'x-hub-signature-256')
+    const answer = await engine.channels.receiveSignedDelivery(await readBody(request, 1024 * 1024), signature)
     send(response, answer.status, answer.body)
     return true
   }

@@ -82,6 +82,35 @@ export const orgPolicySchema = z
       .strict()
       .optional(),
     lexicon: z.array(lexiconRuleSchema).default([]),
+    /** Who carries SMS and voicemail (secrets are not here: admin settings or the environment). */
+    sms: z
+      .object({
+        provider: z.enum(['sandbox', 'twilio', 'webhook']).default('sandbox'),
+        twilio: z
+          .object({
+            accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)'),
+            apiKeySid: z
+              .string()
+              .regex(/^(SK|AC)[0-9a-fA-F]{32}$/, 'must be an API key SID (SK…) or the account SID')
+              .optional(),
+            from: z
+              .string()
+              .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +14155550123')
+              .optional(),
+            messagingServiceSid: z
+              .string()
+              .regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG…)')
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        webhook: z
+          .object({ url: z.string().url('must be an http(s) URL') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ provider: 'sandbox' }),
     limits: z
       .object({
         messagesPerSecond: z.number().positive().max(1000).optional(),

@@ -10,7 +10,7 @@ export interface LaneItem {
 
 export interface LaneRunnerHooks<T extends LaneItem> {
   /** At most one item per lane, the lane's next in order, earliest due first. */
-  heads(now: number): T[]
+  heads(now: number): Iterable<T>
   /** The earliest time anything becomes due (leases count at their end), or undefined. */
   nextDueAt(): number | undefined
   /** When `item` may go as far as rate limits go (`now` if now), without taking anything. */

@@ -6,9 +6,10 @@ import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
 import type { AccountHealth } from './account-health'
-import { laneBlock, laneHeads, policyHold } from './hold-rule'
+import { policyHold } from './hold-rule'
 import { runSendJob, type SendError, type SendJobDeps } from './jobs'
 import { sendReadReceiptJob } from './jobs/read-receipt'
+import { LaneHeads } from './lane-heads'
 import { LaneRunner } from './lane-runner'
 import { settleSend } from './outcome'
 import { KeyedRateLimiter, RateLimiter } from './rate-limiter'
@@ -53,6 +54,8 @@ export class OutboxScheduler {
   private readonly receipts = new Set<Promise<void>>()
   private readonly receiptTimers = new Set<{ cancel: () => void; giveUp: () => void }>()
   private readonly health: AccountHealth | undefined
+  private readonly heads: LaneHeads
+  private sliceQueued = false
 
   constructor(
     private readonly ctx: EngineContext,
@@ -63,12 +66,13 @@ export class OutboxScheduler {
     this.health = options.health
     this.reconcileGraceMs = options.reconcileGraceMs ?? 60_000
     this.leaseMs = (options.sendTimeoutMs ?? 30_000) + this.reconcileGraceMs
+    this.heads = new LaneHeads(ctx)
     this.jobs = { ctx, whatsapp: options.whatsapp, sms: options.sms, media: options.media, optInTemplate: options.optInTemplate }
     this.runner = new LaneRunner<outbox.OutboxRow>(
       ctx.clock,
       {
         heads: () => this.dispatchableHeads(),
-        nextDueAt: () => outbox.nextDueAt(ctx.db),
+        nextDueAt: () => this.heads.nextDueAt(),
         // SMS are not WhatsApp's: Meta's limits do not apply to them.
         availableAt: (row, now) =>
           row.kind === 'sms' ? now : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
@@ -155,8 +159,14 @@ export class OutboxScheduler {
   }
 
   /** Resolves once nothing is in flight and nothing is due now (for tests and benchmarks). */
-  idle(): Promise<void> {
-    return this.runner.idle()
+  async idle(): Promise<void> {
+    await this.runner.idle()
+    // Lanes changed but not re-read yet (a slice is queued, or no wake since the write).
+    while (this.heads.stale && this.runner.state === 'running') {
+      this.wake()
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      await this.runner.idle()
+    }
   }
 
   get inFlightCount(): number {
@@ -167,16 +177,20 @@ export class OutboxScheduler {
     this.runner.wake()
   }
 
-  private dispatchableHeads(): outbox.OutboxRow[] {
-    const { heads, blocked } = laneHeads(outbox.dispatchCandidates(this.ctx.db))
-    // Rows behind a held message wait with it, showing why.
-    for (const rows of blocked) {
-      const behind = rows.filter((row) => row.state === 'ready' && row.seq > (rows.find((r) => r.state === 'held')?.seq ?? Infinity))
-      if (behind.length === 0) continue
-      const reason = laneBlock(this.ctx, rows)
-      if (reason) for (const row of behind) transitions.hold(this.ctx, row.message_id, reason)
+  /**
+   * The lanes' heads after re-reading the lanes written since the last wake. When a large change
+   * needs more than one slice, the next slice runs after the event loop has had a turn (a real
+   * `setImmediate`, not the clock: re-reading is work, not waiting).
+   */
+  private dispatchableHeads(): Iterable<outbox.OutboxRow> {
+    if (this.heads.refresh() && !this.sliceQueued) {
+      this.sliceQueued = true
+      setImmediate(() => {
+        this.sliceQueued = false
+        this.wake()
+      })
     }
-    return heads
+    return this.heads.values()
   }
 
   private dispatch(row: outbox.OutboxRow, now: number): Promise<void> | undefined {
@@ -184,6 +198,7 @@ export class OutboxScheduler {
     const message = getMessageRow(ctx.db, row.message_id)
     if (!message) {
       outbox.removeFromOutbox(ctx.db, row.message_id)
+      outbox.markLaneChanged(ctx.db, row.lane)
       return undefined
     }
     if (row.kind !== 'sms' && this.health?.paused) {

@@ -4,6 +4,7 @@ import type { EngineContext } from '../context'
 import { getContact } from '../db/repositories/contacts'
 import {
   addParticipant,
+  decodeConversationCursor,
   endedConversationIdsFor,
   getConversationRow,
   insertConversation,
@@ -19,11 +20,13 @@ import { conversationFor, toConversation, toConversations } from './views'
 export function listConversations(
   ctx: EngineContext,
   userId: string,
-  filter: { channel?: Channel; unread?: boolean; contactId?: string },
+  filter: { channel?: Channel; unread?: boolean; contactId?: string; cursor?: string; limit?: number },
 ): Conversation[] {
   const now = ctx.clock.now()
-  const current = toConversations(ctx.db, listConversationRows(ctx.db, userId, filter), now)
-  if (!filter.contactId) return current
+  const cursor = filter.cursor === undefined ? undefined : decodeConversationCursor(filter.cursor)
+  if (filter.cursor !== undefined && !cursor) throw new ApiFailure('invalid', 'That list position is not valid: reload the list')
+  const current = toConversations(ctx.db, listConversationRows(ctx.db, userId, { ...filter, cursor }), now)
+  if (!filter.contactId || cursor) return current
   // A contact's History also shows the ended threads the user took part in, read-only.
   const shown = new Set(current.map((c) => c.id))
   const ended = endedConversationIdsFor(ctx.db, userId, filter.contactId)

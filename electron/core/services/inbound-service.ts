@@ -19,6 +19,7 @@ import { classifyReply } from '../policy/keywords'
 import type { InboundMessage, UserPreference, ContactInfo } from '../whatsapp/webhook-types'
 import { applyConsent } from './consent-service'
 import { releaseLane } from './lanes'
+import { replyThreadId } from './reply-routing'
 import { addSystemLine } from './system-lines'
 
 /**
@@ -179,11 +180,12 @@ export function contactForSender(ctx: EngineContext, who: { waId?: string; userI
 }
 
 /**
- * The thread an inbound message lands in: the newest open one on the channel; else a new one for
- * the people of the last thread (or, for someone new, everyone in the organization).
+ * The thread an inbound message lands in: among the open ones on the channel, the one the last
+ * outbound message went from, else the most recently active (`pickReplyThread`); with none open,
+ * a new one for the people of the last thread (or, for someone new, everyone in the organization).
  */
 export function threadFor(ctx: EngineContext, contactId: string, channel: Channel, now: number): string {
-  const open = openConversationIds(ctx.db, contactId, channel).at(-1)
+  const open = replyThreadId(ctx.db, contactId, channel)
   if (open) return open
   const previous = latestConversationId(ctx.db, contactId, channel)
   const id = ctx.newId('v_')

@@ -2,7 +2,7 @@ import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
 import { getContact } from '../db/repositories/contacts'
-import { listParticipants, touchConversation } from '../db/repositories/conversations'
+import { listParticipants, openConversationIds, touchConversation } from '../db/repositories/conversations'
 import { getMedia } from '../db/repositories/media'
 import { getMessageRow, getMessageRowByClientId, insertMessage, listMessageRows } from '../db/repositories/messages'
 import * as outbox from '../db/repositories/outbox'
@@ -104,6 +104,11 @@ export function sendMessage(
     touchConversation(ctx.db, conversation.id, seq, now)
   })()
   ctx.changes.message(id, conversation.id)
+  // Writing decides where the contact's replies land (reply-routing): the contact's other open
+  // threads learn whether they still receive them.
+  for (const other of openConversationIds(ctx.db, conversation.contactId, conversation.channel)) {
+    if (other !== conversation.id) ctx.changes.conversation(other)
+  }
   ctx.wakeOutbox()
   return messageView(ctx, id)
 }

@@ -8,10 +8,10 @@ const END = '\u0003'
 
 /**
  * Full-text search over the threads the user takes part in, newest first, diacritics- and
- * case-insensitive. Highlights come back as character ranges, never as markup.
+ * case-insensitive, one page at a time (`before`: the previous page's last message id). Highlights come back as character ranges, never as markup.
  */
-export function searchMessages(ctx: EngineContext, userId: string, query: string, limit: number): SearchHit[] {
-  const rows = searchMessageRows(ctx.db, userId, query, limit)
+export function searchMessages(ctx: EngineContext, userId: string, query: string, limit: number, before?: string): SearchHit[] {
+  const rows = searchMessageRows(ctx.db, userId, query, limit, before)
   const messages = toMessages(ctx.db, rows)
   return rows.map((row, index) => {
     const { text, highlights } = splitMarkers(row.snippet)

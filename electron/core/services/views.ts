@@ -10,6 +10,7 @@ import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/reposit
 import type { Db } from '../db/open'
 import { deriveConversationState } from '../policy/conversation-state'
 import { windowClosesAt } from '../policy/window'
+import { markReplyRouting } from './reply-routing'
 import type { ConsentState } from '../policy/types'
 
 /** Row → DTO mapping for what crosses the API. */
@@ -37,7 +38,10 @@ export function toConversations(db: Db, rows: readonly ConversationRow[], now: n
     db,
     rows.map((r) => r.id),
   )
-  return rows.map((row) => toConversation(db, row, now, participants.get(row.id) ?? []))
+  return markReplyRouting(
+    db,
+    rows.map((row) => toConversation(db, row, now, participants.get(row.id) ?? [])),
+  )
 }
 
 export function toConversation(db: Db, row: ConversationRow, now: number, current?: ParticipantRow[]): Conversation {
@@ -84,7 +88,7 @@ export function toConversation(db: Db, row: ConversationRow, now: number, curren
 
 export function conversationFor(db: Db, id: string, userId: string, now: number): Conversation | undefined {
   const row = getConversationRow(db, id, userId)
-  return row && toConversation(db, row, now)
+  return row && markReplyRouting(db, [toConversation(db, row, now)])[0]
 }
 
 export function toMessages(db: Db, rows: readonly MessageRow[]): Message[] {

@@ -127,7 +127,17 @@ export const requestChannels = {
   'contacts:import': channel<ImportSummary>()(z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict()),
 
   'conversations:list': channel<Conversation[]>()(
-    z.object({ channel: z.enum(CHANNELS).optional(), unread: z.boolean().optional(), contactId: id.optional() }).strict(),
+    z
+      .object({
+        channel: z.enum(CHANNELS).optional(),
+        unread: z.boolean().optional(),
+        contactId: id.optional(),
+        /** Continue after this row: `${lastActivityAt}:${id}` of the previous page's last conversation. */
+        cursor: z.string().max(300).optional(),
+        /** Page size; 100 when omitted, at most 1,000. */
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
   ),
   'conversations:get': channel<Conversation>()(z.object({ id }).strict()),
   'conversations:start': channel<Conversation>()(
@@ -178,8 +188,20 @@ export const requestChannels = {
   'messages:retryDownload': channel<Message>()(z.object({ id }).strict()),
   'messages:checkText': channel<LexiconVerdict>()(z.object({ text: text(4096) }).strict()),
 
+  // Pictures travel as bytes: a Uint8Array over IPC, `POST /media` over HTTP. Base64 stays for
+  // scripts on the socket, whose frames are limited to a few MB.
   'media:upload': channel<MediaUploadValue>()(
-    z.object({ dataBase64: z.string().min(1).max(70_000_000), filename: text(300).optional() }).strict(),
+    z
+      .object({
+        bytes: z
+          .instanceof(Uint8Array)
+          .refine((b) => b.byteLength > 0, 'This file is empty')
+          .optional(),
+        dataBase64: z.string().min(1).max(70_000_000).optional(),
+        filename: text(300).optional(),
+      })
+      .strict()
+      .refine((p) => (p.bytes === undefined) !== (p.dataBase64 === undefined), { message: 'Send the picture as bytes or as dataBase64' }),
   ),
 
   /** Whether WhatsApp is refusing the business account (sending paused), and why. */
@@ -188,7 +210,14 @@ export const requestChannels = {
   'account:resume': channel<AccountHealthView>()(empty),
 
   'search:messages': channel<SearchHit[]>()(
-    z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    z
+      .object({
+        query: z.string().trim().min(1).max(200),
+        limit: z.number().int().min(1).max(200).optional(),
+        /** The next page: hits older than this message (the previous page's last hit). */
+        before: id.optional(),
+      })
+      .strict(),
   ),
 
   'audit:list': channel<AuditEntry[]>()(

@@ -46,28 +46,59 @@ export function getConversationRow(db: Db, id: string, userId: string): Conversa
   return statements(db).prepare(`${SELECT} WHERE c.id = @id`).get({ id, userId }) as ConversationRow | undefined
 }
 
-/** The conversations `userId` currently participates in, newest activity first. */
+/** Default and largest page of the conversation list (the renderer asks for more as it scrolls). */
+export const CONVERSATION_PAGE = { default: 100, max: 1000 } as const
+
+/** Where a page of the conversation list ends: the last row's activity time and id. */
+export interface ConversationCursor {
+  lastActivityAt: number
+  id: string
+}
+
+export function encodeConversationCursor(cursor: ConversationCursor): string {
+  return `${cursor.lastActivityAt}:${cursor.id}`
+}
+
+export function decodeConversationCursor(cursor: string): ConversationCursor | undefined {
+  const colon = cursor.indexOf(':')
+  const at = Number(cursor.slice(0, colon))
+  if (colon <= 0 || !Number.isSafeInteger(at) || colon === cursor.length - 1) return undefined
+  return { lastActivityAt: at, id: cursor.slice(colon + 1) }
+}
+
+/**
+ * The conversations `userId` currently participates in, newest activity first, one page at a time.
+ * The query walks `conversations_activity` backwards (its entries are ordered by activity, then
+ * rowid) and probes `participants_current` for each row, so a page of 50 reads ~50 index entries
+ * and SQLite never sorts (no temporary B-tree; tests/core/db/conversation-page.test.ts checks the
+ * plan). `cursor` continues after the last row of the previous page.
+ */
 export function listConversationRows(
   db: Db,
   userId: string,
-  filter: { channel?: Channel; unread?: boolean; contactId?: string; limit?: number } = {},
+  filter: { channel?: Channel; unread?: boolean; contactId?: string; limit?: number; cursor?: ConversationCursor } = {},
 ): ConversationRow[] {
   const where = ['p.user_id IS NOT NULL']
   if (filter.channel) where.push('c.channel = @channel')
   if (filter.unread) where.push('p.unread > 0')
   if (filter.contactId) where.push('c.contact_id = @contactId')
-  // Starting from the user's participant rows keeps this an index walk even with 10,000+ threads.
+  if (filter.cursor)
+    where.push(`(c.last_activity_at < @cursorAt OR (c.last_activity_at = @cursorAt
+      AND c.rowid < (SELECT rowid FROM conversations WHERE id = @cursorId)))`)
+  // CROSS JOIN pins conversations as the outer loop, so the activity index gives the order.
   const sql = `${SELECT.replace(
     'LEFT JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
-    'JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
-  )} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC LIMIT @limit`
+    'CROSS JOIN participants p ON p.conversation_id = c.id AND p.user_id = @userId AND p.left_at IS NULL',
+  )} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC, c.rowid DESC LIMIT @limit`
   return statements(db)
     .prepare(sql)
     .all({
       userId,
       channel: filter.channel ?? null,
       contactId: filter.contactId ?? null,
-      limit: filter.limit ?? 5000,
+      cursorAt: filter.cursor?.lastActivityAt ?? null,
+      cursorId: filter.cursor?.id ?? null,
+      limit: Math.min(filter.limit ?? CONVERSATION_PAGE.default, CONVERSATION_PAGE.max),
     }) as ConversationRow[]
 }
 

@@ -254,9 +254,10 @@ export interface SearchRow extends MessageRow {
 
 /**
  * Full-text search, newest first (bm25 ranking is O(matches), see TOOLCHAIN.md), limited to the
- * conversations `userId` may read (the same rule as opening them). The last query word matches as a prefix.
+ * conversations `userId` may read (the same rule as opening them). The last query word matches as a prefix
+ * (served by the FTS prefix index of migration 0060). Pages continue after `beforeMessageId`, the last hit's id.
  */
-export function searchMessageRows(db: Db, userId: string, query: string, limit: number): SearchRow[] {
+export function searchMessageRows(db: Db, userId: string, query: string, limit: number, beforeMessageId?: string): SearchRow[] {
   const words = query
     .split(/\s+/)
     .map((w) => w.replace(/["*^:()]/g, ''))
@@ -270,7 +271,9 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
       `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${THREAD_COLUMNS}${SNIPPET_FROM}`)}
        JOIN conversations c ON c.id = m.conversation_id
        JOIN contacts thread_contact ON thread_contact.id = c.contact_id
-       WHERE messages_fts MATCH @match AND ${readableBy('c.id', 'c.ended_at')} ORDER BY f.rowid DESC LIMIT @limit`,
+       WHERE messages_fts MATCH @match AND ${readableBy('c.id', 'c.ended_at')}
+         ${beforeMessageId === undefined ? '' : 'AND f.rowid < (SELECT seq FROM messages WHERE id = @before)'}
+       ORDER BY f.rowid DESC LIMIT @limit`,
     )
-    .all({ match, userId, limit }) as SearchRow[]
+    .all({ match, userId, limit, ...(beforeMessageId === undefined ? {} : { before: beforeMessageId }) }) as SearchRow[]
 }

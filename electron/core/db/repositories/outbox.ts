@@ -21,6 +21,50 @@ export interface OutboxRow {
   last_error: string | null
 }
 
+/**
+ * Lanes whose rows changed since the scheduler last looked, per database: every write below marks
+ * its lane, so the scheduler re-reads only those lanes instead of every held row on each wake
+ * (issue 21). Marking too much is harmless (a lane is re-read for nothing); a rolled-back write
+ * leaves a mark too, for the same reason.
+ */
+const changedLanes = new WeakMap<Db, { lanes: Set<string>; all: boolean }>()
+
+function changes(db: Db): { lanes: Set<string>; all: boolean } {
+  let entry = changedLanes.get(db)
+  if (!entry) changedLanes.set(db, (entry = { lanes: new Set(), all: false }))
+  return entry
+}
+
+export function markLaneChanged(db: Db, lane: string | undefined): void {
+  if (lane !== undefined) changes(db).lanes.add(lane)
+}
+
+/** The lanes written since the last call (`all` when every lane must be re-read), and forgets them. */
+export function takeChangedLanes(db: Db): { lanes: Set<string>; all: boolean } {
+  const entry = changes(db)
+  changedLanes.set(db, { lanes: new Set(), all: false })
+  return entry
+}
+
+export function hasChangedLanes(db: Db): boolean {
+  const entry = changedLanes.get(db)
+  return !!entry && (entry.all || entry.lanes.size > 0)
+}
+
+/** Lanes with something ready or under way (the `outbox_due` index; held rows are not read). */
+export function activeLanes(db: Db): string[] {
+  return statements(db).prepare(`SELECT DISTINCT lane FROM outbox WHERE state IN ('ready', 'leased')`).pluck().all() as string[]
+}
+
+/** One lane's rows that may be sent or must wait, in order; held templates never block anyone. */
+export function laneCandidates(db: Db, lane: string): OutboxRow[] {
+  return statements(db)
+    .prepare(`SELECT * FROM outbox WHERE lane = ? AND (state != 'held' OR kind != 'template') ORDER BY seq`)
+    .all(lane) as OutboxRow[]
+}
+
+const laneOf = (row: unknown): string | undefined => (row as { lane: string } | undefined)?.lane
+
 export function enqueue(
   db: Db,
   row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
@@ -28,15 +72,11 @@ export function enqueue(
   statements(db)
     .prepare(`INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES (@messageId, @lane, @seq, @kind, @state, @dueAt)`)
     .run(row)
+  markLaneChanged(db, row.lane)
 }
 
 export function getOutboxRow(db: Db, messageId: string): OutboxRow | undefined {
   return statements(db).prepare('SELECT * FROM outbox WHERE message_id = ?').get(messageId) as OutboxRow | undefined
-}
-
-/** Every row that may be sent or must wait, in lane order; held templates never block anyone. */
-export function dispatchCandidates(db: Db): OutboxRow[] {
-  return statements(db).prepare(`SELECT * FROM outbox WHERE state != 'held' OR kind != 'template' ORDER BY lane, seq`).all() as OutboxRow[]
 }
 
 /** Messages of one conversation still waiting to be sent (not already on their way). */
@@ -52,9 +92,10 @@ export function waitingMessageIds(db: Db, conversationId: string): string[] {
 
 /** After a send's outcome turned out unknown: keep the lease until `until` (status webhooks may reconcile it). */
 export function keepLeased(db: Db, messageId: string, until: number, lastError: string): void {
-  statements(db)
-    .prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, last_error = ? WHERE message_id = ?`)
-    .run(until, lastError, messageId)
+  const row = statements(db)
+    .prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, last_error = ? WHERE message_id = ? RETURNING lane`)
+    .get(until, lastError, messageId)
+  markLaneChanged(db, laneOf(row))
 }
 
 export function laneRows(db: Db, lane: string): OutboxRow[] {
@@ -62,30 +103,39 @@ export function laneRows(db: Db, lane: string): OutboxRow[] {
 }
 
 export function lease(db: Db, messageId: string, leaseUntil: number): boolean {
-  return (
-    statements(db)
-      .prepare(`UPDATE outbox SET state = 'leased', lease_until = ?, attempts = attempts + 1 WHERE message_id = ? AND state = 'ready'`)
-      .run(leaseUntil, messageId).changes > 0
-  )
+  const row = statements(db)
+    .prepare(
+      `UPDATE outbox SET state = 'leased', lease_until = ?, attempts = attempts + 1 WHERE message_id = ? AND state = 'ready' RETURNING lane`,
+    )
+    .get(leaseUntil, messageId)
+  markLaneChanged(db, laneOf(row))
+  return row !== undefined
 }
 
 export function reschedule(db: Db, messageId: string, dueAt: number, lastError?: string): void {
-  statements(db)
-    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ?`)
-    .run(dueAt, lastError ?? null, messageId)
+  const row = statements(db)
+    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ? RETURNING lane`)
+    .get(dueAt, lastError ?? null, messageId)
+  markLaneChanged(db, laneOf(row))
 }
 
 export function hold(db: Db, messageId: string): void {
-  statements(db).prepare(`UPDATE outbox SET state = 'held', lease_until = NULL WHERE message_id = ?`).run(messageId)
+  const row = statements(db)
+    .prepare(`UPDATE outbox SET state = 'held', lease_until = NULL WHERE message_id = ? RETURNING lane`)
+    .get(messageId)
+  markLaneChanged(db, laneOf(row))
 }
 
 /** Held rows of a lane become ready again (consent arrived, or the user wrote and opened the window). */
 export function releaseLane(db: Db, lane: string, now: number): number {
+  markLaneChanged(db, lane)
   return statements(db).prepare(`UPDATE outbox SET state = 'ready', due_at = ? WHERE lane = ? AND state = 'held'`).run(now, lane).changes
 }
 
 export function removeFromOutbox(db: Db, messageId: string): boolean {
-  return statements(db).prepare('DELETE FROM outbox WHERE message_id = ?').run(messageId).changes > 0
+  const row = statements(db).prepare('DELETE FROM outbox WHERE message_id = ? RETURNING lane').get(messageId)
+  markLaneChanged(db, laneOf(row))
+  return row !== undefined
 }
 
 /** Leases that outlived a crash: the send may or may not have reached the provider. */
@@ -95,14 +145,8 @@ export function expiredLeases(db: Db, now: number): OutboxRow[] {
 
 /** Pushes every lease's end to at least `leaseUntil` (after a restart, reconciliation starts over). */
 export function extendLeases(db: Db, leaseUntil: number): number {
+  changes(db).all = true
   return statements(db).prepare(`UPDATE outbox SET lease_until = max(lease_until, ?) WHERE state = 'leased'`).run(leaseUntil).changes
-}
-
-export function nextDueAt(db: Db): number | undefined {
-  const row = statements(db)
-    .prepare(`SELECT min(CASE WHEN state = 'leased' THEN lease_until ELSE due_at END) AS due FROM outbox WHERE state != 'held'`)
-    .get() as { due: number | null }
-  return row.due ?? undefined
 }
 
 export function outboxCounts(db: Db): { held: number; ready: number; leased: number } {

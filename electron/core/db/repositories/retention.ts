@@ -1,5 +1,6 @@
 import type { Db } from '../open'
 import { statements } from '../statements'
+import { removeFromOutbox } from './outbox'
 
 /**
  * Deletions for the retention purge. Never touches `consents` or `audit_log`. Messages go in
@@ -30,14 +31,13 @@ export function purgeMessageBatch(db: Db, cutoff: number, afterSeq: number, limi
     .all(cutoff, afterSeq, limit) as Array<{ seq: number; id: string; conversation_id: string }>
   if (!rows.length) return null
   const deleteReactions = statements(db).prepare('DELETE FROM reactions WHERE message_id = ?')
-  const deleteOutbox = statements(db).prepare('DELETE FROM outbox WHERE message_id = ?')
   const deleteMessage = statements(db).prepare('DELETE FROM messages WHERE seq = ?')
   const batch: MessagePurgeBatch = { messages: 0, reactions: 0, outbox: 0, lastSeq: rows[rows.length - 1].seq, conversationIds: [] }
   const conversations = new Set<string>()
   db.transaction(() => {
     for (const row of rows) {
       batch.reactions += deleteReactions.run(row.id).changes
-      batch.outbox += deleteOutbox.run(row.id).changes
+      if (removeFromOutbox(db, row.id)) batch.outbox++
       batch.messages += deleteMessage.run(row.seq).changes
       conversations.add(row.conversation_id)
     }

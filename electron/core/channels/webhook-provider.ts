@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto'
+import type { SmsProvider, SmsResult } from './provider'
+
+/** `sha256=` + hex HMAC-SHA256 of the exact body bytes: the generic provider's signature, both ways. */
+export function signChannelBody(body: string | Buffer, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+}
+
+/**
+ * The generic signed-webhook provider: a PBX or softphone vendor implements one endpoint. Greenline
+ * POSTs `{ "type": "sms", "id", "to", "text" }` (JSON, `X-Greenline-Signature: sha256=<hex HMAC of
+ * the body>`); the vendor answers 2xx with `{ "id": "<their message id>" }`, or 4xx with
+ * `{ "error": { "message": "…", "retryable"?: boolean } }`. 5xx and 429 are retried by the outbox.
+ * Inbound SMS, voicemail and statuses come back signed the same way (README, "SMS providers").
+ */
+export function createWebhookSmsProvider(options: { url: string; secret: string; fetch?: typeof fetch; timeoutMs?: number }): SmsProvider {
+  const doFetch = options.fetch ?? fetch
+  return {
+    async sendSms({ to, text, clientRef }): Promise<SmsResult> {
+      const body = JSON.stringify({ type: 'sms', id: clientRef, to, text })
+      let response: Response
+      try {
+        response = await doFetch(options.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Greenline-Signature': signChannelBody(body, options.secret) },
+          body,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        })
+      } catch {
+        return { ok: false, error: { kind: 'transient', reason: 'Could not reach the SMS service; Greenline will try again.' } }
+      }
+      const answer = (await response.json().catch(() => ({}))) as { id?: unknown; error?: { message?: unknown; retryable?: unknown } }
+      if (response.ok && typeof answer.id === 'string' && answer.id) return { ok: true, value: { providerId: answer.id } }
+      const message = typeof answer.error?.message === 'string' && answer.error.message ? answer.error.message : undefined
+      if (response.status === 429 || response.status >= 500 || answer.error?.retryable === true)
+        return {
+          ok: false,
+          error: {
+            kind: 'transient',
+            reason: message ?? 'The SMS service is not answering; Greenline will try again.',
+            code: response.status,
+          },
+        }
+      return { ok: false, error: { kind: 'invalid', reason: message ?? 'The SMS service refused this message.', code: response.status } }
+    },
+  }
+}

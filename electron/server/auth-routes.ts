@@ -1,0 +1,159 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { getAccount } from '../core/db/repositories/accounts'
+import type { Engine } from '../core/engine'
+import { createLogger } from '../core/platform/logger'
+import { AttemptLimiter } from './auth/attempts'
+import { PasswordRejected, type Credentials } from './auth/credentials'
+import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
+import type { ServerConfig } from './config'
+
+const log = createLogger('server')
+
+const passwordBody = z.object({ userId: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
+const inviteBody = z.object({ token: z.string().min(1).max(200), password: z.string().max(1024) })
+const tokenBody = z.object({ name: z.string().trim().min(1).max(100) })
+
+export interface AuthRouteOptions {
+  config: ServerConfig
+  engine: Engine
+  credentials: Credentials
+  sessionCookie: string
+  secure: boolean
+  now: () => number
+  requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+  sameOrigin: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+}
+
+/**
+ * The team server's sign-in surface: password (rate-limited per account and per address),
+ * invitation acceptance, sign-out (here or everywhere), single sign-on (OpenID Connect, code flow
+ * with PKCE) and personal access tokens. Sessions live server-side; the cookie holds its secret.
+ */
+export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptions): void {
+  const { config, engine, credentials, sessionCookie, secure, requireUser, sameOrigin } = options
+  const signInCookie = (reply: FastifyReply, secret: string) =>
+    reply.setCookie(sessionCookie, secret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure,
+      maxAge: Math.floor(config.sessions.absoluteMs / 1000),
+    })
+
+  // -- sign-in ------------------------------------------------------------------------------
+  const attemptsPerAccount = new AttemptLimiter(options.now, { max: 5, windowMs: 15 * 60_000 })
+  const attemptsPerAddress = new AttemptLimiter(options.now, { max: 20, windowMs: 15 * 60_000 })
+  const authLimit = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }
+
+  app.get('/auth/config', (_request, reply) =>
+    reply.send({ mode: config.demo ? 'demo' : 'team', password: true, sso: config.oidc ? { label: config.oidc.label } : null }),
+  )
+
+  app.get('/auth/me', { preHandler: requireUser }, (request, reply) => {
+    const identity = request.caller!.identity!
+    return reply.send({ user: { id: identity.userId, name: identity.name }, role: identity.role })
+  })
+
+  app.post('/auth/password', { ...authLimit, preHandler: sameOrigin }, async (request, reply) => {
+    const body = passwordBody.safeParse(request.body)
+    if (!body.success) return reply.code(400).send({ message: 'Send { "userId": "…", "password": "…" }' })
+    const account = `account:${body.data.userId.toLowerCase()}`
+    const address = `address:${request.ip}`
+    const wait = Math.max(attemptsPerAccount.retryAfterMs(account), attemptsPerAddress.retryAfterMs(address))
+    if (wait > 0) {
+      return reply
+        .code(429)
+        .header('Retry-After', String(Math.ceil(wait / 1000)))
+        .send({ message: 'Too many sign-in attempts. Wait a few minutes, then try again.' })
+    }
+    if (!(await credentials.checkPassword(body.data.userId, body.data.password))) {
+      attemptsPerAccount.fail(account)
+      attemptsPerAddress.fail(address)
+      log.warn('sign-in refused', { method: 'password' })
+      return reply.code(401).send({ message: "That user ID and password don't match." })
+    }
+    attemptsPerAccount.succeed(account)
+    signInCookie(reply, credentials.startSession(body.data.userId).secret)
+    log.info('signed in', { user: body.data.userId, method: 'password' })
+    return reply.code(204).send()
+  })
+
+  app.post('/auth/invite/accept', { ...authLimit, preHandler: sameOrigin }, async (request, reply) => {
+    const body = inviteBody.safeParse(request.body)
+    if (!body.success) return reply.code(400).send({ message: 'Send { "token": "…", "password": "…" }' })
+    try {
+      const userId = await credentials.acceptInvite(body.data.token, body.data.password)
+      if (!userId) return reply.code(410).send({ message: 'This invitation has expired or was already used.' })
+      signInCookie(reply, credentials.startSession(userId).secret)
+      log.info('invitation accepted', { user: userId })
+      return reply.code(204).send()
+    } catch (error) {
+      if (error instanceof PasswordRejected) return reply.code(400).send({ message: error.message })
+      throw error
+    }
+  })
+
+  app.post('/auth/logout', { preHandler: sameOrigin }, async (request, reply) => {
+    const identity = request.caller?.identity
+    if (identity) {
+      const everywhere = (request.query as { everywhere?: string }).everywhere === '1'
+      if (everywhere) credentials.revokeAllOf(identity.userId, 'session')
+      else credentials.revoke(identity.credentialId)
+    }
+    reply.clearCookie(sessionCookie, { path: '/', secure, httpOnly: true, sameSite: 'lax' })
+    return reply.code(204).send()
+  })
+
+  // -- single sign-on (OpenID Connect, code flow with PKCE) ----------------------------------
+  if (config.oidc) {
+    const sso = createSsoRoutes(config.oidc, config.publicUrl, options.now)
+    const failed = (reply: FastifyReply, message: string) => reply.redirect(`/?signin_error=${encodeURIComponent(message)}`, 303)
+    app.get('/auth/oidc/start', authLimit, async (_request, reply) => {
+      try {
+        const { url, pendingId } = await sso.start()
+        reply.setCookie(SSO_COOKIE, pendingId, { httpOnly: true, sameSite: 'lax', path: '/auth/oidc', secure, maxAge: 600 })
+        return reply.redirect(url, 303)
+      } catch (error) {
+        log.warn('sso start failed', { error: String(error) })
+        return failed(reply, 'The identity provider cannot be reached right now. Try again, or sign in with a password.')
+      }
+    })
+    app.get('/auth/oidc/callback', authLimit, async (request, reply) => {
+      reply.clearCookie(SSO_COOKIE, { path: '/auth/oidc' })
+      const result = await sso.finish(new URL(request.url, config.publicUrl), request.cookies[SSO_COOKIE])
+      if (!result.ok) {
+        log.warn('sso refused', { reason: result.reason })
+        return failed(reply, result.message)
+      }
+      // The claim names the org user (their user ID is their e-mail, by default); an admin must have added them.
+      const account = getAccount(engine.db, result.claimValue)
+      if (!account || !account.active) {
+        log.warn('sso refused', { reason: 'no active account' })
+        return failed(reply, 'Your organization has not given you access to Greenline yet. Ask your administrator.')
+      }
+      signInCookie(reply, credentials.startSession(account.user_id).secret)
+      log.info('signed in', { user: account.user_id, method: 'sso' })
+      return reply.redirect('/', 303)
+    })
+  }
+
+  // -- personal access tokens ---------------------------------------------------------------
+  app.post('/auth/tokens', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
+    const body = tokenBody.safeParse(request.body)
+    if (!body.success) return reply.code(400).send({ message: 'Give the token a name of up to 100 characters (what it is for).' })
+    const { id, secret } = credentials.createToken(request.caller!.identity!.userId, body.data.name)
+    return reply.code(201).send({ id, token: secret })
+  })
+
+  app.delete('/auth/tokens/:id', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
+    const identity = request.caller!.identity!
+    const token = credentials.getCredential((request.params as { id: string }).id)
+    // Someone else's token answers as if it did not exist, unless an admin asks.
+    if (!token || token.kind !== 'token' || token.revoked_at !== null || (token.user_id !== identity.userId && identity.role !== 'admin')) {
+      return reply.code(404).send({ message: 'No such token' })
+    }
+    credentials.revoke(token.id)
+    return reply.code(204).send()
+  })
+}
