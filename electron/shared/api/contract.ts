@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { AccountHealthView, Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
 import { CHANNELS } from '../domain'
+import { lengthProblem, WHATSAPP_LIMITS } from '../message-length'
 
 /**
  * The one API contract. Every request channel has a zod schema for its payload and a result type;
@@ -168,12 +169,12 @@ export const requestChannels = {
     z
       .object({
         conversationId: id,
-        text: text(4096).optional(),
+        text: text(WHATSAPP_LIMITS.text).optional(),
         mediaId: z
           .string()
           .regex(/^[0-9a-f]{64}$/, 'Not a media id')
           .optional(),
-        caption: text(1024).optional(),
+        caption: text(WHATSAPP_LIMITS.caption).optional(),
         clientId: id.optional(),
         /** The user saw a lexicon warning and chose to send anyway. */
         confirmWarning: z.boolean().optional(),
@@ -181,6 +182,12 @@ export const requestChannels = {
       .strict()
       .refine((p) => (p.text !== undefined && p.text.trim() !== '') || p.mediaId !== undefined, {
         message: 'A message needs text or a picture',
+      })
+      // Counted as the Cloud API counts (an emoji is two), not as zod counts characters.
+      .superRefine((p, check) => {
+        const problem =
+          (p.text !== undefined && lengthProblem(p.text, 'text')) || (p.caption !== undefined && lengthProblem(p.caption, 'caption'))
+        if (problem) check.addIssue({ code: 'custom', message: problem })
       }),
   ),
   'messages:retry': channel<Message>()(z.object({ id }).strict()),
