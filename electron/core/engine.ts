@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { OffsetClock, type Clock } from '../shared/clock'
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
-import type { Result } from '../shared/api/result'
+import { ApiFailure, type Result } from '../shared/api/result'
 import type { Session } from '../shared/domain'
 import type { SmsProvider } from './channels/provider'
 import { createChannelIntake, type ChannelIntake } from './channels/intake'
@@ -168,6 +168,12 @@ export function createEngine(options: EngineOptions): Engine {
       downloader,
       sendReadReceipt,
       health,
+      listTemplates: async () => {
+        if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
+        const result = await client.listTemplates()
+        if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+        return result.value
+      },
       runExport: (userId, input) => runExport(ctx, media, { ...input, userId, outDir: join(options.dataDir, 'exports') }),
     }),
   )

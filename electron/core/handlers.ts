@@ -1,5 +1,5 @@
 import { ApiFailure } from '../shared/api/result'
-import type { Session } from '../shared/domain'
+import type { MessageTemplate, Session } from '../shared/domain'
 import type { EngineContext } from './context'
 import type { HandlerTable } from './dispatcher'
 import { countAdmins, getAccount } from './db/repositories/accounts'
@@ -31,6 +31,8 @@ export interface HandlerDeps {
   sendReadReceipt: (conversationId: string) => void
   /** The business number's health (sending paused while WhatsApp refuses the account). */
   health: AccountHealth
+  /** Reads the account's templates from WhatsApp (fails `unavailable` without a connection). */
+  listTemplates: () => Promise<MessageTemplate[]>
   runExport: (
     userId: string,
     input: { contactId?: string; conversationId?: string; from?: number; to?: number },
@@ -94,6 +96,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       return uploadPicture(ctx, deps.media, bytes)
     },
 
+    'templates:list': () => deps.listTemplates(),
     'account:health': () => deps.health.view(),
     'account:resume': (_, { userId }) => {
       // On the team server only admins resume; the desktop app's one user runs their own number.

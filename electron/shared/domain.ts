@@ -181,3 +181,14 @@ export interface AccountHealthView {
   /** When Greenline next asks WhatsApp whether the account works again. */
   nextCheckAt?: number
 }
+
+/** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */
+export interface MessageTemplate {
+  name: string
+  language: string
+  /** `APPROVED`, `PAUSED`, `DISABLED`, `REJECTED`, `PENDING`, … as Meta reports it. */
+  status: string
+  category: string
+  /** The body text with its `{{1}}` variables, when it has a body. */
+  body?: string
+}

@@ -1,5 +1,15 @@
 import { z } from 'zod'
-import type { AccountHealthView, Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
+import type {
+  AccountHealthView,
+  MessageTemplate,
+  Contact,
+  Conversation,
+  ImportSummary,
+  Message,
+  OrgUser,
+  SearchHit,
+  Session,
+} from '../domain'
 import { CHANNELS } from '../domain'
 import { lengthProblem, WHATSAPP_LIMITS } from '../message-length'
 
@@ -211,6 +221,8 @@ export const requestChannels = {
       .refine((p) => (p.bytes === undefined) !== (p.dataBase64 === undefined), { message: 'Send the picture as bytes or as dataBase64' }),
   ),
 
+  /** The business account's message templates and their states, read from WhatsApp now. */
+  'templates:list': channel<MessageTemplate[]>()(empty),
   /** Whether WhatsApp is refusing the business account (sending paused), and why. */
   'account:health': channel<AccountHealthView>()(empty),
   /** Admins: resume sending after fixing the account (held messages go out in order). */
