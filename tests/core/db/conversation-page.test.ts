@@ -64,10 +64,10 @@ describe('conversation list pages (issue 21)', () => {
   it('is an index walk: EXPLAIN QUERY PLAN shows no temporary B-tree, first page and next pages', () => {
     let captured = ''
     const prepare = db.prepare.bind(db)
-    db.prepare = ((sql: string) => {
+    db.prepare = (sql: string) => {
       if (sql.includes('ORDER BY c.last_activity_at')) captured = sql
       return prepare(sql)
-    })
+    }
     listConversationRows(db, 'priya', { limit: 50 })
     const first = captured
     listConversationRows(db, 'priya', { limit: 50, cursor: { lastActivityAt: 1003, id: 'v13' } })
