@@ -110,18 +110,18 @@ module.exports = {
     ),
     forbid(
       'renderer-imports-types-only',
-      'the renderer imports only types from electron/shared, except the pure policy texts',
+      'the renderer imports only types from electron/shared, except the pure policy texts and length rules',
       { path: '^src/' },
       {
         path: '^electron/',
-        pathNot: '^electron/shared/policy-texts\\.ts$',
+        pathNot: '^electron/shared/(policy-texts|message-length)\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
     ),
     forbid(
       'policy-texts-stay-pure',
-      'the renderer runs electron/shared/policy-texts, so it imports types only',
-      { path: '^electron/shared/policy-texts\\.ts$' },
+      'the renderer runs electron/shared/policy-texts and message-length, so they import types only',
+      { path: '^electron/shared/(policy-texts|message-length)\\.ts$' },
       {
         dependencyTypesNot: ['type-only'],
       },

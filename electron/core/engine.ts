@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { OffsetClock, type Clock } from '../shared/clock'
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
-import type { Result } from '../shared/api/result'
+import { ApiFailure, type Result } from '../shared/api/result'
 import type { Session } from '../shared/domain'
 import type { SmsProvider } from './channels/provider'
 import { createChannelIntake, type ChannelIntake } from './channels/intake'
@@ -11,12 +11,12 @@ import { getConversationRow, openWhatsAppConversationIds } from './db/repositori
 import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
 import { getAccount } from './db/repositories/accounts'
-import { ApiFailure } from '../shared/api/result'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
 import { createMediaStore, type MediaStore } from './media/media-store'
 import type { OrgPolicy } from './org/org-policy'
+import { AccountHealth, type AccountHealthOptions } from './outbox/account-health'
 import { OutboxScheduler, type SchedulerOptions } from './outbox/scheduler'
 import { createIdGenerator } from './platform/ids'
 import { resolveConsentKeywords } from './policy/keywords'
@@ -43,7 +43,9 @@ export interface EngineOptions {
   channelSecret?: string
   /** Where a signed voicemail's audio may be fetched from, and the bearer it takes (default: the sandbox's). */
   channelMedia?: { origin: string; accessToken: string }
-  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate'>>
+  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate' | 'health'>>
+  /** Probe timing for the account health (tests). */
+  health?: Partial<Pick<AccountHealthOptions, 'firstProbeMs' | 'maxProbeMs'>>
   /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
   sandboxUrl?: string
   /**
@@ -61,6 +63,7 @@ export interface Engine {
   readonly webhooks: WebhookIntake
   readonly channels: ChannelIntake
   readonly scheduler: OutboxScheduler
+  readonly health: AccountHealth
   readonly downloader: MediaDownloader
   dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>>
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
@@ -113,7 +116,20 @@ export function createEngine(options: EngineOptions): Engine {
     pairBurst: org.limits?.pairBurst,
     pairRefillMs: org.limits?.pairRefillMs,
   })
+  const health = new AccountHealth(ctx, {
+    phoneNumberId: options.whatsapp?.phoneNumberId || 'default',
+    ...(client
+      ? {
+          probe: async () => {
+            const result = await client.checkAccount()
+            return result.ok ? { ok: true as const } : result
+          },
+        }
+      : {}),
+    ...options.health,
+  })
   scheduler = new OutboxScheduler(ctx, {
+    health,
     whatsapp: client,
     sms: options.sms,
     media,
@@ -167,6 +183,13 @@ export function createEngine(options: EngineOptions): Engine {
       media,
       downloader,
       sendReadReceipt,
+      health,
+      listTemplates: async () => {
+        if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
+        const result = await client.listTemplates()
+        if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+        return result.value
+      },
       runExport: (userId, { organization, ...input }) => {
         // Org-wide is for the team server's administrators; everyone else exports what they may read.
         if (organization && getAccount(db, userId)?.role !== 'admin') {
@@ -192,6 +215,7 @@ export function createEngine(options: EngineOptions): Engine {
     webhooks,
     channels,
     scheduler,
+    health,
     downloader,
     dispatch,
     subscribe: (userId, listener) => events.subscribe(userId, listener),
@@ -216,6 +240,7 @@ export function createEngine(options: EngineOptions): Engine {
       webhooks.processPending()
       downloader.resumePending()
       scheduler.start()
+      health.start()
       stopCompliance ??= startCompliance(ctx, media)
     },
     async close() {
@@ -223,6 +248,8 @@ export function createEngine(options: EngineOptions): Engine {
       await webhooks.drained()
       webhooks.stop()
       downloader.stop()
+      health.stop()
+      await health.settled()
       await downloader.settled()
       await scheduler.shutdown()
       await stopCompliance?.()
@@ -233,6 +260,7 @@ export function createEngine(options: EngineOptions): Engine {
       await webhooks.drained()
       await changes.flushed()
       await scheduler.idle()
+      await health.settled()
       await downloader.settled()
       await changes.flushed()
     },

@@ -1,7 +1,8 @@
 import { ApiFailure } from '../shared/api/result'
-import type { Session } from '../shared/domain'
+import type { MessageTemplate, Session } from '../shared/domain'
 import type { EngineContext } from './context'
 import type { HandlerTable } from './dispatcher'
+import { countAdmins, getAccount } from './db/repositories/accounts'
 import { listAudit, toAuditEntry } from './db/repositories/ledger'
 import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
 import { requireReader } from './services/access'
@@ -19,6 +20,7 @@ import { uploadPicture, type MediaDownloader } from './services/media-service'
 import { cancelMessage, listMessages, retryMessage, sendMessage } from './services/messages-service'
 import { searchMessages } from './services/search-service'
 import type { MediaStore } from './media/media-store'
+import type { AccountHealth } from './outbox/account-health'
 
 export interface HandlerDeps {
   ctx: EngineContext
@@ -27,6 +29,10 @@ export interface HandlerDeps {
   downloader: MediaDownloader
   /** Sends WhatsApp read receipts for a conversation the user opened (fire and forget). */
   sendReadReceipt: (conversationId: string) => void
+  /** The business number's health (sending paused while WhatsApp refuses the account). */
+  health: AccountHealth
+  /** Reads the account's templates from WhatsApp (fails `unavailable` without a connection). */
+  listTemplates: () => Promise<MessageTemplate[]>
   runExport: (
     userId: string,
     input: { contactId?: string; conversationId?: string; from?: number; to?: number; organization?: boolean },
@@ -88,6 +94,16 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       const bytes = given ?? Buffer.from(dataBase64 ?? '', 'base64')
       if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiFailure('invalid', 'This file is larger than 50 MB')
       return uploadPicture(ctx, deps.media, bytes)
+    },
+
+    'templates:list': () => deps.listTemplates(),
+    'account:health': () => deps.health.view(),
+    'account:resume': (_, { userId }) => {
+      // On the team server only admins resume; the desktop app's one user runs their own number.
+      if (countAdmins(ctx.db) > 0 && getAccount(ctx.db, userId)?.role !== 'admin')
+        throw new ApiFailure('forbidden', 'Only an administrator can resume sending')
+      deps.health.resume('admin')
+      return deps.health.view()
     },
 
     'search:messages': ({ query, limit, before }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50, before),

@@ -1,3 +1,4 @@
+import { apiLength, WHATSAPP_LIMITS } from '../shared/message-length'
 import { GraphError } from './graph-errors'
 import type { TemplateStatus } from './operations'
 import { renderTemplate, type RenderedTemplate, type TemplateDefinition } from './templates'
@@ -77,7 +78,7 @@ function parseContent(type: unknown, body: Json, statusOf?: (template: TemplateD
     case 'text': {
       const text = isObject(body.text) ? body.text.body : undefined
       if (typeof text !== 'string' || text === '') throw new GraphError(131008, "The parameter text['body'] is required.")
-      if (text.length > 4096) throw new GraphError(100, "Param text['body'] must be at most 4096 characters long.")
+      if (apiLength(text) > WHATSAPP_LIMITS.text) throw new GraphError(100, "Param text['body'] must be at most 4096 characters long.")
       return { type: 'text', text }
     }
     case 'template':
@@ -108,7 +109,7 @@ function parseImage(image: unknown): OutboundContent {
     throw new GraphError(131009, "Param image['link'] must be an http or https URL.")
   const caption = image.caption
   if (caption !== undefined && typeof caption !== 'string') throw new GraphError(100, "Param image['caption'] must be a string.")
-  if (typeof caption === 'string' && caption.length > 1024)
+  if (typeof caption === 'string' && apiLength(caption) > WHATSAPP_LIMITS.caption)
     throw new GraphError(100, "Param image['caption'] must be at most 1024 characters long.")
   return byId
     ? { type: 'image', mediaId: image.id as string, caption: caption || undefined }

@@ -103,7 +103,7 @@ export const MESSAGE_STATUSES = ['held', 'queued', 'sending', 'sent', 'delivered
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number]
 
 /** Why an outbound message waits instead of being sent (API.md `Message.holdReason`). */
-export const HOLD_REASONS = ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp'] as const
+export const HOLD_REASONS = ['awaiting_consent', 'awaiting_reply', 'opted_out', 'not_on_whatsapp', 'account_paused'] as const
 export type HoldReason = (typeof HOLD_REASONS)[number]
 
 /** Where a message's media bytes are: in the media store, still downloading, or lost. */
@@ -164,4 +164,31 @@ export interface SearchHit {
 export interface ImportSummary {
   imported: number
   skipped: Array<{ line: number; reason: string }>
+}
+
+/**
+ * The business number's health (`account:health`, event `account:changed`): while WhatsApp refuses
+ * the whole account (368 restriction, 131031 lock, 190 expired token, 131042 payment, …) sending
+ * is paused and WhatsApp messages wait held with `account_paused`.
+ */
+export interface AccountHealthView {
+  paused: boolean
+  /** Meta's error code that paused it. */
+  code?: number
+  /** What happened, in words an office user reads. */
+  reason?: string
+  since?: number
+  /** When Greenline next asks WhatsApp whether the account works again. */
+  nextCheckAt?: number
+}
+
+/** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */
+export interface MessageTemplate {
+  name: string
+  language: string
+  /** `APPROVED`, `PAUSED`, `DISABLED`, `REJECTED`, `PENDING`, … as Meta reports it. */
+  status: string
+  category: string
+  /** The body text with its `{{1}}` variables, when it has a body. */
+  body?: string
 }

@@ -99,6 +99,8 @@ export function holdReasonText(reason: HoldReason, contactName: string): string 
       return `${contactName} asked not to be contacted on WhatsApp`
     case 'not_on_whatsapp':
       return `${contactName} is not on WhatsApp — send an SMS instead`
+    case 'account_paused':
+      return 'WhatsApp is refusing messages from our business number; it will be sent once the account works again'
   }
 }
 

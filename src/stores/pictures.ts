@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { apiLength, WHATSAPP_LIMITS } from '../../electron/shared/message-length'
 import { ApiRequestError, call, uploadMedia } from '../api/client'
 import { errorText } from './conversations'
 
 /** WhatsApp's caption limit. */
-export const CAPTION_MAX = 1024
+export const CAPTION_MAX = WHATSAPP_LIMITS.caption
 /** The engine refuses uploads over 50 MB; checking first spares reading a huge file into memory. */
 const MAX_PICK_BYTES = 50 * 1024 * 1024
 
@@ -133,7 +134,7 @@ export const usePicturesStore = defineStore('pictures', () => {
   async function send(conversationId: string): Promise<boolean> {
     const current = tray(conversationId)
     if (current.busy || current.pictures.length === 0) return false
-    if (current.caption.length > CAPTION_MAX) {
+    if (apiLength(current.caption) > CAPTION_MAX) {
       current.error = `The caption is longer than ${CAPTION_MAX} characters.`
       return false
     }

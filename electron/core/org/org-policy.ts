@@ -63,6 +63,11 @@ export const orgPolicySchema = z
       .object({ enabled: z.boolean().default(true), businessName: z.string().trim().min(1).max(100).optional() })
       .passthrough()
       .default({ enabled: true }),
+    /** Regulated offices can require an explicit opt-in even when the WhatsApp user wrote first. */
+    consent: z
+      .object({ requireOptInForUserInitiated: z.boolean().default(false) })
+      .strict()
+      .default({ requireOptInForUserInitiated: false }),
     consentKeywords: z
       .object({
         affirm: z.array(z.string().min(1)).optional(),

@@ -22,7 +22,13 @@ export const WINDOW_CLOSED_HOLD: HoldReason = 'awaiting_reply'
 /** Rule 1: what the policy says for this WhatsApp user now, or undefined to send. */
 export function policyHold(ctx: EngineContext, lane: string, kind: SendKind, now: number): HoldReason | undefined {
   const user = getWhatsAppUser(ctx.db, lane)
-  const decision = decideSend({ kind, consent: user.consent, lastInboundAt: user.last_inbound_at ?? undefined, now })
+  const decision = decideSend({
+    kind,
+    consent: user.consent,
+    lastInboundAt: user.last_inbound_at ?? undefined,
+    now,
+    userInitiatedAllowed: !ctx.org.consent.requireOptInForUserInitiated,
+  })
   return decision.action === 'hold' ? decision.reason : undefined
 }
 

@@ -4,6 +4,7 @@ import * as outbox from '../db/repositories/outbox'
 import { getMessageRow } from '../db/repositories/messages'
 import { applyConsent, isOptInRequest, optInRequestFailed } from '../services/consent-service'
 import type { WhatsAppError } from '../whatsapp/errors'
+import { isAccountWide } from './account-health'
 import { retryDelayMs, shouldRetry } from './backoff'
 import type { SendError, SendOutcome } from './jobs'
 import * as transitions from './transitions'
@@ -19,6 +20,8 @@ export type Verdict =
   | { action: 'await_status'; error: SendError; fail: boolean }
   | { action: 'retry'; error: SendError; delayMs: number; penalty?: { scope: 'pair' | 'global'; until: number } }
   | { action: 'fail'; error: SendError }
+  /** WhatsApp refused the whole number or account: held (attempt given back) and the outbox pauses. */
+  | { action: 'account_paused'; error: SendError }
 
 /** No readable answer, and not a refusal to connect: the request may have reached WhatsApp. */
 export function mayHaveBeenSent(error: SendError): boolean {
@@ -36,6 +39,7 @@ export function mayHaveBeenSent(error: SendError): boolean {
 export function classifyOutcome(outcome: SendOutcome, attempts: number, now: number, random: () => number): Verdict {
   if (outcome.ok) return { action: 'accepted', providerId: outcome.providerId, ...(outcome.waId ? { waId: outcome.waId } : {}) }
   const error = outcome.error
+  if (isAccountWide(error)) return { action: 'account_paused', error }
   if (error.kind === 'window_closed') return { action: 'hold_for_window', error }
   if (error.kind === 'not_on_whatsapp') return { action: 'not_on_whatsapp', error }
   // The request may have reached WhatsApp before the connection broke: keep the lease until a
@@ -54,6 +58,8 @@ export interface SettleOptions {
   reconcileGraceMs: number
   /** The platform said we overdid it (130429 global, 131056 per pair): slow down until `until`. */
   penalize(scope: 'pair' | 'global', lane: string, until: number): void
+  /** WhatsApp refused the whole account (see `AccountHealth.pause`). */
+  accountRefused?(error: SendError): void
 }
 
 /**
@@ -76,6 +82,10 @@ export function settleSend(
       case 'accepted':
         transitions.accepted(ctx, id, verdict.providerId, now, conversationId)
         if (verdict.waId && row.kind !== 'sms') updateContactIdentity(ctx.db, row.lane, { waId: verdict.waId, now })
+        return
+      case 'account_paused':
+        transitions.heldForAccount(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)
+        options.accountRefused?.(verdict.error)
         return
       case 'hold_for_window':
         transitions.heldForClosedWindow(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)

@@ -5,8 +5,9 @@ import * as outbox from '../db/repositories/outbox'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
+import type { AccountHealth } from './account-health'
 import { policyHold } from './hold-rule'
-import { runSendJob, type SendJobDeps } from './jobs'
+import { runSendJob, type SendError, type SendJobDeps } from './jobs'
 import { sendReadReceiptJob } from './jobs/read-receipt'
 import { LaneHeads } from './lane-heads'
 import { LaneRunner } from './lane-runner'
@@ -32,6 +33,8 @@ export interface SchedulerOptions {
   reconcileGraceMs?: number
   /** Longest a single send may take (the client's timeout plus margin). */
   sendTimeoutMs?: number
+  /** The business number's health: while it is paused, WhatsApp messages wait held. */
+  health?: AccountHealth
 }
 
 /**
@@ -50,6 +53,7 @@ export class OutboxScheduler {
   private readonly jobs: SendJobDeps
   private readonly receipts = new Set<Promise<void>>()
   private readonly receiptTimers = new Set<{ cancel: () => void; giveUp: () => void }>()
+  private readonly health: AccountHealth | undefined
   private readonly heads: LaneHeads
   private sliceQueued = false
 
@@ -59,6 +63,7 @@ export class OutboxScheduler {
   ) {
     this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
     this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
+    this.health = options.health
     this.reconcileGraceMs = options.reconcileGraceMs ?? 60_000
     this.leaseMs = (options.sendTimeoutMs ?? 30_000) + this.reconcileGraceMs
     this.heads = new LaneHeads(ctx)
@@ -204,6 +209,10 @@ export class OutboxScheduler {
       outbox.markLaneChanged(ctx.db, row.lane)
       return undefined
     }
+    if (row.kind !== 'sms' && this.health?.paused) {
+      transitions.hold(ctx, row.message_id, 'account_paused', now)
+      return undefined
+    }
     if (row.kind !== 'sms') {
       // The policy is decided again at the head of the lane: consent or the window may have changed.
       const reason = policyHold(ctx, row.lane, row.kind === 'template' ? 'template' : 'freeform', now)
@@ -217,6 +226,7 @@ export class OutboxScheduler {
     const settle = {
       reconcileGraceMs: this.reconcileGraceMs,
       penalize: (scope: 'pair' | 'global', lane: string, until: number) => this.penalize(scope, lane, until),
+      accountRefused: (error: SendError) => this.health?.pause(error),
     }
     return runSendJob(this.jobs, row.kind, message)
       .then((outcome) => settleSend(ctx, row, message.conversation_id, outcome, settle))

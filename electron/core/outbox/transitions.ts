@@ -1,6 +1,7 @@
 import type { HoldReason } from '../../shared/domain'
 import type { EngineContext } from '../context'
 import { getMessageRow, updateMessage } from '../db/repositories/messages'
+import { giveBackAttempt } from '../db/repositories/account-health'
 import * as outbox from '../db/repositories/outbox'
 import { holdsRow } from './hold-rule'
 
@@ -162,5 +163,31 @@ export function heldForClosedWindow(
     if (!outbox.getOutboxRow(ctx.db, row.messageId)) outbox.enqueue(ctx.db, { ...row, state: 'held', dueAt: now })
     holdLane(ctx, row.lane, 'awaiting_reply')
     hold(ctx, row.messageId, 'awaiting_reply', now)
+  })
+}
+
+/** A held message goes back to its lane's order, due now (its attempts are untouched). */
+export function release(ctx: EngineContext, messageId: string, now = ctx.clock.now()): void {
+  inTransaction(ctx, () => {
+    outbox.reschedule(ctx.db, messageId, now)
+    updateMessage(ctx.db, messageId, { status: 'queued', holdReason: null, now })
+  })
+  ctx.changes.message(messageId)
+}
+
+/**
+ * WhatsApp refused the whole account while this message was being sent: it waits, held with the
+ * reason, and the attempt is given back. A message that already left the outbox (accepted, then
+ * refused by a status webhook) goes back in.
+ */
+export function heldForAccount(
+  ctx: EngineContext,
+  row: { messageId: string; lane: string; seq: number; kind: outbox.OutboxKind },
+  now: number,
+): void {
+  inTransaction(ctx, () => {
+    if (!outbox.getOutboxRow(ctx.db, row.messageId)) outbox.enqueue(ctx.db, { ...row, state: 'held', dueAt: now })
+    else giveBackAttempt(ctx.db, row.messageId)
+    hold(ctx, row.messageId, 'account_paused', now)
   })
 }

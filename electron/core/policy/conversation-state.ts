@@ -20,6 +20,9 @@ export function deriveConversationState(input: ConversationStateInput): Conversa
     case 'declined':
       return 'opted_out'
     case 'none':
+      // Guest-first: they wrote, so the window they opened can be answered (the send policy
+      // still holds replies when the org requires an explicit opt-in).
+      return isWindowOpen(input.lastInboundAt, input.now) ? 'active' : 'awaiting_consent'
     case 'requested':
       return 'awaiting_consent'
     case 'granted':

@@ -7,6 +7,11 @@ export interface SendContext {
   /** The WhatsApp user's last inbound message; outbound messages never count. */
   lastInboundAt?: number
   now: number
+  /**
+   * Guest-first: the WhatsApp user wrote first (no consent record) and the org allows replying
+   * within the window they opened without an opt-in (`consent.requireOptInForUserInitiated` off).
+   */
+  userInitiatedAllowed?: boolean
 }
 
 export type SendDecision = { action: 'send' } | { action: 'hold'; reason: HoldReason }
@@ -31,6 +36,7 @@ export function decideSend(context: SendContext): SendDecision {
   if (consent === 'not_on_whatsapp') return hold('not_on_whatsapp')
   if (consent === 'revoked' || consent === 'declined') return hold('opted_out')
   if (kind === 'template') return SEND
+  if (consent === 'none' && context.userInitiatedAllowed && isWindowOpen(context.lastInboundAt, context.now)) return SEND
   if (consent === 'none' || consent === 'requested') return hold('awaiting_consent')
   if (!isWindowOpen(context.lastInboundAt, context.now)) return hold('awaiting_reply')
   return SEND

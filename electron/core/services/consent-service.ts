@@ -8,6 +8,7 @@ import { enqueue } from '../db/repositories/outbox'
 import { getWhatsAppUser, saveConsent } from '../db/repositories/whatsapp-users'
 import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentSnapshot } from '../policy/consent'
 import type { ConsentState } from '../policy/types'
+import { isWindowOpen } from '../policy/window'
 import { holdLane, releaseLane } from './lanes'
 import { addSystemLine } from './system-lines'
 
@@ -125,6 +126,27 @@ export function optInRequestFailed(ctx: EngineContext, contactId: string, reques
       requestFailed: requestMessageId,
     })
   }
+}
+
+/**
+ * Guest-first: the WhatsApp user wrote first and has no consent record, the window they opened
+ * is open, and the org does not require an explicit opt-in: office users reply without a template.
+ */
+export function userInitiatedWindow(ctx: EngineContext, contactId: string, now: number): boolean {
+  if (ctx.org.consent.requireOptInForUserInitiated) return false
+  const user = getWhatsAppUser(ctx.db, contactId)
+  return user.consent === 'none' && isWindowOpen(user.last_inbound_at ?? undefined, now)
+}
+
+/**
+ * Records in the consent ledger that the WhatsApp user started the conversation (`user_initiated`,
+ * the message as evidence), once per window they open: the basis for replying without an opt-in.
+ * Call inside a transaction, after the inbound message is stored.
+ */
+export function recordUserInitiated(ctx: EngineContext, contactId: string, evidenceMessageId: string, windowWasOpen: boolean): void {
+  if (windowWasOpen || getWhatsAppUser(ctx.db, contactId).consent !== 'none') return
+  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'user_initiated', at: ctx.clock.now(), evidenceMessageId })
+  if (!ctx.org.consent.requireOptInForUserInitiated) releaseLane(ctx, contactId)
 }
 
 function persist(ctx: EngineContext, contactId: string, snapshot: ConsentSnapshot, record: ConsentRecord | undefined): void {

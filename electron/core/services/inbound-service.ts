@@ -13,11 +13,12 @@ import {
 import { appendAudit } from '../db/repositories/ledger'
 import { getMessageRowByProviderId, insertMessage, setReaction } from '../db/repositories/messages'
 import { listOrgUsers } from '../db/repositories/org-users'
-import { recordInbound, setMarketingOptOut } from '../db/repositories/whatsapp-users'
+import { getWhatsAppUser, recordInbound, setMarketingOptOut } from '../db/repositories/whatsapp-users'
+import { isWindowOpen } from '../policy/window'
 import type { Channel } from '../../shared/domain'
 import { classifyReply } from '../policy/keywords'
 import type { InboundMessage, UserPreference, ContactInfo } from '../whatsapp/webhook-types'
-import { applyConsent } from './consent-service'
+import { applyConsent, recordUserInitiated } from './consent-service'
 import { releaseLane } from './lanes'
 import { replyThreadId } from './reply-routing'
 import { addSystemLine } from './system-lines'
@@ -43,6 +44,7 @@ export function receiveWhatsAppMessage(ctx: EngineContext, inbound: InboundMessa
     name: profile?.profileName ?? inbound.profileName ?? profile?.username,
   })
   const conversationId = threadFor(ctx, contact.id, 'whatsapp', now)
+  const windowWasOpen = isWindowOpen(getWhatsAppUser(ctx.db, contact.id).last_inbound_at ?? undefined, now)
   recordInbound(ctx.db, contact.id, at)
 
   if (inbound.kind === 'reaction' && inbound.reaction) {
@@ -84,6 +86,7 @@ export function receiveWhatsAppMessage(ctx: EngineContext, inbound: InboundMessa
   touchConversation(ctx.db, conversationId, seq, now)
   incrementUnread(ctx.db, conversationId)
   ctx.changes.message(id, conversationId)
+  recordUserInitiated(ctx, contact.id, id, windowWasOpen)
   afterInbound(ctx, contact, inbound, id)
   return inbound.media ? { mediaMessageId: id } : {}
 }

@@ -10,7 +10,7 @@ import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
 import { requireOpen, requireParticipant, requireReader } from './access'
-import { consentSnapshot, requestConsent } from './consent-service'
+import { consentSnapshot, requestConsent, userInitiatedWindow } from './consent-service'
 import { checkLexicon } from './lexicon'
 import { toMessages } from './views'
 
@@ -67,7 +67,8 @@ export function sendMessage(
     if (conversation.channel === 'whatsapp') {
       const contact = getContact(ctx.db, conversation.contactId)
       const snapshot = consentSnapshot(ctx, conversation.contactId)
-      if (snapshot.state === 'none' && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
+      const guestFirst = userInitiatedWindow(ctx, conversation.contactId, now)
+      if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
         requestConsent(ctx, conversation.id, conversation.contactId, userId)
       }
       // The policy, and lane order: messages never overtake earlier held ones in the same lane.

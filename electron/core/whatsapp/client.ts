@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../../shared/clock'
+import type { MessageTemplate } from '../../shared/domain'
 import type { WhatsAppConfig } from './config'
 import { graphRequest, invalid, type GraphTransport, type WhatsAppResult } from './graph-request'
 import { downloadMedia, getMediaUrl, type DownloadMediaInput, type DownloadedMedia, type MediaInfo } from './media-download'
@@ -56,6 +57,13 @@ export interface WhatsAppClient {
   /** Marks an inbound message (and the ones before it) as read: blue ticks for the person. */
   markRead(providerMessageId: string): Promise<WhatsAppResult<void>>
   getMediaUrl(mediaId: string): Promise<WhatsAppResult<MediaInfo>>
+  /**
+   * Reads the business number's own record (`GET /{phone-number-id}`): a cheap call that fails
+   * with the account-wide error (368, 131031, 190, …) while the account or token is refused.
+   */
+  checkAccount(): Promise<WhatsAppResult<void>>
+  /** Every message template of the business account (`GET /{waba-id}/message_templates`, all pages). */
+  listTemplates(): Promise<WhatsAppResult<MessageTemplate[]>>
   downloadMedia(input: DownloadMediaInput): Promise<WhatsAppResult<DownloadedMedia>>
 }
 
@@ -73,6 +81,21 @@ const sendResponse = z
   })
 const uploadResponse = z.looseObject({ id: z.string().min(1) }).transform((raw) => ({ mediaId: raw.id }))
 const successResponse = z.looseObject({ success: z.literal(true) })
+const accountResponse = z.looseObject({ id: z.string().min(1) })
+const templatePage = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      category: z.string().optional(),
+      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+    }),
+  ),
+  paging: z.looseObject({ cursors: z.looseObject({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+})
+/** Pages read at most (100 templates each): WhatsApp allows up to 6,000 per account. */
+const MAX_TEMPLATE_PAGES = 60
 
 const MB = 1024 * 1024
 /** WhatsApp's per-type upload limits (media reference). */
@@ -127,6 +150,36 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
     },
 
     getMediaUrl: (mediaId) => getMediaUrl(transport, mediaId),
+    async listTemplates() {
+      const templates: MessageTemplate[] = []
+      let after: string | undefined
+      for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {
+        const query = `limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`
+        const result = await graphRequest(transport, {
+          method: 'GET',
+          path: `${config.wabaId}/message_templates?${query}`,
+          expect: templatePage,
+        })
+        if (!result.ok) return result
+        for (const t of result.value.data) {
+          const body = t.components?.find((c) => c.type.toUpperCase() === 'BODY')?.text
+          templates.push({
+            name: t.name,
+            language: t.language,
+            status: t.status,
+            category: (t.category ?? '').toLowerCase(),
+            ...(body ? { body } : {}),
+          })
+        }
+        after = result.value.paging?.next ? result.value.paging.cursors?.after : undefined
+        if (!after) break
+      }
+      return { ok: true, value: templates }
+    },
+    async checkAccount() {
+      const result = await graphRequest(transport, { method: 'GET', path: config.phoneNumberId, expect: accountResponse })
+      return result.ok ? { ok: true, value: undefined } : result
+    },
     downloadMedia: (input) => downloadMedia(transport, input, downloadTimeoutMs),
   }
 }

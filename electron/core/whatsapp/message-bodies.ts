@@ -4,8 +4,10 @@
  * Each builder returns `{ ok: false, reason }` instead of a body when the input breaks a rule.
  */
 
-export const TEXT_MAX_CHARS = 4096
-export const CAPTION_MAX_CHARS = 1024
+import { apiLength, WHATSAPP_LIMITS } from '../../shared/message-length'
+
+export const TEXT_MAX_CHARS = WHATSAPP_LIMITS.text
+export const CAPTION_MAX_CHARS = WHATSAPP_LIMITS.caption
 export const BIZ_OPAQUE_MAX_CHARS = 512
 
 export interface Recipient {
@@ -46,9 +48,9 @@ export type Built = { ok: true; body: Record<string, unknown> } | { ok: false; r
 const E164 = /^\+[1-9]\d{6,14}$/
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,200}$/
 
-/** Counts what a person sees as characters (an emoji is one, not two UTF-16 units). */
+/** Counts as the Cloud API does (UTF-16 units: an emoji is two); see shared/message-length. */
 export function charCount(text: string): number {
-  return [...text].length
+  return apiLength(text)
 }
 
 function envelope(target: Recipient, bizOpaque: string): Built {

@@ -1,6 +1,17 @@
 import { z } from 'zod'
-import type { Contact, Conversation, ImportSummary, Message, OrgUser, SearchHit, Session } from '../domain'
+import type {
+  AccountHealthView,
+  MessageTemplate,
+  Contact,
+  Conversation,
+  ImportSummary,
+  Message,
+  OrgUser,
+  SearchHit,
+  Session,
+} from '../domain'
 import { CHANNELS } from '../domain'
+import { lengthProblem, WHATSAPP_LIMITS } from '../message-length'
 
 /**
  * The one API contract. Every request channel has a zod schema for its payload and a result type;
@@ -168,12 +179,12 @@ export const requestChannels = {
     z
       .object({
         conversationId: id,
-        text: text(4096).optional(),
+        text: text(WHATSAPP_LIMITS.text).optional(),
         mediaId: z
           .string()
           .regex(/^[0-9a-f]{64}$/, 'Not a media id')
           .optional(),
-        caption: text(1024).optional(),
+        caption: text(WHATSAPP_LIMITS.caption).optional(),
         clientId: id.optional(),
         /** The user saw a lexicon warning and chose to send anyway. */
         confirmWarning: z.boolean().optional(),
@@ -181,6 +192,12 @@ export const requestChannels = {
       .strict()
       .refine((p) => (p.text !== undefined && p.text.trim() !== '') || p.mediaId !== undefined, {
         message: 'A message needs text or a picture',
+      })
+      // Counted as the Cloud API counts (an emoji is two), not as zod counts characters.
+      .superRefine((p, check) => {
+        const problem =
+          (p.text !== undefined && lengthProblem(p.text, 'text')) || (p.caption !== undefined && lengthProblem(p.caption, 'caption'))
+        if (problem) check.addIssue({ code: 'custom', message: problem })
       }),
   ),
   'messages:retry': channel<Message>()(z.object({ id }).strict()),
@@ -203,6 +220,13 @@ export const requestChannels = {
       .strict()
       .refine((p) => (p.bytes === undefined) !== (p.dataBase64 === undefined), { message: 'Send the picture as bytes or as dataBase64' }),
   ),
+
+  /** The business account's message templates and their states, read from WhatsApp now. */
+  'templates:list': channel<MessageTemplate[]>()(empty),
+  /** Whether WhatsApp is refusing the business account (sending paused), and why. */
+  'account:health': channel<AccountHealthView>()(empty),
+  /** Admins: resume sending after fixing the account (held messages go out in order). */
+  'account:resume': channel<AccountHealthView>()(empty),
 
   'search:messages': channel<SearchHit[]>()(
     z
@@ -298,6 +322,8 @@ export interface EventPayloads {
   'contacts:removed': { id: string }
   'contacts:importProgress': { done: number; total: number }
   'export:progress': { done: number; total: number }
+  /** Sending paused or resumed for the business number (everyone sees why; admins can resume). */
+  'account:changed': AccountHealthView
 }
 export type EventChannel = keyof EventPayloads
 export const EVENT_CHANNELS: EventChannel[] = [
@@ -308,6 +334,7 @@ export const EVENT_CHANNELS: EventChannel[] = [
   'contacts:removed',
   'contacts:importProgress',
   'export:progress',
+  'account:changed',
 ]
 
 /** What the renderer sees: one async function per request channel plus event subscription. */

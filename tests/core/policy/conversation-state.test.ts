@@ -9,13 +9,19 @@ const MINUTE = 60 * 1000
 
 describe('deriveConversationState', () => {
   it.each([
-    ['none', 'awaiting_consent'],
     ['requested', 'awaiting_consent'],
     ['declined', 'opted_out'],
     ['revoked', 'opted_out'],
     ['not_on_whatsapp', 'not_on_whatsapp'],
   ] as Array<[ConsentState, ConversationState]>)('consent %s → %s', (consent, state) => {
     expect(deriveConversationState({ consent, lastInboundAt: NOW - HOUR, now: NOW, ended: false })).toBe(state)
+  })
+
+  it('@operations consent none: active while the window the guest opened is open (guest-first), awaiting consent otherwise', () => {
+    const base = { consent: 'none' as const, now: NOW, ended: false }
+    expect(deriveConversationState({ ...base, lastInboundAt: NOW - HOUR })).toBe('active')
+    expect(deriveConversationState({ ...base, lastInboundAt: NOW - WINDOW_MS })).toBe('awaiting_consent')
+    expect(deriveConversationState({ ...base, lastInboundAt: undefined })).toBe('awaiting_consent')
   })
 
   it('is active while the window is open and inactive from the moment it closes', () => {

@@ -86,9 +86,11 @@ describe('sending', () => {
     expect(!tooLong.ok && tooLong.error.reason).toMatch(/4096/)
   })
 
-  it('allows exactly 4096 characters, counting an emoji as one', async () => {
+  it('@operations counts as the API does: an emoji is two of the 4096, so 2,048 pass and 2,100 are refused before sending', async () => {
     graph.on(MESSAGES, sent())
-    expect((await client.sendText({ to: '+16505551234', text: '😀'.repeat(4096), bizOpaque: 'm' })).ok).toBe(true)
+    expect((await client.sendText({ to: '+16505551234', text: '😀'.repeat(2048), bizOpaque: 'm' })).ok).toBe(true)
+    const tooLong = await client.sendText({ to: '+16505551234', text: '😀'.repeat(2100), bizOpaque: 'm' })
+    expect(!tooLong.ok && tooLong.error.kind).toBe('invalid')
   })
 
   it('sends a template with positional parameters as Meta documents', async () => {
