@@ -24,6 +24,7 @@ import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
 import type { ConnectorAdmin } from './secrets/connector-admin'
 import type { PolicyAdmin } from './policy-admin'
+import type { SmsAdmin } from './secrets/sms-admin'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
 
 const log = createLogger('server')
@@ -42,6 +43,7 @@ export interface ServerAppOptions {
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
   policy: PolicyAdmin
+  sms: SmsAdmin
   now: () => number
 }
 
@@ -331,6 +333,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     webhook: options.webhook,
     connector: options.connector,
     policy: options.policy,
+    sms: options.sms,
   })
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head) => {

@@ -16,6 +16,8 @@ import { lockDataDir } from './data-dir-lock'
 import { createConnectorAdmin } from './secrets/connector-admin'
 import { createPolicyAdmin, effectivePolicy, readSavedPolicy } from './policy-admin'
 import { readConnectorSettings } from './secrets/connector-settings'
+import { createSmsAdmin, readSmsSecrets } from './secrets/sms-admin'
+import { smsSecrets } from '../core/channels/sms-config'
 import { loadSecretKey } from './secrets/secret-key'
 
 const log = createLogger('server')
@@ -48,9 +50,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const { saved, savedPolicy } = withDatabase(config.dataDir, (db) => ({
+    const { saved, savedPolicy, savedSms } = withDatabase(config.dataDir, (db) => ({
       saved: readConnectorSettings(db, key),
       savedPolicy: readSavedPolicy(db),
+      savedSms: readSmsSecrets(db, key),
     }))
     const policy = effectivePolicy(filePolicy, savedPolicy)
     const whatsapp = resolveWhatsAppConfig({ settings: saved, orgFile: raw, env })
@@ -64,12 +67,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       whatsapp,
       listenerPort: port,
       engine: { directory: 'database', ...options.engine },
+      smsSecrets: smsSecrets(savedSms, env),
+      publicUrl: config.publicUrl.origin,
     })
     const { engine } = connected
     const now = () => engine.clock.now()
     const credentials = createCredentials(engine.db, now, config.sessions)
     if (config.firstAdmin && countAdmins(engine.db) === 0) await createAdmin(engine.db, credentials, now, config.firstAdmin)
 
+    const policyAdmin = createPolicyAdmin({ db: engine.db, running: policy })
     let app: FastifyInstance | undefined
     try {
       app = await buildServerApp({
@@ -81,7 +87,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         extraRoutes: connected.routes,
         now,
         webhook: { verifyToken: connected.verifyToken, mode: whatsapp.mode },
-        policy: createPolicyAdmin({ db: engine.db, running: policy }),
+        policy: policyAdmin,
+        sms: createSmsAdmin({ db: engine.db, key, policy: policyAdmin, env, publicUrl: config.publicUrl, running: policy.sms.provider }),
         connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode }),
         connectorReady: async () => {
           if (!connected.sandbox) return whatsapp.mode === 'cloud' || !policy.whatsapp.enabled
