@@ -99,6 +99,7 @@ export function createEngine(options: EngineOptions): Engine {
     media,
     optInTemplate: options.whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' },
     messagesPerSecond: options.org.limits?.messagesPerSecond,
+    smsPerSecond: options.org.sms.messagesPerSecond,
     pairBurst: options.org.limits?.pairBurst,
     pairRefillMs: options.org.limits?.pairRefillMs,
     ...options.scheduler,
