@@ -113,6 +113,7 @@ export function createEngine(options: EngineOptions): Engine {
   const sendingOptions = (org: OrgPolicy) => ({
     optInTemplate: whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' },
     messagesPerSecond: org.limits?.messagesPerSecond,
+    smsPerSecond: org.sms.messagesPerSecond,
     pairBurst: org.limits?.pairBurst,
     pairRefillMs: org.limits?.pairRefillMs,
   })

@@ -128,6 +128,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'admin:setPolicy': teamServerOnly,
     'admin:connector': teamServerOnly,
     'admin:setConnector': teamServerOnly,
+    'admin:sms': teamServerOnly,
+    'admin:setSms': teamServerOnly,
   }
 }
 

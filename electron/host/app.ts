@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { resolveWhatsAppConfig } from '../core/whatsapp/config'
+import { smsSecrets } from '../core/channels/sms-config'
 import { startConnectedEngine } from '../launcher/connected-engine'
 import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
 import type { SandboxProcess } from '../launcher/sandbox-process'
@@ -44,6 +45,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     whatsapp: resolveWhatsAppConfig({ orgFile: raw, env }),
     listenerPort: port,
     engine: options.engine,
+    // No admin screen here: a real SMS provider's secrets come from the environment.
+    smsSecrets: smsSecrets(undefined, env),
+    ...(env.GREENLINE_PUBLIC_URL ? { publicUrl: env.GREENLINE_PUBLIC_URL } : {}),
   })
   try {
     const host = await startHost({

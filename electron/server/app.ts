@@ -23,6 +23,7 @@ import { createDirectoryChannels } from './directory-channels'
 import { registerMediaRoutes } from './media-routes'
 import type { PolicyAdmin } from './policy-admin'
 import type { ConnectorAdmin } from './secrets/connector-admin'
+import type { SmsAdmin } from './secrets/sms-admin'
 
 const log = createLogger('server')
 
@@ -49,6 +50,7 @@ export interface ServerAppOptions extends AppBase {
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
   policy: PolicyAdmin
+  sms: SmsAdmin
 }
 
 /** The single-user browser host: loopback only, one token, the demo sign-in on every connection. */
@@ -101,6 +103,7 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
     webhook: options.webhook,
     connector: options.connector,
     policy: options.policy,
+    sms: options.sms,
   })
   return composeApp(options, {
     base: config.publicUrl,

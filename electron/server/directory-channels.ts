@@ -17,6 +17,8 @@ import { createLogger } from '../core/platform/logger'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
 import type { Credentials } from './auth/credentials'
 import type { ConnectorAdmin } from './secrets/connector-admin'
+import type { SmsAdmin } from './secrets/sms-admin'
+import { SmsConfigError } from '../core/channels/sms-config'
 import type { PolicyAdmin } from './policy-admin'
 import { OrgPolicyError } from '../core/org/org-policy'
 import { handOver } from '../core/services/groups-service'
@@ -41,6 +43,8 @@ type DirectoryChannel =
   | 'admin:setPolicy'
   | 'admin:connector'
   | 'admin:setConnector'
+  | 'admin:sms'
+  | 'admin:setSms'
 
 type HostChannel = (payload: unknown, userId: string | undefined) => Result<unknown>
 
@@ -55,6 +59,7 @@ export function createDirectoryChannels(deps: {
   webhook: { verifyToken: string; mode: 'sandbox' | 'cloud' }
   connector: ConnectorAdmin
   policy: PolicyAdmin
+  sms: SmsAdmin
 }) {
   const { engine, credentials } = deps
   const now = () => engine.clock.now()
@@ -180,6 +185,18 @@ export function createDirectoryChannels(deps: {
         return saved
       } catch (error) {
         if (error instanceof WhatsAppConfigError) throw new DirectoryError('invalid', error.message)
+        throw error
+      }
+    }),
+    'admin:sms': handle('admin:sms', true, () => deps.sms.view()),
+    'admin:setSms': handle('admin:setSms', true, (input, actor) => {
+      try {
+        const saved = deps.sms.save(input)
+        // Which fields changed, never the secrets' values.
+        audit(actor, 'sms.saved', { provider: saved.sms.provider ?? 'sandbox', fields: Object.keys(input) })
+        return saved
+      } catch (error) {
+        if (error instanceof SmsConfigError || error instanceof OrgPolicyError) throw new DirectoryError('invalid', error.message)
         throw error
       }
     }),

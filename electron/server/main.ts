@@ -9,6 +9,7 @@ import { DataDirLocked } from './data-dir-lock'
 import { SecretKeyError } from './secrets/secret-key'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
 import { OrgPolicyError } from '../core/org/org-policy'
+import { SmsConfigError } from '../core/channels/sms-config'
 import { createAdmin, startServer } from './server'
 
 /**
@@ -78,7 +79,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof PasswordRejected ||
     error instanceof SecretKeyError ||
     error instanceof WhatsAppConfigError ||
-    error instanceof OrgPolicyError
+    error instanceof OrgPolicyError ||
+    error instanceof SmsConfigError
   process.stderr.write(`Greenline server could not start: ${error instanceof Error ? error.message : String(error)}\n`)
   if (!known) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`)
   process.exit(1)

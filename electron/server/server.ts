@@ -17,6 +17,8 @@ import { lockDataDir } from './data-dir-lock'
 import { createConnectorAdmin } from './secrets/connector-admin'
 import { createPolicyAdmin, effectivePolicy, readSavedPolicy } from './policy-admin'
 import { readConnectorSettings } from './secrets/connector-settings'
+import { createSmsAdmin, readSmsSecrets } from './secrets/sms-admin'
+import { smsSecrets } from '../core/channels/sms-config'
 import { loadSecretKey } from './secrets/secret-key'
 
 const log = createLogger('server')
@@ -49,9 +51,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const { saved, savedPolicy } = withDatabase(config.dataDir, (db) => ({
+    const { saved, savedPolicy, savedSms } = withDatabase(config.dataDir, (db) => ({
       saved: readConnectorSettings(db, key),
       savedPolicy: readSavedPolicy(db),
+      savedSms: readSmsSecrets(db, key),
     }))
     const policy = effectivePolicy(filePolicy, savedPolicy)
     const whatsapp = resolveWhatsAppConfig({ settings: saved, orgFile: raw, env })
@@ -65,6 +68,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       whatsapp,
       listenerPort: port,
       engine: { directory: 'database', ...options.engine },
+      smsSecrets: smsSecrets(savedSms, env),
+      publicUrl: config.publicUrl.origin,
     })
     const { engine } = connected
     const now = () => engine.clock.now()
@@ -87,6 +92,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // WhatsApp switched on or off changes what runs (the client, the sandbox): that waits for a restart.
       return next.whatsapp.enabled === policy.whatsapp.enabled
     }
+    const policyAdmin = createPolicyAdmin({ db: engine.db, running: policy, apply: applyPolicy })
     let app: FastifyInstance | undefined
     try {
       app = await buildServerApp({
@@ -98,7 +104,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         extraRoutes: connected.routes,
         now,
         webhook,
-        policy: createPolicyAdmin({ db: engine.db, running: policy, apply: applyPolicy }),
+        policy: policyAdmin,
+        sms: createSmsAdmin({ db: engine.db, key, policy: policyAdmin, env, publicUrl: config.publicUrl, running: policy.sms.provider }),
         connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode, apply: applyConnector }),
         connectorReady: async () => {
           if (!connected.sandbox || webhook.mode === 'cloud') return webhook.mode === 'cloud' || !policy.whatsapp.enabled

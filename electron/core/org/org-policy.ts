@@ -113,6 +113,8 @@ export const orgPolicySchema = z
           .object({ url: z.string().url('must be an http(s) URL') })
           .strict()
           .optional(),
+        /** The provider's throughput for this number (Twilio: 1 per second for a long code). */
+        messagesPerSecond: z.number().positive().max(1000).optional(),
       })
       .strict()
       .default({ provider: 'sandbox' }),

@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   media?: MediaStore
   optInTemplate: { name: string; language: string }
   messagesPerSecond?: number
+  /** The SMS provider's own throughput (e.g. 1/s for a Twilio long code); unlimited when absent. */
+  smsPerSecond?: number
   pairBurst?: number
   pairRefillMs?: number
   maxInFlight?: number
@@ -47,6 +49,7 @@ export interface SchedulerOptions {
 export class OutboxScheduler {
   private global: RateLimiter
   private pair: KeyedRateLimiter
+  private readonly smsLimit: RateLimiter | undefined
   private readonly leaseMs: number
   private readonly reconcileGraceMs: number
   private readonly runner: LaneRunner<outbox.OutboxRow>
@@ -62,6 +65,8 @@ export class OutboxScheduler {
     options: SchedulerOptions,
   ) {
     this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
+    // One at a time at the provider's pace: a carrier number has no burst to spend.
+    this.smsLimit = options.smsPerSecond ? new RateLimiter({ ratePerSecond: options.smsPerSecond, burst: 1 }) : undefined
     this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
     this.health = options.health
     this.reconcileGraceMs = options.reconcileGraceMs ?? 60_000
@@ -73,11 +78,16 @@ export class OutboxScheduler {
       {
         heads: () => this.dispatchableHeads(),
         nextDueAt: () => this.heads.nextDueAt(),
-        // SMS are not WhatsApp's: Meta's limits do not apply to them.
+        // SMS are not WhatsApp's: Meta's limits do not apply to them, only the SMS provider's own.
         availableAt: (row, now) =>
-          row.kind === 'sms' ? now : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
+          row.kind === 'sms'
+            ? (this.smsLimit?.availableAt(now) ?? now)
+            : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
         take: (row, now) => {
-          if (row.kind === 'sms') return
+          if (row.kind === 'sms') {
+            this.smsLimit?.tryTake(now)
+            return
+          }
           this.global.tryTake(now)
           this.pair.tryTake(row.lane, now)
         },

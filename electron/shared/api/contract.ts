@@ -98,6 +98,20 @@ export interface ConnectorView {
   restartRequired: boolean
 }
 
+/** The SMS provider as an admin sees it: `sms` of the policy, and whether each secret is saved. */
+export interface SmsSettingsView {
+  /** The provider the running server uses. */
+  running: 'sandbox' | 'twilio' | 'webhook'
+  /** The policy's `sms` section as saved (provider, Twilio account and number, webhook URL). */
+  sms: Record<string, unknown>
+  secrets: { twilioApiKeySecretSet: boolean; twilioAuthTokenSet: boolean; webhookSecretSet: boolean }
+  /** What to configure at the provider: Twilio's number webhooks, the generic provider's inbound URL. */
+  urls: { twilioSms: string; twilioVoicemail: string; channels: string }
+  /** GREENLINE_TWILIO_* / GREENLINE_SMS_* variables set on the server: they win over saved secrets. */
+  environmentOverrides: string[]
+  restartRequired: boolean
+}
+
 export interface MediaUploadValue {
   mediaId: string
   mimeType: string
@@ -299,6 +313,19 @@ export const requestChannels = {
         accessToken: z.string().trim().max(2000).optional(),
         appSecret: z.string().trim().max(500).optional(),
         verifyToken: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+  ),
+  /** Admins: the SMS provider (`sms.provider`: sandbox, twilio or webhook) and whether its secrets are set. */
+  'admin:sms': channel<SmsSettingsView>()(empty),
+  /** Admins: saves the SMS provider (policy) and its secrets (encrypted at rest; one left out keeps its value). Applies at the next start. */
+  'admin:setSms': channel<SmsSettingsView>()(
+    z
+      .object({
+        sms: z.record(z.string(), z.unknown()),
+        twilioApiKeySecret: z.string().trim().max(500).optional(),
+        twilioAuthToken: z.string().trim().max(500).optional(),
+        webhookSecret: z.string().trim().max(500).optional(),
       })
       .strict(),
   ),

@@ -33,14 +33,14 @@ export interface TwilioHarness {
   close(): Promise<void>
 }
 
-export async function startTwilioHarness(): Promise<TwilioHarness> {
+export async function startTwilioHarness(sms: Record<string, unknown> = {}): Promise<TwilioHarness> {
   const clock = new OffsetClock()
   const sandbox = await startSandbox({ clock, accessToken: TOKEN, appSecret: SECRET })
   const dataDir = mkdtempSync(join(tmpdir(), 'greenline-twilio-'))
-  const policy = parseOrgPolicy({ ...demoOrgPolicy(), sms: { provider: 'twilio' } })
+  const policy = parseOrgPolicy({ ...demoOrgPolicy(), sms: { provider: 'twilio', ...sms } })
   const port = await freePort()
   const process = { url: sandbox.url, accessToken: TOKEN, appSecret: SECRET } as SandboxProcess
-  const sms = await wireSms({ policy, sandbox: process, secrets: {}, listenerUrl: `http://127.0.0.1:${port}` })
+  const wiring = await wireSms({ policy, sandbox: process, secrets: {}, listenerUrl: `http://127.0.0.1:${port}` })
   const whatsapp = withWhatsAppOverrides(resolveWhatsAppConfig({ env: {} }), {
     baseUrl: sandbox.url,
     accessToken: TOKEN,
@@ -48,8 +48,8 @@ export async function startTwilioHarness(): Promise<TwilioHarness> {
     phoneNumberId: sandbox.phoneNumberId,
     wabaId: sandbox.wabaId,
   })
-  const engine = createEngine({ dataDir, org: policy, clock, whatsapp, ...sms.engine, sandboxUrl: sandbox.url })
-  const host = await startHost({ engine, token: 'harness', port, rendererDir: join(dataDir, 'none'), extraRoutes: sms.routes(engine) })
+  const engine = createEngine({ dataDir, org: policy, clock, whatsapp, ...wiring.engine, sandboxUrl: sandbox.url })
+  const host = await startHost({ engine, token: 'harness', port, rendererDir: join(dataDir, 'none'), extraRoutes: wiring.routes(engine) })
   engine.start()
   const call = async <C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> => {
     const result = await engine.dispatch({ userId: 'priya' }, channel, payload)

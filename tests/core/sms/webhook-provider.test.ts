@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import http, { type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEngine, type Engine } from '../../../electron/core/engine'
+import { freePort } from '../../../electron/core/http/http-util'
+import { parseOrgPolicy } from '../../../electron/core/org/org-policy'
+import { startHost, type Host } from '../../../electron/host/server'
+import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
+import { wireSms } from '../../../electron/launcher/sms-wiring'
+import { sineWav } from '../../../electron/sandbox/wav'
+
+const SECRET = 'a-shared-secret-for-the-pbx'
+const DAN = '+14155550199'
+const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`
+
+/** A PBX vendor's endpoint, written from the README alone: checks the signature, answers JSON. */
+interface Pbx {
+  url: string
+  received: Array<{ body: any; signatureValid: boolean }>
+  answer: { status: number; body: unknown }
+  server: Server
+}
+
+async function startPbx(): Promise<Pbx> {
+  const pbx = { received: [], answer: { status: 200, body: { id: 'pbx-1' } } } as unknown as Pbx
+  pbx.server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      if (req.method === 'GET' && req.url === '/vm/1.wav') {
+        const ok = req.headers.authorization === `Bearer ${SECRET}`
+        res.writeHead(ok ? 200 : 401, { 'content-type': 'audio/wav' }).end(ok ? sineWav(2000) : undefined)
+        return
+      }
+      pbx.received.push({ body: JSON.parse(raw), signatureValid: req.headers['x-greenline-signature'] === sign(raw) })
+      res.writeHead(pbx.answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(pbx.answer.body))
+    })
+  })
+  await new Promise<void>((resolve) => pbx.server.listen(0, '127.0.0.1', resolve))
+  pbx.url = `http://127.0.0.1:${(pbx.server.address() as AddressInfo).port}`
+  return pbx
+}
+
+let pbx: Pbx
+let engine: Engine
+let host: Host
+let dataDir: string
+beforeEach(async () => {
+  pbx = await startPbx()
+  dataDir = mkdtempSync(join(tmpdir(), 'greenline-webhook-sms-'))
+  const policy = parseOrgPolicy({ ...demoOrgPolicy(), sms: { provider: 'webhook', webhook: { url: `${pbx.url}/sms` } } })
+  const port = await freePort()
+  const sms = await wireSms({ policy, secrets: { webhookSecret: SECRET }, listenerUrl: `http://127.0.0.1:${port}` })
+  engine = createEngine({ dataDir, org: { ...policy, whatsapp: { ...policy.whatsapp, enabled: false } }, ...sms.engine })
+  host = await startHost({ engine, token: 't', port, rendererDir: join(dataDir, 'none'), extraRoutes: sms.routes(engine) })
+  engine.start()
+})
+afterEach(async () => {
+  await host.close()
+  await engine.close()
+  await new Promise((resolve) => pbx.server.close(resolve))
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const call = async (channel: string, payload: unknown): Promise<any> => {
+  const result = await engine.dispatch({ userId: 'priya' }, channel, payload)
+  if (!result.ok) throw new Error(result.error.message)
+  return result.value
+}
+
+async function deliver(body: object, signature = sign(JSON.stringify(body))) {
+  const text = JSON.stringify(body)
+  const response = await fetch(`${host.url}/webhooks/channels`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-greenline-signature': signature },
+    body: text,
+  })
+  await engine.settled()
+  return response.status
+}
+
+describe('the generic signed-webhook SMS provider @sms', () => {
+  it('posts a signed JSON SMS and keeps the vendor’s id; a refusal shows the vendor’s words', async () => {
+    const contact = await call('contacts:create', { name: 'Dan Notonwa', phone: DAN })
+    const conversation = await call('conversations:start', { contactId: contact.id, channel: 'sms' })
+    const sent = await call('messages:send', { conversationId: conversation.id, text: 'Your parts arrived' })
+    await engine.settled()
+    expect(pbx.received).toEqual([{ body: { type: 'sms', id: sent.id, to: DAN, text: 'Your parts arrived' }, signatureValid: true }])
+    pbx.answer = { status: 422, body: { error: { message: 'This line cannot text abroad' } } }
+    const refused = await call('messages:send', { conversationId: conversation.id, text: 'Second' })
+    await engine.settled()
+    const thread = await call('messages:list', { conversationId: conversation.id })
+    expect(thread.find((m: { id: string }) => m.id === sent.id)).toMatchObject({ status: 'sent', providerId: 'pbx-1' })
+    expect(thread.find((m: { id: string }) => m.id === refused.id)).toMatchObject({
+      status: 'failed',
+      error: 'This line cannot text abroad',
+    })
+  })
+
+  it('takes signed inbound SMS and voicemail (audio fetched with the secret), once; refuses a bad signature', async () => {
+    const sms = { type: 'sms', id: 'pbx-in-1', from: DAN, text: 'Calling you back', timestamp: 1 }
+    expect(await deliver(sms, 'sha256=00')).toBe(401)
+    expect(await deliver(sms)).toBe(200)
+    expect(await deliver(sms)).toBe(200)
+    const voicemail = { type: 'voicemail', id: 'pbx-vm-1', from: DAN, timestamp: 2, durationMs: 2000, audioUrl: `${pbx.url}/vm/1.wav` }
+    expect(await deliver(voicemail)).toBe(200)
+    const [smsThread] = await call('conversations:list', { channel: 'sms' })
+    expect((await call('messages:list', { conversationId: smsThread.id })).map((m: { text: string }) => m.text)).toEqual([
+      'Calling you back',
+    ])
+    const [vmThread] = await call('conversations:list', { channel: 'voicemail' })
+    const [vm] = await call('messages:list', { conversationId: vmThread.id })
+    expect(vm).toMatchObject({ kind: 'voicemail', extra: { durationMs: 2000 } })
+    expect((await engine.media.read(vm.mediaId))!.subarray(0, 4).toString('ascii')).toBe('RIFF')
+  })
+})
