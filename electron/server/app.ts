@@ -25,6 +25,7 @@ import { createDirectoryChannels } from './directory-channels'
 import type { ConnectorAdmin } from './secrets/connector-admin'
 import type { PolicyAdmin } from './policy-admin'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
+import { createSyncChannels } from './sync-channels'
 
 const log = createLogger('server')
 
@@ -332,6 +333,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
     connector: options.connector,
     policy: options.policy,
   })
+  const hostChannels = { ...directory, ...createSyncChannels(engine) }
 
   app.server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const reject = (status: number, reason: string) =>
@@ -354,7 +356,7 @@ export async function buildServerApp(options: ServerAppOptions): Promise<Fastify
         ...(identity ? { userId: identity.userId } : {}),
         // Demo mode lets a connection without a session pick who it is; a signed-in one never can.
         allowSignIn: config.demo && !identity,
-        hostChannels: directory,
+        hostChannels,
       })
     })
   })

@@ -2,6 +2,7 @@ import type { Migration } from '../migration'
 import { migration0010 } from './0010-initial'
 import { migration0020 } from './0020-enum-guards'
 import { migration0030 } from './0030-accounts'
+import { migration0070 } from './0070-change-log'
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030]
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0070]
