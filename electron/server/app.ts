@@ -24,6 +24,7 @@ import { registerMediaRoutes } from './media-routes'
 import type { PolicyAdmin } from './policy-admin'
 import type { ConnectorAdmin } from './secrets/connector-admin'
 import type { SmsAdmin } from './secrets/sms-admin'
+import { createSyncChannels } from './sync-channels'
 
 const log = createLogger('server')
 
@@ -135,7 +136,7 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
       // Demo mode lets a connection without a session pick who it is; a signed-in one never can.
       allowSignIn: (caller) => config.demo && !caller,
       userOf: (caller) => caller?.userId,
-      hostChannels: directory,
+      hostChannels: { ...directory, ...createSyncChannels(engine) },
       attach: (route) =>
         credentials.onRevoked((ids) => {
           for (const id of ids) route.closeCredential(id, 4001, 'Signed out')

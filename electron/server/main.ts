@@ -11,15 +11,18 @@ import { WhatsAppConfigError } from '../core/whatsapp/config'
 import { OrgPolicyError } from '../core/org/org-policy'
 import { SmsConfigError } from '../core/channels/sms-config'
 import { createAdmin, startServer } from './server'
+import { importCommand } from './import-command'
 
 /**
  * `npm run server` (built: `node out/main/server.js`): the Greenline server for an office.
  * `npm run server -- admin create <userId> --name "…" --password-stdin` sets up an administrator.
+ * `npm run server -- import --from <greenline.db> --as <userId>` brings a solo desktop's history in.
  * Flags and environment variables: README, "Run it for your office".
  */
 async function main(argv: string[]): Promise<void> {
   configureLogging({ format: 'json' })
   if (argv[0] === 'admin') return adminCommand(argv.slice(1))
+  if (argv[0] === 'import') return void (await importCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`)))
   const config = resolveServerConfig(argv, process.env)
   const server = await startServer(config, { rendererDir: resolveRenderer() })
   const log = createLogger('server')

@@ -22,6 +22,7 @@ import { conversationList } from './scenarios/conversation-list'
 import { threadOpen } from './scenarios/thread-open'
 import { photo } from './scenarios/photo'
 import { archiveExport } from './scenarios/export'
+import { teamClientColdStart } from './scenarios/team-client-cold-start'
 
 const SCENARIOS: Scenario[] = [
   sqliteInsert,
@@ -35,6 +36,7 @@ const SCENARIOS: Scenario[] = [
   threadOpen,
   photo,
   archiveExport,
+  teamClientColdStart,
 ]
 
 function parseArgs(argv: string[]): { quick: boolean; only?: Set<string> } {

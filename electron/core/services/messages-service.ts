@@ -41,11 +41,14 @@ export function sendMessage(
   input: { conversationId: string; text?: string; mediaId?: string; caption?: string; clientId?: string; confirmWarning?: boolean },
 ): Message {
   const conversation = requireParticipant(ctx, input.conversationId, userId)
-  requireOpen(conversation)
+  // A repeat (a team client's outbox resending after a lost answer) gets the first message back,
+  // even if the thread ended meanwhile; a clientId is never answered with someone else's message.
   if (input.clientId) {
     const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
-    if (existing) return messageView(ctx, existing.id)
+    if (existing && existing.author_id === userId) return messageView(ctx, existing.id)
+    if (existing) throw new ApiFailure('conflict', 'This message id is already used; send it again as a new message')
   }
+  requireOpen(conversation)
   const text = input.text?.trim() ? input.text : undefined
   const verdict = checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
   if (verdict.action === 'block') throw new ApiFailure('invalid', `Not sent: ${verdict.reason}`, { rule: verdict.rule, lexicon: 'block' })

@@ -1,0 +1,225 @@
+import type { Result } from '../shared/api/result'
+import { SYNC_CHANNEL, type SyncValue } from '../shared/api/sync'
+import type { Contact, Conversation, Message } from '../shared/domain'
+import { TeamConnection, type ConnectionOptions, type ConnectionState } from './connection'
+import {
+  applySync,
+  bindUser,
+  cursor,
+  listContacts,
+  listConversations,
+  listMessages,
+  openLocalStore,
+  removeContacts,
+  removeConversations,
+  searchMessages,
+  upsertContacts,
+  upsertConversations,
+  upsertMessages,
+  type Db,
+} from './local-store'
+import { enqueue, flushOutbox, outboxCounts, pendingEntries, type OutboxEntry } from './outbox'
+
+export interface TeamClientOptions extends Omit<ConnectionOptions, 'token'> {
+  /** Where the local store lives (the app's data folder, one per server). */
+  storeDir: string
+  /** The device's personal access token (kept by the shell in safeStorage, never written here). */
+  token: string
+  /** The user the token belongs to (from sign-in); the store and outbox are theirs. */
+  userId: string
+  now?: () => number
+}
+
+export type TeamClientEvent =
+  | { type: 'state'; state: ConnectionState }
+  /** The server pushed a live event; the store already has it. */
+  | { type: 'event'; event: string; payload: unknown }
+  /** A catch-up finished; `requests` is how many round trips it took. */
+  | { type: 'synced'; cursor: number; requests: number }
+  | { type: 'sent'; entry: OutboxEntry; message: Message }
+  | { type: 'outbox'; waiting: number; failed: number }
+
+/**
+ * The desktop app as a client of the team server, in plain Node (the Electron shell drives it,
+ * tests run it as it is): a local store that answers reads at once and offline, a connection that
+ * keeps itself up, catch-up from the server's change cursor on every (re)connect, and the offline
+ * outbox flushed in order after each catch-up.
+ */
+export class TeamClient {
+  readonly db: Db
+  private readonly connection: TeamConnection
+  private readonly listeners = new Set<(event: TeamClientEvent) => void>()
+  private readonly now: () => number
+  private syncing: Promise<void> | undefined
+  private flushing: Promise<void> | undefined
+  private flushAgain = false
+  private closed = false
+
+  constructor(private readonly options: TeamClientOptions) {
+    this.now = options.now ?? Date.now
+    this.db = openLocalStore(options.storeDir)
+    bindUser(this.db, options.userId)
+    this.connection = new TeamConnection(options, {
+      state: (state) => {
+        this.emit({ type: 'state', state })
+        if (state.status === 'online') void this.catchUp()
+      },
+      event: (event, payload) => this.applyEvent(event, payload),
+    })
+  }
+
+  get userId(): string {
+    return this.options.userId
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state
+  }
+
+  /** Connects (and keeps reconnecting). Reads work before, during and without it. */
+  start(): void {
+    this.connection.start()
+  }
+
+  /** Try the server now (network back, computer awake) instead of waiting for the next retry. */
+  retryNow(): void {
+    this.connection.retryNow()
+  }
+
+  on(listener: (event: TeamClientEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  conversations(): Conversation[] {
+    return listConversations(this.db)
+  }
+
+  messages(conversationId: string, limit?: number): Message[] {
+    return listMessages(this.db, conversationId, limit)
+  }
+
+  contacts(): Contact[] {
+    return listContacts(this.db)
+  }
+
+  search(query: string, limit?: number): Message[] {
+    return searchMessages(this.db, query, limit)
+  }
+
+  /** Older messages than the device keeps, straight from the server (needs the connection). */
+  async olderMessages(conversationId: string, beforeSeq: number, limit = 50): Promise<Result<Message[]>> {
+    return (await this.connection.request('messages:list', { conversationId, before: beforeSeq, limit })) as Result<Message[]>
+  }
+
+  /** The unsent entries of this user (waiting for connection, or failed with the server's reason). */
+  outbox(): OutboxEntry[] {
+    return pendingEntries(this.db, this.userId)
+  }
+
+  outboxCounts(): { waiting: number; failed: number } {
+    return outboxCounts(this.db, this.userId)
+  }
+
+  /**
+   * Sends a message: written to the outbox first (so it survives anything), then sent now if the
+   * connection is up, else when it returns. Resolves with the outbox entry as it stands.
+   */
+  send(input: { conversationId: string; text?: string; caption?: string; picture?: { name: string; bytes: Uint8Array } }): OutboxEntry {
+    const entry = enqueue(this.db, { ...input, userId: this.userId }, this.now())
+    this.emitCounts()
+    if (this.connection.state.status === 'online') void this.flush()
+    return entry
+  }
+
+  /** Any other channel of the contract, forwarded to the server as is. */
+  request(channel: string, payload: unknown): Promise<Result<unknown>> {
+    return this.connection.request(channel, payload)
+  }
+
+  /** Resolves when the current catch-up and outbox flush (if any) are done (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.syncing || this.flushing) await (this.syncing ?? this.flushing)
+  }
+
+  close(): void {
+    this.closed = true
+    this.connection.close()
+    this.db.close()
+  }
+
+  /** Everything since the cursor: one request per 5,000 changes, then the outbox goes. */
+  private catchUp(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        let requests = 0
+        for (;;) {
+          const result = await this.connection.request(SYNC_CHANNEL, { since: cursor(this.db) })
+          if (!result.ok || this.closed) return
+          requests++
+          const value = result.value as SyncValue
+          applySync(this.db, value)
+          if (!value.more) {
+            this.emit({ type: 'synced', cursor: value.cursor, requests })
+            break
+          }
+        }
+      } finally {
+        this.syncing = undefined
+      }
+      await this.flush()
+    })()
+    return this.syncing
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true
+      return this.flushing
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.flushAgain = false
+          if (this.closed) return
+          await flushOutbox(this.db, this.userId, this.connection, (entry, message) => this.emit({ type: 'sent', entry, message }))
+          this.emitCounts()
+        } while (this.flushAgain && this.connection.state.status === 'online')
+      } finally {
+        this.flushing = undefined
+      }
+    })()
+    return this.flushing
+  }
+
+  private applyEvent(event: string, payload: unknown): void {
+    if (this.closed) return
+    switch (event) {
+      case 'messages:changed':
+        upsertMessages(this.db, [payload as Message])
+        break
+      case 'conversations:changed':
+        upsertConversations(this.db, [payload as Conversation])
+        break
+      case 'conversations:removed':
+        removeConversations(this.db, [(payload as { id: string }).id])
+        break
+      case 'contacts:changed':
+        upsertContacts(this.db, [payload as Contact])
+        break
+      case 'contacts:removed':
+        removeContacts(this.db, [(payload as { id: string }).id])
+        break
+    }
+    this.emit({ type: 'event', event, payload })
+  }
+
+  private emitCounts(): void {
+    if (this.closed) return
+    this.emit({ type: 'outbox', ...outboxCounts(this.db, this.userId) })
+  }
+
+  private emit(event: TeamClientEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}
