@@ -17,6 +17,7 @@ import { contactSearch } from './scenarios/contact-search'
 import { coldStart } from './scenarios/cold-start'
 import { webhookIngest } from './scenarios/webhook-ingest'
 import { releaseLatency } from './scenarios/release-latency'
+import { scheduler } from './scenarios/scheduler'
 import { dispatchThroughput } from './scenarios/dispatch'
 import { messageSearch } from './scenarios/search'
 import { conversationList } from './scenarios/conversation-list'
@@ -30,6 +31,7 @@ const SCENARIOS: Scenario[] = [
   coldStart,
   webhookIngest,
   releaseLatency,
+  scheduler,
   dispatchThroughput,
   messageSearch,
   conversationList,
