@@ -11,11 +11,13 @@ import { REPO_ROOT } from './support/child'
 import { generateMessagesDb } from './support/db-gen'
 import { isMissing, type BenchContext, type BigDb, type Figure, type Missing, type Outcome, type Scenario } from './support/types'
 import { round } from './stats'
+import { GOALS, goalText, goalVerdict } from './support/goals'
 import { sqliteInsert } from './scenarios/sqlite-insert'
 import { contactSearch } from './scenarios/contact-search'
 import { coldStart } from './scenarios/cold-start'
 import { webhookIngest } from './scenarios/webhook-ingest'
 import { releaseLatency } from './scenarios/release-latency'
+import { scheduler } from './scenarios/scheduler'
 import { dispatchThroughput } from './scenarios/dispatch'
 import { messageSearch } from './scenarios/search'
 import { conversationList } from './scenarios/conversation-list'
@@ -30,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   coldStart,
   webhookIngest,
   releaseLatency,
+  scheduler,
   dispatchThroughput,
   messageSearch,
   conversationList,
@@ -102,19 +105,31 @@ function formatValue(value: number): string {
   return round(value).toLocaleString('en-US', { maximumFractionDigits: 3 })
 }
 
-function printTable(outcomes: Outcome[]): void {
+function printTable(outcomes: Outcome[], partial: boolean): void {
   const rows = outcomes.map((o) =>
     isMissing(o)
-      ? [o.name, 'n/a', '', '', `not measured: ${o.missing}`]
-      : [o.name, formatValue(o.value), o.unit, String(o.runs), o.ratio ? `${formatValue(o.ratio.value)}× ${o.ratio.of}` : ''],
+      ? [o.name, 'n/a', '', '', goalText(o.name), '', `not measured: ${o.missing}`]
+      : [
+          o.name,
+          formatValue(o.value),
+          o.unit,
+          String(o.runs),
+          goalText(o.name),
+          goalVerdict(o.name, o.value),
+          o.ratio ? `${formatValue(o.ratio.value)}× ${o.ratio.of}` : '',
+        ],
   )
-  const header = ['figure', 'value', 'unit', 'runs', 'baseline ratio']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i].length))))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : i === 4 ? c : c.padEnd(widths[i]))).join('  ')
+  const header = ['figure', 'value', 'unit', 'runs', 'goal', '', 'baseline ratio']
+  const last = header.length - 1
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === last ? 0 : r[i].length))))
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : i === last ? c : c.padEnd(widths[i]))).join('  ')
   console.log()
   console.log(line(header))
-  console.log(widths.map((w, i) => '-'.repeat(i === 4 ? 14 : w)).join('  '))
+  console.log(widths.map((w, i) => '-'.repeat(i === last ? 14 : w)).join('  '))
   for (const row of rows) console.log(line(row))
+  const named = new Set(outcomes.map((o) => o.name))
+  const unmeasured = Object.keys(GOALS).filter((name) => !named.has(name))
+  if (unmeasured.length && !partial) console.log(`\ngoals without a figure in this run: ${unmeasured.join(', ')}`)
   const notes = outcomes.filter((o): o is Figure => !isMissing(o) && !!o.note)
   if (notes.length) {
     console.log('\nnotes:')
@@ -227,7 +242,7 @@ async function main(): Promise<void> {
   } finally {
     cleanup()
   }
-  printTable(outcomes)
+  printTable(outcomes, only !== undefined)
   const json = mergeWithPrevious(only !== undefined, quick, {
     machine: machine(),
     ...(quick ? { mode: 'quick' } : {}),

@@ -35,7 +35,7 @@ export async function handleWebhookRoutes(
       const answer = engine.webhooks.verify(url.searchParams)
       send(response, answer.status, answer.body)
     } else if (request.method === 'POST') {
-      const answer = engine.webhooks.receive(await readBody(request, MAX_WEBHOOK_BYTES), header(request, 'x-hub-signature-256'))
+      const answer = await engine.webhooks.receive(await readBody(request, MAX_WEBHOOK_BYTES), header(request, 'x-hub-signature-256'))
       send(response, answer.status, answer.body)
     } else send(response, 405, 'Method not allowed')
     return true

@@ -1,5 +1,6 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp'
 import type { DetectedImage } from './detect-image'
+import { decodeHeicInWorker } from './heic-pool'
 import { MEDIA_MESSAGES, MediaFailure } from './media-error'
 
 /**
@@ -24,7 +25,7 @@ export interface OpenedImage {
 
 /**
  * Opens a detected picture for processing. HEIC/HEIF with HEVC pixels (what iPhones write) is
- * decoded by heic-decode, because sharp's bundled libheif only carries the AV1 codec; AV1-coded HEIF
+ * decoded by heic-decode in a worker thread (heic-pool), because sharp's bundled libheif only carries the AV1 codec; AV1-coded HEIF
  * goes to sharp, which is also the fallback when heic-decode cannot read a file. Rejects with
  * MediaFailure('corrupt') when the header cannot be read or decoding fails.
  * A truncated body may only surface later, when a pipeline is run: see `runDecode`.
@@ -54,8 +55,7 @@ function refuseTooManyPixels(metadata: Metadata): void {
 }
 
 async function openWithHeicDecode(bytes: Buffer): Promise<OpenedImage> {
-  const { default: decodeHeic } = await import('heic-decode')
-  const decoded = await runDecode(() => decodeHeic({ buffer: bytes }))
+  const decoded = await runDecode(() => decodeHeicInWorker(bytes))
   // Should the header have been unreadable above, the decoded size is checked before any copy.
   refuseTooManyPixels({ width: decoded.width, height: decoded.height } as Metadata)
   const pixels = Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength)

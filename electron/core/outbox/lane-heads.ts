@@ -3,7 +3,7 @@ import * as outbox from '../db/repositories/outbox'
 import { laneBlock, laneHeads } from './hold-rule'
 import * as transitions from './transitions'
 
-/** Lanes re-read per slice: ~10 µs each, so one slice stays well under the 5 ms stall budget. */
+/** Lanes re-read per slice: a lane costs ~20–100 µs, so one slice stays within the 5 ms stall budget. */
 export const LANES_PER_SLICE = 200
 
 /**
@@ -32,7 +32,11 @@ export class LaneHeads {
       // Reading the active lanes now covers every write before it.
       for (const lane of outbox.activeLanes(this.ctx.db)) this.pending.add(lane)
     } else {
-      for (const lane of changed.lanes) this.pending.add(lane)
+      // A changed lane's old head may be gone (sent, held): it is never offered until re-read.
+      for (const lane of changed.lanes) {
+        this.heads.delete(lane)
+        this.pending.add(lane)
+      }
     }
     let budget = LANES_PER_SLICE
     for (const lane of this.pending) {

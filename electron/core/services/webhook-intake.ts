@@ -5,10 +5,20 @@ import { hasWebhookEvent, markWebhookEvent, pendingWebhookEvents, storeWebhookEv
 import { createLogger } from '../platform/logger'
 import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
 import { MAX_WEBHOOK_BYTES, parseWebhookPayload } from '../whatsapp/webhook-parse'
+import type { WebhookBatch } from '../whatsapp/webhook-types'
 import { receivePreference, receiveWhatsAppMessage } from './inbound-service'
 import { applyStatus } from './status-service'
 
 const log = createLogger('webhooks')
+
+/** Deliveries committed together at most (group commit across concurrent requests). */
+export const MAX_GROUP = 100
+/**
+ * Items (messages, statuses, …) applied per transaction: a delivery with more is stored first and
+ * then applied in slices of this many, the event loop getting a turn between slices (issue 16:
+ * one 7,000-entry delivery stalled everything for 3.3 s).
+ */
+export const ITEMS_PER_SLICE = 200
 
 export interface WebhookAnswer {
   status: number
@@ -19,11 +29,13 @@ export interface WebhookIntake {
   /** `GET` subscription check: echoes `hub.challenge` when `hub.verify_token` matches. */
   verify(query: URLSearchParams): WebhookAnswer
   /**
-   * `POST`: checks the signature over the raw bytes, stores the delivery raw, answers 200 at
-   * once and processes it right after. Unsigned or forged deliveries get 401 and store nothing;
-   * malformed JSON gets 400 and is recorded as rejected.
+   * `POST`: checks the signature over the raw bytes and parses it once; deliveries arriving in the
+   * same turn of the event loop are stored and applied in one transaction (group commit: one
+   * commit per batch, not two per delivery), and each answers 200 once its batch is committed.
+   * Unsigned or forged deliveries get 401 and store nothing; malformed JSON gets 400 and is
+   * recorded as rejected; a failed commit answers 503 so Meta sends it again.
    */
-  receive(rawBody: Buffer, signatureHeader: string | undefined): WebhookAnswer
+  receive(rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookAnswer>
   /** Processes stored deliveries not yet processed (also after a restart). */
   processPending(): void
   /** Resolves when everything received so far has been processed. */
@@ -42,45 +54,145 @@ export function createWebhookIntake(
     phoneNumberId?: () => string | undefined
   },
 ): WebhookIntake {
-  let scheduled = false
   let stopped = false
-  let waiting: Array<() => void> = []
+  let pump: Promise<void> | undefined
+  const arrivals: Array<{ text: string; hash: string; payload: unknown; answer: (a: WebhookAnswer) => void }> = []
 
-  const schedule = () => {
-    if (scheduled) return
-    scheduled = true
-    setImmediate(() => {
-      scheduled = false
-      intake.processPending()
+  /** Runs the pump unless it runs already: group-commits arrivals, then applies stored deliveries. */
+  const kick = () => {
+    pump ??= runPump().finally(() => {
+      pump = undefined
+      if ((arrivals.length > 0 || pendingWebhookEvents(ctx.db, 1).length > 0) && !stopped) kick()
     })
   }
 
-  /** Applies one stored delivery; returns the new messages whose media must be downloaded. */
-  function processOne(seq: number, body: string): string[] {
-    const parsed = parseWebhookPayload(JSON.parse(body), { receivedAt: ctx.clock.now() })
-    if (!parsed.ok) {
-      markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
-      return []
+  async function runPump(): Promise<void> {
+    for (;;) {
+      // One turn of the event loop: requests whose bodies arrived meanwhile join this batch, so a
+      // delivery waits at most one turn (plus the batch before it) for its commit.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (stopped) break
+      if (arrivals.length > 0) {
+        commitArrivals(arrivals.splice(0, MAX_GROUP))
+        continue
+      }
+      const stored = pendingWebhookEvents(ctx.db, 10)
+      if (stored.length === 0) break
+      for (const event of stored) if (!stopped) await applyStored(event.seq, event.body)
     }
-    // Meta sends every number of a business account to one URL: keep only what is ours.
+    for (const arrival of arrivals.splice(0)) arrival.answer({ status: 503, body: 'Shutting down' })
+  }
+
+  // Meta sends every number of a business account to one URL: keep only what is ours.
+  const forUs = (item: { phoneNumberId?: string }) => {
     const ours = options.phoneNumberId?.()
-    const forUs = (item: { phoneNumberId?: string }) => !ours || !item.phoneNumberId || item.phoneNumberId === ours
+    return !ours || !item.phoneNumberId || item.phoneNumberId === ours
+  }
+
+  /** A parsed delivery as a list of steps, each applying one item (returns a message id for media). */
+  function steps(parsed: WebhookBatch): Array<() => string | undefined> {
+    return [
+      ...parsed.messages.filter(forUs).map((message) => () => receiveWhatsAppMessage(ctx, message, parsed.contacts).mediaMessageId),
+      ...parsed.statuses.filter(forUs).map((status) => () => void applyStatus(ctx, status)),
+      ...parsed.preferences.filter(forUs).map((preference) => () => void receivePreference(ctx, preference)),
+      ...parsed.accountErrors.map(
+        (error) => () =>
+          void appendAudit(ctx.db, {
+            at: ctx.clock.now(),
+            action: 'whatsapp.account_error',
+            detail: { code: error.code, title: error.title ?? null },
+          }),
+      ),
+    ]
+  }
+
+  const parse = (payload: unknown) => parseWebhookPayload(payload, { receivedAt: ctx.clock.now() })
+  const skippedNote = (parsed: WebhookBatch) => (parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
+
+  /** Applies one stored delivery in a savepoint; a failure marks it failed without undoing the others. */
+  function applyInSavepoint(seq: number, parsed: ReturnType<typeof parse>, media: string[]): void {
+    try {
+      ctx.db.transaction(() => {
+        if (!parsed.ok) return markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
+        for (const step of steps(parsed)) {
+          const id = step()
+          if (id) media.push(id)
+        }
+        markWebhookEvent(ctx.db, seq, 'processed', skippedNote(parsed))
+      })()
+    } catch (error) {
+      log.error('webhook processing failed', { seq, error: String(error) })
+      markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+    }
+  }
+
+  /** Stores and applies a group of arrivals in one transaction, then answers them all. */
+  function commitArrivals(group: typeof arrivals): void {
     const media: string[] = []
-    for (const message of parsed.messages.filter(forUs)) {
-      const result = receiveWhatsAppMessage(ctx, message, parsed.contacts)
-      if (result.mediaMessageId) media.push(result.mediaMessageId)
+    let big = false
+    try {
+      ctx.db.transaction(() => {
+        for (const arrival of group) {
+          // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can
+          // be replayed: the same signed body is stored (and processed) once.
+          if (hasWebhookEvent(ctx.db, 'whatsapp', arrival.hash)) continue
+          const seq = storeWebhookEvent(ctx.db, {
+            receivedAt: ctx.clock.now(),
+            source: 'whatsapp',
+            bodySha256: arrival.hash,
+            body: arrival.text,
+            state: 'pending',
+          })
+          const parsed = parse(arrival.payload)
+          // A big delivery stays pending here and is applied in slices by the pump.
+          if (parsed.ok && steps(parsed).length > ITEMS_PER_SLICE) big = true
+          else applyInSavepoint(seq, parsed, media)
+        }
+      })()
+    } catch (error) {
+      log.error('webhook batch not stored', { deliveries: group.length, error: String(error) })
+      for (const arrival of group) arrival.answer({ status: 503, body: 'Not stored, send again' })
+      return
     }
-    for (const status of parsed.statuses.filter(forUs)) applyStatus(ctx, status)
-    for (const preference of parsed.preferences.filter(forUs)) receivePreference(ctx, preference)
-    for (const error of parsed.accountErrors) {
-      appendAudit(ctx.db, {
-        at: ctx.clock.now(),
-        action: 'whatsapp.account_error',
-        detail: { code: error.code, title: error.title ?? null },
-      })
+    for (const arrival of group) arrival.answer({ status: 200, body: 'OK' })
+    for (const id of media) options.onMedia(id)
+    if (big) kick()
+  }
+
+  /** A stored delivery (a big one, or one left by a restart), applied in slices that yield. */
+  async function applyStored(seq: number, body: string): Promise<void> {
+    let parsed: ReturnType<typeof parse>
+    try {
+      parsed = parse(JSON.parse(body))
+    } catch (error) {
+      markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+      return
     }
-    markWebhookEvent(ctx.db, seq, 'processed', parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
-    return media
+    const media: string[] = []
+    if (!parsed.ok || steps(parsed).length <= ITEMS_PER_SLICE) {
+      applyInSavepoint(seq, parsed, media)
+    } else {
+      // Applying an item twice is harmless (messages are unique by WhatsApp id, statuses only move
+      // forward), so a crash between slices re-applies the delivery from its start.
+      const all = steps(parsed)
+      try {
+        for (let from = 0; from < all.length; from += ITEMS_PER_SLICE) {
+          ctx.db.transaction(() => {
+            for (const step of all.slice(from, from + ITEMS_PER_SLICE)) {
+              const id = step()
+              if (id) media.push(id)
+            }
+          })()
+          if (from + ITEMS_PER_SLICE < all.length) await new Promise<void>((resolve) => setImmediate(resolve))
+          if (stopped) return
+        }
+        markWebhookEvent(ctx.db, seq, 'processed', skippedNote(parsed))
+      } catch (error) {
+        log.error('webhook processing failed', { seq, error: String(error) })
+        markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+      }
+    }
+    for (const id of media) options.onMedia(id)
   }
 
   const intake: WebhookIntake = {
@@ -90,15 +202,16 @@ export function createWebhookIntake(
     },
 
     receive(rawBody, signatureHeader) {
-      if (stopped) return { status: 503, body: 'Shutting down' }
-      if (rawBody.byteLength > MAX_WEBHOOK_BYTES) return { status: 413, body: 'Payload too large' }
+      if (stopped) return Promise.resolve({ status: 503, body: 'Shutting down' })
+      if (rawBody.byteLength > MAX_WEBHOOK_BYTES) return Promise.resolve({ status: 413, body: 'Payload too large' })
       if (!verifyWebhookSignature(rawBody, signatureHeader, options.appSecret())) {
-        return { status: 401, body: 'Invalid signature' }
+        return Promise.resolve({ status: 401, body: 'Invalid signature' })
       }
       const text = rawBody.toString('utf8')
       const hash = createHash('sha256').update(rawBody).digest('hex')
+      let payload: unknown
       try {
-        JSON.parse(text)
+        payload = JSON.parse(text)
       } catch {
         storeWebhookEvent(ctx.db, {
           receivedAt: ctx.clock.now(),
@@ -108,44 +221,20 @@ export function createWebhookIntake(
           state: 'rejected',
           error: 'malformed JSON',
         })
-        return { status: 400, body: 'Malformed JSON' }
+        return Promise.resolve({ status: 400, body: 'Malformed JSON' })
       }
-      // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can be
-      // replayed: the same signed body is stored (and processed) once.
-      if (hasWebhookEvent(ctx.db, 'whatsapp', hash)) return { status: 200, body: 'OK' }
-      storeWebhookEvent(ctx.db, { receivedAt: ctx.clock.now(), source: 'whatsapp', bodySha256: hash, body: text, state: 'pending' })
-      schedule()
-      return { status: 200, body: 'OK' }
+      return new Promise((answer) => {
+        arrivals.push({ text, hash, payload, answer })
+        kick()
+      })
     },
 
     processPending() {
-      for (;;) {
-        if (stopped) break
-        const batch = pendingWebhookEvents(ctx.db, 100)
-        if (batch.length === 0) break
-        const media: string[] = []
-        // One commit per batch; each delivery in its own savepoint, so one bad delivery is marked
-        // failed without undoing the others.
-        ctx.db.transaction(() => {
-          for (const event of batch) {
-            try {
-              media.push(...ctx.db.transaction(() => processOne(event.seq, event.body))())
-            } catch (error) {
-              log.error('webhook processing failed', { seq: event.seq, error: String(error) })
-              markWebhookEvent(ctx.db, event.seq, 'failed', String(error).slice(0, 500))
-            }
-          }
-        })()
-        for (const id of media) options.onMedia(id)
-      }
-      const done = waiting
-      waiting = []
-      for (const resolve of done) resolve()
+      if (!stopped) kick()
     },
 
-    drained() {
-      if (!scheduled) return Promise.resolve()
-      return new Promise((resolve) => waiting.push(resolve))
+    async drained() {
+      while (pump) await pump
     },
 
     stop() {

@@ -49,7 +49,7 @@ describe('webhooks for several numbers of one business account', () => {
       [OURS, 'wamid.ours', 'Hello from Ana'],
     ]) {
       const body = inbound(number, id, text, clock.now())
-      expect(engine.webhooks.receive(body, signWebhookBody(body, 'secret')).status).toBe(200)
+      expect((await engine.webhooks.receive(body, signWebhookBody(body, 'secret'))).status).toBe(200)
     }
     await engine.settled()
     const texts = (engine.db.prepare(`SELECT body FROM messages WHERE direction = 'in'`).all() as Array<{ body: string }>).map(
