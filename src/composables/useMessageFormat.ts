@@ -1,3 +1,4 @@
+import { fullDateTime, listTime } from './useDates'
 import type { Channel, Message, MessageStatus } from '../../electron/shared/domain'
 
 /** Ticks and words for an outbound message's status. */
@@ -45,20 +46,16 @@ export function placeholderText(message: Message): string | undefined {
   return `${message.direction === 'in' ? 'They sent' : 'Sent'} ${what} that Greenline cannot show here — check it on the phone.`
 }
 
-const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString()
-
-/** "14:05" today, "Mon 14:05" this week, else "12 Mar". */
+/** A list's time for a row (see useDates.listTime); kept under this name for its callers. */
 export function shortTime(at: number, now = Date.now()): string {
-  const date = new Date(at)
-  const today = new Date(now)
-  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-  if (sameDay(date, today)) return time
-  if (now - at < 6 * 24 * 3600_000) return `${date.toLocaleDateString([], { weekday: 'short' })} ${time}`
-  return date.toLocaleDateString([], { day: 'numeric', month: 'short' })
+  return listTime(at, now)
 }
 
+/** Inside a thread the day is in the separator: the time is enough. */
+export { timeOfDay as bubbleTime } from './useDates'
+
 export function fullTime(at: number): string {
-  return new Date(at).toLocaleString()
+  return fullDateTime(at)
 }
 
 export function formatDuration(ms: number | undefined): string {

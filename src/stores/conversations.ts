@@ -10,6 +10,9 @@ export function errorText(e: unknown): string {
   return e instanceof ApiRequestError ? e.error.message : (e as Error).message || 'Something went wrong'
 }
 
+/** Lower case without accents, so "chloe" finds "Chloé". */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+
 const newestFirst = (a: Conversation, b: Conversation) => b.lastActivityAt - a.lastActivityAt
 
 /**
@@ -21,13 +24,15 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** Ids of the user's current threads (what `conversations:list` without a contact returns). */
   const currentIds = ref(new Set<string>())
   const filter = ref<ConversationFilter>('all')
+  /** The name typed in the list's filter box (case and accents ignored). */
+  const query = ref('')
   const loading = ref(false)
   const loaded = ref(false)
   const error = ref<string>()
   let unsubscribe: Array<() => void> | undefined
 
   const all = computed(() => [...currentIds.value].flatMap((id) => byId.value[id] ?? []).sort(newestFirst))
-  const visible = computed(() => {
+  const byFilter = computed(() => {
     switch (filter.value) {
       case 'all':
         return all.value
@@ -36,6 +41,10 @@ export const useConversationsStore = defineStore('conversations', () => {
       default:
         return all.value.filter((c) => c.channel === filter.value)
     }
+  })
+  const visible = computed(() => {
+    const wanted = fold(query.value.trim())
+    return wanted ? byFilter.value.filter((c) => fold(c.contactName).includes(wanted)) : byFilter.value
   })
   const unreadTotal = computed(() => all.value.reduce((sum, c) => sum + c.unread, 0))
 
@@ -136,6 +145,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     all,
     visible,
     filter,
+    query,
     loading,
     loaded,
     error,

@@ -32,6 +32,8 @@ async function addContact(page: Page, fields: { name: string; phone?: string; co
 async function importFile(page: Page, path: string): Promise<void> {
   await page.getByTestId('contacts-import').click()
   await page.getByTestId('import-file').setInputFiles(path)
+  // A CSV is previewed first (columns and encoding), then imported on confirmation.
+  if (path.endsWith('.csv')) await page.getByTestId('import-confirm').click()
 }
 
 test('adds a contact typed in local format and stores it in E.164 @contacts', async ({ page, greenline }) => {
