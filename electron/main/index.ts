@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, protocol } from 'electron'
+import { app, crashReporter, dialog, protocol } from 'electron'
+import electronUpdater from 'electron-updater'
 import { createLogger } from '../core/platform/logger'
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link'
 import { startDesktop, type Desktop } from './desktop-app'
+import { startDesktopLogging } from './logging'
 import { registerMediaScheme } from './media-protocol'
+import { startUpdates } from './updates'
 
 /**
  * The composition root of the desktop app: single instance, deep links, then `startDesktop`
@@ -14,6 +18,8 @@ const log = createLogger('main')
 const here = fileURLToPath(new URL('.', import.meta.url))
 
 if (process.env.GREENLINE_USER_DATA_DIR) app.setPath('userData', process.env.GREENLINE_USER_DATA_DIR)
+// Before anything else can fail: the log file and the crash reporter.
+const logging = startDesktopLogging({ app, crashReporter, env: process.env })
 registerMediaScheme(protocol)
 if (process.platform === 'win32') app.setAppUserModelId('com.greenline.desktop')
 
@@ -66,6 +72,7 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
+      await logging
       desktop = await startDesktop({
         userDataDir: app.getPath('userData'),
         rendererDir: join(here, '..', 'renderer'),
@@ -75,6 +82,13 @@ if (!app.requestSingleInstanceLock()) {
         env: process.env,
       })
       for (const url of earlyLinks.splice(0)) desktop.handleDeepLink(url)
+      startUpdates({
+        updater: electronUpdater.autoUpdater,
+        settings: desktop.settings.updates(),
+        env: process.env,
+        isPackaged: app.isPackaged,
+        hasBuiltInFeed: existsSync(join(process.resourcesPath, 'app-update.yml')),
+      })
     })
     .catch((error: unknown) => {
       log.error('start failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })

@@ -15,6 +15,15 @@ export interface Preferences {
   startAtLogin: boolean
 }
 
+/** Where the app looks for new versions; IT may write this into the settings file (README "Updates"). */
+export interface UpdateSettings {
+  /** HTTPS folder holding electron-builder's `latest.yml`, `latest-mac.yml` and the installers. */
+  feedUrl?: string
+  channel?: string
+  /** `false` stops the app looking for updates (machines updated by IT's own tools). */
+  enabled?: boolean
+}
+
 /** What the settings file holds. `secrets` only ever holds safeStorage ciphertext (base64). */
 export interface SettingsData {
   windowBounds?: WindowBounds
@@ -23,6 +32,7 @@ export interface SettingsData {
   /** Non-secret WhatsApp settings (phone number id, WABA id, base URL…), lowest precedence. */
   whatsapp?: Record<string, unknown>
   secrets?: Record<string, string>
+  updates?: UpdateSettings
 }
 
 export const DEFAULT_PREFERENCES: Preferences = { closeToTray: true, doNotDisturb: false, startAtLogin: false }
@@ -84,6 +94,10 @@ export class Settings {
 
   setEncryptedSecrets(secrets: Record<string, string>): void {
     this.store.set('secrets', secrets)
+  }
+
+  updates(): UpdateSettings {
+    return { ...this.store.get('updates') }
   }
 }
 
