@@ -168,6 +168,7 @@ async function main(): Promise<number> {
           CRASH_SECRET: SECRET,
           CRASH_PHONE_NUMBER_ID: sandbox.phoneNumberId,
           CRASH_WABA_ID: sandbox.wabaId,
+          CRASH_USERS: String(USERS),
           CRASH_PER_USER: String(PER_USER),
           // Only what the engine acknowledged is never written again; the rest of the plan is.
           CRASH_START: String(acknowledged),

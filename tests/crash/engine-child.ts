@@ -7,7 +7,7 @@
  * nothing acknowledged is ever sent again, so a message the engine acknowledged and then lost
  * would not be recreated). Configured by env:
  *   CRASH_DATA_DIR, CRASH_PORT, CRASH_SANDBOX_URL, CRASH_TOKEN, CRASH_SECRET, CRASH_PHONE_NUMBER_ID,
- *   CRASH_WABA_ID, CRASH_PER_USER, CRASH_START; CRASH_GRACE_MS only to experiment.
+ *   CRASH_WABA_ID, CRASH_USERS, CRASH_PER_USER, CRASH_START; CRASH_GRACE_MS only to experiment.
  * Talks to the parent over IPC: sends {type:'ready'}, {type:'ack', index} for each message the
  * engine acknowledged, {type:'written'}; answers {type:'status'}.
  */
@@ -29,6 +29,7 @@ const loadedAt = performance.now()
 
 async function main(): Promise<void> {
   const dataDir = env('CRASH_DATA_DIR')
+  const users = Number(env('CRASH_USERS'))
   const perUser = Number(env('CRASH_PER_USER'))
   const start = Number(process.env.CRASH_START ?? 0)
   const clock = new OffsetClock()
@@ -61,9 +62,12 @@ async function main(): Promise<void> {
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`)
     return result.value
   }
-  const conversations = ((await request('conversations:list', { channel: 'whatsapp' })) as Conversation[])
+  // One page holds every thread (the list pages by 100 by default). A short list would leave part
+  // of the plan unwritten and show up as lost messages, so it fails here, saying why.
+  const conversations = ((await request('conversations:list', { channel: 'whatsapp', limit: 1000 })) as Conversation[])
     .slice()
     .sort((a, b) => a.contactName.localeCompare(b.contactName))
+  if (conversations.length !== users) throw new Error(`expected ${users} threads, the engine listed ${conversations.length}`)
   // Round by round, so every user's messages are written in order while earlier ones are sending.
   const total = perUser * conversations.length
   for (let index = start; index < total; index++) {
