@@ -9,6 +9,8 @@ import { createLogger } from '../platform/logger'
 import { threadFor } from '../services/inbound-service'
 import { verifyWebhookSignature } from '../whatsapp/signature'
 import type { InboundSms, InboundVoicemail } from './provider'
+import { recordSmsConsent, smsKeyword } from './sms-consent'
+import { applySmsStatus } from './sms-status'
 
 const log = createLogger('channels')
 const MAX_RECORDING_BYTES = 20 * 1024 * 1024
@@ -24,17 +26,28 @@ const delivery = z.discriminatedUnion('type', [
     transcript: z.string().max(20_000).optional(),
     audioUrl: z.string().url(),
   }),
+  z.object({
+    type: z.literal('status'),
+    id: z.string().min(1),
+    ref: z.string().min(1).optional(),
+    status: z.enum(['sent', 'delivered', 'read', 'failed', 'undelivered']),
+    reason: z.string().max(500).optional(),
+    code: z.number().int().optional(),
+    optedOut: z.boolean().optional(),
+    timestamp: z.number().optional(),
+  }),
 ])
 
 export interface ChannelIntake {
   /**
    * Stores an inbound SMS (an MMS picture: `mediaId` already in the media store) in the contact's
-   * SMS thread. Idempotent on the provider id: resolves false for one already stored.
+   * SMS thread. Idempotent on the provider id: resolves false for one already stored. STOP / START /
+   * HELP are written to the consent ledger.
    */
   receiveSms(sms: InboundSms): boolean
   /** Stores a voicemail (recording in the media store) in the contact's voicemail thread. */
   receiveVoicemail(voicemail: InboundVoicemail): Promise<void>
-  /** The sandbox provider's signed webhook: `{ type: 'sms' | 'voicemail', … }`. */
+  /** The generic (and sandbox) provider's signed webhook: `{ type: 'sms' | 'voicemail' | 'status', … }`. */
   receiveSignedDelivery(rawBody: Buffer, signature: string | undefined): Promise<{ status: number; body: string }>
 }
 
@@ -94,11 +107,19 @@ export function createChannelIntake(
 
   const intake: ChannelIntake = {
     receiveSms(sms) {
-      return store('sms', sms.from, sms.providerId, {
-        kind: sms.mediaId ? 'image' : 'text',
-        body: sms.mediaId ? sms.text || undefined : sms.text,
-        mediaId: sms.mediaId,
-      })
+      return ctx.db.transaction(() => {
+        const fresh = store('sms', sms.from, sms.providerId, {
+          kind: sms.mediaId ? 'image' : 'text',
+          body: sms.mediaId ? sms.text || undefined : sms.text,
+          mediaId: sms.mediaId,
+        })
+        // The carriers' opt-out rules hold whichever provider carried the text.
+        const keyword = fresh ? smsKeyword(sms.text, sms.optOutType) : undefined
+        const contact = keyword ? findContactByPhone(ctx.db, sms.from) : undefined
+        if (keyword && contact)
+          recordSmsConsent(ctx, contact.id, keyword, getMessageRowByProviderId(ctx.db, sms.providerId)?.id, { messageSid: sms.providerId })
+        return fresh
+      })()
     },
 
     async receiveVoicemail(voicemail) {
@@ -124,6 +145,24 @@ export function createChannelIntake(
       }
       if (parsed.type === 'sms') {
         intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
+        return { status: 200, body: 'OK' }
+      }
+      if (parsed.type === 'status') {
+        const failed = parsed.status === 'failed' || parsed.status === 'undelivered'
+        applySmsStatus(ctx, {
+          providerId: parsed.id,
+          ref: parsed.ref,
+          status: failed ? 'failed' : (parsed.status as 'sent' | 'delivered' | 'read'),
+          ...(failed
+            ? {
+                failure: {
+                  reason: parsed.reason?.trim() || 'The SMS could not be delivered.',
+                  ...(parsed.code ? { code: parsed.code } : {}),
+                  ...(parsed.optedOut ? { optedOut: true } : {}),
+                },
+              }
+            : {}),
+        })
         return { status: 200, body: 'OK' }
       }
       if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }

@@ -26,6 +26,8 @@ export interface InboundSms {
   at: number
   /** An MMS picture, already in the media store (the text is then its caption). */
   mediaId?: string
+  /** The provider's own reading of an opt-out keyword (Twilio's `OptOutType`), when it gives one. */
+  optOutType?: string
 }
 
 export interface InboundVoicemail {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { consentHistory } from '../../../electron/core/db/repositories/ledger'
 import { createEngine, type Engine } from '../../../electron/core/engine'
 import { freePort } from '../../../electron/core/http/http-util'
 import { parseOrgPolicy } from '../../../electron/core/org/org-policy'
@@ -117,5 +118,64 @@ describe('the generic signed-webhook SMS provider @sms', () => {
     const [vm] = await call('messages:list', { conversationId: vmThread.id })
     expect(vm).toMatchObject({ kind: 'voicemail', extra: { durationMs: 2000 } })
     expect((await engine.media.read(vm.mediaId))!.subarray(0, 4).toString('ascii')).toBe('RIFF')
+  })
+
+  it('follows the vendor’s signed statuses: delivered, or failed in the vendor’s words; a lost answer reconciled by our id', async () => {
+    const contact = await call('contacts:create', { name: 'Dan Notonwa', phone: DAN })
+    const conversation = await call('conversations:start', { contactId: contact.id, channel: 'sms' })
+    const message = async (id: string) =>
+      (await call('messages:list', { conversationId: conversation.id })).find((m: { id: string }) => m.id === id)
+    const first = await call('messages:send', { conversationId: conversation.id, text: 'Your parts arrived' })
+    await engine.settled()
+    const status = { type: 'status', id: 'pbx-1', status: 'delivered', timestamp: 3 }
+    expect(await deliver(status, 'sha256=00')).toBe(401)
+    expect(await message(first.id)).toMatchObject({ status: 'sent' })
+    expect(await deliver(status)).toBe(200)
+    // A late "sent" does not move it back.
+    expect(await deliver({ ...status, status: 'sent' })).toBe(200)
+    expect(await message(first.id)).toMatchObject({ status: 'delivered' })
+
+    pbx.answer = { status: 200, body: { id: 'pbx-2' } }
+    const second = await call('messages:send', { conversationId: conversation.id, text: 'Are you coming?' })
+    await engine.settled()
+    expect(await deliver({ type: 'status', id: 'pbx-2', status: 'undelivered', reason: 'The handset is switched off', code: 30003 })).toBe(
+      200,
+    )
+    expect(await message(second.id)).toMatchObject({ status: 'failed', error: 'The handset is switched off', errorCode: 30003 })
+    expect(await deliver({ type: 'status', id: 'pbx-2', status: 'bounced' })).toBe(400)
+
+    // The vendor took the text but its answer never came (503 here): its status names our id.
+    pbx.answer = { status: 503, body: {} }
+    const third = await call('messages:send', { conversationId: conversation.id, text: 'Third' })
+    await engine.settled()
+    expect(await message(third.id)).toMatchObject({ status: 'queued' })
+    expect(await deliver({ type: 'status', id: 'pbx-3', ref: third.id, status: 'delivered' })).toBe(200)
+    expect(await message(third.id)).toMatchObject({ status: 'delivered', providerId: 'pbx-3' })
+    expect(engine.db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 })
+  })
+
+  it('honours STOP by SMS and the vendor’s opt-out refusal, in the consent ledger', async () => {
+    const contact = await call('contacts:create', { name: 'Dan Notonwa', phone: DAN })
+    const conversation = await call('conversations:start', { contactId: contact.id, channel: 'sms' })
+    const sent = await call('messages:send', { conversationId: conversation.id, text: 'Reminder' })
+    await engine.settled()
+    // The vendor knew of an opt-out first and says so in the status.
+    expect(await deliver({ type: 'status', id: 'pbx-1', status: 'failed', reason: 'Opted out', optedOut: true })).toBe(200)
+    expect(await deliver({ type: 'sms', id: 'pbx-in-2', from: DAN, text: 'START', timestamp: 4 })).toBe(200)
+    expect(await deliver({ type: 'sms', id: 'pbx-in-3', from: DAN, text: ' Stop ', timestamp: 5 })).toBe(200)
+    const held = await call('messages:send', { conversationId: conversation.id, text: 'One more thing' })
+    await engine.settled()
+    const thread = await call('messages:list', { conversationId: conversation.id })
+    expect(thread.find((m: { id: string }) => m.id === sent.id)).toMatchObject({ status: 'failed', error: 'Opted out' })
+    expect(thread.find((m: { id: string }) => m.id === held.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('replied STOP'),
+    })
+    expect(pbx.received.map((r) => r.body.text)).toEqual(['Reminder'])
+    expect(consentHistory(engine.db, contact.id).map((row) => [row.event, row.state])).toEqual([
+      ['sms_blocked', 'sms_opted_out'],
+      ['sms_start', 'sms_opted_in'],
+      ['sms_stop', 'sms_opted_out'],
+    ])
   })
 })
