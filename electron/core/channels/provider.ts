@@ -7,7 +7,8 @@ export type SmsResult = { ok: true; value: { providerId: string } } | { ok: fals
 
 /** Why an SMS did not go: `code` is the provider's (e.g. Twilio 21610), `optedOut` a STOP on file. */
 export interface SmsError {
-  kind: 'transient' | 'invalid' | 'permanent'
+  /** `rate_limited`: the provider's account-wide limit; every SMS waits `retryAfterMs`, then tries again. */
+  kind: 'transient' | 'rate_limited' | 'invalid' | 'permanent'
   reason: string
   code?: number
   retryAfterMs?: number

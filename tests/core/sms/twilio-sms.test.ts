@@ -99,7 +99,16 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     )
     expect(await limited.sendSms({ to: DAN, text: 'x', clientRef: 'm2' })).toMatchObject({
       ok: false,
-      error: { kind: 'transient', code: 20429, retryAfterMs: 2000 },
+      error: { kind: 'rate_limited', code: 20429, retryAfterMs: 2000 },
+    })
+    // Twilio seldom says how long: a second, then the outbox asks again.
+    const unsaid = createTwilioSmsProvider(
+      { ...config, from: '+15550783881', publicUrl: h.host.url },
+      { fetch: async () => new Response(JSON.stringify({ code: 20429, message: 'Too Many Requests' }), { status: 429 }) },
+    )
+    expect(await unsaid.sendSms({ to: DAN, text: 'x', clientRef: 'm3' })).toMatchObject({
+      ok: false,
+      error: { kind: 'rate_limited', code: 20429, retryAfterMs: 1000 },
     })
   })
 

@@ -12,6 +12,7 @@ import { parseOrgPolicy } from '../../../electron/core/org/org-policy'
 import { startHost, type Host } from '../../../electron/host/server'
 import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
 import { wireSms } from '../../../electron/launcher/sms-wiring'
+import { createWebhookSmsProvider } from '../../../electron/core/channels/webhook-provider'
 import { sineWav } from '../../../electron/sandbox/wav'
 
 const SECRET = 'a-shared-secret-for-the-pbx'
@@ -22,7 +23,7 @@ const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(bod
 interface Pbx {
   url: string
   received: Array<{ body: any; signatureValid: boolean }>
-  answer: { status: number; body: unknown }
+  answer: { status: number; body: unknown; headers?: Record<string, string> }
   server: Server
 }
 
@@ -39,7 +40,7 @@ async function startPbx(): Promise<Pbx> {
         return
       }
       pbx.received.push({ body: JSON.parse(raw), signatureValid: req.headers['x-greenline-signature'] === sign(raw) })
-      res.writeHead(pbx.answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(pbx.answer.body))
+      res.writeHead(pbx.answer.status, { 'content-type': 'application/json', ...pbx.answer.headers }).end(JSON.stringify(pbx.answer.body))
     })
   })
   await new Promise<void>((resolve) => pbx.server.listen(0, '127.0.0.1', resolve))
@@ -100,6 +101,18 @@ describe('the generic signed-webhook SMS provider @sms', () => {
     expect(thread.find((m: { id: string }) => m.id === refused.id)).toMatchObject({
       status: 'failed',
       error: 'This line cannot text abroad',
+    })
+  })
+
+  it('reads a vendor’s 429 as its rate limit, waiting its Retry-After', async () => {
+    const provider = createWebhookSmsProvider({ url: `${pbx.url}/sms`, secret: SECRET })
+    pbx.answer = { status: 429, body: { error: { message: 'Slow down' } } }
+    const limited = await provider.sendSms({ to: DAN, text: 'x', clientRef: 'm1' })
+    expect(limited).toEqual({ ok: false, error: { kind: 'rate_limited', reason: 'Slow down', code: 429, retryAfterMs: 1000 } })
+    pbx.answer = { status: 429, body: {}, headers: { 'retry-after': '7' } }
+    expect(await provider.sendSms({ to: DAN, text: 'x', clientRef: 'm2' })).toMatchObject({
+      ok: false,
+      error: { kind: 'rate_limited', retryAfterMs: 7000 },
     })
   })
 
