@@ -1,10 +1,13 @@
+import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { consentHistory } from '../../../electron/core/db/repositories/ledger'
+import { storeWebhookEvent } from '../../../electron/core/db/repositories/webhook-events'
 import { createTwilioSmsProvider } from '../../../electron/core/channels/twilio/twilio-provider'
 import { SANDBOX_TWILIO_ACCOUNT_SID } from '../../../electron/sandbox/twilio-surface'
 import { signTwilio } from '../../../electron/sandbox/twilio-webhooks'
+import { fixtureText } from '../../helpers/fixtures'
 import { BEN, DAN, SECRET, startTwilioHarness, type TwilioHarness } from './twilio-harness'
 
 const fixture = (name: string) =>
@@ -229,5 +232,25 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     expect(voicemail.extra).toMatchObject({ durationMs: 4000 })
     const audio = (await h.engine.media.read(voicemail.mediaId!))!
     expect(audio.subarray(0, 4).toString('ascii')).toBe('RIFF')
+  })
+
+  it('leaves a Twilio delivery still being applied to its own intake, whatever WhatsApp delivers meanwhile', async () => {
+    // A Twilio post kept raw while its picture downloads: only Twilio's intake may finish it.
+    const twilio = storeWebhookEvent(h.engine.db, {
+      receivedAt: h.clock.now(),
+      source: 'twilio:sms',
+      bodySha256: 'a'.repeat(64),
+      body: JSON.stringify({ url: `${h.host.url}/webhooks/twilio/sms`, body: 'MessageSid=SM1&From=%2B14155550199&Body=Hi' }),
+      state: 'pending',
+    })
+    const whatsapp = Buffer.from(fixtureText('inbound-text.json'))
+    const signature = `sha256=${createHmac('sha256', SECRET).update(whatsapp).digest('hex')}`
+    expect((await h.engine.webhooks.receive(whatsapp, signature)).status).toBe(200)
+    await h.engine.settled()
+    const rows = h.engine.db.prepare(`SELECT seq, source, state FROM webhook_events ORDER BY seq`).all()
+    expect(rows).toEqual([
+      { seq: twilio, source: 'twilio:sms', state: 'pending' },
+      { seq: expect.any(Number), source: 'whatsapp', state: 'processed' },
+    ])
   })
 })

@@ -131,6 +131,12 @@ describe('the generic signed-webhook SMS provider @sms', () => {
     const [vm] = await call('messages:list', { conversationId: vmThread.id })
     expect(vm).toMatchObject({ kind: 'voicemail', extra: { durationMs: 2000 } })
     expect((await engine.media.read(vm.mediaId))!.subarray(0, 4).toString('ascii')).toBe('RIFF')
+    // Each signed delivery kept raw once (the repeat too is the same bytes); the forged one not at all.
+    const raw = engine.db.prepare(`SELECT state, body FROM webhook_events WHERE source = 'channels' ORDER BY seq`).all()
+    expect(raw).toEqual([
+      { state: 'processed', body: JSON.stringify(sms) },
+      { state: 'processed', body: JSON.stringify(voicemail) },
+    ])
   })
 
   it('follows the vendor’s signed statuses: delivered, or failed in the vendor’s words; a lost answer reconciled by our id', async () => {
