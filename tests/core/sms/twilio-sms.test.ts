@@ -115,7 +115,7 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     })
   })
 
-  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept', async () => {
+  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept once', async () => {
     const { conversation } = await smsThread(DAN, 'Dan Notonwa')
     await send(conversation.id, 'See you at 3')
     const texted = await h.control('POST', `/users/${encodeURIComponent(DAN)}/sms`, { text: 'Can we make it 4?', duplicate: true })
