@@ -103,7 +103,7 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     })
   })
 
-  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept', async () => {
+  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept once', async () => {
     const { conversation } = await smsThread(DAN, 'Dan Notonwa')
     await send(conversation.id, 'See you at 3')
     const texted = await h.control('POST', `/users/${encodeURIComponent(DAN)}/sms`, { text: 'Can we make it 4?', duplicate: true })
@@ -119,7 +119,8 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
       state: string
       body: string
     }>
-    expect(raw).toHaveLength(2)
+    // The carrier's retry carries the same signed bytes: stored once, like a WhatsApp redelivery.
+    expect(raw).toHaveLength(1)
     expect(raw.every((row) => row.state === 'processed' && row.body.includes('Can+we+make+it+4%3F'))).toBe(true)
   })
 
