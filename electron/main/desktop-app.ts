@@ -163,6 +163,12 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
         applyLoginItem(on)
         void tray?.refresh()
       },
+      showLogs: () => {
+        // openPath resolves with an error text rather than rejecting.
+        void shell.openPath(app.getPath('logs')).then((error) => {
+          if (error) log.warn('logs folder not opened', { error })
+        })
+      },
       quit: () => app.quit(),
     },
     onCounts: (counts) => showUnreadBadge({ app, window: mainWindowRef.current, platform, overlay }, counts.unread),

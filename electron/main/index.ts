@@ -8,7 +8,7 @@ import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link'
 import { startDesktop, type Desktop } from './desktop-app'
 import { startDesktopLogging } from './logging'
 import { registerMediaScheme } from './media-protocol'
-import { startUpdates } from './updates'
+import { installedByMsi, startUpdates } from './updates'
 
 /**
  * The composition root of the desktop app: single instance, deep links, then `startDesktop`
@@ -88,6 +88,7 @@ if (!app.requestSingleInstanceLock()) {
         env: process.env,
         isPackaged: app.isPackaged,
         hasBuiltInFeed: existsSync(join(process.resourcesPath, 'app-update.yml')),
+        installedByMsi: installedByMsi(process.platform, process.execPath, existsSync),
       })
     })
     .catch((error: unknown) => {

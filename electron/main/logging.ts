@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { App, CrashReporter } from 'electron'
 import { openLogFile, type LogFile } from '../core/platform/log-file'
 import { configureLogging, createLogger } from '../core/platform/logger'
@@ -7,7 +8,7 @@ const rendererLog = createLogger('renderer')
 
 /** The parts of Electron the desktop's logging uses (tests pass stand-ins). */
 export interface DesktopLoggingDeps {
-  app: Pick<App, 'setAppLogsPath' | 'getPath' | 'getVersion' | 'isPackaged'> & {
+  app: Pick<App, 'setAppLogsPath' | 'setPath' | 'getPath' | 'getVersion' | 'isPackaged'> & {
     on(event: 'web-contents-created', listener: (event: unknown, contents: RendererEvents) => void): unknown
     on(event: 'child-process-gone', listener: (event: unknown, details: ChildGone) => void): unknown
   }
@@ -41,15 +42,26 @@ interface ConsoleMessage {
 /**
  * Sends every module's log lines to a rotating file in the app's logs folder (macOS
  * ~/Library/Logs/Greenline, Windows and Linux <userData>/logs) and, when not packaged, to the
- * terminal too; starts the crash reporter; records main-process crashes and renderer failures.
- * If the folder cannot be written, logging stays on stdout and the app still starts.
+ * terminal too; starts the crash reporter with its dumps in `<logs>/crashes`, so the one folder
+ * the tray's "Show log files" opens holds everything support asks for; records main-process
+ * crashes and renderer failures. If the folder cannot be written, logging stays on stdout and the
+ * app still starts.
  */
 export async function startDesktopLogging(deps: DesktopLoggingDeps): Promise<LogFile | undefined> {
+  let logsDir: string | undefined
+  try {
+    deps.app.setAppLogsPath()
+    logsDir = deps.app.getPath('logs')
+    // Electron requires this before crashReporter.start.
+    deps.app.setPath('crashDumps', join(logsDir, 'crashes'))
+  } catch (error) {
+    log.error('no logs folder', { error })
+  }
   startCrashReporter(deps.crashReporter, deps.env.GREENLINE_CRASH_REPORT_URL)
   let file: LogFile | undefined
   try {
-    deps.app.setAppLogsPath()
-    file = await openLogFile({ dir: deps.app.getPath('logs') })
+    if (!logsDir) throw new Error('Electron gave no logs folder')
+    file = await openLogFile({ dir: logsDir })
     configureLogging({ destinations: [file.stream], stdout: !deps.app.isPackaged })
   } catch (error) {
     log.error('no log file: its folder cannot be written', { error })

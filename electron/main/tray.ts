@@ -20,6 +20,8 @@ export interface TrayDeps {
     quickReply(conversationId: string): void
     setDoNotDisturb(on: boolean): void
     setStartAtLogin(on: boolean): void
+    /** Opens the logs folder in Explorer/Finder, for a user asked to send their logs. */
+    showLogs(): void
     quit(): void
   }
   /** Called with the new counts (dock/taskbar badge). */
@@ -138,6 +140,7 @@ export function menuTemplate(
       click: (item) => deps.actions.setStartAtLogin(item.checked),
     },
     { type: 'separator' },
+    { id: 'logs', label: 'Show log files', click: () => deps.actions.showLogs() },
     { id: 'quit', label: 'Quit Greenline', click: () => deps.actions.quit() },
   ]
 }

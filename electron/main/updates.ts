@@ -1,3 +1,4 @@
+import { win32 } from 'node:path'
 import { createLogger, type Logger } from '../core/platform/logger'
 import type { UpdateSettings } from './settings'
 
@@ -63,11 +64,24 @@ export interface UpdatesOptions {
   isPackaged: boolean
   /** The installer carries `app-update.yml` (built with a feed URL). */
   hasBuiltInFeed: boolean
+  /**
+   * Installed per machine by the MSI (`installedByMsi`): electron-updater can only install the
+   * NSIS setup, which would put a second, per-user copy beside IT's, so IT's rollout updates it.
+   */
+  installedByMsi?: boolean
   /** Runs `check` every `ms`; returns a stop function (tests drive it by hand). */
   every?: (ms: number, check: () => void) => () => void
 }
 
 export const CHECK_EVERY_MS = 4 * 60 * 60 * 1000
+
+/**
+ * Whether this Windows app was installed by the MSI rather than the NSIS setup, which leaves its
+ * uninstaller (`Uninstall Greenline.exe`) beside the program; the MSI's uninstall is Windows' own.
+ */
+export function installedByMsi(platform: NodeJS.Platform, execPath: string, exists: (path: string) => boolean): boolean {
+  return platform === 'win32' && !exists(win32.join(win32.dirname(execPath), 'Uninstall Greenline.exe'))
+}
 
 /**
  * Points electron-updater at the feed and checks now and every 4 hours. A found update downloads
@@ -77,9 +91,11 @@ export const CHECK_EVERY_MS = 4 * 60 * 60 * 1000
 export function startUpdates(options: UpdatesOptions): { feed: UpdateFeed; check(): Promise<void>; stop(): void } {
   let feed: UpdateFeed
   try {
-    feed = options.isPackaged
-      ? resolveUpdateFeed(options.settings, options.env, options.hasBuiltInFeed)
-      : { source: 'none', reason: 'not an installed app' }
+    feed = !options.isPackaged
+      ? { source: 'none', reason: 'not an installed app' }
+      : options.installedByMsi
+        ? { source: 'none', reason: 'installed by the MSI: new versions come from IT as a newer MSI' }
+        : resolveUpdateFeed(options.settings, options.env, options.hasBuiltInFeed)
   } catch (error) {
     log.error('updates are off: the update settings are invalid', { error })
     feed = { source: 'none', reason: (error as Error).message }

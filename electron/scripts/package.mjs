@@ -7,9 +7,14 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { root, run } from './ensure.mjs'
-import { releaseConfig } from './release-config.mjs'
+import { packagingNodeProblem, releaseConfig } from './release-config.mjs'
 
 const platform = process.argv[2]
+const nodeProblem = packagingNodeProblem(process.version)
+if (nodeProblem) {
+  console.error(`build:${platform}: ${nodeProblem}`)
+  process.exit(1)
+}
 const arches = process.argv.slice(3).filter((arg) => arg === '--x64' || arg === '--arm64')
 const require = createRequire(join(root, 'package.json'))
 const yaml = require('js-yaml')

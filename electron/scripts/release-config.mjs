@@ -4,6 +4,22 @@
 
 const has = (env, ...names) => names.every((name) => Boolean(env[name]))
 
+/**
+ * Packaging runs electron-builder's @electron/rebuild and node-abi, which declare Node ≥ 22.12 in
+ * their `engines`; tests and the hosts run on Node 20.19 too (README "Node versions").
+ */
+export const PACKAGING_NODE = { major: 22, minor: 12 }
+
+/** Why this Node cannot package the app, or undefined when it can. */
+export function packagingNodeProblem(version) {
+  const [major, minor] = version.replace(/^v/, '').split('.').map(Number)
+  if (major > PACKAGING_NODE.major || (major === PACKAGING_NODE.major && minor >= PACKAGING_NODE.minor)) return undefined
+  return (
+    `packaging needs Node >= ${PACKAGING_NODE.major}.${PACKAGING_NODE.minor} (electron-builder's @electron/rebuild and node-abi), ` +
+    `this is Node ${version}. Use Node 24, the Node inside Electron 45 (README "Node versions").`
+  )
+}
+
 /** The platforms `npm run build:<platform>` knows, with electron-builder's name for each. */
 export const PLATFORMS = { win: 'win', mac: 'mac', linux: 'linux' }
 

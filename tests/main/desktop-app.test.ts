@@ -69,6 +69,13 @@ describe('the desktop app composed with a mocked electron', () => {
     expect(options?.env).not.toHaveProperty('ELECTRON_RUN_AS_NODE')
   })
 
+  it('opens the logs folder from the tray, for a user asked to send their logs', () => {
+    electron.app.getPath.mockClear()
+    FakeTray.instances[0].item('logs').click()
+    expect(electron.app.getPath).toHaveBeenCalledWith('logs')
+    expect(electron.shell.openPath).toHaveBeenCalledWith(electron.app.getPath.mock.results[0].value)
+  })
+
   it('holds a deep link until someone signs in, then offers to save the new number', async () => {
     desktop.handleDeepLink('greenline://contact/+14155550101')
     const window = FakeBrowserWindow.instances[0]

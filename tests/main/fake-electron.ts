@@ -244,7 +244,7 @@ export function electronModule() {
     ipcMain: createIpcMain(),
     safeStorage: createSafeStorage(),
     session: { defaultSession: createSession() },
-    shell: { openExternal: vi.fn(() => Promise.resolve()), openPath: vi.fn() },
+    shell: { openExternal: vi.fn(() => Promise.resolve()), openPath: vi.fn((_path: string) => Promise.resolve('')) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     nativeImage: { createFromPath: (path: string) => ({ path, isEmpty: () => false }) },
     screen: {

@@ -24,6 +24,7 @@ function fakeApp() {
   const events = new EventEmitter()
   const app = {
     setAppLogsPath: vi.fn(),
+    setPath: vi.fn(),
     getPath: vi.fn((name: string) => (name === 'logs' ? logsDir! : '/nowhere')),
     getVersion: () => '1.4.0',
     isPackaged: true,
@@ -35,9 +36,12 @@ function fakeApp() {
 describe('desktop logging with a mocked electron', () => {
   it('writes the app’s lines and renderer errors, redacted, to a file in the logs folder', async () => {
     const { app, events } = fakeApp()
-    const crashReporter = { start: vi.fn() }
+    const crashReporter = { start: vi.fn(() => expect(app.setPath).toHaveBeenCalled()) }
     file = await startDesktopLogging({ app, crashReporter, env: {} })
     expect(file?.dir).toBe(logsDir)
+    // Crash dumps land in the same folder a user sends, set before the reporter starts.
+    expect(app.setPath).toHaveBeenCalledWith('crashDumps', join(logsDir!, 'crashes'))
+    expect(crashReporter.start).toHaveBeenCalledOnce()
 
     const renderer = new EventEmitter()
     events.emit('web-contents-created', {}, renderer)

@@ -72,6 +72,9 @@ describe('electron-builder.yml', () => {
     expect(config.mac).toMatchObject({ hardenedRuntime: true, entitlements: 'resources/entitlements.mac.plist' })
     expect(config).toMatchObject({ appId: 'com.greenline.desktop', productName: 'Greenline', npmRebuild: true, asar: true })
     expect(config.protocols[0].schemes).toEqual(['greenline'])
+    // Electron names the data and logs folders after package.json's productName (electron-builder
+    // does not copy its own productName there): %APPDATA%\Greenline, ~/Library/Logs/Greenline.
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).productName).toBe(config.productName)
   })
 
   it('turns the Electron fuses on: no RunAsNode, encrypted cookies, ASAR integrity', () => {

@@ -18,7 +18,7 @@ const { showUnreadBadge } = await import('../../electron/main/badge')
 let harness: EngineHarness
 let tray: TrayController
 let fake: FakeTray
-const actions = { open: vi.fn(), quickReply: vi.fn(), setDoNotDisturb: vi.fn(), setStartAtLogin: vi.fn(), quit: vi.fn() }
+const actions = { open: vi.fn(), quickReply: vi.fn(), setDoNotDisturb: vi.fn(), setStartAtLogin: vi.fn(), showLogs: vi.fn(), quit: vi.fn() }
 const onCounts = vi.fn()
 
 beforeAll(async () => {
@@ -61,13 +61,16 @@ describe('tray', () => {
       'Do not disturb',
       'Start at login',
       'separator',
+      'Show log files',
       'Quit Greenline',
     ])
     fake.item('open').click()
+    fake.item('logs').click()
     fake.item('quit').click()
     fake.item('dnd').click({ checked: true })
     expect(actions.open).toHaveBeenCalled()
     expect(actions.quit).toHaveBeenCalled()
+    expect(actions.showLogs).toHaveBeenCalled()
     expect(actions.setDoNotDisturb).toHaveBeenCalledWith(true)
     expect(fake.item('dnd')).toMatchObject({ type: 'checkbox', checked: false })
   })

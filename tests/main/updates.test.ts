@@ -7,7 +7,7 @@ import type { Updater } from '../../electron/main/updates'
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
 const { openSettings } = await import('../../electron/main/settings')
-const { CHECK_EVERY_MS, resolveUpdateFeed, startUpdates } = await import('../../electron/main/updates')
+const { CHECK_EVERY_MS, installedByMsi, resolveUpdateFeed, startUpdates } = await import('../../electron/main/updates')
 
 /** electron-updater's autoUpdater as far as Greenline drives it. */
 function fakeUpdater() {
@@ -90,6 +90,26 @@ describe('updates', () => {
     })
     expect(updates.feed).toEqual({ source: 'none', reason: 'Update feed "http://updates.example.com/" must use https://' })
     expect(updater.checkForUpdatesAndNotify).not.toHaveBeenCalled()
+  })
+
+  it('leave an MSI install to IT’s rollout even with a feed configured, so no second per-user copy appears', () => {
+    const { updater } = fakeUpdater()
+    const updates = startUpdates({
+      updater,
+      settings: { feedUrl: 'https://updates.example-office.com/greenline/' },
+      env: {},
+      isPackaged: true,
+      hasBuiltInFeed: true,
+      installedByMsi: true,
+    })
+    expect(updates.feed).toMatchObject({ source: 'none', reason: expect.stringContaining('installed by the MSI') })
+    expect(updater.checkForUpdatesAndNotify).not.toHaveBeenCalled()
+
+    // The NSIS setup leaves its uninstaller beside the program; the MSI does not.
+    const exists = (path: string) => path === 'C:\\Users\\ana\\AppData\\Local\\Programs\\Greenline\\Uninstall Greenline.exe'
+    expect(installedByMsi('win32', 'C:\\Users\\ana\\AppData\\Local\\Programs\\Greenline\\Greenline.exe', exists)).toBe(false)
+    expect(installedByMsi('win32', 'C:\\Program Files\\Greenline\\Greenline.exe', exists)).toBe(true)
+    expect(installedByMsi('darwin', '/Applications/Greenline.app/Contents/MacOS/Greenline', exists)).toBe(false)
   })
 
   it('do nothing in an app run from source, and survive a failed check', async () => {
