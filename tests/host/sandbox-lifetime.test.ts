@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -40,6 +41,20 @@ async function gone(pid: number, within = 10_000): Promise<boolean> {
   return false
 }
 
+/** Processes (other than ours) whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)
+      } catch {
+        return false // it ended while we looked
+      }
+    })
+    .map(Number)
+}
+
 describe.runIf(process.platform === 'linux')('@security embedded sandbox lifetime', () => {
   it('receives only the environment it needs and exits when the host is SIGKILLed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'greenline-lifetime-'))
@@ -65,5 +80,36 @@ describe.runIf(process.platform === 'linux')('@security embedded sandbox lifetim
 
     host.kill('SIGKILL')
     expect(await gone(sandboxPid)).toBe(true)
+  }, 60_000)
+
+  // README "Security", freePort(): another program may take the port between the check and listen.
+  it('stops, saying the address is in use, and leaves no sandbox behind when its port was taken', async () => {
+    const taker = createServer()
+    const port = await new Promise<number>((resolve) =>
+      taker.listen(0, '127.0.0.1', () => resolve((taker.address() as { port: number }).port)),
+    )
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'greenline-port-taken-'))
+      host = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'electron/host/cli.ts'), '--port', String(port), '--data-dir', dataDir],
+        {
+          cwd: root,
+          env: { ...process.env, GREENLINE_TOKEN: 'host-secret-token-1234' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      let output = ''
+      host.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      host.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const code = await new Promise<number | null>((resolve) => host!.once('exit', resolve))
+      expect(code, output).not.toBe(0)
+      expect(output).toMatch(new RegExp(`could not start.*address already in use 127\\.0\\.0\\.1:${port}`))
+      // The sandbox it started (its state folder is inside the data folder) does not outlive it.
+      expect(existsSync(join(dataDir, 'sandbox', 'credentials.json')), 'the sandbox was never started').toBe(true)
+      for (const pid of processesMentioning(dataDir)) expect(await gone(pid)).toBe(true)
+    } finally {
+      taker.close()
+    }
   }, 60_000)
 })

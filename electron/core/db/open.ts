@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrate'
+import type { Migration } from './migration'
+import { MIGRATIONS } from './migrations'
 
 export type Db = Database.Database
 
@@ -37,13 +39,46 @@ function backupsBeside(path: string): string[] {
 }
 
 export const DATABASE_FILE = 'greenline.db'
+/** A copy being written has this name until it is complete and on disk. */
+const UNFINISHED_COPY = `${DATABASE_FILE}.copying`
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Writes a consistent copy of the database to `backup`. VACUUM INTO writes straight into its
+ * target and does not sync it, so a crash or power cut mid-copy would leave a damaged file under
+ * a name the damaged-database advice points to. The copy is written as `greenline.db.copying`,
+ * synced, and only then renamed: a file named `…before-v…` is always complete. What an
+ * interrupted start left (the unfinished copy and its journal) is removed first.
+ */
+function copyAside(db: Db, backup: string): void {
+  const dir = dirname(backup)
+  const partial = join(dir, UNFINISHED_COPY)
+  for (const leftover of [partial, `${partial}-journal`]) rmSync(leftover, { force: true })
+  db.prepare('VACUUM INTO ?').run(partial)
+  fsyncPath(partial)
+  renameSync(partial, backup)
+  try {
+    fsyncPath(dir) // the rename itself survives a power cut (not possible on Windows: best effort)
+  } catch {
+    /* Windows cannot open a folder for syncing */
+  }
+}
 
 /**
  * Opens (creating if needed) `<dataDir>/greenline.db` in WAL mode with foreign keys on and brings
  * its schema up to date. Before an existing database is migrated, a consistent copy is written
  * beside it (`greenline.db.before-v<N>`). Throws DatabaseTooNewError for a newer file.
  */
-export function openDatabase(dataDir: string, options: { now?: () => number } = {}): Db {
+export function openDatabase(dataDir: string, options: { now?: () => number; migrations?: readonly Migration[] } = {}): Db {
+  const migrations = options.migrations ?? MIGRATIONS
   mkdirSync(dataDir, { recursive: true })
   const path = join(dataDir, DATABASE_FILE)
   let db: Db
@@ -55,15 +90,18 @@ export function openDatabase(dataDir: string, options: { now?: () => number } = 
   try {
     // Checked before anything writes: switching to WAL alone would already change a newer file.
     const found = schemaVersion(db)
-    if (found > latestVersion()) throw new DatabaseTooNewError(found, latestVersion())
+    if (found > latestVersion(migrations)) throw new DatabaseTooNewError(found, latestVersion(migrations))
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
+    // Each migration commits together with its user_version, so a kill mid-migration leaves the
+    // previous version whole and the next start runs that migration again.
     migrate(db, {
+      migrations,
       beforeMigrating: (from) => {
         const backup = join(dirname(path), `${DATABASE_FILE}.before-v${from}-${options.now?.() ?? 0}`)
-        if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup)
+        if (!existsSync(backup)) copyAside(db, backup)
       },
     })
     return db

@@ -68,6 +68,15 @@ export const orgPolicySchema = z
       .object({ requireOptInForUserInitiated: z.boolean().default(false) })
       .strict()
       .default({ requireOptInForUserInitiated: false }),
+    /**
+     * Who may change a contact's number (which changes who its WhatsApp threads reach):
+     * `participants` (default) — whoever takes part in every open WhatsApp thread with it, and
+     * administrators; `admins` — administrators of the team server only.
+     */
+    contacts: z
+      .object({ numberChanges: z.enum(['participants', 'admins']).default('participants') })
+      .strict()
+      .default({ numberChanges: 'participants' }),
     consentKeywords: z
       .object({
         affirm: z.array(z.string().min(1)).optional(),

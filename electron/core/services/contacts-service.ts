@@ -72,11 +72,16 @@ export function createContact(ctx: EngineContext, actorId: string, draft: Contac
 
 /**
  * Changing a contact's number changes who its WhatsApp threads reach. Only someone taking part
- * in every one of its open WhatsApp threads, or an administrator of the team server, may do that;
- * anyone may fix a name or company.
+ * in every one of its open WhatsApp threads, or an administrator of the team server, may do that
+ * (the org policy's `contacts.numberChanges: "admins"` leaves it to administrators alone); anyone
+ * may fix a name or company, or give a number to a contact that had none.
  */
-function requireMayChangeNumber(ctx: EngineContext, actorId: string, contactId: string): void {
+function requireMayChangeNumber(ctx: EngineContext, actorId: string, before: Contact): void {
   if (getAccount(ctx.db, actorId)?.role === 'admin') return
+  const contactId = before.id
+  if (ctx.org.contacts.numberChanges === 'admins' && before.phone) {
+    throw new ApiFailure('forbidden', "Your organization lets only administrators change a contact's number")
+  }
   const open = openConversationIds(ctx.db, contactId, 'whatsapp')
   if (open.some((conversationId) => !isParticipant(ctx.db, conversationId, actorId))) {
     throw new ApiFailure(
@@ -98,7 +103,7 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
     }
   }
   const numberChanges = (before.phone ?? undefined) !== fields.phone
-  if (numberChanges) requireMayChangeNumber(ctx, actorId, id)
+  if (numberChanges) requireMayChangeNumber(ctx, actorId, before)
   const now = ctx.clock.now()
   const contact = ctx.db.transaction(() => {
     const updated = updateContact(ctx.db, id, { ...fields, now })

@@ -108,6 +108,11 @@ function afterInbound(ctx: EngineContext, contact: Contact, inbound: InboundMess
   for (const id of openConversationIds(ctx.db, contact.id, 'whatsapp')) ctx.changes.conversation(id)
 }
 
+/** A contact's WhatsApp identity, as the audit log keeps it. */
+function identity(contact: Contact): Record<string, string | null> {
+  return { phone: contact.phone ?? null, waId: contact.waId ?? null, userId: contact.userId ?? null }
+}
+
 function receiveSystem(ctx: EngineContext, inbound: InboundMessage, at: number): { mediaMessageId?: string } {
   const system = inbound.system
   const contact = findContactByWhatsApp(ctx.db, { waId: inbound.fromWaId, userId: system?.previousUserId ?? inbound.fromUserId })
@@ -130,7 +135,13 @@ function receiveSystem(ctx: EngineContext, inbound: InboundMessage, at: number):
   } else {
     text = system.body ?? `${contact.name}: ${system.type.replace(/_/g, ' ')}`
   }
-  appendAudit(ctx.db, { at, action: `whatsapp.${system.type}`, detail: { contactId: contact.id, providerId: inbound.providerId } })
+  // Who the contact is may have changed: the audit row keeps before and after (issue 16).
+  const changed = getContact(ctx.db, contact.id)
+  appendAudit(ctx.db, {
+    at,
+    action: `whatsapp.${system.type}`,
+    detail: { contactId: contact.id, providerId: inbound.providerId, before: identity(contact), after: changed ? identity(changed) : null },
+  })
   const conversations = openConversationIds(ctx.db, contact.id, 'whatsapp')
   for (const conversationId of conversations) addSystemLine(ctx, conversationId, text, { providerId: inbound.providerId })
   // Kept (hidden) so the same webhook delivered twice is recognised.
@@ -165,6 +176,12 @@ export function contactForSender(ctx: EngineContext, who: { waId?: string; userI
   if (existing) {
     if ((who.userId && existing.userId !== who.userId) || (who.waId && existing.waId !== who.waId)) {
       updateContactIdentity(ctx.db, existing.id, { waId: who.waId, userId: who.userId, now })
+      const after = getContact(ctx.db, existing.id)
+      appendAudit(ctx.db, {
+        at: now,
+        action: 'contact.identity_changed',
+        detail: { contactId: existing.id, via: 'whatsapp', before: identity(existing), after: after ? identity(after) : null },
+      })
     }
     if (existing.notOnWhatsApp) updateContactIdentity(ctx.db, existing.id, { notOnWhatsApp: false, now })
     return getContact(ctx.db, existing.id)!
