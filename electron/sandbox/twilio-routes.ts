@@ -20,6 +20,10 @@ export async function handleTwilio(twilio: TwilioSurface, req: IncomingMessage, 
     const route = `${req.method} ${rest.map((part, i) => (i % 2 === 1 ? ':id' : part)).join('/')}`
     switch (route) {
       case 'POST Messages.json': {
+        // Twilio refuses over its concurrency limit before reading anything; the request is not processed.
+        const limited = twilio.takeThrottle()
+        if (limited?.retryAfterSeconds) res.setHeader('retry-after', String(limited.retryAfterSeconds))
+        if (limited) throw new TwilioApiError(429, 20429, 'Too Many Requests')
         const type = req.headers['content-type'] ?? ''
         if (!/^application\/x-www-form-urlencoded\b/i.test(type)) throw new TwilioApiError(400, 20001, 'Send the parameters form-encoded')
         const params = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'))
@@ -82,6 +86,8 @@ async function handleTwilioControl(twilio: TwilioSurface, req: IncomingMessage, 
         return sendJson(res, 201, twilio.userTexts(phone, body))
       case 'POST users/:phone/voicemail':
         return sendJson(res, 201, twilio.userLeavesVoicemail(phone, body))
+      case 'POST throttle':
+        return sendJson(res, 200, twilio.setThrottle(body))
       case 'POST users/:phone/carrier':
         return sendJson(res, 200, twilio.setCarrierError(phone, body))
       default:

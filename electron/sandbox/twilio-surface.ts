@@ -52,8 +52,8 @@ const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`
 
 /**
  * Twilio as far as Greenline uses it: the Messages API (send, then status callbacks queued → sent →
- * delivered or undelivered with a carrier error), the synchronous errors 21211, 21602, 21610 and
- * 21617, a number's inbound SMS/MMS webhook with Twilio's opt-out keywords, and a voicemail's
+ * delivered or undelivered with a carrier error), the synchronous errors 21211, 21602, 21610,
+ * 21617 and 20429 (429, on request), a number's inbound SMS/MMS webhook with Twilio's opt-out keywords, and a voicemail's
  * recording callback. Webhooks are form posts signed with X-Twilio-Signature.
  */
 export class TwilioSurface {
@@ -64,6 +64,10 @@ export class TwilioSurface {
   private readonly optedOut = new Set<string>()
   private readonly carrierErrors = new Map<string, CarrierError>()
   private urls: { sms?: string; voicemail?: string } = {}
+  /** Messages API calls still to refuse with 429 / 20429: Twilio's account concurrency limit. */
+  private throttle: { requests: number; retryAfterSeconds?: number } = { requests: 0 }
+  /** Messages API calls refused with 429 so far. */
+  private throttledCount = 0
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -93,7 +97,33 @@ export class TwilioSurface {
       voicemailUrl: this.urls.voicemail ?? null,
       optedOut: [...this.optedOut],
       carrierErrors: Object.fromEntries(this.carrierErrors),
+      throttle: this.throttle,
+      throttled: this.throttledCount,
     }
+  }
+
+  /** `POST /sandbox/twilio/throttle { requests, retryAfterSeconds? }`: the next calls answer 429. */
+  setThrottle(input: unknown): object {
+    const body = (input ?? {}) as { requests?: unknown; retryAfterSeconds?: unknown }
+    const requests = body.requests
+    if (typeof requests !== 'number' || !Number.isInteger(requests) || requests < 0 || requests > 1000)
+      throw new ControlError(400, 'requests must be a whole number from 0 to 1000')
+    const retryAfter = body.retryAfterSeconds ?? undefined
+    if (
+      retryAfter !== undefined &&
+      (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 1 || retryAfter > 3600)
+    )
+      throw new ControlError(400, 'retryAfterSeconds must be a whole number from 1 to 3600, or left out')
+    this.throttle = { requests, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) }
+    return this.view()
+  }
+
+  /** Whether this Messages API call is refused as too many requests (nothing is sent), and for how long. */
+  takeThrottle(): { retryAfterSeconds?: number } | undefined {
+    if (this.throttle.requests === 0) return undefined
+    this.throttle = { ...this.throttle, requests: this.throttle.requests - 1 }
+    this.throttledCount++
+    return { ...(this.throttle.retryAfterSeconds ? { retryAfterSeconds: this.throttle.retryAfterSeconds } : {}) }
   }
 
   setCarrierError(phone: string, input: unknown): object {

@@ -51,6 +51,12 @@ export class TeamClient {
   private readonly listeners = new Set<(event: TeamClientEvent) => void>()
   private readonly now: () => number
   private syncing: Promise<void> | undefined
+  /**
+   * Live events that arrived while a catch-up answer was on its way. That answer was read on the
+   * server before them, so they are applied again after it: an older snapshot never overwrites a
+   * newer event (a consent that turned "granted" while the snapshot still said "requested").
+   */
+  private eventsDuringSync: Array<[string, unknown]> | undefined
   private flushing: Promise<void> | undefined
   private flushAgain = false
   private closed = false
@@ -154,11 +160,13 @@ export class TeamClient {
       try {
         let requests = 0
         for (;;) {
+          this.eventsDuringSync = []
           const result = await this.connection.request(SYNC_CHANNEL, { since: cursor(this.db) })
           if (!result.ok || this.closed) return
           requests++
           const value = result.value as SyncValue
           applySync(this.db, value)
+          for (const [event, payload] of this.eventsDuringSync) this.store(event, payload)
           if (!value.more) {
             this.emit({ type: 'synced', cursor: value.cursor, requests })
             break
@@ -166,6 +174,7 @@ export class TeamClient {
         }
       } finally {
         this.syncing = undefined
+        this.eventsDuringSync = undefined
       }
       await this.flush()
     })()
@@ -194,6 +203,12 @@ export class TeamClient {
 
   private applyEvent(event: string, payload: unknown): void {
     if (this.closed) return
+    this.store(event, payload)
+    this.eventsDuringSync?.push([event, payload])
+    this.emit({ type: 'event', event, payload })
+  }
+
+  private store(event: string, payload: unknown): void {
     switch (event) {
       case 'messages:changed':
         upsertMessages(this.db, [payload as Message])
@@ -211,7 +226,6 @@ export class TeamClient {
         removeContacts(this.db, [(payload as { id: string }).id])
         break
     }
-    this.emit({ type: 'event', event, payload })
   }
 
   private emitCounts(): void {

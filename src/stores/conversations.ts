@@ -13,6 +13,10 @@ export function errorText(e: unknown): string {
 /** Lower case without accents, so "chloe" finds "Chloé". */
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
 
+/** Conversations asked for per request: a screenful and more first, then bigger pages. */
+const FIRST_PAGE = 100
+const NEXT_PAGE = 1000
+
 const newestFirst = (a: Conversation, b: Conversation) => b.lastActivityAt - a.lastActivityAt
 
 /**
@@ -71,11 +75,23 @@ export const useConversationsStore = defineStore('conversations', () => {
     subscribe()
     loading.value = true
     try {
-      const list = await call('conversations:list', {})
-      for (const c of list) put(c)
-      const ids = new Set(list.map((c) => c.id))
+      // The newest page first, so the list paints at once; older pages follow (the engine pages by
+      // 100 by default), so the name filter and the unread count cover every thread.
+      const ids = new Set<string>()
+      let limit = FIRST_PAGE
+      let page = await call('conversations:list', { limit })
+      for (;;) {
+        for (const c of page) {
+          put(c)
+          ids.add(c.id)
+        }
+        loaded.value = true
+        const last = page.at(-1)
+        if (!last || page.length < limit) break
+        limit = NEXT_PAGE
+        page = await call('conversations:list', { limit, cursor: `${last.lastActivityAt}:${last.id}` })
+      }
       for (const id of currentIds.value) if (!ids.has(id)) currentIds.value.delete(id)
-      loaded.value = true
       error.value = undefined
     } catch (e) {
       error.value = errorText(e)

@@ -76,6 +76,27 @@ describe('useConversationsStore', () => {
     expect(store.byId.mid).toBeUndefined()
   })
 
+  it('pages through every thread, so the name filter finds one beyond the first page', async () => {
+    // 1,150 threads, newest first, served in pages after a cursor as the engine does.
+    const threads = Array.from({ length: 1150 }, (_, i) =>
+      conversation(`t${i}`, { lastActivityAt: 5000 - i, contactName: i === 1120 ? 'Chloé Martin' : `Customer ${i}` }),
+    )
+    const asked: unknown[] = []
+    api.answer({
+      'conversations:list': (payload: { limit: number; cursor?: string }) => {
+        asked.push(payload)
+        const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
+        return threads.slice(from, from + payload.limit)
+      },
+    })
+    const store = useConversationsStore()
+    await store.load()
+    expect(asked).toEqual([{ limit: 100 }, { limit: 1000, cursor: '4901:t99' }, { limit: 1000, cursor: '3901:t1099' }])
+    expect(store.all).toHaveLength(1150)
+    store.query = 'chloe'
+    expect(store.visible.map((c) => c.contactName)).toEqual(['Chloé Martin'])
+  })
+
   it('a reload drops threads the engine no longer lists', async () => {
     api.answer({ 'conversations:list': inbox })
     const store = useConversationsStore()

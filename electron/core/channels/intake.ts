@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { EngineContext } from '../context'
 import { findContactByPhone, insertContact } from '../db/repositories/contacts'
 import { incrementUnread, touchConversation } from '../db/repositories/conversations'
 import { upsertMedia } from '../db/repositories/media'
 import { getMessageRowByProviderId, insertMessage } from '../db/repositories/messages'
+import { markWebhookEvent, storeWebhookEvent } from '../db/repositories/webhook-events'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import { threadFor } from '../services/inbound-service'
 import { verifyWebhookSignature } from '../whatsapp/signature'
 import type { InboundSms, InboundVoicemail } from './provider'
+import { recordSmsConsent, smsKeyword } from './sms-consent'
+import { applySmsStatus } from './sms-status'
 
 const log = createLogger('channels')
 const MAX_RECORDING_BYTES = 20 * 1024 * 1024
@@ -24,17 +28,28 @@ const delivery = z.discriminatedUnion('type', [
     transcript: z.string().max(20_000).optional(),
     audioUrl: z.string().url(),
   }),
+  z.object({
+    type: z.literal('status'),
+    id: z.string().min(1),
+    ref: z.string().min(1).optional(),
+    status: z.enum(['sent', 'delivered', 'read', 'failed', 'undelivered']),
+    reason: z.string().max(500).optional(),
+    code: z.number().int().optional(),
+    optedOut: z.boolean().optional(),
+    timestamp: z.number().optional(),
+  }),
 ])
 
 export interface ChannelIntake {
   /**
    * Stores an inbound SMS (an MMS picture: `mediaId` already in the media store) in the contact's
-   * SMS thread. Idempotent on the provider id: resolves false for one already stored.
+   * SMS thread. Idempotent on the provider id: resolves false for one already stored. STOP / START /
+   * HELP are written to the consent ledger.
    */
   receiveSms(sms: InboundSms): boolean
   /** Stores a voicemail (recording in the media store) in the contact's voicemail thread. */
   receiveVoicemail(voicemail: InboundVoicemail): Promise<void>
-  /** The sandbox provider's signed webhook: `{ type: 'sms' | 'voicemail', … }`. */
+  /** The generic (and sandbox) provider's signed webhook: `{ type: 'sms' | 'voicemail' | 'status', … }`. */
   receiveSignedDelivery(rawBody: Buffer, signature: string | undefined): Promise<{ status: number; body: string }>
 }
 
@@ -94,11 +109,19 @@ export function createChannelIntake(
 
   const intake: ChannelIntake = {
     receiveSms(sms) {
-      return store('sms', sms.from, sms.providerId, {
-        kind: sms.mediaId ? 'image' : 'text',
-        body: sms.mediaId ? sms.text || undefined : sms.text,
-        mediaId: sms.mediaId,
-      })
+      return ctx.db.transaction(() => {
+        const fresh = store('sms', sms.from, sms.providerId, {
+          kind: sms.mediaId ? 'image' : 'text',
+          body: sms.mediaId ? sms.text || undefined : sms.text,
+          mediaId: sms.mediaId,
+        })
+        // The carriers' opt-out rules hold whichever provider carried the text.
+        const keyword = fresh ? smsKeyword(sms.text, sms.optOutType) : undefined
+        const contact = keyword ? findContactByPhone(ctx.db, sms.from) : undefined
+        if (keyword && contact)
+          recordSmsConsent(ctx, contact.id, keyword, getMessageRowByProviderId(ctx.db, sms.providerId)?.id, { messageSid: sms.providerId })
+        return fresh
+      })()
     },
 
     async receiveVoicemail(voicemail) {
@@ -114,46 +137,82 @@ export function createChannelIntake(
 
     async receiveSignedDelivery(rawBody, signature) {
       if (!verifyWebhookSignature(rawBody, signature, options.secret())) return { status: 401, body: 'Invalid signature' }
-      let parsed: z.infer<typeof delivery>
-      try {
-        const result = delivery.safeParse(JSON.parse(rawBody.toString('utf8')))
-        if (!result.success) return { status: 400, body: 'Not an SMS or voicemail delivery' }
-        parsed = result.data
-      } catch {
-        return { status: 400, body: 'Malformed JSON' }
-      }
-      if (parsed.type === 'sms') {
-        intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
-        return { status: 200, body: 'OK' }
-      }
-      if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
-      const origin = options.providerOrigin()
-      if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin)
-        return { status: 400, body: 'The recording is not at the provider' }
-      const response = await (options.fetch ?? fetch)(parsed.audioUrl, {
-        headers: { Authorization: `Bearer ${options.accessToken()}` },
-        signal: AbortSignal.timeout(30_000),
-      }).catch(() => undefined)
-      if (Number(response?.headers.get('content-length') ?? 0) > MAX_RECORDING_BYTES)
-        return { status: 413, body: 'The recording is too large' }
-      if (!response?.ok) {
-        log.warn('voicemail audio could not be fetched', { status: response?.status })
-        // Not 200, so the provider delivers it again later and nothing is lost.
-        return { status: 502, body: 'Could not fetch the recording' }
-      }
-      const audio = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)))
-      if (audio.byteLength === 0 || audio.byteLength > MAX_RECORDING_BYTES) return { status: 502, body: 'Could not fetch the recording' }
-      await intake.receiveVoicemail({
+      // Kept raw before anything is applied, as Meta's and Twilio's are (identical bytes once).
+      const seq = storeWebhookEvent(ctx.db, {
+        receivedAt: ctx.clock.now(),
+        source: 'channels',
+        bodySha256: createHash('sha256').update(rawBody).digest('hex'),
+        body: rawBody.toString('utf8'),
+        state: 'pending',
+      })
+      const answer = await applyDelivery(rawBody).catch((error: unknown) => {
+        log.error('channel delivery failed', { error: String(error) })
+        return { status: 500, body: 'Could not process the delivery' }
+      })
+      markWebhookEvent(ctx.db, seq, answer.status < 300 ? 'processed' : 'failed', answer.status < 300 ? undefined : answer.body)
+      return answer
+    },
+  }
+
+  /** One verified delivery: an inbound SMS, a voicemail, or a status of a text we sent. */
+  async function applyDelivery(rawBody: Buffer): Promise<{ status: number; body: string }> {
+    let parsed: z.infer<typeof delivery>
+    try {
+      const result = delivery.safeParse(JSON.parse(rawBody.toString('utf8')))
+      if (!result.success) return { status: 400, body: 'Not an SMS, voicemail or status delivery' }
+      parsed = result.data
+    } catch {
+      return { status: 400, body: 'Malformed JSON' }
+    }
+    if (parsed.type === 'sms') {
+      intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
+      return { status: 200, body: 'OK' }
+    }
+    if (parsed.type === 'status') {
+      const failed = parsed.status === 'failed' || parsed.status === 'undelivered'
+      applySmsStatus(ctx, {
         providerId: parsed.id,
-        from: parsed.from,
-        at: parsed.timestamp,
-        durationMs: parsed.durationMs,
-        transcript: parsed.transcript,
-        audio,
-        mimeType: response.headers.get('content-type')?.split(';')[0] || 'audio/wav',
+        ref: parsed.ref,
+        status: failed ? 'failed' : (parsed.status as 'sent' | 'delivered' | 'read'),
+        ...(failed
+          ? {
+              failure: {
+                reason: parsed.reason?.trim() || 'The SMS could not be delivered.',
+                ...(parsed.code ? { code: parsed.code } : {}),
+                ...(parsed.optedOut ? { optedOut: true } : {}),
+              },
+            }
+          : {}),
       })
       return { status: 200, body: 'OK' }
-    },
+    }
+    if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
+    const origin = options.providerOrigin()
+    if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin)
+      return { status: 400, body: 'The recording is not at the provider' }
+    const response = await (options.fetch ?? fetch)(parsed.audioUrl, {
+      headers: { Authorization: `Bearer ${options.accessToken()}` },
+      signal: AbortSignal.timeout(30_000),
+    }).catch(() => undefined)
+    if (Number(response?.headers.get('content-length') ?? 0) > MAX_RECORDING_BYTES)
+      return { status: 413, body: 'The recording is too large' }
+    if (!response?.ok) {
+      log.warn('voicemail audio could not be fetched', { status: response?.status })
+      // Not 200, so the provider delivers it again later and nothing is lost.
+      return { status: 502, body: 'Could not fetch the recording' }
+    }
+    const audio = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)))
+    if (audio.byteLength === 0 || audio.byteLength > MAX_RECORDING_BYTES) return { status: 502, body: 'Could not fetch the recording' }
+    await intake.receiveVoicemail({
+      providerId: parsed.id,
+      from: parsed.from,
+      at: parsed.timestamp,
+      durationMs: parsed.durationMs,
+      transcript: parsed.transcript,
+      audio,
+      mimeType: response.headers.get('content-type')?.split(';')[0] || 'audio/wav',
+    })
+    return { status: 200, body: 'OK' }
   }
   return intake
 }

@@ -7,7 +7,8 @@ export type SmsResult = { ok: true; value: { providerId: string } } | { ok: fals
 
 /** Why an SMS did not go: `code` is the provider's (e.g. Twilio 21610), `optedOut` a STOP on file. */
 export interface SmsError {
-  kind: 'transient' | 'invalid' | 'permanent'
+  /** `rate_limited`: the provider's account-wide limit; every SMS waits `retryAfterMs`, then tries again. */
+  kind: 'transient' | 'rate_limited' | 'invalid' | 'permanent'
   reason: string
   code?: number
   retryAfterMs?: number
@@ -26,6 +27,8 @@ export interface InboundSms {
   at: number
   /** An MMS picture, already in the media store (the text is then its caption). */
   mediaId?: string
+  /** The provider's own reading of an opt-out keyword (Twilio's `OptOutType`), when it gives one. */
+  optOutType?: string
 }
 
 export interface InboundVoicemail {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { SmsProvider, SmsResult } from './provider'
+import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfterMs } from './retry-after'
 
 /** `sha256=` + hex HMAC-SHA256 of the exact body bytes: the generic provider's signature, both ways. */
 export function signChannelBody(body: string | Buffer, secret: string): string {
@@ -10,7 +11,8 @@ export function signChannelBody(body: string | Buffer, secret: string): string {
  * The generic signed-webhook provider: a PBX or softphone vendor implements one endpoint. Greenline
  * POSTs `{ "type": "sms", "id", "to", "text" }` (JSON, `X-Greenline-Signature: sha256=<hex HMAC of
  * the body>`); the vendor answers 2xx with `{ "id": "<their message id>" }`, or 4xx with
- * `{ "error": { "message": "…", "retryable"?: boolean } }`. 5xx and 429 are retried by the outbox.
+ * `{ "error": { "message": "…", "retryable"?: boolean } }`. 5xx are retried by the outbox; a 429 makes
+ * every text wait its Retry-After (seconds) first.
  * Inbound SMS, voicemail and statuses come back signed the same way (README, "SMS providers").
  */
 export function createWebhookSmsProvider(options: { url: string; secret: string; fetch?: typeof fetch; timeoutMs?: number }): SmsProvider {
@@ -32,7 +34,17 @@ export function createWebhookSmsProvider(options: { url: string; secret: string;
       const answer = (await response.json().catch(() => ({}))) as { id?: unknown; error?: { message?: unknown; retryable?: unknown } }
       if (response.ok && typeof answer.id === 'string' && answer.id) return { ok: true, value: { providerId: answer.id } }
       const message = typeof answer.error?.message === 'string' && answer.error.message ? answer.error.message : undefined
-      if (response.status === 429 || response.status >= 500 || answer.error?.retryable === true)
+      if (response.status === 429)
+        return {
+          ok: false,
+          error: {
+            kind: 'rate_limited',
+            reason: message ?? 'The SMS service asked Greenline to slow down; it will try again.',
+            code: 429,
+            retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+          },
+        }
+      if (response.status >= 500 || answer.error?.retryable === true)
         return {
           ok: false,
           error: {

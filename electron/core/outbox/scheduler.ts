@@ -50,6 +50,8 @@ export class OutboxScheduler {
   private global: RateLimiter
   private pair: KeyedRateLimiter
   private readonly smsLimit: RateLimiter | undefined
+  /** The SMS provider said "too many requests" (Twilio 20429): no text goes to it before this. */
+  private smsBlockedUntil = 0
   private readonly leaseMs: number
   private readonly reconcileGraceMs: number
   private readonly runner: LaneRunner<outbox.OutboxRow>
@@ -81,7 +83,7 @@ export class OutboxScheduler {
         // SMS are not WhatsApp's: Meta's limits do not apply to them, only the SMS provider's own.
         availableAt: (row, now) =>
           row.kind === 'sms'
-            ? (this.smsLimit?.availableAt(now) ?? now)
+            ? Math.max(this.smsLimit?.availableAt(now) ?? now, this.smsBlockedUntil)
             : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
         take: (row, now) => {
           if (row.kind === 'sms') {
@@ -235,7 +237,8 @@ export class OutboxScheduler {
     transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id)
     const settle = {
       reconcileGraceMs: this.reconcileGraceMs,
-      penalize: (scope: 'pair' | 'global', lane: string, until: number) => this.penalize(scope, lane, until),
+      penalize: (scope: 'pair' | 'global', lane: string, until: number) =>
+        row.kind === 'sms' ? this.penalizeSms(until) : this.penalize(scope, lane, until),
       accountRefused: (error: SendError) => this.health?.pause(error),
     }
     return runSendJob(this.jobs, row.kind, message)
@@ -255,6 +258,12 @@ export class OutboxScheduler {
   private penalize(scope: 'pair' | 'global', lane: string, until: number): void {
     if (scope === 'pair') this.pair.penalize(lane, until)
     else this.global.penalize(until)
+  }
+
+  /** An SMS provider's rate limit is its account's, not one contact's: every SMS lane waits. */
+  private penalizeSms(until: number): void {
+    this.smsBlockedUntil = Math.max(this.smsBlockedUntil, until)
+    this.smsLimit?.penalize(until)
   }
 
   /**

@@ -62,7 +62,7 @@ export function createWebhookIntake(
   const kick = () => {
     pump ??= runPump().finally(() => {
       pump = undefined
-      if ((arrivals.length > 0 || pendingWebhookEvents(ctx.db, 1).length > 0) && !stopped) kick()
+      if ((arrivals.length > 0 || pendingWebhookEvents(ctx.db, 'whatsapp', 1).length > 0) && !stopped) kick()
     })
   }
 
@@ -76,7 +76,7 @@ export function createWebhookIntake(
         commitArrivals(arrivals.splice(0, MAX_GROUP))
         continue
       }
-      const stored = pendingWebhookEvents(ctx.db, 10)
+      const stored = pendingWebhookEvents(ctx.db, 'whatsapp', 10)
       if (stored.length === 0) break
       for (const event of stored) if (!stopped) await applyStored(event.seq, event.body)
     }

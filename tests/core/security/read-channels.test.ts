@@ -53,6 +53,11 @@ const NOT_THREAD_READS: Partial<Record<RequestChannel, string>> = {
   'admin:audit': 'administrators only (server)',
   'admin:connector': 'administrators only (server)',
   'admin:setConnector': 'administrators only (server)',
+  'admin:sms': 'administrators only (server)',
+  'admin:setSms': 'administrators only (server)',
+  'templates:list': 'the business account’s templates (no messages)',
+  'account:health': 'whether the number may send (no messages)',
+  'account:resume': 'administrators on the server; the one user of a desktop app',
 }
 
 type Thread = { conversationId: string; contactId: string; messageId: string }

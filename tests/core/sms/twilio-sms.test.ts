@@ -1,10 +1,13 @@
+import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { consentHistory } from '../../../electron/core/db/repositories/ledger'
+import { storeWebhookEvent } from '../../../electron/core/db/repositories/webhook-events'
 import { createTwilioSmsProvider } from '../../../electron/core/channels/twilio/twilio-provider'
 import { SANDBOX_TWILIO_ACCOUNT_SID } from '../../../electron/sandbox/twilio-surface'
 import { signTwilio } from '../../../electron/sandbox/twilio-webhooks'
+import { fixtureText } from '../../helpers/fixtures'
 import { BEN, DAN, SECRET, startTwilioHarness, type TwilioHarness } from './twilio-harness'
 
 const fixture = (name: string) =>
@@ -99,11 +102,20 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     )
     expect(await limited.sendSms({ to: DAN, text: 'x', clientRef: 'm2' })).toMatchObject({
       ok: false,
-      error: { kind: 'transient', code: 20429, retryAfterMs: 2000 },
+      error: { kind: 'rate_limited', code: 20429, retryAfterMs: 2000 },
+    })
+    // Twilio seldom says how long: a second, then the outbox asks again.
+    const unsaid = createTwilioSmsProvider(
+      { ...config, from: '+15550783881', publicUrl: h.host.url },
+      { fetch: async () => new Response(JSON.stringify({ code: 20429, message: 'Too Many Requests' }), { status: 429 }) },
+    )
+    expect(await unsaid.sendSms({ to: DAN, text: 'x', clientRef: 'm3' })).toMatchObject({
+      ok: false,
+      error: { kind: 'rate_limited', code: 20429, retryAfterMs: 1000 },
     })
   })
 
-  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept', async () => {
+  it('puts an inbound SMS in the same thread as the texts sent, once, with the raw webhook kept once', async () => {
     const { conversation } = await smsThread(DAN, 'Dan Notonwa')
     await send(conversation.id, 'See you at 3')
     const texted = await h.control('POST', `/users/${encodeURIComponent(DAN)}/sms`, { text: 'Can we make it 4?', duplicate: true })
@@ -119,8 +131,13 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
       state: string
       body: string
     }>
-    expect(raw).toHaveLength(2)
-    expect(raw.every((row) => row.state === 'processed' && row.body.includes('Can+we+make+it+4%3F'))).toBe(true)
+    // Twilio posted it twice; both were answered 200, the identical bytes kept once.
+    const { body: hooks } = await h.control('GET', '/webhooks')
+    const posts = (hooks as Array<{ url: string; status: number }>).filter((hook) => hook.url.endsWith('/webhooks/twilio/sms'))
+    expect(posts.map((post) => post.status)).toEqual([200, 200])
+    expect(raw).toHaveLength(1)
+    expect(raw[0]).toMatchObject({ state: 'processed' })
+    expect(raw[0].body).toContain('Can+we+make+it+4%3F')
   })
 
   it('accepts Twilio’s documented inbound webhook, signed over the public URL', async () => {
@@ -215,5 +232,25 @@ describe('SMS through the Twilio provider, over real HTTP against the sandbox @s
     expect(voicemail.extra).toMatchObject({ durationMs: 4000 })
     const audio = (await h.engine.media.read(voicemail.mediaId!))!
     expect(audio.subarray(0, 4).toString('ascii')).toBe('RIFF')
+  })
+
+  it('leaves a Twilio delivery still being applied to its own intake, whatever WhatsApp delivers meanwhile', async () => {
+    // A Twilio post kept raw while its picture downloads: only Twilio's intake may finish it.
+    const twilio = storeWebhookEvent(h.engine.db, {
+      receivedAt: h.clock.now(),
+      source: 'twilio:sms',
+      bodySha256: 'a'.repeat(64),
+      body: JSON.stringify({ url: `${h.host.url}/webhooks/twilio/sms`, body: 'MessageSid=SM1&From=%2B14155550199&Body=Hi' }),
+      state: 'pending',
+    })
+    const whatsapp = Buffer.from(fixtureText('inbound-text.json'))
+    const signature = `sha256=${createHmac('sha256', SECRET).update(whatsapp).digest('hex')}`
+    expect((await h.engine.webhooks.receive(whatsapp, signature)).status).toBe(200)
+    await h.engine.settled()
+    const rows = h.engine.db.prepare(`SELECT seq, source, state FROM webhook_events ORDER BY seq`).all()
+    expect(rows).toEqual([
+      { seq: twilio, source: 'twilio:sms', state: 'pending' },
+      { seq: expect.any(Number), source: 'whatsapp', state: 'processed' },
+    ])
   })
 })

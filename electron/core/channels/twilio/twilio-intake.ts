@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../../context'
-import { findContactByPhone } from '../../db/repositories/contacts'
 import { getMedia, upsertMedia } from '../../db/repositories/media'
-import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../../db/repositories/messages'
+import { getMessageRowByProviderId } from '../../db/repositories/messages'
 import { markWebhookEvent, storeWebhookEvent } from '../../db/repositories/webhook-events'
 import type { MediaStore } from '../../media/media-store'
 import { makeThumbnail } from '../../media/thumbnail'
-import * as transitions from '../../outbox/transitions'
-import * as outbox from '../../db/repositories/outbox'
 import { createLogger } from '../../platform/logger'
-import { shouldApplyStatus } from '../../whatsapp/status-order'
 import type { ChannelIntake } from '../intake'
-import { recordSmsConsent, smsKeyword } from '../sms-consent'
+import { applySmsStatus } from '../sms-status'
 import { twilioError } from './errors'
 import { formParams, validTwilioSignature, type TwilioParams } from './signature'
 import { TWILIO_API_BASE, type TwilioConfig } from './twilio-provider'
@@ -106,25 +102,20 @@ export function createTwilioIntake(
       pictures.push(await storePicture(media.bytes, one(params, `MediaContentType${index}`) ?? media.mimeType))
     }
     const at = ctx.clock.now()
+    const optOutType = one(params, 'OptOutType')
     ctx.db.transaction(() => {
-      const fresh =
-        pictures.length === 0
-          ? options.channels.receiveSms({ providerId: sid, from, text, at })
-          : // One message per picture; the text goes with the first, as the sender wrote it.
-            pictures
-              .map((mediaId, index) =>
-                options.channels.receiveSms({
-                  providerId: index === 0 ? sid : `${sid}/${index}`,
-                  from,
-                  text: index === 0 ? text : '',
-                  at,
-                  mediaId,
-                }),
-              )
-              .some(Boolean)
-      const keyword = fresh ? smsKeyword(text, one(params, 'OptOutType')) : undefined
-      const contact = keyword ? findContactByPhone(ctx.db, from) : undefined
-      if (keyword && contact) recordSmsConsent(ctx, contact.id, keyword, getMessageRowByProviderId(ctx.db, sid)?.id, { messageSid: sid })
+      if (pictures.length === 0) options.channels.receiveSms({ providerId: sid, from, text, at, ...(optOutType ? { optOutType } : {}) })
+      // One message per picture; the text goes with the first, as the sender wrote it.
+      pictures.forEach((mediaId, index) =>
+        options.channels.receiveSms({
+          providerId: index === 0 ? sid : `${sid}/${index}`,
+          from,
+          text: index === 0 ? text : '',
+          at,
+          mediaId,
+          ...(index === 0 && optOutType ? { optOutType } : {}),
+        }),
+      )
     })()
     return { status: 200, body: '<Response/>' }
   }
@@ -133,35 +124,16 @@ export function createTwilioIntake(
     const sid = one(params, 'MessageSid') ?? one(params, 'SmsSid')
     const status = one(params, 'MessageStatus') ?? one(params, 'SmsStatus')
     if (!sid || !status) return { status: 400, body: 'MessageSid and MessageStatus are required' }
-    ctx.db.transaction(() => {
-      let row = getMessageRowByProviderId(ctx.db, sid)
-      if (!row && ref) {
-        // The send's answer was lost (crash, timeout): our id in the callback URL reconciles it.
-        const ours = getMessageRow(ctx.db, ref)
-        if (ours?.direction === 'out' && !ours.provider_id) {
-          updateMessage(ctx.db, ours.id, { providerId: sid, now: ctx.clock.now() })
-          row = getMessageRow(ctx.db, ours.id)
-        }
-      }
-      if (!row || row.direction !== 'out') return
-      const now = ctx.clock.now()
-      const queued = outbox.getOutboxRow(ctx.db, row.id)
-      if (status === 'failed' || status === 'undelivered') {
-        if (!shouldApplyStatus(row.status, 'failed')) return
-        const code = Number(one(params, 'ErrorCode')) || undefined
-        const error = twilioError(code, one(params, 'ErrorMessage'))
-        transitions.fail(ctx, row.id, { reason: error.reason, ...(code ? { code } : {}) }, now, row.conversation_id)
-        const contact = findContactByPhone(ctx.db, one(params, 'To') ?? '')
-        if (error.optedOut && contact) recordSmsConsent(ctx, contact.id, 'blocked', row.id, { code })
-        return
-      }
-      const incoming = status === 'sent' || status === 'delivered' || status === 'read' ? status : undefined
-      if (!incoming) return
-      const moves = shouldApplyStatus(row.status, incoming)
-      if (queued || moves) transitions.settledByStatus(ctx, row.id, moves ? incoming : undefined, now)
-      if (moves) ctx.changes.message(row.id, row.conversation_id)
-      else recordStatusTime(ctx.db, row.id, incoming, now)
-    })()
+    if (status === 'failed' || status === 'undelivered') {
+      const code = Number(one(params, 'ErrorCode')) || undefined
+      const error = twilioError(code, one(params, 'ErrorMessage'))
+      applySmsStatus(ctx, {
+        providerId: sid,
+        ref,
+        status: 'failed',
+        failure: { reason: error.reason, ...(code ? { code } : {}), ...(error.optedOut ? { optedOut: true } : {}) },
+      })
+    } else if (status === 'sent' || status === 'delivered' || status === 'read') applySmsStatus(ctx, { providerId: sid, ref, status })
     return { status: 200, body: '' }
   }
 

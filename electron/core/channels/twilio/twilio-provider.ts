@@ -1,4 +1,5 @@
 import type { SmsProvider, SmsResult } from '../provider'
+import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfterMs } from '../retry-after'
 import { twilioError } from './errors'
 
 export const TWILIO_API_BASE = 'https://api.twilio.com'
@@ -31,8 +32,8 @@ export function statusCallbackUrl(publicUrl: string, messageId: string): string 
 /**
  * Outbound SMS through Twilio's Messages API (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`,
  * form-encoded, HTTP basic auth with the API key). Resolves with the message SID or a reason in
- * plain words; never throws. A 429 or 5xx is transient (the outbox retries with backoff, honouring
- * Retry-After); a timeout after the request went out is left for the status callback to settle.
+ * plain words; never throws. A 429 is the account's rate limit (every text waits Retry-After, or a
+ * second, then the outbox tries again); a 5xx is transient (retried with backoff); a timeout after the request went out is left for the status callback to settle.
  */
 export function createTwilioSmsProvider(config: TwilioConfig, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): SmsProvider {
   const doFetch = options.fetch ?? fetch
@@ -67,18 +68,26 @@ export function createTwilioSmsProvider(config: TwilioConfig, options: { fetch?:
       }
       const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string }
       if (response.ok && body.sid) return { ok: true, value: { providerId: body.sid } }
-      if (response.status === 429 || response.status >= 500) {
-        const retryAfter = Number(response.headers.get('retry-after'))
+      if (response.status === 429)
+        // Twilio's concurrency limit is the account's: a 429 was not processed and is safe to repeat.
+        return {
+          ok: false,
+          error: {
+            kind: 'rate_limited',
+            reason: 'The SMS provider asked Greenline to slow down; it will try again.',
+            code: body.code ?? 20429,
+            retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+          },
+        }
+      if (response.status >= 500) {
+        const retryAfter = retryAfterMs(response.headers.get('retry-after'))
         return {
           ok: false,
           error: {
             kind: 'transient',
-            reason:
-              response.status === 429
-                ? 'The SMS provider asked Greenline to slow down; it will try again.'
-                : 'The SMS provider is not answering; Greenline will try again.',
+            reason: 'The SMS provider is not answering; Greenline will try again.',
             code: body.code ?? response.status,
-            ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+            ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
           },
         }
       }

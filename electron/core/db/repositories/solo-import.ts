@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { statements } from '../statements'
 import { getState, setState } from './app-state'
 import { appendAudit, appendLedgerRow, rowHash } from './ledger'
 
@@ -29,7 +30,7 @@ export interface LedgerImportRecord {
 const CONSENT_COLUMNS = ['contact_id', 'state', 'event', 'at', 'by_user_id', 'evidence_message_id', 'detail'] as const
 
 function columnsOf(db: Db, schema: string, table: string): string[] {
-  return (db.prepare(`PRAGMA ${schema}.table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name)
+  return (statements(db).prepare(`PRAGMA ${schema}.table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name)
 }
 
 /** Columns both databases have (either side may be a release ahead in columns nobody needs here). */
@@ -54,83 +55,91 @@ export function importSoloHistory(db: Db, userId: string, now: number): ImportCo
     // -- contacts ---------------------------------------------------------------------------
     const contactMap = new Map<string, string>()
     const contactColumns = shared(db, 'contacts')
-    const soloContacts = db.prepare('SELECT id, phone, deleted_at FROM solo.contacts').all() as Array<{
+    const soloContacts = statements(db).prepare('SELECT id, phone, deleted_at FROM solo.contacts').all() as Array<{
       id: string
       phone: string | null
       deleted_at: number | null
     }>
     for (const contact of soloContacts) {
-      if (db.prepare('SELECT 1 FROM main.contacts WHERE id = ?').get(contact.id)) {
+      if (statements(db).prepare('SELECT 1 FROM main.contacts WHERE id = ?').get(contact.id)) {
         contactMap.set(contact.id, contact.id)
         continue
       }
       const samePhone =
         contact.phone && contact.deleted_at === null
-          ? (db.prepare('SELECT id FROM main.contacts WHERE phone = ? AND deleted_at IS NULL').pluck().get(contact.phone) as
+          ? (statements(db).prepare('SELECT id FROM main.contacts WHERE phone = ? AND deleted_at IS NULL').pluck().get(contact.phone) as
               string | undefined)
           : undefined
       if (samePhone) {
         contactMap.set(contact.id, samePhone)
         continue
       }
-      db.prepare(
-        `INSERT INTO main.contacts (${contactColumns.join(', ')}) SELECT ${contactColumns.join(', ')} FROM solo.contacts WHERE id = ?`,
-      ).run(contact.id)
+      statements(db)
+        .prepare(
+          `INSERT INTO main.contacts (${contactColumns.join(', ')}) SELECT ${contactColumns.join(', ')} FROM solo.contacts WHERE id = ?`,
+        )
+        .run(contact.id)
       contactMap.set(contact.id, contact.id)
       counts.contacts++
     }
     const mapped = (id: string) => contactMap.get(id) ?? id
 
     const waColumns = shared(db, 'whatsapp_users', ['contact_id'])
-    for (const row of db.prepare('SELECT contact_id FROM solo.whatsapp_users').all() as Array<{ contact_id: string }>) {
+    for (const row of statements(db).prepare('SELECT contact_id FROM solo.whatsapp_users').all() as Array<{ contact_id: string }>) {
       // The server's own consent state wins for a number it already knew.
-      db.prepare(
-        `INSERT OR IGNORE INTO main.whatsapp_users (contact_id, ${waColumns.join(', ')})
+      statements(db)
+        .prepare(
+          `INSERT OR IGNORE INTO main.whatsapp_users (contact_id, ${waColumns.join(', ')})
          SELECT ?, ${waColumns.join(', ')} FROM solo.whatsapp_users WHERE contact_id = ?`,
-      ).run(mapped(row.contact_id), row.contact_id)
+        )
+        .run(mapped(row.contact_id), row.contact_id)
     }
 
     // -- media --------------------------------------------------------------------------------
     const mediaColumns = shared(db, 'media')
-    counts.media = db
+    counts.media = statements(db)
       .prepare(`INSERT OR IGNORE INTO main.media (${mediaColumns.join(', ')}) SELECT ${mediaColumns.join(', ')} FROM solo.media`)
       .run().changes
 
     // -- conversations and participants ------------------------------------------------------
     const conversationColumns = shared(db, 'conversations', ['contact_id', 'last_message_seq', 'restarted_from'])
-    const newConversations = db
+    const newConversations = statements(db)
       .prepare(
         'SELECT id, contact_id, restarted_from FROM solo.conversations WHERE id NOT IN (SELECT id FROM main.conversations) ORDER BY created_at',
       )
       .all() as Array<{ id: string; contact_id: string; restarted_from: string | null }>
     for (const conversation of newConversations) {
-      db.prepare(
-        `INSERT INTO main.conversations (id, contact_id, restarted_from, ${conversationColumns.filter((c) => c !== 'id').join(', ')})
+      statements(db)
+        .prepare(
+          `INSERT INTO main.conversations (id, contact_id, restarted_from, ${conversationColumns.filter((c) => c !== 'id').join(', ')})
          SELECT id, ?, ?, ${conversationColumns.filter((c) => c !== 'id').join(', ')} FROM solo.conversations WHERE id = ?`,
-      ).run(mapped(conversation.contact_id), conversation.restarted_from, conversation.id)
+        )
+        .run(mapped(conversation.contact_id), conversation.restarted_from, conversation.id)
       // Solo threads had one person: the one importing. Their read state comes along.
-      const participant = db
+      const participant = statements(db)
         .prepare(
           'SELECT joined_at, left_at, unread, last_read_at FROM solo.participants WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1',
         )
         .get(conversation.id) as { joined_at: number; left_at: number | null; unread: number; last_read_at: number | null } | undefined
-      db.prepare(
-        'INSERT INTO main.participants (conversation_id, user_id, joined_at, left_at, unread, last_read_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(
-        conversation.id,
-        userId,
-        participant?.joined_at ?? now,
-        participant?.left_at ?? null,
-        participant?.unread ?? 0,
-        participant?.last_read_at ?? null,
-      )
+      statements(db)
+        .prepare(
+          'INSERT INTO main.participants (conversation_id, user_id, joined_at, left_at, unread, last_read_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          conversation.id,
+          userId,
+          participant?.joined_at ?? now,
+          participant?.left_at ?? null,
+          participant?.unread ?? 0,
+          participant?.last_read_at ?? null,
+        )
       counts.conversations++
     }
 
     // -- messages -----------------------------------------------------------------------------
     const messageColumns = shared(db, 'messages', ['seq', 'author_id', 'status', 'hold_reason', 'error'])
     const unsent = "('held','queued','sending')"
-    const inserted = db
+    const inserted = statements(db)
       .prepare(
         `INSERT OR IGNORE INTO main.messages (author_id, status, hold_reason, error, ${messageColumns.join(', ')})
          SELECT CASE WHEN direction = 'out' AND author_id IS NOT NULL THEN @userId ELSE author_id END,
@@ -142,10 +151,12 @@ export function importSoloHistory(db: Db, userId: string, now: number): ImportCo
       )
       .run({ userId })
     counts.messages = inserted.changes
-    db.prepare(
-      `UPDATE main.conversations SET last_message_seq = (SELECT MAX(m.seq) FROM main.messages m WHERE m.conversation_id = conversations.id)
+    statements(db)
+      .prepare(
+        `UPDATE main.conversations SET last_message_seq = (SELECT MAX(m.seq) FROM main.messages m WHERE m.conversation_id = conversations.id)
        WHERE id IN (SELECT id FROM solo.conversations)`,
-    ).run()
+      )
+      .run()
 
     // -- the consent ledger --------------------------------------------------------------------
     const ledger = importLedger(db, mapped, contactMap)
@@ -158,13 +169,13 @@ export function importSoloHistory(db: Db, userId: string, now: number): ImportCo
 }
 
 function importLedger(db: Db, mapped: (id: string) => string, contactMap: Map<string, string>): LedgerImportRecord | undefined {
-  const genesis = db.prepare('SELECT hash FROM solo.consents ORDER BY seq LIMIT 1').pluck().get() as string | undefined
+  const genesis = statements(db).prepare('SELECT hash FROM solo.consents ORDER BY seq LIMIT 1').pluck().get() as string | undefined
   if (!genesis) return undefined
   const key = `import_ledger:${genesis}`
   const done = Number(getState(db, key) ?? 0)
-  const rows = db.prepare('SELECT * FROM solo.consents WHERE seq > ? ORDER BY seq').all(done) as Array<Record<string, unknown>>
+  const rows = statements(db).prepare('SELECT * FROM solo.consents WHERE seq > ? ORDER BY seq').all(done) as Array<Record<string, unknown>>
   if (rows.length === 0) return undefined
-  const prevHash = (db.prepare('SELECT hash FROM solo.consents WHERE seq = ?').pluck().get(done) as string | undefined) ?? ''
+  const prevHash = (statements(db).prepare('SELECT hash FROM solo.consents WHERE seq = ?').pluck().get(done) as string | undefined) ?? ''
   const serverSeqs: number[] = []
   for (const row of rows) {
     const values: Record<string, unknown> = {}
@@ -188,7 +199,7 @@ export function verifyImportedLedger(db: Db, record: LedgerImportRecord): boolea
   let prevHash = record.prevHash
   let soloSeq = record.fromSeq
   for (const serverSeq of record.serverSeqs) {
-    const row = db.prepare('SELECT * FROM main.consents WHERE seq = ?').get(serverSeq) as Record<string, unknown> | undefined
+    const row = statements(db).prepare('SELECT * FROM main.consents WHERE seq = ?').get(serverSeq) as Record<string, unknown> | undefined
     if (!row) return false
     const solo: Record<string, unknown> = { ...row, seq: soloSeq, contact_id: back.get(row.contact_id as string) ?? row.contact_id }
     prevHash = rowHash('consents', solo, prevHash)

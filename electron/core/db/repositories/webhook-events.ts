@@ -59,6 +59,9 @@ export function markWebhookEvent(db: Db, seq: number, state: 'processed' | 'fail
     .run(state, error ?? null, seq)
 }
 
-export function pendingWebhookEvents(db: Db, limit = 100): WebhookEventRow[] {
-  return statements(db).prepare(`SELECT * FROM webhook_events WHERE state = 'pending' ORDER BY seq LIMIT ?`).all(limit) as WebhookEventRow[]
+/** Deliveries from `source` stored but not applied yet; each intake replays only its own. */
+export function pendingWebhookEvents(db: Db, source: string, limit = 100): WebhookEventRow[] {
+  return statements(db)
+    .prepare(`SELECT * FROM webhook_events WHERE state = 'pending' AND source = ? ORDER BY seq LIMIT ?`)
+    .all(source, limit) as WebhookEventRow[]
 }

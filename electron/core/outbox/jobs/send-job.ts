@@ -8,7 +8,7 @@ import type { WhatsAppError } from '../../whatsapp/errors'
 
 /** Why a send did not go: a mapped Graph error, or one of our own in the same shape. */
 export type SendError =
-  WhatsAppError | { kind: 'transient' | 'invalid' | 'permanent'; reason: string; code?: number; retryAfterMs?: number }
+  WhatsAppError | { kind: 'transient' | 'rate_limited' | 'invalid' | 'permanent'; reason: string; code?: number; retryAfterMs?: number }
 
 /** What one send job resolves to (it never throws for provider or network trouble). */
 export type SendOutcome = { ok: true; providerId: string; waId?: string } | { ok: false; error: SendError }
