@@ -60,6 +60,8 @@ export interface Engine {
   readonly db: Db
   readonly clock: Clock
   readonly media: MediaStore
+  /** Where `export:run` writes its archive folders (`<data dir>/exports`). */
+  readonly exportsDir: string
   readonly webhooks: WebhookIntake
   readonly channels: ChannelIntake
   readonly scheduler: OutboxScheduler
@@ -103,6 +105,7 @@ export function createEngine(options: EngineOptions): Engine {
     wakeOutbox: () => scheduler?.wake(),
   }
   const media = createMediaStore(join(options.dataDir, 'media'))
+  const exportsDir = join(options.dataDir, 'exports')
   // Admins may change the connector while the server runs: services hold a client that switches.
   let whatsapp = options.whatsapp
   const switchable =
@@ -200,7 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
           ...input,
           userId: organization ? undefined : userId,
           actorId: userId,
-          outDir: join(options.dataDir, 'exports'),
+          outDir: exportsDir,
         })
       },
     }),
@@ -213,6 +216,7 @@ export function createEngine(options: EngineOptions): Engine {
     db,
     clock,
     media,
+    exportsDir,
     webhooks,
     channels,
     scheduler,

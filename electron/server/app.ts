@@ -17,6 +17,7 @@ import { createLogger } from '../core/platform/logger'
 import { bearer, sameSecret, type Caller, type Presented } from './access'
 import { registerApiSocket } from './api-socket-route'
 import { registerAuthRoutes } from './auth-routes'
+import { registerExportRoutes, type ExportRouteOptions } from './export-routes'
 import type { Credentials } from './auth/credentials'
 import { isLoopback, type ServerConfig } from './config'
 import { createDirectoryChannels } from './directory-channels'
@@ -73,6 +74,7 @@ interface Mode {
   connectSrc: string[]
   identify: (presented: Presented) => Caller | undefined
   mayReadMedia: (caller: Caller, id: string) => boolean
+  mayDownloadExport: ExportRouteOptions['mayDownload']
   /** Registers the mode's own hooks and routes (sign-in for the team, the token gate for the host). */
   register: (app: FastifyInstance, guards: Guards) => void | Promise<void>
   socket: {
@@ -120,6 +122,8 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
     },
     // Unknown and not-yours answer alike (404), so ids cannot be probed.
     mayReadMedia: (caller, id) => conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, caller.userId!)),
+    // An org-wide export is for administrators (the role now, not when it ran); any other for whoever ran it.
+    mayDownloadExport: (caller, run) => (run.everything ? caller.identity?.role === 'admin' : run.actorId === caller.userId),
     register: (app, guards) =>
       registerAuthRoutes(app, {
         config,
@@ -168,6 +172,7 @@ export function buildHostApp(options: HostAppOptions): Promise<FastifyInstance> 
         : undefined,
     // The token holder is the host's one user (who may sign in as anyone): every picture is theirs.
     mayReadMedia: () => true,
+    mayDownloadExport: () => true,
     register: (app) => {
       app.addHook('onRequest', async (request, reply) => {
         if (request.url === '/readyz') return
@@ -294,6 +299,7 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
     ...guards,
     ...(options.limits?.maxUploadBytes ? { maxUploadBytes: options.limits.maxUploadBytes } : {}),
   })
+  registerExportRoutes(app, { engine, mayDownload: mode.mayDownloadExport, requireCaller: guards.requireCaller })
   await registerRenderer(app, options.rendererDir)
 
   const limits = { ...defaultApiSocketLimits(), ...options.limits }
@@ -324,7 +330,7 @@ async function registerRenderer(app: FastifyInstance, rendererDir: string): Prom
     })
   }
   app.setNotFoundHandler(async (request, reply) => {
-    if (request.method !== 'GET' || /^\/(api|auth|media|webhooks)(\/|$)/.test(request.url)) {
+    if (request.method !== 'GET' || /^\/(api|auth|media|exports|webhooks)(\/|$)/.test(request.url)) {
       return reply.code(404).send({ message: 'Not found' })
     }
     if (!built) return reply.code(503).type('text/plain').send('The app is not built yet: run `npm run build`.')

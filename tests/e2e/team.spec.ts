@@ -3,9 +3,12 @@
 // page, Sam through the SSO button and the provider; then the group flow runs between their two
 // browsers, and at the end Sam's own session cookie is refused the thread he was removed from.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { unzipSync } from 'fflate'
 import { upsertAccount } from '../../electron/core/db/repositories/accounts'
 import { freePort } from '../../electron/core/http/http-util'
 import { resolveServerConfig } from '../../electron/server/config'
@@ -195,5 +198,32 @@ test('Priya by password and Sam by SSO share a WhatsApp conversation until Sam i
     await expect(panel.getByTestId('participant-row')).toHaveCount(2)
     await p.keyboard.press('Escape')
     await expect(panel).toBeHidden()
+  }
+})
+
+test('an administrator exports the whole organization and downloads it from the browser @team', async ({ page, team }) => {
+  const { server } = team
+  await page.goto(server.url)
+  await passwordSignIn(page, 'priya', ADMIN_PASSWORD)
+  await expect(page.getByTestId('filter-all')).toBeVisible()
+  await page.goto(`${server.url}/#/settings`)
+  await page.getByTestId('export-organization').check()
+  await page.getByTestId('export-run').click()
+  await expect(page.getByTestId('export-result')).toContainText('Exported')
+
+  // The archive was written on the server; the browser takes it home as one zip.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()])
+  expect(download.suggestedFilename()).toMatch(/^greenline-export-\d{8}T\d{6}Z(-\d+)?\.zip$/)
+  const folder = download.suggestedFilename().replace(/\.zip$/, '')
+  const entries = unzipSync(new Uint8Array(await readFile(await download.path())))
+  const manifest = JSON.parse(Buffer.from(entries[`${folder}/manifest.json`]).toString('utf8')) as {
+    format: string
+    files: Array<{ path: string; sha256: string }>
+  }
+  expect(manifest.format).toBe('greenline-export/1')
+  for (const file of manifest.files) {
+    const bytes = entries[`${folder}/${file.path}`]
+    expect(bytes, file.path).toBeDefined()
+    expect(createHash('sha256').update(bytes).digest('hex'), file.path).toBe(file.sha256)
   }
 })

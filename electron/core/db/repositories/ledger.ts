@@ -155,3 +155,14 @@ export function listAudit(db: Db, options: { conversationId?: string; limit?: nu
     )
     .all({ conversationId: options.conversationId ?? null, userId: options.visibleTo ?? null, limit: options.limit ?? 200 }) as AuditRow[]
 }
+
+/** Who ran the export written to `folder`, and whether it was everything (org-wide); undefined if none was. */
+export function exportRunOf(db: Db, folder: string): { actorId?: string; everything: boolean } | undefined {
+  const row = statements(db)
+    .prepare(
+      `SELECT actor_id, json_extract(detail, '$.scope.everything') AS everything FROM audit_log
+       WHERE action = 'export.run' AND json_extract(detail, '$.folder') = ? ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(folder) as { actor_id: string | null; everything: number | null } | undefined
+  return row ? { ...(row.actor_id ? { actorId: row.actor_id } : {}), everything: row.everything === 1 } : undefined
+}
