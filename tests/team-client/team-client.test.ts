@@ -74,6 +74,14 @@ describe('the desktop app as a team client @team-client', () => {
     const ana = await value<Contact>(a, 'contacts:create', { name: 'Ana Souza', phone: ANA })
     conversation = await value<Conversation>(a, 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
     await value(a, 'conversations:addParticipant', { id: conversation.id, userId: 'sam' })
+    // Ana taps Yes on the opt-in request once it is on her phone (a busy machine may take a while).
+    await vi.waitFor(
+      async () =>
+        expect(await sandbox(a, `/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).toContainEqual(
+          expect.objectContaining({ type: 'template' }),
+        ),
+      { timeout: 60_000, interval: 100 },
+    )
     await sandbox(a, `/sandbox/users/${encodeURIComponent(ANA)}/messages`, {
       method: 'POST',
       body: JSON.stringify({ buttonPayload: 'CONSENT_YES' }),
