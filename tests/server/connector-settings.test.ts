@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { resolveServerConfig } from '../../electron/server/config'
 import { SecretKeyError } from '../../electron/server/secrets/secret-key'
 import { startServer, type TeamServer } from '../../electron/server/server'
+import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { WsClient } from '../helpers/ws-client'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenline-connector-'))
@@ -25,13 +26,7 @@ const start = (env: NodeJS.ProcessEnv = {}) =>
   startServer(resolveServerConfig(['--port', '0', '--data-dir', dataDir], ADMIN), { rendererDir: join(dataDir, 'none'), env })
 
 async function signedIn(s: TeamServer, userId: string, password: string): Promise<WsClient> {
-  const response = await fetch(`${s.url}/auth/password`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ userId, password }),
-  })
-  expect(response.status).toBe(204)
-  return WsClient.connect(s.url, { headers: { Cookie: response.headers.get('set-cookie')!.split(';')[0] } })
+  return WsClient.connect(s.url, { headers: { Cookie: await passwordSessionCookie(s.url, userId, password) } })
 }
 
 describe('connector settings on the server', () => {

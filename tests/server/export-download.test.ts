@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
 import type { MediaUploadValue } from '../../electron/shared/api/contract'
+import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { WsClient } from '../helpers/ws-client'
 
 const ADMIN_PASSWORD = 'correct horse battery staple'
@@ -21,15 +22,7 @@ let memberCookie: string
 
 const url = (path: string) => `${server.url}${path}`
 
-async function sessionCookie(userId: string, password: string): Promise<string> {
-  const response = await fetch(url('/auth/password'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ userId, password }),
-  })
-  expect(response.status).toBe(204)
-  return response.headers.get('set-cookie')!.split(';')[0]
-}
+const sessionCookie = (userId: string, password: string) => passwordSessionCookie(server.url, userId, password)
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'greenline-export-download-'))

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
+import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { WsClient } from '../helpers/ws-client'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenline-sms-settings-'))
@@ -24,13 +25,8 @@ const start = () =>
   startServer(resolveServerConfig(['--port', '0', '--data-dir', dataDir], ADMIN), { rendererDir: join(dataDir, 'none'), env: {} })
 
 async function signedIn(s: TeamServer): Promise<WsClient> {
-  const response = await fetch(`${s.url}/auth/password`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ userId: 'priya', password: ADMIN.GREENLINE_ADMIN_PASSWORD }),
-  })
-  expect(response.status).toBe(204)
-  return WsClient.connect(s.url, { headers: { Cookie: response.headers.get('set-cookie')!.split(';')[0] } })
+  const cookie = await passwordSessionCookie(s.url, 'priya', ADMIN.GREENLINE_ADMIN_PASSWORD)
+  return WsClient.connect(s.url, { headers: { Cookie: cookie } })
 }
 
 describe('SMS provider settings on the server @sms', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
+import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { WsClient } from '../helpers/ws-client'
 
 const ADMIN_PASSWORD = 'correct horse battery staple'
@@ -13,15 +14,7 @@ const sockets: WsClient[] = []
 
 const url = (path: string) => `${server.url}${path}`
 
-async function sessionCookie(userId: string, password: string): Promise<string> {
-  const response = await fetch(url('/auth/password'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ userId, password }),
-  })
-  expect(response.status).toBe(204)
-  return response.headers.get('set-cookie')!.split(';')[0]
-}
+const sessionCookie = (userId: string, password: string) => passwordSessionCookie(server.url, userId, password)
 
 async function socketOf(cookie: string): Promise<WsClient> {
   const socket = await WsClient.connect(server.url, { headers: { Cookie: cookie } })
