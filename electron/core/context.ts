@@ -4,6 +4,7 @@ import type { EventHub } from './events'
 import type { OrgPolicy } from './org/org-policy'
 import type { ConsentKeywords } from './policy/keywords'
 import type { ChangeFeed } from './services/change-feed'
+import type { TemplateStates } from './services/template-states'
 
 /** What every engine service is given: no globals, so tests build one with a fake clock. */
 export interface EngineContext {
@@ -15,6 +16,8 @@ export interface EngineContext {
   keywords: ConsentKeywords
   events: EventHub
   changes: ChangeFeed
+  /** The account's templates as last read or reported (the opt-in template's state and text). */
+  templates: TemplateStates
   /** Wakes the outbox scheduler after new work, a release, or a consent change. */
   wakeOutbox: () => void
 }

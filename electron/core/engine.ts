@@ -21,6 +21,7 @@ import { OutboxScheduler, type SchedulerOptions } from './outbox/scheduler'
 import { createIdGenerator } from './platform/ids'
 import { resolveConsentKeywords } from './policy/keywords'
 import { ChangeFeed } from './services/change-feed'
+import { TemplateStates } from './services/template-states'
 import { runExport } from './compliance/export'
 import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
@@ -102,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
     keywords: resolveConsentKeywords(options.org.consentKeywords ?? {}),
     events,
     changes,
+    templates: new TemplateStates(options.whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' }),
     wakeOutbox: () => scheduler?.wake(),
   }
   const media = createMediaStore(join(options.dataDir, 'media'))
@@ -192,6 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
         if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
         const result = await client.listTemplates()
         if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+        ctx.templates.replaceAll(result.value)
         return result.value
       },
       runExport: (userId, { organization, ...input }) => {
@@ -210,6 +213,12 @@ export function createEngine(options: EngineOptions): Engine {
   )
 
   let stopCompliance: (() => Promise<void>) | undefined
+  // The account's templates, read once at start (best effort: webhooks and templates:list keep them current).
+  let templatesRead: Promise<void> = Promise.resolve()
+  const readTemplates = async () => {
+    const result = await client?.listTemplates()
+    if (result?.ok) ctx.templates.replaceAll(result.value)
+  }
 
   return {
     ctx,
@@ -229,6 +238,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (change.whatsapp) {
         whatsapp = change.whatsapp
         switchable?.replace(createWhatsAppClient(change.whatsapp))
+        ctx.templates.optIn = change.whatsapp.optInTemplate
+        templatesRead = readTemplates().catch(() => undefined)
       }
       if (change.org) {
         ctx.org = change.org
@@ -246,6 +257,7 @@ export function createEngine(options: EngineOptions): Engine {
       downloader.resumePending()
       scheduler.start()
       health.start()
+      templatesRead = readTemplates().catch(() => undefined)
       stopCompliance ??= startCompliance(ctx, media)
     },
     async close() {
@@ -254,6 +266,7 @@ export function createEngine(options: EngineOptions): Engine {
       webhooks.stop()
       downloader.stop()
       health.stop()
+      await templatesRead
       await health.settled()
       await downloader.settled()
       await scheduler.shutdown()
@@ -262,6 +275,7 @@ export function createEngine(options: EngineOptions): Engine {
       db.close()
     },
     async settled() {
+      await templatesRead
       await webhooks.drained()
       await changes.flushed()
       await scheduler.idle()

@@ -189,6 +189,8 @@ export interface MessageTemplate {
   /** `APPROVED`, `PAUSED`, `DISABLED`, `REJECTED`, `PENDING`, … as Meta reports it. */
   status: string
   category: string
+  /** WhatsApp's quality rating (`GREEN`, `YELLOW`, `RED`) once a quality webhook reported one. */
+  quality?: string
   /** The body text with its `{{1}}` variables, when it has a body. */
   body?: string
 }

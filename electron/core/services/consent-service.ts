@@ -3,7 +3,7 @@ import type { EngineContext } from '../context'
 import { getContact, updateContactIdentity } from '../db/repositories/contacts'
 import { openConversationIds, touchConversation } from '../db/repositories/conversations'
 import { appendConsentEvent } from '../db/repositories/ledger'
-import { insertMessage } from '../db/repositories/messages'
+import { insertMessage, listMessageRows } from '../db/repositories/messages'
 import { enqueue } from '../db/repositories/outbox'
 import { getWhatsAppUser, saveConsent } from '../db/repositories/whatsapp-users'
 import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentSnapshot } from '../policy/consent'
@@ -21,8 +21,11 @@ export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentS
   }
 }
 
+/** The request as the person reads it: the approved template's body with its variable filled. */
 export function optInText(ctx: EngineContext): string {
   const business = businessName(ctx)
+  const body = ctx.templates.optInBody()
+  if (body) return body.replace(/\{\{1\}\}/g, business)
   return `Hello! ${business} would like to send you messages on WhatsApp. Reply or tap a button.`
 }
 
@@ -42,6 +45,9 @@ const REQUEST_BLOCKED: Record<string, string> = {
  * @throws ApiFailure conflict when a request is not allowed now (with the reason in words).
  */
 export function requestConsent(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
+  // WhatsApp would refuse it: say why instead of sending a request bound to fail.
+  const unusable = ctx.templates.optInProblem()
+  if (unusable) throw new ApiFailure('conflict', unusable, { reason: 'template_unusable' })
   const now = ctx.clock.now()
   const messageId = ctx.newId('m_')
   const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
@@ -67,6 +73,20 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
   persist(ctx, contactId, transition.snapshot, transition.record)
   ctx.changes.message(messageId, conversationId)
   ctx.wakeOutbox()
+}
+
+/**
+ * The automatic request (a start, or a message typed without consent): sent when the template may
+ * be used; otherwise the thread says why, once, and messages typed wait held. Call inside a transaction.
+ */
+export function requestConsentIfUsable(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
+  const unusable = ctx.templates.optInProblem()
+  if (!unusable) return requestConsent(ctx, conversationId, contactId, byUserId)
+  const line = `${unusable} No consent request was sent; messages typed wait until it can be.`
+  // Once, not after every message typed: the recent lines already say it.
+  const recent = listMessageRows(ctx.db, conversationId, { limit: 20 })
+  if (!recent.some((row) => row.direction === 'system' && row.body === line))
+    addSystemLine(ctx, conversationId, line, { optInBlocked: true })
 }
 
 const SYSTEM_TEXT: Partial<Record<ConsentState, (name: string) => string>> = {

@@ -14,7 +14,7 @@ import {
 import { appendAudit } from '../db/repositories/ledger'
 import { canRequestConsent } from '../policy/consent'
 import { requireParticipant, requireReader } from './access'
-import { consentSnapshot, requestConsent } from './consent-service'
+import { consentSnapshot, requestConsent, requestConsentIfUsable } from './consent-service'
 import { conversationFor, toConversation, toConversations } from './views'
 
 export function listConversations(
@@ -78,7 +78,7 @@ export function startConversation(
       detail: { channel: input.channel, contactId: contact.id },
     })
     if (input.channel === 'whatsapp' && input.requestConsent !== false && canRequestConsent(consentSnapshot(ctx, contact.id), now).ok) {
-      requestConsent(ctx, id, contact.id, userId)
+      requestConsentIfUsable(ctx, id, contact.id, userId)
     }
     ctx.changes.conversation(id)
     return toConversation(ctx.db, getConversationRow(ctx.db, id, userId)!, now)

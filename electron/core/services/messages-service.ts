@@ -10,7 +10,7 @@ import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
 import { requireOpen, requireParticipant, requireReader } from './access'
-import { consentSnapshot, requestConsent, userInitiatedWindow } from './consent-service'
+import { consentSnapshot, requestConsentIfUsable, userInitiatedWindow } from './consent-service'
 import { checkLexicon } from './lexicon'
 import { toMessages } from './views'
 
@@ -72,7 +72,7 @@ export function sendMessage(
       const snapshot = consentSnapshot(ctx, conversation.contactId)
       const guestFirst = userInitiatedWindow(ctx, conversation.contactId, now)
       if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
-        requestConsent(ctx, conversation.id, conversation.contactId, userId)
+        requestConsentIfUsable(ctx, conversation.id, conversation.contactId, userId)
       }
       // The policy, and lane order: messages never overtake earlier held ones in the same lane.
       holdReason = holdForNew(ctx, conversation.contactId, 'freeform', now)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../context'
 import { appendAudit } from '../db/repositories/ledger'
+import { applyTemplateUpdate } from './template-states'
 import { hasWebhookEvent, markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
 import { createLogger } from '../platform/logger'
 import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
@@ -95,6 +96,7 @@ export function createWebhookIntake(
       ...parsed.messages.filter(forUs).map((message) => () => receiveWhatsAppMessage(ctx, message, parsed.contacts).mediaMessageId),
       ...parsed.statuses.filter(forUs).map((status) => () => void applyStatus(ctx, status)),
       ...parsed.preferences.filter(forUs).map((preference) => () => void receivePreference(ctx, preference)),
+      ...parsed.templateUpdates.map((update) => () => void applyTemplateUpdate(ctx, update)),
       ...parsed.accountErrors.map(
         (error) => () =>
           void appendAudit(ctx.db, {

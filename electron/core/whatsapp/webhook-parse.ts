@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { singleLine } from '../../shared/text'
 import { BSUID, WA_ID, compact, normalizeMessage, parseWebhookErrors, secondsToMs } from './webhook-message'
-import type { ContactInfo, ParsedWebhook, WebhookBatch } from './webhook-types'
+import type { ContactInfo, ParsedWebhook, TemplateUpdate, WebhookBatch } from './webhook-types'
 
 export type * from './webhook-types'
 
@@ -72,6 +72,7 @@ export function parseWebhookPayload(json: unknown, options: ParseWebhookOptions 
     accountErrors: [],
     preferences: [],
     contacts: [],
+    templateUpdates: [],
     otherChanges: [],
     skipped: [],
   }
@@ -173,7 +174,24 @@ function readChange(
       batch.preferences.push(compact({ waId: p.wa_id, userId: p.user_id, value: p.value, category: p.category, timestamp, phoneNumberId }))
     }) || recognized
 
+  if (field === 'message_template_status_update' || field === 'message_template_quality_update') {
+    const update = readTemplateUpdate(field, raw)
+    if (update) batch.templateUpdates.push(update)
+    else batch.skipped.push({ path: `${path}.value`, reason: 'template update without a name' })
+    return
+  }
+
   if (!recognized && contacts.length === 0) batch.otherChanges.push(compact({ field: field ?? 'unknown', wabaId }))
+}
+
+function readTemplateUpdate(field: string, raw: Record<string, unknown>): TemplateUpdate | undefined {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
+  const name = text(raw.message_template_name)
+  if (!name) return undefined
+  const language = text(raw.message_template_language)
+  return field === 'message_template_status_update'
+    ? compact({ name, language, status: text(raw.event)?.toUpperCase() })
+    : compact({ name, language, quality: text(raw.new_quality_score)?.toUpperCase() })
 }
 
 /** Calls `visit` for each element when `list` is an array; returns whether it was one. */

@@ -147,6 +147,17 @@ export interface ContactInfo {
   phoneNumberId?: string
 }
 
+/** A template's state or quality rating changed in WhatsApp Manager. */
+export interface TemplateUpdate {
+  name: string
+  /** Absent when Meta did not say: every language of the template. */
+  language?: string
+  /** `APPROVED`, `PAUSED`, `DISABLED`, `REJECTED`, … (status updates). */
+  status?: string
+  /** `GREEN`, `YELLOW`, `RED`, … (quality updates). */
+  quality?: string
+}
+
 /** An item that could not be used, with where it was; the raw payload stays in `webhook_events`. */
 export interface SkippedItem {
   path: string
@@ -159,7 +170,9 @@ export interface WebhookBatch {
   accountErrors: AccountError[]
   preferences: UserPreference[]
   contacts: ContactInfo[]
-  /** Changes for fields this parser does not read (e.g. `message_template_status_update`). */
+  /** `message_template_status_update` (status) and `message_template_quality_update` (quality) changes. */
+  templateUpdates: TemplateUpdate[]
+  /** Changes for fields this parser does not read (e.g. `account_update`). */
   otherChanges: { field: string; wabaId?: string }[]
   skipped: SkippedItem[]
 }

@@ -31,10 +31,12 @@ describe('@operations a failed opt-in request leaves consent as it was, over rea
     { status: 'REJECTED', code: 132001, words: /not approved/i },
   ]
   for (const { status, code, words } of templateCases) {
-    it(`template ${status} (${code}): consent back to none with the reason, and a new request may go at once`, async () => {
+    it(`template ${status} (${code}) refused at send: consent back to none with the reason, and a new request may go at once`, async () => {
       h = await startEngineHarness()
       expect((await control('templates/greenline_opt_in', { status })).status).toBe(200)
       await h.settle()
+      // Greenline did not hear of the change (a missed webhook): WhatsApp's refusal must still be handled.
+      h.engine.ctx.templates.replaceAll([])
       const { conversation } = await h.openChat(ANA, 'Ana Souza')
       await h.as('priya')('messages:send', { conversationId: conversation.id, text: 'hello' })
       await h.drain()

@@ -402,7 +402,10 @@ describe('batches and damage', () => {
           id: 'B',
           changes: [
             { field: 'messages', value: status },
-            { field: 'message_template_status_update', value: { event: 'APPROVED' } },
+            {
+              field: 'message_template_status_update',
+              value: { event: 'PAUSED', message_template_name: 'greenline_opt_in', message_template_language: 'en_US' },
+            },
           ],
         },
       ],
@@ -411,7 +414,8 @@ describe('batches and damage', () => {
     expect(result.messages.map((m) => m.kind)).toEqual(['text', 'image', 'image'])
     expect(result.messages[2].providerId).toBe('wamid.second')
     expect(result.statuses.map((s) => s.status)).toEqual(['read'])
-    expect(result.otherChanges).toEqual([{ field: 'message_template_status_update', wabaId: 'B' }])
+    expect(result.otherChanges).toEqual([])
+    expect(result.templateUpdates).toEqual([{ name: 'greenline_opt_in', language: 'en_US', status: 'PAUSED' }])
   })
 
   it('one broken item is skipped with its location while its neighbours survive', () => {
