@@ -25,7 +25,7 @@ import { TemplateStates } from './services/template-states'
 import { runExport } from './compliance/export'
 import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
-import { createWhatsAppClient, type WhatsAppClient } from './whatsapp/client'
+import { createWhatsAppClient, type ReactionMessage, type WhatsAppClient } from './whatsapp/client'
 import type { WhatsAppConfig } from './whatsapp/config'
 import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
@@ -190,6 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
       downloader,
       sendReadReceipt,
       health,
+      ...(client ? { sendReaction: (input: ReactionMessage) => client.sendReaction(input) } : {}),
       listTemplates: async () => {
         if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
         const result = await client.listTemplates()

@@ -18,6 +18,7 @@ import * as groups from './services/groups-service'
 import { checkLexicon } from './services/lexicon'
 import { uploadPicture, type MediaDownloader } from './services/media-service'
 import { cancelMessage, listMessages, retryMessage, sendMessage } from './services/messages-service'
+import { reactToMessage, type ReactionDeps } from './services/reactions-service'
 import { searchMessages } from './services/search-service'
 import type { MediaStore } from './media/media-store'
 import type { AccountHealth } from './outbox/account-health'
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   sendReadReceipt: (conversationId: string) => void
   /** The business number's health (sending paused while WhatsApp refuses the account). */
   health: AccountHealth
+  /** Sends a reaction to WhatsApp at once (absent: WhatsApp not connected). */
+  sendReaction?: ReactionDeps['send']
   /** Reads the account's templates from WhatsApp (fails `unavailable` without a connection). */
   listTemplates: () => Promise<MessageTemplate[]>
   runExport: (
@@ -85,6 +88,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'messages:list': (input, { userId }) => listMessages(ctx, userId, input),
     'messages:send': (input, { userId }) => sendMessage(ctx, userId, input),
+    'messages:react': (input, { userId }) =>
+      reactToMessage(ctx, userId, input, { send: deps.sendReaction, health: () => deps.health.view() }),
     'messages:retry': ({ id }, { userId }) => retryMessage(ctx, userId, id),
     'messages:cancel': ({ id }, { userId }) => cancelMessage(ctx, userId, id),
     'messages:retryDownload': ({ id }, { userId }) => deps.downloader.retry(userId, id),

@@ -6,7 +6,7 @@ import { inboundPayload, statusPayload } from './webhook-payloads'
 
 /** What a simulated user can do in their WhatsApp chat with the business. */
 export type UserInput =
-  | { text: string }
+  | { text: string; /** Quote this message of the chat (a reply with context). */ replyTo?: string }
   | { buttonPayload: string }
   | { buttonReplyId: string }
   | { imageBase64: string; mimeType: string; caption?: string }
@@ -42,9 +42,13 @@ function build(ctx: SandboxContext, user: SimUser, input: unknown, base: Base): 
   const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
   if (typeof body.text === 'string') {
     if (!body.text.trim() || body.text.length > 4096) throw new ControlError(400, 'text must be 1 to 4096 characters')
+    const quoted = typeof body.replyTo === 'string' ? ctx.directory.findEntry(user, body.replyTo) : undefined
+    if (body.replyTo !== undefined && !quoted) throw new ControlError(404, 'replyTo must be a message in this chat')
+    // As in Meta's webhook: a reply carries `context` with the quoted message and who sent it.
+    const context = quoted && { from: quoted.direction === 'out' ? ctx.business.displayPhoneNumber : user.waId, id: quoted.id }
     return [
-      { ...base, type: 'text', text: body.text },
-      { type: 'text', text: { body: body.text } },
+      { ...base, type: 'text', text: body.text, ...(quoted ? { contextId: quoted.id } : {}) },
+      { type: 'text', text: { body: body.text }, ...(context ? { context } : {}) },
     ]
   }
   if (typeof body.buttonPayload === 'string') return buttonTap(ctx, user, body.buttonPayload, base)

@@ -35,6 +35,7 @@ function slowMeta() {
     sendText: send,
     sendTemplate: send,
     sendImage: send,
+    sendReaction: send,
     uploadMedia: async () => ({ ok: true, value: { mediaId: 'm1' } }),
     markRead: fine,
     getMediaUrl: unused,

@@ -38,7 +38,15 @@ function messageView(ctx: EngineContext, id: string): Message {
 export function sendMessage(
   ctx: EngineContext,
   userId: string,
-  input: { conversationId: string; text?: string; mediaId?: string; caption?: string; clientId?: string; confirmWarning?: boolean },
+  input: {
+    conversationId: string
+    text?: string
+    mediaId?: string
+    caption?: string
+    clientId?: string
+    confirmWarning?: boolean
+    replyTo?: string
+  },
 ): Message {
   const conversation = requireParticipant(ctx, input.conversationId, userId)
   // A repeat (a team client's outbox resending after a lost answer) gets the first message back,
@@ -59,6 +67,7 @@ export function sendMessage(
     if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', 'This picture is no longer available; add it again')
     if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Pictures can only be sent on WhatsApp')
   }
+  const replyToProviderId = input.replyTo ? quotedProviderId(ctx, conversation, input.replyTo) : undefined
   const now = ctx.clock.now()
   const participants = listParticipants(ctx.db, conversation.id)
   const author = participants.find((p) => p.user_id === userId)
@@ -95,6 +104,7 @@ export function sendMessage(
       status,
       holdReason,
       clientId: input.clientId,
+      replyToProviderId,
       createdAt: now,
     })
     outbox.enqueue(ctx.db, {
@@ -115,6 +125,18 @@ export function sendMessage(
   }
   ctx.wakeOutbox()
   return messageView(ctx, id)
+}
+
+/**
+ * The WhatsApp id of the message a reply quotes. It must be in the same WhatsApp thread and have
+ * reached WhatsApp (WhatsApp quotes by its own id). @throws ApiFailure invalid with the reason.
+ */
+function quotedProviderId(ctx: EngineContext, conversation: { id: string; channel: string }, messageId: string): string {
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Only WhatsApp messages can quote an earlier message')
+  const quoted = getMessageRow(ctx.db, messageId)
+  if (!quoted || quoted.conversation_id !== conversation.id) throw new ApiFailure('invalid', 'The quoted message is not in this thread')
+  if (!quoted.provider_id) throw new ApiFailure('invalid', 'The quoted message has not reached WhatsApp yet, so it cannot be quoted')
+  return quoted.provider_id
 }
 
 /** A failed message goes back into its lane at its original place; the policy decides again. */

@@ -6,18 +6,20 @@ import { graphRequest, invalid, type GraphTransport, type WhatsAppResult } from 
 import { downloadMedia, getMediaUrl, type DownloadMediaInput, type DownloadedMedia, type MediaInfo } from './media-download'
 import {
   buildImageBody,
+  buildReactionBody,
   buildMarkReadBody,
   buildTemplateBody,
   buildTextBody,
   type Built,
   type ImageMessage,
+  type ReactionMessage,
   type TemplateMessage,
   type TextMessage,
 } from './message-bodies'
 
 export type { WhatsAppResult } from './graph-request'
 export type { DownloadMediaInput, DownloadedMedia, MediaInfo } from './media-download'
-export type { ImageMessage, Recipient, TemplateMessage, TextMessage } from './message-bodies'
+export type { ImageMessage, ReactionMessage, Recipient, TemplateMessage, TextMessage } from './message-bodies'
 
 /** What WhatsApp answered to an accepted send (accepted, not yet delivered). */
 export interface SendValue {
@@ -53,6 +55,7 @@ export interface WhatsAppClient {
   sendText(input: TextMessage): Promise<WhatsAppResult<SendValue>>
   sendTemplate(input: TemplateMessage): Promise<WhatsAppResult<SendValue>>
   sendImage(input: ImageMessage): Promise<WhatsAppResult<SendValue>>
+  sendReaction(input: ReactionMessage): Promise<WhatsAppResult<SendValue>>
   uploadMedia(input: UploadMediaInput): Promise<WhatsAppResult<{ mediaId: string }>>
   /** Marks an inbound message (and the ones before it) as read: blue ticks for the person. */
   markRead(providerMessageId: string): Promise<WhatsAppResult<void>>
@@ -126,6 +129,7 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
     sendText: (input) => send(buildTextBody(input)),
     sendTemplate: (input) => send(buildTemplateBody(input)),
     sendImage: (input) => send(buildImageBody(input)),
+    sendReaction: (input) => send(buildReactionBody(input)),
 
     async uploadMedia({ bytes, mimeType, filename }) {
       if (bytes.byteLength === 0) return invalid('The file is empty.')

@@ -43,6 +43,14 @@ export interface ImageMessage extends Recipient {
   contextProviderId?: string
 }
 
+export interface ReactionMessage extends Recipient {
+  /** The wamid reacted to. */
+  providerMessageId: string
+  /** One emoji; '' removes the reaction. */
+  emoji: string
+  bizOpaque: string
+}
+
 export type Built = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string }
 
 const E164 = /^\+[1-9]\d{6,14}$/
@@ -128,6 +136,16 @@ export function buildTemplateBody(input: TemplateMessage): Built {
     language: { code: input.language },
     ...(components.length > 0 ? { components } : {}),
   }
+  return built
+}
+
+/** A reaction (or its removal, with emoji ''). WhatsApp answers it with a `sent` status only. */
+export function buildReactionBody(input: ReactionMessage): Built {
+  if (!input.providerMessageId) return { ok: false, reason: 'This message has not reached WhatsApp, so it cannot be reacted to.' }
+  const built = envelope(input, input.bizOpaque)
+  if (!built.ok) return built
+  built.body.type = 'reaction'
+  built.body.reaction = { message_id: input.providerMessageId, emoji: input.emoji }
   return built
 }
 

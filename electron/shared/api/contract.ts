@@ -202,6 +202,8 @@ export const requestChannels = {
         clientId: id.optional(),
         /** The user saw a lexicon warning and chose to send anyway. */
         confirmWarning: z.boolean().optional(),
+        /** Quote this message of the thread (a WhatsApp contextual reply). */
+        replyTo: id.optional(),
       })
       .strict()
       .refine((p) => (p.text !== undefined && p.text.trim() !== '') || p.mediaId !== undefined, {
@@ -215,6 +217,18 @@ export const requestChannels = {
       }),
   ),
   'messages:retry': channel<Message>()(z.object({ id }).strict()),
+  /** React to a message of a WhatsApp thread; `emoji: ''` removes your reaction. Sent at once, or refused with why. */
+  'messages:react': channel<Message>()(
+    z
+      .object({
+        id,
+        emoji: z
+          .string()
+          .max(32)
+          .refine((e) => e === '' || /^\p{Extended_Pictographic}/u.test(e), 'Not an emoji'),
+      })
+      .strict(),
+  ),
   'messages:cancel': channel<Message>()(z.object({ id }).strict()),
   'messages:retryDownload': channel<Message>()(z.object({ id }).strict()),
   'messages:checkText': channel<LexiconVerdict>()(z.object({ text: text(4096) }).strict()),

@@ -27,6 +27,7 @@ describe('forbidden for users outside a conversation', () => {
       ['conversations:transfer', { id: conversationId, toUserId: 'alex', note: 'yours' }],
       ['conversations:restart', { id: conversationId }],
       ['messages:retry', { id: messageId }],
+      ['messages:react', { id: messageId, emoji: '👍' }],
       ['messages:cancel', { id: messageId }],
       ['audit:list', { conversationId }],
     ]

@@ -36,6 +36,7 @@ const NOT_THREAD_READS: Partial<Record<RequestChannel, string>> = {
   'conversations:restart': 'write, participant-only',
   'messages:send': 'write, participant-only',
   'messages:retry': 'write, participant-only',
+  'messages:react': 'write, participant-only',
   'messages:cancel': 'write, participant-only',
   'messages:checkText': 'checks text the caller typed',
   'media:upload': 'write',

@@ -13,6 +13,7 @@ export const sendImageJob: WhatsAppSendJob = async (deps, { message, contact, ex
     mediaId: mediaId.id,
     ...(caption ? { caption } : {}),
     bizOpaque: message.id,
+    ...(message.reply_to_provider_id ? { contextProviderId: message.reply_to_provider_id } : {}),
   })
   return result.ok ? { ok: true, ...result.value } : result
 }

@@ -6,6 +6,7 @@ export const sendTextJob: WhatsAppSendJob = async ({ ctx, whatsapp }, { message,
     ...whatsAppTarget(contact),
     text: attributed(ctx, extra, message.body ?? '')!,
     bizOpaque: message.id,
+    ...(message.reply_to_provider_id ? { contextProviderId: message.reply_to_provider_id } : {}),
   })
   return result.ok ? { ok: true, ...result.value } : result
 }
