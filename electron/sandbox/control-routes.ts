@@ -113,7 +113,7 @@ function publicUser(ctx: SandboxContext, user: SimUser): object {
     phone: user.phone,
     name: user.name,
     onWhatsApp: user.onWhatsApp,
-    waId: user.waId,
+    ...(user.username ? { username: user.username } : { waId: user.waId }),
     userId: user.userId,
     lastInboundAt: user.lastInboundAt ?? null,
     windowOpen: ctx.directory.windowOpen(user, ctx.clock.now()),
@@ -127,8 +127,15 @@ function addUser(ctx: SandboxContext, body: unknown): Result {
   const name = typeof input.name === 'string' ? input.name.trim() : ''
   if (!name || name.length > 100) throw new ControlError(400, 'name is required (at most 100 characters)')
   if (input.onWhatsApp !== undefined && typeof input.onWhatsApp !== 'boolean') throw new ControlError(400, 'onWhatsApp must be a boolean')
+  if (input.waId !== undefined && (typeof input.waId !== 'string' || !/^\d{8,15}$/.test(input.waId)))
+    throw new ControlError(400, 'waId must be 8 to 15 digits')
+  if (input.username !== undefined && (typeof input.username !== 'string' || !/^[a-z0-9._]{3,35}$/i.test(input.username)))
+    throw new ControlError(400, 'username must be 3 to 35 letters, digits, dots or underscores')
   const existed = !!ctx.directory.get(phone)
-  const user = ctx.directory.upsert(phone, name, input.onWhatsApp !== false)
+  const user = ctx.directory.upsert(phone, name, input.onWhatsApp !== false, {
+    waId: input.waId,
+    username: input.username,
+  })
   return { value: publicUser(ctx, user), created: !existed }
 }
 

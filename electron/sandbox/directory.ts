@@ -41,6 +41,11 @@ export interface SimUser {
   onWhatsApp: boolean
   waId: string
   userId: string
+  /**
+   * A WhatsApp username: such a user hides their number, so webhooks carry only their
+   * business-scoped user id (`from_user_id`, `user_id`) and `profile.username`, never `wa_id`.
+   */
+  username?: string
   lastInboundAt?: number
   chat: ChatEntry[]
 }
@@ -60,16 +65,30 @@ export class Directory {
   /** Told of every change to a user (added, renamed, chat line added, a line's status changed). */
   onUserChange?: (user: SimUser) => void
 
-  /** Adds a user, or updates the name and reachability of an existing one. */
-  upsert(phone: string, name: string, onWhatsApp = true): SimUser {
+  /**
+   * Adds a user, or updates the name and reachability of an existing one. `identity.waId` is a
+   * WhatsApp id that differs from the number (Brazil and Mexico: the number as dialled and the
+   * account's id differ by a digit); `identity.username` makes a username-only user.
+   */
+  upsert(phone: string, name: string, onWhatsApp = true, identity: { waId?: string; username?: string } = {}): SimUser {
     const existing = this.byPhone.get(phone)
     if (existing) {
       existing.name = name
       existing.onWhatsApp = onWhatsApp
+      if (identity.waId) existing.waId = identity.waId
+      if (identity.username) existing.username = identity.username
       this.touch(existing)
       return existing
     }
-    const user: SimUser = { phone, name, onWhatsApp, waId: waIdOf(phone), userId: bsuidOf(phone), chat: [] }
+    const user: SimUser = {
+      phone,
+      name,
+      onWhatsApp,
+      waId: identity.waId ?? waIdOf(phone),
+      userId: bsuidOf(phone),
+      ...(identity.username ? { username: identity.username } : {}),
+      chat: [],
+    }
     this.byPhone.set(phone, user)
     changeListeners.set(user, (changed) => this.onUserChange?.(changed))
     this.touch(user)
@@ -83,6 +102,11 @@ export class Directory {
 
   get(phone: string): SimUser | undefined {
     return this.byPhone.get(phone)
+  }
+
+  /** By WhatsApp id, which may differ from the number (see `upsert`). */
+  byWaId(waId: string): SimUser | undefined {
+    return [...this.byPhone.values()].find((user) => user.waId === waId)
   }
 
   byUserId(userId: string): SimUser | undefined {

@@ -29,7 +29,14 @@ export function handleMessagesPost(ctx: SandboxContext, body: unknown): SendOutc
   const wamid = newWamid(recipient.waId)
   const response = {
     messaging_product: 'whatsapp',
-    contacts: [{ input: request.input, wa_id: recipient.waId, ...(recipient.user ? { user_id: recipient.user.userId } : {}) }],
+    contacts: [
+      {
+        input: request.input,
+        // A username-only user's number (and so their WhatsApp id) is not shown to the business.
+        ...(recipient.user?.username ? {} : { wa_id: recipient.waId }),
+        ...(recipient.user ? { user_id: recipient.user.userId } : {}),
+      },
+    ],
     messages: [{ id: wamid }],
   }
   const user = recipient.user
@@ -72,7 +79,9 @@ function resolveRecipient(ctx: SandboxContext, request: SendRequest): { waId: st
   const phone = normalizePhone(request.input.trim().startsWith('+') ? request.input : `+${request.input.trim()}`)
   if (!phone) throw new GraphError(100, 'Invalid parameter: the recipient phone number is not valid.')
   if (waIdOf(phone) === ctx.business.displayPhoneNumber) throw new GraphError(131021, 'Recipient cannot be sender.')
-  return { waId: waIdOf(phone), user: ctx.directory.get(phone) }
+  // The account's WhatsApp id may differ from the number as dialled (Brazil, Mexico): the response says which.
+  const user = ctx.directory.get(phone) ?? ctx.directory.byWaId(waIdOf(phone))
+  return { waId: user?.waId ?? waIdOf(phone), user }
 }
 
 function checkImage(ctx: SandboxContext, mediaId: string): void {

@@ -77,7 +77,8 @@ export interface Sandbox {
   /** Resolves when no webhook is queued or in flight; failed ones may still wait for their retry timer. */
   flushed(): Promise<void>
   users(): SandboxUser[]
-  addUser(user: { phone: string; name: string; onWhatsApp?: boolean }): SandboxUser
+  /** `waId`: a WhatsApp id that differs from the number; `username`: a user who hides their number. */
+  addUser(user: { phone: string; name: string; onWhatsApp?: boolean; waId?: string; username?: string }): SandboxUser
   deliveries(phone?: string, options?: { withBytes?: boolean }): DeliveryView[]
   chat(phone: string): object[]
   /** The user writes on WhatsApp; returns the chat line (its `id` is the inbound wamid). Throws on bad input. */
@@ -100,7 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = options.stateDir ? new SandboxStateStore(options.stateDir) : undefined
   const saved = state?.load()
   for (const user of saved?.users ?? []) {
-    const restored = directory.upsert(user.phone, user.name, user.onWhatsApp)
+    const restored = directory.upsert(user.phone, user.name, user.onWhatsApp, { waId: user.waId, username: user.username })
     if (user.lastInboundAt !== undefined) restored.lastInboundAt = user.lastInboundAt
     for (const entry of user.chat) appendChat(restored, entry)
   }
@@ -193,7 +194,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     addUser: (user) => {
       const phone = normalizePhone(user.phone)
       if (!phone) throw new ControlError(400, 'phone must be in E.164 form')
-      const { name, onWhatsApp, waId, userId } = directory.upsert(phone, user.name, user.onWhatsApp !== false)
+      const { name, onWhatsApp, waId, userId } = directory.upsert(phone, user.name, user.onWhatsApp !== false, {
+        waId: user.waId,
+        username: user.username,
+      })
       return { phone, name, onWhatsApp, waId, userId }
     },
     deliveries: (phone, opts) => deliveryLog(ctx, phone ? (normalizePhone(phone) ?? phone) : undefined, opts?.withBytes),

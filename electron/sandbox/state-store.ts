@@ -16,7 +16,7 @@ import type { PendingWebhook, WebhookJournal } from './webhook-queue'
 
 /** What a sandbox remembers across restarts. */
 export interface SandboxState {
-  users: Array<Omit<SimUser, 'waId' | 'userId'> & { chat: ChatEntry[] }>
+  users: Array<Omit<SimUser, 'waId' | 'userId'> & { chat: ChatEntry[]; waId?: string }>
   /** Webhooks not yet posted, in the order they were queued. */
   webhooks: PendingWebhook[]
 }
@@ -146,6 +146,15 @@ export class SandboxStateStore implements WebhookJournal {
 }
 
 function record(user: SimUser): SandboxState['users'][number] {
-  const { phone, name, onWhatsApp, lastInboundAt, chat } = user
-  return { phone, name, onWhatsApp, ...(lastInboundAt !== undefined ? { lastInboundAt } : {}), chat }
+  const { phone, name, onWhatsApp, lastInboundAt, chat, username } = user
+  return {
+    phone,
+    name,
+    onWhatsApp,
+    // Only a WhatsApp id that differs from the number is kept; the usual one is derived again.
+    ...(user.waId !== phone.replace(/^\+/, '') ? { waId: user.waId } : {}),
+    ...(username ? { username } : {}),
+    ...(lastInboundAt !== undefined ? { lastInboundAt } : {}),
+    chat,
+  }
 }

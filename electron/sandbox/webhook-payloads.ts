@@ -47,6 +47,8 @@ function envelope(business: BusinessIdentity, value: Record<string, unknown>): o
 }
 
 export function contactOf(user: SimUser): object {
+  // A username-only user's number is never shown to the business.
+  if (user.username) return { profile: { name: user.name, username: user.username }, user_id: user.userId }
   return { profile: { name: user.name }, wa_id: user.waId, user_id: user.userId }
 }
 
@@ -70,8 +72,9 @@ export function statusPayload(business: BusinessIdentity, event: StatusEvent): o
     id: event.wamid,
     status: event.status,
     timestamp: seconds(event.at),
-    recipient_id: event.recipientId,
   }
+  // A username-only user is known to the business by user id alone.
+  if (!event.user?.username) status.recipient_id = event.recipientId
   if (event.recipientUserId) status.recipient_user_id = event.recipientUserId
   if (event.bizOpaqueCallbackData !== undefined) status.biz_opaque_callback_data = event.bizOpaqueCallbackData
   if (event.pricing) status.pricing = event.pricing
@@ -91,6 +94,6 @@ export function inboundPayload(
 ): object {
   return envelope(business, {
     contacts: [contactOf(user)],
-    messages: [{ from: user.waId, from_user_id: user.userId, id: wamid, timestamp: seconds(at), ...message }],
+    messages: [{ ...(user.username ? {} : { from: user.waId }), from_user_id: user.userId, id: wamid, timestamp: seconds(at), ...message }],
   })
 }
