@@ -15,6 +15,7 @@ export interface WebhookQueueOptions {
   appSecret: string
   random: () => number
   chaos: () => WebhookChaos
+  /** Give up after this many attempts; by default Meta's rule applies instead (retry for 7 days). */
   maxAttempts?: number
   firstRetryMs?: number
   requestTimeoutMs?: number
@@ -38,6 +39,18 @@ export interface PendingWebhook {
 
 interface Delivery extends PendingWebhook {
   attempts: number
+  /** Clock time of the first failed attempt: Meta keeps retrying for 7 days from there. */
+  firstFailedAt?: number
+}
+
+/** Meta retries a failed delivery "with decreasing frequency … for up to 7 days". */
+export const WEBHOOK_RETRY_FOR_MS = 7 * 24 * 60 * 60 * 1000
+/** The longest pause between two retries (our reading of "decreasing frequency"). */
+export const WEBHOOK_RETRY_MAX_GAP_MS = 60 * 60 * 1000
+
+/** The pause before retry number `attempt` (1 = the first retry): doubling from `firstMs`, at most hourly. */
+export function webhookRetryDelayMs(attempt: number, firstMs = 1000): number {
+  return Math.min(firstMs * 2 ** Math.min(attempt - 1, 30), WEBHOOK_RETRY_MAX_GAP_MS)
 }
 
 // Unique across restarts of the same sandbox (the journal keys deliveries by it).
@@ -51,8 +64,9 @@ export function signBody(body: string | Buffer, appSecret: string): string {
 
 /**
  * Sends signed webhook POSTs, by default one at a time and in order (unless chaos shuffles them). A delivery
- * answered with anything but HTTP 200 is set aside and retried on clock timers (1 s, 2 s, 4 s …)
- * so it never blocks the others; after `maxAttempts` it is dropped. Deliveries for a target with
+ * answered with anything but HTTP 200 is set aside and retried on clock timers (1 s, 2 s, 4 s …,
+ * then hourly) so it never blocks the others; as at Meta, it is dropped 7 days after it first
+ * failed (the sandbox clock compresses that), or after `maxAttempts` when set. Deliveries for a target with
  * no URL yet are held until one is set.
  */
 export class WebhookQueue {
@@ -169,12 +183,16 @@ export class WebhookQueue {
   private retryLater(delivery: Delivery): void {
     delivery.attempts++
     if (this.closed) return
-    if (delivery.attempts >= (this.options.maxAttempts ?? 8)) {
+    const now = this.options.clock.now()
+    delivery.firstFailedAt ??= now
+    const maxAttempts = this.options.maxAttempts
+    const givenUp = maxAttempts !== undefined ? delivery.attempts >= maxAttempts : now - delivery.firstFailedAt >= WEBHOOK_RETRY_FOR_MS
+    if (givenUp) {
       this.counts.dropped++
       this.options.journal?.done(delivery.id)
       return
     }
-    const delay = (this.options.firstRetryMs ?? 1000) * 2 ** (delivery.attempts - 1)
+    const delay = webhookRetryDelayMs(delivery.attempts, this.options.firstRetryMs)
     const cancel = this.options.clock.setTimer(() => {
       this.waiting.delete(delivery)
       this.ready.push(delivery)
