@@ -20,6 +20,7 @@ import { uploadPicture, type MediaDownloader } from './services/media-service'
 import { cancelMessage, listMessages, retryMessage, sendMessage } from './services/messages-service'
 import { reactToMessage, type ReactionDeps } from './services/reactions-service'
 import { searchMessages } from './services/search-service'
+import { sendApprovedTemplate } from './services/templates-service'
 import type { MediaStore } from './media/media-store'
 import type { AccountHealth } from './outbox/account-health'
 
@@ -102,6 +103,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     },
 
     'templates:list': () => deps.listTemplates(),
+    'templates:send': (input, { userId }) => sendApprovedTemplate(ctx, userId, input),
     'account:health': () => deps.health.view(),
     'account:resume': (_, { userId }) => {
       // On the team server only admins resume; the desktop app's one user runs their own number.

@@ -25,6 +25,15 @@ export const TEMPLATES: TemplateDefinition[] = [
     bodyParamCount: 1,
     quickReplies: ['Yes', 'No'],
   },
+  {
+    name: 'appointment_reminder',
+    language: 'en_US',
+    category: 'utility',
+    status: 'APPROVED',
+    body: 'Hello {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.',
+    bodyParamCount: 2,
+    quickReplies: [],
+  },
 ]
 
 export interface RenderedTemplate {

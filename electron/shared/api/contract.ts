@@ -251,6 +251,21 @@ export const requestChannels = {
 
   /** The business account's message templates and their states, read from WhatsApp now. */
   'templates:list': channel<MessageTemplate[]>()(empty),
+  /**
+   * Sends an approved template of the account with its variables filled (`params`, in order), to
+   * someone who agreed to receive messages; it ignores the 24-hour window. The thread shows the filled text.
+   */
+  'templates:send': channel<Message>()(
+    z
+      .object({
+        conversationId: id,
+        name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'Not a template name'),
+        language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Not a language code such as en_US'),
+        params: z.array(text(1024)).max(30),
+        clientId: id.optional(),
+      })
+      .strict(),
+  ),
   /** Whether WhatsApp is refusing the business account (sending paused), and why. */
   'account:health': channel<AccountHealthView>()(empty),
   /** Admins: resume sending after fixing the account (held messages go out in order). */

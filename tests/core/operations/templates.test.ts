@@ -19,6 +19,13 @@ describe('@operations templates:list reads the account templates over real HTTP'
         category: 'utility',
         body: 'Hello! {{1}} would like to send you messages on WhatsApp. Reply or tap a button.',
       },
+      {
+        name: 'appointment_reminder',
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'utility',
+        body: 'Hello {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.',
+      },
     ])
     const response = await fetch(`${h.sandbox.url}/sandbox/templates/greenline_opt_in`, {
       method: 'POST',

@@ -6,6 +6,7 @@ import { sendImageJob } from './image'
 import { sendOptInJob } from './opt-in'
 import type { SendJobDeps, SendOutcome, WhatsAppSendJob } from './send-job'
 import { sendSmsJob } from './sms'
+import { sendTemplateJob } from './template'
 import { sendTextJob } from './text'
 
 export type { SendError, SendJobDeps, SendOutcome } from './send-job'
@@ -28,5 +29,7 @@ export async function runSendJob(deps: SendJobDeps, kind: OutboxKind, message: M
   const whatsapp = deps.whatsapp
   if (!whatsapp) return { ok: false, error: { kind: 'transient', reason: 'WhatsApp is not connected right now' } }
   const extra = message.extra ? (JSON.parse(message.extra) as Record<string, unknown>) : {}
-  return WHATSAPP_JOBS[kind]({ ...deps, whatsapp }, { message, contact, extra })
+  // A template is the opt-in request unless an office user chose it (templates:send).
+  const job = kind === 'template' && typeof extra.template === 'object' ? sendTemplateJob : WHATSAPP_JOBS[kind]
+  return job({ ...deps, whatsapp }, { message, contact, extra })
 }

@@ -1,0 +1,89 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { Message } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import { getContact } from '../db/repositories/contacts'
+import { touchConversation } from '../db/repositories/conversations'
+import { getMessageRow, getMessageRowByClientId, insertMessage } from '../db/repositories/messages'
+import * as outbox from '../db/repositories/outbox'
+import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { policyHold } from '../outbox/hold-rule'
+import { requireOpen, requireParticipant } from './access'
+import { toMessages } from './views'
+
+/** How many `{{n}}` variables a template body has (the highest n). */
+export function variableCount(body: string): number {
+  return Math.max(0, ...[...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])))
+}
+
+/** The body as the person reads it: each `{{n}}` replaced by the n-th value. */
+export function fillTemplate(body: string, params: readonly string[]): string {
+  return body.replace(/\{\{(\d+)\}\}/g, (whole, n: string) => params[Number(n) - 1] ?? whole)
+}
+
+/**
+ * An office user sends one of the account's approved templates (`templates:send`), typically
+ * where the 24-hour window is closed: only to someone who agreed to receive messages, only a
+ * template WhatsApp has approved, and with every variable filled. The thread shows the filled text.
+ * @throws ApiFailure not_found, forbidden, invalid (not WhatsApp, unknown template, variables), conflict (consent, state)
+ */
+export function sendApprovedTemplate(
+  ctx: EngineContext,
+  userId: string,
+  input: { conversationId: string; name: string; language: string; params: string[]; clientId?: string },
+): Message {
+  const conversation = requireParticipant(ctx, input.conversationId, userId)
+  if (input.clientId) {
+    const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
+    if (existing && existing.author_id === userId) return view(ctx, existing.id)
+    if (existing) throw new ApiFailure('conflict', 'This message id is already used; send it again as a new message')
+  }
+  requireOpen(conversation)
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Templates are only sent on WhatsApp')
+  const template = ctx.templates.get(input.name, input.language)
+  if (!template?.body) throw new ApiFailure('invalid', `There is no template ${input.name} (${input.language}) on the business account`)
+  if (template.status !== 'APPROVED')
+    throw new ApiFailure('conflict', `The template ${input.name} is ${template.status.toLowerCase()} in WhatsApp and cannot be sent`)
+  const expected = variableCount(template.body)
+  if (input.params.length !== expected || input.params.some((p) => p.trim() === '' || /[\n\r\t]| {5,}/.test(p)))
+    throw new ApiFailure('invalid', `Fill in all ${expected} fields of the template, each on one line`)
+  const contact = getContact(ctx.db, conversation.contactId)
+  const consent = getWhatsAppUser(ctx.db, conversation.contactId).consent
+  // Business templates need the person's agreement; the opt-in request is the one that asks for it.
+  if (consent !== 'granted')
+    throw new ApiFailure('conflict', `${contact?.name ?? 'This person'} has not agreed to receive WhatsApp messages`)
+
+  const now = ctx.clock.now()
+  const id = ctx.newId('m_')
+  const holdReason = policyHold(ctx, conversation.contactId, 'template', now)
+  ctx.db.transaction(() => {
+    const seq = insertMessage(ctx.db, {
+      id,
+      conversationId: conversation.id,
+      direction: 'out',
+      authorId: userId,
+      kind: 'template',
+      body: fillTemplate(template.body!, input.params),
+      extra: { template: { name: input.name, language: input.language, params: input.params } },
+      status: holdReason ? 'held' : 'queued',
+      holdReason,
+      clientId: input.clientId,
+      createdAt: now,
+    })
+    outbox.enqueue(ctx.db, {
+      messageId: id,
+      lane: conversation.contactId,
+      seq,
+      kind: 'template',
+      state: holdReason ? 'held' : 'ready',
+      dueAt: now,
+    })
+    touchConversation(ctx.db, conversation.id, seq, now)
+  })()
+  ctx.changes.message(id, conversation.id)
+  ctx.wakeOutbox()
+  return view(ctx, id)
+}
+
+function view(ctx: EngineContext, id: string): Message {
+  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]
+}
