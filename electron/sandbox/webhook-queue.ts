@@ -57,6 +57,15 @@ export function webhookRetryDelayMs(attempt: number, firstMs = 1000): number {
 const idPrefix = randomBytes(4).toString('hex')
 let lastId = 0
 
+/**
+ * Meta's webhook bodies are ASCII: every other character is escaped as `\uXXXX` (an emoji as its
+ * two UTF-16 halves), and the signature is computed over those bytes. Client libraries rely on it
+ * (whatsapp-api-js escapes the raw body the same way before checking the signature).
+ */
+export function asMetaSendsIt(json: string): string {
+  return json.replace(/[^\0-~]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 /** `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the app secret. */
 export function signBody(body: string | Buffer, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`
@@ -99,7 +108,8 @@ export class WebhookQueue {
 
   enqueue(target: WebhookTarget, payload: unknown): void {
     if (this.closed) return
-    const delivery = { id: `${idPrefix}-${++lastId}`, target, body: JSON.stringify(payload), attempts: 0 }
+    const json = JSON.stringify(payload)
+    const delivery = { id: `${idPrefix}-${++lastId}`, target, body: target === 'whatsapp' ? asMetaSendsIt(json) : json, attempts: 0 }
     this.options.journal?.added(delivery)
     this.queue(delivery)
   }
