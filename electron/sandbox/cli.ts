@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { OffsetClock } from '../shared/clock'
+import { META_RATE_LIMITS } from './rate-limits'
 import { signBody, startSandbox } from './server'
 
 /**
- * Standalone sandbox: `tsx electron/sandbox/cli.ts [--port N] [--webhook-url URL] [--sms-webhook-url URL]`.
+ * Standalone sandbox: `tsx electron/sandbox/cli.ts [--port N] [--webhook-url URL] [--sms-webhook-url URL] [--rate-limits meta|off]`.
  * Token and secret come from GREENLINE_SANDBOX_TOKEN / GREENLINE_SANDBOX_APP_SECRET, or are made up
  * and printed so the engine can be configured with them (this is a local test double, not a real
  * credential).
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
       // Where users, chats and unsent webhooks are kept, so a restart continues (default: memory only).
       'state-dir': { type: 'string' },
       'webhook-concurrency': { type: 'string' },
+      // Meta's limits (80 messages/s per number, 131056 pair limit) are on unless `off`.
+      'rate-limits': { type: 'string' },
       json: { type: 'boolean' },
       // Embedded: the parent holds our stdin open; when it dies (even by SIGKILL) the pipe closes.
       'exit-with-parent': { type: 'boolean' },
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
   const appSecret = process.env.GREENLINE_SANDBOX_APP_SECRET || randomBytes(24).toString('hex')
   const mode = values['window-error-mode']
   if (mode !== undefined && mode !== 'sync' && mode !== 'webhook') throw new Error('--window-error-mode must be sync or webhook')
+  const rateLimits = values['rate-limits'] ?? (process.env.GREENLINE_SANDBOX_RATE_LIMITS || 'meta')
+  if (rateLimits !== 'meta' && rateLimits !== 'off') throw new Error('--rate-limits must be meta or off')
   const clock = new OffsetClock()
   const clockUrl = process.env.GREENLINE_SANDBOX_CLOCK_URL
   const sandbox = await startSandbox({
@@ -55,6 +60,8 @@ async function main(): Promise<void> {
     windowErrorMode: mode,
     stateDir: values['state-dir'] ?? (process.env.GREENLINE_SANDBOX_STATE_DIR || undefined),
     webhookConcurrency: values['webhook-concurrency'] ? Number(values['webhook-concurrency']) : undefined,
+    // As kind as Meta, no kinder: also when the app embeds it.
+    ...(rateLimits === 'meta' ? { limits: META_RATE_LIMITS } : {}),
   })
   if (values.json) {
     console.log(JSON.stringify({ url: sandbox.url, phoneNumberId: sandbox.phoneNumberId, wabaId: sandbox.wabaId }))

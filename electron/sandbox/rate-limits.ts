@@ -6,13 +6,16 @@ export interface RateLimits {
   pairRefillMs?: number
 }
 
+/** Meta's defaults: 80 messages a second per business number; per user, bursts of 45 then one every 6 s. */
+export const META_RATE_LIMITS: RateLimits = { messagesPerSecond: 80, pairBurst: 45, pairRefillMs: 6000 }
+
 /**
  * The number's throughput (messages per clock second, 130429) and the per-user pair limit (a
  * token bucket: `pairBurst` messages at once, one more every `pairRefillMs`, 131056). Each limit is
  * off unless configured.
  */
 export class RateLimiter {
-  private readonly recentSends: number[] = []
+  private throughput: { tokens: number; updatedAt: number } | undefined
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>()
   private readonly pairOn: boolean
   private readonly burst: number
@@ -27,14 +30,21 @@ export class RateLimiter {
     this.refillMs = limits.pairRefillMs ?? 6000
   }
 
-  /** Counts one send against the throughput; false when the number is over it. */
+  /**
+   * Counts one send against the throughput; false when the number is over it. A bucket of one
+   * second's worth, refilled continuously (the engine paces itself the same way, so a sender that
+   * keeps to 80/s is never refused).
+   */
   takeThroughput(): boolean {
     const perSecond = this.limits.messagesPerSecond
     if (perSecond === undefined) return true
     const now = this.clock.now()
-    while (this.recentSends.length > 0 && this.recentSends[0] <= now - 1000) this.recentSends.shift()
-    if (this.recentSends.length >= perSecond) return false
-    this.recentSends.push(now)
+    const bucket = this.throughput ?? { tokens: perSecond, updatedAt: now }
+    bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.updatedAt) * perSecond) / 1000)
+    bucket.updatedAt = now
+    this.throughput = bucket
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
     return true
   }
 
