@@ -71,6 +71,18 @@ describe('ContactDetailsView', () => {
     expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
   })
 
+  it('@operations a WhatsApp user known only by user id (username, no number) gets the WhatsApp action, not call or SMS', async () => {
+    const kai: Contact = { id: 'c5', name: 'Kai', userId: 'US.1234567890123', createdAt: 1, updatedAt: 1 }
+    const { wrapper, router } = await render(kai, true)
+    expect(wrapper.get('[data-testid="contact-phone"]').text()).toBe('No number shared — reachable on WhatsApp')
+    expect(wrapper.find('[data-testid="contact-call"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="contact-sms"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="contact-whatsapp"]').trigger('click')
+    await flushPromises()
+    expect(call).toHaveBeenCalledWith('conversations:start', { contactId: 'c5', channel: 'whatsapp', requestConsent: false })
+    expect(router.currentRoute.value.fullPath).toBe('/messages/v7')
+  })
+
   it('has no WhatsApp action when the organization has not enabled it', async () => {
     const { wrapper } = await render(dan, false)
     expect(wrapper.find('[data-testid="contact-whatsapp"]').exists()).toBe(false)
