@@ -1,0 +1,64 @@
+import { expect, test } from './fixtures'
+import { expectLine, send, textsTo } from './thread-steps'
+
+const ANA = '+14155550101'
+
+/**
+ * What an office user sees when WhatsApp refuses something (issue 19), in real Chromium against the
+ * browser host and its sandbox: the reason is on screen and nothing leaves that WhatsApp would refuse.
+ */
+test('a paused opt-in template: the thread says so and no request leaves; approved again, the request goes @operations', async ({
+  page,
+  greenline,
+}) => {
+  const dispatch = async (channel: string, payload: unknown) => {
+    const result = await greenline.host.engine.dispatch({ userId: 'priya' }, channel, payload)
+    if (!result.ok) throw new Error(result.error.message)
+    return result.value as { id: string }
+  }
+  const contact = await dispatch('contacts:create', { name: 'Ana Souza', phone: ANA })
+  await greenline.sandbox('/sandbox/templates/greenline_opt_in', { status: 'PAUSED' })
+  // WhatsApp Manager's state as Greenline reads it (the status webhook tells it too).
+  await dispatch('templates:list', {})
+
+  await greenline.open(page, 'priya')
+  await page.goto(`${greenline.url}/#/contacts/${contact.id}/history`)
+  await page.getByTestId('start-whatsapp').click()
+  await expect(page.getByTestId('thread')).toBeVisible()
+  await send(page, 'Your results are ready.')
+  await page.getByTestId('optin-confirm').click()
+  await expectLine(page, 'The consent request template is paused by WhatsApp — ask your admin.')
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Your results are ready.' })).toContainText(
+    'Waiting for Ana Souza to accept the opt-in request',
+  )
+  expect(await greenline.sandbox<unknown[]>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).toEqual([])
+
+  await greenline.sandbox('/sandbox/templates/greenline_opt_in', { status: 'APPROVED' })
+  await dispatch('templates:list', {})
+  await send(page, 'Call us to book a follow-up.')
+  await expect
+    .poll(async () =>
+      (await greenline.sandbox<Array<{ type: string }>>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).map((d) => d.type),
+    )
+    .toEqual(['template'])
+  await greenline.sandbox(`/sandbox/users/${encodeURIComponent(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
+  await expect.poll(() => textsTo(greenline.sandbox, ANA)).toEqual(['Your results are ready.', 'Call us to book a follow-up.'])
+})
+
+test('a guest writes first: the reply goes out with no template @operations', async ({ page, greenline }) => {
+  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  if (!result.ok) throw new Error(result.error.message)
+  await greenline.sandbox(`/sandbox/users/${encodeURIComponent(ANA)}/messages`, { text: 'Hello, can I move my appointment?' })
+
+  await greenline.open(page, 'priya')
+  await page.getByTestId('conversation-row').filter({ hasText: 'Ana Souza' }).click()
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'can I move my appointment?' })).toBeVisible()
+  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+  await send(page, 'Of course, which day suits you?')
+  await expect
+    .poll(async () =>
+      (await greenline.sandbox<Array<{ type: string }>>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).map((d) => d.type),
+    )
+    .toEqual(['text'])
+  await expect(page.getByTestId('optin-confirm')).toBeHidden()
+})
