@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { expectLine, send, textsTo } from './thread-steps'
+import { expectLine, send, startConsentedThread, textsTo } from './thread-steps'
 
 const ANA = '+14155550101'
 
@@ -61,4 +61,30 @@ test('a guest writes first: the reply goes out with no template @operations', as
     )
     .toEqual(['text'])
   await expect(page.getByTestId('optin-confirm')).toBeHidden()
+})
+
+test('an account lock: messages wait with the reason, everyone is told; lifted, they go out in order @operations', async ({
+  page,
+  greenline,
+}) => {
+  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  if (!result.ok) throw new Error(result.error.message)
+  await greenline.open(page, 'priya')
+  await startConsentedThread(page, greenline.url, (result.value as { id: string }).id, ANA, greenline.sandbox, 'Welcome!')
+  await greenline.sandbox('/sandbox/users/' + encodeURIComponent(ANA) + '/messages', { text: 'Thanks' })
+
+  await greenline.sandbox('/sandbox/account', { error: 131031 })
+  await send(page, 'First after the lock')
+  await send(page, 'Second after the lock')
+  await expect(page.getByTestId('account-paused')).toBeVisible()
+  await expect(page.getByTestId('account-paused-reason')).toContainText(/locked/i)
+  for (const text of ['First after the lock', 'Second after the lock']) {
+    await expect(page.getByTestId('message-bubble').filter({ hasText: text }).getByTestId('message-hold-reason')).toBeVisible()
+  }
+  expect(await textsTo(greenline.sandbox, ANA)).toEqual(['Welcome!'])
+
+  await greenline.sandbox('/sandbox/account', { error: null })
+  await page.getByTestId('account-resume').click()
+  await expect(page.getByTestId('account-paused')).toBeHidden()
+  await expect.poll(() => textsTo(greenline.sandbox, ANA)).toEqual(['Welcome!', 'First after the lock', 'Second after the lock'])
 })
