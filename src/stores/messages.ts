@@ -128,7 +128,7 @@ export const useMessagesStore = defineStore('messages', () => {
   async function send(
     conversationId: string,
     text: string,
-    options: { clientId?: string; confirmWarning?: boolean; authorName?: string } = {},
+    options: { clientId?: string; confirmWarning?: boolean; authorName?: string; replyTo?: string } = {},
   ): Promise<SendOutcome> {
     subscribe()
     const clientId = options.clientId ?? crypto.randomUUID()
@@ -156,6 +156,7 @@ export const useMessagesStore = defineStore('messages', () => {
         text,
         clientId,
         ...(options.confirmWarning ? { confirmWarning: true } : {}),
+        ...(options.replyTo ? { replyTo: options.replyTo } : {}),
       })
       rollback()
       observeServerTime(message.createdAt)
@@ -180,8 +181,19 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
+  /** Reacts to a message (`''` removes the reaction); WhatsApp's refusal comes back as text. */
+  async function react(id: string, emoji: string): Promise<string | undefined> {
+    try {
+      upsert(await call('messages:react', { id, emoji }))
+      return undefined
+    } catch (e) {
+      return errorText(e)
+    }
+  }
+
   return {
     threads,
+    react,
     arrivals,
     thread,
     loadLatest,

@@ -88,3 +88,48 @@ test('an account lock: messages wait with the reason, everyone is told; lifted, 
   await expect(page.getByTestId('account-paused')).toBeHidden()
   await expect.poll(() => textsTo(greenline.sandbox, ANA)).toEqual(['Welcome!', 'First after the lock', 'Second after the lock'])
 })
+
+test('react and quote both ways: the office user’s reach the phone, the guest’s show in the thread @operations', async ({
+  page,
+  greenline,
+}) => {
+  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  if (!result.ok) throw new Error(result.error.message)
+  await greenline.open(page, 'priya')
+  await startConsentedThread(page, greenline.url, (result.value as { id: string }).id, ANA, greenline.sandbox, 'Your order shipped.')
+  const user = `/sandbox/users/${encodeURIComponent(ANA)}/messages`
+  const asked = await greenline.sandbox<{ id: string }>(user, { text: 'Is it insured?' })
+  // The bubble itself (a reply quoting it contains its text too).
+  const question = page.locator('[data-testid="message-bubble"][data-direction="in"]').filter({ hasText: 'Is it insured?' })
+  await expect(question).toBeVisible()
+
+  // The office user quotes the question and reacts to it.
+  await question.getByTestId('message-reply').click()
+  await expect(page.getByTestId('composer-quote')).toContainText('Is it insured?')
+  await send(page, 'Yes, fully.')
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Yes, fully.' }).getByTestId('message-quote')).toContainText(
+    'Is it insured?',
+  )
+  await question.getByTestId('message-react').click()
+  await expect(question.getByTestId('message-reactions')).toContainText('👍')
+  const deliveries = () =>
+    greenline.sandbox<Array<{ id: string; type: string; text?: string; contextId?: string; reaction?: { emoji: string } }>>(
+      `/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`,
+    )
+  await expect.poll(async () => (await deliveries()).find((d) => d.text === 'Yes, fully.')?.contextId).toBe(asked.id)
+  await expect.poll(async () => (await deliveries()).find((d) => d.type === 'reaction')?.reaction?.emoji).toBe('👍')
+
+  // The guest reacts to the office user's message and quotes it.
+  const shipped = (await deliveries()).find((d) => d.text === 'Your order shipped.')!
+  await greenline.sandbox(user, { reaction: { messageId: shipped.id, emoji: '🎉' } })
+  await greenline.sandbox(user, { text: 'Great, thanks!', replyTo: shipped.id })
+  await expect(
+    page
+      .locator('[data-testid="message-bubble"][data-direction="out"]')
+      .filter({ hasText: 'Your order shipped.' })
+      .getByTestId('message-reactions'),
+  ).toContainText('🎉')
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Great, thanks!' }).getByTestId('message-quote')).toContainText(
+    'Your order shipped.',
+  )
+})
