@@ -22,6 +22,7 @@ import { createIdGenerator } from './platform/ids'
 import { resolveConsentKeywords } from './policy/keywords'
 import { ChangeFeed } from './services/change-feed'
 import { TemplateStates } from './services/template-states'
+import { TypingIndicator } from './services/typing-service'
 import { runExport } from './compliance/export'
 import { startCompliance } from './compliance/start'
 import { MediaDownloader } from './services/media-service'
@@ -191,6 +192,7 @@ export function createEngine(options: EngineOptions): Engine {
       sendReadReceipt,
       health,
       ...(client ? { sendReaction: (input: ReactionMessage) => client.sendReaction(input) } : {}),
+      typing: new TypingIndicator(ctx, () => client && ((providerId: string) => client.markRead(providerId, { typing: true }))),
       listTemplates: async () => {
         if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
         const result = await client.listTemplates()

@@ -20,6 +20,7 @@ import { uploadPicture, type MediaDownloader } from './services/media-service'
 import { cancelMessage, listMessages, retryMessage, sendMessage } from './services/messages-service'
 import { reactToMessage, type ReactionDeps } from './services/reactions-service'
 import { searchMessages } from './services/search-service'
+import type { TypingIndicator } from './services/typing-service'
 import { sendApprovedTemplate } from './services/templates-service'
 import type { MediaStore } from './media/media-store'
 import type { AccountHealth } from './outbox/account-health'
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   sendReadReceipt: (conversationId: string) => void
   /** The business number's health (sending paused while WhatsApp refuses the account). */
   health: AccountHealth
+  /** The typing indicator, rate-limited per conversation. */
+  typing: TypingIndicator
   /** Sends a reaction to WhatsApp at once (absent: WhatsApp not connected). */
   sendReaction?: ReactionDeps['send']
   /** Reads the account's templates from WhatsApp (fails `unavailable` without a connection). */
@@ -89,6 +92,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'messages:list': (input, { userId }) => listMessages(ctx, userId, input),
     'messages:send': (input, { userId }) => sendMessage(ctx, userId, input),
+    'conversations:typing': ({ id }, { userId }) => deps.typing.typing(userId, id),
     'messages:react': (input, { userId }) =>
       reactToMessage(ctx, userId, input, { send: deps.sendReaction, health: () => deps.health.view() }),
     'messages:retry': ({ id }, { userId }) => retryMessage(ctx, userId, id),

@@ -156,7 +156,18 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
+  // The engine rate-limits too; this only spares a request per keystroke.
+  const typingSentAt = new Map<string, number>()
+  /** Tells the person "typing…" on WhatsApp (the engine decides whether it may). */
+  function typing(id: string): void {
+    const now = Date.now()
+    if (byId.value[id]?.channel !== 'whatsapp' || now - (typingSentAt.get(id) ?? 0) < 20_000) return
+    typingSentAt.set(id, now)
+    call('conversations:typing', { id }).catch(() => undefined)
+  }
+
   return {
+    typing,
     byId,
     all,
     visible,

@@ -58,7 +58,7 @@ export interface WhatsAppClient {
   sendReaction(input: ReactionMessage): Promise<WhatsAppResult<SendValue>>
   uploadMedia(input: UploadMediaInput): Promise<WhatsAppResult<{ mediaId: string }>>
   /** Marks an inbound message (and the ones before it) as read: blue ticks for the person. */
-  markRead(providerMessageId: string): Promise<WhatsAppResult<void>>
+  markRead(providerMessageId: string, options?: { typing?: boolean }): Promise<WhatsAppResult<void>>
   getMediaUrl(mediaId: string): Promise<WhatsAppResult<MediaInfo>>
   /**
    * Reads the business number's own record (`GET /{phone-number-id}`): a cheap call that fails
@@ -146,8 +146,8 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
       return graphRequest(transport, { method: 'POST', path: `${config.phoneNumberId}/media`, form, expect: uploadResponse })
     },
 
-    async markRead(providerMessageId) {
-      const built = buildMarkReadBody(providerMessageId)
+    async markRead(providerMessageId, options) {
+      const built = buildMarkReadBody(providerMessageId, options?.typing)
       if (!built.ok) return invalid(built.reason)
       const result = await graphRequest(transport, { method: 'POST', path: messagesPath, json: built.body, expect: successResponse })
       return result.ok ? { ok: true, value: undefined } : result

@@ -149,7 +149,10 @@ export function buildReactionBody(input: ReactionMessage): Built {
   return built
 }
 
-export function buildMarkReadBody(providerMessageId: string): Built {
+/** Marks a message read; with `typing`, the person also sees "typing…" (up to 25 s, or until we reply). */
+export function buildMarkReadBody(providerMessageId: string, typing = false): Built {
   if (!providerMessageId) return { ok: false, reason: 'There is no WhatsApp message to mark as read.' }
-  return { ok: true, body: { messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId } }
+  const body: Record<string, unknown> = { messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId }
+  if (typing) body.typing_indicator = { type: 'text' }
+  return { ok: true, body }
 }

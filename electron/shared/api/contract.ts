@@ -178,6 +178,8 @@ export const requestChannels = {
   ),
   'conversations:requestConsent': channel<Conversation>()(z.object({ id }).strict()),
   'conversations:markRead': channel<Record<string, never>>()(z.object({ id }).strict()),
+  /** The office user is typing: the person sees "typing…" (open window only, at most every 20 s). */
+  'conversations:typing': channel<{ sent: boolean }>()(z.object({ id }).strict()),
   'conversations:addParticipant': channel<Conversation>()(z.object({ id, userId: id }).strict()),
   'conversations:removeParticipant': channel<Conversation>()(z.object({ id, userId: id }).strict()),
   'conversations:leave': channel<Record<string, never>>()(z.object({ id }).strict()),

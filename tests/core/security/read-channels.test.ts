@@ -37,6 +37,7 @@ const NOT_THREAD_READS: Partial<Record<RequestChannel, string>> = {
   'messages:send': 'write, participant-only',
   'messages:retry': 'write, participant-only',
   'messages:react': 'write, participant-only',
+  'conversations:typing': 'write, participant-only',
   'templates:send': 'write, participant-only',
   'messages:cancel': 'write, participant-only',
   'messages:checkText': 'checks text the caller typed',
