@@ -133,3 +133,33 @@ test('react and quote both ways: the office user’s reach the phone, the guest�
     'Your order shipped.',
   )
 })
+
+test('a username-only WhatsApp user writes first: the thread, the reply and the contact work without a number @operations', async ({
+  page,
+  greenline,
+}) => {
+  const KAI = '+14155550150'
+  await greenline.sandbox('/sandbox/users', { phone: KAI, name: 'Kai', username: 'kai.design' })
+  await greenline.sandbox(`/sandbox/users/${encodeURIComponent(KAI)}/messages`, { text: 'Do you ship to Lisbon?' })
+
+  await greenline.open(page, 'priya')
+  await page.getByTestId('conversation-row').filter({ hasText: 'Kai' }).click()
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Do you ship to Lisbon?' })).toBeVisible()
+  await send(page, 'We do, within 3 days.')
+  // Several colleagues share a thread a stranger opened: the reply names its writer.
+  await expect.poll(() => textsTo(greenline.sandbox, KAI)).toEqual([expect.stringMatching(/We do, within 3 days\.$/)])
+
+  const contacts = (await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:list', {})) as {
+    ok: true
+    value: Array<{ id: string; name: string; phone?: string }>
+  }
+  const kai = contacts.value.find((c) => c.name === 'Kai')!
+  expect(kai.phone).toBeUndefined()
+  await page.goto(`${greenline.url}/#/contacts/${kai.id}`)
+  await expect(page.getByTestId('contact-phone')).toHaveText('No number shared — reachable on WhatsApp')
+  await expect(page.getByTestId('contact-call')).toHaveCount(0)
+  await page.getByTestId('contact-whatsapp').click()
+  // Their thread is open: continue it.
+  await page.getByTestId('continue-thread').click()
+  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Do you ship to Lisbon?' })).toBeVisible()
+})
