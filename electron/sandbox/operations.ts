@@ -14,7 +14,7 @@ export const TEMPLATE_STATUSES = ['APPROVED', 'PAUSED', 'DISABLED', 'REJECTED', 
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number]
 
 /** Account-wide errors `POST /sandbox/account` can switch on: every Graph call fails with one. */
-export const ACCOUNT_ERRORS = [368, 131031, 190] as const
+export const ACCOUNT_ERRORS = [368, 131031, 190, 131042] as const
 export type AccountError = (typeof ACCOUNT_ERRORS)[number]
 
 /** Per-user refusals `POST /sandbox/users/:phone/failure` can switch on (a `failed` status webhook). */
@@ -25,6 +25,7 @@ const ACCOUNT_DETAILS: Record<AccountError, { details: string; httpStatus: numbe
   368: { details: 'The WhatsApp Business Account is restricted for violating a policy.', httpStatus: 403 },
   131031: { details: 'Business Account locked: the account has been locked.', httpStatus: 403 },
   190: { details: 'Error validating access token: Session has expired.', httpStatus: 401 },
+  131042: { details: 'Business eligibility payment issue: there was an error related to your payment method.', httpStatus: 400 },
 }
 
 export const USER_FAILURE_DETAILS: Record<UserFailure, string> = {

@@ -73,14 +73,13 @@ export function renderTemplate(
   if (!Array.isArray(components)) throw new GraphError(100, "Parameter 'components' must be an array.")
   const params: string[] = []
   const payloads = new Map<number, string>()
+  const buttonComponents: Json[] = []
   for (const component of components) {
     if (!isObject(component)) throw new GraphError(100, 'Each component must be an object.')
     const type = typeof component.type === 'string' ? component.type.toLowerCase() : ''
     if (type === 'body') params.push(...bodyParams(component))
-    else if (type === 'button') {
-      const [index, payload] = buttonPayload(component, definition)
-      payloads.set(index, payload)
-    } else if (type === 'header') {
+    else if (type === 'button') buttonComponents.push(component)
+    else if (type === 'header') {
       throw new GraphError(132000, 'header: number of localizable_params does not match the expected number of params (0)')
     } else throw new GraphError(100, `Invalid component type: ${String(component.type)}`)
   }
@@ -89,6 +88,11 @@ export function renderTemplate(
       132000,
       `body: number of localizable_params (${params.length}) does not match the expected number of params (${definition.bodyParamCount})`,
     )
+  // The body's parameter count is checked before the buttons (a wrong template reads as 132000).
+  for (const component of buttonComponents) {
+    const [index, payload] = buttonPayload(component, definition)
+    payloads.set(index, payload)
+  }
   const text = definition.body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => params[Number(n) - 1] ?? '')
   // Without a developer payload, WhatsApp returns the button's label as the payload.
   const buttons = definition.quickReplies.map((label, index) => ({ index, text: label, payload: payloads.get(index) ?? label }))

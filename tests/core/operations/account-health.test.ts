@@ -49,7 +49,7 @@ function attempts(): number[] {
 }
 
 describe('@operations account-wide refusals pause the outbox, over real HTTP against the sandbox', () => {
-  for (const code of [368, 131031, 190] as const) {
+  for (const code of [368, 131031, 190, 131042] as const) {
     it(`${code}: every WhatsApp message waits held with the reason, everyone is told, and a successful probe sends them in order`, async () => {
       const [ana, ben] = await consentedChats()
       await control('account', { error: code })

@@ -63,6 +63,19 @@ describe('@operations a failed opt-in request leaves consent as it was, over rea
     })
   }
 
+  it('wrong parameters for the configured template (132000): consent back to none with the reason, nothing reached the person', async () => {
+    h = await startEngineHarness()
+    // An admin picked a template with two variables as the opt-in; Greenline fills one.
+    h.engine.reconfigure({ whatsapp: { ...h.whatsapp, optInTemplate: { name: 'appointment_reminder', language: 'en_US' } } })
+    await h.settle()
+    const { conversation } = await h.openChat(ANA, 'Ana Souza', { requestConsent: true })
+    await h.drain()
+    expect(h.sends.at(-1)).toMatchObject({ code: 132000 })
+    expect(h.sandbox.deliveries(ANA)).toEqual([])
+    expect(await consentOf(conversation.id)).toEqual({ consent: 'none', state: 'awaiting_consent' })
+    expect((await systemLines(conversation.id)).at(-1)).toMatch(/The consent request did not reach Ana Souza: .* sent again/)
+  })
+
   for (const code of [131049, 131050] as const) {
     it(`a ${code} failed status webhook for the request: consent back to none, request allowed again`, async () => {
       h = await startEngineHarness()
