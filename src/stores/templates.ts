@@ -1,0 +1,36 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { Message, MessageTemplate } from '../../electron/shared/domain'
+import { ApiRequestError, call } from '../api/client'
+
+const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : 'Something went wrong; try again')
+
+/** The business account's approved templates, and sending one (`templates:send`). */
+export const useTemplatesStore = defineStore('templates', () => {
+  const approved = ref<MessageTemplate[]>([])
+  const loading = ref(false)
+  const error = ref<string>()
+
+  async function load(): Promise<void> {
+    loading.value = true
+    error.value = undefined
+    try {
+      approved.value = (await call('templates:list', {})).filter((t) => t.status === 'APPROVED' && t.body)
+    } catch (e) {
+      error.value = errorText(e)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Resolves the message, or the reason WhatsApp or the policy refused it, as text. */
+  async function send(conversationId: string, template: MessageTemplate, params: string[]): Promise<Message | string> {
+    try {
+      return await call('templates:send', { conversationId, name: template.name, language: template.language, params })
+    } catch (e) {
+      return errorText(e)
+    }
+  }
+
+  return { approved, loading, error, load, send }
+})
