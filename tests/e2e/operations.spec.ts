@@ -163,3 +163,29 @@ test('a username-only WhatsApp user writes first: the thread, the reply and the 
   await page.getByTestId('continue-thread').click()
   await expect(page.getByTestId('message-bubble').filter({ hasText: 'Do you ship to Lisbon?' })).toBeVisible()
 })
+
+test('the window closed: the office user picks an approved template, fills it, and it reaches the phone @operations', async ({
+  page,
+  greenline,
+}) => {
+  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  if (!result.ok) throw new Error(result.error.message)
+  await greenline.open(page, 'priya')
+  await startConsentedThread(page, greenline.url, (result.value as { id: string }).id, ANA, greenline.sandbox, 'Welcome!')
+  await greenline.sandbox('/sandbox/clock', { advanceMs: 25 * 60 * 60 * 1000 })
+
+  await page.getByTestId('template-open').click()
+  await page.getByTestId('template-choice').selectOption('appointment_reminder:en_US')
+  await page.getByTestId('template-field-1').fill('Ana')
+  await expect(page.getByTestId('template-send')).toBeDisabled()
+  await page.getByTestId('template-field-2').fill('Monday at 10:00')
+  const text = 'Hello Ana, this is a reminder of your appointment on Monday at 10:00. Reply to confirm or reschedule.'
+  await expect(page.getByTestId('template-preview')).toHaveText(text)
+  await page.getByTestId('template-send').click()
+  await expect(page.getByTestId('message-bubble').filter({ hasText: text })).toBeVisible()
+  await expect
+    .poll(async () =>
+      (await greenline.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${encodeURIComponent(ANA)}`)).at(-1),
+    )
+    .toMatchObject({ type: 'template', text })
+})
