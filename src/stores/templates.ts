@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { Message, MessageTemplate } from '../../electron/shared/domain'
 import { ApiRequestError, call } from '../api/client'
 
@@ -7,7 +7,9 @@ const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : 'S
 
 /** The business account's approved templates, and sending one (`templates:send`). */
 export const useTemplatesStore = defineStore('templates', () => {
-  const approved = ref<MessageTemplate[]>([])
+  /** Every template of the account with its state (admins see them all). */
+  const all = ref<MessageTemplate[]>([])
+  const approved = computed(() => all.value.filter((t) => t.status === 'APPROVED' && t.body))
   const loading = ref(false)
   const error = ref<string>()
 
@@ -15,7 +17,7 @@ export const useTemplatesStore = defineStore('templates', () => {
     loading.value = true
     error.value = undefined
     try {
-      approved.value = (await call('templates:list', {})).filter((t) => t.status === 'APPROVED' && t.body)
+      all.value = await call('templates:list', {})
     } catch (e) {
       error.value = errorText(e)
     } finally {
@@ -32,5 +34,5 @@ export const useTemplatesStore = defineStore('templates', () => {
     }
   }
 
-  return { approved, loading, error, load, send }
+  return { all, approved, loading, error, load, send }
 })
