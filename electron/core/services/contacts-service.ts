@@ -5,7 +5,15 @@ import type { ContactDraft } from '../contacts/contact-draft'
 import { parseContactsCsv } from '../contacts/import-csv'
 import { parseVCards } from '../contacts/import-vcard'
 import { normalizePhone } from '../contacts/phone'
-import { deleteContact, findContactByPhone, getContact, insertContact, searchContacts, updateContact } from '../db/repositories/contacts'
+import {
+  deleteContact,
+  findContactByPhone,
+  findContactByWhatsApp,
+  getContact,
+  insertContact,
+  searchContacts,
+  updateContact,
+} from '../db/repositories/contacts'
 import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
 import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
 import { getAccount } from '../db/repositories/accounts'
@@ -52,17 +60,27 @@ function auditFields(contact: Contact): Record<string, unknown> {
   return { name: contact.name, phone: contact.phone ?? null, company: contact.company ?? null, email: contact.email ?? null }
 }
 
-export function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft): Contact {
-  const valid = validateDraft(ctx, draft)
+export function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft & { userId?: string }): Contact {
+  const { userId, ...rest } = draft
+  const valid = validateDraft(ctx, rest)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
   const { fields } = valid
   if (fields.phone) {
     const existing = findContactByPhone(ctx.db, fields.phone)
     if (existing) throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
   }
+  // A WhatsApp user who shares no number is one person by their user id.
+  const sameUser = userId ? findContactByWhatsApp(ctx.db, { userId }) : undefined
+  if (sameUser) throw new ApiFailure('conflict', `This WhatsApp user is already saved as ${sameUser.name}`, { contactId: sameUser.id })
   const now = ctx.clock.now()
   const contact = ctx.db.transaction(() => {
-    const inserted = insertContact(ctx.db, { id: ctx.newId('c_'), ...fields, waId: fields.phone?.slice(1), now })
+    const inserted = insertContact(ctx.db, {
+      id: ctx.newId('c_'),
+      ...fields,
+      waId: fields.phone?.slice(1),
+      ...(userId ? { userId } : {}),
+      now,
+    })
     appendAudit(ctx.db, { at: now, actorId, action: 'contact.created', detail: { contactId: inserted.id, after: auditFields(inserted) } })
     return inserted
   })()

@@ -146,7 +146,18 @@ export const requestChannels = {
 
   'contacts:list': channel<Contact[]>()(z.object({ query: text(200).optional() }).strict()),
   'contacts:get': channel<Contact>()(z.object({ id }).strict()),
-  'contacts:create': channel<Contact>()(z.object(contactFields).strict()),
+  'contacts:create': channel<Contact>()(
+    z
+      .object({
+        ...contactFields,
+        /** A WhatsApp user known only by their business-scoped user id (they share a username, no number). */
+        userId: z
+          .string()
+          .regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,200}$/, 'Not a WhatsApp user id (like US.1234567890123)')
+          .optional(),
+      })
+      .strict(),
+  ),
   'contacts:update': channel<Contact>()(z.object({ id, ...contactFields }).strict()),
   'contacts:delete': channel<Record<string, never>>()(z.object({ id }).strict()),
   'contacts:import': channel<ImportSummary>()(z.object({ format: z.enum(['csv', 'vcard']), text: z.string().max(20_000_000) }).strict()),

@@ -28,6 +28,25 @@ describe('@operations WhatsApp identities that are not the number, over real HTT
     expect((await h.as('priya')('contacts:list', {})).map((c) => c.name)).toEqual(['Bruna Lima'])
   })
 
+  it('a contact saved by WhatsApp user id alone goes through the whole consent flow by user id', async () => {
+    h = await startEngineHarness()
+    const kai = h.sandbox.addUser({ phone: KAI, name: 'Kai', username: 'kai.design' })
+    const contact = await h.as('priya')('contacts:create', { name: 'Kai', userId: kai.userId })
+    expect([contact.phone, contact.userId]).toEqual([undefined, kai.userId])
+    const again = await h.raw('priya', 'contacts:create', { name: 'Kai again', userId: kai.userId })
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } })
+
+    const conversation = await h.as('priya')('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
+    await h.as('priya')('messages:send', { conversationId: conversation.id, text: 'Your sketches are ready.' })
+    await h.drain()
+    expect(h.sandbox.deliveries(KAI).map((d) => d.type)).toEqual(['template'])
+    h.sandbox.userWrites(KAI, { buttonPayload: 'CONSENT_YES' })
+    await h.drain()
+    expect(h.sandbox.deliveries(KAI).map((d) => d.text)).toEqual([expect.any(String), 'Your sketches are ready.'])
+    expect((await h.as('priya')('conversations:get', { id: conversation.id })).consent).toBe('granted')
+    expect((await h.as('priya')('contacts:list', {})).map((c) => c.name)).toEqual(['Kai'])
+  })
+
   it('a username-only user writes first; the reply reaches them by their user id alone', async () => {
     h = await startEngineHarness()
     const kai = h.sandbox.addUser({ phone: KAI, name: 'Kai', username: 'kai.design' })
