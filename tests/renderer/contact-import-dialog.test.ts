@@ -38,7 +38,7 @@ function render() {
 }
 
 /** Picks a file as the person would in the file chooser. */
-async function pick(wrapper: VueWrapper, name: string, content: string | Uint8Array) {
+async function pick(wrapper: VueWrapper, name: string, content: string | Uint8Array<ArrayBuffer>) {
   const input = wrapper.get('[data-testid="import-file"]')
   Object.defineProperty(input.element, 'files', { configurable: true, value: [new File([content], name)] })
   await input.trigger('change')

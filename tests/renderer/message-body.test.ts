@@ -49,7 +49,9 @@ describe('MessageBody', () => {
   })
 
   it('puts a picture caption under the picture, as text', () => {
-    const wrapper = body(message({ kind: 'image', text: undefined, mediaId: 'p1', media: { mimeType: 'image/jpeg', caption: HOSTILE } }))
+    const wrapper = body(
+      message({ kind: 'image', text: undefined, mediaId: 'p1', media: { mimeType: 'image/jpeg', caption: HOSTILE, state: 'ready' } }),
+    )
     expect(wrapper.findComponent({ name: 'ImageBubble' }).exists()).toBe(true)
     expect(wrapper.get('p.text').text()).toBe(HOSTILE)
     expect(wrapper.find('img[src="x"]').exists()).toBe(false)
@@ -57,7 +59,12 @@ describe('MessageBody', () => {
 
   it('plays a voicemail with its length and transcript, or says there is none', () => {
     const wrapper = body(
-      message({ kind: 'voicemail', text: 'Call me back', mediaId: 'a1', media: { mimeType: 'audio/mpeg', durationMs: 75_000 } }),
+      message({
+        kind: 'voicemail',
+        text: 'Call me back',
+        mediaId: 'a1',
+        media: { mimeType: 'audio/mpeg', durationMs: 75_000, state: 'ready' },
+      }),
     )
     expect(wrapper.get('.voicemail-title').text()).toBe('Voicemail 1:15')
     expect(wrapper.get('[data-testid="voicemail-audio"]').attributes('src')).toBe('/media/a1')

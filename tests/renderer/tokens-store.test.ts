@@ -13,7 +13,7 @@ const token = (id: string, userId: string, name: string): AccessToken => ({
   userId,
   name,
   createdAt: 1_700_000_000_000,
-  lastUsedAt: null,
+  lastUsedAt: 1_700_000_000_000,
 })
 const UNAVAILABLE = 'Greenline could not reach the server right now. Try again.'
 
