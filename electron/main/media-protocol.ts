@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
+import { Readable } from 'node:stream'
+import send from '@fastify/send'
 import type { Protocol } from 'electron'
 import type { Engine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
@@ -16,7 +18,9 @@ export function registerMediaScheme(protocol: Pick<Protocol, 'registerSchemesAsP
 
 /**
  * Answers `greenline-media://media/<id>` from the media store. Only 64 lowercase hex ids are looked
- * up (400 otherwise); unknown ids are 404; nothing is served before a user is signed in.
+ * up (400 otherwise); unknown ids are 404; nothing is served before a user is signed in. The file
+ * is streamed, never read whole, with Range (seeking in a voicemail), ETag and conditional GET by
+ * the same rules as the hosts' `GET /media/:id` (@fastify/send, which @fastify/static uses there).
  */
 export function createMediaHandler(engine: Pick<Engine, 'media' | 'db'>, signedIn: () => boolean): (request: Request) => Promise<Response> {
   return async (request) => {
@@ -33,15 +37,34 @@ export function createMediaHandler(engine: Pick<Engine, 'media' | 'db'>, signedI
     const file = engine.media.open(id)
     const row = getMedia(engine.db, id)
     if (!file || !row) return text(404, 'No such media')
-    const headers = {
-      'Content-Type': row.mime_type,
-      'Content-Length': String(file.size),
+    const headers = Object.fromEntries(request.headers)
+    const sent = await send({ method: request.method, headers } as unknown as Readable, basename(file.path), {
+      root: dirname(file.path),
+      contentType: false,
+      cacheControl: false,
+      dotfiles: 'allow',
+      index: false,
+    })
+    if (sent.type === 'error') {
+      sent.stream.destroy()
+      // 416 keeps its Content-Range (`bytes */size`) so a player can ask again; others are plain.
+      if (sent.statusCode !== 416) return text(sent.statusCode, sent.statusCode === 404 ? 'No such media' : 'Could not read media')
+      return new Response(null, { status: 416, headers: { 'Content-Range': sent.headers['Content-Range'] ?? `bytes */${file.size}` } })
+    }
+    const status = sent.statusCode
+    const answer = {
+      ...sent.headers,
+      ...(status === 304 ? {} : { 'Content-Type': row.mime_type }),
       'Cache-Control': 'private, max-age=31536000, immutable',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
     }
-    if (request.method === 'HEAD') return new Response(null, { status: 200, headers })
-    return new Response(new Uint8Array(await readFile(file.path)), { status: 200, headers })
+    // HEAD and 304 have no body; a Response refuses one for 304.
+    if (request.method === 'HEAD' || status === 304) {
+      sent.stream.destroy()
+      return new Response(null, { status, headers: answer })
+    }
+    return new Response(Readable.toWeb(sent.stream) as ReadableStream<Uint8Array>, { status, headers: answer })
   }
 }
 

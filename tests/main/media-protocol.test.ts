@@ -26,7 +26,7 @@ afterAll(async () => {
   await engine.close()
 })
 
-const get = (url: string) => createMediaHandler(engine, () => signedIn)(new Request(url))
+const get = (url: string, init?: RequestInit) => createMediaHandler(engine, () => signedIn)(new Request(url, init))
 
 describe('greenline-media://', () => {
   it('is registered as a privileged standard, secure scheme', () => {
@@ -55,5 +55,39 @@ describe('greenline-media://', () => {
     signedIn = false
     expect((await get(`greenline-media://media/${id}`)).status).toBe(403)
     signedIn = true
+  })
+
+  it('answers a Range with just those bytes, so a voicemail can be sought without loading it whole', async () => {
+    const url = `greenline-media://media/${id}`
+    const whole = await get(url)
+    expect(whole.headers.get('accept-ranges')).toBe('bytes')
+    expect(whole.headers.get('content-length')).toBe(String(bytes.length))
+
+    const part = await get(url, { headers: { Range: 'bytes=8-11' } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 8-11/${bytes.length}`)
+    expect(part.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(8, 12))
+
+    const tail = await get(url, { headers: { Range: 'bytes=-3' } })
+    expect(Buffer.from(await tail.arrayBuffer()).toString()).toBe('png')
+
+    const beyond = await get(url, { headers: { Range: `bytes=${bytes.length + 10}-` } })
+    expect(beyond.status).toBe(416)
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`)
+  })
+
+  it('answers a repeat request with its ETag by 304, and HEAD with the size but no body', async () => {
+    const url = `greenline-media://media/${id}`
+    const etag = (await get(url)).headers.get('etag')
+    expect(etag).toBeTruthy()
+    const again = await get(url, { headers: { 'If-None-Match': etag! } })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+
+    const head = await get(url, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(String(bytes.length))
+    expect(await head.text()).toBe('')
   })
 })
