@@ -15,6 +15,7 @@ import {
   utilityProcess,
 } from 'electron'
 import type { EngineOptions } from '../core/engine'
+import type { TeamSession } from '../team-client/team-session'
 import { createLogger } from '../core/platform/logger'
 import { createAppLocation, type AppLocation } from './app-location'
 import { showUnreadBadge } from './badge'
@@ -30,6 +31,8 @@ import { SecretVault } from './secrets'
 import { secureSession, secureWebContents } from './security'
 import { openSettings, type Settings } from './settings'
 import { SignedInUser } from './signed-in-user'
+import { createDesktopTeamSession, registerTeamServerIpc } from './team-server'
+import { createTeamNotifier, teamCounts } from './team-shell'
 import { createTray, type TrayController } from './tray'
 import { createMainWindow, revealWindow } from './window'
 
@@ -56,6 +59,8 @@ export interface Desktop {
   mainWindow(): BrowserWindow
   tray: TrayController
   notifier: Notifier
+  /** The office's team server: sign-in, and the team client while signed in. */
+  team: TeamSession
   quickReply: QuickReply
   /** Opens `greenline://contact/<phone>` now, or once someone is signed in. */
   handleDeepLink(url: string): void
@@ -137,6 +142,13 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     icon: (path) => nativeImage.createFromPath(path),
     fallbackIcon: () => nativeImage.createFromPath(icon('tray@2x.png')),
   })
+  const team = createDesktopTeamSession({ userDataDir: options.userDataDir, settings, safeStorage, shell, platform })
+  const unregisterTeamIpc = registerTeamServerIpc({
+    ipcMain,
+    session: team,
+    isTrustedSender: (url) => location.isAppUrl(url),
+    targets: () => [mainWindowRef.current?.webContents],
+  })
   const stopForwarding = forwardEvents(user, () => [mainWindowRef.current?.webContents, quickReply.window()?.webContents])
 
   const overlay = nativeImage.createFromPath(icon('badge.png'))
@@ -171,6 +183,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       },
       quit: () => app.quit(),
     },
+    teamCounts: () => (team.client ? teamCounts(team.client) : undefined),
     onCounts: (counts) => showUnreadBadge({ app, window: mainWindowRef.current, platform, overlay }, counts.unread),
   })
   applyLoginItem(settings.preferences().startAtLogin)
@@ -185,6 +198,19 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
     openQuickReply: (id) => quickReply.open(id),
   })
+
+  const teamNotifier = createTeamNotifier({
+    Notification,
+    session: team,
+    platform,
+    isAppFocused: () => BrowserWindow.getFocusedWindow() !== null,
+    doNotDisturb: () => settings.preferences().doNotDisturb,
+    openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
+    openQuickReply: (id) => quickReply.open(id),
+  })
+  // The tray follows the team client: new events, the outbox, the connection.
+  const stopTeamTray = team.on(() => tray?.scheduleRefresh())
+  team.resume()
 
   const pendingLinks: string[] = []
   const handleDeepLink = (url: string) => {
@@ -207,6 +233,10 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     (shuttingDown ??= (async () => {
       quitting = true
       notifier.dispose()
+      teamNotifier.dispose()
+      stopTeamTray()
+      unregisterTeamIpc()
+      team.close()
       tray?.destroy()
       stopForwarding()
       unregisterIpc()
@@ -225,6 +255,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     mainWindow,
     tray,
     notifier,
+    team,
     quickReply,
     handleDeepLink,
     reveal: () => revealWindow(mainWindow()),

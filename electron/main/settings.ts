@@ -1,4 +1,5 @@
 import Store from 'electron-store'
+import type { StoredTeamServer } from '../team-client/device-credential-store'
 
 export interface WindowBounds {
   x?: number
@@ -33,6 +34,8 @@ export interface SettingsData {
   whatsapp?: Record<string, unknown>
   secrets?: Record<string, string>
   updates?: UpdateSettings
+  /** The office's team server and this computer's sign-in to it (the token only as safeStorage ciphertext). */
+  teamServer?: StoredTeamServer
 }
 
 export const DEFAULT_PREFERENCES: Preferences = { closeToTray: true, doNotDisturb: false, startAtLogin: false }
@@ -98,6 +101,16 @@ export class Settings {
 
   updates(): UpdateSettings {
     return { ...this.store.get('updates') }
+  }
+
+  teamServer(): StoredTeamServer | undefined {
+    const stored = this.store.get('teamServer')
+    return stored ? { ...stored } : undefined
+  }
+
+  setTeamServer(value: StoredTeamServer | undefined): void {
+    if (value === undefined) this.store.delete('teamServer')
+    else this.store.set('teamServer', value)
   }
 }
 

@@ -24,6 +24,8 @@ export interface TrayDeps {
     showLogs(): void
     quit(): void
   }
+  /** In team mode: the team client's counts (undefined while not signed in to a server). */
+  teamCounts?: () => ShellCounts | undefined
   /** Called with the new counts (dock/taskbar badge). */
   onCounts?: (counts: ShellCounts) => void
   debounceMs?: number
@@ -55,7 +57,7 @@ export function createTray(deps: TrayDeps): TrayController {
 
   const compute = async () => {
     try {
-      counts = await computeCounts(deps.engine, deps.user.id, failed)
+      counts = deps.teamCounts?.() ?? (await computeCounts(deps.engine, deps.user.id, failed))
     } catch (error) {
       log.warn('counts not updated', { error: String(error) })
     }

@@ -17,6 +17,7 @@ import { createLogger } from '../core/platform/logger'
 import { bearer, sameSecret, type Caller, type Presented } from './access'
 import { registerApiSocket } from './api-socket-route'
 import { registerAuthRoutes } from './auth-routes'
+import { registerDeviceAuthRoutes } from './device-auth-routes'
 import { registerExportRoutes, type ExportRouteOptions } from './export-routes'
 import type { Credentials } from './auth/credentials'
 import { isLoopback, type ServerConfig } from './config'
@@ -124,7 +125,7 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
     mayReadMedia: (caller, id) => conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, caller.userId!)),
     // An org-wide export is for administrators (the role now, not when it ran); any other for whoever ran it.
     mayDownloadExport: (caller, run) => (run.everything ? caller.identity?.role === 'admin' : run.actorId === caller.userId),
-    register: (app, guards) =>
+    register: async (app, guards) => {
       registerAuthRoutes(app, {
         config,
         engine,
@@ -134,7 +135,9 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
         now: options.now,
         requireUser: guards.requireCaller,
         sameOrigin: guards.sameOrigin,
-      }),
+      })
+      await registerDeviceAuthRoutes(app, { engine, credentials, now: options.now, sameOrigin: guards.sameOrigin })
+    },
     socket: {
       openWithoutCaller: config.demo,
       // Demo mode lets a connection without a session pick who it is; a signed-in one never can.

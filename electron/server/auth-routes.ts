@@ -6,9 +6,11 @@ import { createLogger } from '../core/platform/logger'
 import { AttemptLimiter } from './auth/attempts'
 import { PasswordRejected, type Credentials } from './auth/credentials'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
+import { DEVICE_AUTHORIZE_PATH } from './device-auth-routes'
 import type { ServerConfig } from './config'
 
 const log = createLogger('server')
+const SSO_NEXT_COOKIE = 'greenline_sso_next'
 
 const passwordBody = z.object({ userId: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
 const inviteBody = z.object({ token: z.string().min(1).max(200), password: z.string().max(1024) })
@@ -109,10 +111,15 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   if (config.oidc) {
     const sso = createSsoRoutes(config.oidc, config.publicUrl, options.now)
     const failed = (reply: FastifyReply, message: string) => reply.redirect(`/?signin_error=${encodeURIComponent(message)}`, 303)
-    app.get('/auth/oidc/start', authLimit, async (_request, reply) => {
+    app.get('/auth/oidc/start', authLimit, async (request, reply) => {
       try {
         const { url, pendingId } = await sso.start()
         reply.setCookie(SSO_COOKIE, pendingId, { httpOnly: true, sameSite: 'lax', path: '/auth/oidc', secure, maxAge: 600 })
+        // A desktop app's approval page waiting for this sign-in: go back there after the callback.
+        const next = (request.query as { next?: unknown }).next
+        if (typeof next === 'string' && next.startsWith(`${DEVICE_AUTHORIZE_PATH}?`) && next.length < 2000) {
+          reply.setCookie(SSO_NEXT_COOKIE, next, { httpOnly: true, sameSite: 'lax', path: '/auth/oidc', secure, maxAge: 600 })
+        }
         return reply.redirect(url, 303)
       } catch (error) {
         log.warn('sso start failed', { error: String(error) })
@@ -121,6 +128,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     })
     app.get('/auth/oidc/callback', authLimit, async (request, reply) => {
       reply.clearCookie(SSO_COOKIE, { path: '/auth/oidc' })
+      const next = request.cookies[SSO_NEXT_COOKIE]
+      if (next) reply.clearCookie(SSO_NEXT_COOKIE, { path: '/auth/oidc' })
       const result = await sso.finish(new URL(request.url, config.publicUrl), request.cookies[SSO_COOKIE])
       if (!result.ok) {
         log.warn('sso refused', { reason: result.reason })
@@ -134,7 +143,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       }
       signInCookie(reply, credentials.startSession(account.user_id).secret)
       log.info('signed in', { user: account.user_id, method: 'sso' })
-      return reply.redirect('/', 303)
+      return reply.redirect(next?.startsWith(`${DEVICE_AUTHORIZE_PATH}?`) ? next : '/', 303)
     })
   }
 

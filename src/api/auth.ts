@@ -41,6 +41,8 @@ export class AuthUnavailableError extends Error {
 }
 
 export const SSO_START_PATH = '/auth/oidc/start'
+/** The desktop app's sign-in approval page (the team server's; README "Connect to your office's Greenline server"). */
+export const DEVICE_AUTHORIZE_PATH = '/auth/device/authorize'
 
 // The session cookie is first-party; say so explicitly rather than rely on fetch's default.
 const CREDENTIALS: RequestCredentials = 'same-origin'
@@ -159,9 +161,9 @@ export async function logout(options: { everywhere?: boolean } = {}): Promise<vo
   if (!response.ok && response.status !== 401) throw new AuthUnavailableError()
 }
 
-/** Single sign-on is a full-page round trip through the identity provider. */
-export function startSso(): void {
-  location.assign(SSO_START_PATH)
+/** Single sign-on is a full-page round trip through the identity provider; `next` is where it ends (the desktop approval page). */
+export function startSso(next?: string): void {
+  location.assign(next ? `${SSO_START_PATH}?next=${encodeURIComponent(next)}` : SSO_START_PATH)
 }
 
 export type TokenCreation =

@@ -21,6 +21,16 @@ function inviteToken(): string | undefined {
   return new URLSearchParams(location.search).get('token') ?? undefined
 }
 
+/**
+ * The desktop app's sign-in page (`/auth/device/authorize?…`) sends a browser that is not signed
+ * in here with `?next=`; once signed in, it goes back there to approve the computer. Only that
+ * path is followed, so `next` cannot send anyone elsewhere.
+ */
+function deviceSignInNext(): string | undefined {
+  const next = new URLSearchParams(location.search).get('next')
+  return next?.startsWith(`${auth.DEVICE_AUTHORIZE_PATH}?`) ? next : undefined
+}
+
 /** Drops a query parameter from the address bar, so a reload does not replay it. */
 function forgetQuery(name: string): void {
   const url = new URL(location.href)
@@ -91,6 +101,8 @@ export const useSessionStore = defineStore('session', () => {
     if (invite.value) return
     const me = await auth.currentUser()
     if (!me) return
+    const next = deviceSignInNext()
+    if (next) return location.assign(next)
     role.value = me.role
     session.value = await call('session:get', {})
   }
@@ -122,7 +134,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function startSso(): void {
-    auth.startSso()
+    auth.startSso(deviceSignInNext())
   }
 
   async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {

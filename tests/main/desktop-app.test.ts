@@ -12,6 +12,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronModule
 const electron = (await import('electron')) as unknown as ReturnType<typeof import('./fake-electron').electronModule>
 const { startDesktop } = await import('../../electron/main/desktop-app')
 const { REQUEST_CHANNELS } = await import('../../electron/shared/api/contract')
+const { TEAM_SERVER_CHANNELS } = await import('../../electron/shared/api/team-server')
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'greenline-desktop-'))
 const rendererDir = join(userDataDir, 'renderer')
@@ -59,7 +60,10 @@ describe('the desktop app composed with a mocked electron', () => {
     expect(window.loaded).toEqual([APP])
     expect(FakeTray.instances).toHaveLength(1)
     expect(electron.protocol.handle).toHaveBeenCalledWith('greenline-media', expect.any(Function))
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_CHANNELS.map((c) => `api:${c}`).sort())
+    // The contract's channels, plus the desktop's own "Team server" settings channels (@team-client).
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      [...REQUEST_CHANNELS, ...TEAM_SERVER_CHANNELS].map((c) => `api:${c}`).sort(),
+    )
     expect(electron.app.listenerCount('web-contents-created')).toBe(1)
     expect(desktop.runtime.sandbox).toBeDefined()
     // Through utilityProcess, not Electron's binary run as Node (the RunAsNode fuse is off).

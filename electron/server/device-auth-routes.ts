@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { getAccount } from '../core/db/repositories/accounts'
+import type { Engine } from '../core/engine'
+import { createLogger } from '../core/platform/logger'
+import type { Credentials } from './auth/credentials'
+import { PKCE_CHALLENGE, createDeviceCodes, isLoopbackRedirect } from './auth/device-codes'
+
+const log = createLogger('server')
+
+/** Where the desktop app sends the browser, and where the browser comes back to (README "Connect…"). */
+export const DEVICE_AUTHORIZE_PATH = '/auth/device/authorize'
+export const DEVICE_TOKEN_PATH = '/auth/device/token'
+
+const authorizeParams = z.object({
+  response_type: z.literal('code'),
+  client_id: z.literal('greenline-desktop'),
+  redirect_uri: z.string().max(300).refine(isLoopbackRedirect),
+  code_challenge: z.string().regex(PKCE_CHALLENGE),
+  code_challenge_method: z.literal('S256'),
+  state: z.string().min(16).max(200),
+  device_name: z.string().trim().min(1).max(100).default('Greenline desktop'),
+})
+type AuthorizeParams = z.infer<typeof authorizeParams>
+
+const tokenBody = z.object({
+  grant_type: z.literal('authorization_code').optional(),
+  code: z.string().min(1).max(200),
+  code_verifier: z.string().min(1).max(200),
+  redirect_uri: z.string().min(1).max(300),
+})
+
+export interface DeviceAuthOptions {
+  engine: Engine
+  credentials: Credentials
+  now: () => number
+  sameOrigin: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+function page(reply: FastifyReply, status: number, body: string, formTarget?: string): FastifyReply {
+  // The approval form's answer redirects to the app's loopback address: form-action must allow it.
+  const formAction = formTarget ? `'self' ${formTarget}` : "'self'"
+  return reply
+    .code(status)
+    .header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    )
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>Greenline</title><style>body{font:16px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1b2b22}` +
+        `main{max-width:420px;padding:24px;border:1px solid #cfd8d2;border-radius:10px}button{font:inherit;padding:8px 16px;margin-right:8px}` +
+        `.allow{background:#146c43;color:#fff;border:0;border-radius:6px}</style></head><body><main><h1>Greenline</h1>${body}</main></body></html>`,
+    )
+}
+
+/** Back to the app with the OAuth answer in the query (RFC 6749 §4.1.2). */
+function backToApp(reply: FastifyReply, params: AuthorizeParams, answer: Record<string, string>): FastifyReply {
+  const target = new URL(params.redirect_uri)
+  for (const [key, value] of Object.entries({ ...answer, state: params.state })) target.searchParams.set(key, value)
+  return reply.redirect(target.href, 303)
+}
+
+/**
+ * Sign-in for the desktop app (OAuth 2.0 for native apps, RFC 8252): the app opens
+ * `/auth/device/authorize` in the system browser with a PKCE challenge and its loopback redirect;
+ * the person signs in there as usual (password or single sign-on) and approves this computer; the
+ * browser is sent back to the app with a one-time code, which the app exchanges, with its PKCE
+ * verifier, for a personal access token named after the computer. Nothing is approved silently:
+ * another program on the machine could open the same address.
+ */
+export async function registerDeviceAuthRoutes(app: FastifyInstance, options: DeviceAuthOptions): Promise<void> {
+  const { engine, credentials, sameOrigin } = options
+  const codes = createDeviceCodes(options.now)
+  const limit = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }
+
+  // Its own scope: the approval form posts urlencoded, which no other route should accept.
+  await app.register((scope, _options, done) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    })
+
+    const browserUser = (request: FastifyRequest) => {
+      const identity = request.caller?.identity
+      return identity?.kind === 'session' ? identity : undefined
+    }
+
+    scope.get(DEVICE_AUTHORIZE_PATH, limit, async (request, reply) => {
+      const url = new URL(request.url, 'http://server')
+      const parsed = authorizeParams.safeParse(Object.fromEntries(url.searchParams))
+      // Never redirect to an address that was not checked: a bad request is answered here.
+      if (!parsed.success) {
+        return page(reply, 400, '<p>This sign-in link is not valid. Start again from the Greenline app.</p>')
+      }
+      const identity = browserUser(request)
+      if (!identity) return reply.redirect(`/?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
+      const p = parsed.data
+      const hidden = Object.entries(p)
+        .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+        .join('')
+      return page(
+        reply,
+        200,
+        `<p>Allow <strong>${escapeHtml(p.device_name)}</strong> to sign in to Greenline as <strong>${escapeHtml(identity.name)}</strong>?</p>` +
+          `<p>The app gets its own access token. You can sign it out in the app, or under Settings → Access tokens.</p>` +
+          `<form method="post" action="${DEVICE_AUTHORIZE_PATH}">${hidden}` +
+          `<button class="allow" name="decision" value="allow" data-testid="device-allow">Allow</button>` +
+          `<button name="decision" value="deny" data-testid="device-deny">Cancel</button></form>`,
+        new URL(p.redirect_uri).origin,
+      )
+    })
+
+    scope.post(DEVICE_AUTHORIZE_PATH, { ...limit, preHandler: sameOrigin }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const parsed = authorizeParams.safeParse(body)
+      if (!parsed.success) return page(reply, 400, '<p>This sign-in link is not valid. Start again from the Greenline app.</p>')
+      const identity = browserUser(request)
+      if (!identity) return page(reply, 401, '<p>Your browser session ended. Start again from the Greenline app.</p>')
+      if (body.decision !== 'allow') return backToApp(reply, parsed.data, { error: 'access_denied' })
+      const code = codes.issue({
+        userId: identity.userId,
+        challenge: parsed.data.code_challenge,
+        redirectUri: parsed.data.redirect_uri,
+        deviceName: parsed.data.device_name,
+      })
+      log.info('device approved', { user: identity.userId })
+      return backToApp(reply, parsed.data, { code })
+    })
+    done()
+  })
+
+  app.post(DEVICE_TOKEN_PATH, limit, async (request, reply) => {
+    const body = tokenBody.safeParse(request.body)
+    if (!body.success) return reply.code(400).send({ error: 'invalid_request', message: 'Send { code, code_verifier, redirect_uri }' })
+    const approved = codes.redeem(body.data.code, body.data.code_verifier, body.data.redirect_uri)
+    const account = approved ? getAccount(engine.db, approved.userId) : undefined
+    if (!approved || !account || !account.active) {
+      log.warn('device code refused')
+      return reply.code(400).send({ error: 'invalid_grant', message: 'This sign-in has expired or was already used. Sign in again.' })
+    }
+    const { id, secret } = credentials.createToken(account.user_id, approved.deviceName)
+    log.info('device signed in', { user: account.user_id })
+    return reply.code(200).send({ id, token: secret, user: { id: account.user_id, name: account.name } })
+  })
+}
