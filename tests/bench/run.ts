@@ -23,6 +23,7 @@ import { messageSearch } from './scenarios/search'
 import { conversationList } from './scenarios/conversation-list'
 import { threadOpen } from './scenarios/thread-open'
 import { photo } from './scenarios/photo'
+import { eventLoop } from './scenarios/event-loop'
 import { archiveExport } from './scenarios/export'
 import { teamClientColdStart } from './scenarios/team-client-cold-start'
 
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   conversationList,
   threadOpen,
   photo,
+  eventLoop,
   archiveExport,
   teamClientColdStart,
 ]
