@@ -22,6 +22,7 @@ import { dispatchThroughput } from './scenarios/dispatch'
 import { messageSearch } from './scenarios/search'
 import { conversationList } from './scenarios/conversation-list'
 import { threadOpen } from './scenarios/thread-open'
+import { conversationListUi } from './scenarios/conversation-list-ui'
 import { photo } from './scenarios/photo'
 import { eventLoop } from './scenarios/event-loop'
 import { archiveExport } from './scenarios/export'
@@ -37,6 +38,7 @@ const SCENARIOS: Scenario[] = [
   dispatchThroughput,
   messageSearch,
   conversationList,
+  conversationListUi,
   threadOpen,
   photo,
   eventLoop,
