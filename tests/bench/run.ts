@@ -22,7 +22,9 @@ import { dispatchThroughput } from './scenarios/dispatch'
 import { messageSearch } from './scenarios/search'
 import { conversationList } from './scenarios/conversation-list'
 import { threadOpen } from './scenarios/thread-open'
+import { conversationListUi } from './scenarios/conversation-list-ui'
 import { photo } from './scenarios/photo'
+import { eventLoop } from './scenarios/event-loop'
 import { archiveExport } from './scenarios/export'
 import { teamClientColdStart } from './scenarios/team-client-cold-start'
 
@@ -36,8 +38,10 @@ const SCENARIOS: Scenario[] = [
   dispatchThroughput,
   messageSearch,
   conversationList,
+  conversationListUi,
   threadOpen,
   photo,
+  eventLoop,
   archiveExport,
   teamClientColdStart,
 ]

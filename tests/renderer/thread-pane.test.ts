@@ -64,6 +64,23 @@ describe('ThreadPane', () => {
     expect(document.activeElement).toBe(wrapper.get('[data-testid="composer-input"]').element)
     wrapper.unmount()
   })
+
+  it('marks an unread thread read only once its messages have been painted (issue 21)', async () => {
+    const frames: FrameRequestCallback[] = []
+    const raf = vi.spyOn(globalThis, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback))
+    try {
+      const { wrapper } = await renderThread(conversation({ unread: 3 }))
+      const markReads = () => api.call.mock.calls.filter(([channel]) => channel === 'conversations:markRead').length
+      expect(markReads()).toBe(0)
+      for (const frame of frames.splice(0)) frame(performance.now())
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      await flushPromises()
+      expect(markReads()).toBe(1)
+      wrapper.unmount()
+    } finally {
+      raf.mockRestore()
+    }
+  })
 })
 
 describe('MessageBubble retry', () => {

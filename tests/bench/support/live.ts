@@ -28,6 +28,8 @@ export interface Live {
   engine: Engine
   host: Host
   appSecret: string
+  /** The host's access token (WebSocket subscribers connect with it). */
+  token: string
   webhookUrl: string
   /** Accepted sends (Graph answered with a wamid), in order. */
   sends: SendRecord[]
@@ -100,7 +102,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   }
   const rendererDir = join(options.dataDir, 'no-renderer')
   mkdirSync(rendererDir, { recursive: true })
-  const host = await startHost({ engine, token: randomBytes(16).toString('hex'), rendererDir })
+  const token = randomBytes(16).toString('hex')
+  const host = await startHost({ engine, token, rendererDir })
   const webhookUrl = `${host.url}/webhooks/whatsapp`
   sandbox?.setWebhookUrl(webhookUrl)
   engine.start()
@@ -110,6 +113,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     engine,
     host,
     appSecret,
+    token,
     webhookUrl,
     onSend: undefined,
     onWebhook: undefined,
