@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isPinnedNode, pinnedNode, pinnedNodeBin, pinnedNodeEnv } from './pinned-node.mjs'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const stamp = join(root, 'node_modules', '.greenline-lock-hash')
@@ -14,10 +15,37 @@ export function run(command, args, options = {}) {
   return result.status ?? 1
 }
 
-/** `npm ci` when node_modules is missing or was installed from another package-lock.json. */
+/**
+ * Started on another Node than .nvmrc's (say the machine's Node 20): runs this same command again
+ * on the pinned Node, installing it first, and exits with its status.
+ */
+export function ensurePinnedNode() {
+  if (isPinnedNode()) return
+  if (process.env.GREENLINE_PINNED_NODE) {
+    console.error(`Expected Node ${pinnedNode} (.nvmrc) here, found ${process.versions.node}.`)
+    process.exit(1)
+  }
+  let bin
+  try {
+    bin = pinnedNodeBin()
+  } catch (error) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  console.log(`This is Node ${process.versions.node}; Greenline runs on Node ${pinnedNode} (.nvmrc), so it continues on that one.`)
+  const env = { ...pinnedNodeEnv(bin), GREENLINE_PINNED_NODE: '1' }
+  const again = spawnSync(join(bin, 'node'), process.argv.slice(1), { stdio: 'inherit', env })
+  process.exit(again.status ?? 1)
+}
+
+/**
+ * On the pinned Node, `npm ci` when node_modules is missing or was installed from another
+ * package-lock.json or for another Node (native modules are built per Node ABI).
+ */
 export function ensureDependencies() {
+  ensurePinnedNode()
   const lock = readFileSync(join(root, 'package-lock.json'))
-  const hash = createHash('sha256').update(lock).digest('hex')
+  const hash = createHash('sha256').update(lock).update(`abi ${process.versions.modules}`).digest('hex')
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return
   // Installed by a plain `npm ci`/`npm install` after the lock file last changed (CI does this).
   const hidden = join(root, 'node_modules', '.package-lock.json')

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,11 +20,11 @@ describe('the Node versions @toolchain', () => {
     const range = pkg.engines.node as string
     expect(semver.validRange(range)).not.toBeNull()
     expect(nvmrc).toMatch(/^\d+(\.\d+){0,2}$/)
-    for (const version of [`${nvmrc}.99.0`.split('.').slice(0, 3).join('.'), process.versions.node, '24.11.1']) {
+    for (const version of [`${nvmrc}.99.0`.split('.').slice(0, 3).join('.'), process.versions.node, '24.22.3']) {
       expect(semver.satisfies(version, range), version).toBe(true)
     }
-    // Older than what vite 8 and electron-vite need.
-    for (const version of ['18.20.4', '20.18.0', '22.11.0']) expect(semver.satisfies(version, range), version).toBe(false)
+    // Older than what Electron's tools and the server's cookie parser declare.
+    for (const version of ['18.20.4', '20.20.2', '22.11.0']) expect(semver.satisfies(version, range), version).toBe(false)
     // The lock file records the same range (npm ci compares them).
     expect(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages[''].engines).toEqual(pkg.engines)
   })
@@ -51,17 +51,47 @@ describe('the Node versions @toolchain', () => {
     }
   })
 
-  it('.ci/run stops at once, saying why, on a Node other than the pinned one', () => {
+  it('.ci/run puts the Node of .nvmrc first on PATH, with its headers for native modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'greenline-ci-'))
     try {
       cpSync(join(root, '.ci'), join(dir, '.ci'), { recursive: true })
-      // A Node from another line than .nvmrc's: the script must not reach `npm ci`.
-      writeFileSync(join(dir, '.nvmrc'), '8\n')
-      const run = () =>
-        execFileSync('bash', ['-c', 'source .ci/node-check.sh'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-      expect(run).toThrow(/CI runs on Node 8 \(\.nvmrc\), this machine has v\d+/)
-      writeFileSync(join(dir, '.nvmrc'), `${process.versions.node.split('.')[0]}\n`)
-      expect(run()).toContain(`Node v${process.versions.node}`)
+      mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
+      cpSync(join(root, 'electron/scripts/pinned-node.mjs'), join(dir, 'electron/scripts/pinned-node.mjs'))
+      // Already running the pinned Node: nothing is installed.
+      writeFileSync(join(dir, '.nvmrc'), `${process.versions.node}\n`)
+      const out = execFileSync('bash', ['-c', 'source .ci/node.sh'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      expect(out).toContain(`Node v${process.versions.node} from ${process.execPath}`)
+      expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/\. \.ci\/node\.sh[\s\S]*npm ci/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('npm test, start, web and server started on another Node continue on the pinned one, with its headers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenline-node-'))
+    try {
+      mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
+      for (const file of ['ensure.mjs', 'pinned-node.mjs'])
+        cpSync(join(root, 'electron/scripts', file), join(dir, 'electron/scripts', file))
+      writeFileSync(join(dir, '.nvmrc'), '99.1.0\n')
+      // The pinned Node as the cache holds it after a first install: here a stand-in that says how it was started.
+      const home = join(dir, 'cache/greenline/node-v99.1.0/node_modules', `node-${process.platform}-${process.arch}`)
+      mkdirSync(join(home, 'bin'), { recursive: true })
+      mkdirSync(join(home, 'include/node'), { recursive: true })
+      writeFileSync(join(home, 'include/node/node.h'), '')
+      writeFileSync(join(home, 'bin/node'), '#!/bin/sh\necho "pinned node ran $1 nodedir=$npm_config_nodedir"\n', { mode: 0o755 })
+      writeFileSync(
+        join(dir, 'command.mjs'),
+        "import { ensureDependencies } from './electron/scripts/ensure.mjs'\nensureDependencies()\nconsole.log('still on the first Node')\n",
+      )
+      const out = execFileSync(process.execPath, ['command.mjs'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache'), GREENLINE_PINNED_NODE: '' },
+      })
+      expect(out).toContain('Greenline runs on Node 99.1.0 (.nvmrc)')
+      expect(out).toContain(`pinned node ran ${join(dir, 'command.mjs')} nodedir=${home}`)
+      expect(out).not.toContain('still on the first Node')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -85,7 +85,7 @@ class HeicPool {
       }
       this.pump()
     })
-    worker.on('error', (error) => this.retire(worker, error))
+    worker.on('error', (error: Error) => this.retire(worker, error))
     worker.on('exit', (code) => this.retire(worker, new Error(`HEIC worker stopped (${code})`)))
     return worker
   }
