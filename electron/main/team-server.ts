@@ -48,10 +48,14 @@ export function createDesktopTeamSession(options: DesktopTeamSessionOptions): Te
     dataDir: join(options.userDataDir, 'team-server'),
     credentials: new DeviceCredentialStore(record, safeStorageEncryptor(options.safeStorage, options.platform)),
     deviceName: `Greenline on ${hostname()}`.slice(0, 100),
-    // Only the server's own http(s) page is ever opened (the session builds the address).
+    // Only the team server's own sign-in approval page is ever opened (the session builds the
+    // address from the server URL the user typed): parsed, http(s), that one path.
     openBrowser: (url) => {
-      if (!/^https?:\/\//.test(url)) throw new Error('Not a web address')
-      return options.shell.openExternal(url)
+      const page = new URL(url)
+      if (!['http:', 'https:'].includes(page.protocol) || page.pathname !== '/auth/device/authorize') {
+        throw new Error('Not the team server’s sign-in page')
+      }
+      return options.shell.openExternal(page.href)
     },
   })
 }
