@@ -3,6 +3,7 @@ import type { ApiError, Result } from '../shared/api/result'
 import type { WireReply } from '../shared/api/wire'
 import { reconnectDelay, type BackoffOptions } from './backoff'
 import { classifyConnectionError, PROBLEM_MESSAGES, type ConnectionProblem } from './connection-errors'
+import { requestJson } from './http-json'
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -88,6 +89,32 @@ export class TeamConnection {
       this.pending.set(id, resolve)
       socket.send(JSON.stringify({ id, channel, payload }))
     })
+  }
+
+  /**
+   * Uploads a picture as raw bytes to `POST /media` with the device token (a 50 MB picture as
+   * base64 inside a socket frame would be 70 MB held in memory on both ends). Answers the
+   * `media:upload` value; a refusal of the file itself is `invalid`, anything that says "not now"
+   * (offline, server error, token refused — the socket signs out then) is `unavailable`.
+   */
+  async uploadPicture(bytes: Uint8Array): Promise<Result<{ mediaId: string }>> {
+    if (this.current.status !== 'online') return { ok: false, error: OFFLINE }
+    try {
+      const response = await requestJson(`${this.options.serverUrl.replace(/\/+$/, '')}/media`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this.options.token}` },
+        bytes,
+        ...(this.options.ca ? { ca: this.options.ca } : {}),
+      })
+      const body = response.body as { mediaId?: string; message?: string } | undefined
+      if (response.status === 201 && typeof body?.mediaId === 'string') return { ok: true, value: { mediaId: body.mediaId } }
+      if (response.status === 400 || response.status === 413) {
+        return { ok: false, error: { code: 'invalid', message: body?.message ?? 'The server refused this picture.' } }
+      }
+      return { ok: false, error: OFFLINE }
+    } catch {
+      return { ok: false, error: OFFLINE }
+    }
   }
 
   close(): void {

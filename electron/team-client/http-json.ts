@@ -11,6 +11,8 @@ export interface JsonRequest {
   method?: 'GET' | 'POST' | 'DELETE'
   headers?: Record<string, string>
   body?: unknown
+  /** A raw body instead of JSON (a picture upload), sent as `application/octet-stream`. */
+  bytes?: Uint8Array
   /** Extra trusted certificates (an office's private CA, a test's own authority). */
   ca?: string | Buffer
   signal?: AbortSignal
@@ -24,7 +26,12 @@ export interface JsonRequest {
  */
 export function requestJson(url: string, options: JsonRequest = {}): Promise<JsonResponse> {
   const target = new URL(url)
-  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body))
+  const payload = options.bytes
+    ? Buffer.from(options.bytes.buffer, options.bytes.byteOffset, options.bytes.byteLength)
+    : options.body === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(options.body))
+  const contentType = options.bytes ? 'application/octet-stream' : 'application/json'
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
     const request = send(
@@ -33,7 +40,7 @@ export function requestJson(url: string, options: JsonRequest = {}): Promise<Jso
         method: options.method ?? 'GET',
         headers: {
           Accept: 'application/json',
-          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+          ...(payload ? { 'Content-Type': contentType, 'Content-Length': String(payload.length) } : {}),
           ...options.headers,
         },
         ...(options.ca ? { ca: options.ca } : {}),

@@ -103,6 +103,8 @@ export function outboxCounts(db: Db, userId: string): { waiting: number; failed:
 
 export interface OutboxTransport {
   request(channel: string, payload: unknown): Promise<Result<unknown>>
+  /** Puts a picture on the server (raw bytes over HTTP), answering its media id. */
+  uploadPicture(bytes: Uint8Array): Promise<Result<{ mediaId: string }>>
 }
 
 /** Errors that say "not now" (connection, server busy) rather than "never": the entry waits. */
@@ -128,13 +130,13 @@ export async function flushOutbox(
     let mediaId: string | undefined
     if (entry.picture) {
       const bytes = db.prepare('SELECT picture FROM outbox WHERE client_id = ?').pluck().get(entry.clientId) as Buffer
-      const uploaded = await transport.request('media:upload', { dataBase64: bytes.toString('base64'), filename: entry.picture.name })
+      const uploaded = await transport.uploadPicture(bytes)
       if (!uploaded.ok) {
         if (TRANSIENT.has(uploaded.error.code)) return confirmed
         markFailed(db, entry.clientId, uploaded.error.message)
         continue
       }
-      mediaId = (uploaded.value as { mediaId: string }).mediaId
+      mediaId = uploaded.value.mediaId
     }
     const result = await transport.request('messages:send', {
       conversationId: entry.conversationId,

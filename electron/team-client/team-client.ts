@@ -18,7 +18,7 @@ import {
   upsertMessages,
   type Db,
 } from './local-store'
-import { enqueue, flushOutbox, outboxCounts, pendingEntries, type OutboxEntry } from './outbox'
+import { cancelEntry, enqueue, flushOutbox, outboxCounts, pendingEntries, retryEntry, type OutboxEntry } from './outbox'
 
 export interface TeamClientOptions extends Omit<ConnectionOptions, 'token'> {
   /** Where the local store lives (the app's data folder, one per server). */
@@ -136,6 +136,23 @@ export class TeamClient {
     this.emitCounts()
     if (this.connection.state.status === 'online') void this.flush()
     return entry
+  }
+
+  /** Puts a failed entry back in line ("Try again") and sends it if connected. */
+  retry(clientId: string): boolean {
+    const retried = retryEntry(this.db, this.userId, clientId)
+    if (retried) {
+      this.emitCounts()
+      if (this.connection.state.status === 'online') void this.flush()
+    }
+    return retried
+  }
+
+  /** Drops an entry that was not sent (the user cancelled it). */
+  cancel(clientId: string): boolean {
+    const cancelled = cancelEntry(this.db, this.userId, clientId)
+    if (cancelled) this.emitCounts()
+    return cancelled
   }
 
   /** Any other channel of the contract, forwarded to the server as is. */

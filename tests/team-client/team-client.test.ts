@@ -131,6 +131,34 @@ describe('the desktop app as a team client @team-client', () => {
     })
   }, 180_000)
 
+  it('uploads pictures as raw bytes over HTTP; a file that is no picture fails alone, with the server’s words', async () => {
+    // Calls through: only records which channels went over the socket.
+    const overSocket = vi.spyOn(
+      (a as unknown as { connection: { request(channel: string, payload: unknown): unknown } }).connection,
+      'request',
+    )
+    a.send({ conversationId: conversation.id, picture: { name: 'shelf.png', bytes: picture }, caption: 'the second shelf' })
+    const notAPicture = a.send({
+      conversationId: conversation.id,
+      picture: { name: 'notes.txt', bytes: Buffer.from('these are my notes, not a picture') },
+    })
+    a.send({ conversationId: conversation.id, text: 'after the notes' })
+    await until(() => expect(a.outboxCounts()).toEqual({ waiting: 0, failed: 1 }))
+    const failed = a.outbox().find((e) => e.clientId === notAPicture.clientId)
+    expect(failed?.state).toBe('failed')
+    expect(failed?.error).toMatch(/picture|image|type|support/i)
+    // The picture before it and the text after it went (the server's own messages, in A's store).
+    await until(() =>
+      expect(a.messages(conversation.id).map((m) => m.text ?? m.caption)).toEqual(
+        expect.arrayContaining([expect.stringContaining('the second shelf'), expect.stringContaining('after the notes')]),
+      ),
+    )
+    expect(overSocket.mock.calls.map(([channel]) => channel)).not.toContain('media:upload')
+    overSocket.mockRestore()
+    expect(a.cancel(notAPicture.clientId)).toBe(true)
+    expect(a.outboxCounts()).toEqual({ waiting: 0, failed: 0 })
+  }, 120_000)
+
   it('catches up on 1,000 missed events in one request', async () => {
     b.close()
     const csv = ['name,phone', ...Array.from({ length: 1000 }, (_, i) => `Guest ${i},+1415555${String(2000 + i).padStart(4, '0')}`)].join(
