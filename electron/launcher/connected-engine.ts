@@ -52,6 +52,8 @@ export async function startConnectedEngine(options: {
       smsWebhookUrl: `${base}/webhooks/channels`,
       clockUrl: `${base}${SANDBOX_CLOCK_PATH}`,
       stateDir: join(options.dataDir, 'sandbox'),
+      // As Meta's verified name and the opt-in text agree for a real number.
+      businessName: options.policy.whatsapp.businessName ?? options.policy.name,
       ...(options.execPath ? { execPath: options.execPath } : {}),
       ...(options.sandboxEnv ? { env: options.sandboxEnv } : {}),
       ...(options.launchSandbox ? { launch: options.launchSandbox } : {}),

@@ -51,6 +51,8 @@ export async function startSandboxProcess(options: {
    * are signed with the secret the engine knows. Without it, a fresh sandbox each time.
    */
   stateDir?: string
+  /** The name the opt-in request gives, so the simulator's chat header shows the same business. */
+  businessName?: string
 }): Promise<SandboxProcess> {
   const { accessToken, appSecret, verifyToken } = options.stateDir ? sandboxCredentials(options.stateDir) : newCredentials()
   const { command, args } = sandboxCommand(options.execPath)
@@ -63,6 +65,7 @@ export async function startSandboxProcess(options: {
     GREENLINE_SANDBOX_WEBHOOK_URL: options.webhookUrl,
     GREENLINE_SANDBOX_SMS_WEBHOOK_URL: options.smsWebhookUrl,
     GREENLINE_SANDBOX_CLOCK_URL: options.clockUrl,
+    ...(options.businessName ? { GREENLINE_SANDBOX_BUSINESS_NAME: options.businessName } : {}),
   }
   const stateArgs = options.stateDir ? ['--state-dir', options.stateDir] : []
   const flags = ['--json', '--port', String(options.port ?? 0), ...stateArgs]

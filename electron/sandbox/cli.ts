@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     smsWebhookUrl: values['sms-webhook-url'] ?? process.env.GREENLINE_SANDBOX_SMS_WEBHOOK_URL,
     windowErrorMode: mode,
     stateDir: values['state-dir'] ?? (process.env.GREENLINE_SANDBOX_STATE_DIR || undefined),
+    businessName: process.env.GREENLINE_SANDBOX_BUSINESS_NAME || undefined,
     webhookConcurrency: values['webhook-concurrency'] ? Number(values['webhook-concurrency']) : undefined,
     // As kind as Meta, no kinder: also when the app embeds it.
     ...(rateLimits === 'meta' ? { limits: META_RATE_LIMITS } : {}),

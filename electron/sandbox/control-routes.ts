@@ -73,7 +73,7 @@ function route(ctx: SandboxContext, method: string, path: string[], url: URL, bo
       return { value: chatView(userDropsVoicemail(ctx, requireUser(ctx, id), body)), created: true }
     case 'GET users/:id/chat': {
       const user = requireUser(ctx, id)
-      const business = { name: 'Greenline Sandbox', displayPhoneNumber: ctx.business.displayPhoneNumber }
+      const business = { name: ctx.business.name, displayPhoneNumber: ctx.business.displayPhoneNumber }
       return { value: { user: publicUser(ctx, user), business, now: ctx.clock.now(), messages: user.chat.map(chatView) } }
     }
     case 'GET deliveries':

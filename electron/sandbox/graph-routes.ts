@@ -55,7 +55,7 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
     return sendJson(res, 200, templatePage(ctx, url))
   if (path.length === 1 && id === ctx.business.phoneNumberId && method === 'GET')
     return sendJson(res, 200, {
-      verified_name: 'Greenline Sandbox',
+      verified_name: ctx.business.name,
       display_phone_number: `+${ctx.business.displayPhoneNumber}`,
       quality_rating: 'GREEN',
       id,

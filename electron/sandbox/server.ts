@@ -35,6 +35,8 @@ export interface SandboxOptions {
   wabaId?: string
   /** Digits only, as in webhook metadata (a leading `+` is dropped). */
   displayPhoneNumber?: string
+  /** The business's display name, shown in the simulator's chat header (default "Greenline Sandbox"). */
+  businessName?: string
   webhookUrl?: string
   smsWebhookUrl?: string
   users?: Array<{ phone: string; name: string; onWhatsApp?: boolean }>
@@ -131,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       wabaId: options.wabaId ?? DEFAULT_WABA_ID,
       phoneNumberId: options.phoneNumberId ?? DEFAULT_PHONE_NUMBER_ID,
       displayPhoneNumber: (options.displayPhoneNumber ?? DEFAULT_DISPLAY_PHONE_NUMBER).replace(/\D/g, ''),
+      name: options.businessName?.trim() || 'Greenline Sandbox',
     },
     random,
     windowErrorMode: options.windowErrorMode ?? 'sync',

@@ -5,6 +5,8 @@ export interface BusinessIdentity {
   wabaId: string
   phoneNumberId: string
   displayPhoneNumber: string
+  /** The verified display name WhatsApp shows in the chat header. */
+  name: string
 }
 
 export interface Pricing {

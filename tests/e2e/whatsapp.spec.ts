@@ -22,6 +22,10 @@ test('a message typed on the phone simulator appears in Greenline, and the answe
   const phone = await context.newPage()
   await phone.goto(`${greenline.sandboxUrl}/?user=${encodeURIComponent(ANA)}`)
   await expect(phone.getByTestId('sim-consent-yes')).toBeVisible()
+  // The chat header names the business the opt-in request speaks for, as WhatsApp's verified name would.
+  const optIn = phone.locator('[data-testid="sim-message"][data-from="business"]').first()
+  await expect(optIn).toContainText('Greenline Demo')
+  await expect(phone.locator('#sim-business')).toContainText('Greenline Demo')
   await phone.getByTestId('sim-consent-yes').click()
   await phone.getByTestId('sim-compose').fill('Hi! Is my appointment still on for Friday?')
   await phone.getByTestId('sim-send').click()

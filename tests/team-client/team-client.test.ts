@@ -149,7 +149,7 @@ describe('the desktop app as a team client @team-client', () => {
     expect(failed?.error).toMatch(/picture|image|type|support/i)
     // The picture before it and the text after it went (the server's own messages, in A's store).
     await until(() =>
-      expect(a.messages(conversation.id).map((m) => m.text ?? m.caption)).toEqual(
+      expect(a.messages(conversation.id).map((m) => m.text ?? m.media?.caption)).toEqual(
         expect.arrayContaining([expect.stringContaining('the second shelf'), expect.stringContaining('after the notes')]),
       ),
     )
