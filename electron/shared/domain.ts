@@ -142,6 +142,8 @@ export interface Message {
   errorCode?: number
   createdAt: number
   updatedAt: number
+  /** When WhatsApp (or the SMS provider) took it: later than `createdAt` for a message that was held. */
+  sentAt?: number
   providerId?: string
   /** The quoted message (inbound replies with context). */
   replyTo?: { messageId?: string; providerId?: string; text?: string }

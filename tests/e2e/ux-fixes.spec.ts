@@ -134,3 +134,44 @@ test('a thread opens at its newest message every time, without the new-messages 
     }
   }
 })
+
+test('a message released by a reply sits after that reply, as on the phone, showing when it was written and sent @ux', async ({
+  page,
+  greenline,
+}) => {
+  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
+  await optInDelivered(greenline, ANA)
+  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
+  await openThread(page, greenline, thread.id)
+  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+
+  // A day later the window is closed: the question waits for Ana.
+  await greenline.sandbox('/sandbox/clock', { advanceMs: 25 * 3_600_000 })
+  await page.getByTestId('composer-input').fill('Are you still coming on Friday?')
+  await page.getByTestId('composer-input').press('Enter')
+  const question = page.getByTestId('message-bubble').filter({ hasText: 'Are you still coming on Friday?' })
+  await expect(question).toHaveAttribute('data-status', 'held')
+
+  // Two hours later she writes; her message opens the window and the question goes after it.
+  await greenline.sandbox('/sandbox/clock', { advanceMs: 2 * 3_600_000 })
+  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: 'Sorry, I was away' })
+  await expect(question).toHaveAttribute('data-status', /sent|delivered|read/)
+  const phoneLog = await greenline.sandbox<Array<{ text?: string }>>(`/sandbox/users/${enc(ANA)}/chat`)
+  expect(JSON.stringify(phoneLog)).toContain('Are you still coming on Friday?')
+  // On screen (the virtual list's DOM order is not its visual order): the question below the reply.
+  const reply = page.getByTestId('message-bubble').filter({ hasText: 'Sorry, I was away' })
+  const releasedAfterReply = async () => {
+    const [above, below] = [await reply.boundingBox(), await question.boundingBox()]
+    return above !== null && below !== null && below.y > above.y
+  }
+  await expect.poll(releasedAfterReply).toBe(true)
+  // Also when the thread is opened afresh (loaded from the store, not as it happened live).
+  await page.reload()
+  await expect(question).toBeVisible()
+  await expect.poll(releasedAfterReply).toBe(true)
+  const times = question.getByTestId('message-released-times')
+  await expect(times).toContainText(/written .+ · sent .+/)
+  const [written, sent] = await times.locator('time').evaluateAll((nodes) => nodes.map((n) => Date.parse(n.getAttribute('datetime')!)))
+  expect(sent - written).toBeGreaterThanOrEqual(2 * 3_600_000)
+})

@@ -147,6 +147,7 @@ export function toMessage(row: MessageRow): Message {
   if (row.error) message.error = row.error
   if (row.error_code !== null) message.errorCode = row.error_code
   if (row.provider_id) message.providerId = row.provider_id
+  if (row.sent_at !== null) message.sentAt = row.sent_at
   if (row.extra) message.extra = JSON.parse(row.extra) as Record<string, unknown>
   return message
 }
