@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { apiLength, WHATSAPP_LIMITS } from '../../electron/shared/message-length'
 import { ApiRequestError, call, uploadMedia } from '../api/client'
+import { fileLooksLikePicture } from '../composables/pictureSignature'
 import { errorText } from './conversations'
 
 /** WhatsApp's caption limit. */
@@ -24,7 +25,7 @@ export interface PendingPicture {
   converted?: boolean
   /** Makes a repeated send of the same picture idempotent in the engine. */
   clientId: string
-  /** Refused before upload (empty, too large): only removing it helps. */
+  /** Refused before upload (empty, too large, not a picture): never sent, not counted; only removing it helps. */
   refused?: boolean
   /** The engine's error code when preparing failed: `invalid` means this file will never do. */
   errorCode?: string
@@ -69,8 +70,14 @@ export const usePicturesStore = defineStore('pictures', () => {
     return trays.value[conversationId]
   }
 
-  function add(conversationId: string, files: Iterable<Blob>): number {
+  /**
+   * Puts files in the tray and checks each one as it comes (empty, over 50 MB, not a picture by its
+   * opening bytes), so a file that cannot go is marked at once and never holds up the others.
+   * Resolves with how many were added once every check is done.
+   */
+  async function add(conversationId: string, files: Iterable<Blob>): Promise<number> {
     const current = tray(conversationId)
+    const checks: Array<Promise<void>> = []
     let added = 0
     for (const file of files) {
       const name = file instanceof File && file.name ? file.name : 'Pasted picture'
@@ -86,11 +93,28 @@ export const usePicturesStore = defineStore('pictures', () => {
       else if (file.size > MAX_PICK_BYTES)
         Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
       current.pictures.push(picture)
+      if (!picture.refused) checks.push(checkSignature(current.pictures[current.pictures.length - 1]))
       added++
     }
     current.error = undefined
     current.confirmWarning = undefined
+    await Promise.all(checks)
     return added
+  }
+
+  async function checkSignature(picture: PendingPicture): Promise<void> {
+    let isPicture: boolean
+    try {
+      isPicture = await fileLooksLikePicture(picture.file)
+    } catch {
+      isPicture = false
+    }
+    if (isPicture || picture.mediaId) return
+    Object.assign(picture, {
+      state: 'failed',
+      error: 'This is not a picture Greenline can send (JPEG, PNG, WebP, GIF or HEIC). It will not be sent.',
+      refused: true,
+    })
   }
 
   function remove(conversationId: string, key: string): void {
@@ -141,20 +165,25 @@ export const usePicturesStore = defineStore('pictures', () => {
     current.busy = true
     current.error = undefined
     try {
-      const waiting = current.pictures.filter((p) => p.state !== 'sent')
+      // A file refused when it was added stays out of the batch; it does not hold up the others.
+      const waiting = current.pictures.filter((p) => p.state !== 'sent' && !p.refused)
+      if (waiting.length === 0) {
+        current.error = 'Nothing here can be sent. Remove the files marked “Not sent” or add pictures.'
+        return false
+      }
       // One at a time: a few large photos at once would weigh on both processes.
       let allPrepared = true
       for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
       if (!allPrepared) {
-        const refusedFile = waiting.some((p) => p.refused || p.errorCode === 'invalid')
+        const refusedFile = waiting.some((p) => p.errorCode === 'invalid')
         current.error = refusedFile
           ? 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
           : 'Nothing was sent. Press Send to try again.'
         return false
       }
       const caption = current.caption.trim()
-      // The caption belongs to the first picture of the tray (a retry after a partial send does not repeat it).
-      const first = current.pictures[0]
+      // The caption belongs to the first picture that goes (a retry after a partial send does not repeat it).
+      const first = current.pictures.find((p) => !p.refused)
       for (const picture of waiting) {
         picture.state = 'sending'
         try {
@@ -187,5 +216,10 @@ export const usePicturesStore = defineStore('pictures', () => {
     }
   }
 
-  return { trays, tray, add, remove, clear, send }
+  /** The pictures of a tray that will go on Send (refused files are not counted). */
+  function sendable(conversationId: string): number {
+    return trays.value[conversationId]?.pictures.filter((p) => !p.refused && p.state !== 'sent').length ?? 0
+  }
+
+  return { trays, tray, add, remove, clear, send, sendable }
 })

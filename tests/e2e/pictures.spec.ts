@@ -125,6 +125,7 @@ test('sends pictures chosen in the photo library, the caption with the first @pi
     .setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: await png(800, 600, '#3366cc') })
   await page.getByTestId('picture-caption').fill('Your receipt and the smile preview')
   await expect(page.getByTestId('picture-caption-count')).toHaveText('34 / 1024')
+  await expect(page.getByTestId('picture-caption-hint')).toHaveText('The caption goes with the first picture.')
 
   await sendTray(page, 2)
   const delivered = await expectDeliveredPictures(greenline, 2)
@@ -134,22 +135,48 @@ test('sends pictures chosen in the photo library, the caption with the first @pi
   ])
 })
 
-test('a text file renamed as a picture is refused in words and nothing is sent @pictures', async ({ page, greenline }) => {
+test('a text file renamed as a picture is marked when added, not counted, and does not hold up the picture @pictures', async ({
+  page,
+  greenline,
+}) => {
   await openConsentedChat(page, greenline)
   await page.getByTestId('picture-file-input').setInputFiles([
     { name: 'holiday.png', mimeType: 'image/png', buffer: Buffer.from('Meeting notes: call Ana back on Tuesday.\n') },
     { name: 'good.png', mimeType: 'image/png', buffer: await png(300, 200, '#22aa55') },
   ])
+  // Before any Send: the text file says so, and the button counts only what will go.
+  const bad = page.locator('[data-testid="picture-tray-item"][data-state="failed"]')
+  await expect(bad).toHaveCount(1)
+  await expect(bad.getByTestId('picture-error')).toContainText('not a picture')
+  await expect(page.getByTestId('picture-send')).toHaveText('Send picture')
+  await expect(page.getByTestId('picture-caption-hint')).toBeHidden()
+  expect(await imageDeliveries(greenline)).toEqual([])
+
+  // Send takes the picture and leaves the refused file behind with the tray.
   await page.getByTestId('picture-send').click()
-  await expect(page.getByTestId('picture-error')).toHaveText("This file isn't a picture.")
+  await expect(page.getByTestId('picture-tray')).toBeHidden({ timeout: 20_000 })
+  await expectDeliveredPictures(greenline, 1)
+})
+
+test('a file that opens like a picture but is broken is refused by the engine, and nothing is sent @pictures', async ({
+  page,
+  greenline,
+}) => {
+  await openConsentedChat(page, greenline)
+  const broken = Buffer.concat([(await png(300, 200, '#22aa55')).subarray(0, 40), Buffer.from('cut off here')])
+  await page.getByTestId('picture-file-input').setInputFiles([
+    { name: 'broken.png', mimeType: 'image/png', buffer: broken },
+    { name: 'good.png', mimeType: 'image/png', buffer: await png(300, 200, '#22aa55') },
+  ])
+  await expect(page.getByTestId('picture-send')).toHaveText('Send 2 pictures')
+  await page.getByTestId('picture-send').click()
   await expect(page.getByTestId('picture-tray-error')).toContainText('Nothing was sent')
   await expect(page.locator('[data-testid="picture-tray-item"][data-state="failed"]')).toHaveCount(1)
-  await expect(page.getByTestId('picture-send')).toBeEnabled()
   expect(await imageDeliveries(greenline)).toEqual([])
   await expect(page.getByTestId('message-image')).toHaveCount(0)
 
   // Removing the bad file sends the good one (already prepared, not uploaded again).
-  await page.getByRole('button', { name: 'Remove holiday.png' }).click()
+  await page.getByRole('button', { name: 'Remove broken.png' }).click()
   await sendTray(page, 1)
   await expectDeliveredPictures(greenline, 1)
 })
@@ -219,6 +246,16 @@ test('shows a picture from the phone and opens it full size @pictures', async ({
   await expect(page.getByTestId('image-viewer-close')).toBeFocused()
   const full = page.getByTestId('image-viewer-img')
   await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(900)
+  // Fitted to a small window, then pixel for pixel (scrollable), then fitted again.
+  await page.setViewportSize({ width: 640, height: 480 })
+  const shownWidth = () => full.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width)
+  expect(await shownWidth()).toBeLessThan(640)
+  await page.keyboard.press('+')
+  await expect(page.getByTestId('image-viewer-zoom')).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(shownWidth).toBe(900)
+  await page.getByTestId('image-viewer-zoom').click()
+  await expect.poll(shownWidth).toBeLessThan(640)
+  await page.getByTestId('image-viewer-close').focus()
   const saveHref = await page.getByTestId('image-viewer-save').getAttribute('href')
   expect(saveHref).toMatch(/^\/media\/[0-9a-f]{64}\?download=1$/)
   const saved = await page.request.get(`${greenline.url}${saveHref}`)
@@ -226,8 +263,7 @@ test('shows a picture from the phone and opens it full size @pictures', async ({
   expect((await saved.body()).equals(picture)).toBe(true)
 
   // Focus stays in the viewer; Escape closes it and returns focus to the picture.
-  await page.keyboard.press('Tab')
-  await page.keyboard.press('Tab')
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab')
   await expect(page.getByTestId('image-viewer-close')).toBeFocused()
   await page.keyboard.press('Escape')
   await expect(viewer).toBeHidden()

@@ -12,7 +12,10 @@ const { CAPTION_MAX, pictureStateLabel, usePicturesStore } = await import('../..
  * and in what order. The upload transport is left to the engine tests: uploads are answered by
  * file name, whatever carries the bytes.
  */
-const photo = (name: string, bytes = 8) => new File([new Uint8Array(bytes).fill(1)], name, { type: 'image/jpeg' })
+/** A file that opens like a JPEG (the tray checks the first bytes when a file is added). */
+const JPEG_START = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]
+const photo = (name: string) => new File([new Uint8Array([...JPEG_START, 1, 1, 1])], name, { type: 'image/jpeg' })
+const PNG_START = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 const sized = (name: string, size: number) => {
   const file = photo(name)
   Object.defineProperty(file, 'size', { value: size })
@@ -53,9 +56,9 @@ describe('usePicturesStore', () => {
     sends = []
   })
 
-  it('puts picked pictures in the tray ready to send, a pasted one named as such', () => {
+  it('puts picked pictures in the tray ready to send, a pasted one named as such', async () => {
     const store = usePicturesStore()
-    expect(store.add('v1', [photo('beach.jpg'), new Blob([new Uint8Array(4)], { type: 'image/png' })])).toBe(2)
+    expect(await store.add('v1', [photo('beach.jpg'), new Blob([new Uint8Array([...PNG_START, 0, 0])], { type: 'image/png' })])).toBe(2)
     const tray = store.tray('v1')
     expect(tray.pictures.map((p) => [p.name, pictureStateLabel(p.state)])).toEqual([
       ['beach.jpg', 'Ready'],
@@ -66,25 +69,59 @@ describe('usePicturesStore', () => {
     expect(store.tray('v2').pictures).toEqual([])
   })
 
-  it('refuses an empty file and one over 50 MB before anything is uploaded', async () => {
+  it('refuses an empty file and one over 50 MB when added; they are not sent and hold nothing up', async () => {
     engine()
     const store = usePicturesStore()
-    store.add('v1', [sized('empty.jpg', 0), sized('huge.jpg', 50 * 1024 * 1024 + 1), photo('fine.jpg')])
+    await store.add('v1', [sized('empty.jpg', 0), sized('huge.jpg', 50 * 1024 * 1024 + 1), photo('fine.jpg')])
     const [empty, huge, fine] = store.tray('v1').pictures
     expect([empty.state, empty.error]).toEqual(['failed', 'This file is empty.'])
     expect([huge.state, huge.error]).toEqual(['failed', 'This file is larger than 50 MB.'])
     expect(fine.state).toBe('ready')
+    expect(store.sendable('v1')).toBe(1)
 
-    expect(await store.send('v1')).toBe(false)
+    expect(await store.send('v1')).toBe(true)
     expect(uploads).toEqual(['fine.jpg'])
-    expect(sends).toEqual([])
-    expect(store.tray('v1').error).toBe('Nothing was sent. Remove the pictures marked “Not sent” and try again.')
+    expect(sends.map((s) => s.mediaId)).toEqual(['media-fine.jpg'])
+  })
+
+  it('marks a file that is not a picture as soon as it is added, without counting it', async () => {
+    engine()
+    const store = usePicturesStore()
+    const notes = new File(['these are my notes'], 'notes.txt', { type: 'text/plain' })
+    // A name and a declared type prove nothing: the bytes decide.
+    const disguised = new File(['%PDF-1.7 a document'], 'scan.jpg', { type: 'image/jpeg' })
+    expect(await store.add('v1', [photo('one.jpg'), notes, disguised, photo('two.jpg')])).toBe(4)
+    const states = store.tray('v1').pictures.map((p) => [p.name, pictureStateLabel(p.state), p.error ?? ''])
+    expect(states).toEqual([
+      ['one.jpg', 'Ready', ''],
+      ['notes.txt', 'Not sent', expect.stringContaining('not a picture')],
+      ['scan.jpg', 'Not sent', expect.stringContaining('not a picture')],
+      ['two.jpg', 'Ready', ''],
+    ])
+    expect(store.sendable('v1')).toBe(2)
+    store.tray('v1').caption = 'Both rooms'
+    expect(await store.send('v1')).toBe(true)
+    expect(uploads).toEqual(['one.jpg', 'two.jpg'])
+    expect(sends.map((s) => [s.mediaId, s.caption])).toEqual([
+      ['media-one.jpg', 'Both rooms'],
+      ['media-two.jpg', undefined],
+    ])
+  })
+
+  it('a tray holding only refused files sends nothing and says why', async () => {
+    engine()
+    const store = usePicturesStore()
+    await store.add('v1', [new File(['hello'], 'hello.txt')])
+    expect(store.sendable('v1')).toBe(0)
+    expect(await store.send('v1')).toBe(false)
+    expect(uploads).toEqual([])
+    expect(store.tray('v1').error).toBe('Nothing here can be sent. Remove the files marked “Not sent” or add pictures.')
   })
 
   it('sends every picture in order as its own message, the caption on the first, and empties the tray', async () => {
     engine()
     const store = usePicturesStore()
-    store.add('v1', [photo('one.jpg'), photo('two.jpg'), photo('three.jpg')])
+    await store.add('v1', [photo('one.jpg'), photo('two.jpg'), photo('three.jpg')])
     store.tray('v1').caption = '  The three rooms  '
     expect(await store.send('v1')).toBe(true)
     expect(sends.map((s) => [s.mediaId, s.caption])).toEqual([
@@ -99,7 +136,7 @@ describe('usePicturesStore', () => {
   it('sends nothing when one file is not a picture; removing it lets the rest go without uploading them again', async () => {
     engine({ badFile: 'notes.jpg' })
     const store = usePicturesStore()
-    store.add('v1', [photo('one.jpg'), photo('notes.jpg'), photo('two.jpg')])
+    await store.add('v1', [photo('one.jpg'), photo('notes.jpg'), photo('two.jpg')])
     expect(await store.send('v1')).toBe(false)
     expect(sends).toEqual([])
     const bad = store.tray('v1').pictures[1]
@@ -116,7 +153,7 @@ describe('usePicturesStore', () => {
   it('after a lost connection asks to press Send again, and then sends', async () => {
     engine({ offline: true })
     const store = usePicturesStore()
-    store.add('v1', [photo('one.jpg')])
+    await store.add('v1', [photo('one.jpg')])
     expect(await store.send('v1')).toBe(false)
     expect(store.tray('v1').error).toBe('Nothing was sent. Press Send to try again.')
     engine()
@@ -127,7 +164,7 @@ describe('usePicturesStore', () => {
   it('refuses a caption over the WhatsApp limit without sending anything', async () => {
     engine()
     const store = usePicturesStore()
-    store.add('v1', [photo('one.jpg')])
+    await store.add('v1', [photo('one.jpg')])
     store.tray('v1').caption = 'x'.repeat(CAPTION_MAX + 1)
     expect(await store.send('v1')).toBe(false)
     expect(store.tray('v1').error).toBe(`The caption is longer than ${CAPTION_MAX} characters.`)
@@ -137,7 +174,7 @@ describe('usePicturesStore', () => {
   it('a lexicon warning on the caption is shown; Send again confirms it', async () => {
     engine({ warnOnce: true })
     const store = usePicturesStore()
-    store.add('v1', [photo('card.jpg')])
+    await store.add('v1', [photo('card.jpg')])
     store.tray('v1').caption = 'card 4111'
     expect(await store.send('v1')).toBe(false)
     expect(store.tray('v1').error).toBe('Check before sending: card numbers. Press Send again to send it anyway.')
@@ -159,11 +196,11 @@ describe('usePicturesStore', () => {
       return { id: 'm1' }
     })
     const store = usePicturesStore()
-    store.add('v1', [photo('one.jpg')])
+    await store.add('v1', [photo('one.jpg')])
     store.remove('v1', store.tray('v1').pictures[0].key)
     expect(store.trays.v1).toBeUndefined()
 
-    store.add('v1', [photo('two.jpg')])
+    await store.add('v1', [photo('two.jpg')])
     const sending = store.send('v1')
     await started
     store.remove('v1', store.tray('v1').pictures[0].key)
