@@ -25,6 +25,35 @@ export const TEMPLATES: TemplateDefinition[] = [
     bodyParamCount: 1,
     quickReplies: ['Yes', 'No'],
   },
+  // Translations of the opt-in (same name, one per language, as WhatsApp Manager keeps them).
+  {
+    name: 'greenline_opt_in',
+    language: 'pt_BR',
+    category: 'utility',
+    status: 'APPROVED',
+    body: 'Olá! {{1}} gostaria de enviar mensagens para você pelo WhatsApp. Responda ou toque em um botão.',
+    bodyParamCount: 1,
+    quickReplies: ['Sim', 'Não'],
+  },
+  {
+    name: 'greenline_opt_in',
+    language: 'es',
+    category: 'utility',
+    status: 'APPROVED',
+    body: '¡Hola! {{1}} quiere enviarle mensajes por WhatsApp. Responda o toque un botón.',
+    bodyParamCount: 1,
+    quickReplies: ['Sí', 'No'],
+  },
+  {
+    // Refused by Meta when it was submitted: a French contact gets another translation.
+    name: 'greenline_opt_in',
+    language: 'fr',
+    category: 'utility',
+    status: 'REJECTED',
+    body: 'Bonjour ! {{1}} souhaite vous envoyer des messages sur WhatsApp. Répondez ou touchez un bouton.',
+    bodyParamCount: 1,
+    quickReplies: ['Oui', 'Non'],
+  },
   {
     name: 'appointment_reminder',
     language: 'en_US',
