@@ -54,6 +54,25 @@ export const TEMPLATES: TemplateDefinition[] = [
     bodyParamCount: 1,
     quickReplies: ['Oui', 'Non'],
   },
+  // Another consent-shaped template (one variable, Yes/No buttons) an admin can make the opt-in.
+  {
+    name: 'greenline_consent_v2',
+    language: 'en_US',
+    category: 'utility',
+    status: 'APPROVED',
+    body: 'Hi! {{1}} would like to keep you posted here on WhatsApp. May we message you?',
+    bodyParamCount: 1,
+    quickReplies: ['Yes, please', 'No, thanks'],
+  },
+  {
+    name: 'greenline_consent_v2',
+    language: 'pt_BR',
+    category: 'utility',
+    status: 'APPROVED',
+    body: 'Oi! {{1}} gostaria de manter você informado aqui pelo WhatsApp. Podemos enviar mensagens?',
+    bodyParamCount: 1,
+    quickReplies: ['Sim, por favor', 'Não, obrigado'],
+  },
   {
     name: 'appointment_reminder',
     language: 'en_US',
