@@ -36,7 +36,13 @@ describe('@operations admins choose the consent request template', () => {
 
   it('offers only templates with an approved translation, and saves the choice', async () => {
     const wrapper = await mounted({
-      'templates:setOptIn': ({ name }: { name: string }) => ({ name, source: 'admin', chosenBy: 'alex', chosenAt: 1, approvedLanguages: ['pt_BR'] }),
+      'templates:setOptIn': ({ name }: { name: string }) => ({
+        name,
+        source: 'admin',
+        chosenBy: 'alex',
+        chosenAt: 1,
+        approvedLanguages: ['pt_BR'],
+      }),
     })
     expect(wrapper.get('[data-testid="opt-in-current"]').text()).toMatch(/greenline_opt_in — approved in en_US · default language pt_BR/)
     const options = wrapper.findAll('[data-testid="opt-in-template"] option').map((o) => o.text())

@@ -73,10 +73,8 @@ function unfitReason(translations: readonly MessageTemplate[]): string | undefin
   const approved = translations.filter((t) => t.status === 'APPROVED')
   if (approved.length === 0) return 'WhatsApp has not approved it in any language'
   for (const t of approved) {
-    if (!t.body || variableCount(t.body) !== 1)
-      return `its ${t.language} text must have exactly one variable, {{1}}, for the business name`
-    if (t.quickReplies && t.quickReplies.length !== 2)
-      return `its ${t.language} version must have two quick-reply buttons (yes, then no)`
+    if (!t.body || variableCount(t.body) !== 1) return `its ${t.language} text must have exactly one variable, {{1}}, for the business name`
+    if (t.quickReplies && t.quickReplies.length !== 2) return `its ${t.language} version must have two quick-reply buttons (yes, then no)`
   }
   return undefined
 }

@@ -50,7 +50,12 @@ describe('@operations 130472: the person’s number is part of a WhatsApp experi
     await h.drain()
 
     const [message] = (await h.thread(ana)).filter((m) => m.kind === 'text' && m.direction === 'out')
-    expect([message.text, message.status, message.errorCode, message.error]).toEqual(['Your results are ready', 'failed', 130472, EXPERIMENT])
+    expect([message.text, message.status, message.errorCode, message.error]).toEqual([
+      'Your results are ready',
+      'failed',
+      130472,
+      EXPERIMENT,
+    ])
     expect(texts(ANA)).toEqual([])
     // One person's number, not the account: Ben's message went, nothing is paused, consent stands.
     expect(texts(BEN)).toEqual(['See you Tuesday'])

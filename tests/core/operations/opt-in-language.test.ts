@@ -69,7 +69,9 @@ describe('@operations the opt-in request in the contact’s language, over real 
     await ask(BEN, 'Ben Okafor', 'es_MX')
     await ask(CHLOE, 'Chloé Martin', 'de')
     await ask(DIETER, 'Dieter Braun')
-    expect(received(BEN)).toEqual([['greenline_opt_in', 'es', '¡Hola! Clínica Sorriso quiere enviarle mensajes por WhatsApp. Responda o toque un botón.']])
+    expect(received(BEN)).toEqual([
+      ['greenline_opt_in', 'es', '¡Hola! Clínica Sorriso quiere enviarle mensajes por WhatsApp. Responda o toque un botón.'],
+    ])
     expect(received(CHLOE).map(([, language]) => language)).toEqual(['pt_BR'])
     expect(received(DIETER).map(([, language]) => language)).toEqual(['pt_BR'])
     // Nothing was refused by WhatsApp on the way: each choice was an approved translation.
@@ -141,7 +143,11 @@ describe('@operations the opt-in request in the contact’s language, over real 
 
     await ask(ANA, 'Ana Souza', 'pt_BR')
     expect(received(ANA)).toEqual([
-      ['greenline_consent_v2', 'pt_BR', 'Oi! Clínica Sorriso gostaria de manter você informado aqui pelo WhatsApp. Podemos enviar mensagens?'],
+      [
+        'greenline_consent_v2',
+        'pt_BR',
+        'Oi! Clínica Sorriso gostaria de manter você informado aqui pelo WhatsApp. Podemos enviar mensagens?',
+      ],
     ])
 
     await h.stopEngine()

@@ -8,4 +8,12 @@ import { migration0070 } from './0070-change-log'
 import { migration0080 } from './0080-contact-language'
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0050, migration0060, migration0070, migration0080]
+export const MIGRATIONS: readonly Migration[] = [
+  migration0010,
+  migration0020,
+  migration0030,
+  migration0050,
+  migration0060,
+  migration0070,
+  migration0080,
+]
