@@ -22,6 +22,7 @@ import { reactToMessage, type ReactionDeps } from './services/reactions-service'
 import { searchMessages } from './services/search-service'
 import type { TypingIndicator } from './services/typing-service'
 import { sendApprovedTemplate } from './services/templates-service'
+import { chooseOptInTemplate, optInTemplateView } from './services/opt-in-template'
 import type { MediaStore } from './media/media-store'
 import type { AccountHealth } from './outbox/account-health'
 
@@ -108,11 +109,16 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'templates:list': () => deps.listTemplates(),
     'templates:send': (input, { userId }) => sendApprovedTemplate(ctx, userId, input),
+    'templates:optIn': () => optInTemplateView(ctx),
+    'templates:setOptIn': async ({ name }, { userId }) => {
+      requireAdmin(ctx, userId, 'Only an administrator can choose the consent request template')
+      // Choose among the templates as WhatsApp holds them now, not as last read.
+      await deps.listTemplates().catch(() => undefined)
+      return chooseOptInTemplate(ctx, userId, name)
+    },
     'account:health': () => deps.health.view(),
     'account:resume': (_, { userId }) => {
-      // On the team server only admins resume; the desktop app's one user runs their own number.
-      if (countAdmins(ctx.db) > 0 && getAccount(ctx.db, userId)?.role !== 'admin')
-        throw new ApiFailure('forbidden', 'Only an administrator can resume sending')
+      requireAdmin(ctx, userId, 'Only an administrator can resume sending')
       deps.health.resume('admin')
       return deps.health.view()
     },
@@ -142,6 +148,11 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'admin:sms': teamServerOnly,
     'admin:setSms': teamServerOnly,
   }
+}
+
+/** On the team server only admins; the desktop app's one user runs their own number. */
+function requireAdmin(ctx: EngineContext, userId: string, refusal: string): void {
+  if (countAdmins(ctx.db) > 0 && getAccount(ctx.db, userId)?.role !== 'admin') throw new ApiFailure('forbidden', refusal)
 }
 
 function teamServerOnly(): never {

@@ -37,6 +37,7 @@ export const USER_FAILURE_DETAILS: Record<UserFailure, string> = {
 export class SandboxOperations {
   private accountError: AccountError | null = null
   private readonly userFailures = new Map<string, UserFailure>()
+  /** Keyed `name` (every language) or `name:language` (one translation, which wins). */
   private readonly templateStatus = new Map<string, TemplateStatus>()
 
   /** Throws the account-wide error that is switched on, if any (every Graph route asks first). */
@@ -64,10 +65,16 @@ export class SandboxOperations {
   }
 
   statusOf(template: TemplateDefinition): TemplateStatus {
-    return this.templateStatus.get(template.name) ?? template.status
+    return this.templateStatus.get(`${template.name}:${template.language}`) ?? this.templateStatus.get(template.name) ?? template.status
   }
 
-  setTemplateStatus(name: string, status: TemplateStatus): void {
+  /** One translation of `name` when `language` is given, else every one of them. */
+  setTemplateStatus(name: string, status: TemplateStatus, language?: string): void {
+    if (language) {
+      this.templateStatus.set(`${name}:${language}`, status)
+      return
+    }
+    for (const key of [...this.templateStatus.keys()]) if (key.startsWith(`${name}:`)) this.templateStatus.delete(key)
     this.templateStatus.set(name, status)
   }
 }
@@ -107,8 +114,9 @@ export function setUserFailureRoute(ctx: SandboxContext, rawPhone: string, body:
 }
 
 /**
- * `POST /sandbox/templates/:name { status }`: Meta changes a template's state; every language of
- * it moves, and a `message_template_status_update` webhook tells the business, as Meta does.
+ * `POST /sandbox/templates/:name { status, language? }`: Meta changes a template's state; every
+ * language of it moves (or the one `language` names), and a `message_template_status_update`
+ * webhook per translation tells the business, as Meta does.
  */
 export function setTemplateRoute(
   ctx: SandboxContext,
@@ -116,12 +124,14 @@ export function setTemplateRoute(
   name: string,
   body: unknown,
 ): { name: string; status: TemplateStatus } {
-  const matching = templates.filter((t) => t.name === name)
-  if (matching.length === 0) throw new ControlError(404, `No template named ${name}`)
+  const language = (body as { language?: unknown } | null)?.language
+  if (language !== undefined && typeof language !== 'string') throw new ControlError(400, 'language must be a string such as pt_BR')
+  const matching = templates.filter((t) => t.name === name && (language === undefined || t.language === language))
+  if (matching.length === 0) throw new ControlError(404, `No template named ${name}${language ? ` in ${language}` : ''}`)
   const status = (body as { status?: unknown } | null)?.status
   if (!TEMPLATE_STATUSES.includes(status as TemplateStatus))
     throw new ControlError(400, `status must be one of ${TEMPLATE_STATUSES.join(', ')}`)
-  ctx.operations.setTemplateStatus(name, status as TemplateStatus)
+  ctx.operations.setTemplateStatus(name, status as TemplateStatus, language)
   for (const template of matching) ctx.webhooks.enqueue('whatsapp', templateStatusPayload(ctx, template, status as TemplateStatus))
   return { name, status: status as TemplateStatus }
 }

@@ -26,6 +26,8 @@ export interface Contact {
   email?: string
   waId?: string
   userId?: string
+  /** The language they read, as WhatsApp codes it (`pt_BR`, `es`): the opt-in request's translation. */
+  language?: string
   notOnWhatsApp?: boolean
   createdAt: number
   updatedAt: number
@@ -184,6 +186,21 @@ export interface AccountHealthView {
   nextCheckAt?: number
 }
 
+/** The template that asks for consent, as admins see it (`templates:optIn`, `templates:setOptIn`). */
+export interface OptInTemplateView {
+  name: string
+  /** `admin`: chosen in Administration (audited); `settings`: the configured default. */
+  source: 'admin' | 'settings'
+  chosenBy?: string
+  chosenAt?: number
+  /** Its translations WhatsApp approved: each contact gets the best match for their language. */
+  approvedLanguages: string[]
+  /** The organization policy's `defaultLanguage`, for contacts without one of their own. */
+  defaultLanguage?: string
+  /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons). */
+  problem?: string
+}
+
 /** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */
 export interface MessageTemplate {
   name: string
@@ -195,4 +212,6 @@ export interface MessageTemplate {
   quality?: string
   /** The body text with its `{{1}}` variables, when it has a body. */
   body?: string
+  /** The labels of its quick-reply buttons, in order (the opt-in template needs Yes and No). */
+  quickReplies?: string[]
 }

@@ -9,6 +9,7 @@ export interface ContactDraft {
   phone?: string
   company?: string
   email?: string
+  language?: string
 }
 
 /** A save either returns the stored contact or the engine's reason, for the form to show inline. */
@@ -24,7 +25,13 @@ function toApiError(e: unknown): ApiError {
 /** Empty strings mean "no value": the engine treats absent and blank alike, but absent is clearer. */
 function cleanDraft(draft: ContactDraft): ContactDraft {
   const optional = (value?: string) => (value && value.trim() !== '' ? value.trim() : undefined)
-  return { name: draft.name.trim(), phone: optional(draft.phone), company: optional(draft.company), email: optional(draft.email) }
+  return {
+    name: draft.name.trim(),
+    phone: optional(draft.phone),
+    company: optional(draft.company),
+    email: optional(draft.email),
+    language: optional(draft.language),
+  }
 }
 
 /** Whether an updated contact belongs in a list filtered by `query` (approximates the engine's search). */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Message, MessageTemplate } from '../../electron/shared/domain'
+import type { Message, MessageTemplate, OptInTemplateView } from '../../electron/shared/domain'
 import { ApiRequestError, call } from '../api/client'
 
 const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : 'Something went wrong; try again')
@@ -34,5 +34,30 @@ export const useTemplatesStore = defineStore('templates', () => {
     }
   }
 
-  return { all, approved, loading, error, load, send }
+  /** The template that asks for consent, and the admin's choice of it (`templates:optIn` / `templates:setOptIn`). */
+  const optIn = ref<OptInTemplateView>()
+  const optInError = ref<string>()
+
+  async function loadOptIn(): Promise<void> {
+    optInError.value = undefined
+    try {
+      optIn.value = await call('templates:optIn', {})
+    } catch (e) {
+      optInError.value = errorText(e)
+    }
+  }
+
+  /** True once saved; otherwise `optInError` says why (not an admin, an unfit template). */
+  async function chooseOptIn(name: string): Promise<boolean> {
+    optInError.value = undefined
+    try {
+      optIn.value = await call('templates:setOptIn', { name })
+      return true
+    } catch (e) {
+      optInError.value = errorText(e)
+      return false
+    }
+  }
+
+  return { all, approved, loading, error, load, send, optIn, optInError, loadOptIn, chooseOptIn }
 })

@@ -56,6 +56,34 @@ describe('ContactFormDialog validation', () => {
   })
 })
 
+describe('ContactFormDialog language', () => {
+  beforeEach(() => fakeApi.reset())
+
+  it('sends the language typed, and shows the engine’s refusal beside the language field', async () => {
+    const ApiRequestError = (await import('../../src/api/client')).ApiRequestError as unknown as new (e: object) => Error
+    fakeApi.answer({
+      'contacts:create': (draft: { language?: string }) => {
+        if (draft.language === 'Portuguese')
+          throw new ApiRequestError({ code: 'invalid', message: '"Portuguese" is not a language code such as pt_BR, es or en_US' })
+        return { id: 'c1', name: 'Ana', language: 'pt_BR', createdAt: 1, updatedAt: 1 }
+      },
+    })
+    const wrapper = await render()
+    await wrapper.get('[data-testid="contact-form-name"]').setValue('Ana')
+    await wrapper.get('[data-testid="contact-form-language"]').setValue('Portuguese')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="contact-form-language"]').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get('[data-testid="contact-form-error"]').text()).toMatch(/"Portuguese" is not a language code such as pt_BR/)
+
+    await wrapper.get('[data-testid="contact-form-language"]').setValue(' pt-BR ')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(call).toHaveBeenLastCalledWith('contacts:create', expect.objectContaining({ name: 'Ana', language: 'pt-BR' }))
+    expect(wrapper.emitted('saved')).toHaveLength(1)
+  })
+})
+
 describe('readableError', () => {
   it("turns the engine's request-validation sentence into words for people", () => {
     const error = {

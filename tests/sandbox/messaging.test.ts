@@ -84,7 +84,7 @@ describe('sending messages', () => {
 
   it('rejects unknown templates, wrong parameter counts and malformed requests with Meta codes', async () => {
     const wrongLanguage = optInBody(ANA) as any
-    wrongLanguage.template.language.code = 'pt_BR'
+    wrongLanguage.template.language.code = 'de'
     const notFound = await send(wrongLanguage)
     expect([notFound.status, notFound.body.error.code]).toEqual([404, 132001])
 

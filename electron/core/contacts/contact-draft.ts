@@ -4,4 +4,6 @@ export interface ContactDraft {
   phone?: string
   company?: string
   email?: string
+  /** A language code as typed (`pt-BR`, `pt_BR`, `es`); normalized when validated. */
+  language?: string
 }

@@ -2,7 +2,7 @@ import type { ContactDraft } from './contact-draft'
 
 /**
  * Reads CSV (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes) with a
- * header row naming the columns: name (or first/last name), phone, company, email. Lines that
+ * header row naming the columns: name (or first/last name), phone, company, email, language. Lines that
  * cannot become a contact are reported, never silently dropped.
  */
 export function parseContactsCsv(text: string): {
@@ -28,6 +28,7 @@ export function parseContactsCsv(text: string): {
   const phone = find('phone', 'phone number', 'mobile', 'mobile phone', 'number', 'telephone', 'tel', 'whatsapp')
   const company = find('company', 'organization', 'organisation', 'org')
   const email = find('email', 'e-mail', 'email address')
+  const language = find('language', 'lang', 'locale', 'preferred language')
   if (name < 0 && first < 0 && last < 0) {
     return { drafts, skipped: [{ line: header.line, reason: 'The header row has no name column (name, or first name / last name)' }] }
   }
@@ -41,7 +42,13 @@ export function parseContactsCsv(text: string): {
     }
     drafts.push({
       line: row.line,
-      draft: { name: fullName, phone: at(phone) || undefined, company: at(company) || undefined, email: at(email) || undefined },
+      draft: {
+        name: fullName,
+        phone: at(phone) || undefined,
+        company: at(company) || undefined,
+        email: at(email) || undefined,
+        language: at(language) || undefined,
+      },
     })
   }
   return { drafts, skipped }

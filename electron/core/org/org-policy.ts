@@ -58,6 +58,14 @@ export const orgPolicySchema = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US')
       .default('US'),
+    /**
+     * The language most of the office's contacts read (WhatsApp's codes: `pt_BR`, `es`, `en_US`):
+     * the opt-in request's translation for a contact whose own language has none approved.
+     */
+    defaultLanguage: z
+      .string()
+      .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code like pt_BR, es or en_US')
+      .optional(),
     users: z.array(orgUserSchema).min(1, 'must list at least one user'),
     whatsapp: z
       .object({ enabled: z.boolean().default(true), businessName: z.string().trim().min(1).max(100).optional() })

@@ -31,6 +31,17 @@ export function retryDelayMs(attempt: number, options: RetryDelayOptions): numbe
   return Math.max(delay, Math.ceil(options.minimumMs ?? 0))
 }
 
+/**
+ * Meta's advice for the pair rate limit (131056): "retry after 4^X seconds (starting with X=0 and
+ * increasing X by 1 after each failure)". A burst borrows from the next minutes' quota, so the
+ * usual backoff (capped at 5 min, 8 tries) could fail a message while WhatsApp still holds the
+ * pair back; this floor spreads the tries over about an hour and a half instead.
+ */
+export function pairLimitDelayMs(attempt: number): number {
+  const step = Math.max(1, Math.floor(Number.isFinite(attempt) ? attempt : 1))
+  return 4 ** (step - 1) * 1000
+}
+
 /** Whether a send that failed with `kind` on its `attempt`-th try (1-based) should be tried again. */
 export function shouldRetry(kind: string, attempt: number): boolean {
   return (RETRYABLE_ERROR_KINDS as readonly string[]).includes(kind) && attempt < MAX_ATTEMPTS

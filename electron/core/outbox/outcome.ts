@@ -5,7 +5,7 @@ import { getMessageRow } from '../db/repositories/messages'
 import { applyConsent, isOptInRequest, optInRequestFailed } from '../services/consent-service'
 import type { WhatsAppError } from '../whatsapp/errors'
 import { isAccountWide } from './account-health'
-import { retryDelayMs, shouldRetry } from './backoff'
+import { pairLimitDelayMs, retryDelayMs, shouldRetry } from './backoff'
 import type { SendError, SendOutcome } from './jobs'
 import * as transitions from './transitions'
 
@@ -46,7 +46,8 @@ export function classifyOutcome(outcome: SendOutcome, attempts: number, now: num
   // status webhook reconciles it or the grace period ends (then the lease expires and it is resent).
   if (mayHaveBeenSent(error)) return { action: 'await_status', error, fail: !shouldRetry(error.kind, attempts) }
   if (!shouldRetry(error.kind, attempts)) return { action: 'fail', error }
-  const retryAfter = 'retryAfterMs' in error ? error.retryAfterMs : undefined
+  const given = 'retryAfterMs' in error ? error.retryAfterMs : undefined
+  const retryAfter = error.code === 131056 ? Math.max(given ?? 0, pairLimitDelayMs(attempts)) : given
   const penalty =
     error.kind === 'rate_limited' && retryAfter
       ? { scope: error.code === 131056 ? ('pair' as const) : ('global' as const), until: now + retryAfter }

@@ -10,6 +10,7 @@ import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentS
 import type { ConsentState } from '../policy/types'
 import { isWindowOpen } from '../policy/window'
 import { holdLane, releaseLane } from './lanes'
+import { pickOptInTemplate } from './opt-in-template'
 import { addSystemLine } from './system-lines'
 
 export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentSnapshot {
@@ -21,10 +22,9 @@ export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentS
   }
 }
 
-/** The request as the person reads it: the approved template's body with its variable filled. */
-export function optInText(ctx: EngineContext): string {
+/** The request as the person reads it: the approved translation's body with its variable filled. */
+export function optInText(ctx: EngineContext, body: string | undefined): string {
   const business = businessName(ctx)
-  const body = ctx.templates.optInBody()
   if (body) return body.replace(/\{\{1\}\}/g, business)
   return `Hello! ${business} would like to send you messages on WhatsApp. Reply or tap a button.`
 }
@@ -46,8 +46,8 @@ const REQUEST_BLOCKED: Record<string, string> = {
  */
 export function requestConsent(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
   // WhatsApp would refuse it: say why instead of sending a request bound to fail.
-  const unusable = ctx.templates.optInProblem()
-  if (unusable) throw new ApiFailure('conflict', unusable, { reason: 'template_unusable' })
+  const template = pickOptInTemplate(ctx, contactId)
+  if (!template.ok) throw new ApiFailure('conflict', template.problem, { reason: 'template_unusable' })
   const now = ctx.clock.now()
   const messageId = ctx.newId('m_')
   const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
@@ -63,10 +63,11 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
     direction: 'out',
     authorId: byUserId,
     kind: 'template',
-    body: optInText(ctx),
+    body: optInText(ctx, template.body),
     status: 'queued',
     createdAt: now,
-    extra: { template: 'opt_in' },
+    // The translation chosen now is the one sent, so the thread shows what the person reads.
+    extra: { template: 'opt_in', optIn: { name: template.name, language: template.language } },
   })
   enqueue(ctx.db, { messageId, lane: contactId, seq, kind: 'template', state: 'ready', dueAt: now })
   touchConversation(ctx.db, conversationId, seq, now)
@@ -80,9 +81,9 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
  * be used; otherwise the thread says why, once, and messages typed wait held. Call inside a transaction.
  */
 export function requestConsentIfUsable(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
-  const unusable = ctx.templates.optInProblem()
-  if (!unusable) return requestConsent(ctx, conversationId, contactId, byUserId)
-  const line = `${unusable} No consent request was sent; messages typed wait until it can be.`
+  const template = pickOptInTemplate(ctx, contactId)
+  if (template.ok) return requestConsent(ctx, conversationId, contactId, byUserId)
+  const line = `${template.problem} No consent request was sent; messages typed wait until it can be.`
   // Once, not after every message typed: the recent lines already say it.
   const recent = listMessageRows(ctx.db, conversationId, { limit: 20 })
   if (!recent.some((row) => row.direction === 'system' && row.body === line))

@@ -21,6 +21,7 @@ import { getOrgUser } from '../db/repositories/org-users'
 import * as outbox from '../db/repositories/outbox'
 import { cancel } from '../outbox/transitions'
 import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
+import { languageProblem, normalizeLanguage } from '../../shared/language'
 import { singleLine } from '../../shared/text'
 import { cancelWaiting } from './cancel-waiting'
 import { holdLane } from './lanes'
@@ -42,7 +43,15 @@ function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fie
   }
   const email = draft.email?.trim() || undefined
   if (email && !EMAIL.test(email)) return { ok: false, reason: `"${singleLine(email)}" is not an email address` }
-  return { ok: true, fields: { name, phone, company: draft.company ? singleLine(draft.company) || undefined : undefined, email } }
+  let language: string | undefined
+  if (draft.language?.trim()) {
+    language = normalizeLanguage(draft.language)
+    if (!language) return { ok: false, reason: languageProblem(singleLine(draft.language)) }
+  }
+  return {
+    ok: true,
+    fields: { name, phone, company: draft.company ? singleLine(draft.company) || undefined : undefined, email, language },
+  }
 }
 
 export function listContacts(ctx: EngineContext, query?: string): Contact[] {
@@ -57,7 +66,13 @@ export function getContactOrFail(ctx: EngineContext, id: string): Contact {
 
 /** What the audit log keeps of a contact: who it is, not the whole record. */
 function auditFields(contact: Contact): Record<string, unknown> {
-  return { name: contact.name, phone: contact.phone ?? null, company: contact.company ?? null, email: contact.email ?? null }
+  return {
+    name: contact.name,
+    phone: contact.phone ?? null,
+    company: contact.company ?? null,
+    email: contact.email ?? null,
+    language: contact.language ?? null,
+  }
 }
 
 export function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft & { userId?: string }): Contact {

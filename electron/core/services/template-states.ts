@@ -14,6 +14,11 @@ const UNUSABLE: Record<string, string> = {
   PENDING: 'still waiting for approval by WhatsApp',
 }
 
+/** A state WhatsApp reports, in the words an office user reads ("paused by WhatsApp"). */
+export function statusWords(status: string): string {
+  return UNUSABLE[status] ?? `not approved by WhatsApp (${status.toLowerCase().replace(/_/g, ' ')})`
+}
+
 export interface TemplateRef {
   name: string
   language: string
@@ -30,6 +35,7 @@ const key = (name: string, language: string) => `${name}:${language}`
 export class TemplateStates {
   private readonly byKey = new Map<string, MessageTemplate>()
 
+  /** `optIn`: the configured opt-in template (an admin's choice wins over it: see opt-in-template.ts). */
   constructor(public optIn: TemplateRef) {}
 
   /** Replaces what is known with a fresh read of the account's templates. */
@@ -55,16 +61,9 @@ export class TemplateStates {
     return this.byKey.get(key(name, language))
   }
 
-  /** Why the consent request cannot be sent now, in words; undefined when it may go (or nothing is known). */
-  optInProblem(): string | undefined {
-    const status = this.get(this.optIn.name, this.optIn.language)?.status
-    const words = status ? UNUSABLE[status] : undefined
-    return words ? `The consent request template is ${words} — ask your admin.` : undefined
-  }
-
-  /** The approved opt-in template's body (with `{{1}}` for the business name), when known. */
-  optInBody(): string | undefined {
-    return this.get(this.optIn.name, this.optIn.language)?.body
+  /** Every known language of the template `name`, whatever its state. */
+  translations(name: string): MessageTemplate[] {
+    return [...this.byKey.values()].filter((t) => t.name === name)
   }
 }
 

@@ -92,7 +92,15 @@ const templatePage = z.looseObject({
       language: z.string(),
       status: z.string(),
       category: z.string().optional(),
-      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+      components: z
+        .array(
+          z.looseObject({
+            type: z.string(),
+            text: z.string().optional(),
+            buttons: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+          }),
+        )
+        .optional(),
     }),
   ),
   paging: z.looseObject({ cursors: z.looseObject({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
@@ -167,12 +175,16 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
         if (!result.ok) return result
         for (const t of result.value.data) {
           const body = t.components?.find((c) => c.type.toUpperCase() === 'BODY')?.text
+          const quickReplies = (t.components?.find((c) => c.type.toUpperCase() === 'BUTTONS')?.buttons ?? [])
+            .filter((b) => b.type.toUpperCase() === 'QUICK_REPLY')
+            .map((b) => b.text ?? '')
           templates.push({
             name: t.name,
             language: t.language,
             status: t.status,
             category: (t.category ?? '').toLowerCase(),
             ...(body ? { body } : {}),
+            ...(quickReplies.length > 0 ? { quickReplies } : {}),
           })
         }
         after = result.value.paging?.next ? result.value.paging.cursors?.after : undefined

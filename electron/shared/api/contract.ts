@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type {
   AccountHealthView,
   MessageTemplate,
+  OptInTemplateView,
   Contact,
   Conversation,
   ImportSummary,
@@ -28,6 +29,8 @@ const contactFields = {
   phone: z.string().trim().max(40).optional(),
   company: z.string().trim().max(200).optional(),
   email: z.string().trim().max(320).optional(),
+  /** The language they read (`pt_BR`, `es`, `en_US`; `pt-BR` is read as `pt_BR`): picks the opt-in translation. */
+  language: z.string().trim().max(40).optional(),
 }
 
 export interface AuditEntry {
@@ -278,6 +281,15 @@ export const requestChannels = {
         clientId: id.optional(),
       })
       .strict(),
+  ),
+  /** The template that asks for consent: its name, who chose it, its approved translations. */
+  'templates:optIn': channel<OptInTemplateView>()(empty),
+  /**
+   * Admins (anyone in the desktop app): make an approved template of the account the opt-in
+   * template. Each contact then gets its translation for their language; audited.
+   */
+  'templates:setOptIn': channel<OptInTemplateView>()(
+    z.object({ name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'Not a template name') }).strict(),
   ),
   /** Whether WhatsApp is refusing the business account (sending paused), and why. */
   'account:health': channel<AccountHealthView>()(empty),

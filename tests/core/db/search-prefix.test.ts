@@ -2,7 +2,6 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrate } from '../../../electron/core/db/migrate'
 import { openMemoryDatabase, type Db } from '../../../electron/core/db/open'
-import { insertContact } from '../../../electron/core/db/repositories/contacts'
 import { addParticipant, insertConversation } from '../../../electron/core/db/repositories/conversations'
 import { insertMessage, searchMessageRows } from '../../../electron/core/db/repositories/messages'
 import { syncOrgUsers } from '../../../electron/core/db/repositories/org-users'
@@ -15,7 +14,8 @@ afterEach(() => {
 
 function seed(db: Db, count: number): void {
   syncOrgUsers(db, DEMO_USERS)
-  insertContact(db, { id: 'c1', name: 'Ana Souza', phone: '+14155550101', now: 1 })
+  // Written as SQL: this seeds a database at an older schema than the contacts repository's.
+  db.prepare(`INSERT INTO contacts (id, name, phone, created_at, updated_at) VALUES ('c1', 'Ana Souza', '+14155550101', 1, 1)`).run()
   insertConversation(db, { id: 'v1', contactId: 'c1', channel: 'whatsapp', now: 1 })
   addParticipant(db, 'v1', 'priya', 1)
   for (let i = 0; i < count; i++)

@@ -11,21 +11,27 @@ describe('@operations templates:list reads the account templates over real HTTP'
   it('lists the approved opt-in template with its body, and shows a state WhatsApp changed', async () => {
     h = await startEngineHarness()
     const before = await h.as('priya')('templates:list', {})
-    expect(before).toEqual([
-      {
-        name: 'greenline_opt_in',
-        language: 'en_US',
-        status: 'APPROVED',
-        category: 'utility',
-        body: 'Hello! {{1}} would like to send you messages on WhatsApp. Reply or tap a button.',
-      },
-      {
-        name: 'appointment_reminder',
-        language: 'en_US',
-        status: 'APPROVED',
-        category: 'utility',
-        body: 'Hello {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.',
-      },
+    expect(before[0]).toEqual({
+      name: 'greenline_opt_in',
+      language: 'en_US',
+      status: 'APPROVED',
+      category: 'utility',
+      body: 'Hello! {{1}} would like to send you messages on WhatsApp. Reply or tap a button.',
+      quickReplies: ['Yes', 'No'],
+    })
+    expect(before.find((t) => t.name === 'appointment_reminder')).toEqual({
+      name: 'appointment_reminder',
+      language: 'en_US',
+      status: 'APPROVED',
+      category: 'utility',
+      body: 'Hello {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.',
+    })
+    // Translations are templates of the same name, each with its own state.
+    expect(before.filter((t) => t.name === 'greenline_opt_in').map((t) => [t.language, t.status])).toEqual([
+      ['en_US', 'APPROVED'],
+      ['pt_BR', 'APPROVED'],
+      ['es', 'APPROVED'],
+      ['fr', 'REJECTED'],
     ])
     const response = await fetch(`${h.sandbox.url}/sandbox/templates/greenline_opt_in`, {
       method: 'POST',

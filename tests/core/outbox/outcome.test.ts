@@ -38,6 +38,18 @@ describe('send outcomes', () => {
     expect(classifyOutcome(error({ kind: 'rate_limited', code: 130429 }), 1, NOW, half)).not.toHaveProperty('penalty')
   })
 
+  it('131056 (pair limit) waits 4^X seconds as Meta advises, so the quota a burst borrowed is back before the message fails', () => {
+    const waits = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => {
+      const verdict = classifyOutcome(error({ kind: 'rate_limited', code: 131056, retryAfterMs: 6000 }), i + 1, NOW, half)
+      return verdict.action === 'retry' ? [verdict.delayMs, verdict.penalty?.until] : verdict.action
+    })
+    // The 6 s pair interval wins for the first tries, then 16 s, 64 s, … 4096 s (about 68 minutes).
+    expect(waits).toEqual([6000, 6000, 16000, 64000, 256000, 1024000, 4096000].map((ms) => [ms, NOW + ms]))
+    const total = waits.reduce((sum, [ms]) => sum + Number(ms), 0)
+    expect(total / 60_000).toBeGreaterThan(90)
+    expect(classifyOutcome(error({ kind: 'rate_limited', code: 131056 }), MAX_ATTEMPTS, NOW, half).action).toBe('fail')
+  })
+
   it('a send that may have reached WhatsApp waits for its status webhook instead of going again', () => {
     expect(mayHaveBeenSent({ kind: 'transient', reason: 'r', details: 'ECONNRESET' })).toBe(true)
     expect(mayHaveBeenSent({ kind: 'transient', reason: 'r', details: 'ECONNREFUSED' })).toBe(false)

@@ -59,6 +59,8 @@ const NOT_THREAD_READS: Partial<Record<RequestChannel, string>> = {
   'admin:sms': 'administrators only (server)',
   'admin:setSms': 'administrators only (server)',
   'templates:list': 'the business account’s templates (no messages)',
+  'templates:optIn': 'which template asks for consent (no messages)',
+  'templates:setOptIn': 'administrators on the server; the one user of a desktop app',
   'account:health': 'whether the number may send (no messages)',
   'account:resume': 'administrators on the server; the one user of a desktop app',
 }

@@ -10,12 +10,13 @@ interface ContactRow {
   email: string | null
   wa_id: string | null
   user_id: string | null
+  language: string | null
   not_on_whatsapp: number
   created_at: number
   updated_at: number
 }
 
-const COLUMNS = 'id, name, phone, company, email, wa_id, user_id, not_on_whatsapp, created_at, updated_at'
+const COLUMNS = 'id, name, phone, company, email, wa_id, user_id, language, not_on_whatsapp, created_at, updated_at'
 
 export function toContact(row: ContactRow): Contact {
   const contact: Contact = { id: row.id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at }
@@ -24,6 +25,7 @@ export function toContact(row: ContactRow): Contact {
   if (row.email) contact.email = row.email
   if (row.wa_id) contact.waId = row.wa_id
   if (row.user_id) contact.userId = row.user_id
+  if (row.language) contact.language = row.language
   if (row.not_on_whatsapp) contact.notOnWhatsApp = true
   return contact
 }
@@ -36,14 +38,15 @@ export interface NewContact {
   email?: string
   waId?: string
   userId?: string
+  language?: string
   now: number
 }
 
 export function insertContact(db: Db, contact: NewContact): Contact {
   statements(db)
     .prepare(
-      `INSERT INTO contacts (id, name, phone, company, email, wa_id, user_id, created_at, updated_at)
-     VALUES (@id, @name, @phone, @company, @email, @waId, @userId, @now, @now)`,
+      `INSERT INTO contacts (id, name, phone, company, email, wa_id, user_id, language, created_at, updated_at)
+     VALUES (@id, @name, @phone, @company, @email, @waId, @userId, @language, @now, @now)`,
     )
     .run({
       id: contact.id,
@@ -53,6 +56,7 @@ export function insertContact(db: Db, contact: NewContact): Contact {
       email: contact.email ?? null,
       waId: contact.waId ?? null,
       userId: contact.userId ?? null,
+      language: contact.language ?? null,
       now: contact.now,
     })
   return getContact(db, contact.id)!
@@ -61,11 +65,11 @@ export function insertContact(db: Db, contact: NewContact): Contact {
 export function updateContact(
   db: Db,
   id: string,
-  fields: { name: string; phone?: string; company?: string; email?: string; now: number },
+  fields: { name: string; phone?: string; company?: string; email?: string; language?: string; now: number },
 ): Contact | undefined {
   const result = statements(db)
     .prepare(
-      `UPDATE contacts SET name = @name, phone = @phone, company = @company, email = @email,
+      `UPDATE contacts SET name = @name, phone = @phone, company = @company, email = @email, language = @language,
          wa_id = CASE WHEN phone IS @phone THEN wa_id ELSE NULL END,
          user_id = CASE WHEN phone IS @phone THEN user_id ELSE NULL END,
          not_on_whatsapp = CASE WHEN phone IS @phone THEN not_on_whatsapp ELSE 0 END,
@@ -78,6 +82,7 @@ export function updateContact(
       phone: fields.phone ?? null,
       company: fields.company ?? null,
       email: fields.email ?? null,
+      language: fields.language ?? null,
       now: fields.now,
     })
   return result.changes ? getContact(db, id) : undefined

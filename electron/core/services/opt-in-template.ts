@@ -1,0 +1,117 @@
+import { ApiFailure } from '../../shared/api/result'
+import type { MessageTemplate, OptInTemplateView } from '../../shared/domain'
+import type { EngineContext } from '../context'
+import { getState, setState } from '../db/repositories/app-state'
+import { getContact } from '../db/repositories/contacts'
+import { appendAudit } from '../db/repositories/ledger'
+import { statusWords } from './template-states'
+import { variableCount } from './templates-service'
+
+/** Where the admin's choice is kept (app_state): `{ name, by, at }`. */
+const CHOICE_KEY = 'whatsapp.optInTemplate'
+
+interface Choice {
+  name: string
+  by: string
+  at: number
+}
+
+function savedChoice(ctx: EngineContext): Choice | undefined {
+  const raw = getState(ctx.db, CHOICE_KEY)
+  return raw ? (JSON.parse(raw) as Choice) : undefined
+}
+
+/** The opt-in template's name: the one an admin chose, else the configured one (`greenline_opt_in`). */
+export function optInTemplateName(ctx: EngineContext): string {
+  return savedChoice(ctx)?.name ?? ctx.templates.optIn.name
+}
+
+/**
+ * The translations to try, best first: the contact's language (pt_BR), its base language (pt),
+ * the organization's default language (and its base), the configured opt-in language, then English.
+ */
+export function languageChain(contactLanguage: string | undefined, orgLanguage: string | undefined, configured?: string): string[] {
+  const chain: string[] = []
+  const add = (code: string | undefined) => {
+    if (code && !chain.includes(code)) chain.push(code)
+  }
+  for (const code of [contactLanguage, orgLanguage]) {
+    add(code)
+    add(code?.split('_')[0])
+  }
+  add(configured)
+  add('en')
+  add('en_US')
+  return chain
+}
+
+export type OptInPick = { ok: true; name: string; language: string; body?: string } | { ok: false; problem: string }
+
+/**
+ * Which translation of the opt-in template a contact gets: the first APPROVED one along
+ * `languageChain`, else any approved one (a request in another language beats none). A paused,
+ * disabled, rejected or pending translation is never picked. When none is approved, the problem in
+ * words; when the account's templates are not known (never read), the configured language, and
+ * WhatsApp's own answer decides.
+ */
+export function pickOptInTemplate(ctx: EngineContext, contactId: string): OptInPick {
+  const name = optInTemplateName(ctx)
+  const known = ctx.templates.translations(name)
+  const configured = ctx.templates.optIn.name === name ? ctx.templates.optIn.language : undefined
+  if (known.length === 0) return { ok: true, name, language: configured ?? ctx.org.defaultLanguage ?? 'en_US' }
+  const chain = languageChain(getContact(ctx.db, contactId)?.language, ctx.org.defaultLanguage, configured)
+  const approved = known.filter((t) => t.status === 'APPROVED').sort((a, b) => a.language.localeCompare(b.language))
+  const pick = chain.map((code) => approved.find((t) => t.language === code)).find((t) => t !== undefined) ?? approved[0]
+  if (pick) return { ok: true, name, language: pick.language, ...(pick.body ? { body: pick.body } : {}) }
+  // Say why with the state of the translation this contact would have had.
+  const closest = chain.map((code) => known.find((t) => t.language === code)).find((t) => t !== undefined) ?? known[0]
+  return { ok: false, problem: `The consent request template is ${statusWords(closest.status)} — ask your admin.` }
+}
+
+/** Why `template` cannot ask for consent: Greenline fills one variable (the business name) and two buttons (Yes, No). */
+function unfitReason(translations: readonly MessageTemplate[]): string | undefined {
+  const approved = translations.filter((t) => t.status === 'APPROVED')
+  if (approved.length === 0) return 'WhatsApp has not approved it in any language'
+  for (const t of approved) {
+    if (!t.body || variableCount(t.body) !== 1) return `its ${t.language} text must have exactly one variable, {{1}}, for the business name`
+    if (t.quickReplies && t.quickReplies.length !== 2) return `its ${t.language} version must have two quick-reply buttons (yes, then no)`
+  }
+  return undefined
+}
+
+/** The opt-in template as admins see it (`templates:optIn`). */
+export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
+  const choice = savedChoice(ctx)
+  const name = choice?.name ?? ctx.templates.optIn.name
+  const translations = ctx.templates.translations(name)
+  const unfit = translations.length > 0 ? unfitReason(translations) : undefined
+  return {
+    name,
+    source: choice ? 'admin' : 'settings',
+    ...(choice ? { chosenBy: choice.by, chosenAt: choice.at } : {}),
+    approvedLanguages: translations.filter((t) => t.status === 'APPROVED').map((t) => t.language),
+    ...(ctx.org.defaultLanguage ? { defaultLanguage: ctx.org.defaultLanguage } : {}),
+    ...(unfit ? { problem: `${name} cannot ask for consent: ${unfit}.` } : {}),
+  }
+}
+
+/**
+ * An admin makes `name` the opt-in template (`templates:setOptIn`): it must be on the account,
+ * approved in at least one language, with one variable and two quick-reply buttons. Kept in the
+ * database and audited (who, from, to). Requests already queued keep the translation they were
+ * written with. @throws ApiFailure invalid (unknown or unfit template)
+ */
+export function chooseOptInTemplate(ctx: EngineContext, actorId: string, name: string): OptInTemplateView {
+  const translations = ctx.templates.translations(name)
+  if (translations.length === 0)
+    throw new ApiFailure('invalid', `There is no template ${name} on the business account (read the templates again?)`)
+  const unfit = unfitReason(translations)
+  if (unfit) throw new ApiFailure('invalid', `${name} cannot ask for consent: ${unfit}.`)
+  const before = optInTemplateName(ctx)
+  const now = ctx.clock.now()
+  ctx.db.transaction(() => {
+    setState(ctx.db, CHOICE_KEY, JSON.stringify({ name, by: actorId, at: now } satisfies Choice))
+    appendAudit(ctx.db, { at: now, actorId, action: 'whatsapp.opt_in_template_chosen', detail: { from: before, to: name } })
+  })()
+  return optInTemplateView(ctx)
+}
