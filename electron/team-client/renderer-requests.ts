@@ -1,8 +1,9 @@
 import type { Result } from '../shared/api/result'
 import { fail } from '../shared/api/result'
+import { readLocally } from './offline-reads'
 import type { TeamClient, TeamClientEvent } from './team-client'
 
-type Client = Pick<TeamClient, 'request' | 'state' | 'on'>
+type Client = Pick<TeamClient, 'request' | 'state' | 'on' | 'conversations' | 'messages' | 'contacts' | 'lastSession' | 'rememberSession'>
 
 export interface ForwardOptions {
   /** How long a request waits for a connection being opened (app start, a retry) before answering. */
@@ -26,7 +27,8 @@ const defaultTimer = (run: () => void, ms: number) => {
  *
  * A request made while the connection is being opened waits for it (up to `connectWaitMs`), so a
  * window that loads as the app starts is not told "not connected" a moment before it is. Offline,
- * it answers `unavailable` with the connection's message at once; the renderer keeps what was typed.
+ * the reads a window opens with are answered from the local store (offline-reads.ts); anything
+ * else answers `unavailable` at once, and the renderer keeps what was typed.
  */
 export async function forwardRendererRequest(
   client: Client,
@@ -36,7 +38,14 @@ export async function forwardRendererRequest(
 ): Promise<Result<unknown>> {
   if (channel === 'session:signIn') return fail('forbidden', SIGNED_IN_TO_TEAM)
   if (client.state.status === 'connecting') await settled(client, options)
-  return client.request(channel, wirePayload(channel, payload))
+  const result = await client.request(channel, wirePayload(channel, payload))
+  if (result.ok) {
+    if (channel === 'session:get') client.rememberSession(result.value)
+    return result
+  }
+  // Only "not connected" falls back: an answer the server gave stands as it is.
+  if (result.error.code === 'unavailable' && client.state.status !== 'online') return readLocally(client, channel, payload) ?? result
+  return result
 }
 
 /** The team wire is JSON: a picture's bytes from IPC travel as base64 there (the contract takes both). */

@@ -131,6 +131,25 @@ describe('renderer requests in solo and team mode @team-client', () => {
     expect(await engine.media.read(uploaded.value.mediaId)).toBeNull()
   })
 
+  it('with the server down, the window still opens as the same user on what the device holds; writes say why they wait', async () => {
+    await until(() => expect(session.client!.contacts().map((c) => c.name)).toContain('Chloe Dubois'))
+    reload.mockClear()
+    await server.stop()
+    await until(() => expect(session.status().connection).toBe('offline'))
+    expect(await invoke('session:get')).toMatchObject({ ok: true, value: { user: { id: 'priya' } } })
+    const contacts = await invoke('contacts:list', {})
+    expect(contacts.value.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['Ben Okafor', 'Chloe Dubois']))
+    expect(await invoke('contacts:create', { name: 'Dan Offline', phone: '+14155550105' })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: 'Not connected to the Greenline server' },
+    })
+    await server.start()
+    session.client!.retryNow()
+    await until(() => expect(session.status().connection).toBe('online'))
+    // Same client, reconnected: the window keeps its state.
+    expect(reload).not.toHaveBeenCalled()
+  }, 60_000)
+
   it('@security frames that are not the app page are still refused, without reaching the server', async () => {
     const request = vi.spyOn(session.client!, 'request')
     for (const channel of REQUEST_CHANNELS) {
