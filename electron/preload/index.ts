@@ -27,7 +27,8 @@ const api: GreenlineApi = {
     }
   },
   on: (event: EventChannel, listener) => {
-    if (typeof event !== 'string' || !CHANNEL_NAME.test(event) || event.startsWith(TEAM_PREFIX)) throw new Error(`Unknown event ${String(event)}`)
+    if (typeof event !== 'string' || !CHANNEL_NAME.test(event) || event.startsWith(TEAM_PREFIX))
+      throw new Error(`Unknown event ${String(event)}`)
     const handler = (_: unknown, payload: unknown) => listener(payload as never)
     ipcRenderer.on(`event:${event}`, handler)
     return () => {

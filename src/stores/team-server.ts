@@ -37,7 +37,10 @@ export const useTeamServerStore = defineStore('team-server', () => {
     if (!serverUrl.value && next.serverUrl) serverUrl.value = next.serverUrl
   }
 
-  async function run(what: TeamServerBusy | undefined, call: () => Promise<Result<TeamServerStatus>>): Promise<TeamServerStatus | undefined> {
+  async function run(
+    what: TeamServerBusy | undefined,
+    call: () => Promise<Result<TeamServerStatus>>,
+  ): Promise<TeamServerStatus | undefined> {
     if (what) busy.value = what
     error.value = undefined
     try {

@@ -38,7 +38,8 @@ const stops: Array<() => void> = []
 const dirs: string[] = []
 
 const until = (check: () => void) => vi.waitFor(check, { timeout: 30_000, interval: 25 })
-const invoke = (channel: string, payload: unknown = {}, frame: string | null = APP) => ipcMain.invoke(`api:${channel}`, frame, payload) as any
+const invoke = (channel: string, payload: unknown = {}, frame: string | null = APP) =>
+  ipcMain.invoke(`api:${channel}`, frame, payload) as any
 
 beforeAll(async () => {
   server = await startServerProcess(['priya'])
@@ -112,7 +113,10 @@ describe('renderer requests in solo and team mode @team-client', () => {
     window.sent.length = 0
     const created = await invoke('contacts:create', { name: 'Chloe Dubois', phone: '+14155550103' })
     await until(() =>
-      expect(window.sent).toContainEqual(['event:contacts:changed', expect.objectContaining({ id: created.value.id, name: 'Chloe Dubois' })]),
+      expect(window.sent).toContainEqual([
+        'event:contacts:changed',
+        expect.objectContaining({ id: created.value.id, name: 'Chloe Dubois' }),
+      ]),
     )
     const solo = (await engine.dispatch({ userId: 'sam' }, 'contacts:create', { name: 'Solo Only', phone: '+14155550104' })) as any
     expect(solo.ok).toBe(true)
@@ -193,7 +197,7 @@ describe('windows start over when who answers them changes @team-client', () => 
   it('reloads on sign-in and sign-out, not on every reconnect; and once when a client that started offline first reaches the server', () => {
     const session = fakeSession()
     const reloaded = vi.fn()
-    reloadOnTeamSwitch(session as never, reloaded)
+    reloadOnTeamSwitch(session, reloaded)
     session.status()
     expect(reloaded).not.toHaveBeenCalled()
     session.client = { state: { status: 'connecting' } }
@@ -212,7 +216,7 @@ describe('windows start over when who answers them changes @team-client', () => 
     const resumed = fakeSession()
     resumed.client = { state: { status: 'connecting' } }
     const reloadedAfterStart = vi.fn()
-    reloadOnTeamSwitch(resumed as never, reloadedAfterStart)
+    reloadOnTeamSwitch(resumed, reloadedAfterStart)
     resumed.state('offline')
     resumed.state('connecting')
     expect(reloadedAfterStart).not.toHaveBeenCalled()

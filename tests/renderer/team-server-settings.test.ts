@@ -194,7 +194,10 @@ describe('where Team server appears @team-client', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     Object.assign(useSessionStore(), { session, mode: 'local' })
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }],
+    })
     wrapper = mount(SettingsView, { global: { plugins: [pinia, router], stubs: { ExportPanel: true } }, attachTo: document.body })
     await flushPromises()
     expect(has('settings-display')).toBe(true)
@@ -207,7 +210,10 @@ describe('where Team server appears @team-client', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     Object.assign(useSessionStore(), { session, mode: 'desktop' })
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }],
+    })
     wrapper = mount(SettingsView, { global: { plugins: [pinia, router], stubs: { ExportPanel: true } }, attachTo: document.body })
     await flushPromises()
     expect(text('settings-team-server')).toContain('Connected as Priya Shah')
