@@ -32,6 +32,7 @@ import { secureSession, secureWebContents } from './security'
 import { openSettings, type Settings } from './settings'
 import { SignedInUser } from './signed-in-user'
 import { createDesktopTeamSession, registerTeamServerIpc } from './team-server'
+import { forwardTeamEvents, reloadOnTeamSwitch } from './team-mode'
 import { createTeamNotifier, teamCounts } from './team-shell'
 import { createTray, type TrayController } from './tray'
 import { createMainWindow, revealWindow } from './window'
@@ -134,7 +135,6 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     workArea: (near) => (near ? screen.getDisplayNearestPoint({ x: near.x, y: near.y }).workArea : undefined),
   })
 
-  const unregisterIpc = registerIpc({ ipcMain, engine, user, isTrustedSender: (url) => location.isAppUrl(url) })
   const unregisterDragOut = registerDragOut({
     ipcMain,
     engine,
@@ -143,13 +143,17 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     fallbackIcon: () => nativeImage.createFromPath(icon('tray@2x.png')),
   })
   const team = createDesktopTeamSession({ userDataDir: options.userDataDir, settings, safeStorage, shell, platform })
+  // Signed in to a team server, the renderer's requests go there (as this device's user), else to the engine.
+  const unregisterIpc = registerIpc({ ipcMain, engine, user, team, isTrustedSender: (url) => location.isAppUrl(url) })
   const unregisterTeamIpc = registerTeamServerIpc({
     ipcMain,
     session: team,
     isTrustedSender: (url) => location.isAppUrl(url),
     targets: () => [mainWindowRef.current?.webContents],
   })
-  const stopForwarding = forwardEvents(user, () => [mainWindowRef.current?.webContents, quickReply.window()?.webContents])
+  const windows = () => [mainWindowRef.current?.webContents, quickReply.window()?.webContents]
+  const stopForwarding = forwardEvents(user, windows, team)
+  const stopTeamForwarding = forwardTeamEvents(team, windows)
 
   const overlay = nativeImage.createFromPath(icon('badge.png'))
   const applyLoginItem = (on: boolean) => {
@@ -211,6 +215,10 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   // The tray follows the team client: new events, the outbox, the connection.
   const stopTeamTray = team.on(() => tray?.scheduleRefresh())
   team.resume()
+  // Registered after resume: a window opened from here on already talks to the resumed client.
+  const stopTeamSwitch = reloadOnTeamSwitch(team, () => {
+    for (const contents of windows()) if (contents && !contents.isDestroyed()) contents.reload()
+  })
 
   const pendingLinks: string[] = []
   const handleDeepLink = (url: string) => {
@@ -235,6 +243,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       notifier.dispose()
       teamNotifier.dispose()
       stopTeamTray()
+      stopTeamSwitch()
+      stopTeamForwarding()
       unregisterTeamIpc()
       team.close()
       tray?.destroy()

@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { EventChannel, GreenlineApi } from '../shared/api/contract'
+import type { TeamServerApi, TeamServerChannel, TeamServerStatus } from '../shared/api/team-server'
 
 /**
  * `window.greenline`: one `request` entry point over the contract's channels and `on` listeners
@@ -10,10 +11,12 @@ import type { EventChannel, GreenlineApi } from '../shared/api/contract'
  * process, which serves exactly the contract's channels and checks every sender.
  */
 const CHANNEL_NAME = /^[a-z]+:[a-zA-Z]+$/
+/** The Team server settings have their own bridge below; the contract's entry point never reaches them. */
+const TEAM_PREFIX = 'team:'
 
 const api: GreenlineApi = {
   request: async (channel, payload) => {
-    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel) || channel.startsWith(TEAM_PREFIX)) {
       return { ok: false, error: { code: 'invalid', message: `Unknown channel: ${String(channel).slice(0, 100)}` } }
     }
     try {
@@ -24,7 +27,8 @@ const api: GreenlineApi = {
     }
   },
   on: (event: EventChannel, listener) => {
-    if (typeof event !== 'string' || !CHANNEL_NAME.test(event)) throw new Error(`Unknown event ${String(event)}`)
+    if (typeof event !== 'string' || !CHANNEL_NAME.test(event) || event.startsWith(TEAM_PREFIX))
+      throw new Error(`Unknown event ${String(event)}`)
     const handler = (_: unknown, payload: unknown) => listener(payload as never)
     ipcRenderer.on(`event:${event}`, handler)
     return () => {
@@ -41,3 +45,32 @@ contextBridge.exposeInMainWorld('greenlineDesktop', {
     if (typeof mediaId === 'string' && /^[0-9a-f]{64}$/.test(mediaId)) ipcRenderer.send('media:startDrag', mediaId)
   },
 })
+
+type TeamResult = Awaited<ReturnType<TeamServerApi['status']>>
+
+/** One fixed channel per call: the renderer cannot name any other (values checked again in main). */
+const team = async (channel: TeamServerChannel, payload: Record<string, unknown> = {}): Promise<TeamResult> => {
+  try {
+    return (await ipcRenderer.invoke(`api:${channel}`, payload)) as TeamResult
+  } catch {
+    return { ok: false, error: { code: 'unavailable', message: 'Team server settings are not available in this window' } }
+  }
+}
+
+/** Settings → Team server: sign in to the office's Greenline server, or out. */
+const teamApi: TeamServerApi = {
+  status: () => team('team:status'),
+  signIn: (serverUrl) => team('team:signIn', { serverUrl }),
+  signInWithPassword: (serverUrl, userId, password) => team('team:signInPassword', { serverUrl, userId, password }),
+  cancelSignIn: () => team('team:cancelSignIn'),
+  signOut: () => team('team:signOut'),
+  onChanged: (listener) => {
+    const handler = (_: unknown, status: unknown) => listener(status as TeamServerStatus)
+    ipcRenderer.on('event:team:changed', handler)
+    return () => {
+      ipcRenderer.removeListener('event:team:changed', handler)
+    }
+  },
+}
+
+contextBridge.exposeInMainWorld('greenlineTeam', teamApi)

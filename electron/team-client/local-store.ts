@@ -96,9 +96,19 @@ export function bindUser(db: Db, userId: string): void {
   if (storedUser(db) === userId) return
   db.transaction(() => {
     db.exec('DELETE FROM conversations; DELETE FROM messages; DELETE FROM contacts; DELETE FROM thumbnails')
-    db.prepare("DELETE FROM meta WHERE key = 'cursor'").run()
+    db.prepare("DELETE FROM meta WHERE key IN ('cursor', 'session')").run()
     setMeta(db, 'user_id', userId)
   })()
+}
+
+/** The server's last `session:get` answer for this user, so the app opens offline as them. */
+export function saveSession(db: Db, session: unknown): void {
+  setMeta(db, 'session', JSON.stringify(session))
+}
+
+export function loadSession(db: Db): unknown {
+  const saved = getMeta(db, 'session')
+  return saved === undefined ? undefined : (JSON.parse(saved) as unknown)
 }
 
 export function cursor(db: Db): number {

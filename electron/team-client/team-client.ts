@@ -9,9 +9,11 @@ import {
   listContacts,
   listConversations,
   listMessages,
+  loadSession,
   openLocalStore,
   removeContacts,
   removeConversations,
+  saveSession,
   searchMessages,
   upsertContacts,
   upsertConversations,
@@ -111,6 +113,15 @@ export class TeamClient {
 
   search(query: string, limit?: number): Message[] {
     return searchMessages(this.db, query, limit)
+  }
+
+  /** Who the server said this is (its `session:get` answer), kept for opening the app offline. */
+  rememberSession(session: unknown): void {
+    if (!this.closed) saveSession(this.db, session)
+  }
+
+  lastSession(): unknown {
+    return loadSession(this.db)
   }
 
   /** Older messages than the device keeps, straight from the server (needs the connection). */

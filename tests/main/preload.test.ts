@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
+const { TEAM_SERVER_CHANNELS } = await import('../../electron/shared/api/team-server')
 const electron = (await import('electron')) as unknown as ReturnType<typeof import('./fake-electron').electronModule>
 await import('../../electron/preload/index')
 
@@ -45,6 +46,39 @@ describe('preload', () => {
     expect(listener).toHaveBeenCalledWith({ id: 'm1' })
     off()
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('event:messages:changed', handler)
+  })
+
+  it('@team-client exposes window.greenlineTeam: one function per Team server channel, nothing else', async () => {
+    const [teamName, team] = (electron.contextBridge.exposeInMainWorld as any).mock.calls.find(([n]: [string]) => n === 'greenlineTeam')
+    expect(teamName).toBe('greenlineTeam')
+    expect(Object.keys(team).sort()).toEqual(['cancelSignIn', 'onChanged', 'signIn', 'signInWithPassword', 'signOut', 'status'])
+    electron.ipcRenderer.invoke.mockClear()
+    electron.ipcRenderer.invoke.mockResolvedValue({ ok: true, value: { connection: 'signed-out', signingIn: false } })
+    await team.status()
+    await team.signIn('https://greenline.example.com')
+    await team.signInWithPassword('https://greenline.example.com', 'priya', 'secret')
+    await team.cancelSignIn()
+    await team.signOut()
+    const calls = electron.ipcRenderer.invoke.mock.calls
+    expect(calls.map(([channel]) => channel).sort()).toEqual(TEAM_SERVER_CHANNELS.map((c) => `api:${c}`).sort())
+    expect(calls.find(([channel]) => channel === 'api:team:signInPassword')![1]).toEqual({
+      serverUrl: 'https://greenline.example.com',
+      userId: 'priya',
+      password: 'secret',
+    })
+    electron.ipcRenderer.invoke.mockReset()
+    // The contract's entry point cannot reach them (nor listen to their status).
+    expect(await api.request('team:signOut', {})).toMatchObject({ ok: false, error: { code: 'invalid' } })
+    expect(electron.ipcRenderer.invoke).not.toHaveBeenCalled()
+    expect(() => api.on('team:changed', () => undefined)).toThrow()
+    const listener = vi.fn()
+    const off = team.onChanged(listener)
+    const [channel, handler] = electron.ipcRenderer.on.mock.calls.at(-1)!
+    expect(channel).toBe('event:team:changed')
+    handler({}, { connection: 'online' })
+    expect(listener).toHaveBeenCalledWith({ connection: 'online' })
+    off()
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('event:team:changed', handler)
   })
 
   it('imports nothing but electron at run time (a sandboxed preload cannot require other modules)', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Result } from './result'
 
 /**
  * The desktop app's "Team server" settings, over IPC between the renderer and Electron main
@@ -39,3 +40,18 @@ export type TeamServerRequestOf<C extends TeamServerChannel> = z.input<(typeof t
 export const TEAM_SERVER_CHANNELS = Object.keys(teamServerChannels) as TeamServerChannel[]
 /** Pushed to the app's windows whenever the status changes. */
 export const TEAM_SERVER_EVENT = 'team:changed'
+
+/**
+ * The desktop renderer's `window.greenlineTeam` (absent in a browser): one function per channel,
+ * each answering the new status as data (`{ ok: false, error }` when main refused the call), and
+ * a status listener that returns its unsubscribe.
+ */
+export interface TeamServerApi {
+  status(): Promise<Result<TeamServerStatus>>
+  /** Opens the system browser on the server's approval page; resolves once signed in (or not). */
+  signIn(serverUrl: string): Promise<Result<TeamServerStatus>>
+  signInWithPassword(serverUrl: string, userId: string, password: string): Promise<Result<TeamServerStatus>>
+  cancelSignIn(): Promise<Result<TeamServerStatus>>
+  signOut(): Promise<Result<TeamServerStatus>>
+  onChanged(listener: (status: TeamServerStatus) => void): () => void
+}

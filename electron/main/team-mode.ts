@@ -1,0 +1,45 @@
+import type { WebContents } from 'electron'
+import type { TeamClient } from '../team-client/team-client'
+import type { TeamSession } from '../team-client/team-session'
+import { sendEvent } from './ipc'
+
+type Session = Pick<TeamSession, 'on' | 'client'>
+
+/**
+ * Forwards the team server's live events, as the team client receives them, to the windows as
+ * the same `event:<name>` channels the engine's use. Returns a function that stops it.
+ */
+export function forwardTeamEvents(session: Session, targets: () => Array<WebContents | undefined>): () => void {
+  return session.on((event) => {
+    if (event.type !== 'client' || event.event.type !== 'event') return
+    sendEvent(targets, event.event.event, event.event.payload)
+  })
+}
+
+/**
+ * Tells the windows to start over whenever who answers them changes, so no screen keeps the other
+ * mode's data: signed in (a new client), signed out or refused (no client), and the first time a
+ * client that started offline reaches the server (the window loaded meanwhile has nothing to show).
+ * Returns a function that stops it.
+ */
+export function reloadOnTeamSwitch(session: Session, reload: () => void): () => void {
+  let current: TeamClient | undefined = session.client
+  let wasOffline = false
+  let reachedServer = current?.state.status === 'online'
+  return session.on((event) => {
+    const client = session.client
+    if (client !== current) {
+      current = client
+      wasOffline = false
+      reachedServer = false
+      reload()
+      return
+    }
+    if (!client || event.type !== 'client' || event.event.type !== 'state' || reachedServer) return
+    const status = event.event.state.status
+    if (status === 'offline') wasOffline = true
+    if (status !== 'online') return
+    reachedServer = true
+    if (wasOffline) reload()
+  })
+}

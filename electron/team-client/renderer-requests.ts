@@ -1,0 +1,74 @@
+import type { Result } from '../shared/api/result'
+import { fail } from '../shared/api/result'
+import { readLocally } from './offline-reads'
+import type { TeamClient, TeamClientEvent } from './team-client'
+
+type Client = Pick<TeamClient, 'request' | 'state' | 'on' | 'conversations' | 'messages' | 'contacts' | 'lastSession' | 'rememberSession'>
+
+export interface ForwardOptions {
+  /** How long a request waits for a connection being opened (app start, a retry) before answering. */
+  connectWaitMs?: number
+  /** Replaceable for tests that drive the wait themselves. */
+  setTimer?: (run: () => void, ms: number) => () => void
+}
+
+export const SIGNED_IN_TO_TEAM =
+  'This computer is signed in to your office’s Greenline server. To act as someone else, sign out under Settings → Team server.'
+
+const defaultTimer = (run: () => void, ms: number) => {
+  const timer = setTimeout(run, ms)
+  return () => clearTimeout(timer)
+}
+
+/**
+ * A renderer's contract request in team mode, sent to the team server over the team client's
+ * socket. The server alone decides who is asking, from this device's token: nothing in the
+ * payload can choose the user, and the demo `session:signIn` is refused here.
+ *
+ * A request made while the connection is being opened waits for it (up to `connectWaitMs`), so a
+ * window that loads as the app starts is not told "not connected" a moment before it is. Offline,
+ * the reads a window opens with are answered from the local store (offline-reads.ts); anything
+ * else answers `unavailable` at once, and the renderer keeps what was typed.
+ */
+export async function forwardRendererRequest(
+  client: Client,
+  channel: string,
+  payload: unknown,
+  options: ForwardOptions = {},
+): Promise<Result<unknown>> {
+  if (channel === 'session:signIn') return fail('forbidden', SIGNED_IN_TO_TEAM)
+  if (client.state.status === 'connecting') await settled(client, options)
+  const result = await client.request(channel, wirePayload(channel, payload))
+  if (result.ok) {
+    if (channel === 'session:get') client.rememberSession(result.value)
+    return result
+  }
+  // Only "not connected" falls back: an answer the server gave stands as it is.
+  if (result.error.code === 'unavailable' && client.state.status !== 'online') return readLocally(client, channel, payload) ?? result
+  return result
+}
+
+/** The team wire is JSON: a picture's bytes from IPC travel as base64 there (the contract takes both). */
+function wirePayload(channel: string, payload: unknown): unknown {
+  if (channel !== 'media:upload' || !payload || typeof payload !== 'object') return payload
+  const { bytes, ...rest } = payload as { bytes?: unknown }
+  if (!(bytes instanceof Uint8Array)) return payload
+  return { ...rest, dataBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+}
+
+/** Resolves once the connection is no longer being opened, or the wait is over. */
+function settled(client: Client, options: ForwardOptions): Promise<void> {
+  const setTimer = options.setTimer ?? defaultTimer
+  return new Promise((resolve) => {
+    let cancelTimer = () => {}
+    const stop = client.on((event: TeamClientEvent) => {
+      if (event.type === 'state' && event.state.status !== 'connecting') done()
+    })
+    const done = () => {
+      stop()
+      cancelTimer()
+      resolve()
+    }
+    cancelTimer = setTimer(done, options.connectWaitMs ?? 10_000)
+  })
+}
