@@ -1,4 +1,5 @@
 import WebSocket from 'ws'
+import type { MediaUploadValue } from '../shared/api/contract'
 import type { ApiError, Result } from '../shared/api/result'
 import type { WireReply } from '../shared/api/wire'
 import { reconnectDelay, type BackoffOptions } from './backoff'
@@ -97,7 +98,7 @@ export class TeamConnection {
    * `media:upload` value; a refusal of the file itself is `invalid`, anything that says "not now"
    * (offline, server error, token refused — the socket signs out then) is `unavailable`.
    */
-  async uploadPicture(bytes: Uint8Array): Promise<Result<{ mediaId: string }>> {
+  async uploadPicture(bytes: Uint8Array): Promise<Result<MediaUploadValue>> {
     if (this.current.status !== 'online') return { ok: false, error: OFFLINE }
     try {
       const response = await requestJson(`${this.options.serverUrl.replace(/\/+$/, '')}/media`, {
@@ -106,8 +107,8 @@ export class TeamConnection {
         bytes,
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       })
-      const body = response.body as { mediaId?: string; message?: string } | undefined
-      if (response.status === 201 && typeof body?.mediaId === 'string') return { ok: true, value: { mediaId: body.mediaId } }
+      const body = response.body as (Partial<MediaUploadValue> & { message?: string }) | undefined
+      if (response.status === 201 && typeof body?.mediaId === 'string') return { ok: true, value: body as MediaUploadValue }
       if (response.status === 400 || response.status === 413) {
         return { ok: false, error: { code: 'invalid', message: body?.message ?? 'The server refused this picture.' } }
       }

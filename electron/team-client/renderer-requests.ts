@@ -3,7 +3,10 @@ import { fail } from '../shared/api/result'
 import { readLocally } from './offline-reads'
 import type { TeamClient, TeamClientEvent } from './team-client'
 
-type Client = Pick<TeamClient, 'request' | 'state' | 'on' | 'conversations' | 'messages' | 'contacts' | 'lastSession' | 'rememberSession'>
+type Client = Pick<
+  TeamClient,
+  'request' | 'uploadPicture' | 'state' | 'on' | 'conversations' | 'messages' | 'contacts' | 'lastSession' | 'rememberSession'
+>
 
 export interface ForwardOptions {
   /** How long a request waits for a connection being opened (app start, a retry) before answering. */
@@ -38,7 +41,7 @@ export async function forwardRendererRequest(
 ): Promise<Result<unknown>> {
   if (channel === 'session:signIn') return fail('forbidden', SIGNED_IN_TO_TEAM)
   if (client.state.status === 'connecting') await settled(client, options)
-  const result = await client.request(channel, wirePayload(channel, payload))
+  const result = await send(client, channel, payload)
   if (result.ok) {
     if (channel === 'session:get') client.rememberSession(result.value)
     return result
@@ -48,12 +51,14 @@ export async function forwardRendererRequest(
   return result
 }
 
-/** The team wire is JSON: a picture's bytes from IPC travel as base64 there (the contract takes both). */
-function wirePayload(channel: string, payload: unknown): unknown {
-  if (channel !== 'media:upload' || !payload || typeof payload !== 'object') return payload
-  const { bytes, ...rest } = payload as { bytes?: unknown }
-  if (!(bytes instanceof Uint8Array)) return payload
-  return { ...rest, dataBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+/**
+ * A picture's bytes from IPC go up as the raw body of `POST /media` (a photo as base64 in a socket
+ * frame would pass the server's 4 MB frame limit); everything else over the socket as it is.
+ */
+function send(client: Client, channel: string, payload: unknown): Promise<Result<unknown>> {
+  const bytes = channel === 'media:upload' && payload && typeof payload === 'object' ? (payload as { bytes?: unknown }).bytes : undefined
+  if (bytes instanceof Uint8Array) return client.uploadPicture(bytes)
+  return client.request(channel, payload)
 }
 
 /** Resolves once the connection is no longer being opened, or the wait is over. */

@@ -1,4 +1,5 @@
 import type { Result } from '../shared/api/result'
+import type { MediaUploadValue } from '../shared/api/contract'
 import { SYNC_CHANNEL, type SyncValue } from '../shared/api/sync'
 import type { Contact, Conversation, Message } from '../shared/domain'
 import { TeamConnection, type ConnectionOptions, type ConnectionState } from './connection'
@@ -169,6 +170,11 @@ export class TeamClient {
   /** Any other channel of the contract, forwarded to the server as is. */
   request(channel: string, payload: unknown): Promise<Result<unknown>> {
     return this.connection.request(channel, payload)
+  }
+
+  /** Puts a picture on the server as raw bytes over HTTP (never base64 in a socket frame). */
+  uploadPicture(bytes: Uint8Array): Promise<Result<MediaUploadValue>> {
+    return this.connection.uploadPicture(bytes)
   }
 
   /** Resolves when the current catch-up and outbox flush (if any) are done (tests, shutdown). */

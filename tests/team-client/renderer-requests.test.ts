@@ -15,6 +15,10 @@ function fakeClient(status: ConnectionState['status']) {
         ? { ok: true as const, value: { channel, payload } }
         : { ok: false as const, error: { code: 'unavailable' as const, message: 'Not connected to the Greenline server' } },
     ),
+    uploadPicture: vi.fn(async (bytes: Uint8Array) => ({
+      ok: true as const,
+      value: { mediaId: `media-${bytes.length}`, mimeType: 'image/png', size: bytes.length, width: 1, height: 1, converted: false },
+    })),
     on: (listener: (event: TeamClientEvent) => void) => {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -93,10 +97,15 @@ describe('renderer requests in team mode @team-client', () => {
     expect(clock.timers.length).toBe(before)
   })
 
-  it('sends a picture’s bytes as base64 on the JSON wire, other payloads as they are', async () => {
+  it('uploads a picture’s bytes over HTTP, never in a socket frame; other payloads go as they are', async () => {
     const client = fakeClient('online')
-    await forwardRendererRequest(client, 'media:upload', { bytes: new Uint8Array([1, 2, 3]), filename: 'a.png' })
-    expect(client.request).toHaveBeenLastCalledWith('media:upload', { dataBase64: 'AQID', filename: 'a.png' })
+    const bytes = new Uint8Array([1, 2, 3])
+    expect(await forwardRendererRequest(client, 'media:upload', { bytes, filename: 'a.png' })).toMatchObject({
+      ok: true,
+      value: { mediaId: 'media-3' },
+    })
+    expect(client.uploadPicture).toHaveBeenCalledWith(bytes)
+    expect(client.request).not.toHaveBeenCalled()
     await forwardRendererRequest(client, 'contacts:list', { query: 'ben' })
     expect(client.request).toHaveBeenLastCalledWith('contacts:list', { query: 'ben' })
   })
