@@ -22,6 +22,17 @@ const NEXT_PAGE = 250
 /** Older pages join the list (a render of the scroller) once this many have arrived, or at the end. */
 const PUBLISH_EVERY = 2000
 
+/**
+ * Resolves when the page has a moment to spare (at most `timeoutMs` later): older pages wait for
+ * it, so a click that opens a thread is not queued behind them in the renderer or the engine.
+ */
+function whenIdle(timeoutMs = 300): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: timeoutMs })
+    else setTimeout(resolve, 0)
+  })
+}
+
 const newestFirst = (a: Conversation, b: Conversation) => b.lastActivityAt - a.lastActivityAt
 
 /** Where `conversation` belongs in a newest-first list: before the first row with older activity. */
@@ -174,6 +185,7 @@ export const useConversationsStore = defineStore('conversations', () => {
         }
         if (done) break
         limit = NEXT_PAGE
+        await whenIdle()
         page = await call('conversations:list', { limit, cursor: `${last.lastActivityAt}:${last.id}` })
       }
       if (current.value.some((c) => !ids.has(c.id))) current.value = current.value.filter((c) => ids.has(c.id))
