@@ -19,8 +19,6 @@ const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLo
  */
 const FIRST_PAGE = 100
 const NEXT_PAGE = 250
-/** Older pages join the list (a render of the scroller) once this many have arrived, or at the end. */
-const PUBLISH_EVERY = 2000
 
 /**
  * Resolves when the page has a moment to spare (at most `timeoutMs` later): older pages wait for
@@ -172,18 +170,13 @@ export const useConversationsStore = defineStore('conversations', () => {
       const ids = new Set<string>()
       let limit = FIRST_PAGE
       let page = await call('conversations:list', { limit })
-      let pending: Conversation[] = []
       for (;;) {
-        pending.push(...page)
+        // Each page joins the list as it arrives: a fast fling must not meet a false end.
+        putPage(page)
         for (const c of page) ids.add(c.id)
+        loaded.value = true
         const last = page.at(-1)
-        const done = !last || page.length < limit
-        if (done || !loaded.value || pending.length >= PUBLISH_EVERY) {
-          putPage(pending)
-          pending = []
-          loaded.value = true
-        }
-        if (done) break
+        if (!last || page.length < limit) break
         limit = NEXT_PAGE
         await whenIdle()
         page = await call('conversations:list', { limit, cursor: `${last.lastActivityAt}:${last.id}` })
