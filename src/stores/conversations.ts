@@ -47,7 +47,7 @@ function insertionIndex(list: readonly Conversation[], conversation: Conversatio
 
 /** Merges two newest-first lists in one pass (on ties, `older` rows stay first). */
 function merge(older: readonly Conversation[], page: readonly Conversation[]): Conversation[] {
-  const out: Conversation[] = new Array(older.length + page.length)
+  const out = new Array<Conversation>(older.length + page.length)
   let i = 0
   let j = 0
   let k = 0
