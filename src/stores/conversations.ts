@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, markRaw, ref, shallowReactive, shallowRef } from 'vue'
 import type { Channel, Conversation } from '../../electron/shared/domain'
 import { ApiRequestError, call, onEvent } from '../api/client'
 import { observeServerTime } from '../composables/useServerClock'
@@ -13,20 +13,63 @@ export function errorText(e: unknown): string {
 /** Lower case without accents, so "chloe" finds "Chloé". */
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
 
-/** Conversations asked for per request: a screenful and more first, then bigger pages. */
+/**
+ * Conversations asked for per request: a screenful and more first, then pages small enough that
+ * the engine answers each in ~10 ms, so opening a thread never queues behind a long one.
+ */
 const FIRST_PAGE = 100
-const NEXT_PAGE = 1000
+const NEXT_PAGE = 250
+
+/**
+ * Resolves when the page has a moment to spare (at most `timeoutMs` later): older pages wait for
+ * it, so a click that opens a thread is not queued behind them in the renderer or the engine.
+ */
+function whenIdle(timeoutMs = 300): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: timeoutMs })
+    else setTimeout(resolve, 0)
+  })
+}
 
 const newestFirst = (a: Conversation, b: Conversation) => b.lastActivityAt - a.lastActivityAt
+
+/** Where `conversation` belongs in a newest-first list: before the first row with older activity. */
+function insertionIndex(list: readonly Conversation[], conversation: Conversation): number {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (list[middle].lastActivityAt > conversation.lastActivityAt) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** Merges two newest-first lists in one pass (on ties, `older` rows stay first). */
+function merge(older: readonly Conversation[], page: readonly Conversation[]): Conversation[] {
+  const out = new Array<Conversation>(older.length + page.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < older.length && j < page.length) out[k++] = newestFirst(older[i], page[j]) <= 0 ? older[i++] : page[j++]
+  while (i < older.length) out[k++] = older[i++]
+  while (j < page.length) out[k++] = page[j++]
+  return out
+}
 
 /**
  * The conversations the signed-in user takes part in, kept live from `conversations:changed` /
  * `conversations:removed`. Ended threads (a contact's History) are kept by id but not listed.
+ *
+ * Ten thousand threads stay cheap (issue 21): conversations are plain objects (the store replaces a
+ * row, it never mutates one), so neither the map nor the list is made deeply reactive; the list is
+ * kept newest first by merging each page in and moving only the rows that change, never re-sorted.
  */
 export const useConversationsStore = defineStore('conversations', () => {
-  const byId = ref<Record<string, Conversation>>({})
-  /** Ids of the user's current threads (what `conversations:list` without a contact returns). */
-  const currentIds = ref(new Set<string>())
+  /** Every known conversation; reactive per id, its values plain. */
+  const byId = shallowReactive<Record<string, Conversation>>({})
+  /** The user's current threads (what `conversations:list` without a contact returns), newest first. */
+  const current = shallowRef<Conversation[]>([])
   const filter = ref<ConversationFilter>('all')
   /** The name typed in the list's filter box (case and accents ignored). */
   const query = ref('')
@@ -35,7 +78,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   const error = ref<string>()
   let unsubscribe: Array<() => void> | undefined
 
-  const all = computed(() => [...currentIds.value].flatMap((id) => byId.value[id] ?? []).sort(newestFirst))
+  const all = computed(() => current.value)
   const byFilter = computed(() => {
     switch (filter.value) {
       case 'all':
@@ -52,11 +95,48 @@ export const useConversationsStore = defineStore('conversations', () => {
   })
   const unreadTotal = computed(() => all.value.reduce((sum, c) => sum + c.unread, 0))
 
+  /** Takes `conversation` (new or changed) into the list: in place, moved, or out when ended. */
+  function place(conversation: Conversation): void {
+    const list = current.value
+    const index = list.findIndex((c) => c.id === conversation.id)
+    const listed = conversation.endedAt === undefined
+    if (index >= 0 && listed && list[index].lastActivityAt === conversation.lastActivityAt) {
+      const next = list.slice()
+      next[index] = conversation
+      current.value = next
+      return
+    }
+    if (index < 0 && !listed) return
+    const next = index >= 0 ? [...list.slice(0, index), ...list.slice(index + 1)] : list.slice()
+    if (listed) next.splice(insertionIndex(next, conversation), 0, conversation)
+    current.value = next
+  }
+
   function put(conversation: Conversation): void {
     observeServerTime(conversation.asOf)
-    byId.value[conversation.id] = conversation
-    if (conversation.endedAt === undefined) currentIds.value.add(conversation.id)
-    else currentIds.value.delete(conversation.id)
+    byId[conversation.id] = markRaw(conversation)
+    place(conversation)
+  }
+
+  /** Keeps the newer of two copies of a conversation (a live change may overtake a page in flight). */
+  function remember(conversation: Conversation): Conversation {
+    observeServerTime(conversation.asOf)
+    const known = byId[conversation.id]
+    if (known && known.asOf > conversation.asOf) return known
+    byId[conversation.id] = markRaw(conversation)
+    return conversation
+  }
+
+  /** Takes pages of the list in: known rows are replaced, and the rest merged in order. */
+  function putPage(page: Conversation[]): void {
+    const rows = page.map(remember)
+    const ids = new Set(rows.map((c) => c.id))
+    const rest = current.value.some((c) => ids.has(c.id)) ? current.value.filter((c) => !ids.has(c.id)) : current.value
+    current.value = merge(rest, rows.filter((c) => c.endedAt === undefined).sort(newestFirst))
+  }
+
+  function remove(id: string): void {
+    if (current.value.some((c) => c.id === id)) current.value = current.value.filter((c) => c.id !== id)
   }
 
   function subscribe(): void {
@@ -65,13 +145,23 @@ export const useConversationsStore = defineStore('conversations', () => {
         put(conversation)
       }),
       onEvent('conversations:removed', ({ id }) => {
-        currentIds.value.delete(id)
-        delete byId.value[id]
+        remove(id)
+        delete byId[id]
       }),
     ]
   }
 
-  async function load(): Promise<void> {
+  let loadingNow: Promise<void> | undefined
+  /**
+   * Loads every current thread, page by page. Calls while a load runs share it: the list and the
+   * unread cues both ask at start, and two walks of ten thousand threads would double the work.
+   */
+  function load(): Promise<void> {
+    loadingNow ??= loadAll().finally(() => (loadingNow = undefined))
+    return loadingNow
+  }
+
+  async function loadAll(): Promise<void> {
     subscribe()
     loading.value = true
     try {
@@ -81,17 +171,17 @@ export const useConversationsStore = defineStore('conversations', () => {
       let limit = FIRST_PAGE
       let page = await call('conversations:list', { limit })
       for (;;) {
-        for (const c of page) {
-          put(c)
-          ids.add(c.id)
-        }
+        // Each page joins the list as it arrives: a fast fling must not meet a false end.
+        putPage(page)
+        for (const c of page) ids.add(c.id)
         loaded.value = true
         const last = page.at(-1)
         if (!last || page.length < limit) break
         limit = NEXT_PAGE
+        await whenIdle()
         page = await call('conversations:list', { limit, cursor: `${last.lastActivityAt}:${last.id}` })
       }
-      for (const id of currentIds.value) if (!ids.has(id)) currentIds.value.delete(id)
+      if (current.value.some((c) => !ids.has(c.id))) current.value = current.value.filter((c) => ids.has(c.id))
       error.value = undefined
     } catch (e) {
       error.value = errorText(e)
@@ -103,11 +193,11 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** One conversation, fetched when not known yet (a link, a search result, an ended thread). */
   async function ensure(id: string): Promise<Conversation | undefined> {
     subscribe()
-    if (byId.value[id]) return byId.value[id]
+    if (byId[id]) return byId[id]
     try {
-      const conversation = await call('conversations:get', { id })
-      byId.value[id] = conversation
-      if (conversation.endedAt === undefined && loaded.value) currentIds.value.add(id)
+      const conversation = markRaw(await call('conversations:get', { id }))
+      byId[id] = conversation
+      if (loaded.value) place(conversation)
       return conversation
     } catch (e) {
       error.value = errorText(e)
@@ -119,13 +209,13 @@ export const useConversationsStore = defineStore('conversations', () => {
   async function listForContact(contactId: string): Promise<Conversation[]> {
     subscribe()
     const list = await call('conversations:list', { contactId })
-    for (const c of list) byId.value[c.id] = c
+    for (const c of list) byId[c.id] = markRaw(c)
     return list
   }
 
   /** The open thread with a contact on a channel (from what is known), newest first. */
   function openThreadWith(contactId: string, channel: Channel): Conversation | undefined {
-    return Object.values(byId.value)
+    return Object.values(byId)
       .filter((c) => c.contactId === contactId && c.channel === channel && c.endedAt === undefined)
       .sort(newestFirst)[0]
   }
@@ -147,8 +237,12 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   async function markRead(id: string): Promise<void> {
-    const conversation = byId.value[id]
-    if (conversation) byId.value[id] = { ...conversation, unread: 0 }
+    const conversation = byId[id]
+    if (conversation?.unread) {
+      const read = markRaw({ ...conversation, unread: 0 })
+      byId[id] = read
+      place(read)
+    }
     try {
       await call('conversations:markRead', { id })
     } catch {
@@ -161,7 +255,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   /** Tells the person "typing…" on WhatsApp (the engine decides whether it may). */
   function typing(id: string): void {
     const now = Date.now()
-    if (byId.value[id]?.channel !== 'whatsapp' || now - (typingSentAt.get(id) ?? 0) < 20_000) return
+    if (byId[id]?.channel !== 'whatsapp' || now - (typingSentAt.get(id) ?? 0) < 20_000) return
     typingSentAt.set(id, now)
     call('conversations:typing', { id }).catch(() => undefined)
   }

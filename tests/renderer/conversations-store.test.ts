@@ -91,10 +91,36 @@ describe('useConversationsStore', () => {
     })
     const store = useConversationsStore()
     await store.load()
-    expect(asked).toEqual([{ limit: 100 }, { limit: 1000, cursor: '4901:t99' }, { limit: 1000, cursor: '3901:t1099' }])
+    expect(asked).toEqual([
+      { limit: 100 },
+      { limit: 250, cursor: '4901:t99' },
+      { limit: 250, cursor: '4651:t349' },
+      { limit: 250, cursor: '4401:t599' },
+      { limit: 250, cursor: '4151:t849' },
+      { limit: 250, cursor: '3901:t1099' },
+    ])
     expect(store.all).toHaveLength(1150)
     store.query = 'chloe'
     expect(store.visible.map((c) => c.contactName)).toEqual(['Chloé Martin'])
+  })
+
+  it('keeps a live change that overtakes a page in flight, and the list in order without re-sorting', async () => {
+    const threads = Array.from({ length: 400 }, (_, i) => conversation(`t${i}`, { lastActivityAt: 5000 - i, asOf: 1 }))
+    api.answer({
+      'conversations:list': (payload: { limit: number; cursor?: string }) => {
+        const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
+        // While the second page is on its way, t150 gets a new message.
+        if (payload.cursor) api.emit('conversations:changed', conversation('t150', { lastActivityAt: 9000, unread: 1, asOf: 2 }))
+        return threads.slice(from, from + payload.limit)
+      },
+    })
+    const store = useConversationsStore()
+    await Promise.all([store.load(), store.load()])
+    expect(api.call.mock.calls.filter(([channel]) => channel === 'conversations:list')).toHaveLength(3)
+    expect(store.all).toHaveLength(400)
+    expect(store.all[0]).toMatchObject({ id: 't150', unread: 1 })
+    expect(store.all.slice(1).map((c) => c.lastActivityAt)).toEqual(threads.filter((c) => c.id !== 't150').map((c) => c.lastActivityAt))
+    expect(store.unreadTotal).toBe(1)
   })
 
   it('a reload drops threads the engine no longer lists', async () => {

@@ -53,8 +53,9 @@ class HeicPool {
 
   decode(bytes: Uint8Array): Promise<DecodedPixels> {
     return new Promise((resolve, reject) => {
-      // A copy: the worker takes ownership of the buffer it is sent.
-      this.queue.push({ id: this.nextId++, bytes: Uint8Array.from(bytes), resolve, reject })
+      // A copy: the worker takes ownership of the buffer it is sent. `new Uint8Array(view)` is one
+      // memcpy; `Uint8Array.from` takes the iteration path (the lead measured ~45 ms per photo).
+      this.queue.push({ id: this.nextId++, bytes: new Uint8Array(bytes), resolve, reject })
       this.pump()
     })
   }
