@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { apiLength, WHATSAPP_LIMITS } from '../../electron/shared/message-length'
 import { ApiRequestError, call, uploadMedia } from '../api/client'
+import { t } from '../i18n'
 import { errorText } from './conversations'
 
 /** WhatsApp's caption limit. */
@@ -41,17 +42,17 @@ export interface Tray {
 }
 
 const STATE_LABELS: Record<PictureState, string> = {
-  ready: 'Ready',
-  preparing: 'Preparing…',
-  uploading: 'Uploading…',
-  prepared: 'Prepared',
-  sending: 'Sending…',
-  sent: 'Sent',
-  failed: 'Not sent',
+  ready: 'pictures.state.ready',
+  preparing: 'pictures.state.preparing',
+  uploading: 'pictures.state.uploading',
+  prepared: 'pictures.state.prepared',
+  sending: 'pictures.state.sending',
+  sent: 'pictures.state.sent',
+  failed: 'pictures.state.failed',
 }
 
 export function pictureStateLabel(state: PictureState): string {
-  return STATE_LABELS[state]
+  return t(STATE_LABELS[state])
 }
 
 let nextKey = 1
@@ -73,7 +74,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     const current = tray(conversationId)
     let added = 0
     for (const file of files) {
-      const name = file instanceof File && file.name ? file.name : 'Pasted picture'
+      const name = file instanceof File && file.name ? file.name : t('pictures.pasted')
       const picture: PendingPicture = {
         key: `p${nextKey++}`,
         name,
@@ -82,9 +83,9 @@ export const usePicturesStore = defineStore('pictures', () => {
         state: 'ready',
         clientId: crypto.randomUUID(),
       }
-      if (file.size === 0) Object.assign(picture, { state: 'failed', error: 'This file is empty.', refused: true })
+      if (file.size === 0) Object.assign(picture, { state: 'failed', error: t('pictures.empty'), refused: true })
       else if (file.size > MAX_PICK_BYTES)
-        Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
+        Object.assign(picture, { state: 'failed', error: t('pictures.tooLarge'), refused: true })
       current.pictures.push(picture)
       added++
     }
@@ -148,8 +149,8 @@ export const usePicturesStore = defineStore('pictures', () => {
       if (!allPrepared) {
         const refusedFile = waiting.some((p) => p.refused || p.errorCode === 'invalid')
         current.error = refusedFile
-          ? 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
-          : 'Nothing was sent. Press Send to try again.'
+          ? t('pictures.refused')
+          : t('pictures.retry')
         return false
       }
       const caption = current.caption.trim()

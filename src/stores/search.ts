@@ -8,15 +8,15 @@ export interface SearchGroup {
   conversationId: string
   title: string
   channel?: string
-  /** Said beside the title when the thread is not an open one of yours: "Ended", "You left". */
+  /** Text key said beside the title when the thread is not an open one of yours: "Ended", "You left". */
   status?: string
   hits: SearchHit[]
 }
 
 function threadStatus(thread: SearchHit['thread'] | undefined): string | undefined {
   if (!thread) return undefined
-  if (thread.ended) return thread.current ? 'Ended' : 'Ended · you had left it'
-  return thread.current ? undefined : 'You left this conversation'
+  if (thread.ended) return thread.current ? 'search.status.ended' : 'search.status.endedLeft'
+  return thread.current ? undefined : 'search.status.left'
 }
 
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */
