@@ -6,7 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
+// A folder holding src/ may be given (tests check the checker on a small tree).
+const root = process.argv[2] ?? fileURLToPath(new URL('../..', import.meta.url))
 const src = join(root, 'src')
 const localesDir = join(src, 'i18n', 'locales')
 
@@ -62,7 +63,7 @@ for (const file of files(src)) {
   for (const [, prefix] of text.matchAll(DYNAMIC)) for (const key of en?.keys() ?? []) if (key.startsWith(prefix)) used.add(key)
 }
 
-const placeholders = (message) => [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',')
+const placeholders = (message) => [...new Set([...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort().join(',')
 const forms = (message) => message.split(/(?<!\{'[^']*)\|/).length
 
 if (en) {

@@ -2,21 +2,22 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { SearchHit } from '../../electron/shared/domain'
 import { call } from '../api/client'
+import { t } from '../i18n'
 import { errorText, useConversationsStore } from './conversations'
 
 export interface SearchGroup {
   conversationId: string
   title: string
   channel?: string
-  /** Text key said beside the title when the thread is not an open one of yours: "Ended", "You left". */
+  /** Said beside the title when the thread is not an open one of yours: "Ended", "You left". */
   status?: string
   hits: SearchHit[]
 }
 
 function threadStatus(thread: SearchHit['thread'] | undefined): string | undefined {
   if (!thread) return undefined
-  if (thread.ended) return thread.current ? 'search.status.ended' : 'search.status.endedLeft'
-  return thread.current ? undefined : 'search.status.left'
+  if (thread.ended) return thread.current ? t('search.status.ended') : t('search.status.endedLeft')
+  return thread.current ? undefined : t('search.status.left')
 }
 
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */
