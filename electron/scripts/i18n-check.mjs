@@ -76,7 +76,8 @@ if (en) {
       if (original === undefined) problems.push(`${code}.json: "${key}" is not in en.json`)
       else if (placeholders(original) !== placeholders(message))
         problems.push(`${code}.json: "${key}" has {${placeholders(message)}} where English has {${placeholders(original)}}`)
-      else if (forms(original) !== forms(message)) problems.push(`${code}.json: "${key}" has ${forms(message)} plural forms where English has ${forms(original)}`)
+      else if (forms(original) !== forms(message))
+        problems.push(`${code}.json: "${key}" has ${forms(message)} plural forms where English has ${forms(original)}`)
       else if (!message.trim()) problems.push(`${code}.json: "${key}" is empty`)
     }
   }

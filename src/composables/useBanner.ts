@@ -82,13 +82,13 @@ export function stateBanner(
   const text =
     state === 'active' && conversation.windowClosesAt !== undefined
       ? t('state.banner.activeCountdown', { remaining: formatRemaining(conversation.windowClosesAt - now) })
-      : t(BANNER_KEYS[variant(state, conversation.consent)]!, { name })
+      : t(BANNER_KEYS[variant(state, conversation.consent)], { name })
   return { state, tone: TONE[state], text }
 }
 
 /** Short chip text for the conversation list; `consent` tells a decline from an opt-out. */
 export function stateChip(state: ConversationState, consent?: ConsentState): string {
-  return t(CHIP_KEYS[variant(state, consent)]!)
+  return t(CHIP_KEYS[variant(state, consent)])
 }
 
 /** Plain words for the composer and a held bubble, naming the WhatsApp user. */

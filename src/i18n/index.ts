@@ -33,8 +33,8 @@ export function pickLocale(wanted: readonly string[]): Locale {
   for (const tag of wanted) {
     const exact = CODES.find((code) => code.toLowerCase() === tag.toLowerCase())
     if (exact) return exact as Locale
-    const language = tag.split('-')[0]!.toLowerCase()
-    const sameLanguage = CODES.find((code) => code.split('-')[0]!.toLowerCase() === language)
+    const language = tag.split('-')[0].toLowerCase()
+    const sameLanguage = CODES.find((code) => code.split('-')[0].toLowerCase() === language)
     if (sameLanguage) return sameLanguage as Locale
   }
   return 'en'
@@ -85,7 +85,7 @@ export const te = (key: string): boolean => i18n.global.te(key) || i18n.global.t
 
 /** The active language's code, e.g. for Intl formatters. */
 export function activeLocale(): Locale {
-  return i18n.global.locale.value as Locale
+  return i18n.global.locale.value
 }
 
 /**

@@ -84,8 +84,7 @@ export const usePicturesStore = defineStore('pictures', () => {
         clientId: crypto.randomUUID(),
       }
       if (file.size === 0) Object.assign(picture, { state: 'failed', error: t('pictures.empty'), refused: true })
-      else if (file.size > MAX_PICK_BYTES)
-        Object.assign(picture, { state: 'failed', error: t('pictures.tooLarge'), refused: true })
+      else if (file.size > MAX_PICK_BYTES) Object.assign(picture, { state: 'failed', error: t('pictures.tooLarge'), refused: true })
       current.pictures.push(picture)
       added++
     }
@@ -148,9 +147,7 @@ export const usePicturesStore = defineStore('pictures', () => {
       for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
       if (!allPrepared) {
         const refusedFile = waiting.some((p) => p.refused || p.errorCode === 'invalid')
-        current.error = refusedFile
-          ? t('pictures.refused')
-          : t('pictures.retry')
+        current.error = refusedFile ? t('pictures.refused') : t('pictures.retry')
         return false
       }
       const caption = current.caption.trim()

@@ -34,20 +34,56 @@ function missingTexts(page: Page): string[] {
 }
 
 /** A key shown as text ("thread.reply") means a lookup that found nothing at all. */
-const RAW_KEY = /\b(app|nav|state|thread|settings|contacts?|composer|messages|search|pictures|people|common|filters|start|status)\.[A-Za-z_]+/
+const RAW_KEY =
+  /\b(app|nav|state|thread|settings|contacts?|composer|messages|search|pictures|people|common|filters|start|status)\.[A-Za-z_]+/
 
 const LOCALES = [
-  { locale: 'es-ES', messages: 'Mensajes', settings: 'Ajustes', language: 'Idioma', active: /^Activa/, added: 'Priya Shah añadió a Sam Lee', reply: 'Responder' },
-  { locale: 'pt-BR', messages: 'Mensagens', settings: 'Configurações', language: 'Idioma', active: /^Ativa/, added: 'Priya Shah adicionou Sam Lee', reply: 'Responder' },
-  { locale: 'fr-FR', messages: 'Messages', settings: 'Paramètres', language: 'Langue', active: /^Active —/, added: 'Priya Shah a ajouté Sam Lee', reply: 'Répondre' },
-  { locale: 'de-DE', messages: 'Nachrichten', settings: 'Einstellungen', language: 'Sprache', active: /^Aktiv –/, added: 'Priya Shah hat Sam Lee hinzugefügt', reply: 'Antworten' },
+  {
+    locale: 'es-ES',
+    messages: 'Mensajes',
+    settings: 'Ajustes',
+    language: 'Idioma',
+    active: /^Activa/,
+    added: 'Priya Shah añadió a Sam Lee',
+    reply: 'Responder',
+  },
+  {
+    locale: 'pt-BR',
+    messages: 'Mensagens',
+    settings: 'Configurações',
+    language: 'Idioma',
+    active: /^Ativa/,
+    added: 'Priya Shah adicionou Sam Lee',
+    reply: 'Responder',
+  },
+  {
+    locale: 'fr-FR',
+    messages: 'Messages',
+    settings: 'Paramètres',
+    language: 'Langue',
+    active: /^Active —/,
+    added: 'Priya Shah a ajouté Sam Lee',
+    reply: 'Répondre',
+  },
+  {
+    locale: 'de-DE',
+    messages: 'Nachrichten',
+    settings: 'Einstellungen',
+    language: 'Sprache',
+    active: /^Aktiv –/,
+    added: 'Priya Shah hat Sam Lee hinzugefügt',
+    reply: 'Antworten',
+  },
 ]
 
 for (const expected of LOCALES) {
   test.describe(`in ${expected.locale}`, () => {
     test.use({ locale: expected.locale })
 
-    test(`the system language ${expected.locale} is used on every key screen, with no untranslated text @ux`, async ({ page, greenline }) => {
+    test(`the system language ${expected.locale} is used on every key screen, with no untranslated text @ux`, async ({
+      page,
+      greenline,
+    }) => {
       test.setTimeout(120_000)
       const missing = missingTexts(page)
       const conversation = await seed(greenline)

@@ -3,6 +3,8 @@
  * installs it), in English whatever the machine's language, so tests read the English texts.
  * Engine tests run without a DOM and skip it.
  */
+export {}
+
 if (typeof document !== 'undefined') {
   const { config } = await import('@vue/test-utils')
   const { i18n } = await import('../../src/i18n')

@@ -63,10 +63,16 @@ export function addColleague(ctx: EngineContext, actorId: string, id: string, us
     if (!addParticipant(ctx.db, id, userId, ctx.clock.now())) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is already in this conversation`)
     }
-    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} added ${nameOf(ctx, userId)}`, { participant: 'added', userId }, {
-      code: 'participantAdded',
-      params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
-    })
+    addSystemLine(
+      ctx,
+      id,
+      `${nameOf(ctx, actorId)} added ${nameOf(ctx, userId)}`,
+      { participant: 'added', userId },
+      {
+        code: 'participantAdded',
+        params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
+      },
+    )
     appendAudit(ctx.db, { at: ctx.clock.now(), actorId, action: 'participant.added', conversationId: id, detail: { userId } })
   })()
   ctx.changes.conversation(id)
@@ -84,10 +90,16 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
     if (!removeParticipant(ctx.db, id, userId, now)) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is no longer in this conversation`)
     }
-    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`, { participant: 'removed', userId }, {
-      code: 'participantRemoved',
-      params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
-    })
+    addSystemLine(
+      ctx,
+      id,
+      `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`,
+      { participant: 'removed', userId },
+      {
+        code: 'participantRemoved',
+        params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
+      },
+    )
     appendAudit(ctx.db, { at: now, actorId, action: 'participant.removed', conversationId: id, detail: { userId } })
   })()
   ctx.changes.removed(id, userId)
@@ -98,10 +110,18 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
 export function leave(ctx: EngineContext, actorId: string, id: string): void {
   ctx.db.transaction(() => {
     requireActor(ctx, id, actorId, 'there was nothing to leave')
-    departAndMaybeEnd(ctx, actorId, id, `${nameOf(ctx, actorId)} left the conversation`, 'participant.left', {}, {
-      code: 'participantLeft',
-      params: { actor: nameOf(ctx, actorId) },
-    })
+    departAndMaybeEnd(
+      ctx,
+      actorId,
+      id,
+      `${nameOf(ctx, actorId)} left the conversation`,
+      'participant.left',
+      {},
+      {
+        code: 'participantLeft',
+        params: { actor: nameOf(ctx, actorId) },
+      },
+    )
   })()
   ctx.changes.removed(id, actorId)
   ctx.changes.conversation(id)
@@ -127,10 +147,18 @@ export function transfer(ctx: EngineContext, actorId: string, id: string, toUser
     const trimmed = note?.trim()
     const line = `${nameOf(ctx, actorId)} transferred the conversation to ${nameOf(ctx, toUserId)}${trimmed ? `: ${trimmed}` : ''}`
     const params = { actor: nameOf(ctx, actorId), to: nameOf(ctx, toUserId), ...(trimmed ? { note: trimmed } : {}) }
-    departAndMaybeEnd(ctx, actorId, id, line, 'conversation.transferred', { toUserId, ...(trimmed ? { note: trimmed } : {}) }, {
-      code: trimmed ? 'transferredWithNote' : 'transferred',
-      params,
-    })
+    departAndMaybeEnd(
+      ctx,
+      actorId,
+      id,
+      line,
+      'conversation.transferred',
+      { toUserId, ...(trimmed ? { note: trimmed } : {}) },
+      {
+        code: trimmed ? 'transferredWithNote' : 'transferred',
+        params,
+      },
+    )
   })()
   ctx.changes.removed(id, actorId)
   ctx.changes.conversation(id)
@@ -219,10 +247,16 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
     const now = ctx.clock.now()
     insertConversation(ctx.db, { id: newId, contactId: conversation.contactId, channel: conversation.channel, now, restartedFrom: id })
     addParticipant(ctx.db, newId, actorId, now)
-    addSystemLine(ctx, newId, `${nameOf(ctx, actorId)} restarted the conversation`, { restartedFrom: id }, {
-      code: 'restarted',
-      params: { actor: nameOf(ctx, actorId) },
-    })
+    addSystemLine(
+      ctx,
+      newId,
+      `${nameOf(ctx, actorId)} restarted the conversation`,
+      { restartedFrom: id },
+      {
+        code: 'restarted',
+        params: { actor: nameOf(ctx, actorId) },
+      },
+    )
     appendAudit(ctx.db, { at: now, actorId, action: 'conversation.restarted', conversationId: newId, detail: { restartedFrom: id } })
     return undefined
   })()
