@@ -83,6 +83,11 @@ export const t = i18n.global.t
 /** Whether the active language (or English) has a text for `key`. */
 export const te = (key: string): boolean => i18n.global.te(key) || i18n.global.te(key, 'en')
 
+/** A count written the active language's way ("1,234", "1.234", "1 234"); pass it as `n` with the plural count. */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(i18n.global.locale.value).format(value)
+}
+
 /** The active language's code, e.g. for Intl formatters. */
 export function activeLocale(): Locale {
   return i18n.global.locale.value

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defineComponent, h, nextTick } from 'vue'
 import { dayLabel } from '../../src/composables/useDates'
-import { i18n, missingKeys, pickLocale, t, useLocale } from '../../src/i18n'
+import { formatNumber, i18n, missingKeys, pickLocale, t, useLocale } from '../../src/i18n'
 import { usePreferencesStore } from '../../src/stores/preferences'
 
 afterEach(() => {
@@ -68,5 +68,14 @@ describe('plural forms follow each language', () => {
     expect(t('onlyEnglish')).toBe('Only in English')
     expect(missingKeys.has('es:onlyEnglish')).toBe(true)
     missingKeys.clear()
+  })
+})
+
+describe('numbers follow each language', () => {
+  it('writes a count with the language grouping, and still picks the plural form from the number', () => {
+    expect(t('search.messages', { n: formatNumber(12345) }, 12345)).toBe('12,345 messages')
+    i18n.global.locale.value = 'de'
+    expect(t('search.messages', { n: formatNumber(12345) }, 12345)).toBe('12.345 Nachrichten')
+    expect(t('search.messages', { n: formatNumber(1) }, 1)).toBe('1 Nachricht')
   })
 })
