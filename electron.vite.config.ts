@@ -30,6 +30,12 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src'),
     plugins: [vue()],
+    // vue-i18n's build flags: composition API only (no legacy mode), no devtools hook in production.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: 'true',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
+    },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src/index.html') } },

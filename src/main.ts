@@ -1,10 +1,11 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { i18n } from './i18n'
 import { router } from './router'
 import './styles.css'
 
-createApp(App).use(createPinia()).use(router).mount('#app')
+createApp(App).use(createPinia()).use(i18n).use(router).mount('#app')
 
 // vue-router only listens for address changes once its first navigation is done: an address
 // changed before that (a link opened while the app was loading) would be missed, so catch up.

@@ -38,6 +38,7 @@ check('type check (engine, hosts, main, preload: Node, no DOM)', 'npx', ['vue-ts
 check('type check (renderer: DOM, no Node)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.web.json'])
 check('type check (tests)', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])
 check('lint (ESLint, Prettier, layer rule)', 'npm', ['run', '--silent', 'lint'])
+check('translations (every key in every language, none unused)', 'npm', ['run', '--silent', 'i18n:check'])
 const built = check('build', 'npx', ['electron-vite', 'build'])
 
 console.log('\n── unit and integration tests (vitest) ──')

@@ -4,6 +4,7 @@
  * people read to the screens. The single-user browser host and the desktop app have none of these
  * routes; `authConfig` is how the renderer tells the hosts apart.
  */
+import { t } from '../i18n'
 
 export interface AuthConfig {
   /** "demo": anyone may pick who they are (a shared demo server); "team": real accounts. */
@@ -36,7 +37,7 @@ export type InviteAcceptance =
 /** Thrown when the server answered in a way sign-in cannot go on from (5xx, no connection). */
 export class AuthUnavailableError extends Error {
   constructor() {
-    super('Greenline could not sign you in right now. Try again.')
+    super(t('teamSignIn.failed'))
   }
 }
 

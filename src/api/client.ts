@@ -8,6 +8,7 @@ import type {
   ValueOf,
 } from '../../electron/shared/api/contract'
 import type { ApiError, Result } from '../../electron/shared/api/result'
+import { t } from '../i18n'
 import { readableError } from './error-text'
 
 /**
@@ -72,7 +73,7 @@ class WebSocketApi implements GreenlineApi {
       }
       socket.onerror = () => {
         settle()
-        reject(new Error('Cannot reach Greenline'))
+        reject(new Error(t('errors.unreachable')))
       }
       socket.onclose = (event: CloseEvent | undefined) => {
         settle()
@@ -80,13 +81,13 @@ class WebSocketApi implements GreenlineApi {
         // A socket refused at the upgrade (the team server before sign-in) may close without an
         // error event: fail the attempt, so the next call opens a fresh socket instead of waiting
         // on this one forever. (A no-op once the promise has settled.)
-        reject(new Error('Cannot reach Greenline'))
+        reject(new Error(t('errors.unreachable')))
         if (this.socket === socket) this.socket = undefined
         // Requests only go out on an open socket, so only a lost connection has any to fail.
         if (opened) {
           this.stateListeners.forEach((l) => l(false))
           // 1009: the host refused a frame over its size limit (pictures go over HTTP, never here).
-          const message = tooLarge ? 'That request was too large for Greenline to accept' : 'The connection to Greenline was lost'
+          const message = tooLarge ? t('errors.tooLarge') : t('errors.connectionLost')
           for (const [id, resolvePending] of this.pending) {
             resolvePending({ ok: false, error: { code: tooLarge ? 'invalid' : 'unavailable', message } })
             this.pending.delete(id)
@@ -134,7 +135,7 @@ class WebSocketApi implements GreenlineApi {
     try {
       socket = await this.open()
     } catch {
-      return { ok: false, error: { code: 'unavailable', message: 'Cannot reach Greenline' } }
+      return { ok: false, error: { code: 'unavailable', message: t('errors.unreachable') } }
     }
     const id = this.nextId++
     const result = await new Promise<Result<unknown>>((resolve) => {
@@ -204,11 +205,11 @@ export async function uploadMedia(file: Blob, filename?: string): Promise<MediaU
       body: file,
     })
   } catch {
-    throw new ApiRequestError({ code: 'unavailable', message: 'Cannot reach Greenline' })
+    throw new ApiRequestError({ code: 'unavailable', message: t('errors.unreachable') })
   }
   const body = (await response.json().catch(() => ({}))) as Partial<ApiError> & Partial<MediaUploadValue>
   if (response.ok) return body as MediaUploadValue
-  if (response.status === 401) throw new ApiRequestError({ code: 'forbidden', message: 'Sign in again to send pictures' })
+  if (response.status === 401) throw new ApiRequestError({ code: 'forbidden', message: t('errors.signInForPictures') })
   const code = response.status === 400 || response.status === 413 ? 'invalid' : (body.code ?? 'internal')
-  throw new ApiRequestError(readableError({ code, message: body.message ?? 'The picture could not be uploaded', details: body.details }))
+  throw new ApiRequestError(readableError({ code, message: body.message ?? t('errors.uploadFailed'), details: body.details }))
 }

@@ -1,4 +1,5 @@
 import type { ApiError } from '../../electron/shared/api/result'
+import { t } from '../i18n'
 
 /**
  * The engine rejects a malformed request with a developer's sentence ("Invalid contacts:create
@@ -28,6 +29,6 @@ export function readableError(error: ApiError): ApiError {
   const first = requestIssues(error)[0]
   const fromMessage = error.message.replace(INTERNAL, '').replace(/^[\w.]+: /, '')
   const candidate = first?.message ?? fromMessage
-  const message = isHuman(candidate) ? candidate.replace(/([^.!?])$/, '$1.') : 'Something you entered is not valid. Check it and try again.'
+  const message = isHuman(candidate) ? candidate.replace(/([^.!?])$/, '$1.') : t('errors.invalid')
   return { ...error, message }
 }

@@ -3,17 +3,21 @@
  * building an Intl formatter costs ~60× formatting with one (issue 21's profile), and lists format
  * thousands of rows.
  */
+import { shallowRef } from 'vue'
+
 const cache = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>()
-let locale: string | undefined
+/** Reactive, so a list's computed times are written again when Settings changes the language. */
+const current = shallowRef<string | undefined>()
 
 /** The language dates are written in ('' or undefined: the system's). Clears the cache. */
 export function setDateLocale(next: string | undefined): void {
-  if ((next || undefined) === locale) return
-  locale = next || undefined
+  if ((next || undefined) === current.value) return
   cache.clear()
+  current.value = next || undefined
 }
 
 function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const locale = current.value
   const key = `d${JSON.stringify(options)}`
   let format = cache.get(key) as Intl.DateTimeFormat | undefined
   if (!format) cache.set(key, (format = new Intl.DateTimeFormat(locale, options)))
@@ -21,6 +25,7 @@ function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
 }
 
 function relativeFormat(): Intl.RelativeTimeFormat {
+  const locale = current.value
   let format = cache.get('r') as Intl.RelativeTimeFormat | undefined
   if (!format) cache.set('r', (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' })))
   return format
@@ -64,5 +69,5 @@ export function sameDay(a: number, b: number): boolean {
 }
 
 function capitalize(text: string): string {
-  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1)
+  return text.charAt(0).toLocaleUpperCase(current.value) + text.slice(1)
 }

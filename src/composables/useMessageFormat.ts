@@ -1,3 +1,4 @@
+import { t, te } from '../i18n'
 import { fullDateTime, listTime } from './useDates'
 import type { Channel, Message, MessageStatus } from '../../electron/shared/domain'
 
@@ -5,45 +6,48 @@ import type { Channel, Message, MessageStatus } from '../../electron/shared/doma
 export function statusView(status: MessageStatus): { symbol: string; label: string; tone: string } {
   switch (status) {
     case 'held':
-      return { symbol: '⏸', label: 'Waiting', tone: 'wait' }
+      return { symbol: '⏸', label: t('status.held'), tone: 'wait' }
     case 'queued':
-      return { symbol: '🕓', label: 'Queued', tone: 'wait' }
+      return { symbol: '🕓', label: t('status.queued'), tone: 'wait' }
     case 'sending':
-      return { symbol: '🕓', label: 'Sending', tone: 'wait' }
+      return { symbol: '🕓', label: t('status.sending'), tone: 'wait' }
     case 'sent':
-      return { symbol: '✓', label: 'Sent', tone: 'plain' }
+      return { symbol: '✓', label: t('status.sent'), tone: 'plain' }
     case 'delivered':
-      return { symbol: '✓✓', label: 'Delivered', tone: 'plain' }
+      return { symbol: '✓✓', label: t('status.delivered'), tone: 'plain' }
     case 'read':
-      return { symbol: '✓✓', label: 'Read', tone: 'read' }
+      return { symbol: '✓✓', label: t('status.read'), tone: 'read' }
     case 'failed':
-      return { symbol: '!', label: 'Failed', tone: 'error' }
+      return { symbol: '!', label: t('status.failed'), tone: 'error' }
     case 'cancelled':
-      return { symbol: '✕', label: 'Cancelled', tone: 'plain' }
+      return { symbol: '✕', label: t('status.cancelled'), tone: 'plain' }
     case 'received':
-      return { symbol: '', label: 'Received', tone: 'plain' }
+      return { symbol: '', label: t('status.received'), tone: 'plain' }
   }
 }
 
+const CHANNEL_KEYS: Record<Channel, string> = { whatsapp: 'channel.whatsapp', sms: 'channel.sms', voicemail: 'channel.voicemail' }
+
 export function channelLabel(channel: Channel): string {
-  return channel === 'whatsapp' ? 'WhatsApp' : channel === 'sms' ? 'SMS' : 'Voicemail'
+  return t(CHANNEL_KEYS[channel])
 }
 
+/** Whole sentences per kind and direction: articles and word order differ between languages. */
 const UNSUPPORTED: Partial<Record<Message['kind'], string>> = {
-  video: 'a video',
-  audio: 'an audio message',
-  document: 'a document',
-  sticker: 'a sticker',
-  location: 'a location',
-  contacts: 'a contact card',
-  unsupported: 'a message',
+  video: 'placeholder.video',
+  audio: 'placeholder.audio',
+  document: 'placeholder.document',
+  sticker: 'placeholder.sticker',
+  location: 'placeholder.location',
+  contacts: 'placeholder.contacts',
+  unsupported: 'placeholder.unsupported',
 }
 
 /** What to show for a kind Greenline cannot display inline. */
 export function placeholderText(message: Message): string | undefined {
   const what = UNSUPPORTED[message.kind]
   if (!what) return undefined
-  return `${message.direction === 'in' ? 'They sent' : 'Sent'} ${what} that Greenline cannot show here — check it on the phone.`
+  return t(message.direction === 'in' ? 'placeholder.theySent' : 'placeholder.youSent', { what: t(what) })
 }
 
 /** A list's time for a row (see useDates.listTime); kept under this name for its callers. */
@@ -62,4 +66,18 @@ export function formatDuration(ms: number | undefined): string {
   if (!ms) return ''
   const seconds = Math.round(ms / 1000)
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+}
+
+/**
+ * A system line ("Priya added Sam") in the active language when the engine stored its code and
+ * names (`extra.line`); rows written before that, or with a code this version does not know, keep
+ * the English text the engine stored.
+ */
+export function systemLineText(message: Pick<Message, 'text' | 'extra'>): string {
+  const line = message.extra?.line as { code?: unknown; params?: unknown } | undefined
+  if (line && typeof line.code === 'string' && te(`systemLine.${line.code}`)) {
+    const params = line.params && typeof line.params === 'object' ? (line.params as Record<string, unknown>) : {}
+    return t(`systemLine.${line.code}`, params)
+  }
+  return message.text ?? ''
 }

@@ -2,6 +2,8 @@
  * The app's keyboard shortcuts, as office users know them from Slack, Teams and WhatsApp Desktop.
  * Kept as a pure lookup so the key table is tested apart from the components that act on it.
  */
+import { t } from '../i18n'
+
 export type ShortcutAction = 'switcher' | 'search' | 'previousThread' | 'nextThread' | 'help'
 
 export interface KeyLike {
@@ -45,15 +47,15 @@ export function neighbour(ids: readonly string[], currentId: string | undefined,
   return ids[index + step]
 }
 
-/** The rows of the shortcuts sheet, with the modifier named as this computer names it. */
+/** The rows of the shortcuts sheet, in the active language, with the modifier named as this computer names it. */
 export function shortcutList(mac = isMac): Array<{ keys: string; does: string }> {
   const command = mac ? '⌘' : 'Ctrl'
   return [
-    { keys: `${command}+K`, does: 'Go to a conversation by name' },
-    { keys: 'Alt+↑ / Alt+↓', does: 'Previous or next conversation in the list' },
-    { keys: `${command}+F`, does: 'Search all messages' },
-    { keys: 'Enter', does: 'Send the message (Shift+Enter: new line)' },
-    { keys: 'Esc', does: 'Close a dialog or a picture' },
-    { keys: '?', does: 'Show these shortcuts' },
+    { keys: `${command}+K`, does: t('shortcuts.switcher') },
+    { keys: 'Alt+↑ / Alt+↓', does: t('shortcuts.neighbour') },
+    { keys: `${command}+F`, does: t('shortcuts.search') },
+    { keys: 'Enter', does: t('shortcuts.send') },
+    { keys: 'Esc', does: t('shortcuts.close') },
+    { keys: '?', does: t('shortcuts.help') },
   ]
 }

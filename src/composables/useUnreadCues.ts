@@ -1,3 +1,4 @@
+import { t } from '../i18n'
 import { onScopeDispose, ref, watch } from 'vue'
 import { useRouter } from 'vue-router'
 import type { Conversation } from '../../electron/shared/domain'
@@ -78,7 +79,7 @@ export function useUnreadCues(): void {
     if (preferences.sound) chime()
     if (!preferences.notifications || notificationPermission.value !== 'granted') return
     const notification = new Notification(conversation.contactName, {
-      body: conversation.lastMessage?.text ?? 'New message',
+      body: conversation.lastMessage?.text ?? t('notifications.newMessage'),
       tag: conversation.id,
     })
     notification.onclick = () => {

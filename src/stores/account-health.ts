@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AccountHealthView } from '../../electron/shared/domain'
 import { ApiRequestError, call, onEvent } from '../api/client'
+import { t } from '../i18n'
 
 /**
  * Whether WhatsApp is refusing the business number (sending paused) and why: read once, then
@@ -30,7 +31,7 @@ export const useAccountHealthStore = defineStore('accountHealth', () => {
     try {
       health.value = await call('account:resume', {})
     } catch (e) {
-      error.value = e instanceof ApiRequestError ? e.message : 'Could not resume sending'
+      error.value = e instanceof ApiRequestError ? e.message : t('errors.resumeFailed')
     } finally {
       resuming.value = false
     }

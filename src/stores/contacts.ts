@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { Channel, Contact, Conversation, ImportSummary } from '../../electron/shared/domain'
 import type { ApiError } from '../../electron/shared/api/result'
 import { ApiRequestError, call, onEvent } from '../api/client'
+import { t } from '../i18n'
 
 export interface ContactDraft {
   name: string
@@ -19,7 +20,7 @@ export type ImportFormat = 'csv' | 'vcard'
 
 function toApiError(e: unknown): ApiError {
   if (e instanceof ApiRequestError) return e.error
-  return { code: 'internal', message: (e as Error).message || 'Something went wrong' }
+  return { code: 'internal', message: (e as Error).message || t('errors.generic') }
 }
 
 /** Empty strings mean "no value": the engine treats absent and blank alike, but absent is clearer. */

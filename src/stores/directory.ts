@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DirectoryUser, InviteValue } from '../../electron/shared/api/contract'
 import { ApiRequestError, call } from '../api/client'
+import { t } from '../i18n'
 
 export type DirectoryRole = DirectoryUser['role']
 
@@ -42,7 +43,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       users.value = [...(await call('users:list', {}))].sort(byName)
       loaded.value = true
     } catch (e) {
-      listError.value = messageOf(e, 'Greenline could not load the people of your organization. Try again.')
+      listError.value = messageOf(e, t('errors.directoryLoad'))
     } finally {
       loading.value = false
     }
@@ -57,7 +58,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       await load()
       return value
     } catch (e) {
-      inviteError.value = messageOf(e, 'Greenline could not create the invitation. Try again.')
+      inviteError.value = messageOf(e, t('errors.inviteFailed'))
       return undefined
     } finally {
       inviting.value = false

@@ -3,12 +3,13 @@ import { ref } from 'vue'
 import type { Conversation, OrgUser } from '../../electron/shared/domain'
 import { ApiRequestError, call } from '../api/client'
 import { useConversationsStore } from './conversations'
+import { t } from '../i18n'
 
 /** What a group action ended in: done (with the conversation to show next, if any) or why not. */
 export type GroupOutcome = { ok: true; conversation?: Conversation } | { ok: false; message: string }
 
 function failure(e: unknown): GroupOutcome {
-  return { ok: false, message: e instanceof ApiRequestError ? e.error.message : (e as Error).message || 'Something went wrong' }
+  return { ok: false, message: e instanceof ApiRequestError ? e.error.message : (e as Error).message || t('errors.generic') }
 }
 
 /**
@@ -30,7 +31,7 @@ export const useParticipantsStore = defineStore('participants', () => {
       })
       .catch((e: unknown) => {
         loadingColleagues = undefined
-        colleaguesError.value = e instanceof ApiRequestError ? e.error.message : 'Could not load your colleagues'
+        colleaguesError.value = e instanceof ApiRequestError ? e.error.message : t('errors.colleagues')
       })
     return loadingColleagues
   }

@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import { apiLength, WHATSAPP_LIMITS } from '../../electron/shared/message-length'
 import { ApiRequestError, call, uploadMedia } from '../api/client'
 import { fileLooksLikePicture } from '../composables/pictureSignature'
+import { t } from '../i18n'
 import { errorText } from './conversations'
 
 /** WhatsApp's caption limit. */
@@ -42,17 +43,17 @@ export interface Tray {
 }
 
 const STATE_LABELS: Record<PictureState, string> = {
-  ready: 'Ready',
-  preparing: 'Preparing…',
-  uploading: 'Uploading…',
-  prepared: 'Prepared',
-  sending: 'Sending…',
-  sent: 'Sent',
-  failed: 'Not sent',
+  ready: 'pictures.state.ready',
+  preparing: 'pictures.state.preparing',
+  uploading: 'pictures.state.uploading',
+  prepared: 'pictures.state.prepared',
+  sending: 'pictures.state.sending',
+  sent: 'pictures.state.sent',
+  failed: 'pictures.state.failed',
 }
 
 export function pictureStateLabel(state: PictureState): string {
-  return STATE_LABELS[state]
+  return t(STATE_LABELS[state])
 }
 
 let nextKey = 1
@@ -80,7 +81,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     const checks: Array<Promise<void>> = []
     let added = 0
     for (const file of files) {
-      const name = file instanceof File && file.name ? file.name : 'Pasted picture'
+      const name = file instanceof File && file.name ? file.name : t('pictures.pasted')
       const picture: PendingPicture = {
         key: `p${nextKey++}`,
         name,
@@ -89,9 +90,8 @@ export const usePicturesStore = defineStore('pictures', () => {
         state: 'ready',
         clientId: crypto.randomUUID(),
       }
-      if (file.size === 0) Object.assign(picture, { state: 'failed', error: 'This file is empty.', refused: true })
-      else if (file.size > MAX_PICK_BYTES)
-        Object.assign(picture, { state: 'failed', error: 'This file is larger than 50 MB.', refused: true })
+      if (file.size === 0) Object.assign(picture, { state: 'failed', error: t('pictures.empty'), refused: true })
+      else if (file.size > MAX_PICK_BYTES) Object.assign(picture, { state: 'failed', error: t('pictures.tooLarge'), refused: true })
       current.pictures.push(picture)
       if (!picture.refused) checks.push(checkSignature(current.pictures[current.pictures.length - 1]))
       added++
@@ -112,7 +112,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     if (isPicture || picture.mediaId) return
     Object.assign(picture, {
       state: 'failed',
-      error: 'This is not a picture Greenline can send (JPEG, PNG, WebP, GIF or HEIC). It will not be sent.',
+      error: t('pictures.notAPicture'),
       refused: true,
     })
   }
@@ -168,7 +168,7 @@ export const usePicturesStore = defineStore('pictures', () => {
       // A file refused when it was added stays out of the batch; it does not hold up the others.
       const waiting = current.pictures.filter((p) => p.state !== 'sent' && !p.refused)
       if (waiting.length === 0) {
-        current.error = 'Nothing here can be sent. Remove the files marked “Not sent” or add pictures.'
+        current.error = t('pictures.nothingSendable')
         return false
       }
       // One at a time: a few large photos at once would weigh on both processes.
@@ -176,9 +176,7 @@ export const usePicturesStore = defineStore('pictures', () => {
       for (const picture of waiting) if (!(await prepare(picture))) allPrepared = false
       if (!allPrepared) {
         const refusedFile = waiting.some((p) => p.errorCode === 'invalid')
-        current.error = refusedFile
-          ? 'Nothing was sent. Remove the pictures marked “Not sent” and try again.'
-          : 'Nothing was sent. Press Send to try again.'
+        current.error = refusedFile ? t('pictures.refused') : t('pictures.retry')
         return false
       }
       const caption = current.caption.trim()

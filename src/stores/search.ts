@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { SearchHit } from '../../electron/shared/domain'
 import { call } from '../api/client'
+import { t } from '../i18n'
 import { errorText, useConversationsStore } from './conversations'
 
 export interface SearchGroup {
@@ -15,8 +16,8 @@ export interface SearchGroup {
 
 function threadStatus(thread: SearchHit['thread'] | undefined): string | undefined {
   if (!thread) return undefined
-  if (thread.ended) return thread.current ? 'Ended' : 'Ended · you had left it'
-  return thread.current ? undefined : 'You left this conversation'
+  if (thread.ended) return thread.current ? t('search.status.ended') : t('search.status.endedLeft')
+  return thread.current ? undefined : t('search.status.left')
 }
 
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { OrgUser, Session } from '../../electron/shared/domain'
 import * as auth from '../api/auth'
 import { ApiRequestError, call, isDesktop } from '../api/client'
+import { t } from '../i18n'
 
 const REMEMBERED_USER = 'greenline.user'
 
@@ -145,7 +146,7 @@ export const useSessionStore = defineStore('session', () => {
         await auth.logout(options)
       } catch {
         // Reloading now would quietly show the same signed-in screen: say it did not work instead.
-        signOutError.value = 'Greenline could not sign you out right now. Try again.'
+        signOutError.value = t('errors.signOut')
         return
       }
     }

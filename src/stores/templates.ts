@@ -2,8 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Message, MessageTemplate, OptInTemplateView } from '../../electron/shared/domain'
 import { ApiRequestError, call } from '../api/client'
+import { t } from '../i18n'
 
-const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : 'Something went wrong; try again')
+const errorText = (e: unknown) => (e instanceof ApiRequestError ? e.message : t('errors.tryAgain'))
 
 /** The business account's approved templates, and sending one (`templates:send`). */
 export const useTemplatesStore = defineStore('templates', () => {

@@ -3,8 +3,10 @@ import { ref } from 'vue'
 import type { AccessToken } from '../../electron/shared/api/contract'
 import * as auth from '../api/auth'
 import { ApiRequestError, call } from '../api/client'
+import { t } from '../i18n'
 
-const UNAVAILABLE = 'Greenline could not reach the server right now. Try again.'
+/** Read when shown, so it is in the language chosen at that moment. */
+const unavailable = () => t('tokens.unavailable')
 
 /**
  * Personal access tokens on the team server: one's own, or with `everyone` (admins) all of them.
@@ -25,7 +27,7 @@ export const useTokensStore = defineStore('tokens', () => {
     try {
       tokens.value = await call('tokens:list', everyone.value ? { all: true } : {})
     } catch (e) {
-      error.value = e instanceof ApiRequestError ? e.message : UNAVAILABLE
+      error.value = e instanceof ApiRequestError ? e.message : unavailable()
     } finally {
       loading.value = false
     }
@@ -43,7 +45,7 @@ export const useTokensStore = defineStore('tokens', () => {
     try {
       const result = await auth.createToken(name.trim())
       if (!result.ok) {
-        error.value = result.reason === 'rejected' ? 'Give the token a name of up to 100 characters.' : UNAVAILABLE
+        error.value = result.reason === 'rejected' ? t('tokens.nameInvalid') : unavailable()
         return undefined
       }
       await load()
@@ -59,7 +61,7 @@ export const useTokensStore = defineStore('tokens', () => {
     try {
       const result = await auth.revokeToken(id)
       if (!result.ok && result.reason === 'unavailable') {
-        error.value = UNAVAILABLE
+        error.value = unavailable()
         return false
       }
       // "missing": revoked already (elsewhere) — the list catches up either way.

@@ -5,21 +5,42 @@ import * as engineState from '../../electron/core/policy/conversation-state'
 import * as texts from '../../electron/shared/policy-texts'
 import { composerNotice, effectiveState, formatRemaining, holdReasonText, stateBanner, stateChip } from '../../src/composables/useBanner'
 import { highlightSegments } from '../../src/composables/useHighlight'
+import { i18n } from '../../src/i18n'
 
-// The words live once, in electron/shared/policy-texts; the engine's policy and the renderer's
-// composable both use that module, and the banner adds only its tone.
-describe('banner and hold texts come from the one shared module', () => {
+// The engine's English words live once, in electron/shared/policy-texts. The renderer writes the
+// same sentences from the same codes in the user's language (src/i18n); in English they must read
+// exactly as the engine's, which the cases below check state by state.
+describe('banner and hold texts say what the engine decides', () => {
   const states: ConversationState[] = ['awaiting_consent', 'active', 'inactive', 'opted_out', 'not_on_whatsapp', 'ended']
   const now = 1_700_000_000_000
 
-  it('the engine and the renderer use the same functions, not copies', () => {
-    expect(holdReasonText).toBe(texts.holdReasonText)
+  it('the engine uses the shared module, not copies', () => {
     expect(engineDecide.holdReasonText).toBe(texts.holdReasonText)
-    expect(formatRemaining).toBe(texts.formatRemaining)
     expect(engineState.formatRemaining).toBe(texts.formatRemaining)
     expect(engineState.stateBannerText).toBe(texts.stateBannerText)
-    expect(stateChip).toBe(texts.stateChip)
-    expect(composerNotice).toBe(texts.composerNotice)
+  })
+
+  it('in English the chips and composer notices read as the engine writes them', () => {
+    for (const state of states)
+      for (const consent of ['none', 'requested', 'granted', 'declined', 'revoked'] as ConsentState[]) {
+        expect(stateChip(state, consent)).toBe(texts.stateChip(state, consent))
+        const conversation = { channel: 'whatsapp' as const, state, consent, contactName: 'Ana', windowClosesAt: undefined }
+        expect(composerNotice(conversation, now)).toEqual(texts.composerNotice(conversation, now))
+      }
+    expect(holdReasonText('account_paused', 'Ana')).toBe(texts.holdReasonText('account_paused', 'Ana'))
+  })
+
+  it('in another language the same state reads in that language, naming the contact', () => {
+    i18n.global.locale.value = 'es'
+    try {
+      expect(stateBanner({ state: 'inactive', contactName: 'Ana' }, now).text).toBe(
+        'Inactiva: los mensajes se enviarán cuando Ana vuelva a escribir',
+      )
+      expect(holdReasonText('awaiting_reply', 'Ana')).toContain('Ana')
+      expect(stateChip('opted_out', 'declined')).toBe('Rechazado')
+    } finally {
+      i18n.global.locale.value = 'en'
+    }
   })
 
   it('the banner tone follows the state', () => {

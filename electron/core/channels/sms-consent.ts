@@ -67,5 +67,5 @@ export function recordSmsConsent(
   })
   const name = getContact(ctx.db, contactId)?.name ?? 'The contact'
   for (const conversationId of openConversationIds(ctx.db, contactId, 'sms'))
-    addSystemLine(ctx, conversationId, LINES[event](name), { smsConsent: state })
+    addSystemLine(ctx, conversationId, LINES[event](name), { smsConsent: state }, { code: `sms_${event}`, params: { name } })
 }

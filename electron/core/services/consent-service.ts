@@ -111,7 +111,17 @@ export function applyConsent(ctx: EngineContext, contactId: string, event: Exclu
   const contact = getContact(ctx.db, contactId)
   const describe = SYSTEM_TEXT[state]
   for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
-    if (describe) addSystemLine(ctx, conversationId, describe(contact?.name ?? 'The contact'), { consent: state })
+    if (describe)
+      addSystemLine(
+        ctx,
+        conversationId,
+        describe(contact?.name ?? 'The contact'),
+        { consent: state },
+        {
+          code: `consent_${state}`,
+          params: { name: contact?.name ?? 'The contact' },
+        },
+      )
     else ctx.changes.conversation(conversationId)
   }
   const now = ctx.clock.now()

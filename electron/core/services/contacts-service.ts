@@ -191,6 +191,7 @@ function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Con
       conversationId,
       `${actor} changed ${after.name}'s number from ${before.phone ?? 'none'} to ${to}. This conversation has ended; start a new one to write to ${to}.`,
       { ended: true, numberChanged: true },
+      { code: 'numberChanged', params: { actor, name: after.name, from: before.phone ?? 'none', to } },
     )
     appendAudit(ctx.db, {
       at: now,

@@ -17,7 +17,7 @@ import { appendAudit } from '../db/repositories/ledger'
 import { getOrgUser, orgUserName } from '../db/repositories/org-users'
 import { notAParticipant, requireOpen } from './access'
 import { cancelWaiting } from './cancel-waiting'
-import { addSystemLine } from './system-lines'
+import { addSystemLine, type SystemLineCode } from './system-lines'
 import { conversationFor } from './views'
 
 /**
@@ -63,7 +63,16 @@ export function addColleague(ctx: EngineContext, actorId: string, id: string, us
     if (!addParticipant(ctx.db, id, userId, ctx.clock.now())) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is already in this conversation`)
     }
-    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} added ${nameOf(ctx, userId)}`, { participant: 'added', userId })
+    addSystemLine(
+      ctx,
+      id,
+      `${nameOf(ctx, actorId)} added ${nameOf(ctx, userId)}`,
+      { participant: 'added', userId },
+      {
+        code: 'participantAdded',
+        params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
+      },
+    )
     appendAudit(ctx.db, { at: ctx.clock.now(), actorId, action: 'participant.added', conversationId: id, detail: { userId } })
   })()
   ctx.changes.conversation(id)
@@ -81,7 +90,16 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
     if (!removeParticipant(ctx.db, id, userId, now)) {
       throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is no longer in this conversation`)
     }
-    addSystemLine(ctx, id, `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`, { participant: 'removed', userId })
+    addSystemLine(
+      ctx,
+      id,
+      `${nameOf(ctx, actorId)} removed ${nameOf(ctx, userId)}`,
+      { participant: 'removed', userId },
+      {
+        code: 'participantRemoved',
+        params: { actor: nameOf(ctx, actorId), user: nameOf(ctx, userId) },
+      },
+    )
     appendAudit(ctx.db, { at: now, actorId, action: 'participant.removed', conversationId: id, detail: { userId } })
   })()
   ctx.changes.removed(id, userId)
@@ -92,7 +110,18 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
 export function leave(ctx: EngineContext, actorId: string, id: string): void {
   ctx.db.transaction(() => {
     requireActor(ctx, id, actorId, 'there was nothing to leave')
-    departAndMaybeEnd(ctx, actorId, id, `${nameOf(ctx, actorId)} left the conversation`, 'participant.left', {})
+    departAndMaybeEnd(
+      ctx,
+      actorId,
+      id,
+      `${nameOf(ctx, actorId)} left the conversation`,
+      'participant.left',
+      {},
+      {
+        code: 'participantLeft',
+        params: { actor: nameOf(ctx, actorId) },
+      },
+    )
   })()
   ctx.changes.removed(id, actorId)
   ctx.changes.conversation(id)
@@ -117,7 +146,19 @@ export function transfer(ctx: EngineContext, actorId: string, id: string, toUser
     }
     const trimmed = note?.trim()
     const line = `${nameOf(ctx, actorId)} transferred the conversation to ${nameOf(ctx, toUserId)}${trimmed ? `: ${trimmed}` : ''}`
-    departAndMaybeEnd(ctx, actorId, id, line, 'conversation.transferred', { toUserId, ...(trimmed ? { note: trimmed } : {}) })
+    const params = { actor: nameOf(ctx, actorId), to: nameOf(ctx, toUserId), ...(trimmed ? { note: trimmed } : {}) }
+    departAndMaybeEnd(
+      ctx,
+      actorId,
+      id,
+      line,
+      'conversation.transferred',
+      { toUserId, ...(trimmed ? { note: trimmed } : {}) },
+      {
+        code: trimmed ? 'transferredWithNote' : 'transferred',
+        params,
+      },
+    )
   })()
   ctx.changes.removed(id, actorId)
   ctx.changes.conversation(id)
@@ -146,6 +187,10 @@ export function handOver(ctx: EngineContext, adminId: string, id: string, fromUs
         participant: 'conversation.handed_over',
         userId: fromUserId,
       },
+      {
+        code: trimmed ? 'handedOverWithNote' : 'handedOver',
+        params: { admin: nameOf(ctx, adminId), from, to: nameOf(ctx, toUserId), ...(trimmed ? { note: trimmed } : {}) },
+      },
     )
     appendAudit(ctx.db, {
       at: now,
@@ -166,15 +211,16 @@ function departAndMaybeEnd(
   line: string,
   action: string,
   detail: Record<string, unknown>,
+  code: SystemLineCode,
 ): void {
   const now = ctx.clock.now()
   removeParticipant(ctx.db, id, actorId, now)
-  addSystemLine(ctx, id, line, { participant: action, userId: actorId })
+  addSystemLine(ctx, id, line, { participant: action, userId: actorId }, code)
   appendAudit(ctx.db, { at: now, actorId, action, conversationId: id, detail })
   if (listParticipants(ctx.db, id).length === 0) {
     endConversation(ctx.db, id, now)
     cancelWaiting(ctx, id, now)
-    addSystemLine(ctx, id, 'The conversation ended', { ended: true })
+    addSystemLine(ctx, id, 'The conversation ended', { ended: true }, { code: 'conversationEnded' })
     appendAudit(ctx.db, { at: now, actorId, action: 'conversation.ended', conversationId: id, detail: {} })
   }
 }
@@ -201,7 +247,16 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
     const now = ctx.clock.now()
     insertConversation(ctx.db, { id: newId, contactId: conversation.contactId, channel: conversation.channel, now, restartedFrom: id })
     addParticipant(ctx.db, newId, actorId, now)
-    addSystemLine(ctx, newId, `${nameOf(ctx, actorId)} restarted the conversation`, { restartedFrom: id })
+    addSystemLine(
+      ctx,
+      newId,
+      `${nameOf(ctx, actorId)} restarted the conversation`,
+      { restartedFrom: id },
+      {
+        code: 'restarted',
+        params: { actor: nameOf(ctx, actorId) },
+      },
+    )
     appendAudit(ctx.db, { at: now, actorId, action: 'conversation.restarted', conversationId: newId, detail: { restartedFrom: id } })
     return undefined
   })()

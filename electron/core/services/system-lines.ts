@@ -2,8 +2,25 @@ import type { EngineContext } from '../context'
 import { insertMessage } from '../db/repositories/messages'
 import { touchConversation } from '../db/repositories/conversations'
 
+/**
+ * What a system line says as a code and the names in it (`extra.line`), so each screen writes it
+ * in its user's language (src/i18n: `systemLine.<code>`). The English `text` stays in the body for
+ * exports, search and clients that do not know the code.
+ */
+export interface SystemLineCode {
+  code: string
+  params?: Record<string, string>
+}
+
 /** A system line in a thread ("Priya added Sam", "Ana accepted the opt-in request"). */
-export function addSystemLine(ctx: EngineContext, conversationId: string, text: string, extra?: Record<string, unknown>): string {
+export function addSystemLine(
+  ctx: EngineContext,
+  conversationId: string,
+  text: string,
+  extra?: Record<string, unknown>,
+  line?: SystemLineCode,
+): string {
+  const stored = line ? { ...extra, line } : extra
   const id = ctx.newId('m_')
   const now = ctx.clock.now()
   const seq = insertMessage(ctx.db, {
@@ -14,7 +31,7 @@ export function addSystemLine(ctx: EngineContext, conversationId: string, text: 
     body: text,
     status: 'received',
     createdAt: now,
-    ...(extra ? { extra } : {}),
+    ...(stored ? { extra: stored } : {}),
   })
   touchConversation(ctx.db, conversationId, seq, now)
   ctx.changes.message(id, conversationId)

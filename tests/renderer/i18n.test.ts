@@ -1,0 +1,81 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, describe, expect, it } from 'vitest'
+import { defineComponent, h, nextTick } from 'vue'
+import { dayLabel } from '../../src/composables/useDates'
+import { formatNumber, i18n, missingKeys, pickLocale, t, useLocale } from '../../src/i18n'
+import { usePreferencesStore } from '../../src/stores/preferences'
+
+afterEach(() => {
+  localStorage.clear()
+  i18n.global.locale.value = 'en'
+})
+
+describe('choosing the language', () => {
+  it('takes the first system language Greenline speaks, by exact tag or by language', () => {
+    expect(pickLocale(['pt-BR', 'en'])).toBe('pt-BR')
+    expect(pickLocale(['pt-PT'])).toBe('pt-BR')
+    expect(pickLocale(['es-MX', 'en-US'])).toBe('es')
+    expect(pickLocale(['fr-CA'])).toBe('fr')
+    expect(pickLocale(['de-AT'])).toBe('de')
+    expect(pickLocale(['ja-JP', 'de-DE'])).toBe('de')
+    expect(pickLocale(['ja-JP'])).toBe('en')
+    expect(pickLocale([])).toBe('en')
+  })
+
+  it('follows the Settings choice over the system, and back to the system with "Same as the system"', async () => {
+    setActivePinia(createPinia())
+    const Probe = defineComponent({
+      setup() {
+        useLocale()
+        return () => h('p', t('nav.settings'))
+      },
+    })
+    const wrapper = mount(Probe)
+    const preferences = usePreferencesStore()
+    preferences.locale = 'fr'
+    await nextTick()
+    expect(wrapper.text()).toBe('Paramètres')
+    expect(document.documentElement.lang).toBe('fr')
+    // Dates follow too.
+    expect(dayLabel(Date.UTC(2026, 2, 12, 12), Date.UTC(2026, 5, 1))).toContain('mars')
+    preferences.locale = 'de'
+    await nextTick()
+    expect(wrapper.text()).toBe('Einstellungen')
+    preferences.locale = ''
+    await nextTick()
+    expect(i18n.global.locale.value).toBe(pickLocale(navigator.languages))
+    expect(JSON.parse(localStorage.getItem('greenline.preferences')!).locale).toBe('')
+    wrapper.unmount()
+  })
+})
+
+describe('plural forms follow each language', () => {
+  it('English says "0 messages", French "0 message"', () => {
+    expect(t('search.messages', 0)).toBe('0 messages')
+    expect(t('search.messages', 1)).toBe('1 message')
+    expect(t('search.messages', 2)).toBe('2 messages')
+    i18n.global.locale.value = 'fr'
+    expect(t('search.messages', 0)).toBe('0 message')
+    expect(t('search.messages', 1)).toBe('1 message')
+    expect(t('search.messages', 2)).toBe('2 messages')
+  })
+
+  it('a missing key is recorded (tests fail on it) and falls back to English, never showing the key', () => {
+    i18n.global.locale.value = 'es'
+    i18n.global.mergeLocaleMessage('en', { onlyEnglish: 'Only in English' })
+    expect(t('onlyEnglish')).toBe('Only in English')
+    expect(missingKeys.has('es:onlyEnglish')).toBe(true)
+    missingKeys.clear()
+  })
+})
+
+describe('numbers follow each language', () => {
+  it('writes a count with the language grouping, and still picks the plural form from the number', () => {
+    expect(t('search.messages', { n: formatNumber(12345) }, 12345)).toBe('12,345 messages')
+    i18n.global.locale.value = 'de'
+    expect(t('search.messages', { n: formatNumber(12345) }, 12345)).toBe('12.345 Nachrichten')
+    expect(t('search.messages', { n: formatNumber(1) }, 1)).toBe('1 Nachricht')
+  })
+})
