@@ -65,7 +65,13 @@ describe('useAccountHealthStore', () => {
 })
 
 describe('useTemplatesStore', () => {
-  const template = (name: string, status: string, body?: string): MessageTemplate => ({ name, language: 'en', status, category: 'UTILITY', body })
+  const template = (name: string, status: string, body?: string): MessageTemplate => ({
+    name,
+    language: 'en',
+    status,
+    category: 'UTILITY',
+    body,
+  })
 
   beforeEach(() => {
     testingPinia({ stubActions: false })

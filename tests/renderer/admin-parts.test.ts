@@ -33,13 +33,19 @@ describe('AuditLog', () => {
   it('shows ids and lists from the detail, never nested objects', async () => {
     api.answer({
       'admin:audit': [
-        { id: '1', at: 1, actorId: 'priya', action: 'participants.added', detail: { userIds: ['sam', 'bo'], count: 2, message: { text: 'private' } } },
+        {
+          id: '1',
+          at: 1,
+          actorId: 'priya',
+          action: 'participants.added',
+          detail: { userIds: ['sam', 'bo'], count: 2, message: { text: 'private' } },
+        },
       ],
     })
     const wrapper = mount(AuditLog)
     await flushPromises()
     const cells = wrapper.get('[data-testid="audit-entry"]').findAll('td')
-    expect(cells[3]!.text()).toBe('userIds: sam, bo · count: 2')
+    expect(cells[3].text()).toBe('userIds: sam, bo · count: 2')
     expect(wrapper.text()).not.toContain('private')
   })
 
@@ -93,7 +99,10 @@ describe('PolicyEditor', () => {
     await wrapper.get('[data-testid="policy-json"]').setValue('{"name":"Acme"}')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(JSON.parse((wrapper.get('[data-testid="policy-json"]').element as HTMLTextAreaElement).value)).toEqual({ name: 'Acme', lexicon: [] })
+    expect(JSON.parse((wrapper.get('[data-testid="policy-json"]').element as HTMLTextAreaElement).value)).toEqual({
+      name: 'Acme',
+      lexicon: [],
+    })
     expect(wrapper.text()).toContain('Saved on the server; it wins over the org file.')
     expect(wrapper.get('[data-testid="policy-restart"]').text()).toBe('The saved policy applies when the server restarts.')
   })
@@ -144,7 +153,9 @@ describe('HandOver', () => {
 
 describe('PeopleTable', () => {
   function renderPeople() {
-    const pinia = testingPinia({ initialState: { directory: { users: people, loaded: true }, session: { session: { user: { id: 'priya', name: 'Priya Shah' } } } } })
+    const pinia = testingPinia({
+      initialState: { directory: { users: people, loaded: true }, session: { session: { user: { id: 'priya', name: 'Priya Shah' } } } },
+    })
     const directory = useDirectoryStore()
     return { wrapper: mount(PeopleTable, { global: { plugins: [pinia] }, attachTo: document.body }), directory }
   }

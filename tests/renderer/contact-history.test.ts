@@ -28,7 +28,8 @@ const thread = (id: string, fields: Partial<Conversation> = {}): Conversation =>
   asOf: NOW,
   ...fields,
 })
-const makeRouter = () => createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+const makeRouter = () =>
+  createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
 
 async function renderHistory(opened: Awaited<ReturnType<ReturnType<typeof useContactsStore>['open']>>, threads: Conversation[]) {
   const pinia = testingPinia()
@@ -50,11 +51,11 @@ describe('ContactHistoryView', () => {
     expect(wrapper.get('h1').text()).toBe('Conversations with Ana Souza')
     const rows = wrapper.findAll('[data-testid="history-thread"]')
     expect(rows.map((r) => r.attributes('href'))).toEqual(['/messages/wa', '/messages/old'])
-    expect(rows[0]!.text()).toContain('Active')
-    expect(rows[0]!.text()).toContain('Thanks!')
-    expect(rows[1]!.attributes('data-ended')).toBe('true')
-    expect(rows[1]!.text()).toContain('Ended — read-only')
-    expect(rows[1]!.text()).toContain('No messages yet')
+    expect(rows[0].text()).toContain('Active')
+    expect(rows[0].text()).toContain('Thanks!')
+    expect(rows[1].attributes('data-ended')).toBe('true')
+    expect(rows[1].text()).toContain('Ended — read-only')
+    expect(rows[1].text()).toContain('No messages yet')
   })
 
   it('offers WhatsApp always and SMS only to a contact with a phone number', async () => {
@@ -114,7 +115,7 @@ describe('ConversationSwitcher', () => {
     expect((wrapper.get('dialog').element as HTMLDialogElement).open).toBe(true)
     expect(document.activeElement).toBe(wrapper.get('[data-testid="switcher-input"]').element)
     expect(options(wrapper)).toEqual(['Chloé Martin', 'Bo Chen', 'Carla Dias'])
-    expect(wrapper.findAll('[data-testid="switcher-option"]')[1]!.text()).toContain('3 unread')
+    expect(wrapper.findAll('[data-testid="switcher-option"]')[1].text()).toContain('3 unread')
   })
 
   it('matches typed text ignoring accents and case, and opens the chosen thread with Enter', async () => {
@@ -139,7 +140,7 @@ describe('ConversationSwitcher', () => {
     expect(input.attributes('aria-activedescendant')).toBe('switcher-2')
     await input.trigger('keydown', { key: 'ArrowDown' })
     await input.trigger('keydown', { key: 'ArrowDown' })
-    expect(wrapper.findAll('[data-testid="switcher-option"]')[1]!.attributes('aria-selected')).toBe('true')
+    expect(wrapper.findAll('[data-testid="switcher-option"]')[1].attributes('aria-selected')).toBe('true')
     await input.trigger('keydown', { key: 'Enter' })
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/messages/v2')

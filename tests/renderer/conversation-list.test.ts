@@ -34,10 +34,18 @@ const conversation = (id: string, fields: Partial<Conversation> = {}): Conversat
 /** happy-dom lays nothing out, so the virtual scroller would show no row: this one shows them all. */
 const AllRows = defineComponent({
   props: { items: { type: Array as PropType<Conversation[]>, required: true } },
-  setup: (props, { slots }) => () => h('div', { 'data-testid': 'conversation-list' }, props.items.map((item) => slots.default?.({ item, active: true }))),
+  setup:
+    (props, { slots }) =>
+    () =>
+      h(
+        'div',
+        { 'data-testid': 'conversation-list' },
+        props.items.map((item) => slots.default?.({ item, active: true })),
+      ),
 })
 
-const router = () => createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+const router = () =>
+  createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
 
 async function renderList(threads: Conversation[], activeId?: string) {
   setActivePinia(createPinia())
@@ -46,7 +54,8 @@ async function renderList(threads: Conversation[], activeId?: string) {
   await flushPromises()
   return wrapper
 }
-const names = (wrapper: Awaited<ReturnType<typeof renderList>>) => wrapper.findAll('[data-testid="conversation-row"] .name').map((n) => n.text())
+const names = (wrapper: Awaited<ReturnType<typeof renderList>>) =>
+  wrapper.findAll('[data-testid="conversation-row"] .name').map((n) => n.text())
 
 describe('ConversationList', () => {
   beforeEach(() => api.reset())
@@ -94,7 +103,8 @@ describe('ConversationList', () => {
 })
 
 describe('ThreadHeader', () => {
-  const mountHeader = (c: Conversation) => mount(ThreadHeader, { props: { conversation: c }, global: { plugins: [testingPinia(), router()] } })
+  const mountHeader = (c: Conversation) =>
+    mount(ThreadHeader, { props: { conversation: c }, global: { plugins: [testingPinia(), router()] } })
 
   it("links the contact's name to their details and history", () => {
     const wrapper = mountHeader(conversation('v1', { contactId: 'c9', contactName: 'Ana Souza' }))

@@ -61,9 +61,21 @@ describe('ConversationRow', () => {
   })
 
   it('tells a declined opt-in from an opt-out, and shows no state chip on SMS', () => {
-    expect(row(conversation({ state: 'opted_out', consent: 'declined' })).get('[data-testid="state-chip"]').text()).toBe('Declined')
-    expect(row(conversation({ state: 'opted_out', consent: 'revoked' })).get('[data-testid="state-chip"]').text()).toBe('Opted out')
-    expect(row(conversation({ channel: 'sms' })).find('[data-testid="state-chip"]').exists()).toBe(false)
+    expect(
+      row(conversation({ state: 'opted_out', consent: 'declined' }))
+        .get('[data-testid="state-chip"]')
+        .text(),
+    ).toBe('Declined')
+    expect(
+      row(conversation({ state: 'opted_out', consent: 'revoked' }))
+        .get('[data-testid="state-chip"]')
+        .text(),
+    ).toBe('Opted out')
+    expect(
+      row(conversation({ channel: 'sms' }))
+        .find('[data-testid="state-chip"]')
+        .exists(),
+    ).toBe(false)
   })
 })
 
@@ -79,7 +91,9 @@ describe('ConversationFilters', () => {
 
 describe('StateBanner', () => {
   it('counts down the open 24-hour window', () => {
-    const wrapper = mount(StateBanner, { props: { conversation: conversation({ windowClosesAt: NOW + 5 * HOUR + 12 * 60_000 }), now: NOW } })
+    const wrapper = mount(StateBanner, {
+      props: { conversation: conversation({ windowClosesAt: NOW + 5 * HOUR + 12 * 60_000 }), now: NOW },
+    })
     expect(wrapper.get('[data-testid="state-banner-text"]').text()).toBe('Active — window closes in 5 h 12 min')
     expect(wrapper.get('[data-testid="state-banner"]').attributes('data-state')).toBe('active')
   })

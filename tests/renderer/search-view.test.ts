@@ -3,17 +3,28 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { Contact, Conversation, Message, SearchHit } from '../../electron/shared/domain'
+import type { Contact, Conversation, SearchHit } from '../../electron/shared/domain'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
 const { default: SearchView } = await import('../../src/views/SearchView.vue')
 const { default: ContactList } = await import('../../src/components/contacts/ContactList.vue')
 
-const makeRouter = () => createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
+const makeRouter = () =>
+  createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
 
 const hit = (id: string, conversationId: string, contactName: string): SearchHit => ({
-  message: { id, seq: 1, conversationId, direction: 'in', kind: 'text', text: 'the invoice', status: 'delivered', createdAt: 1, updatedAt: 1 } as Message,
+  message: {
+    id,
+    seq: 1,
+    conversationId,
+    direction: 'in',
+    kind: 'text',
+    text: 'the invoice',
+    status: 'delivered',
+    createdAt: 1,
+    updatedAt: 1,
+  },
   conversationId,
   snippet: 'the invoice',
   highlights: [[4, 11]],
@@ -101,7 +112,13 @@ describe('SearchView', () => {
 })
 
 describe('ContactList', () => {
-  const contact = (id: string, name: string, fields: Partial<Contact> = {}): Contact => ({ id, name, createdAt: 1, updatedAt: 1, ...fields })
+  const contact = (id: string, name: string, fields: Partial<Contact> = {}): Contact => ({
+    id,
+    name,
+    createdAt: 1,
+    updatedAt: 1,
+    ...fields,
+  })
   const contacts = [
     contact('c1', 'Ana Souza', { phone: '+14155550123', company: 'Acme' }),
     contact('c2', 'Bo Chen'),
@@ -114,7 +131,7 @@ describe('ContactList', () => {
   function renderContacts() {
     return mount(ContactList, { props: { contacts }, global: { plugins: [makeRouter()] }, attachTo: document.body })
   }
-  const row = (wrapper: ReturnType<typeof renderContacts>, index: number) => wrapper.findAll('[data-testid="contact-row"]')[index]!
+  const row = (wrapper: ReturnType<typeof renderContacts>, index: number) => wrapper.findAll('[data-testid="contact-row"]')[index]
 
   it('links each contact to their details with the number in international form', () => {
     const wrapper = renderContacts()

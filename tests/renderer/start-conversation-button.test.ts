@@ -30,7 +30,9 @@ async function render(channel: 'whatsapp' | 'sms', threads: Conversation[]) {
   const pinia = testingPinia()
   const store = useConversationsStore()
   vi.mocked(store.listForContact).mockResolvedValue(threads)
-  vi.mocked(store.start).mockImplementation(async (_contactId, ch, newThread) => thread({ id: newThread ? 'v-new' : 'v-started', channel: ch }))
+  vi.mocked(store.start).mockImplementation(async (_contactId, ch, newThread) =>
+    thread({ id: newThread ? 'v-new' : 'v-started', channel: ch }),
+  )
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
   await router.push('/contacts/c1')
   const wrapper = mount(StartConversationButton, {
@@ -114,7 +116,9 @@ describe('InlineConfirm', () => {
   })
 
   it('confirms with its button and cancels with Cancel or Escape', async () => {
-    const wrapper = mount(InlineConfirm, { props: { question: 'Remove Sam?', detail: 'Sam stops seeing this thread.', confirmLabel: 'Remove' } })
+    const wrapper = mount(InlineConfirm, {
+      props: { question: 'Remove Sam?', detail: 'Sam stops seeing this thread.', confirmLabel: 'Remove' },
+    })
     expect(wrapper.text()).toContain('Sam stops seeing this thread.')
     await wrapper.get('[data-testid="confirm-yes"]').trigger('click')
     expect(wrapper.emitted('confirm')).toHaveLength(1)
