@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { TeamServerStatus } from '../../electron/shared/api/team-server'
 import type { Result } from '../../electron/shared/api/result'
 import { teamServerApi } from '../api/team-server'
+import { t } from '../i18n'
 
 /** What the screen is doing on this person's behalf right now. */
 export type TeamServerBusy = 'browser' | 'password' | 'cancel' | 'sign-out'
@@ -52,7 +53,7 @@ export const useTeamServerStore = defineStore('team-server', () => {
       apply(result.value)
       return result.value
     } catch {
-      error.value = 'Greenline could not reach its own background process. Restart Greenline and try again.'
+      error.value = t('teamServer.noMain')
       return undefined
     } finally {
       if (what && busy.value === what) busy.value = undefined
