@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Contact, Conversation } from '../../electron/shared/domain'
 import { testingPinia } from '../helpers/testing-pinia'
+import { aConversation } from '../helpers/conversation-fixture'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { default: ContactHistoryView } = await import('../../src/views/ContactHistoryView.vue')
@@ -14,20 +15,8 @@ const { useConversationsStore } = await import('../../src/stores/conversations')
 
 const NOW = 1_700_000_000_000
 const ANA: Contact = { id: 'c1', name: 'Ana Souza', phone: '+5511999990000', createdAt: 1, updatedAt: 1 }
-const thread = (id: string, fields: Partial<Conversation> = {}): Conversation => ({
-  id,
-  contactId: 'c1',
-  contactName: 'Ana Souza',
-  channel: 'whatsapp',
-  state: 'active',
-  consent: 'granted',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  ...fields,
-})
+const thread = (id: string, fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ id, lastActivityAt: NOW, createdAt: NOW, asOf: NOW, ...fields })
 const makeRouter = () =>
   createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })
 

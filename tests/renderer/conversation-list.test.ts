@@ -6,6 +6,7 @@ import { defineComponent, h, type PropType } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Conversation } from '../../electron/shared/domain'
 import { testingPinia } from '../helpers/testing-pinia'
+import { aConversation } from '../helpers/conversation-fixture'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
@@ -16,20 +17,8 @@ const { notificationPermission } = await import('../../src/composables/useUnread
 const { usePreferencesStore } = await import('../../src/stores/preferences')
 
 const NOW = 1_700_000_000_000
-const conversation = (id: string, fields: Partial<Conversation> = {}): Conversation => ({
-  id,
-  contactId: `c-${id}`,
-  contactName: id,
-  channel: 'whatsapp',
-  state: 'active',
-  consent: 'granted',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  ...fields,
-})
+const conversation = (id: string, fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ id, contactId: `c-${id}`, contactName: id, lastActivityAt: NOW, createdAt: NOW, asOf: NOW, ...fields })
 
 /** happy-dom lays nothing out, so the virtual scroller would show no row: this one shows them all. */
 const AllRows = defineComponent({

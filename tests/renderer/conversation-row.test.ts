@@ -6,23 +6,12 @@ import type { Conversation } from '../../electron/shared/domain'
 import ConversationRow from '../../src/components/messages/ConversationRow.vue'
 import ConversationFilters from '../../src/components/messages/ConversationFilters.vue'
 import StateBanner from '../../src/components/thread/StateBanner.vue'
+import { aConversation } from '../helpers/conversation-fixture'
 
 const NOW = 1_700_000_000_000
 const HOUR = 3_600_000
-const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
-  id: 'v1',
-  contactId: 'c1',
-  contactName: 'Ana Souza',
-  channel: 'whatsapp',
-  state: 'active',
-  consent: 'granted',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  ...fields,
-})
+const conversation = (fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ lastActivityAt: NOW, createdAt: NOW, asOf: NOW, ...fields })
 
 function row(c: Conversation, active = false) {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] })

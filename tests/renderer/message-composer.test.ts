@@ -3,27 +3,15 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Conversation, Message } from '../../electron/shared/domain'
 import { testingPinia } from '../helpers/testing-pinia'
+import { aConversation } from '../helpers/conversation-fixture'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { default: MessageComposer } = await import('../../src/components/composer/MessageComposer.vue')
 const { useMessagesStore } = await import('../../src/stores/messages')
 
 const NOW = 1_700_000_000_000
-const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
-  id: 'v1',
-  contactId: 'c1',
-  contactName: 'Ana Souza',
-  channel: 'whatsapp',
-  state: 'active',
-  consent: 'granted',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  windowClosesAt: NOW + 3_600_000,
-  ...fields,
-})
+const conversation = (fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ lastActivityAt: NOW, createdAt: NOW, asOf: NOW, windowClosesAt: NOW + 3_600_000, ...fields })
 const sent = (text: string): Message => ({
   id: 'm1',
   seq: 1,

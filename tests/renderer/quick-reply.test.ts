@@ -3,26 +3,15 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Conversation } from '../../electron/shared/domain'
+import { aConversation } from '../helpers/conversation-fixture'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
 const { default: QuickReplyView } = await import('../../src/views/QuickReplyView.vue')
 
 const NOW = 1_700_000_000_000
-const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
-  id: 'v1',
-  contactId: 'c1',
-  contactName: 'Ana Souza',
-  channel: 'sms',
-  state: 'active',
-  consent: 'none',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  ...fields,
-})
+const conversation = (fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ channel: 'sms', consent: 'none', lastActivityAt: NOW, createdAt: NOW, asOf: NOW, ...fields })
 
 async function render(c: Conversation) {
   api.call.mockImplementation(async (channel: string) => {

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Conversation, Message } from '../../electron/shared/domain'
+import { aConversation } from '../helpers/conversation-fixture'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
 const { fakeApi: api } = await import('../helpers/fake-api-client')
@@ -11,20 +12,8 @@ const { default: ThreadPane } = await import('../../src/components/thread/Thread
 const { default: MessageBubble } = await import('../../src/components/thread/MessageBubble.vue')
 
 const NOW = 1_700_000_000_000
-const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
-  id: 'v1',
-  contactId: 'c1',
-  contactName: 'Ana Souza',
-  channel: 'sms',
-  state: 'active',
-  consent: 'none',
-  participants: [],
-  unread: 0,
-  lastActivityAt: NOW,
-  createdAt: NOW,
-  asOf: NOW,
-  ...fields,
-})
+const conversation = (fields: Partial<Conversation> = {}): Conversation =>
+  aConversation({ channel: 'sms', consent: 'none', lastActivityAt: NOW, createdAt: NOW, asOf: NOW, ...fields })
 
 async function renderThread(c: Conversation, extra: { messages?: unknown[]; focusMessageId?: string } = {}) {
   const pinia = createPinia()
