@@ -55,6 +55,7 @@ export function shortcutList(mac = isMac): Array<{ keys: string; does: string }>
     { keys: 'Alt+↑ / Alt+↓', does: t('shortcuts.neighbour') },
     { keys: `${command}+F`, does: t('shortcuts.search') },
     { keys: 'Enter', does: t('shortcuts.send') },
+    { keys: '↑', does: t('shortcuts.editWaiting') },
     { keys: 'Esc', does: t('shortcuts.close') },
     { keys: '?', does: t('shortcuts.help') },
   ]

@@ -57,6 +57,46 @@ describe('MessageComposer', () => {
     expect(wrapper.emitted('sent')).toHaveLength(1)
   })
 
+  it('Up in an empty box takes back my last waiting message to edit; others and sent ones stay', async () => {
+    const message = (id: string, fields: Partial<Message>): Message => ({ ...sent('x'), id, authorId: 'priya', ...fields })
+    const items = [
+      message('m1', { text: 'already sent', status: 'sent' }),
+      message('m2', { text: 'see you Friday', status: 'held', holdReason: 'awaiting_consent' }),
+      message('m3', { text: 'from Sam', status: 'held', authorId: 'sam' }),
+    ]
+    const pinia = testingPinia({
+      initialState: {
+        session: { session: { user: { id: 'priya', name: 'Priya Shah' } } },
+        messages: { threads: { v1: { items, hasOlder: false, loading: false, loadingOlder: false } } },
+      },
+    })
+    const messages = useMessagesStore()
+    vi.mocked(messages.cancel).mockResolvedValue(undefined)
+    const wrapper = mount(MessageComposer, {
+      props: { conversation: conversation(), now: NOW },
+      global: { plugins: [pinia], stubs: { ComposerAttachMenu: true } },
+      attachTo: document.body,
+    })
+    const input = wrapper.get<HTMLTextAreaElement>('[data-testid="composer-input"]')
+    await input.trigger('keydown', { key: 'ArrowUp' })
+    await flushPromises()
+    expect(messages.cancel).toHaveBeenCalledWith('m2')
+    expect(input.element.value).toBe('see you Friday')
+
+    // With text in the box, Up moves the cursor as usual.
+    vi.mocked(messages.cancel).mockClear()
+    await input.trigger('keydown', { key: 'ArrowUp' })
+    expect(messages.cancel).not.toHaveBeenCalled()
+
+    // If it went meanwhile, the box stays empty and says why.
+    await input.setValue('')
+    vi.mocked(messages.cancel).mockResolvedValue('This message was already sent.')
+    await input.trigger('keydown', { key: 'ArrowUp' })
+    await flushPromises()
+    expect(input.element.value).toBe('')
+    expect(wrapper.get('[data-testid="composer-error"]').text()).toBe('This message was already sent.')
+  })
+
   it('does not send blank text: the button waits for words', async () => {
     const { wrapper, messages, input } = render()
     expect(wrapper.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined()
