@@ -74,7 +74,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       await load()
       return true
     } catch (e) {
-      actionError.value = messageOf(e, `Greenline could not ${active ? 'reactivate' : 'deactivate'} ${userId}. Try again.`)
+      actionError.value = messageOf(e, t(active ? 'people.reactivateFailed' : 'people.deactivateFailed', { user: userId }))
       return false
     } finally {
       changing.value = undefined
@@ -98,7 +98,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       await load()
       return true
     } catch (e) {
-      actionError.value = messageOf(e, `Greenline could not change the role of ${userId}. Try again.`)
+      actionError.value = messageOf(e, t('people.roleFailed', { user: userId }))
       return false
     } finally {
       changing.value = undefined
