@@ -31,6 +31,26 @@ async function renderHistory(opened: Awaited<ReturnType<ReturnType<typeof useCon
 }
 
 describe('ContactHistoryView', () => {
+  it('switching contacts quickly never shows the first contact’s slower answer', async () => {
+    const pinia = testingPinia()
+    const BEN: Contact = { id: 'c2', name: 'Ben Okafor', phone: '+14155550102', createdAt: 1, updatedAt: 1 }
+    let answerAna!: () => void
+    vi.mocked(useContactsStore().open).mockImplementation((id: string) =>
+      id === 'c1' ? new Promise((resolve) => (answerAna = () => resolve({ contact: ANA }))) : Promise.resolve({ contact: BEN }),
+    )
+    vi.mocked(useConversationsStore().listForContact).mockImplementation(async (id: string) => [
+      thread(`t-${id}`, { contactId: id, contactName: id === 'c1' ? 'Ana Souza' : 'Ben Okafor' }),
+    ])
+    const wrapper = mount(ContactHistoryView, { props: { id: 'c1' }, global: { plugins: [pinia, makeRouter()] } })
+    await wrapper.setProps({ id: 'c2' })
+    await flushPromises()
+    expect(wrapper.text()).toContain('Ben Okafor')
+    answerAna()
+    await flushPromises()
+    expect(wrapper.text()).toContain('Ben Okafor')
+    expect(wrapper.text()).not.toContain('Ana Souza')
+  })
+
   it("lists every one of the contact's threads, ended ones marked read-only", async () => {
     const { wrapper, conversations } = await renderHistory({ contact: ANA }, [
       thread('wa', { lastMessage: { direction: 'in', text: 'Thanks!', at: NOW } }),
