@@ -97,6 +97,34 @@ describe('MessageComposer', () => {
     expect(wrapper.get('[data-testid="composer-error"]').text()).toBe('This message was already sent.')
   })
 
+  it(':shortcode: offers emoji as you type; Enter takes one instead of sending; the picker inserts at the caret', async () => {
+    const { wrapper, messages, input } = render()
+    await input.setValue('Well done :tad')
+    expect(wrapper.findAll('[data-testid="emoji-suggestion"]')[0].text()).toContain('🎉')
+    await input.trigger('keydown', { key: 'Enter' })
+    expect(messages.send).not.toHaveBeenCalled()
+    expect(input.element.value).toBe('Well done 🎉')
+    expect(wrapper.find('[data-testid="emoji-suggestions"]').exists()).toBe(false)
+
+    // Escape closes the list and leaves the text; a time like 10:30 offers nothing.
+    await input.setValue('at 10:30 :thumbs')
+    await input.trigger('keydown', { key: 'Escape' })
+    expect(wrapper.find('[data-testid="emoji-suggestions"]').exists()).toBe(false)
+    expect(input.element.value).toBe('at 10:30 :thumbs')
+
+    await input.setValue('Thanks ')
+    await wrapper.get('[data-testid="emoji-open"]').trigger('click')
+    const choices = wrapper.findAll('[data-testid="emoji-choice"]')
+    expect(choices.length).toBe(48)
+    await choices[0].trigger('click')
+    expect(input.element.value).toBe('Thanks 😀')
+    expect(wrapper.find('[data-testid="emoji-grid"]').exists()).toBe(false)
+
+    await input.trigger('keydown', { key: 'Enter' })
+    await flushPromises()
+    expect(messages.send).toHaveBeenCalledWith('v1', 'Thanks 😀', { authorName: 'Priya Shah' })
+  })
+
   it('does not send blank text: the button waits for words', async () => {
     const { wrapper, messages, input } = render()
     expect(wrapper.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined()
