@@ -37,32 +37,57 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 
-test('no serious accessibility violations on Messages, a thread, Contacts and Settings @a11y', async ({ page, greenline }) => {
-  const conversation = await seed(greenline)
-  await openApp(page, greenline)
-  await expect(page.getByTestId('conversation-row')).toHaveCount(3)
-  expect(await seriousViolations(page)).toEqual([])
+for (const theme of ['light', 'dark'] as const) {
+  test(`no serious accessibility violations on any screen, ${theme} theme @a11y`, async ({ page, greenline }) => {
+    // Nine axe passes over whole screens: slow on a busy two-core machine.
+    test.setTimeout(240_000)
+    await page.emulateMedia({ colorScheme: theme })
+    const conversation = await seed(greenline)
+    const ana = (await greenline.host.engine.dispatch({ userId: 'priya' }, 'contacts:list', {})) as { ok: true; value: Contact[] }
+    const anaId = ana.value.find((c) => c.name === 'Ana Souza')!.id
+    await openApp(page, greenline)
+    await expect(page.getByTestId('conversation-row')).toHaveCount(3)
+    expect(await seriousViolations(page), 'Messages').toEqual([])
 
-  await page.goto(`${greenline.url}/#/messages/${conversation.id}`)
-  await expect(page.getByTestId('message-bubble').filter({ hasText: 'Hi, is my order ready?', visible: true })).toBeVisible()
-  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
-  expect(await seriousViolations(page)).toEqual([])
+    await page.goto(`${greenline.url}/#/messages/${conversation.id}`)
+    await expect(page.getByTestId('message-bubble').filter({ hasText: 'Hi, is my order ready?', visible: true })).toBeVisible()
+    await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+    expect(await seriousViolations(page), 'a thread').toEqual([])
+    // The composer's emoji suggestions and picker are part of that screen.
+    await page.getByTestId('composer-input').fill('Great :tad')
+    await expect(page.getByTestId('emoji-suggestions')).toBeVisible()
+    await page.getByTestId('emoji-open').click()
+    await expect(page.getByTestId('emoji-grid')).toBeVisible()
+    expect(await seriousViolations(page), 'emoji').toEqual([])
 
-  await page.getByTestId('nav-contacts').click()
-  await expect(page).toHaveURL(/#\/contacts$/)
-  await expect(page.getByText('Ben Okafor').first()).toBeVisible()
-  expect(await seriousViolations(page)).toEqual([])
+    await page.getByTestId('nav-contacts').click()
+    await expect(page).toHaveURL(/#\/contacts$/)
+    await expect(page.getByText('Ben Okafor').first()).toBeVisible()
+    expect(await seriousViolations(page), 'Contacts').toEqual([])
 
-  await page.getByTestId('nav-settings').click()
-  await expect(page).toHaveURL(/#\/settings$/)
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-  expect(await seriousViolations(page)).toEqual([])
+    await page.goto(`${greenline.url}/#/contacts/${anaId}`)
+    await expect(page.getByTestId('contact-whatsapp')).toBeVisible()
+    expect(await seriousViolations(page), 'Contact Details').toEqual([])
 
-  await page.getByTestId('nav-search').click()
-  await page.getByTestId('search-input').fill('order')
-  await expect(page.getByTestId('search-result')).toHaveCount(1)
-  expect(await seriousViolations(page)).toEqual([])
-})
+    await page.goto(`${greenline.url}/#/contacts/${anaId}/history`)
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    expect(await seriousViolations(page), 'History').toEqual([])
+
+    await page.getByTestId('nav-settings').click()
+    await expect(page).toHaveURL(/#\/settings$/)
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    expect(await seriousViolations(page), 'Settings').toEqual([])
+
+    await page.getByTestId('nav-search').click()
+    await page.getByTestId('search-input').fill('order')
+    await expect(page.getByTestId('search-result')).toHaveCount(1)
+    expect(await seriousViolations(page), 'Search').toEqual([])
+
+    await page.goto(`${greenline.url}/#/quick-reply/${conversation.id}`)
+    await expect(page.getByText('Hi, is my order ready?').first()).toBeVisible()
+    expect(await seriousViolations(page), 'quick reply').toEqual([])
+  })
+}
 
 test('the keyboard reaches the composer and Enter sends @a11y', async ({ page, greenline }) => {
   const conversation = await seed(greenline)
