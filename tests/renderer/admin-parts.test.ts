@@ -71,6 +71,25 @@ describe('AuditLog', () => {
     await flushPromises()
     expect(failed.get('[role="alert"]').text()).toBe('Greenline could not load the audit log. Try again.')
   })
+
+  it('keeps the entries it has when a refresh fails, and says how old they are', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date(2026, 11, 6, 9, 30))
+    try {
+      api.answer({ 'admin:audit': [{ id: '1', at: 1, action: 'user.invited', detail: { userId: 'sam' } }] })
+      const wrapper = mount(AuditLog)
+      await flushPromises()
+      expect(wrapper.find('[data-testid="audit-stale"]').exists()).toBe(false)
+      api.call.mockRejectedValue(new Error('socket closed'))
+      await wrapper.get('button.link').trigger('click')
+      await flushPromises()
+      expect(wrapper.get('[role="alert"]').text()).toBe('Greenline could not load the audit log. Try again.')
+      expect(wrapper.findAll('[data-testid="audit-entry"]')).toHaveLength(1)
+      expect(wrapper.get('[data-testid="audit-stale"]').text()).toMatch(/^The entries below are from .*9:30/)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })
 
 describe('PolicyEditor', () => {
