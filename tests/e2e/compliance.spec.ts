@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { expect, launchGreenline, test, type Greenline } from './fixtures'
+import { api, expect, launchGreenline, test } from './fixtures'
 
 const BLOCK_REASON = 'Social security numbers must not be sent'
 const WARN_REASON = 'Avoid promising outcomes'
@@ -26,20 +25,16 @@ function orgFile(): string {
   return path
 }
 
-async function api<C extends RequestChannel>(greenline: Greenline, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
-
 test('lexicon rules: a blocked message is refused with its reason, a warning asks before sending @compliance', async ({ page }) => {
   test.setTimeout(90_000)
   const greenline = await launchGreenline({ orgFile: orgFile() })
   try {
-    const ben = await api(greenline, 'contacts:create', { name: 'Ben Okafor', phone: '+14155550102' })
-    const thread = await api(greenline, 'conversations:start', { contactId: ben.id, channel: 'sms' })
+    const ben = await api(greenline, 'priya', 'contacts:create', { name: 'Ben Okafor', phone: '+14155550102' })
+    const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ben.id, channel: 'sms' })
     const outbound = async () =>
-      (await api(greenline, 'messages:list', { conversationId: thread.id })).filter((m) => m.direction === 'out').map((m) => m.text)
+      (await api(greenline, 'priya', 'messages:list', { conversationId: thread.id }))
+        .filter((m) => m.direction === 'out')
+        .map((m) => m.text)
 
     await greenline.open(page, 'priya')
     await page.goto(`${greenline.url}/#/messages/${thread.id}`)
@@ -64,7 +59,7 @@ test('lexicon rules: a blocked message is refused with its reason, a warning ask
     await expect(warning).toBeHidden()
 
     // Both matches are in the audit log, by rule name.
-    const audit = await api(greenline, 'audit:list', { conversationId: thread.id })
+    const audit = await api(greenline, 'priya', 'audit:list', { conversationId: thread.id })
     expect(
       audit
         .map((a) => a.action)
@@ -77,10 +72,10 @@ test('lexicon rules: a blocked message is refused with its reason, a warning ask
 })
 
 test('exports an archive from Settings, and it matches its manifest @compliance', async ({ page, greenline }) => {
-  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
-  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'sms' })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'sms' })
   for (const text of ['Your crown is ready', 'See you on Friday', 'Bring your insurance card']) {
-    await api(greenline, 'messages:send', { conversationId: thread.id, text })
+    await api(greenline, 'priya', 'messages:send', { conversationId: thread.id, text })
   }
   await greenline.open(page, 'priya')
   await page.getByTestId('nav-settings').click()
@@ -97,6 +92,6 @@ test('exports an archive from Settings, and it matches its manifest @compliance'
         .digest('hex'),
     ).toBe(file.sha256)
   }
-  const audit = await api(greenline, 'audit:list', {})
+  const audit = await api(greenline, 'priya', 'audit:list', {})
   expect(audit.map((row) => row.action)).toContain('export.run')
 })

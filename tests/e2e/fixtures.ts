@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from '../../electron/host/app'
+import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url))
 
@@ -66,5 +67,17 @@ export const test = base.extend<{ greenline: Greenline }>({
     await greenline.host.close()
   },
 })
+
+/** A contract request straight to the engine as `userId`, for a test's setup and checks (not through the window). */
+export async function api<C extends RequestChannel>(
+  greenline: Greenline,
+  userId: string,
+  channel: C,
+  payload: RequestOf<C>,
+): Promise<ValueOf<C>> {
+  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
+  return result.value as ValueOf<C>
+}
 
 export { expect }

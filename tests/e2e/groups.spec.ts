@@ -1,16 +1,10 @@
 import type { Page } from '@playwright/test'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
 import { expectLine, send, startConsentedThread, textsTo } from './thread-steps'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 const ANA = '+14155550101'
 
 /** Calls the engine as an org user, as the renderer does over the WebSocket. */
-async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 /** Signs in and waits for the first route: the router follows address changes only after it. */
 async function open(page: Page, greenline: Greenline, userId: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
 import type { Contact, Conversation } from '../../electron/shared/domain'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 const ANA = '+14155550101'
 const BEN = '+14155550102'
@@ -9,24 +8,14 @@ const DAN = '+14155550199'
 const enc = encodeURIComponent
 
 /** Calls the engine as an org user (what the renderer does over the WebSocket). */
-async function api<C extends RequestChannel>(
-  greenline: Greenline,
-  channel: C,
-  payload: RequestOf<C>,
-  userId = 'priya',
-): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 function contact(greenline: Greenline, name: string, phone: string): Promise<Contact> {
-  return api(greenline, 'contacts:create', { name, phone })
+  return api(greenline, 'priya', 'contacts:create', { name, phone })
 }
 
 /** A WhatsApp thread with the opt-in not sent yet (the composer asks first). */
 function whatsappThread(greenline: Greenline, contactId: string, newThread = false): Promise<Conversation> {
-  return api(greenline, 'conversations:start', {
+  return api(greenline, 'priya', 'conversations:start', {
     contactId,
     channel: 'whatsapp',
     requestConsent: false,
@@ -37,7 +26,7 @@ function whatsappThread(greenline: Greenline, contactId: string, newThread = fal
 /** A thread where the contact consented and wrote: the 24 h window is open. */
 async function activeThread(greenline: Greenline, page: Page, name = 'Ana Souza', phone = ANA): Promise<Conversation> {
   const c = await contact(greenline, name, phone)
-  const conversation = await api(greenline, 'conversations:start', { contactId: c.id, channel: 'whatsapp' })
+  const conversation = await api(greenline, 'priya', 'conversations:start', { contactId: c.id, channel: 'whatsapp' })
   await expect
     .poll(async () => (await greenline.sandbox<any[]>(`/sandbox/deliveries?phone=${enc(phone)}`)).some((d) => d.type === 'template'))
     .toBe(true)
@@ -174,7 +163,7 @@ test('the state banner follows consent, the window countdown, opt-out and not-on
 
   // Dan is not on WhatsApp: the opt-in request fails and the banner offers SMS.
   const dan = await contact(greenline, 'Dan Notonwa', DAN)
-  const danThread = await api(greenline, 'conversations:start', { contactId: dan.id, channel: 'whatsapp' })
+  const danThread = await api(greenline, 'priya', 'conversations:start', { contactId: dan.id, channel: 'whatsapp' })
   await openThread(page, greenline, danThread.id)
   await expect(banner).toHaveAttribute('data-state', 'not_on_whatsapp')
   await expect(banner).toContainText('Not on WhatsApp — send an SMS instead')
@@ -290,7 +279,9 @@ test('search highlights the match and jumps to the message in its thread @messag
   for (let i = 0; i < 120; i++) {
     await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: i === 3 ? 'The café order is ready' : `Filler message ${i}` })
   }
-  await expect.poll(async () => (await api(greenline, 'messages:list', { conversationId: conversation.id, limit: 500 })).length).toBe(120)
+  await expect
+    .poll(async () => (await api(greenline, 'priya', 'messages:list', { conversationId: conversation.id, limit: 500 })).length)
+    .toBe(120)
   await openApp(page, greenline)
   await page.getByTestId('nav-search').click()
   await page.getByTestId('search-input').fill('CAFE')

@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEMO_USERS } from '../../electron/launcher/demo-org'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { test as base, expect, launchGreenline, type Greenline } from './fixtures'
+import { api, test as base, expect, launchGreenline, type Greenline } from './fixtures'
 
 const DAN = '+14155550199'
 const enc = encodeURIComponent
@@ -22,17 +21,11 @@ const test = base.extend<{ greenline: Greenline }>({
   },
 })
 
-async function api<C extends RequestChannel>(greenline: Greenline, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId: 'priya' }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
-
 const bubble = (page: Page, text: string) => page.getByTestId('message-bubble').filter({ hasText: text, visible: true })
 
 test('a contact not on WhatsApp gets an SMS through Twilio and the reply shows in the same history @sms', async ({ page, greenline }) => {
-  const dan = await api(greenline, 'contacts:create', { name: 'Dan Notonwa', phone: DAN })
-  const whatsapp = await api(greenline, 'conversations:start', { contactId: dan.id, channel: 'whatsapp' })
+  const dan = await api(greenline, 'priya', 'contacts:create', { name: 'Dan Notonwa', phone: DAN })
+  const whatsapp = await api(greenline, 'priya', 'conversations:start', { contactId: dan.id, channel: 'whatsapp' })
   await greenline.open(page)
   await expect(page.getByTestId('filter-all')).toBeVisible()
   await page.goto(`${greenline.url}/#/messages/${whatsapp.id}`)
@@ -63,7 +56,7 @@ test('a contact not on WhatsApp gets an SMS through Twilio and the reply shows i
 })
 
 test('a voicemail left through Twilio plays inline with its transcript @sms', async ({ page, greenline }) => {
-  await api(greenline, 'contacts:create', { name: 'Dan Notonwa', phone: DAN })
+  await api(greenline, 'priya', 'contacts:create', { name: 'Dan Notonwa', phone: DAN })
   await greenline.open(page)
   await greenline.sandbox(`/sandbox/twilio/users/${enc(DAN)}/voicemail`, { durationMs: 3000, transcript: 'Call me about the quote' })
   await page.getByTestId('conversation-row').and(page.locator('[data-channel="voicemail"]')).click()

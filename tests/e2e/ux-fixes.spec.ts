@@ -1,23 +1,11 @@
 import type { Page } from '@playwright/test'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 /** Issue 20's wrong behaviours #3, #5, #6, #8 and #11, each checked the way an office user meets it. */
 
 const ANA = '+14155550101'
 const BEN = '+14155550102'
 const enc = encodeURIComponent
-
-async function api<C extends RequestChannel>(
-  greenline: Greenline,
-  channel: C,
-  payload: RequestOf<C>,
-  userId = 'priya',
-): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 async function openApp(page: Page, greenline: Greenline): Promise<void> {
   await greenline.open(page, 'priya')
@@ -41,13 +29,13 @@ test('search finds a thread that was transferred and ended, says so, and credits
   page,
   greenline,
 }) => {
-  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp', requestConsent: false })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp', requestConsent: false })
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { text: 'The invoice for March is attached' })
-  await expect.poll(async () => (await api(greenline, 'messages:list', { conversationId: thread.id })).length).toBeGreaterThan(0)
+  await expect.poll(async () => (await api(greenline, 'priya', 'messages:list', { conversationId: thread.id })).length).toBeGreaterThan(0)
   // Priya hands the thread to Sam, who leaves it: it ends, yet Priya can still open it from History.
-  await api(greenline, 'conversations:transfer', { id: thread.id, toUserId: 'sam' })
-  await api(greenline, 'conversations:leave', { id: thread.id }, 'sam')
+  await api(greenline, 'priya', 'conversations:transfer', { id: thread.id, toUserId: 'sam' })
+  await api(greenline, 'sam', 'conversations:leave', { id: thread.id })
 
   await openApp(page, greenline)
   await page.getByTestId('nav-search').click()
@@ -82,24 +70,24 @@ test('a contact without a name is refused on the field, in plain words, before s
   await expect(error).toHaveText('Enter a name for this contact.')
   await expect(page.getByTestId('contact-form-name')).toBeFocused()
   await expect(page.getByText(/Invalid contacts:create request/)).toHaveCount(0)
-  expect(await api(greenline, 'contacts:list', {})).toHaveLength(0)
+  expect(await api(greenline, 'priya', 'contacts:list', {})).toHaveLength(0)
   // The typed number is kept while the name is fixed.
   await expect(page.getByTestId('contact-form-phone')).toHaveValue('+1 415 555 0101')
   await page.getByTestId('contact-form-name').fill('Ana Souza')
   await page.getByTestId('contact-form-save').click()
   await expect(page.getByTestId('contact-form-error')).toHaveCount(0)
-  await expect.poll(async () => (await api(greenline, 'contacts:list', {})).map((c) => c.name)).toEqual(['Ana Souza'])
+  await expect.poll(async () => (await api(greenline, 'priya', 'contacts:list', {})).map((c) => c.name)).toEqual(['Ana Souza'])
 })
 
 test('a declined opt-in reads as a decline, not an opt-out; "waiting" only once the request went @ux', async ({ page, greenline }) => {
-  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const unasked = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp', requestConsent: false })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const unasked = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp', requestConsent: false })
   await openThread(page, greenline, unasked.id)
   const banner = page.getByTestId('state-banner')
   await expect(banner).toHaveText('Not asked yet — your first message asks Ana Souza to accept WhatsApp messages')
 
-  const ben = await api(greenline, 'contacts:create', { name: 'Ben Carter', phone: BEN })
-  const asked = await api(greenline, 'conversations:start', { contactId: ben.id, channel: 'whatsapp' })
+  const ben = await api(greenline, 'priya', 'contacts:create', { name: 'Ben Carter', phone: BEN })
+  const asked = await api(greenline, 'priya', 'conversations:start', { contactId: ben.id, channel: 'whatsapp' })
   await optInDelivered(greenline, BEN)
   await openThread(page, greenline, asked.id)
   await expect(banner).toHaveText('Waiting for consent — messages will be sent once Ben Carter accepts')
@@ -116,12 +104,14 @@ test('a thread opens at its newest message every time, without the new-messages 
     ['Ana Souza', ANA],
     ['Ben Carter', BEN],
   ]) {
-    const person = await api(greenline, 'contacts:create', { name, phone })
-    threads.push(await api(greenline, 'conversations:start', { contactId: person.id, channel: 'whatsapp', requestConsent: false }))
+    const person = await api(greenline, 'priya', 'contacts:create', { name, phone })
+    threads.push(await api(greenline, 'priya', 'conversations:start', { contactId: person.id, channel: 'whatsapp', requestConsent: false }))
     for (let i = 0; i < 80; i++) await greenline.sandbox(`/sandbox/users/${enc(phone)}/messages`, { text: `${name} line ${i}` })
   }
   for (const thread of threads) {
-    await expect.poll(async () => (await api(greenline, 'messages:list', { conversationId: thread.id, limit: 500 })).length).toBe(80)
+    await expect
+      .poll(async () => (await api(greenline, 'priya', 'messages:list', { conversationId: thread.id, limit: 500 })).length)
+      .toBe(80)
   }
   await openApp(page, greenline)
   // Back and forth, as a user switches threads: each time the newest line is in view.
@@ -139,8 +129,8 @@ test('a message released by a reply sits after that reply, as on the phone, show
   page,
   greenline,
 }) => {
-  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
   await optInDelivered(greenline, ANA)
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
   await openThread(page, greenline, thread.id)

@@ -1,13 +1,6 @@
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 /** Issue 20: the keyboard gets an office user everywhere a mouse would, as in Slack or Teams. */
-
-async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 async function smsThread(greenline: Greenline, name: string, phone: string): Promise<string> {
   const contact = await api(greenline, 'priya', 'contacts:create', { name, phone })

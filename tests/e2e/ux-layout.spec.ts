@@ -1,13 +1,6 @@
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 /** Issue 20: the layout adapts to a small laptop window and to a large monitor. */
-
-async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 const LONG =
   'Your order 4471 is ready for collection at the front desk; we are open until six tonight and from nine tomorrow, ' +

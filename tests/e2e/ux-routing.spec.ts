@@ -1,15 +1,8 @@
 import type { Page } from '@playwright/test'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
 import { send, startConsentedThread, textsTo } from './thread-steps'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test, type Greenline } from './fixtures'
 
 const ANA = '+14155550101'
-
-async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 async function open(page: Page, greenline: Greenline, userId: string): Promise<void> {
   await greenline.open(page, userId)

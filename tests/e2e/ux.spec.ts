@@ -1,18 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RequestChannel, RequestOf, ValueOf } from '../../electron/shared/api/contract'
-import { expect, test, type Greenline } from './fixtures'
+import { api, expect, test } from './fixtures'
 
 /** Everyday-experience fixes from issue 20, each checked the way an office user notices it. */
 
 const ANA = '+14155550101'
-
-async function api<C extends RequestChannel>(greenline: Greenline, userId: string, channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> {
-  const result = await greenline.host.engine.dispatch({ userId }, channel, payload)
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`)
-  return result.value as ValueOf<C>
-}
 
 test('the WhatsApp button on Contact Details asks before reopening an open thread @ux', async ({ page, greenline }) => {
   const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
