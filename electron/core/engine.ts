@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { OffsetClock, type Clock } from '../shared/clock'
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
+import { engineText } from '../shared/api/engine-text'
 import { ApiFailure, type Result } from '../shared/api/result'
 import type { Session } from '../shared/domain'
 import type { SmsProvider } from './channels/provider'
@@ -194,7 +195,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(client ? { sendReaction: (input: ReactionMessage) => client.sendReaction(input) } : {}),
       typing: new TypingIndicator(ctx, () => client && ((providerId: string) => client.markRead(providerId, { typing: true }))),
       listTemplates: async () => {
-        if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
+        if (!client) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
         const result = await client.listTemplates()
         if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
         ctx.templates.replaceAll(result.value)
@@ -203,7 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
       runExport: (userId, { organization, ...input }) => {
         // Org-wide is for the team server's administrators; everyone else exports what they may read.
         if (organization && getAccount(db, userId)?.role !== 'admin') {
-          throw new ApiFailure('forbidden', 'Only an administrator can export the whole organization')
+          throw new ApiFailure('forbidden', engineText('export.adminOnly'))
         }
         return runExport(ctx, media, {
           ...input,

@@ -1,3 +1,4 @@
+import type { SkippedLine } from './api/engine-text'
 /** Data that crosses the API boundary. Field names camelCase, times epoch ms, ids strings. */
 
 export interface OrgUser {
@@ -167,7 +168,8 @@ export interface SearchHit {
 
 export interface ImportSummary {
   imported: number
-  skipped: Array<{ line: number; reason: string }>
+  /** Each skipped line with its reason in English and as a code (`text`) the window translates. */
+  skipped: SkippedLine[]
 }
 
 /**
@@ -197,8 +199,10 @@ export interface OptInTemplateView {
   approvedLanguages: string[]
   /** The organization policy's `defaultLanguage`, for contacts without one of their own. */
   defaultLanguage?: string
-  /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons). */
+  /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons), in English. */
   problem?: string
+  /** The same as a code and values (engine-text.ts), for the admin's language. */
+  problemText?: { code: string; params?: Record<string, string | number> }
 }
 
 /** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */
