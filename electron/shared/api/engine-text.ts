@@ -11,7 +11,7 @@ export const ENGINE_TEXTS = {
   'request.signInFirst': 'Sign in first',
   'request.internal': 'Something went wrong on our side; the request was not completed',
   'request.badCursor': 'That list position is not valid: reload the list',
-  'request.fileTooLarge': 'This file is larger than {megabytes} MB',
+  'request.fileTooLarge': 'This file is larger than {megabytes} MB.',
 
   'whatsapp.notConnected': 'WhatsApp is not connected right now',
   'whatsapp.disabled': 'Your organization has not enabled WhatsApp',
