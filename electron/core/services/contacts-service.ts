@@ -47,7 +47,8 @@ function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fie
   let language: string | undefined
   if (draft.language?.trim()) {
     language = normalizeLanguage(draft.language)
-    if (!language) return { ok: false, reason: engineText('contact.notALanguage', { language: singleLine(draft.language).trim().slice(0, 40) }) }
+    if (!language)
+      return { ok: false, reason: engineText('contact.notALanguage', { language: singleLine(draft.language).trim().slice(0, 40) }) }
   }
   return {
     ok: true,
@@ -83,11 +84,15 @@ export function createContact(ctx: EngineContext, actorId: string, draft: Contac
   const { fields } = valid
   if (fields.phone) {
     const existing = findContactByPhone(ctx.db, fields.phone)
-    if (existing) throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), { contactId: existing.id })
+    if (existing)
+      throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
+        contactId: existing.id,
+      })
   }
   // A WhatsApp user who shares no number is one person by their user id.
   const sameUser = userId ? findContactByWhatsApp(ctx.db, { userId }) : undefined
-  if (sameUser) throw new ApiFailure('conflict', engineText('contact.whatsAppUserTaken', { name: sameUser.name }), { contactId: sameUser.id })
+  if (sameUser)
+    throw new ApiFailure('conflict', engineText('contact.whatsAppUserTaken', { name: sameUser.name }), { contactId: sameUser.id })
   const now = ctx.clock.now()
   const contact = ctx.db.transaction(() => {
     const inserted = insertContact(ctx.db, {
@@ -130,7 +135,9 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
   if (fields.phone) {
     const existing = findContactByPhone(ctx.db, fields.phone)
     if (existing && existing.id !== id) {
-      throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), { contactId: existing.id })
+      throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
+        contactId: existing.id,
+      })
     }
   }
   const numberChanges = (before.phone ?? undefined) !== fields.phone
@@ -247,7 +254,9 @@ export async function importContacts(
             skipped.push(
               skippedLine(
                 line,
-                earlier ? engineText('import.duplicate', { line: earlier, phone }) : engineText('contact.phoneTaken', { phone, name: existing.name }),
+                earlier
+                  ? engineText('import.duplicate', { line: earlier, phone })
+                  : engineText('contact.phoneTaken', { phone, name: existing.name }),
               ),
             )
             continue

@@ -60,9 +60,16 @@ export function sendMessage(
   requireOpen(conversation)
   const text = input.text?.trim() ? input.text : undefined
   const verdict = checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
-  if (verdict.action === 'block') throw new ApiFailure('invalid', engineText('message.blocked', { reason: verdict.reason ?? verdict.rule ?? '' }), { rule: verdict.rule, lexicon: 'block' })
+  if (verdict.action === 'block')
+    throw new ApiFailure('invalid', engineText('message.blocked', { reason: verdict.reason ?? verdict.rule ?? '' }), {
+      rule: verdict.rule,
+      lexicon: 'block',
+    })
   if (verdict.action === 'warn' && !input.confirmWarning) {
-    throw new ApiFailure('conflict', engineText('message.checkFirst', { reason: verdict.reason ?? verdict.rule ?? '' }), { rule: verdict.rule, lexicon: 'warn' })
+    throw new ApiFailure('conflict', engineText('message.checkFirst', { reason: verdict.reason ?? verdict.rule ?? '' }), {
+      rule: verdict.rule,
+      lexicon: 'warn',
+    })
   }
   if (input.mediaId) {
     if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', engineText('picture.gone'))
@@ -170,10 +177,7 @@ export function cancelMessage(ctx: EngineContext, userId: string, id: string): M
   requireParticipant(ctx, row.conversation_id, userId)
   const queued = outbox.getOutboxRow(ctx.db, id)
   if (!queued || queued.state === 'leased') {
-    throw new ApiFailure(
-      'conflict',
-      engineText(row.status === 'sending' ? 'message.alreadySending' : 'message.cancelOnlyWaiting'),
-    )
+    throw new ApiFailure('conflict', engineText(row.status === 'sending' ? 'message.alreadySending' : 'message.cancelOnlyWaiting'))
   }
   transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
   ctx.wakeOutbox()

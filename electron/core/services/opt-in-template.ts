@@ -116,8 +116,7 @@ export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
  */
 export function chooseOptInTemplate(ctx: EngineContext, actorId: string, name: string): OptInTemplateView {
   const translations = ctx.templates.translations(name)
-  if (translations.length === 0)
-    throw new ApiFailure('invalid', engineText('optIn.unknownTemplate', { name }))
+  if (translations.length === 0) throw new ApiFailure('invalid', engineText('optIn.unknownTemplate', { name }))
   const unfit = unfitReason(name, translations)
   if (unfit) throw new ApiFailure('invalid', unfit)
   const before = optInTemplateName(ctx)

@@ -38,7 +38,11 @@ export async function reactToMessage(
   const contact = getContact(ctx.db, conversation.contactId)
   if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   const health = deps.health()
-  if (health.paused) throw new ApiFailure('conflict', health.reason ? engineText('message.notSent', { reason: health.reason }) : engineText('message.accountPaused'))
+  if (health.paused)
+    throw new ApiFailure(
+      'conflict',
+      health.reason ? engineText('message.notSent', { reason: health.reason }) : engineText('message.accountPaused'),
+    )
   const hold = policyHold(ctx, conversation.contactId, 'freeform', ctx.clock.now())
   if (hold) throw new ApiFailure('conflict', heldText(hold, contact.name), { holdReason: hold })
   if (!deps.send) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))

@@ -50,8 +50,7 @@ export function sendApprovedTemplate(
   const contact = getContact(ctx.db, conversation.contactId)
   const consent = getWhatsAppUser(ctx.db, conversation.contactId).consent
   // Business templates need the person's agreement; the opt-in request is the one that asks for it.
-  if (consent !== 'granted')
-    throw new ApiFailure('conflict', engineText('consent.notGiven', { name: contact?.name ?? 'This person' }))
+  if (consent !== 'granted') throw new ApiFailure('conflict', engineText('consent.notGiven', { name: contact?.name ?? 'This person' }))
 
   const now = ctx.clock.now()
   const id = ctx.newId('m_')

@@ -54,10 +54,12 @@ export const ENGINE_TEXTS = {
   'conversation.removed': 'You were removed from this conversation',
   'conversation.notParticipant': 'You are not a participant of this conversation',
   'conversation.ended': 'This conversation has ended. Restart it to write again.',
-  'conversation.changedNotAdded': 'You are no longer in this conversation (it changed while you were acting on it), so {user} was not added',
+  'conversation.changedNotAdded':
+    'You are no longer in this conversation (it changed while you were acting on it), so {user} was not added',
   'conversation.changedNotRemoved':
     'You are no longer in this conversation (it changed while you were acting on it), so {user} was not removed',
-  'conversation.changedNotLeft': 'You are no longer in this conversation (it changed while you were acting on it), so there was nothing to leave',
+  'conversation.changedNotLeft':
+    'You are no longer in this conversation (it changed while you were acting on it), so there was nothing to leave',
   'conversation.changedNotTransferred':
     'You are no longer in this conversation (it changed while you were acting on it), so it was not transferred',
   'conversation.changedNotHandedOver':
@@ -84,7 +86,8 @@ export const ENGINE_TEXTS = {
   'optIn.templateNotApproved': 'The consent request template is not approved by WhatsApp ({status}) — ask your admin.',
   'optIn.unknownTemplate': 'There is no template {name} on the business account (read the templates again?)',
   'optIn.notApproved': '{name} cannot ask for consent: WhatsApp has not approved it in any language.',
-  'optIn.oneVariable': '{name} cannot ask for consent: its {language} text must have exactly one variable, {variable}, for the business name.',
+  'optIn.oneVariable':
+    '{name} cannot ask for consent: its {language} text must have exactly one variable, {variable}, for the business name.',
   'optIn.twoButtons': '{name} cannot ask for consent: its {language} version must have two quick-reply buttons (yes, then no).',
 
   'template.whatsAppOnly': 'Templates are only sent on WhatsApp',
