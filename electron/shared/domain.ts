@@ -142,6 +142,8 @@ export interface Message {
   status: MessageStatus
   holdReason?: HoldReason
   error?: string
+  /** `error` as a code a window translates, when this version has words for it. */
+  errorText?: { code: string; params?: Record<string, string | number> }
   errorCode?: number
   createdAt: number
   updatedAt: number
@@ -183,6 +185,8 @@ export interface AccountHealthView {
   code?: number
   /** What happened, in words an office user reads. */
   reason?: string
+  /** `reason` as a code a window translates, when this version has words for it. */
+  reasonText?: { code: string; params?: Record<string, string | number> }
   since?: number
   /** When Greenline next asks WhatsApp whether the account works again. */
   nextCheckAt?: number

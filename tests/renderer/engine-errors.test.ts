@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { createDispatcher, type HandlerTable } from '../../electron/core/dispatcher'
+import { whatsAppReasonText } from '../../electron/core/whatsapp/errors'
 import { ENGINE_TEXTS, engineText, englishOf } from '../../electron/shared/api/engine-text'
 import { ApiFailure, type Result } from '../../electron/shared/api/result'
 import de from '../../src/i18n/locales/de.json'
@@ -86,6 +87,18 @@ describe('readableError', () => {
     expect(readableError(newer).message).toBe('Ana is on holiday')
     // An older server sends no code at all.
     expect(readableError({ code: 'conflict', message: 'Ana is busy' }).message).toBe('Ana is busy')
+  })
+
+  it('translates a stored WhatsApp failure only while its words are still that code’s', async () => {
+    const { i18n } = await import('../../src/i18n')
+    const { engineMessage } = await import('../../src/api/error-text')
+    const text = whatsAppReasonText(190, ENGINE_TEXTS['whatsapp.tokenExpired'])
+    expect(text).toEqual({ code: 'whatsapp.tokenExpired' })
+    i18n.global.locale.value = 'es'
+    expect(engineMessage(text)).toBe('El token de acceso de WhatsApp ha caducado. Un administrador debe renovarlo.')
+    // Words an older version stored, or an SMS provider's code: shown as stored.
+    expect(whatsAppReasonText(190, 'The token is old.')).toBeUndefined()
+    expect(whatsAppReasonText(21610, 'Blocked by the carrier')).toBeUndefined()
   })
 
   it('translates a reason that is itself an engine sentence, as an opt-in blocked line stores it', async () => {

@@ -15,6 +15,23 @@ export const ENGINE_TEXTS = {
 
   'whatsapp.notConnected': 'WhatsApp is not connected right now',
   'whatsapp.disabled': 'Your organization has not enabled WhatsApp',
+  'whatsapp.windowClosed': 'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.',
+  'whatsapp.cannotReceive': "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
+  'whatsapp.signInRefused': 'WhatsApp did not accept the sign-in for this account. An administrator needs to renew the access token.',
+  'whatsapp.tokenExpired': 'The WhatsApp access token has expired. An administrator needs to renew it.',
+  'whatsapp.missingPermission': 'This WhatsApp account is missing a permission. An administrator needs to check the app setup.',
+  'whatsapp.notAllowed': 'This WhatsApp account is not allowed to do this. An administrator needs to check the app setup.',
+  'whatsapp.accessRefused': 'WhatsApp refused access for this account. An administrator needs to check its permissions.',
+  'whatsapp.spamLimited': 'WhatsApp is limiting this number because earlier messages were blocked or reported as spam.',
+  'whatsapp.heldBack':
+    'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.',
+  'whatsapp.stoppedMarketing': 'This person has stopped marketing messages from us on WhatsApp.',
+  'whatsapp.accountLocked': 'The WhatsApp business account is locked.',
+  'whatsapp.noDisplayName': 'The WhatsApp number has no approved display name yet.',
+  'whatsapp.billing': 'WhatsApp stopped sending because of a billing problem with the business account.',
+  'whatsapp.numberNotRegistered': 'The WhatsApp business number is not registered correctly.',
+  'whatsapp.numberNotOnPlatform': 'The WhatsApp business number is not registered on the platform yet.',
+  'whatsapp.accountRestricted': 'The WhatsApp business account is restricted for a policy violation.',
 
   'user.notFound': 'There is no such user in this organization',
   'user.colleagueNotFound': 'There is no such colleague in your organization',
