@@ -78,7 +78,8 @@ export function systemLineText(message: Pick<Message, 'text' | 'extra'>): string
   const line = message.extra?.line as { code?: unknown; params?: unknown } | undefined
   if (line && typeof line.code === 'string' && te(`systemLine.${line.code}`)) {
     const params: Record<string, unknown> = {}
-    for (const [name, value] of Object.entries(line.params && typeof line.params === 'object' ? line.params : {})) {
+    const stored = (line.params && typeof line.params === 'object' ? line.params : {}) as Record<string, unknown>
+    for (const [name, value] of Object.entries(stored)) {
       // A reason stored as an engine sentence ({ code, params }) is written in this language too.
       const translated = value && typeof value === 'object' ? engineMessage(value) : value
       if (translated === undefined) return message.text ?? ''
