@@ -31,6 +31,7 @@ import { createWhatsAppClient, type ReactionMessage, type WhatsAppClient } from 
 import type { WhatsAppConfig } from './whatsapp/config'
 import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
+import { whatsAppReasonText } from './whatsapp/errors'
 
 export interface EngineOptions {
   dataDir: string
@@ -197,7 +198,8 @@ export function createEngine(options: EngineOptions): Engine {
       listTemplates: async () => {
         if (!client) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
         const result = await client.listTemplates()
-        if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+        if (!result.ok)
+          throw new ApiFailure('unavailable', whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason)
         ctx.templates.replaceAll(result.value)
         return result.value
       },

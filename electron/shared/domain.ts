@@ -1,4 +1,4 @@
-import type { SkippedLine } from './api/engine-text'
+import type { SkippedLine, WireText } from './api/engine-text'
 /** Data that crosses the API boundary. Field names camelCase, times epoch ms, ids strings. */
 
 export interface OrgUser {
@@ -143,7 +143,7 @@ export interface Message {
   holdReason?: HoldReason
   error?: string
   /** `error` as a code a window translates, when this version has words for it. */
-  errorText?: { code: string; params?: Record<string, string | number> }
+  errorText?: WireText
   errorCode?: number
   createdAt: number
   updatedAt: number
@@ -186,7 +186,7 @@ export interface AccountHealthView {
   /** What happened, in words an office user reads. */
   reason?: string
   /** `reason` as a code a window translates, when this version has words for it. */
-  reasonText?: { code: string; params?: Record<string, string | number> }
+  reasonText?: WireText
   since?: number
   /** When Greenline next asks WhatsApp whether the account works again. */
   nextCheckAt?: number
@@ -206,7 +206,7 @@ export interface OptInTemplateView {
   /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons), in English. */
   problem?: string
   /** The same as a code and values (engine-text.ts), for the admin's language. */
-  problemText?: { code: string; params?: Record<string, string | number> }
+  problemText?: WireText
 }
 
 /** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */

@@ -101,6 +101,19 @@ describe('readableError', () => {
     expect(whatsAppReasonText(21610, 'Blocked by the carrier')).toBeUndefined()
   })
 
+  it('writes a WhatsApp reason inside "Not sent: …" in the user’s language, and in English for logs', async () => {
+    const { i18n } = await import('../../src/i18n')
+    const { readableError } = await import('../../src/api/error-text')
+    const reason = whatsAppReasonText(368, ENGINE_TEXTS['whatsapp.accountRestricted'])!
+    const failure = new ApiFailure('conflict', engineText('message.notSent', { reason }))
+    expect(failure.message).toBe('Not sent: The WhatsApp business account is restricted for a policy violation.')
+    const { error } = (await engineAnswer(failure)) as { error: Parameters<typeof readableError>[0] }
+    i18n.global.locale.value = 'de'
+    expect(readableError(error).message).toBe(
+      'Nicht gesendet: Das WhatsApp-Unternehmenskonto ist wegen eines Richtlinienverstoßes eingeschränkt.',
+    )
+  })
+
   it('translates a reason that is itself an engine sentence, as an opt-in blocked line stores it', async () => {
     const { i18n } = await import('../../src/i18n')
     const { systemLineText } = await import('../../src/composables/useMessageFormat')

@@ -13,6 +13,7 @@ import { isWindowOpen } from '../policy/window'
 import { holdLane, releaseLane } from './lanes'
 import { pickOptInTemplate } from './opt-in-template'
 import { addSystemLine } from './system-lines'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentSnapshot {
   const row = getWhatsAppUser(ctx.db, contactId)
@@ -147,7 +148,7 @@ export function isOptInRequest(message: { kind: string; extra: string | null } |
  * `none`, the thread says why, and the request may be sent again as soon as the cause is fixed.
  * Call inside a transaction.
  */
-export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string): void {
+export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string, code?: number): void {
   const before = consentSnapshot(ctx, contactId).state
   const state = applyConsent(ctx, contactId, { type: 'request_failed', at: ctx.clock.now(), requestMessageId })
   if (before !== 'requested' || state !== 'none') return
@@ -158,7 +159,7 @@ export function optInRequestFailed(ctx: EngineContext, contactId: string, reques
       conversationId,
       `The consent request did not reach ${name}: ${reason} It can be sent again once this is fixed.`,
       { consent: 'none', requestFailed: requestMessageId },
-      { code: 'optInFailed', params: { name, reason } },
+      { code: 'optInFailed', params: { name, reason: whatsAppReasonText(code, reason) ?? reason } },
     )
   }
 }

@@ -9,6 +9,7 @@ import { whatsAppTarget } from '../outbox/jobs/send-job'
 import type { ReactionMessage, SendValue, WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
 import { toMessages } from './views'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 export interface ReactionDeps {
   /** The WhatsApp client's reaction send; absent when WhatsApp is not connected. */
@@ -41,7 +42,9 @@ export async function reactToMessage(
   if (health.paused)
     throw new ApiFailure(
       'conflict',
-      health.reason ? engineText('message.notSent', { reason: health.reason }) : engineText('message.accountPaused'),
+      health.reason
+        ? engineText('message.notSent', { reason: whatsAppReasonText(health.code, health.reason) ?? health.reason })
+        : engineText('message.accountPaused'),
     )
   const hold = policyHold(ctx, conversation.contactId, 'freeform', ctx.clock.now())
   if (hold) throw new ApiFailure('conflict', heldText(hold, contact.name), { holdReason: hold })
@@ -53,7 +56,11 @@ export async function reactToMessage(
     emoji: input.emoji,
     bizOpaque: ctx.newId('r_'),
   })
-  if (!result.ok) throw new ApiFailure('unavailable', engineText('message.notSent', { reason: result.error.reason }))
+  if (!result.ok)
+    throw new ApiFailure(
+      'unavailable',
+      engineText('message.notSent', { reason: whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason }),
+    )
   setReaction(ctx.db, row.id, userId, input.emoji || null, ctx.clock.now())
   ctx.changes.message(row.id, row.conversation_id)
   return toMessages(ctx.db, [getMessageRow(ctx.db, row.id)!])[0]

@@ -148,13 +148,22 @@ export const ENGINE_TEXTS = {
 
 export type EngineTextCode = keyof typeof ENGINE_TEXTS
 
-/** Names, numbers and other values a text is written with; shown as given, never translated. */
-export type TextParams = Record<string, string | number>
+/**
+ * Names, numbers and other values a text is written with, shown as given; a value that is itself
+ * an EngineText (a reason inside "Not sent: {reason}") is written in the window's language too.
+ */
+export type TextParams = Record<string, string | number | EngineText>
 
 /** A sentence for a person as a code and its values, so each window writes it in its language. */
 export interface EngineText {
   code: EngineTextCode
   params?: TextParams
+}
+
+/** EngineText as it crosses the boundary (a window may not know the code). */
+export interface WireText {
+  code: string
+  params?: Record<string, string | number | WireText>
 }
 
 /** A line of an import that was skipped and why: in English and as a code (ImportSummary.skipped). */
@@ -174,7 +183,9 @@ export function engineText(code: EngineTextCode, params?: TextParams): EngineTex
 
 /** The English sentence ({name} replaced by its value; an unknown placeholder stays as written). */
 export function englishOf(text: EngineText): string {
-  return ENGINE_TEXTS[text.code].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    text.params && name in text.params ? String(text.params[name]) : whole,
-  )
+  return ENGINE_TEXTS[text.code].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = text.params?.[name]
+    if (value === undefined) return whole
+    return typeof value === 'object' ? englishOf(value) : String(value)
+  })
 }

@@ -1,4 +1,4 @@
-import { englishOf, type EngineText } from './engine-text'
+import { englishOf, type EngineText, type WireText } from './engine-text'
 
 /** Every request's answer crosses the boundary as data, never as a thrown error. */
 export const ERROR_CODES = ['invalid', 'not_found', 'forbidden', 'conflict', 'unavailable', 'internal'] as const
@@ -13,7 +13,7 @@ export interface ApiError {
    * The message as a code and its values (engine-text.ts), so a window writes it in its user's
    * language; `message` is the same sentence in English for logs, scripts and older windows.
    */
-  text?: { code: string; params?: Record<string, string | number> }
+  text?: WireText
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }
