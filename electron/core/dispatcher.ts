@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { isRequestChannel, requestChannels, type RequestChannel, type ValueOf } from '../shared/api/contract'
+import { engineText } from '../shared/api/engine-text'
 import { ApiFailure, fail, ok, type Result } from '../shared/api/result'
 import { createLogger } from './platform/logger'
 
@@ -27,7 +28,7 @@ const OPEN_CHANNELS: ReadonlySet<string> = new Set(['org:users', 'session:signIn
 export function createDispatcher(handlers: HandlerTable) {
   return async function dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>> {
     if (!isRequestChannel(channel)) return fail('invalid', `Unknown channel: ${String(channel).slice(0, 100)}`)
-    if (request.userId === undefined && !OPEN_CHANNELS.has(channel)) return fail('forbidden', 'Sign in first')
+    if (request.userId === undefined && !OPEN_CHANNELS.has(channel)) return fail('forbidden', engineText('request.signInFirst'))
     const parsed = requestChannels[channel].request.safeParse(payload ?? {})
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -41,9 +42,9 @@ export function createDispatcher(handlers: HandlerTable) {
       const value = await handler(parsed.data, { userId: request.userId ?? '' })
       return ok(value)
     } catch (error) {
-      if (error instanceof ApiFailure) return fail(error.code, error.message, error.details)
+      if (error instanceof ApiFailure) return fail(error.code, error.text ?? error.message, error.details)
       log.error('request failed', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
-      return fail('internal', 'Something went wrong on our side; the request was not completed')
+      return fail('internal', engineText('request.internal'))
     }
   }
 }

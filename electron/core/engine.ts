@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { OffsetClock, type Clock } from '../shared/clock'
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
+import { engineText } from '../shared/api/engine-text'
 import { ApiFailure, type Result } from '../shared/api/result'
 import type { Session } from '../shared/domain'
 import type { SmsProvider } from './channels/provider'
@@ -30,6 +31,7 @@ import { createWhatsAppClient, type ReactionMessage, type WhatsAppClient } from 
 import type { WhatsAppConfig } from './whatsapp/config'
 import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
+import { whatsAppReasonText } from './whatsapp/errors'
 
 export interface EngineOptions {
   dataDir: string
@@ -194,16 +196,17 @@ export function createEngine(options: EngineOptions): Engine {
       ...(client ? { sendReaction: (input: ReactionMessage) => client.sendReaction(input) } : {}),
       typing: new TypingIndicator(ctx, () => client && ((providerId: string) => client.markRead(providerId, { typing: true }))),
       listTemplates: async () => {
-        if (!client) throw new ApiFailure('unavailable', 'WhatsApp is not connected')
+        if (!client) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
         const result = await client.listTemplates()
-        if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+        if (!result.ok)
+          throw new ApiFailure('unavailable', whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason)
         ctx.templates.replaceAll(result.value)
         return result.value
       },
       runExport: (userId, { organization, ...input }) => {
         // Org-wide is for the team server's administrators; everyone else exports what they may read.
         if (organization && getAccount(db, userId)?.role !== 'admin') {
-          throw new ApiFailure('forbidden', 'Only an administrator can export the whole organization')
+          throw new ApiFailure('forbidden', engineText('export.adminOnly'))
         }
         return runExport(ctx, media, {
           ...input,

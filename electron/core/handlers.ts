@@ -1,3 +1,4 @@
+import { type EngineText, engineText } from '../shared/api/engine-text'
 import { ApiFailure } from '../shared/api/result'
 import type { MessageTemplate, Session } from '../shared/domain'
 import type { EngineContext } from './context'
@@ -55,7 +56,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
   return {
     'session:get': (_, { userId }) => deps.session(userId),
     'session:signIn': ({ userId }) => {
-      if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', 'There is no such user in this organization')
+      if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', engineText('user.notFound'))
       return deps.session(userId)
     },
     'org:users': () => listOrgUsers(ctx.db),
@@ -103,7 +104,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 
     'media:upload': async ({ bytes: given, dataBase64 }) => {
       const bytes = given ?? Buffer.from(dataBase64 ?? '', 'base64')
-      if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiFailure('invalid', 'This file is larger than 50 MB')
+      if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiFailure('invalid', engineText('request.fileTooLarge', { megabytes: 50 }))
       return uploadPicture(ctx, deps.media, bytes)
     },
 
@@ -111,14 +112,14 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'templates:send': (input, { userId }) => sendApprovedTemplate(ctx, userId, input),
     'templates:optIn': () => optInTemplateView(ctx),
     'templates:setOptIn': async ({ name }, { userId }) => {
-      requireAdmin(ctx, userId, 'Only an administrator can choose the consent request template')
+      requireAdmin(ctx, userId, engineText('admin.chooseOptIn'))
       // Choose among the templates as WhatsApp holds them now, not as last read.
       await deps.listTemplates().catch(() => undefined)
       return chooseOptInTemplate(ctx, userId, name)
     },
     'account:health': () => deps.health.view(),
     'account:resume': (_, { userId }) => {
-      requireAdmin(ctx, userId, 'Only an administrator can resume sending')
+      requireAdmin(ctx, userId, engineText('admin.resume'))
       deps.health.resume('admin')
       return deps.health.view()
     },
@@ -151,10 +152,10 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 }
 
 /** On the team server only admins; the desktop app's one user runs their own number. */
-function requireAdmin(ctx: EngineContext, userId: string, refusal: string): void {
+function requireAdmin(ctx: EngineContext, userId: string, refusal: EngineText): void {
   if (countAdmins(ctx.db) > 0 && getAccount(ctx.db, userId)?.role !== 'admin') throw new ApiFailure('forbidden', refusal)
 }
 
 function teamServerOnly(): never {
-  throw new ApiFailure('unavailable', 'People and tokens are managed on the Greenline server; this app runs on its own')
+  throw new ApiFailure('unavailable', engineText('admin.serverOnly'))
 }

@@ -1,10 +1,12 @@
 // `npm run i18n:check`: every text key the renderer asks for exists in every shipped language,
 // every English key is used somewhere, every language has exactly English's keys, and each
-// translation keeps the original's {placeholders} and plural form count. Exits 1 listing the
+// translation keeps the original's {placeholders} and plural form count. Every sentence the engine
+// sends by code (electron/shared/api/engine-text.ts) has its `errors.<code>` text, and en.json's
+// says what the engine's English says. Exits 1 listing the
 // problems, so a forgotten translation fails CI instead of showing English (or a key) to a user.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 // A folder holding src/ may be given (tests check the checker on a small tree).
 const root = process.argv[2] ?? fileURLToPath(new URL('../..', import.meta.url))
@@ -61,6 +63,19 @@ for (const file of files(src)) {
   }
   for (const [, , key] of text.matchAll(LITERAL)) if (en?.has(key)) used.add(key)
   for (const [, prefix] of text.matchAll(DYNAMIC)) for (const key of en?.keys() ?? []) if (key.startsWith(prefix)) used.add(key)
+}
+
+// The engine's sentences are asked for by the code a failure carries (src/api/error-text.ts).
+// Node runs the catalogue's TypeScript as is (type stripping), so the codes are read, not copied.
+const catalogue = join(root, 'electron', 'shared', 'api', 'engine-text.ts')
+if (existsSync(catalogue)) {
+  const { ENGINE_TEXTS } = await import(pathToFileURL(catalogue).href)
+  for (const [code, english] of Object.entries(ENGINE_TEXTS)) {
+    const key = `errors.${code}`
+    used.add(key)
+    if (!en?.has(key)) problems.push(`engine-text.ts: "${code}" has no "${key}" in en.json`)
+    else if (en.get(key) !== english) problems.push(`en.json: "${key}" says "${en.get(key)}" where the engine says "${english}"`)
+  }
 }
 
 const placeholders = (message) => [...new Set([...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort().join(',')

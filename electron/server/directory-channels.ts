@@ -88,6 +88,8 @@ export function createDirectoryChannels(deps: {
         return ok(run(parsed.data as z.output<(typeof requestChannels)[C]['request']>, actor, isAdmin))
       } catch (error) {
         if (error instanceof DirectoryError) return fail(error.code, error.message)
+        // The engine's own refusals keep their code and values, so the admin reads them in their language.
+        if (error instanceof ApiFailure) return fail(error.code, error.text ?? error.message, error.details)
         throw error
       }
     }
@@ -155,12 +157,7 @@ export function createDirectoryChannels(deps: {
       return openConversationIdsOf(engine.db, input.userId).flatMap((id) => conversationFor(engine.db, id, input.userId, now()) ?? [])
     }),
     'admin:handOver': handle('admin:handOver', true, (input, actor) => {
-      try {
-        handOver(engine.ctx, actor, input.id, input.fromUserId, input.toUserId, input.note)
-      } catch (error) {
-        if (error instanceof ApiFailure) throw new DirectoryError(error.code, error.message)
-        throw error
-      }
+      handOver(engine.ctx, actor, input.id, input.fromUserId, input.toUserId, input.note)
       log.info('conversation handed over', { conversation: input.id, from: input.fromUserId, to: input.toUserId, by: actor })
       return {}
     }),

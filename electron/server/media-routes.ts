@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { getMedia } from '../core/db/repositories/media'
 import type { Engine } from '../core/engine'
 import { isValidMediaId } from '../core/media/media-store'
-import type { Result } from '../shared/api/result'
+import { engineText } from '../shared/api/engine-text'
+import { fail, type Result } from '../shared/api/result'
 import type { Caller } from './access'
 
 /** The engine refuses pictures over 50 MB; the upload route stops reading there. */
@@ -80,7 +81,7 @@ export async function registerMediaRoutes(app: FastifyInstance, options: MediaRo
     scope.post('/media', { preHandler: [options.sameOrigin, options.requireCaller], bodyLimit: limit }, async (request, reply) => {
       const declared = Number(request.headers['content-length'] ?? 0)
       const refuse = () =>
-        reply.code(413).send({ code: 'invalid', message: `This file is larger than ${Math.round(limit / 1024 / 1024)} MB.` })
+        reply.code(413).send(fail('invalid', engineText('request.fileTooLarge', { megabytes: Math.round(limit / 1024 / 1024) })).error)
       if (declared > limit) return refuse()
       let bytes: Buffer
       try {
@@ -89,7 +90,7 @@ export async function registerMediaRoutes(app: FastifyInstance, options: MediaRo
         if (error instanceof TooLarge) return refuse()
         throw error
       }
-      if (bytes.byteLength === 0) return reply.code(400).send({ code: 'invalid', message: 'This file is empty.' })
+      if (bytes.byteLength === 0) return reply.code(400).send(fail('invalid', engineText('media.empty')).error)
       const result: Result<unknown> = await engine.dispatch(
         // The host's token stands for the whole host (any user may sign in on it); a picture belongs to no one until sent.
         { userId: request.caller!.userId ?? '' },

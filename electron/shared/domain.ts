@@ -1,3 +1,4 @@
+import type { SkippedLine, WireText } from './api/engine-text'
 /** Data that crosses the API boundary. Field names camelCase, times epoch ms, ids strings. */
 
 export interface OrgUser {
@@ -141,6 +142,8 @@ export interface Message {
   status: MessageStatus
   holdReason?: HoldReason
   error?: string
+  /** `error` as a code a window translates, when this version has words for it. */
+  errorText?: WireText
   errorCode?: number
   createdAt: number
   updatedAt: number
@@ -167,7 +170,8 @@ export interface SearchHit {
 
 export interface ImportSummary {
   imported: number
-  skipped: Array<{ line: number; reason: string }>
+  /** Each skipped line with its reason in English and as a code (`text`) the window translates. */
+  skipped: SkippedLine[]
 }
 
 /**
@@ -181,6 +185,8 @@ export interface AccountHealthView {
   code?: number
   /** What happened, in words an office user reads. */
   reason?: string
+  /** `reason` as a code a window translates, when this version has words for it. */
+  reasonText?: WireText
   since?: number
   /** When Greenline next asks WhatsApp whether the account works again. */
   nextCheckAt?: number
@@ -197,8 +203,10 @@ export interface OptInTemplateView {
   approvedLanguages: string[]
   /** The organization policy's `defaultLanguage`, for contacts without one of their own. */
   defaultLanguage?: string
-  /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons). */
+  /** Why it cannot ask for consent as it is (no approved translation, wrong variables or buttons), in English. */
   problem?: string
+  /** The same as a code and values (engine-text.ts), for the admin's language. */
+  problemText?: WireText
 }
 
 /** One message template of the business account, as WhatsApp Manager holds it (`templates:list`). */

@@ -14,8 +14,3 @@ export function normalizeLanguage(input: string): string | undefined {
   if (!match) return undefined
   return match[2] ? `${match[1].toLowerCase()}_${match[2].toUpperCase()}` : match[1].toLowerCase()
 }
-
-/** The reason a language code cannot be used, in the words the contact form and the import show. */
-export function languageProblem(input: string): string {
-  return `"${input.trim().slice(0, 40)}" is not a language code such as pt_BR, es or en_US`
-}

@@ -211,5 +211,7 @@ export async function uploadMedia(file: Blob, filename?: string): Promise<MediaU
   if (response.ok) return body as MediaUploadValue
   if (response.status === 401) throw new ApiRequestError({ code: 'forbidden', message: t('errors.signInForPictures') })
   const code = response.status === 400 || response.status === 413 ? 'invalid' : (body.code ?? 'internal')
-  throw new ApiRequestError(readableError({ code, message: body.message ?? t('errors.uploadFailed'), details: body.details }))
+  throw new ApiRequestError(
+    readableError({ code, message: body.message ?? t('errors.uploadFailed'), details: body.details, text: body.text }),
+  )
 }

@@ -1,5 +1,5 @@
 import type { ApiError } from '../../electron/shared/api/result'
-import { t } from '../i18n'
+import { t, te } from '../i18n'
 
 /**
  * The engine rejects a malformed request with a developer's sentence ("Invalid contacts:create
@@ -24,7 +24,39 @@ function isHuman(message: string): boolean {
   return /^[A-Z]/.test(message) && !/\b(expected|received|string|number|undefined|NaN|regex|enum|Invalid input)\b/i.test(message)
 }
 
+interface EngineTextLike {
+  code: string
+  params?: Record<string, unknown>
+}
+
+function isEngineText(value: unknown): value is EngineTextLike {
+  const text = value as EngineTextLike | undefined
+  // Engine codes are namespaced ("contact.phoneTaken"): a bare word never picks a window's own errors.* text.
+  return typeof text?.code === 'string' && text.code.includes('.') && (text.params === undefined || typeof text.params === 'object')
+}
+
+/**
+ * An engine sentence (a code and its values, electron/shared/api/engine-text.ts) in the active
+ * language from `errors.<code>`; a value that is itself such a sentence is translated too.
+ * Undefined when this version does not know a code (a newer server): show the English then.
+ */
+export function engineMessage(text: unknown): string | undefined {
+  if (!isEngineText(text) || !te(`errors.${text.code}`)) return undefined
+  const params: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(text.params ?? {})) {
+    if (value && typeof value === 'object') {
+      const inner = engineMessage(value)
+      if (inner === undefined) return undefined
+      params[name] = inner
+    } else params[name] = value
+  }
+  return t(`errors.${text.code}`, params)
+}
+
+/** The message to show: the engine's sentence in the user's language, else a plain fallback for validation texts. */
 export function readableError(error: ApiError): ApiError {
+  const translated = engineMessage(error.text)
+  if (translated !== undefined) return { ...error, message: translated }
   if (error.code !== 'invalid' || !INTERNAL.test(error.message)) return error
   const first = requestIssues(error)[0]
   const fromMessage = error.message.replace(INTERNAL, '').replace(/^[\w.]+: /, '')

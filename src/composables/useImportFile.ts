@@ -20,11 +20,12 @@ function decode(encoding: Encoding, bytes: Uint8Array): string {
   return new TextDecoder(encoding).decode(bytes)
 }
 
-export const ENCODING_NAMES: Record<Encoding, string> = {
-  'utf-8': 'UTF-8',
-  'utf-16le': 'UTF-16',
-  'utf-16be': 'UTF-16',
-  'windows-1252': 'Windows (Western European)',
+/** The text key naming each encoding in the user's language (the preview says which one was read). */
+export const ENCODING_KEYS: Record<Encoding, string> = {
+  'utf-8': 'import.encoding.utf8',
+  'utf-16le': 'import.encoding.utf16',
+  'utf-16be': 'import.encoding.utf16',
+  'windows-1252': 'import.encoding.windows1252',
 }
 
 export interface CsvPreview {

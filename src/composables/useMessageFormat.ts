@@ -1,3 +1,4 @@
+import { engineMessage } from '../api/error-text'
 import { t, te } from '../i18n'
 import { fullDateTime, listTime } from './useDates'
 import type { Channel, Message, MessageStatus } from '../../electron/shared/domain'
@@ -76,7 +77,14 @@ export function formatDuration(ms: number | undefined): string {
 export function systemLineText(message: Pick<Message, 'text' | 'extra'>): string {
   const line = message.extra?.line as { code?: unknown; params?: unknown } | undefined
   if (line && typeof line.code === 'string' && te(`systemLine.${line.code}`)) {
-    const params = line.params && typeof line.params === 'object' ? (line.params as Record<string, unknown>) : {}
+    const params: Record<string, unknown> = {}
+    const stored = (line.params && typeof line.params === 'object' ? line.params : {}) as Record<string, unknown>
+    for (const [name, value] of Object.entries(stored)) {
+      // A reason stored as an engine sentence ({ code, params }) is written in this language too.
+      const translated = value && typeof value === 'object' ? engineMessage(value) : value
+      if (translated === undefined) return message.text ?? ''
+      params[name] = translated
+    }
     return t(`systemLine.${line.code}`, params)
   }
   return message.text ?? ''

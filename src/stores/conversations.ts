@@ -3,11 +3,12 @@ import { computed, markRaw, ref, shallowReactive, shallowRef } from 'vue'
 import type { Channel, Conversation } from '../../electron/shared/domain'
 import { ApiRequestError, call, onEvent } from '../api/client'
 import { observeServerTime } from '../composables/useServerClock'
+import { t } from '../i18n'
 
 export type ConversationFilter = 'all' | 'whatsapp' | 'sms' | 'voicemail' | 'unread'
 
 export function errorText(e: unknown): string {
-  return e instanceof ApiRequestError ? e.error.message : (e as Error).message || 'Something went wrong'
+  return e instanceof ApiRequestError ? e.error.message : (e as Error).message || t('errors.generic')
 }
 
 /** Lower case without accents, so "chloe" finds "Chloé". */

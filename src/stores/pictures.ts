@@ -159,7 +159,7 @@ export const usePicturesStore = defineStore('pictures', () => {
     const current = tray(conversationId)
     if (current.busy || current.pictures.length === 0) return false
     if (apiLength(current.caption) > CAPTION_MAX) {
-      current.error = `The caption is longer than ${CAPTION_MAX} characters.`
+      current.error = t('pictures.captionTooLong', { max: CAPTION_MAX })
       return false
     }
     current.busy = true
@@ -200,7 +200,7 @@ export const usePicturesStore = defineStore('pictures', () => {
           if (e instanceof ApiRequestError && e.error.code === 'conflict' && details?.lexicon === 'warn') {
             picture.state = 'prepared'
             picture.error = undefined
-            current.error = `${e.error.message.replace(/\.$/, '')}. Press Send again to send it anyway.`
+            current.error = t('pictures.sendAnyway', { warning: `${e.error.message.replace(/[.!?]$/, '')}.` })
             current.confirmWarning = true
           }
           return false

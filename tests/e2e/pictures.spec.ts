@@ -135,6 +135,29 @@ test('sends pictures chosen in the photo library, the caption with the first @pi
   ])
 })
 
+test('the picture tray and its caption wait while the user looks elsewhere, like a text draft @pictures @ux', async ({
+  page,
+  greenline,
+}) => {
+  const conversationId = await openConsentedChat(page, greenline)
+  await page
+    .getByTestId('picture-file-input')
+    .setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: await png(400, 300, '#3366cc') })
+  await page.getByTestId('picture-caption').fill('Your receipt')
+  await expect(page.getByTestId('picture-tray-item')).toHaveCount(1)
+
+  await page.getByTestId('nav-contacts').click()
+  await expect(page.getByTestId('picture-tray')).toBeHidden()
+  await page.goto(`${greenline.url}/#/messages/${conversationId}`)
+  await expect(page.getByTestId('picture-tray-item')).toHaveCount(1)
+  await expect(page.getByTestId('picture-caption')).toHaveValue('Your receipt')
+  expect(await imageDeliveries(greenline)).toEqual([])
+
+  await sendTray(page, 1)
+  const [delivered] = await expectDeliveredPictures(greenline, 1)
+  expect(delivered.caption).toBe('Your receipt')
+})
+
 test('a text file renamed as a picture is marked when added, not counted, and does not hold up the picture @pictures', async ({
   page,
   greenline,

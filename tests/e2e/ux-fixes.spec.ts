@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { api, expect, test, type Greenline } from './fixtures'
 
-/** Issue 20's wrong behaviours #3, #5, #6, #8 and #11, each checked the way an office user meets it. */
+/** Issue 20's wrong behaviours #3, #5, #6, #8, #9 and #11, and emoji, each checked the way an office user meets it. */
 
 const ANA = '+14155550101'
 const BEN = '+14155550102'
@@ -164,4 +164,32 @@ test('a message released by a reply sits after that reply, as on the phone, show
   await expect(times).toContainText(/written .+ · sent .+/)
   const [written, sent] = await times.locator('time').evaluateAll((nodes) => nodes.map((n) => Date.parse(n.getAttribute('datetime')!)))
   expect(sent - written).toBeGreaterThanOrEqual(2 * 3_600_000)
+})
+
+test('an emoji typed as :shortcode: or picked from the grid reaches the phone as the emoji @ux', async ({ page, greenline }) => {
+  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
+  await optInDelivered(greenline, ANA)
+  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
+  await openThread(page, greenline, thread.id)
+  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+
+  const input = page.getByTestId('composer-input')
+  await input.fill('Your order is ready :tad')
+  await expect(page.getByTestId('emoji-suggestion').first()).toContainText('🎉')
+  // Enter takes the suggestion; it does not send the half-typed code.
+  await input.press('Enter')
+  await expect(input).toHaveValue('Your order is ready 🎉')
+  await page.getByTestId('emoji-open').click()
+  const choice = page.getByTestId('emoji-choice').first()
+  const picked = (await choice.textContent())!.trim()
+  await choice.click()
+  await expect(input).toHaveValue(`Your order is ready 🎉${picked}`)
+  await input.press('Enter')
+
+  await expect
+    .poll(async () =>
+      (await greenline.sandbox<Array<{ type: string; text?: string }>>(`/sandbox/deliveries?phone=${enc(ANA)}`)).map((d) => d.text),
+    )
+    .toContain(`Your order is ready 🎉${picked}`)
 })

@@ -138,6 +138,25 @@ test.describe('with a French system', () => {
   })
 })
 
+test.describe('with a Spanish system', () => {
+  test.use({ locale: 'es-ES' })
+
+  test('an engine refusal reads in Spanish, with the names as they are @ux', async ({ page, greenline }) => {
+    const missing = missingTexts(page)
+    await dispatch<Contact>(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
+    await greenline.open(page)
+    await page.getByTestId('nav-contacts').click()
+    await page.getByTestId('contact-add').click()
+    await page.getByTestId('contact-form-name').fill('Ana (móvil)')
+    await page.getByTestId('contact-form-phone').fill(ANA)
+    await page.getByTestId('contact-form-save').click()
+    // The engine said "+14155550101 is already saved as Ana Souza" with its code and values.
+    await expect(page.getByTestId('contact-form-error')).toContainText(`${ANA} ya está guardado como Ana Souza`)
+    await expect(page.getByTestId('contact-form-phone')).toHaveAttribute('aria-invalid', 'true')
+    expect(missing).toEqual([])
+  })
+})
+
 test('Arabic and Hebrew names and messages read right to left without flipping the layout @ux', async ({ page, greenline }) => {
   const sara = await dispatch<Contact>(greenline, 'contacts:create', { name: 'سارة أحمد', phone: SARA })
   const conversation = await dispatch<Conversation>(greenline, 'conversations:start', { contactId: sara.id, channel: 'sms' })

@@ -70,4 +70,22 @@ describe('i18n:check', () => {
     expect(output).toContain('fr.json: "page.title" has {} where English has {name}')
     expect(output).toContain('fr.json: "page.count" has 1 plural forms where English has 2')
   })
+
+  it('fails when an engine code has no text in a language, or en.json says other words than the engine', () => {
+    const page = { title: 'T', count: '{n} a | {n} b' }
+    const root = tree(SCREEN, {
+      en: { page, errors: { contact: { phoneTaken: '{phone} is saved as {name}' } } },
+      es: { page, errors: {} },
+    })
+    mkdirSync(join(root, 'electron', 'shared', 'api'), { recursive: true })
+    writeFileSync(
+      join(root, 'electron', 'shared', 'api', 'engine-text.ts'),
+      "export const ENGINE_TEXTS = { 'contact.phoneTaken': '{phone} is already saved as {name}', 'contact.gone': 'Gone' } as const\n",
+    )
+    const { ok, output } = check(root)
+    expect(ok).toBe(false)
+    expect(output).toContain('engine-text.ts: "contact.gone" has no "errors.contact.gone" in en.json')
+    expect(output).toContain('en.json: "errors.contact.phoneTaken" says "{phone} is saved as {name}" where the engine says')
+    expect(output).toContain('es.json: "errors.contact.phoneTaken" is missing')
+  })
 })

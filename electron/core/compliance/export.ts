@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { basename, join } from 'node:path'
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
 import { getContactName } from '../db/repositories/contacts'
@@ -47,7 +48,7 @@ export async function withReader<T>(db: Db, work: (reader: Db) => Promise<T>): P
 }
 
 function checkRange(from?: number, to?: number) {
-  if (from !== undefined && to !== undefined && from >= to) throw new ApiFailure('invalid', 'The export range must end after it starts')
+  if (from !== undefined && to !== undefined && from >= to) throw new ApiFailure('invalid', engineText('export.rangeInvalid'))
 }
 
 function auditExport(db: Db, at: number, actorId: string | undefined, scope: ExportScope, report: ExportReport, via: string) {
@@ -87,7 +88,7 @@ export async function runExport(ctx: EngineContext, media: MediaStore, request: 
   checkRange(request.from, request.to)
   if (request.conversationId && request.userId) requireReader(ctx, request.conversationId, request.userId)
   if (request.contactId && getContactName(ctx.db, request.contactId) === undefined) {
-    throw new ApiFailure('not_found', 'This contact does not exist')
+    throw new ApiFailure('not_found', engineText('contact.notFound'))
   }
   const scope: ExportScope = {
     userId: request.userId,

@@ -1,3 +1,4 @@
+import { engineText, type SkippedLine, skippedLine } from '../../shared/api/engine-text'
 import type { ContactDraft } from './contact-draft'
 
 /**
@@ -7,14 +8,14 @@ import type { ContactDraft } from './contact-draft'
  */
 export function parseContactsCsv(text: string): {
   drafts: Array<{ line: number; draft: ContactDraft }>
-  skipped: Array<{ line: number; reason: string }>
+  skipped: SkippedLine[]
 } {
   const clean = text.replace(/^\uFEFF/, '')
   const rows = parseCsvRows(clean, guessDelimiter(clean))
   const drafts: Array<{ line: number; draft: ContactDraft }> = []
-  const skipped: Array<{ line: number; reason: string }> = []
+  const skipped: SkippedLine[] = []
   const header = rows.shift()
-  if (!header) return { drafts, skipped: [{ line: 1, reason: 'The file is empty' }] }
+  if (!header) return { drafts, skipped: [skippedLine(1, engineText('import.empty'))] }
   const columns = header.fields.map((h) =>
     h
       .trim()
@@ -30,14 +31,14 @@ export function parseContactsCsv(text: string): {
   const email = find('email', 'e-mail', 'email address')
   const language = find('language', 'lang', 'locale', 'preferred language')
   if (name < 0 && first < 0 && last < 0) {
-    return { drafts, skipped: [{ line: header.line, reason: 'The header row has no name column (name, or first name / last name)' }] }
+    return { drafts, skipped: [skippedLine(header.line, engineText('import.noNameColumn'))] }
   }
   for (const row of rows) {
     if (row.fields.every((f) => f.trim() === '')) continue
     const at = (index: number) => (index >= 0 ? (row.fields[index] ?? '').trim() : '')
     const fullName = at(name) || [at(first), at(last)].filter(Boolean).join(' ')
     if (!fullName) {
-      skipped.push({ line: row.line, reason: 'No name' })
+      skipped.push(skippedLine(row.line, engineText('import.noName')))
       continue
     }
     drafts.push({

@@ -1,3 +1,4 @@
+import { engineText, type SkippedLine, skippedLine } from '../../shared/api/engine-text'
 import type { ContactDraft } from './contact-draft'
 
 /**
@@ -7,10 +8,10 @@ import type { ContactDraft } from './contact-draft'
  */
 export function parseVCards(text: string): {
   drafts: Array<{ line: number; draft: ContactDraft }>
-  skipped: Array<{ line: number; reason: string }>
+  skipped: SkippedLine[]
 } {
   const drafts: Array<{ line: number; draft: ContactDraft }> = []
-  const skipped: Array<{ line: number; reason: string }> = []
+  const skipped: SkippedLine[] = []
   const lines = unfold(text.replace(/^\uFEFF/, ''))
   let card: { line: number; props: Array<{ name: string; params: string; value: string }> } | undefined
   for (const { line, text: raw } of lines) {
@@ -18,23 +19,23 @@ export function parseVCards(text: string): {
     if (content === '') continue
     const upper = content.toUpperCase()
     if (upper === 'BEGIN:VCARD') {
-      if (card) skipped.push({ line: card.line, reason: 'A card was not closed with END:VCARD' })
+      if (card) skipped.push(skippedLine(card.line, engineText('import.cardNotClosed')))
       card = { line, props: [] }
       continue
     }
     if (upper === 'END:VCARD') {
       if (!card) {
-        skipped.push({ line, reason: 'END:VCARD without BEGIN:VCARD' })
+        skipped.push(skippedLine(line, engineText('import.endWithoutBegin')))
         continue
       }
       const draft = cardToDraft(card.props)
       if (draft) drafts.push({ line: card.line, draft })
-      else skipped.push({ line: card.line, reason: 'The card has no name (FN or N)' })
+      else skipped.push(skippedLine(card.line, engineText('import.cardWithoutName')))
       card = undefined
       continue
     }
     if (!card) {
-      skipped.push({ line, reason: 'Not part of a vCard' })
+      skipped.push(skippedLine(line, engineText('import.notVCard')))
       continue
     }
     const colon = content.indexOf(':')
@@ -47,7 +48,7 @@ export function parseVCards(text: string): {
       value: content.slice(colon + 1),
     })
   }
-  if (card) skipped.push({ line: card.line, reason: 'A card was not closed with END:VCARD' })
+  if (card) skipped.push(skippedLine(card.line, engineText('import.cardNotClosed')))
   return { drafts, skipped }
 }
 

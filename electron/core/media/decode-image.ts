@@ -1,7 +1,7 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp'
 import type { DetectedImage } from './detect-image'
 import { decodeHeicInWorker } from './heic-pool'
-import { MEDIA_MESSAGES, MediaFailure } from './media-error'
+import { MEDIA_TEXTS, MediaFailure } from './media-error'
 
 /**
  * Pictures larger than this are refused from their header, before any pixel is decoded: a
@@ -50,7 +50,7 @@ export async function openImage(bytes: Buffer, detected: DetectedImage): Promise
 
 function refuseTooManyPixels(metadata: Metadata): void {
   if ((metadata.width ?? 0) * (metadata.height ?? 0) > MAX_PIXELS) {
-    throw new MediaFailure('too_large', MEDIA_MESSAGES.too_many_pixels)
+    throw new MediaFailure('too_large', MEDIA_TEXTS.too_many_pixels)
   }
 }
 
@@ -69,7 +69,7 @@ export async function runDecode<T>(step: () => Promise<T>): Promise<T> {
     return await step()
   } catch (cause) {
     if (cause instanceof MediaFailure) throw cause
-    throw new MediaFailure('corrupt', MEDIA_MESSAGES.corrupt, { cause })
+    throw new MediaFailure('corrupt', MEDIA_TEXTS.corrupt, { cause })
   }
 }
 

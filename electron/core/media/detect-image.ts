@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type'
-import { MEDIA_MESSAGES, type MediaError, unsupportedMessage } from './media-error'
+import { MEDIA_TEXTS, type MediaError, mediaError, unsupportedText } from './media-error'
 
 /** How Greenline will decode a picture: `sharp` directly, or `heif` (HEIC/HEIF, see decode-image). */
 export type ImageDecoder = 'sharp' | 'heif'
@@ -53,15 +53,15 @@ const KNOWN_UNSUPPORTED: Record<string, string> = {
  * can carry scripts, and WhatsApp does not take it) and picture formats Greenline cannot decode.
  */
 export async function detectImage(bytes: Uint8Array): Promise<DetectedImage | MediaError> {
-  if (bytes.length === 0) return { code: 'empty', message: MEDIA_MESSAGES.empty }
-  if (looksLikeSvg(bytes)) return { code: 'unsupported', message: MEDIA_MESSAGES.svg }
+  if (bytes.length === 0) return mediaError('empty', MEDIA_TEXTS.empty)
+  if (looksLikeSvg(bytes)) return mediaError('unsupported', MEDIA_TEXTS.svg)
 
   const type = await fileTypeFromBuffer(bytes)
   if (!type || !type.mime.startsWith('image/')) {
-    return { code: 'not_an_image', message: MEDIA_MESSAGES.not_an_image }
+    return mediaError('not_an_image', MEDIA_TEXTS.not_an_image)
   }
   const decodable = DECODABLE[type.mime]
-  if (!decodable) return { code: 'unsupported', message: unsupportedMessage(KNOWN_UNSUPPORTED[type.mime]) }
+  if (!decodable) return mediaError('unsupported', unsupportedText(KNOWN_UNSUPPORTED[type.mime]))
   return { mimeType: type.mime, ...decodable }
 }
 

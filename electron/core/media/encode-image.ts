@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { runDecode, type OpenedImage } from './decode-image'
-import { MEDIA_MESSAGES, MediaFailure } from './media-error'
+import { MEDIA_TEXTS, MediaFailure } from './media-error'
 
 export interface EncodedImage {
   bytes: Buffer
@@ -80,7 +80,7 @@ export async function encodeUnderLimit(image: OpenedImage, options: EncodeOption
       return { bytes: jpeg.data, mimeType: 'image/jpeg', width: jpeg.info.width, height: jpeg.info.height }
     }
   }
-  throw new MediaFailure('too_large', MEDIA_MESSAGES.too_large)
+  throw new MediaFailure('too_large', MEDIA_TEXTS.too_large)
 }
 
 /**

@@ -4,7 +4,7 @@ import { detectImage, isMediaError, type DetectedImage } from './detect-image'
 import { openImage, verifyDecodes, type OpenedImage } from './decode-image'
 import { encodeUnderLimit, type EncodedImage } from './encode-image'
 import { stripJpegMetadata } from './jpeg-metadata'
-import { MEDIA_MESSAGES, MediaFailure, type MediaResult } from './media-error'
+import { MEDIA_TEXTS, MediaFailure, mediaError, type MediaResult } from './media-error'
 import { sha256Hex } from './sha256'
 
 /** WhatsApp Cloud API limit for image messages. */
@@ -67,7 +67,7 @@ export async function prepareImage(input: Uint8Array, options: PrepareImageOptio
   } catch (error) {
     if (error instanceof MediaFailure) return { ok: false, error: error.toMediaError() }
     log.error('unexpected failure while preparing a picture', { error: String(error) })
-    return { ok: false, error: { code: 'corrupt', message: MEDIA_MESSAGES.corrupt } }
+    return { ok: false, error: mediaError('corrupt', MEDIA_TEXTS.corrupt) }
   }
 }
 

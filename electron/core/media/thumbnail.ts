@@ -24,7 +24,7 @@ const THUMBNAIL_QUALITY = 80
 export async function makeThumbnail(input: Uint8Array, options: ThumbnailOptions = {}): Promise<Thumbnail> {
   const maxEdge = options.maxEdge ?? 320
   const detected = await detectImage(input)
-  if (isMediaError(detected)) throw new MediaFailure(detected.code, detected.message)
+  if (isMediaError(detected)) throw new MediaFailure(detected.code, detected.text)
   const image = await openImage(Buffer.from(input.buffer, input.byteOffset, input.byteLength), detected)
   const { data, info } = await runDecode(() =>
     image

@@ -10,6 +10,8 @@ import {
 import { createLogger } from '../platform/logger'
 import type { SendError } from './jobs'
 import * as transitions from './transitions'
+import { whatsAppReasonText } from '../whatsapp/errors'
+import type { EngineText } from '../../shared/api/engine-text'
 
 const log = createLogger('account-health')
 
@@ -74,6 +76,7 @@ export class AccountHealth {
     return {
       paused: true,
       reason: pause.reason,
+      ...withReasonText(whatsAppReasonText(pause.code, pause.reason)),
       since: pause.since,
       ...(pause.code !== null ? { code: pause.code } : {}),
       ...(this.nextProbeAt !== undefined ? { nextCheckAt: this.nextProbeAt } : {}),
@@ -186,4 +189,8 @@ export class AccountHealth {
     this.probeDelayMs = Math.min(this.probeDelayMs * 2, this.options.maxProbeMs ?? MAX_PROBE_MS)
     this.scheduleProbe(this.probeDelayMs)
   }
+}
+
+function withReasonText(text: EngineText | undefined): { reasonText?: EngineText } {
+  return text ? { reasonText: text } : {}
 }

@@ -107,7 +107,7 @@ export function settleSend(
         return
       case 'fail':
         transitions.fail(ctx, id, verdict.error, now, conversationId)
-        if (isOptInRequest(getMessageRow(ctx.db, id))) optInRequestFailed(ctx, row.lane, id, verdict.error.reason)
+        if (isOptInRequest(getMessageRow(ctx.db, id))) optInRequestFailed(ctx, row.lane, id, verdict.error.reason, verdict.error.code)
     }
   })()
 }

@@ -1,3 +1,4 @@
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel } from '../../shared/domain'
 import type { EngineContext } from '../context'
@@ -14,7 +15,7 @@ export function requireParticipant(
   userId: string,
 ): { id: string; contactId: string; channel: Channel; endedAt: number | null } {
   const conversation = conversationBasics(ctx.db, conversationId)
-  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
   if (!isParticipant(ctx.db, conversationId, userId)) {
     // Someone who took part in a thread that has since ended may still read it; acting on it is refused for that reason.
     if (conversation.endedAt !== null && wasParticipant(ctx.db, conversationId, userId)) requireOpen(conversation)
@@ -25,13 +26,13 @@ export function requireParticipant(
 
 export function notAParticipant(ctx: EngineContext, conversationId: string, userId: string): ApiFailure {
   return wasRemoved(ctx.db, conversationId, userId)
-    ? new ApiFailure('forbidden', 'You were removed from this conversation')
-    : new ApiFailure('forbidden', 'You are not a participant of this conversation')
+    ? new ApiFailure('forbidden', engineText('conversation.removed'))
+    : new ApiFailure('forbidden', engineText('conversation.notParticipant'))
 }
 
 export function requireOpen(conversation: { endedAt: number | null }): void {
   if (conversation.endedAt !== null) {
-    throw new ApiFailure('conflict', 'This conversation has ended. Restart it to write again.')
+    throw new ApiFailure('conflict', engineText('conversation.ended'))
   }
 }
 
@@ -41,7 +42,7 @@ export function requireOpen(conversation: { endedAt: number | null }): void {
  */
 export function requireReader(ctx: EngineContext, conversationId: string, userId: string) {
   const conversation = conversationBasics(ctx.db, conversationId)
-  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
   if (canRead(ctx.db, conversationId, userId)) return conversation
   throw notAParticipant(ctx, conversationId, userId)
 }

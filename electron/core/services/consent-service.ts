@@ -1,3 +1,4 @@
+import { englishOf, engineText, type EngineTextCode } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
 import { getContact, updateContactIdentity } from '../db/repositories/contacts'
@@ -12,6 +13,7 @@ import { isWindowOpen } from '../policy/window'
 import { holdLane, releaseLane } from './lanes'
 import { pickOptInTemplate } from './opt-in-template'
 import { addSystemLine } from './system-lines'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentSnapshot {
   const row = getWhatsAppUser(ctx.db, contactId)
@@ -33,10 +35,10 @@ export function businessName(ctx: EngineContext): string {
   return ctx.org.whatsapp.businessName ?? ctx.org.name
 }
 
-const REQUEST_BLOCKED: Record<string, string> = {
-  already_granted: 'has already agreed to receive messages',
-  opted_out: 'asked not to be contacted; they can opt back in by writing to you',
-  too_soon: 'was asked less than 24 hours ago; the request can be sent again once a day',
+const REQUEST_BLOCKED: Partial<Record<string, EngineTextCode>> = {
+  already_granted: 'consent.alreadyGranted',
+  opted_out: 'consent.optedOut',
+  too_soon: 'consent.tooSoon',
 }
 
 /**
@@ -53,7 +55,7 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
   const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
   if ('error' in transition) {
     const name = getContact(ctx.db, contactId)?.name ?? 'This person'
-    throw new ApiFailure('conflict', `${name} ${REQUEST_BLOCKED[transition.reason] ?? 'cannot be asked now'}`, {
+    throw new ApiFailure('conflict', engineText(REQUEST_BLOCKED[transition.reason] ?? 'consent.cannotAsk', { name }), {
       reason: transition.reason,
     })
   }
@@ -83,11 +85,11 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
 export function requestConsentIfUsable(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
   const template = pickOptInTemplate(ctx, contactId)
   if (template.ok) return requestConsent(ctx, conversationId, contactId, byUserId)
-  const line = `${template.problem} No consent request was sent; messages typed wait until it can be.`
+  const line = `${englishOf(template.problem)} No consent request was sent; messages typed wait until it can be.`
   // Once, not after every message typed: the recent lines already say it.
   const recent = listMessageRows(ctx.db, conversationId, { limit: 20 })
   if (!recent.some((row) => row.direction === 'system' && row.body === line))
-    addSystemLine(ctx, conversationId, line, { optInBlocked: true })
+    addSystemLine(ctx, conversationId, line, { optInBlocked: true }, { code: 'optInBlocked', params: { problem: template.problem } })
 }
 
 const SYSTEM_TEXT: Partial<Record<ConsentState, (name: string) => string>> = {
@@ -146,16 +148,19 @@ export function isOptInRequest(message: { kind: string; extra: string | null } |
  * `none`, the thread says why, and the request may be sent again as soon as the cause is fixed.
  * Call inside a transaction.
  */
-export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string): void {
+export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string, code?: number): void {
   const before = consentSnapshot(ctx, contactId).state
   const state = applyConsent(ctx, contactId, { type: 'request_failed', at: ctx.clock.now(), requestMessageId })
   if (before !== 'requested' || state !== 'none') return
   const name = getContact(ctx.db, contactId)?.name ?? 'the contact'
   for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
-    addSystemLine(ctx, conversationId, `The consent request did not reach ${name}: ${reason} It can be sent again once this is fixed.`, {
-      consent: 'none',
-      requestFailed: requestMessageId,
-    })
+    addSystemLine(
+      ctx,
+      conversationId,
+      `The consent request did not reach ${name}: ${reason} It can be sent again once this is fixed.`,
+      { consent: 'none', requestFailed: requestMessageId },
+      { code: 'optInFailed', params: { name, reason: whatsAppReasonText(code, reason) ?? reason } },
+    )
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Contact, ImportSummary } from '../../shared/domain'
+import { type EngineText, engineText, skippedLine } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
 import type { ContactDraft } from '../contacts/contact-draft'
@@ -21,7 +22,7 @@ import { getOrgUser } from '../db/repositories/org-users'
 import * as outbox from '../db/repositories/outbox'
 import { cancel } from '../outbox/transitions'
 import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
-import { languageProblem, normalizeLanguage } from '../../shared/language'
+import { normalizeLanguage } from '../../shared/language'
 import { singleLine } from '../../shared/text'
 import { cancelWaiting } from './cancel-waiting'
 import { holdLane } from './lanes'
@@ -30,23 +31,24 @@ import { addSystemLine } from './system-lines'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /** Validates a draft; returns the normalized fields or a reason a person can act on. */
-function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fields: ContactDraft } | { ok: false; reason: string } {
+function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fields: ContactDraft } | { ok: false; reason: EngineText } {
   // Names end up on one line in transcripts and archives: control and bidi characters are removed.
   const name = singleLine(draft.name)
-  if (!name) return { ok: false, reason: 'A name is required' }
-  if (name.length > 200) return { ok: false, reason: 'The name is longer than 200 characters' }
+  if (!name) return { ok: false, reason: engineText('contact.nameRequired') }
+  if (name.length > 200) return { ok: false, reason: engineText('contact.nameTooLong') }
   let phone: string | undefined
   if (draft.phone?.trim()) {
     const result = normalizePhone(draft.phone, ctx.org.defaultRegion)
-    if (!result.ok) return { ok: false, reason: result.reason }
+    if (!result.ok) return { ok: false, reason: result.text }
     phone = result.e164
   }
   const email = draft.email?.trim() || undefined
-  if (email && !EMAIL.test(email)) return { ok: false, reason: `"${singleLine(email)}" is not an email address` }
+  if (email && !EMAIL.test(email)) return { ok: false, reason: engineText('contact.notAnEmail', { email: singleLine(email) }) }
   let language: string | undefined
   if (draft.language?.trim()) {
     language = normalizeLanguage(draft.language)
-    if (!language) return { ok: false, reason: languageProblem(singleLine(draft.language)) }
+    if (!language)
+      return { ok: false, reason: engineText('contact.notALanguage', { language: singleLine(draft.language).trim().slice(0, 40) }) }
   }
   return {
     ok: true,
@@ -60,7 +62,7 @@ export function listContacts(ctx: EngineContext, query?: string): Contact[] {
 
 export function getContactOrFail(ctx: EngineContext, id: string): Contact {
   const contact = getContact(ctx.db, id)
-  if (!contact) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
+  if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   return contact
 }
 
@@ -82,11 +84,15 @@ export function createContact(ctx: EngineContext, actorId: string, draft: Contac
   const { fields } = valid
   if (fields.phone) {
     const existing = findContactByPhone(ctx.db, fields.phone)
-    if (existing) throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
+    if (existing)
+      throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
+        contactId: existing.id,
+      })
   }
   // A WhatsApp user who shares no number is one person by their user id.
   const sameUser = userId ? findContactByWhatsApp(ctx.db, { userId }) : undefined
-  if (sameUser) throw new ApiFailure('conflict', `This WhatsApp user is already saved as ${sameUser.name}`, { contactId: sameUser.id })
+  if (sameUser)
+    throw new ApiFailure('conflict', engineText('contact.whatsAppUserTaken', { name: sameUser.name }), { contactId: sameUser.id })
   const now = ctx.clock.now()
   const contact = ctx.db.transaction(() => {
     const inserted = insertContact(ctx.db, {
@@ -113,14 +119,11 @@ function requireMayChangeNumber(ctx: EngineContext, actorId: string, before: Con
   if (getAccount(ctx.db, actorId)?.role === 'admin') return
   const contactId = before.id
   if (ctx.org.contacts.numberChanges === 'admins' && before.phone) {
-    throw new ApiFailure('forbidden', "Your organization lets only administrators change a contact's number")
+    throw new ApiFailure('forbidden', engineText('contact.numberAdminsOnly'))
   }
   const open = openConversationIds(ctx.db, contactId, 'whatsapp')
   if (open.some((conversationId) => !isParticipant(ctx.db, conversationId, actorId))) {
-    throw new ApiFailure(
-      'forbidden',
-      'This contact has a WhatsApp conversation you are not part of, so only its participants can change the number',
-    )
+    throw new ApiFailure('forbidden', engineText('contact.numberParticipantsOnly'))
   }
 }
 
@@ -132,7 +135,9 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
   if (fields.phone) {
     const existing = findContactByPhone(ctx.db, fields.phone)
     if (existing && existing.id !== id) {
-      throw new ApiFailure('conflict', `${fields.phone} is already saved as ${existing.name}`, { contactId: existing.id })
+      throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
+        contactId: existing.id,
+      })
     }
   }
   const numberChanges = (before.phone ?? undefined) !== fields.phone
@@ -153,7 +158,7 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
     }
     return updated
   })()
-  if (!contact) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
+  if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   ctx.changes.contact(contact)
   return contact
 }
@@ -212,7 +217,7 @@ export function removeContact(ctx: EngineContext, actorId: string, id: string): 
     appendAudit(ctx.db, { at: now, actorId, action: 'contact.deleted', detail: { contactId: id, before: auditFields(before) } })
     return true
   })()
-  if (!removed) throw new ApiFailure('not_found', 'This contact does not exist (it may have been deleted)')
+  if (!removed) throw new ApiFailure('not_found', engineText('contact.notFound'))
   ctx.events.publishToAll('contacts:removed', { id })
 }
 
@@ -238,7 +243,7 @@ export async function importContacts(
       for (const { line, draft } of parsed.drafts.slice(start, start + batchSize)) {
         const valid = validateDraft(ctx, draft)
         if (!valid.ok) {
-          skipped.push({ line, reason: valid.reason })
+          skipped.push(skippedLine(line, valid.reason))
           continue
         }
         const phone = valid.fields.phone
@@ -246,10 +251,14 @@ export async function importContacts(
           const existing = findContactByPhone(ctx.db, phone)
           if (existing) {
             const earlier = seenPhones.get(phone)
-            skipped.push({
-              line,
-              reason: earlier ? `Duplicate of line ${earlier} (${phone})` : `${phone} is already saved as ${existing.name}`,
-            })
+            skipped.push(
+              skippedLine(
+                line,
+                earlier
+                  ? engineText('import.duplicate', { line: earlier, phone })
+                  : engineText('contact.phoneTaken', { phone, name: existing.name }),
+              ),
+            )
             continue
           }
           seenPhones.set(phone, line)

@@ -1,3 +1,4 @@
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel, Conversation } from '../../shared/domain'
 import type { EngineContext } from '../context'
@@ -24,7 +25,7 @@ export function listConversations(
 ): Conversation[] {
   const now = ctx.clock.now()
   const cursor = filter.cursor === undefined ? undefined : decodeConversationCursor(filter.cursor)
-  if (filter.cursor !== undefined && !cursor) throw new ApiFailure('invalid', 'That list position is not valid: reload the list')
+  if (filter.cursor !== undefined && !cursor) throw new ApiFailure('invalid', engineText('request.badCursor'))
   const current = toConversations(ctx.db, listConversationRows(ctx.db, userId, { ...filter, cursor }), now)
   if (!filter.contactId || cursor) return current
   // A contact's History also shows the ended threads the user took part in, read-only.
@@ -52,12 +53,12 @@ export function startConversation(
   input: { contactId: string; channel: Channel; newThread?: boolean; requestConsent?: boolean },
 ): Conversation {
   const contact = getContact(ctx.db, input.contactId)
-  if (!contact) throw new ApiFailure('not_found', 'Save the contact first: conversations start from a saved contact')
+  if (!contact) throw new ApiFailure('not_found', engineText('contact.saveFirst'))
   if (input.channel === 'whatsapp') {
-    if (!ctx.org.whatsapp.enabled) throw new ApiFailure('unavailable', 'Your organization has not enabled WhatsApp')
-    if (!contact.phone && !contact.userId) throw new ApiFailure('invalid', `${contact.name} has no phone number to reach on WhatsApp`)
+    if (!ctx.org.whatsapp.enabled) throw new ApiFailure('unavailable', engineText('whatsapp.disabled'))
+    if (!contact.phone && !contact.userId) throw new ApiFailure('invalid', engineText('contact.noWhatsAppNumber', { name: contact.name }))
   } else if (!contact.phone) {
-    throw new ApiFailure('invalid', `${contact.name} has no phone number`)
+    throw new ApiFailure('invalid', engineText('contact.noNumber', { name: contact.name }))
   }
   const now = ctx.clock.now()
   return ctx.db.transaction(() => {
@@ -87,7 +88,7 @@ export function startConversation(
 
 export function requestConsentFor(ctx: EngineContext, userId: string, id: string): Conversation {
   const conversation = requireParticipant(ctx, id, userId)
-  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Consent is only asked for on WhatsApp')
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('consent.whatsAppOnly'))
   ctx.db.transaction(() => requestConsent(ctx, id, conversation.contactId, userId))()
   ctx.changes.conversation(id)
   return conversationFor(ctx.db, id, userId, ctx.clock.now())!

@@ -1,3 +1,4 @@
+import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Conversation } from '../../shared/domain'
 import type { EngineContext } from '../context'
@@ -32,7 +33,7 @@ function nameOf(ctx: EngineContext, userId: string): string {
 }
 
 function requireColleague(ctx: EngineContext, userId: string): void {
-  if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', 'There is no such colleague in your organization')
+  if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', engineText('user.colleagueNotFound'))
 }
 
 /**
@@ -40,13 +41,13 @@ function requireColleague(ctx: EngineContext, userId: string): void {
  * ago (a transfer or leave from another window won the race) is told so with a conflict; someone
  * never in it, or removed, gets forbidden. Call inside the operation's transaction.
  */
-function requireActor(ctx: EngineContext, id: string, actorId: string, notDone: string) {
+function requireActor(ctx: EngineContext, id: string, actorId: string, notDone: EngineText) {
   const conversation = conversationBasics(ctx.db, id)
-  if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+  if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
   if (!isParticipant(ctx.db, id, actorId)) {
     if (!wasParticipant(ctx.db, id, actorId)) throw notAParticipant(ctx, id, actorId)
     requireOpen(conversation)
-    throw new ApiFailure('conflict', `You are no longer in this conversation (it changed while you were acting on it), so ${notDone}`)
+    throw new ApiFailure('conflict', notDone)
   }
   requireOpen(conversation)
   return conversation
@@ -58,10 +59,10 @@ function view(ctx: EngineContext, id: string, userId: string): Conversation {
 
 export function addColleague(ctx: EngineContext, actorId: string, id: string, userId: string): Conversation {
   ctx.db.transaction(() => {
-    requireActor(ctx, id, actorId, `${nameOf(ctx, userId)} was not added`)
+    requireActor(ctx, id, actorId, engineText('conversation.changedNotAdded', { user: nameOf(ctx, userId) }))
     requireColleague(ctx, userId)
     if (!addParticipant(ctx.db, id, userId, ctx.clock.now())) {
-      throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is already in this conversation`)
+      throw new ApiFailure('conflict', engineText('conversation.alreadyIn', { user: nameOf(ctx, userId) }))
     }
     addSystemLine(
       ctx,
@@ -85,10 +86,10 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
     return view(ctx, id, actorId)
   }
   ctx.db.transaction(() => {
-    requireActor(ctx, id, actorId, `${nameOf(ctx, userId)} was not removed`)
+    requireActor(ctx, id, actorId, engineText('conversation.changedNotRemoved', { user: nameOf(ctx, userId) }))
     const now = ctx.clock.now()
     if (!removeParticipant(ctx.db, id, userId, now)) {
-      throw new ApiFailure('conflict', `${nameOf(ctx, userId)} is no longer in this conversation`)
+      throw new ApiFailure('conflict', engineText('conversation.notIn', { user: nameOf(ctx, userId) }))
     }
     addSystemLine(
       ctx,
@@ -109,7 +110,7 @@ export function removeColleague(ctx: EngineContext, actorId: string, id: string,
 
 export function leave(ctx: EngineContext, actorId: string, id: string): void {
   ctx.db.transaction(() => {
-    requireActor(ctx, id, actorId, 'there was nothing to leave')
+    requireActor(ctx, id, actorId, engineText('conversation.changedNotLeft'))
     departAndMaybeEnd(
       ctx,
       actorId,
@@ -129,19 +130,16 @@ export function leave(ctx: EngineContext, actorId: string, id: string): void {
 
 export function transfer(ctx: EngineContext, actorId: string, id: string, toUserId: string, note?: string): void {
   ctx.db.transaction(() => {
-    requireActor(ctx, id, actorId, 'it was not transferred')
+    requireActor(ctx, id, actorId, engineText('conversation.changedNotTransferred'))
     requireColleague(ctx, toUserId)
-    if (toUserId === actorId) throw new ApiFailure('invalid', 'Choose a colleague other than yourself')
+    if (toUserId === actorId) throw new ApiFailure('invalid', engineText('conversation.transferToSelf'))
     // Handing over to a colleague already in the thread is fine (you leave, they carry on with your
     // note); one who just received it by someone else's transfer means that transfer won the race.
     const now = ctx.clock.now()
     if (!addParticipant(ctx.db, id, toUserId, now)) {
       const by = transferredToBy(ctx.db, id, toUserId)
       if (by) {
-        throw new ApiFailure(
-          'conflict',
-          `${nameOf(ctx, by)} already transferred this conversation to ${nameOf(ctx, toUserId)}, so yours was not transferred`,
-        )
+        throw new ApiFailure('conflict', engineText('conversation.transferRaced', { by: nameOf(ctx, by), to: nameOf(ctx, toUserId) }))
       }
     }
     const trimmed = note?.trim()
@@ -171,9 +169,9 @@ export function transfer(ctx: EngineContext, actorId: string, id: string, toUser
  */
 export function handOver(ctx: EngineContext, adminId: string, id: string, fromUserId: string, toUserId: string, note?: string): void {
   ctx.db.transaction(() => {
-    requireActor(ctx, id, fromUserId, 'it was not handed over')
+    requireActor(ctx, id, fromUserId, engineText('conversation.changedNotHandedOver'))
     requireColleague(ctx, toUserId)
-    if (toUserId === fromUserId) throw new ApiFailure('invalid', 'Choose a colleague other than the one leaving')
+    if (toUserId === fromUserId) throw new ApiFailure('invalid', engineText('conversation.handOverToSame'))
     const now = ctx.clock.now()
     addParticipant(ctx.db, id, toUserId, now)
     removeParticipant(ctx.db, id, fromUserId, now)
@@ -233,14 +231,14 @@ export function restart(ctx: EngineContext, actorId: string, id: string): Conver
   const newId = ctx.newId('v_')
   const existing = ctx.db.transaction((): string | undefined => {
     const conversation = conversationBasics(ctx.db, id)
-    if (!conversation) throw new ApiFailure('not_found', 'This conversation does not exist')
+    if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
     if (!wasParticipant(ctx.db, id, actorId)) throw notAParticipant(ctx, id, actorId)
-    if (conversation.endedAt === null) throw new ApiFailure('conflict', 'This conversation is still going on; there is nothing to restart')
+    if (conversation.endedAt === null) throw new ApiFailure('conflict', engineText('conversation.stillGoing'))
     // Restarted already (by a colleague at the same moment, or the contact wrote again): one thread, not two.
     const continuation = openContinuationOf(ctx.db, id)
     if (continuation) {
       if (isParticipant(ctx.db, continuation, actorId)) return continuation
-      throw new ApiFailure('conflict', 'This conversation was already restarted by a colleague; ask them to add you', {
+      throw new ApiFailure('conflict', engineText('conversation.alreadyRestarted'), {
         conversationId: continuation,
       })
     }

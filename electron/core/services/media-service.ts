@@ -1,3 +1,4 @@
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { MediaUploadValue } from '../../shared/api/contract'
 import type { EngineContext } from '../context'
@@ -22,7 +23,7 @@ const MAX_DOWNLOAD_ATTEMPTS = 6
  */
 export async function uploadPicture(ctx: EngineContext, store: MediaStore, bytes: Uint8Array): Promise<MediaUploadValue> {
   const prepared = await prepareImage(bytes)
-  if (!prepared.ok) throw new ApiFailure('invalid', prepared.error.message, { media: prepared.error.code })
+  if (!prepared.ok) throw new ApiFailure('invalid', prepared.error.text, { media: prepared.error.code })
   const image = prepared.value
   const thumbnail = await makeThumbnail(image.bytes)
   const stored = await store.put(image.bytes, image.mimeType)
@@ -91,9 +92,9 @@ export class MediaDownloader {
 
   retry(userId: string, messageId: string) {
     const row = getMessageRow(this.ctx.db, messageId)
-    if (!row) throw new ApiFailure('not_found', 'This message does not exist')
+    if (!row) throw new ApiFailure('not_found', engineText('message.notFound'))
     requireParticipant(this.ctx, row.conversation_id, userId)
-    if (!row.provider_media_id || row.media_state === 'ready') throw new ApiFailure('conflict', 'Nothing to download for this message')
+    if (!row.provider_media_id || row.media_state === 'ready') throw new ApiFailure('conflict', engineText('picture.nothingToDownload'))
     this.attempts.delete(messageId)
     updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
     this.ctx.changes.message(messageId, row.conversation_id)

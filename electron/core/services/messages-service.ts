@@ -1,3 +1,4 @@
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
@@ -54,18 +55,25 @@ export function sendMessage(
   if (input.clientId) {
     const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
     if (existing && existing.author_id === userId) return messageView(ctx, existing.id)
-    if (existing) throw new ApiFailure('conflict', 'This message id is already used; send it again as a new message')
+    if (existing) throw new ApiFailure('conflict', engineText('message.idTaken'))
   }
   requireOpen(conversation)
   const text = input.text?.trim() ? input.text : undefined
   const verdict = checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
-  if (verdict.action === 'block') throw new ApiFailure('invalid', `Not sent: ${verdict.reason}`, { rule: verdict.rule, lexicon: 'block' })
+  if (verdict.action === 'block')
+    throw new ApiFailure('invalid', engineText('message.blocked', { reason: verdict.reason ?? verdict.rule ?? '' }), {
+      rule: verdict.rule,
+      lexicon: 'block',
+    })
   if (verdict.action === 'warn' && !input.confirmWarning) {
-    throw new ApiFailure('conflict', `Check before sending: ${verdict.reason}`, { rule: verdict.rule, lexicon: 'warn' })
+    throw new ApiFailure('conflict', engineText('message.checkFirst', { reason: verdict.reason ?? verdict.rule ?? '' }), {
+      rule: verdict.rule,
+      lexicon: 'warn',
+    })
   }
   if (input.mediaId) {
-    if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', 'This picture is no longer available; add it again')
-    if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Pictures can only be sent on WhatsApp')
+    if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', engineText('picture.gone'))
+    if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('picture.whatsAppOnly'))
   }
   const replyToProviderId = input.replyTo ? quotedProviderId(ctx, conversation, input.replyTo) : undefined
   const now = ctx.clock.now()
@@ -132,20 +140,20 @@ export function sendMessage(
  * reached WhatsApp (WhatsApp quotes by its own id). @throws ApiFailure invalid with the reason.
  */
 function quotedProviderId(ctx: EngineContext, conversation: { id: string; channel: string }, messageId: string): string {
-  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Only WhatsApp messages can quote an earlier message')
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('quote.whatsAppOnly'))
   const quoted = getMessageRow(ctx.db, messageId)
-  if (!quoted || quoted.conversation_id !== conversation.id) throw new ApiFailure('invalid', 'The quoted message is not in this thread')
-  if (!quoted.provider_id) throw new ApiFailure('invalid', 'The quoted message has not reached WhatsApp yet, so it cannot be quoted')
+  if (!quoted || quoted.conversation_id !== conversation.id) throw new ApiFailure('invalid', engineText('quote.otherThread'))
+  if (!quoted.provider_id) throw new ApiFailure('invalid', engineText('quote.notYetSent'))
   return quoted.provider_id
 }
 
 /** A failed message goes back into its lane at its original place; the policy decides again. */
 export function retryMessage(ctx: EngineContext, userId: string, id: string): Message {
   const row = getMessageRow(ctx.db, id)
-  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', 'This message does not exist')
+  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', engineText('message.notFound'))
   const conversation = requireParticipant(ctx, row.conversation_id, userId)
   requireOpen(conversation)
-  if (row.status !== 'failed') throw new ApiFailure('conflict', 'Only a failed message can be retried')
+  if (row.status !== 'failed') throw new ApiFailure('conflict', engineText('message.retryOnlyFailed'))
   const now = ctx.clock.now()
   transitions.requeue(
     ctx,
@@ -165,14 +173,11 @@ export function retryMessage(ctx: EngineContext, userId: string, id: string): Me
 /** A held or queued message that has not started sending can be cancelled; it will never go out. */
 export function cancelMessage(ctx: EngineContext, userId: string, id: string): Message {
   const row = getMessageRow(ctx.db, id)
-  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', 'This message does not exist')
+  if (!row || row.direction !== 'out') throw new ApiFailure('not_found', engineText('message.notFound'))
   requireParticipant(ctx, row.conversation_id, userId)
   const queued = outbox.getOutboxRow(ctx.db, id)
   if (!queued || queued.state === 'leased') {
-    throw new ApiFailure(
-      'conflict',
-      row.status === 'sending' ? 'This message is already being sent' : 'Only a waiting message can be cancelled',
-    )
+    throw new ApiFailure('conflict', engineText(row.status === 'sending' ? 'message.alreadySending' : 'message.cancelOnlyWaiting'))
   }
   transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
   ctx.wakeOutbox()

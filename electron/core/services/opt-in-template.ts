@@ -1,10 +1,10 @@
+import { englishOf, engineText, type EngineText, type EngineTextCode } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { MessageTemplate, OptInTemplateView } from '../../shared/domain'
 import type { EngineContext } from '../context'
 import { getState, setState } from '../db/repositories/app-state'
 import { getContact } from '../db/repositories/contacts'
 import { appendAudit } from '../db/repositories/ledger'
-import { statusWords } from './template-states'
 import { variableCount } from './templates-service'
 
 /** Where the admin's choice is kept (app_state): `{ name, by, at }`. */
@@ -45,7 +45,7 @@ export function languageChain(contactLanguage: string | undefined, orgLanguage: 
   return chain
 }
 
-export type OptInPick = { ok: true; name: string; language: string; body?: string } | { ok: false; problem: string }
+export type OptInPick = { ok: true; name: string; language: string; body?: string } | { ok: false; problem: EngineText }
 
 /**
  * Which translation of the opt-in template a contact gets: the first APPROVED one along
@@ -65,16 +65,29 @@ export function pickOptInTemplate(ctx: EngineContext, contactId: string): OptInP
   if (pick) return { ok: true, name, language: pick.language, ...(pick.body ? { body: pick.body } : {}) }
   // Say why with the state of the translation this contact would have had.
   const closest = chain.map((code) => known.find((t) => t.language === code)).find((t) => t !== undefined) ?? known[0]
-  return { ok: false, problem: `The consent request template is ${statusWords(closest.status)} — ask your admin.` }
+  return { ok: false, problem: unusableText(closest.status) }
+}
+
+const UNUSABLE: Partial<Record<string, EngineTextCode>> = {
+  PAUSED: 'optIn.templatePaused',
+  DISABLED: 'optIn.templateDisabled',
+  REJECTED: 'optIn.templateRejected',
+  PENDING: 'optIn.templatePending',
+}
+
+/** Why the opt-in template cannot be sent in this WhatsApp state ("… is paused by WhatsApp — ask your admin."). */
+function unusableText(status: string): EngineText {
+  const code = UNUSABLE[status]
+  return code ? engineText(code) : engineText('optIn.templateNotApproved', { status: status.toLowerCase().replace(/_/g, ' ') })
 }
 
 /** Why `template` cannot ask for consent: Greenline fills one variable (the business name) and two buttons (Yes, No). */
-function unfitReason(translations: readonly MessageTemplate[]): string | undefined {
+function unfitReason(name: string, translations: readonly MessageTemplate[]): EngineText | undefined {
   const approved = translations.filter((t) => t.status === 'APPROVED')
-  if (approved.length === 0) return 'WhatsApp has not approved it in any language'
+  if (approved.length === 0) return engineText('optIn.notApproved', { name })
   for (const t of approved) {
-    if (!t.body || variableCount(t.body) !== 1) return `its ${t.language} text must have exactly one variable, {{1}}, for the business name`
-    if (t.quickReplies && t.quickReplies.length !== 2) return `its ${t.language} version must have two quick-reply buttons (yes, then no)`
+    if (!t.body || variableCount(t.body) !== 1) return engineText('optIn.oneVariable', { name, language: t.language, variable: '{{1}}' })
+    if (t.quickReplies && t.quickReplies.length !== 2) return engineText('optIn.twoButtons', { name, language: t.language })
   }
   return undefined
 }
@@ -84,14 +97,14 @@ export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
   const choice = savedChoice(ctx)
   const name = choice?.name ?? ctx.templates.optIn.name
   const translations = ctx.templates.translations(name)
-  const unfit = translations.length > 0 ? unfitReason(translations) : undefined
+  const unfit = translations.length > 0 ? unfitReason(name, translations) : undefined
   return {
     name,
     source: choice ? 'admin' : 'settings',
     ...(choice ? { chosenBy: choice.by, chosenAt: choice.at } : {}),
     approvedLanguages: translations.filter((t) => t.status === 'APPROVED').map((t) => t.language),
     ...(ctx.org.defaultLanguage ? { defaultLanguage: ctx.org.defaultLanguage } : {}),
-    ...(unfit ? { problem: `${name} cannot ask for consent: ${unfit}.` } : {}),
+    ...(unfit ? { problem: englishOf(unfit), problemText: unfit } : {}),
   }
 }
 
@@ -103,10 +116,9 @@ export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
  */
 export function chooseOptInTemplate(ctx: EngineContext, actorId: string, name: string): OptInTemplateView {
   const translations = ctx.templates.translations(name)
-  if (translations.length === 0)
-    throw new ApiFailure('invalid', `There is no template ${name} on the business account (read the templates again?)`)
-  const unfit = unfitReason(translations)
-  if (unfit) throw new ApiFailure('invalid', `${name} cannot ask for consent: ${unfit}.`)
+  if (translations.length === 0) throw new ApiFailure('invalid', engineText('optIn.unknownTemplate', { name }))
+  const unfit = unfitReason(name, translations)
+  if (unfit) throw new ApiFailure('invalid', unfit)
   const before = optInTemplateName(ctx)
   const now = ctx.clock.now()
   ctx.db.transaction(() => {

@@ -1,6 +1,6 @@
+import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
-import type { AccountHealthView, Message } from '../../shared/domain'
-import { holdReasonText } from '../../shared/policy-texts'
+import type { AccountHealthView, HoldReason, Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
 import { getContact } from '../db/repositories/contacts'
 import { getMessageRow, setReaction } from '../db/repositories/messages'
@@ -9,6 +9,7 @@ import { whatsAppTarget } from '../outbox/jobs/send-job'
 import type { ReactionMessage, SendValue, WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
 import { toMessages } from './views'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 export interface ReactionDeps {
   /** The WhatsApp client's reaction send; absent when WhatsApp is not connected. */
@@ -30,18 +31,24 @@ export async function reactToMessage(
   deps: ReactionDeps,
 ): Promise<Message> {
   const row = getMessageRow(ctx.db, input.id)
-  if (!row || row.direction === 'system' || row.kind === 'reaction') throw new ApiFailure('not_found', 'This message does not exist')
+  if (!row || row.direction === 'system' || row.kind === 'reaction') throw new ApiFailure('not_found', engineText('message.notFound'))
   const conversation = requireParticipant(ctx, row.conversation_id, userId)
   requireOpen(conversation)
-  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Reactions can only be sent on WhatsApp')
-  if (!row.provider_id) throw new ApiFailure('invalid', 'This message has not reached WhatsApp yet, so it cannot be reacted to')
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('reaction.whatsAppOnly'))
+  if (!row.provider_id) throw new ApiFailure('invalid', engineText('reaction.notYetSent'))
   const contact = getContact(ctx.db, conversation.contactId)
-  if (!contact) throw new ApiFailure('not_found', 'The contact was deleted')
+  if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   const health = deps.health()
-  if (health.paused) throw new ApiFailure('conflict', `Not sent: ${health.reason ?? 'WhatsApp is refusing the business account'}`)
+  if (health.paused)
+    throw new ApiFailure(
+      'conflict',
+      health.reason
+        ? engineText('message.notSent', { reason: whatsAppReasonText(health.code, health.reason) ?? health.reason })
+        : engineText('message.accountPaused'),
+    )
   const hold = policyHold(ctx, conversation.contactId, 'freeform', ctx.clock.now())
-  if (hold) throw new ApiFailure('conflict', `Not sent: ${holdReasonText(hold, contact.name)}`, { holdReason: hold })
-  if (!deps.send) throw new ApiFailure('unavailable', 'WhatsApp is not connected right now')
+  if (hold) throw new ApiFailure('conflict', heldText(hold, contact.name), { holdReason: hold })
+  if (!deps.send) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
 
   const result = await deps.send({
     ...whatsAppTarget(contact),
@@ -49,8 +56,28 @@ export async function reactToMessage(
     emoji: input.emoji,
     bizOpaque: ctx.newId('r_'),
   })
-  if (!result.ok) throw new ApiFailure('unavailable', `Not sent: ${result.error.reason}`)
+  if (!result.ok)
+    throw new ApiFailure(
+      'unavailable',
+      engineText('message.notSent', { reason: whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason }),
+    )
   setReaction(ctx.db, row.id, userId, input.emoji || null, ctx.clock.now())
   ctx.changes.message(row.id, row.conversation_id)
   return toMessages(ctx.db, [getMessageRow(ctx.db, row.id)!])[0]
+}
+
+/** Why a reaction cannot go out now, naming the WhatsApp user (reactions are never queued). */
+function heldText(hold: HoldReason, name: string): EngineText {
+  switch (hold) {
+    case 'awaiting_consent':
+      return engineText('message.heldAwaitingConsent', { name })
+    case 'awaiting_reply':
+      return engineText('message.heldAwaitingReply', { name })
+    case 'opted_out':
+      return engineText('message.heldOptedOut', { name })
+    case 'not_on_whatsapp':
+      return engineText('message.heldNotOnWhatsApp', { name })
+    case 'account_paused':
+      return engineText('message.accountPaused')
+  }
 }

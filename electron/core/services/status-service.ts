@@ -47,7 +47,7 @@ export function applyStatus(ctx: EngineContext, update: StatusUpdate): void {
     transitions.fail(ctx, row.id, error, now, row.conversation_id)
     if (error.kind === 'not_on_whatsapp' && row.kind === 'template') {
       applyConsent(ctx, lane, { type: 'undeliverable', at: now, requestMessageId: row.id })
-    } else if (isOptInRequest(row)) optInRequestFailed(ctx, lane, row.id, error.reason)
+    } else if (isOptInRequest(row)) optInRequestFailed(ctx, lane, row.id, error.reason, error.code)
     return
   }
   const incoming = update.status === 'played' ? 'read' : update.status

@@ -1,3 +1,4 @@
+import type { EngineText } from '../../shared/api/engine-text'
 import type { EngineContext } from '../context'
 import { insertMessage } from '../db/repositories/messages'
 import { touchConversation } from '../db/repositories/conversations'
@@ -9,7 +10,8 @@ import { touchConversation } from '../db/repositories/conversations'
  */
 export interface SystemLineCode {
   code: string
-  params?: Record<string, string>
+  /** Names as given; an EngineText (a reason) is translated too (`errors.<code>`). */
+  params?: Record<string, string | EngineText>
 }
 
 /** A system line in a thread ("Priya added Sam", "Ana accepted the opt-in request"). */

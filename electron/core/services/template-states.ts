@@ -6,19 +6,6 @@ import type { TemplateUpdate } from '../whatsapp/webhook-types'
 
 const log = createLogger('templates')
 
-/** A template WhatsApp will not send in these states; the words an office user reads. */
-const UNUSABLE: Record<string, string> = {
-  PAUSED: 'paused by WhatsApp',
-  DISABLED: 'disabled by WhatsApp',
-  REJECTED: 'rejected by WhatsApp',
-  PENDING: 'still waiting for approval by WhatsApp',
-}
-
-/** A state WhatsApp reports, in the words an office user reads ("paused by WhatsApp"). */
-export function statusWords(status: string): string {
-  return UNUSABLE[status] ?? `not approved by WhatsApp (${status.toLowerCase().replace(/_/g, ' ')})`
-}
-
 export interface TemplateRef {
   name: string
   language: string

@@ -1,3 +1,4 @@
+import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
@@ -35,22 +36,21 @@ export function sendApprovedTemplate(
   if (input.clientId) {
     const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
     if (existing && existing.author_id === userId) return view(ctx, existing.id)
-    if (existing) throw new ApiFailure('conflict', 'This message id is already used; send it again as a new message')
+    if (existing) throw new ApiFailure('conflict', engineText('message.idTaken'))
   }
   requireOpen(conversation)
-  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', 'Templates are only sent on WhatsApp')
+  if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('template.whatsAppOnly'))
   const template = ctx.templates.get(input.name, input.language)
-  if (!template?.body) throw new ApiFailure('invalid', `There is no template ${input.name} (${input.language}) on the business account`)
+  if (!template?.body) throw new ApiFailure('invalid', engineText('template.notFound', { name: input.name, language: input.language }))
   if (template.status !== 'APPROVED')
-    throw new ApiFailure('conflict', `The template ${input.name} is ${template.status.toLowerCase()} in WhatsApp and cannot be sent`)
+    throw new ApiFailure('conflict', engineText('template.notUsable', { name: input.name, status: template.status.toLowerCase() }))
   const expected = variableCount(template.body)
   if (input.params.length !== expected || input.params.some((p) => p.trim() === '' || /[\n\r\t]| {5,}/.test(p)))
-    throw new ApiFailure('invalid', `Fill in all ${expected} fields of the template, each on one line`)
+    throw new ApiFailure('invalid', engineText('template.fillFields', { count: expected }))
   const contact = getContact(ctx.db, conversation.contactId)
   const consent = getWhatsAppUser(ctx.db, conversation.contactId).consent
   // Business templates need the person's agreement; the opt-in request is the one that asks for it.
-  if (consent !== 'granted')
-    throw new ApiFailure('conflict', `${contact?.name ?? 'This person'} has not agreed to receive WhatsApp messages`)
+  if (consent !== 'granted') throw new ApiFailure('conflict', engineText('consent.notGiven', { name: contact?.name ?? 'This person' }))
 
   const now = ctx.clock.now()
   const id = ctx.newId('m_')

@@ -4,6 +4,7 @@ import { unreadInboundProviderIds } from '../db/repositories/messages'
 import { policyHold } from '../outbox/hold-rule'
 import type { WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 /** WhatsApp shows "typing…" for up to 25 s; asking again sooner than this is wasted throughput. */
 export const TYPING_EVERY_MS = 20_000
@@ -37,7 +38,7 @@ export class TypingIndicator {
     if (!latest) return { sent: false }
     this.lastSent.set(conversationId, now)
     const result = await send(latest)
-    if (!result.ok) throw new ApiFailure('unavailable', result.error.reason)
+    if (!result.ok) throw new ApiFailure('unavailable', whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason)
     return { sent: true }
   }
 }

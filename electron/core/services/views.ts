@@ -12,6 +12,7 @@ import { deriveConversationState } from '../policy/conversation-state'
 import { windowClosesAt } from '../policy/window'
 import { markReplyRouting } from './reply-routing'
 import type { ConsentState } from '../policy/types'
+import { whatsAppReasonText } from '../whatsapp/errors'
 
 /** Row → DTO mapping for what crosses the API. */
 
@@ -145,6 +146,8 @@ export function toMessage(row: MessageRow): Message {
   }
   if (row.hold_reason && row.status === 'held') message.holdReason = row.hold_reason
   if (row.error) message.error = row.error
+  const errorText = whatsAppReasonText(row.error_code, row.error)
+  if (errorText) message.errorText = errorText
   if (row.error_code !== null) message.errorCode = row.error_code
   if (row.provider_id) message.providerId = row.provider_id
   if (row.sent_at !== null) message.sentAt = row.sent_at

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ENGINE_TEXTS, type EngineText, type EngineTextCode, engineText } from '../../shared/api/engine-text'
 
 /**
  * What went wrong with a WhatsApp request, in the terms the outbox, the policy and the office user
@@ -39,18 +40,12 @@ interface CodeRule {
   retryAfterMs?: number
 }
 
-const WINDOW_CLOSED_REASON = 'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.'
+const WINDOW_CLOSED_REASON = ENGINE_TEXTS['whatsapp.windowClosed']
 
 const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [131047, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
   [470, { kind: 'window_closed', reason: WINDOW_CLOSED_REASON }],
-  [
-    131026,
-    {
-      kind: 'not_on_whatsapp',
-      reason: "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
-    },
-  ],
+  [131026, { kind: 'not_on_whatsapp', reason: ENGINE_TEXTS['whatsapp.cannotReceive'] }],
   [
     130429,
     {
@@ -83,11 +78,11 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
       retryAfterMs: CALL_LIMIT_RETRY_MS,
     },
   ],
-  [0, { kind: 'auth', reason: 'WhatsApp did not accept the sign-in for this account. An administrator needs to renew the access token.' }],
-  [190, { kind: 'auth', reason: 'The WhatsApp access token has expired. An administrator needs to renew it.' }],
-  [10, { kind: 'auth', reason: 'This WhatsApp account is missing a permission. An administrator needs to check the app setup.' }],
-  [3, { kind: 'auth', reason: 'This WhatsApp account is not allowed to do this. An administrator needs to check the app setup.' }],
-  [131005, { kind: 'auth', reason: 'WhatsApp refused access for this account. An administrator needs to check its permissions.' }],
+  [0, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.signInRefused'] }],
+  [190, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.tokenExpired'] }],
+  [10, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.missingPermission'] }],
+  [3, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.notAllowed'] }],
+  [131005, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.accessRefused'] }],
   [100, { kind: 'invalid', reason: 'WhatsApp rejected the message because part of it was not valid.' }],
   [131008, { kind: 'invalid', reason: 'WhatsApp rejected the message because something required was missing.' }],
   [
@@ -113,15 +108,9 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [2, { kind: 'transient', reason: 'WhatsApp is temporarily down; Greenline will try again.' }],
   [133004, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
   [131057, { kind: 'transient', reason: 'The WhatsApp account is in maintenance for a moment; Greenline will try again.' }],
-  [131048, { kind: 'permanent', reason: 'WhatsApp is limiting this number because earlier messages were blocked or reported as spam.' }],
-  [
-    131049,
-    {
-      kind: 'permanent',
-      reason: 'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.',
-    },
-  ],
-  [131050, { kind: 'permanent', reason: 'This person has stopped marketing messages from us on WhatsApp.' }],
+  [131048, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.spamLimited'] }],
+  [131049, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.heldBack'] }],
+  [131050, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.stoppedMarketing'] }],
   [
     131052,
     {
@@ -134,14 +123,14 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [130472, { kind: 'permanent', reason: "WhatsApp did not deliver this because the person's number is part of a WhatsApp experiment." }],
   [130497, { kind: 'permanent', reason: 'This WhatsApp account may not message people in this country.' }],
   [131030, { kind: 'permanent', reason: 'This test WhatsApp number may only message numbers on its allowed list.' }],
-  [131031, { kind: 'permanent', reason: 'The WhatsApp business account is locked.' }],
-  [131037, { kind: 'permanent', reason: 'The WhatsApp number has no approved display name yet.' }],
-  [131042, { kind: 'permanent', reason: 'WhatsApp stopped sending because of a billing problem with the business account.' }],
-  [131045, { kind: 'permanent', reason: 'The WhatsApp business number is not registered correctly.' }],
+  [131031, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.accountLocked'] }],
+  [131037, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.noDisplayName'] }],
+  [131042, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.billing'] }],
+  [131045, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.numberNotRegistered'] }],
   [131063, { kind: 'permanent', reason: 'Marketing templates are turned off for this WhatsApp account.' }],
   [131064, { kind: 'permanent', reason: 'WhatsApp has limited this account for a while because of template rule violations.' }],
-  [133010, { kind: 'permanent', reason: 'The WhatsApp business number is not registered on the platform yet.' }],
-  [368, { kind: 'permanent', reason: 'The WhatsApp business account is restricted for a policy violation.' }],
+  [133010, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.numberNotOnPlatform'] }],
+  [368, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.accountRestricted'] }],
 ])
 
 const GENERIC_REASON: Record<WhatsAppErrorKind, string> = {
@@ -249,4 +238,35 @@ export function networkError(err: unknown): WhatsAppError {
 function errorCode(value: unknown): string | undefined {
   const code = typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined
   return typeof code === 'string' ? code : undefined
+}
+
+/** Meta codes whose words the windows translate (errors.<code>); the others show in English. */
+const REASON_TEXTS: ReadonlyMap<number, EngineTextCode> = new Map<number, EngineTextCode>([
+  [131047, 'whatsapp.windowClosed'],
+  [470, 'whatsapp.windowClosed'],
+  [131026, 'whatsapp.cannotReceive'],
+  [0, 'whatsapp.signInRefused'],
+  [190, 'whatsapp.tokenExpired'],
+  [10, 'whatsapp.missingPermission'],
+  [3, 'whatsapp.notAllowed'],
+  [131005, 'whatsapp.accessRefused'],
+  [131048, 'whatsapp.spamLimited'],
+  [131049, 'whatsapp.heldBack'],
+  [131050, 'whatsapp.stoppedMarketing'],
+  [131031, 'whatsapp.accountLocked'],
+  [131037, 'whatsapp.noDisplayName'],
+  [131042, 'whatsapp.billing'],
+  [131045, 'whatsapp.numberNotRegistered'],
+  [133010, 'whatsapp.numberNotOnPlatform'],
+  [368, 'whatsapp.accountRestricted'],
+])
+
+/**
+ * A stored WhatsApp failure (a message's error, the account pause) as an engine text, when its
+ * code is one the windows translate and the stored words are still that code's (a row written by
+ * an older version, or an SMS provider's code, keeps its English).
+ */
+export function whatsAppReasonText(code: number | null | undefined, reason: string | null | undefined): EngineText | undefined {
+  const textCode = code === null || code === undefined ? undefined : REASON_TEXTS.get(code)
+  return textCode && reason === ENGINE_TEXTS[textCode] ? engineText(textCode) : undefined
 }

@@ -36,7 +36,10 @@ async function heicClaiming(claim?: { width: number; height: number }): Promise<
 describe('@security prepareImage: HEIC pixel limit', () => {
   it('refuses a 12000×9000 HEIC from its header, before the HEIC decoder sees it', async () => {
     const result = await prepareImage(await heicClaiming({ width: 12_000, height: 9_000 }), { maxBytes: 5 * 1024 * 1024 })
-    expect(result).toEqual({ ok: false, error: { code: 'too_large', message: expect.stringContaining('50 megapixels') } })
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'too_large', message: expect.stringContaining('50 megapixels'), text: { code: 'media.tooManyPixels' } },
+    })
   })
 
   it('still converts a HEIC whose header is honest', async () => {

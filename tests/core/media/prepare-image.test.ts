@@ -302,7 +302,10 @@ describe('@security prepareImage: pixel limit', () => {
       .png({ compressionLevel: 9 })
       .toBuffer()
     const result = await prepareImage(huge, { maxBytes: 5 * 1024 * 1024 })
-    expect(result).toEqual({ ok: false, error: { code: 'too_large', message: expect.stringContaining('50 megapixels') } })
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'too_large', message: expect.stringContaining('50 megapixels'), text: { code: 'media.tooManyPixels' } },
+    })
   })
 
   it('still takes a picture just under the limit', async () => {

@@ -167,7 +167,16 @@ describe('@operations the opt-in request in the contact’s language, over real 
       format: 'csv',
       text: 'Name,Phone,Language\nAna Souza,+14155550101,pt-BR\nBen Okafor,+14155550102,Klingon\nChloé Martin,+14155550103,\n',
     })
-    expect(summary).toEqual({ imported: 2, skipped: [{ line: 3, reason: '"Klingon" is not a language code such as pt_BR, es or en_US' }] })
+    expect(summary).toEqual({
+      imported: 2,
+      skipped: [
+        {
+          line: 3,
+          reason: '"Klingon" is not a language code such as pt_BR, es or en_US',
+          text: { code: 'contact.notALanguage', params: { language: 'Klingon' } },
+        },
+      ],
+    })
     const contacts = await h.as('priya')('contacts:list', {})
     expect(contacts.map((c) => [c.name, c.language])).toEqual([
       ['Ana Souza', 'pt_BR'],

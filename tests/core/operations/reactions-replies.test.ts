@@ -81,7 +81,7 @@ describe('@operations reactions and quoted replies, both ways, over real HTTP ag
     h.clock.advance(25 * 60 * 60 * 1000)
     const refused = h.as('priya')('messages:react', { id: inbound.id, emoji: '👍' })
     await expect(refused).rejects.toBeInstanceOf(RequestFailed)
-    await expect(refused).rejects.toThrow(/Not sent: Will be sent when Ana Souza writes again/)
+    await expect(refused).rejects.toThrow(/Not sent: the 24-hour window with Ana Souza is closed until they write again/)
     expect((await h.thread(conversationId)).find((m) => m.id === inbound.id)!.reactions).toBeUndefined()
     expect(phoneOf().filter((d) => d.type === 'reaction')).toEqual([])
 

@@ -1,0 +1,191 @@
+/**
+ * Every sentence the engine ends a request with, by a stable code. The English here is what logs,
+ * the HTTP API and older windows read; a window translates `errors.<code>` from its own language
+ * (src/i18n/locales) with the same {parameters}, and falls back to the English when it does not
+ * know the code (a newer server). `npm run i18n:check` fails when a code has no text in a language.
+ *
+ * Kept free of imports and of TypeScript-only syntax beyond types, so the i18n check (plain Node)
+ * can import this file. No `|` or `@` in the texts: vue-i18n reads them as plural and link marks.
+ */
+export const ENGINE_TEXTS = {
+  'request.signInFirst': 'Sign in first',
+  'request.internal': 'Something went wrong on our side; the request was not completed',
+  'request.badCursor': 'That list position is not valid: reload the list',
+  'request.fileTooLarge': 'This file is larger than {megabytes} MB.',
+
+  'whatsapp.notConnected': 'WhatsApp is not connected right now',
+  'whatsapp.disabled': 'Your organization has not enabled WhatsApp',
+  'whatsapp.windowClosed': 'More than 24 hours have passed since this person last wrote, so WhatsApp only allows a template now.',
+  'whatsapp.cannotReceive': "This person can't receive WhatsApp messages: the number may not be on WhatsApp, or their app needs an update.",
+  'whatsapp.signInRefused': 'WhatsApp did not accept the sign-in for this account. An administrator needs to renew the access token.',
+  'whatsapp.tokenExpired': 'The WhatsApp access token has expired. An administrator needs to renew it.',
+  'whatsapp.missingPermission': 'This WhatsApp account is missing a permission. An administrator needs to check the app setup.',
+  'whatsapp.notAllowed': 'This WhatsApp account is not allowed to do this. An administrator needs to check the app setup.',
+  'whatsapp.accessRefused': 'WhatsApp refused access for this account. An administrator needs to check its permissions.',
+  'whatsapp.spamLimited': 'WhatsApp is limiting this number because earlier messages were blocked or reported as spam.',
+  'whatsapp.heldBack':
+    'WhatsApp held this message back to limit how many business messages this person gets. Try again tomorrow at the earliest.',
+  'whatsapp.stoppedMarketing': 'This person has stopped marketing messages from us on WhatsApp.',
+  'whatsapp.accountLocked': 'The WhatsApp business account is locked.',
+  'whatsapp.noDisplayName': 'The WhatsApp number has no approved display name yet.',
+  'whatsapp.billing': 'WhatsApp stopped sending because of a billing problem with the business account.',
+  'whatsapp.numberNotRegistered': 'The WhatsApp business number is not registered correctly.',
+  'whatsapp.numberNotOnPlatform': 'The WhatsApp business number is not registered on the platform yet.',
+  'whatsapp.accountRestricted': 'The WhatsApp business account is restricted for a policy violation.',
+
+  'user.notFound': 'There is no such user in this organization',
+  'user.colleagueNotFound': 'There is no such colleague in your organization',
+  'admin.serverOnly': 'People and tokens are managed on the Greenline server; this app runs on its own',
+  'admin.chooseOptIn': 'Only an administrator can choose the consent request template',
+  'admin.resume': 'Only an administrator can resume sending',
+  'export.rangeInvalid': 'The export range must end after it starts',
+  'export.adminOnly': 'Only an administrator can export the whole organization',
+
+  'contact.notFound': 'This contact does not exist (it may have been deleted)',
+  'contact.phoneTaken': '{phone} is already saved as {name}',
+  'contact.whatsAppUserTaken': 'This WhatsApp user is already saved as {name}',
+  'contact.numberAdminsOnly': "Your organization lets only administrators change a contact's number",
+  'contact.numberParticipantsOnly':
+    'This contact has a WhatsApp conversation you are not part of, so only its participants can change the number',
+  'contact.nameRequired': 'A name is required',
+  'contact.nameTooLong': 'The name is longer than 200 characters',
+  'contact.notAnEmail': '"{email}" is not an email address',
+  'contact.notALanguage': '"{language}" is not a language code such as pt_BR, es or en_US',
+  'phone.empty': 'The phone number is empty',
+  'phone.notANumber': '"{phone}" is not a phone number',
+  'phone.invalid': '"{phone}" is not a valid phone number for {region} or in international format (+country code)',
+  'contact.saveFirst': 'Save the contact first: conversations start from a saved contact',
+  'contact.noWhatsAppNumber': '{name} has no phone number to reach on WhatsApp',
+  'contact.noNumber': '{name} has no phone number',
+
+  'import.empty': 'The file is empty',
+  'import.noNameColumn': 'The header row has no name column (name, or first name / last name)',
+  'import.noName': 'No name',
+  'import.cardNotClosed': 'A card was not closed with END:VCARD',
+  'import.endWithoutBegin': 'END:VCARD without BEGIN:VCARD',
+  'import.cardWithoutName': 'The card has no name (FN or N)',
+  'import.notVCard': 'Not part of a vCard',
+  'import.duplicate': 'Duplicate of line {line} ({phone})',
+
+  'conversation.notFound': 'This conversation does not exist',
+  'conversation.removed': 'You were removed from this conversation',
+  'conversation.notParticipant': 'You are not a participant of this conversation',
+  'conversation.ended': 'This conversation has ended. Restart it to write again.',
+  'conversation.changedNotAdded':
+    'You are no longer in this conversation (it changed while you were acting on it), so {user} was not added',
+  'conversation.changedNotRemoved':
+    'You are no longer in this conversation (it changed while you were acting on it), so {user} was not removed',
+  'conversation.changedNotLeft':
+    'You are no longer in this conversation (it changed while you were acting on it), so there was nothing to leave',
+  'conversation.changedNotTransferred':
+    'You are no longer in this conversation (it changed while you were acting on it), so it was not transferred',
+  'conversation.changedNotHandedOver':
+    'You are no longer in this conversation (it changed while you were acting on it), so it was not handed over',
+  'conversation.alreadyIn': '{user} is already in this conversation',
+  'conversation.notIn': '{user} is no longer in this conversation',
+  'conversation.transferToSelf': 'Choose a colleague other than yourself',
+  'conversation.transferRaced': '{by} already transferred this conversation to {to}, so yours was not transferred',
+  'conversation.handOverToSame': 'Choose a colleague other than the one leaving',
+  'conversation.stillGoing': 'This conversation is still going on; there is nothing to restart',
+  'conversation.alreadyRestarted': 'This conversation was already restarted by a colleague; ask them to add you',
+
+  'consent.whatsAppOnly': 'Consent is only asked for on WhatsApp',
+  'consent.alreadyGranted': '{name} has already agreed to receive messages',
+  'consent.optedOut': '{name} asked not to be contacted; they can opt back in by writing to you',
+  'consent.tooSoon': '{name} was asked less than 24 hours ago; the request can be sent again once a day',
+  'consent.cannotAsk': '{name} cannot be asked now',
+  'consent.notGiven': '{name} has not agreed to receive WhatsApp messages',
+
+  'optIn.templatePaused': 'The consent request template is paused by WhatsApp — ask your admin.',
+  'optIn.templateDisabled': 'The consent request template is disabled by WhatsApp — ask your admin.',
+  'optIn.templateRejected': 'The consent request template is rejected by WhatsApp — ask your admin.',
+  'optIn.templatePending': 'The consent request template is still waiting for approval by WhatsApp — ask your admin.',
+  'optIn.templateNotApproved': 'The consent request template is not approved by WhatsApp ({status}) — ask your admin.',
+  'optIn.unknownTemplate': 'There is no template {name} on the business account (read the templates again?)',
+  'optIn.notApproved': '{name} cannot ask for consent: WhatsApp has not approved it in any language.',
+  'optIn.oneVariable':
+    '{name} cannot ask for consent: its {language} text must have exactly one variable, {variable}, for the business name.',
+  'optIn.twoButtons': '{name} cannot ask for consent: its {language} version must have two quick-reply buttons (yes, then no).',
+
+  'template.whatsAppOnly': 'Templates are only sent on WhatsApp',
+  'template.notFound': 'There is no template {name} ({language}) on the business account',
+  'template.notUsable': 'The template {name} is {status} in WhatsApp and cannot be sent',
+  'template.fillFields': 'Fill in all {count} fields of the template, each on one line',
+
+  'message.notFound': 'This message does not exist',
+  'message.idTaken': 'This message id is already used; send it again as a new message',
+  'message.blocked': 'Not sent: {reason}',
+  'message.checkFirst': 'Check before sending: {reason}',
+  'message.retryOnlyFailed': 'Only a failed message can be retried',
+  'message.alreadySending': 'This message is already being sent',
+  'message.cancelOnlyWaiting': 'Only a waiting message can be cancelled',
+  'message.notSent': 'Not sent: {reason}',
+  'message.accountPaused': 'Not sent: WhatsApp is refusing messages from our business number',
+  'message.heldAwaitingConsent': 'Not sent: waiting for {name} to accept the opt-in request',
+  'message.heldAwaitingReply': 'Not sent: the 24-hour window with {name} is closed until they write again',
+  'message.heldOptedOut': 'Not sent: {name} asked not to be contacted on WhatsApp',
+  'message.heldNotOnWhatsApp': 'Not sent: {name} is not on WhatsApp — send an SMS instead',
+
+  'quote.whatsAppOnly': 'Only WhatsApp messages can quote an earlier message',
+  'quote.otherThread': 'The quoted message is not in this thread',
+  'quote.notYetSent': 'The quoted message has not reached WhatsApp yet, so it cannot be quoted',
+  'reaction.whatsAppOnly': 'Reactions can only be sent on WhatsApp',
+  'reaction.notYetSent': 'This message has not reached WhatsApp yet, so it cannot be reacted to',
+
+  'picture.gone': 'This picture is no longer available; add it again',
+  'picture.whatsAppOnly': 'Pictures can only be sent on WhatsApp',
+  'picture.nothingToDownload': 'Nothing to download for this message',
+
+  'media.empty': 'This file is empty.',
+  'media.notAnImage': "This file isn't a picture.",
+  'media.corrupt': 'This picture is damaged or incomplete, so it cannot be opened.',
+  'media.tooLarge': 'This picture is too large to send, even after shrinking it.',
+  'media.tooManyPixels': 'This picture has more than 50 megapixels, too many to open safely. Send a smaller copy of it.',
+  'media.svg': "SVG pictures can't be sent on WhatsApp. Save it as PNG or JPEG first.",
+  'media.unsupportedKind': "{kind} pictures can't be sent on WhatsApp. Save it as JPEG or PNG first.",
+  'media.unsupported': "This kind of picture can't be sent on WhatsApp. Save it as JPEG or PNG first.",
+} as const
+
+export type EngineTextCode = keyof typeof ENGINE_TEXTS
+
+/**
+ * Names, numbers and other values a text is written with, shown as given; a value that is itself
+ * an EngineText (a reason inside "Not sent: {reason}") is written in the window's language too.
+ */
+export type TextParams = Record<string, string | number | EngineText>
+
+/** A sentence for a person as a code and its values, so each window writes it in its language. */
+export interface EngineText {
+  code: EngineTextCode
+  params?: TextParams
+}
+
+/** EngineText as it crosses the boundary (a window may not know the code). */
+export interface WireText {
+  code: string
+  params?: Record<string, string | number | WireText>
+}
+
+/** A line of an import that was skipped and why: in English and as a code (ImportSummary.skipped). */
+export interface SkippedLine {
+  line: number
+  reason: string
+  text?: EngineText
+}
+
+export function skippedLine(line: number, text: EngineText): SkippedLine {
+  return { line, reason: englishOf(text), text }
+}
+
+export function engineText(code: EngineTextCode, params?: TextParams): EngineText {
+  return params ? { code, params } : { code }
+}
+
+/** The English sentence ({name} replaced by its value; an unknown placeholder stays as written). */
+export function englishOf(text: EngineText): string {
+  return ENGINE_TEXTS[text.code].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = text.params?.[name]
+    if (value === undefined) return whole
+    return typeof value === 'object' ? englishOf(value) : String(value)
+  })
+}
