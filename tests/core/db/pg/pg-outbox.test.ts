@@ -107,9 +107,7 @@ describe('outbox leases on PostgreSQL (several instances, one database)', () => 
     const kept = await extendLease(b, first, reclaimed.row.lease_until!, 100 + 3 * LEASE, 'timeout')
     expect(kept).toBe(100 + 3 * LEASE)
     expect(await completeLease(b, first, kept!)).toBe(true)
-    expect((await claimDue(a, { now: 100 + LEASE, leaseUntil: 100 + 2 * LEASE, limit: 10 })).map((c) => c.row.message_id)).toEqual([
-      second,
-    ])
+    expect((await claimDue(a, { now: 100 + LEASE, leaseUntil: 100 + 2 * LEASE, limit: 10 })).map((c) => c.row.message_id)).toEqual([second])
   })
 
   it('keeps the lane rules: an earlier message waiting (not due, or held) blocks later ones; a held template blocks nobody and a template passes a held message', async () => {
