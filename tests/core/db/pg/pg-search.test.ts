@@ -64,6 +64,21 @@ describe('message search on PostgreSQL (tsvector + GIN, accent-insensitive)', ()
     expect(first?.snippet).toBe('\u0002Cafe\u0003 opens at nine')
   })
 
+  it('follows the same who-may-read rule as SQLite: former participants of an ended thread, unless removed', async () => {
+    await db.query(`
+      INSERT INTO org_users (id, name) VALUES ('vic', 'Vic'), ('wes', 'Wes');
+      INSERT INTO conversations (id, contact_id, channel, created_at, ended_at, last_activity_at) VALUES ('c3', 'k1', 'whatsapp', 1, 50, 50);
+      INSERT INTO participants (conversation_id, user_id, joined_at, left_at) VALUES ('c3', 'vic', 1, 40), ('c3', 'wes', 1, 40);
+      INSERT INTO audit_log (at, actor_id, action, conversation_id, detail) VALUES
+        (40, 'vic', 'participant.left', 'c3', '{}'),
+        (40, 'una', 'participant.removed', 'c3', '{"userId":"wes"}');
+      INSERT INTO messages (id, conversation_id, direction, kind, body, status, created_at, updated_at)
+        VALUES ('ended', 'c3', 'in', 'text', 'archived invoice', 'received', 30, 30);`)
+    expect(await find('invoice', 'vic')).toEqual(['ended'])
+    expect(await find('invoice', 'wes')).toEqual([])
+    expect(await find('invoice', 'tom')).toEqual([])
+  })
+
   it('takes any text safely: operators and quotes are only separators', async () => {
     expect(messageSearchQuery(`caf' | !report & (x) :*`)).toBe('caf & report & x:*')
     expect(messageSearchQuery(' ?! ')).toBeUndefined()
