@@ -1,12 +1,6 @@
 import type { PgQueryable } from './pool'
 
 /**
- * The text a message is searched by; must stay exactly the expression of the `messages_search`
- * index (PostgreSQL 0010), or the planner scans every message instead.
- */
-const DOCUMENT = `to_tsvector('greenline_search', coalesce(m.body, ''))`
-
-/**
  * A user's search words as a `to_tsquery` text: every word must occur, the last one as a prefix
  * (the user may still be typing it), as on SQLite. Words are cut at anything that is not a letter
  * or a digit, which is also how both engines tokenize, so nothing of the input can be a tsquery
@@ -19,14 +13,15 @@ export function messageSearchQuery(text: string): string | undefined {
 }
 
 // The conversation-reading rule of repositories/conversations.ts `readableBy`, in PostgreSQL:
-// current participants, and, once ended, everyone who took part and was not removed.
+// current participants, and, once ended, everyone who took part and was not removed. Written from
+// the user's participant rows, so the set costs O(the user's conversations), not O(all).
 const LATEST = `p.seq = (SELECT max(q.seq) FROM participants q WHERE q.conversation_id = p.conversation_id AND q.user_id = p.user_id)`
 const REMOVED = `(SELECT a.action FROM audit_log a WHERE a.conversation_id = p.conversation_id
     AND ((a.action = 'participant.removed' AND a.detail::jsonb ->> 'userId' = p.user_id)
       OR (a.action IN ('participant.left', 'conversation.transferred') AND a.actor_id = p.user_id))
     ORDER BY a.seq DESC LIMIT 1) IS NOT DISTINCT FROM 'participant.removed'`
-const READABLE = `EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $2 AND ${LATEST}
-    AND (p.left_at IS NULL OR (c.ended_at IS NOT NULL AND NOT ${REMOVED})))`
+const READABLE_CONVERSATIONS = `SELECT p.conversation_id FROM participants p JOIN conversations c ON c.id = p.conversation_id
+    WHERE p.user_id = $1 AND ${LATEST} AND (p.left_at IS NULL OR (c.ended_at IS NOT NULL AND NOT ${REMOVED}))`
 
 export interface PgSearchHit {
   seq: number
@@ -50,17 +45,22 @@ export async function searchMessages(
 ): Promise<PgSearchHit[]> {
   const query = messageSearchQuery(text)
   if (query === undefined) return []
+  // The readable conversations first, as a list the planner can count (as a subquery it guessed
+  // one conversation and read every message of each); then either the GIN index (rare words) or
+  // the messages newest first until `limit` hits (common words), whichever is cheaper.
+  const readable = (await db.query<{ conversation_id: string }>(READABLE_CONVERSATIONS, [userId])).rows.map((r) => r.conversation_id)
+  if (readable.length === 0) return []
   const result = await db.query<PgSearchHit>(
     `WITH hits AS (
        SELECT m.seq, m.id, m.conversation_id, m.body FROM messages m
-       JOIN conversations c ON c.id = m.conversation_id
-       WHERE ${DOCUMENT} @@ to_tsquery('greenline_search', $1) AND ${READABLE}
-         AND ($4::bigint IS NULL OR m.seq < $4)
+       WHERE m.search_vector @@ to_tsquery('greenline_search', $1)
+         AND m.conversation_id = ANY($2::text[])
+         ${beforeSeq === undefined ? '' : 'AND m.seq < $4'}
        ORDER BY m.seq DESC LIMIT $3)
      SELECT hits.*, ts_headline('greenline_search', hits.body, to_tsquery('greenline_search', $1),
        'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=12, MinWords=4, MaxFragments=1, FragmentDelimiter=…') AS snippet
      FROM hits ORDER BY hits.seq DESC`,
-    [query, userId, limit, beforeSeq ?? null],
+    beforeSeq === undefined ? [query, readable, limit] : [query, readable, limit, beforeSeq],
   )
   return result.rows
 }

@@ -34,7 +34,8 @@ const OUTBOX_KINDS = ['text', 'image', 'template', 'sms']
  *   INTEGER 0/1, so rows have the same shape as better-sqlite3's.
  * - `INTEGER PRIMARY KEY` sequences are identity columns (BY DEFAULT, so an import may keep them).
  * - The enum guards (SQLite 0020, 0050: triggers, as SQLite cannot add a CHECK) are CHECKs.
- * - Message search: a GIN index over `to_tsvector('greenline_search', body)`, where the
+ * - Message search: `messages.search_vector`, a stored `to_tsvector('greenline_search', body)`
+ *   with a GIN index (the one column SQLite does not have: its FTS5 table holds the same), where the
  *   `greenline_search` configuration removes accents (unaccent) and lowercases without stemming,
  *   like SQLite's `unicode61 remove_diacritics 2`. Prefixes (`word:*`) use the same index.
  * - Contact search (SQLite: FTS5 trigram, substring): pg_trgm over the accent-folded
@@ -168,15 +169,17 @@ export const pgMigration0010: PgMigration = {
       sent_at BIGINT,
       delivered_at BIGINT,
       read_at BIGINT,
-      failed_at BIGINT
+      failed_at BIGINT,
+      -- Stored, not an expression index: a search that walks messages newest first tests each row
+      -- against its stored words instead of re-running unaccent over its body (1 s → ms at 200k).
+      search_vector TSVECTOR GENERATED ALWAYS AS (to_tsvector('greenline_search', coalesce(body, ''))) STORED
     );
     CREATE INDEX messages_conversation ON messages(conversation_id, seq);
     CREATE UNIQUE INDEX messages_provider ON messages(provider_id) WHERE provider_id IS NOT NULL;
     CREATE UNIQUE INDEX messages_client ON messages(conversation_id, client_id) WHERE client_id IS NOT NULL;
     CREATE INDEX messages_media_pending ON messages(media_state) WHERE media_state IN ('downloading','failed');
     CREATE INDEX messages_media ON messages(media_id) WHERE media_id IS NOT NULL;
-    -- The expression must stay exactly the one pg/search.ts queries, or the planner ignores the index.
-    CREATE INDEX messages_search ON messages USING gin (to_tsvector('greenline_search', coalesce(body, '')));
+    CREATE INDEX messages_search ON messages USING gin (search_vector);
 
     CREATE TABLE reactions (
       message_id TEXT NOT NULL REFERENCES messages(id),
