@@ -117,6 +117,11 @@ export function ensureTestTools() {
   if (!CHROMIUM_PATHS.some((p) => existsSync(p)) && !process.env.GREENLINE_CHROMIUM)
     missing.push('chromium', 'fonts-liberation', 'fonts-noto-color-emoji')
   if (!hasCommand('heif-enc')) missing.push('libheif-examples')
+  // The PostgreSQL tests start their own throwaway cluster from Debian's server binaries.
+  const hasPostgres = () =>
+    existsSync('/usr/lib/postgresql') &&
+    readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')))
+  if (!hasPostgres() && !process.env.GREENLINE_PG_BINDIR) missing.push('postgresql')
   if (missing.length && isRoot && hasCommand('apt-get')) {
     console.log(`Installing test tools (apt-get install ${missing.join(' ')})…`)
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -124,6 +129,8 @@ export function ensureTestTools() {
     run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env })
   }
   if (!hasCommand('heif-enc')) console.error('heif-enc is missing (Debian: apt-get install libheif-examples); the HEIC test will fail.')
+  if (!hasPostgres() && !process.env.GREENLINE_PG_BINDIR)
+    console.error('PostgreSQL is missing (Debian: apt-get install postgresql, or set GREENLINE_PG_BINDIR); the PostgreSQL tests will fail.')
   if (process.env.GREENLINE_CHROMIUM && existsSync(process.env.GREENLINE_CHROMIUM)) return process.env.GREENLINE_CHROMIUM
   const found = CHROMIUM_PATHS.find((p) => existsSync(p))
   if (found) return found

@@ -27,6 +27,7 @@ import type { PolicyAdmin } from './policy-admin'
 import type { ConnectorAdmin } from './secrets/connector-admin'
 import type { SmsAdmin } from './secrets/sms-admin'
 import { createSyncChannels } from './sync-channels'
+import { checkReadiness } from './readiness'
 
 const log = createLogger('server')
 
@@ -284,15 +285,14 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
   await mode.register(app, guards)
 
   app.get('/readyz', async (_request, reply) => {
-    const database = (() => {
-      try {
-        return engine.db.open && engine.db.prepare('SELECT 1').pluck().get() === 1
-      } catch {
-        return false
-      }
-    })()
-    const connector = await options.connectorReady().catch(() => false)
-    return reply.code(database && connector ? 200 : 503).send({ ready: database && connector, database, connector })
+    const { status, body } = await checkReadiness({
+      database: () => {
+        if (!engine.db.open) throw new Error('the database is closed')
+        engine.db.prepare('SELECT 1').get()
+      },
+      connector: options.connectorReady,
+    })
+    return reply.code(status).send(body)
   })
 
   await registerMediaRoutes(app, {

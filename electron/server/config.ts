@@ -33,6 +33,15 @@ export interface ServerConfig {
 
 export class ConfigError extends Error {}
 
+/**
+ * The engine runs on SQLite only for now (README "Scaling out (PostgreSQL) — in progress"): a
+ * server started with GREENLINE_DATABASE_URL refuses, rather than quietly keeping its data in
+ * SQLite where the other instances never see it.
+ */
+export const POSTGRES_NOT_YET =
+  'GREENLINE_DATABASE_URL is set, but the Greenline server cannot run on PostgreSQL yet: only `npm run server -- migrate` uses it so far. ' +
+  'Unset GREENLINE_DATABASE_URL to run on SQLite in the data directory (--data-dir).'
+
 export const SERVER_FLAGS = {
   bind: { type: 'string' },
   port: { type: 'string' },
@@ -58,6 +67,7 @@ const hours = (value: string | undefined, fallback: number, name: string) => {
 
 /** Settings from flags, then environment variables, then defaults. Throws ConfigError with the fix. */
 export function resolveServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
+  if (env.GREENLINE_DATABASE_URL) throw new ConfigError(POSTGRES_NOT_YET)
   const { values } = parseArgs({ args: [...argv], options: SERVER_FLAGS, strict: true })
   const bind = values.bind ?? env.GREENLINE_BIND ?? '127.0.0.1'
   const port = Number(values.port ?? env.GREENLINE_PORT ?? 5180)

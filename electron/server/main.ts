@@ -12,16 +12,21 @@ import { OrgPolicyError } from '../core/org/org-policy'
 import { SmsConfigError } from '../core/channels/sms-config'
 import { createAdmin, startServer } from './server'
 import { importCommand } from './import-command'
+import { migrateCommand } from './migrate-command'
+import { PgUnreachable } from '../core/db/pg/pool'
+import { DatabaseTooNewError } from '../core/db/migrate'
 
 /**
  * `npm run server` (built: `node out/main/server.js`): the Greenline server for an office.
  * `npm run server -- admin create <userId> --name "…" --password-stdin` sets up an administrator.
+ * `npm run server -- migrate` brings the schema up to date (PostgreSQL with GREENLINE_DATABASE_URL, else SQLite).
  * `npm run server -- import --from <greenline.db> --as <userId>` brings a solo desktop's history in.
  * Flags and environment variables: README, "Run it for your office".
  */
 async function main(argv: string[]): Promise<void> {
   configureLogging({ format: 'json' })
   if (argv[0] === 'admin') return adminCommand(argv.slice(1))
+  if (argv[0] === 'migrate') return migrateCommand(argv.slice(1), process.env, (line) => process.stdout.write(`${line}\n`))
   if (argv[0] === 'import') return void (await importCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`)))
   const config = resolveServerConfig(argv, process.env)
   const server = await startServer(config, { rendererDir: resolveRenderer() })
@@ -75,6 +80,7 @@ function resolveRenderer(): string {
   return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', '..', 'out', 'renderer')
 }
 
+const argv0 = process.argv[2]
 main(process.argv.slice(2)).catch((error: unknown) => {
   const known =
     error instanceof ConfigError ||
@@ -83,8 +89,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof SecretKeyError ||
     error instanceof WhatsAppConfigError ||
     error instanceof OrgPolicyError ||
-    error instanceof SmsConfigError
-  process.stderr.write(`Greenline server could not start: ${error instanceof Error ? error.message : String(error)}\n`)
+    error instanceof SmsConfigError ||
+    error instanceof PgUnreachable ||
+    error instanceof DatabaseTooNewError
+  const what = argv0 === 'migrate' ? 'Greenline could not migrate' : 'Greenline server could not start'
+  process.stderr.write(`${what}: ${error instanceof Error ? error.message : String(error)}\n`)
   if (!known) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`)
   process.exit(1)
 })

@@ -107,7 +107,7 @@ describe('readiness', () => {
     await server.sandbox!.stop()
     const ready = await fetch(url('/readyz'))
     expect(ready.status).toBe(503)
-    expect(await ready.json()).toEqual({ ready: false, database: true, connector: false })
+    expect(await ready.json()).toEqual({ ready: false, database: true, connector: false, reason: expect.stringMatching(/^connector: /) })
     expect((await fetch(url('/healthz'))).status).toBe(200)
   })
 })

@@ -1,0 +1,5 @@
+import type { PgMigration } from '../migration'
+import { pgMigration0010 } from './0010-initial'
+
+/** Every PostgreSQL migration, in order. Append only. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [pgMigration0010]
