@@ -151,6 +151,18 @@ export const useConversationsStore = defineStore('conversations', () => {
     ]
   }
 
+  let prefetched: Promise<Conversation[]> | undefined
+  /**
+   * Asks for the newest page now, before the list is on screen: sent right behind the sign-in,
+   * it arrives with it instead of one round trip later. The next `load` takes it (or, if it
+   * failed, asks again).
+   */
+  function prefetchFirstPage(): void {
+    subscribe()
+    prefetched = call('conversations:list', { limit: FIRST_PAGE })
+    prefetched.catch(() => undefined)
+  }
+
   let loadingNow: Promise<void> | undefined
   /**
    * Loads every current thread, page by page. Calls while a load runs share it: the list and the
@@ -169,7 +181,9 @@ export const useConversationsStore = defineStore('conversations', () => {
       // 100 by default), so the name filter and the unread count cover every thread.
       const ids = new Set<string>()
       let limit = FIRST_PAGE
-      let page = await call('conversations:list', { limit })
+      const early = prefetched
+      prefetched = undefined
+      let page = (early && (await early.catch(() => undefined))) || (await call('conversations:list', { limit }))
       for (;;) {
         // Each page joins the list as it arrives: a fast fling must not meet a false end.
         putPage(page)
@@ -272,6 +286,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     error,
     unreadTotal,
     load,
+    prefetchFirstPage,
     ensure,
     listForContact,
     openThreadWith,

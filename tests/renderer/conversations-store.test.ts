@@ -76,6 +76,30 @@ describe('useConversationsStore', () => {
     expect(store.byId.mid).toBeUndefined()
   })
 
+  it('takes the first page asked for at sign-in instead of asking again, and asks again if it failed', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    store.prefetchFirstPage()
+    await store.load()
+    expect(store.visible.map((c) => c.id)).toEqual(['new', 'mid', 'old'])
+    expect(api.call).toHaveBeenCalledTimes(1)
+
+    testingPinia({ stubActions: false })
+    let refused = true
+    api.answer({
+      'conversations:list': () => {
+        if (!refused) return inbox
+        refused = false
+        throw new ApiRequestError({ code: 'forbidden', message: 'Sign in first' })
+      },
+    })
+    const next = useConversationsStore()
+    next.prefetchFirstPage()
+    await next.load()
+    expect(next.visible).toHaveLength(3)
+    expect(next.error).toBeUndefined()
+  })
+
   it('pages through every thread, so the name filter finds one beyond the first page', async () => {
     // 1,150 threads, newest first, served in pages after a cursor as the engine does.
     const threads = Array.from({ length: 1150 }, (_, i) =>
