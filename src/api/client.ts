@@ -138,7 +138,9 @@ class WebSocketApi implements GreenlineApi {
   async request<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ValueOf<C>>> {
     let socket: WebSocket
     try {
-      socket = await this.open()
+      // Sent at once on an open socket, not a microtask later: a screen that asks while it
+      // mounts (a thread opening) would otherwise send only after its whole first render.
+      socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.open()
     } catch {
       return { ok: false, error: { code: 'unavailable', message: t('errors.unreachable') } }
     }
