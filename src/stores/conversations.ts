@@ -139,9 +139,22 @@ export const useConversationsStore = defineStore('conversations', () => {
     if (current.value.some((c) => c.id === id)) current.value = current.value.filter((c) => c.id !== id)
   }
 
+  const arrivalListeners = new Set<(conversation: Conversation) => void>()
+  /**
+   * Calls `listener` for each change that brings a new inbound message (the unread count grew),
+   * told before the change is applied. Returns its unsubscribe.
+   */
+  function onArrival(listener: (conversation: Conversation) => void): () => void {
+    arrivalListeners.add(listener)
+    return () => arrivalListeners.delete(listener)
+  }
+
   function subscribe(): void {
     unsubscribe ??= [
       onEvent('conversations:changed', (conversation) => {
+        const before = byId[conversation.id]?.unread ?? 0
+        if (conversation.unread > before && conversation.lastMessage?.direction === 'in')
+          for (const listener of arrivalListeners) listener(conversation)
         put(conversation)
       }),
       onEvent('conversations:removed', ({ id }) => {
@@ -287,6 +300,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     unreadTotal,
     load,
     prefetchFirstPage,
+    onArrival,
     ensure,
     listForContact,
     openThreadWith,

@@ -100,6 +100,25 @@ describe('useConversationsStore', () => {
     expect(next.error).toBeUndefined()
   })
 
+  it('tells of a new inbound message before applying it, whoever subscribed first', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    store.prefetchFirstPage()
+    await store.load()
+    const arrivals: Array<[string, number]> = []
+    // Registered after the store subscribed: it still hears of the arrival, with the count before it.
+    store.onArrival((c) => arrivals.push([c.id, store.byId[c.id]?.unread ?? 0]))
+    const incoming = { direction: 'in' as const, text: 'Hi', at: 40 }
+    api.emit('conversations:changed', conversation('mid', { channel: 'voicemail', lastActivityAt: 40, unread: 2, lastMessage: incoming }))
+    // Read elsewhere, or our own message: no arrival.
+    api.emit('conversations:changed', conversation('mid', { channel: 'voicemail', lastActivityAt: 40, unread: 0, lastMessage: incoming }))
+    api.emit(
+      'conversations:changed',
+      conversation('new', { lastActivityAt: 50, unread: 0, lastMessage: { ...incoming, direction: 'out' } }),
+    )
+    expect(arrivals).toEqual([['mid', 1]])
+  })
+
   it('pages through every thread, so the name filter finds one beyond the first page', async () => {
     // 1,150 threads, newest first, served in pages after a cursor as the engine does.
     const threads = Array.from({ length: 1150 }, (_, i) =>
