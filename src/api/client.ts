@@ -130,10 +130,17 @@ class WebSocketApi implements GreenlineApi {
     }, delay)
   }
 
+  /** Opens the connection now, so the first request does not wait for it (a failure is retried as usual). */
+  connect(): void {
+    this.open().catch(() => undefined)
+  }
+
   async request<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ValueOf<C>>> {
     let socket: WebSocket
     try {
-      socket = await this.open()
+      // Sent at once on an open socket, not a microtask later: a screen that asks while it
+      // mounts (a thread opening) would otherwise send only after its whole first render.
+      socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.open()
     } catch {
       return { ok: false, error: { code: 'unavailable', message: t('errors.unreachable') } }
     }
@@ -154,7 +161,16 @@ class WebSocketApi implements GreenlineApi {
   }
 }
 
-const transport: GreenlineApi = window.greenline ?? new WebSocketApi()
+const socketApi = window.greenline ? undefined : new WebSocketApi()
+const transport: GreenlineApi = window.greenline ?? socketApi!
+
+/**
+ * Starts opening the browser host's WebSocket before the first request needs it (a no-op in the
+ * desktop app), so a reload does not wait for the host's answer and then for the socket in turn.
+ */
+export function preconnect(): void {
+  socketApi?.connect()
+}
 
 /** True in the desktop app, where the signed-in user comes from settings. */
 export const isDesktop = window.greenline !== undefined

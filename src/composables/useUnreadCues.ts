@@ -2,7 +2,6 @@ import { t } from '../i18n'
 import { onScopeDispose, ref, watch } from 'vue'
 import { useRouter } from 'vue-router'
 import type { Conversation } from '../../electron/shared/domain'
-import { onEvent } from '../api/client'
 import { useConversationsStore } from '../stores/conversations'
 import { usePreferencesStore } from '../stores/preferences'
 
@@ -51,11 +50,10 @@ export function useUnreadCues(): void {
   const router = useRouter()
   const desktop = typeof window !== 'undefined' && window.greenline !== undefined
 
-  // Registered before the store subscribes (in load), so byId still holds the previous count.
-  const stop = onEvent('conversations:changed', (conversation) => {
-    const before = conversations.byId[conversation.id]?.unread ?? 0
-    const arrived = conversation.unread > before && conversation.lastMessage?.direction === 'in'
-    if (arrived && !desktop && !onScreen(conversation.id)) notify(conversation)
+  // The store tells of an arrival before it applies it, whenever it subscribed (a reload asks for
+  // the first page with the sign-in, before this screen exists).
+  const stop = conversations.onArrival((conversation) => {
+    if (!desktop && !onScreen(conversation.id)) notify(conversation)
   })
   onScopeDispose(() => {
     stop()

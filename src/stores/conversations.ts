@@ -140,9 +140,22 @@ export const useConversationsStore = defineStore('conversations', () => {
     if (current.value.some((c) => c.id === id)) current.value = current.value.filter((c) => c.id !== id)
   }
 
+  const arrivalListeners = new Set<(conversation: Conversation) => void>()
+  /**
+   * Calls `listener` for each change that brings a new inbound message (the unread count grew),
+   * told before the change is applied. Returns its unsubscribe.
+   */
+  function onArrival(listener: (conversation: Conversation) => void): () => void {
+    arrivalListeners.add(listener)
+    return () => arrivalListeners.delete(listener)
+  }
+
   function subscribe(): void {
     unsubscribe ??= [
       onEvent('conversations:changed', (conversation) => {
+        const before = byId[conversation.id]?.unread ?? 0
+        if (conversation.unread > before && conversation.lastMessage?.direction === 'in')
+          for (const listener of arrivalListeners) listener(conversation)
         put(conversation)
       }),
       onEvent('conversations:removed', ({ id }) => {
@@ -150,6 +163,18 @@ export const useConversationsStore = defineStore('conversations', () => {
         delete byId[id]
       }),
     ]
+  }
+
+  let prefetched: Promise<Conversation[]> | undefined
+  /**
+   * Asks for the newest page now, before the list is on screen: sent right behind the sign-in,
+   * it arrives with it instead of one round trip later. The next `load` takes it (or, if it
+   * failed, asks again).
+   */
+  function prefetchFirstPage(): void {
+    subscribe()
+    prefetched = call('conversations:list', { limit: FIRST_PAGE })
+    prefetched.catch(() => undefined)
   }
 
   let loadingNow: Promise<void> | undefined
@@ -170,7 +195,9 @@ export const useConversationsStore = defineStore('conversations', () => {
       // 100 by default), so the name filter and the unread count cover every thread.
       const ids = new Set<string>()
       let limit = FIRST_PAGE
-      let page = await call('conversations:list', { limit })
+      const early = prefetched
+      prefetched = undefined
+      let page = (early && (await early.catch(() => undefined))) || (await call('conversations:list', { limit }))
       for (;;) {
         // Each page joins the list as it arrives: a fast fling must not meet a false end.
         putPage(page)
@@ -273,6 +300,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     error,
     unreadTotal,
     load,
+    prefetchFirstPage,
+    onArrival,
     ensure,
     listForContact,
     openThreadWith,

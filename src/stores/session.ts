@@ -2,8 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { OrgUser, Session } from '../../electron/shared/domain'
 import * as auth from '../api/auth'
-import { ApiRequestError, call, isDesktop } from '../api/client'
+import { ApiRequestError, call, isDesktop, preconnect } from '../api/client'
 import { t } from '../i18n'
+import { useConversationsStore } from './conversations'
 
 const REMEMBERED_USER = 'greenline.user'
 
@@ -74,6 +75,9 @@ export const useSessionStore = defineStore('session', () => {
           if (!(e instanceof ApiRequestError && e.error.code === 'forbidden')) throw e
         }
       } else if (mode.value === undefined) {
+        // Only a browser someone signed in on before (the single-user host, a demo) connects
+        // while the host says what it is: the team server refuses a socket before sign-in.
+        if (localStorage.getItem(REMEMBERED_USER)) preconnect()
         const config = await auth.authConfig()
         if (config) {
           sso.value = config.sso
@@ -82,9 +86,9 @@ export const useSessionStore = defineStore('session', () => {
         mode.value = config?.mode ?? 'local'
       }
       if (mode.value === 'team') return await restoreTeam()
-      users.value = await call('org:users', {})
       const remembered = localStorage.getItem(REMEMBERED_USER)
-      if (remembered && users.value.some((u) => u.id === remembered)) await signIn(remembered)
+      if (remembered && (await signInAgain(remembered))) return
+      users.value = await call('org:users', {})
     } catch (e) {
       // A failed host probe still has to show a screen; the error then says why it is empty.
       mode.value ??= 'local'
@@ -106,6 +110,24 @@ export const useSessionStore = defineStore('session', () => {
     if (next) return location.assign(next)
     role.value = me.role
     session.value = await call('session:get', {})
+  }
+
+  /**
+   * Signs the remembered user in again, with the newest conversations asked for right behind the
+   * sign-in (the host answers them as that user): the list paints one round trip after the socket
+   * opens. False when the organization no longer has that user (then the picker shows).
+   */
+  async function signInAgain(userId: string): Promise<boolean> {
+    const signingIn = signIn(userId)
+    // After the sign-in is sent, not before: the host answers requests in the order they left.
+    if (!isDesktop) useConversationsStore().prefetchFirstPage()
+    try {
+      await signingIn
+      return true
+    } catch (e) {
+      if (e instanceof ApiRequestError && e.error.code === 'not_found') return false
+      throw e
+    }
   }
 
   async function signIn(userId: string): Promise<void> {

@@ -55,6 +55,7 @@ export function fakeClientModule() {
       listeners.set(event, set)
       return () => set.delete(listener)
     },
+    preconnect: () => undefined,
     mediaUrl: (id: string) => `/media/${id}`,
     startPictureDrag: () => undefined,
     get isDesktop() {

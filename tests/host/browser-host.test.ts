@@ -55,6 +55,27 @@ describe('browser host', () => {
     client.close()
   })
 
+  it('answers a request sent right behind session:signIn as the user signed in (one round trip)', async () => {
+    const client = await WsClient.connect(app.url, { token: app.token })
+    // Both frames leave before any answer comes back, as the renderer sends its first page.
+    const [signedIn, list] = await Promise.all([
+      client.raw('session:signIn', { userId: 'priya' }),
+      client.raw('conversations:list', { limit: 10 }),
+    ])
+    expect(signedIn).toMatchObject({ ok: true, value: { user: { id: 'priya' } } })
+    expect(list).toMatchObject({ ok: true, value: expect.any(Array) })
+    // A failed sign-in holds nothing back and signs nobody in.
+    const stranger = await WsClient.connect(app.url, { token: app.token })
+    const [refused, after] = await Promise.all([
+      stranger.raw('session:signIn', { userId: 'nobody' }),
+      stranger.raw('conversations:list', { limit: 10 }),
+    ])
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(after).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    client.close()
+    stranger.close()
+  })
+
   it('sends the opt-in request through the sandbox and receives the reply as a webhook @whatsapp', async () => {
     const client = await WsClient.connect(app.url, { token: app.token, user: 'priya' })
     const contact = await client.request('contacts:create', { name: 'Ana Souza', phone: '(415) 555-0101' })

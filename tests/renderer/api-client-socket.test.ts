@@ -83,4 +83,21 @@ describe('the browser transport', () => {
     vi.advanceTimersByTime(1000)
     expect(FakeSocket.sockets).toHaveLength(3)
   })
+
+  it('on an open socket sends a call at once, and calls made while it opens in the order they were made', async () => {
+    const { call, preconnect } = await client()
+    preconnect()
+    const signIn = call('session:signIn', { userId: 'priya' })
+    const page = call('conversations:list', { limit: 100 })
+    FakeSocket.sockets[0].accept()
+    await Promise.all([signIn, page])
+    expect(FakeSocket.sockets).toHaveLength(1)
+    expect(FakeSocket.sockets[0].sent.map((frame) => (JSON.parse(frame) as { channel: string }).channel)).toEqual([
+      'session:signIn',
+      'conversations:list',
+    ])
+    // Sent before this task ends (a thread asks while its pane renders; the render must not delay it).
+    void call('messages:list', { conversationId: 'c1' })
+    expect(FakeSocket.sockets[0].sent).toHaveLength(3)
+  })
 })

@@ -76,6 +76,49 @@ describe('useConversationsStore', () => {
     expect(store.byId.mid).toBeUndefined()
   })
 
+  it('takes the first page asked for at sign-in instead of asking again, and asks again if it failed', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    store.prefetchFirstPage()
+    await store.load()
+    expect(store.visible.map((c) => c.id)).toEqual(['new', 'mid', 'old'])
+    expect(api.call).toHaveBeenCalledTimes(1)
+
+    testingPinia({ stubActions: false })
+    let refused = true
+    api.answer({
+      'conversations:list': () => {
+        if (!refused) return inbox
+        refused = false
+        throw new ApiRequestError({ code: 'forbidden', message: 'Sign in first' })
+      },
+    })
+    const next = useConversationsStore()
+    next.prefetchFirstPage()
+    await next.load()
+    expect(next.visible).toHaveLength(3)
+    expect(next.error).toBeUndefined()
+  })
+
+  it('tells of a new inbound message before applying it, whoever subscribed first', async () => {
+    api.answer({ 'conversations:list': inbox })
+    const store = useConversationsStore()
+    store.prefetchFirstPage()
+    await store.load()
+    const arrivals: Array<[string, number]> = []
+    // Registered after the store subscribed: it still hears of the arrival, with the count before it.
+    store.onArrival((c) => arrivals.push([c.id, store.byId[c.id]?.unread ?? 0]))
+    const incoming = { direction: 'in' as const, text: 'Hi', at: 40 }
+    api.emit('conversations:changed', conversation('mid', { channel: 'voicemail', lastActivityAt: 40, unread: 2, lastMessage: incoming }))
+    // Read elsewhere, or our own message: no arrival.
+    api.emit('conversations:changed', conversation('mid', { channel: 'voicemail', lastActivityAt: 40, unread: 0, lastMessage: incoming }))
+    api.emit(
+      'conversations:changed',
+      conversation('new', { lastActivityAt: 50, unread: 0, lastMessage: { ...incoming, direction: 'out' } }),
+    )
+    expect(arrivals).toEqual([['mid', 1]])
+  })
+
   it('pages through every thread, so the name filter finds one beyond the first page', async () => {
     // 1,150 threads, newest first, served in pages after a cursor as the engine does.
     const threads = Array.from({ length: 1150 }, (_, i) =>

@@ -46,16 +46,25 @@ describe('useSessionStore', () => {
     testingPinia({ stubActions: false })
     const next = useSessionStore()
     expect(next.session).toBeUndefined()
+    api.call.mockClear()
     await next.restore()
     expect(next.session?.user.name).toBe('Sam Lee')
+    // The newest conversations are asked for right behind the sign-in, not after it answers.
+    expect(api.call.mock.calls.map(([channel]) => channel)).toEqual(['session:signIn', 'conversations:list'])
   })
 
   it('ignores a remembered user the organization no longer has', async () => {
     localStorage.setItem('greenline.user', 'gone')
-    api.answer({ 'org:users': users })
+    api.answer({
+      'org:users': users,
+      'session:signIn': () => {
+        throw new ApiRequestError({ code: 'not_found', message: 'There is no such user in this organization' })
+      },
+    })
     const store = useSessionStore()
     await store.restore()
     expect(store.session).toBeUndefined()
+    expect(store.error).toBeUndefined()
     expect(store.users).toHaveLength(2)
   })
 

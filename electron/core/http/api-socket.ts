@@ -75,6 +75,10 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
     return engine.dispatch({ userId }, request.channel, request.payload)
   }
 
+  // A sign-in in flight holds back the requests that follow it on this connection: a client may
+  // send its first page right behind `session:signIn` (one round trip, not two), and that page
+  // must be answered as the user signed in, not refused as nobody.
+  let signingIn: Promise<unknown> | undefined
   ws.on('message', (data) => {
     void (async () => {
       let request: WireRequest
@@ -94,9 +98,24 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
         )
         return
       }
-      const result = await answer(request)
+      let result: Result<unknown>
+      if (request.channel === 'session:signIn') {
+        const answering = (signingIn ?? Promise.resolve()).then(async () => {
+          const signedIn = await answer(request)
+          if (signedIn.ok && ws.readyState === ws.OPEN) actAs((signedIn.value as { user: { id: string } }).user.id)
+          return signedIn
+        })
+        const held = (signingIn = answering.then(
+          () => undefined,
+          () => undefined,
+        ))
+        result = await answering
+        if (signingIn === held) signingIn = undefined
+      } else {
+        if (signingIn) await signingIn
+        result = await answer(request)
+      }
       if (ws.readyState !== ws.OPEN) return
-      if (result.ok && request.channel === 'session:signIn') actAs((result.value as { user: { id: string } }).user.id)
       const reply: WireReply = result.ok
         ? { id: request.id, ok: true, value: result.value }
         : { id: request.id, ok: false, error: result.error }

@@ -6,9 +6,4 @@ export function formatPhone(e164: string | undefined): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
 }
 
-/** One or two initials for an avatar. */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean)
-  const letters = words.length > 1 ? [words[0][0], words[words.length - 1][0]] : [words[0]?.[0]]
-  return letters.filter(Boolean).join('').toUpperCase()
-}
+export { initials } from './initials'
