@@ -167,8 +167,8 @@ test('a message released by a reply sits after that reply, as on the phone, show
 })
 
 test('an emoji typed as :shortcode: or picked from the grid reaches the phone as the emoji @ux', async ({ page, greenline }) => {
-  const ana = await api(greenline, 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const thread = await api(greenline, 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
   await optInDelivered(greenline, ANA)
   await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
   await openThread(page, greenline, thread.id)
