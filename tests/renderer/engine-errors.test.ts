@@ -4,8 +4,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { createDispatcher, type HandlerTable } from '../../electron/core/dispatcher'
-import { whatsAppReasonText } from '../../electron/core/whatsapp/errors'
-import { ENGINE_TEXTS, engineText, englishOf } from '../../electron/shared/api/engine-text'
+import { twilioError } from '../../electron/core/channels/twilio/errors'
+import { mapGraphError, networkError, whatsAppReasonText } from '../../electron/core/whatsapp/errors'
+import { ENGINE_TEXTS, engineText, englishOf, storedReasonText } from '../../electron/shared/api/engine-text'
 import { ApiFailure, type Result } from '../../electron/shared/api/result'
 import de from '../../src/i18n/locales/de.json'
 import en from '../../src/i18n/locales/en.json'
@@ -99,6 +100,53 @@ describe('readableError', () => {
     // Words an older version stored, or an SMS provider's code: shown as stored.
     expect(whatsAppReasonText(190, 'The token is old.')).toBeUndefined()
     expect(whatsAppReasonText(21610, 'Blocked by the carrier')).toBeUndefined()
+  })
+
+  it('translates every reason the WhatsApp adapter stores: rate limits, templates, transient and generic ones', async () => {
+    const { i18n } = await import('../../src/i18n')
+    const { engineMessage } = await import('../../src/api/error-text')
+    const metaCodes = [
+      130429, 131056, 4, 80007, 100, 131008, 131009, 131051, 131053, 131021, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 131000,
+      131016, 1, 2, 133004, 131057, 131052, 131060, 130403, 130472, 130497, 131030, 131063, 131064,
+      // Codes Meta may add: the generic sentence of their range.
+      250, 132999, 999999,
+    ]
+    const failures = [
+      ...metaCodes.map((code) => mapGraphError({ error: { code } })),
+      ...[undefined, 500, 429, 401, 404].map((status) => mapGraphError('<html>', status)),
+      networkError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      networkError(new TypeError('fetch failed')),
+    ]
+    i18n.global.locale.value = 'pt-BR'
+    for (const failure of failures) {
+      const text = storedReasonText(failure.code, failure.reason)
+      expect(text, failure.reason).toBeDefined()
+      expect(engineMessage(text), failure.reason).not.toBe(failure.reason)
+    }
+    const busy = mapGraphError({ error: { code: 130429 } })
+    expect(engineMessage(storedReasonText(busy.code, busy.reason))).toBe(
+      'O WhatsApp está ocupado com mensagens demais deste número agora; ela será enviada em breve.',
+    )
+  })
+
+  it('translates an SMS provider’s failure on a message, its code included, and keeps the provider’s own words', async () => {
+    const { i18n } = await import('../../src/i18n')
+    const { engineMessage } = await import('../../src/api/error-text')
+    i18n.global.locale.value = 'de'
+    const stop = twilioError(21610)
+    expect(engineMessage(storedReasonText(21610, stop.reason))).toBe(
+      'Diese Person hat auf Ihre SMS mit STOP geantwortet; sie muss START senden, bevor Sie ihr wieder schreiben können.',
+    )
+    const unknown = twilioError(30410)
+    expect(unknown.reason).toBe('The SMS provider could not deliver the message (error 30410).')
+    expect(engineMessage(storedReasonText(30410, unknown.reason))).toBe(
+      'Der SMS-Anbieter konnte die Nachricht nicht zustellen (Fehler 30410).',
+    )
+    // The same words stored with another code are not that sentence.
+    expect(storedReasonText(30411, unknown.reason)).toBeUndefined()
+    expect(engineMessage(storedReasonText(null, ENGINE_TEXTS['sms.notDelivered']))).toBe('Die SMS konnte nicht zugestellt werden.')
+    // Twilio's own text for a code Greenline does not know is shown as Twilio wrote it.
+    expect(storedReasonText(30410, twilioError(30410, 'Queue full').reason)).toBeUndefined()
   })
 
   it('writes a WhatsApp reason inside "Not sent: …" in the user’s language, and in English for logs', async () => {

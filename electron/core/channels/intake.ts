@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { EngineContext } from '../context'
@@ -177,7 +178,7 @@ export function createChannelIntake(
         ...(failed
           ? {
               failure: {
-                reason: parsed.reason?.trim() || 'The SMS could not be delivered.',
+                reason: parsed.reason?.trim() || ENGINE_TEXTS['sms.notDelivered'],
                 ...(parsed.code ? { code: parsed.code } : {}),
                 ...(parsed.optedOut ? { optedOut: true } : {}),
               },

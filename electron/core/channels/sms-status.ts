@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import type { EngineContext } from '../context'
 import { conversationBasics } from '../db/repositories/conversations'
 import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../db/repositories/messages'
@@ -37,7 +38,7 @@ export function applySmsStatus(ctx: EngineContext, report: SmsStatusReport): voi
     const now = ctx.clock.now()
     if (report.status === 'failed') {
       if (!shouldApplyStatus(row.status, 'failed')) return
-      const failure = report.failure ?? { reason: 'The SMS could not be delivered.' }
+      const failure = report.failure ?? { reason: ENGINE_TEXTS['sms.notDelivered'] }
       transitions.fail(ctx, row.id, { reason: failure.reason, ...(failure.code ? { code: failure.code } : {}) }, now, row.conversation_id)
       const contactId = conversationBasics(ctx.db, row.conversation_id)?.contactId
       if (failure.optedOut && contactId) recordSmsConsent(ctx, contactId, 'blocked', row.id, { code: failure.code })

@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import { createHmac } from 'node:crypto'
 import type { SmsProvider, SmsResult } from './provider'
 import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfterMs } from './retry-after'
@@ -29,7 +30,7 @@ export function createWebhookSmsProvider(options: { url: string; secret: string;
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         })
       } catch {
-        return { ok: false, error: { kind: 'transient', reason: 'Could not reach the SMS service; Greenline will try again.' } }
+        return { ok: false, error: { kind: 'transient', reason: ENGINE_TEXTS['sms.serviceUnreachable'] } }
       }
       const answer = (await response.json().catch(() => ({}))) as { id?: unknown; error?: { message?: unknown; retryable?: unknown } }
       if (response.ok && typeof answer.id === 'string' && answer.id) return { ok: true, value: { providerId: answer.id } }
@@ -39,7 +40,7 @@ export function createWebhookSmsProvider(options: { url: string; secret: string;
           ok: false,
           error: {
             kind: 'rate_limited',
-            reason: message ?? 'The SMS service asked Greenline to slow down; it will try again.',
+            reason: message ?? ENGINE_TEXTS['sms.serviceSlowDown'],
             code: 429,
             retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_LIMIT_WAIT_MS,
           },
@@ -49,11 +50,11 @@ export function createWebhookSmsProvider(options: { url: string; secret: string;
           ok: false,
           error: {
             kind: 'transient',
-            reason: message ?? 'The SMS service is not answering; Greenline will try again.',
+            reason: message ?? ENGINE_TEXTS['sms.serviceNotAnswering'],
             code: response.status,
           },
         }
-      return { ok: false, error: { kind: 'invalid', reason: message ?? 'The SMS service refused this message.', code: response.status } }
+      return { ok: false, error: { kind: 'invalid', reason: message ?? ENGINE_TEXTS['sms.serviceRefused'], code: response.status } }
     },
   }
 }

@@ -12,7 +12,7 @@ import { deriveConversationState } from '../policy/conversation-state'
 import { windowClosesAt } from '../policy/window'
 import { markReplyRouting } from './reply-routing'
 import type { ConsentState } from '../policy/types'
-import { whatsAppReasonText } from '../whatsapp/errors'
+import { storedReasonText } from '../../shared/api/engine-text'
 
 /** Row → DTO mapping for what crosses the API. */
 
@@ -146,7 +146,7 @@ export function toMessage(row: MessageRow): Message {
   }
   if (row.hold_reason && row.status === 'held') message.holdReason = row.hold_reason
   if (row.error) message.error = row.error
-  const errorText = whatsAppReasonText(row.error_code, row.error)
+  const errorText = storedReasonText(row.error_code, row.error)
   if (errorText) message.errorText = errorText
   if (row.error_code !== null) message.errorCode = row.error_code
   if (row.provider_id) message.providerId = row.provider_id

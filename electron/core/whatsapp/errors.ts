@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ENGINE_TEXTS, type EngineText, type EngineTextCode, engineText } from '../../shared/api/engine-text'
+import { ENGINE_TEXTS, type EngineText, storedReasonText } from '../../shared/api/engine-text'
 
 /**
  * What went wrong with a WhatsApp request, in the terms the outbox, the policy and the office user
@@ -50,7 +50,7 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
     130429,
     {
       kind: 'rate_limited',
-      reason: 'WhatsApp is busy with too many messages from this number right now; it will be sent shortly.',
+      reason: ENGINE_TEXTS['whatsapp.busy'],
       retryAfterMs: THROUGHPUT_RETRY_MS,
     },
   ],
@@ -58,7 +58,7 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
     131056,
     {
       kind: 'rate_limited',
-      reason: 'Too many messages went to this person in a short time; the next one waits a few seconds.',
+      reason: ENGINE_TEXTS['whatsapp.pairLimit'],
       retryAfterMs: PAIR_LIMIT_RETRY_MS,
     },
   ],
@@ -66,7 +66,7 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
     4,
     {
       kind: 'rate_limited',
-      reason: 'Greenline made too many WhatsApp requests; it will try again in a minute.',
+      reason: ENGINE_TEXTS['whatsapp.tooManyRequests'],
       retryAfterMs: CALL_LIMIT_RETRY_MS,
     },
   ],
@@ -74,7 +74,7 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
     80007,
     {
       kind: 'rate_limited',
-      reason: 'The WhatsApp account reached its request limit; it will try again in a minute.',
+      reason: ENGINE_TEXTS['whatsapp.requestLimit'],
       retryAfterMs: CALL_LIMIT_RETRY_MS,
     },
   ],
@@ -83,31 +83,31 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
   [10, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.missingPermission'] }],
   [3, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.notAllowed'] }],
   [131005, { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.accessRefused'] }],
-  [100, { kind: 'invalid', reason: 'WhatsApp rejected the message because part of it was not valid.' }],
-  [131008, { kind: 'invalid', reason: 'WhatsApp rejected the message because something required was missing.' }],
+  [100, { kind: 'invalid', reason: ENGINE_TEXTS['whatsapp.invalidPart'] }],
+  [131008, { kind: 'invalid', reason: ENGINE_TEXTS['whatsapp.missingField'] }],
   [
     131009,
     {
       kind: 'invalid',
-      reason: 'WhatsApp rejected the message because a value was not valid (a reaction to an old or deleted message does this).',
+      reason: ENGINE_TEXTS['whatsapp.invalidValue'],
     },
   ],
-  [131051, { kind: 'invalid', reason: 'WhatsApp does not support this kind of message.' }],
-  [131053, { kind: 'invalid', reason: 'WhatsApp could not accept this file; its type may not be supported or may not match its content.' }],
-  [131021, { kind: 'invalid', reason: 'A WhatsApp number cannot send a message to itself.' }],
-  [132000, { kind: 'template', reason: 'The message template was sent with the wrong number of fields.' }],
-  [132001, { kind: 'template', reason: 'The message template does not exist in this language or is not approved yet.' }],
-  [132005, { kind: 'template', reason: 'The message template text is too long once filled in.' }],
-  [132007, { kind: 'template', reason: 'The message template breaks a WhatsApp content rule.' }],
-  [132012, { kind: 'template', reason: 'A field in the message template has the wrong format.' }],
-  [132015, { kind: 'template', reason: 'WhatsApp paused this message template because of low quality.' }],
-  [132016, { kind: 'template', reason: 'WhatsApp disabled this message template for good; a new one is needed.' }],
-  [131000, { kind: 'transient', reason: 'WhatsApp had an unexpected problem; Greenline will try again.' }],
-  [131016, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
-  [1, { kind: 'transient', reason: 'WhatsApp could not handle the request right now; Greenline will try again.' }],
-  [2, { kind: 'transient', reason: 'WhatsApp is temporarily down; Greenline will try again.' }],
-  [133004, { kind: 'transient', reason: 'WhatsApp is temporarily unavailable; Greenline will try again.' }],
-  [131057, { kind: 'transient', reason: 'The WhatsApp account is in maintenance for a moment; Greenline will try again.' }],
+  [131051, { kind: 'invalid', reason: ENGINE_TEXTS['whatsapp.unsupportedMessage'] }],
+  [131053, { kind: 'invalid', reason: ENGINE_TEXTS['whatsapp.unsupportedFile'] }],
+  [131021, { kind: 'invalid', reason: ENGINE_TEXTS['whatsapp.toItself'] }],
+  [132000, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateFieldCount'] }],
+  [132001, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateMissing'] }],
+  [132005, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateTooLong'] }],
+  [132007, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateContentRule'] }],
+  [132012, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateFieldFormat'] }],
+  [132015, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templatePaused'] }],
+  [132016, { kind: 'template', reason: ENGINE_TEXTS['whatsapp.templateDisabled'] }],
+  [131000, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.unexpected'] }],
+  [131016, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.unavailable'] }],
+  [1, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.cannotHandle'] }],
+  [2, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.down'] }],
+  [133004, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.unavailable'] }],
+  [131057, { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.maintenance'] }],
   [131048, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.spamLimited'] }],
   [131049, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.heldBack'] }],
   [131050, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.stoppedMarketing'] }],
@@ -115,40 +115,39 @@ const RULES: ReadonlyMap<number, CodeRule> = new Map<number, CodeRule>([
     131052,
     {
       kind: 'permanent',
-      reason: 'WhatsApp could not pass on the file this person sent (it may be over 100 MB). Ask them to send it another way.',
+      reason: ENGINE_TEXTS['whatsapp.fileNotPassed'],
     },
   ],
-  [131060, { kind: 'permanent', reason: 'WhatsApp could not show this message here; ask the person to check it on their phone.' }],
-  [130403, { kind: 'permanent', reason: 'Our WhatsApp account has blocked this person, so messages cannot be sent.' }],
-  [130472, { kind: 'permanent', reason: "WhatsApp did not deliver this because the person's number is part of a WhatsApp experiment." }],
-  [130497, { kind: 'permanent', reason: 'This WhatsApp account may not message people in this country.' }],
-  [131030, { kind: 'permanent', reason: 'This test WhatsApp number may only message numbers on its allowed list.' }],
+  [131060, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.cannotShow'] }],
+  [130403, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.blockedByUs'] }],
+  [130472, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.experiment'] }],
+  [130497, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.country'] }],
+  [131030, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.testNumber'] }],
   [131031, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.accountLocked'] }],
   [131037, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.noDisplayName'] }],
   [131042, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.billing'] }],
   [131045, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.numberNotRegistered'] }],
-  [131063, { kind: 'permanent', reason: 'Marketing templates are turned off for this WhatsApp account.' }],
-  [131064, { kind: 'permanent', reason: 'WhatsApp has limited this account for a while because of template rule violations.' }],
+  [131063, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.marketingOff'] }],
+  [131064, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.templateViolations'] }],
   [133010, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.numberNotOnPlatform'] }],
   [368, { kind: 'permanent', reason: ENGINE_TEXTS['whatsapp.accountRestricted'] }],
 ])
 
 const GENERIC_REASON: Record<WhatsAppErrorKind, string> = {
   window_closed: WINDOW_CLOSED_REASON,
-  not_on_whatsapp: "This person can't receive WhatsApp messages.",
-  rate_limited: 'WhatsApp asked Greenline to slow down; it will try again shortly.',
-  auth: 'WhatsApp did not accept this account. An administrator needs to check its access.',
-  invalid: 'WhatsApp rejected the message because part of it was not valid.',
-  template: 'WhatsApp rejected the message template.',
-  transient: 'WhatsApp could not be reached just now; Greenline will try again.',
-  permanent: 'WhatsApp could not send this message.',
+  not_on_whatsapp: ENGINE_TEXTS['whatsapp.cannotReceiveAny'],
+  rate_limited: ENGINE_TEXTS['whatsapp.slowDown'],
+  auth: ENGINE_TEXTS['whatsapp.accountNotAccepted'],
+  invalid: ENGINE_TEXTS['whatsapp.invalidPart'],
+  template: ENGINE_TEXTS['whatsapp.templateRejected'],
+  transient: ENGINE_TEXTS['whatsapp.unreachable'],
+  permanent: ENGINE_TEXTS['whatsapp.couldNotSend'],
 }
 
 function ruleForCode(code: number): CodeRule {
   const known = RULES.get(code)
   if (known) return known
-  if (code >= 200 && code <= 299)
-    return { kind: 'auth', reason: 'This WhatsApp account is missing an API permission. An administrator needs to check the app setup.' }
+  if (code >= 200 && code <= 299) return { kind: 'auth', reason: ENGINE_TEXTS['whatsapp.apiPermission'] }
   if (code >= 132000 && code <= 132999) return { kind: 'template', reason: GENERIC_REASON.template }
   return { kind: 'permanent', reason: GENERIC_REASON.permanent }
 }
@@ -226,11 +225,11 @@ export function networkError(err: unknown): WhatsAppError {
   // undici wraps the socket error (ECONNREFUSED, ENOTFOUND, …) in `cause`.
   const errno = errorCode(err instanceof Error ? err.cause : undefined) ?? errorCode(err)
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return { kind: 'transient', reason: 'WhatsApp did not answer in time; Greenline will try again.', details: name }
+    return { kind: 'transient', reason: ENGINE_TEXTS['whatsapp.noAnswerInTime'], details: name }
   }
   return {
     kind: 'transient',
-    reason: 'Could not reach WhatsApp (the network or WhatsApp may be down); Greenline will try again.',
+    reason: ENGINE_TEXTS['whatsapp.networkDown'],
     details: errno ?? name ?? 'network error',
   }
 }
@@ -240,33 +239,10 @@ function errorCode(value: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
-/** Meta codes whose words the windows translate (errors.<code>); the others show in English. */
-const REASON_TEXTS: ReadonlyMap<number, EngineTextCode> = new Map<number, EngineTextCode>([
-  [131047, 'whatsapp.windowClosed'],
-  [470, 'whatsapp.windowClosed'],
-  [131026, 'whatsapp.cannotReceive'],
-  [0, 'whatsapp.signInRefused'],
-  [190, 'whatsapp.tokenExpired'],
-  [10, 'whatsapp.missingPermission'],
-  [3, 'whatsapp.notAllowed'],
-  [131005, 'whatsapp.accessRefused'],
-  [131048, 'whatsapp.spamLimited'],
-  [131049, 'whatsapp.heldBack'],
-  [131050, 'whatsapp.stoppedMarketing'],
-  [131031, 'whatsapp.accountLocked'],
-  [131037, 'whatsapp.noDisplayName'],
-  [131042, 'whatsapp.billing'],
-  [131045, 'whatsapp.numberNotRegistered'],
-  [133010, 'whatsapp.numberNotOnPlatform'],
-  [368, 'whatsapp.accountRestricted'],
-])
-
 /**
- * A stored WhatsApp failure (a message's error, the account pause) as an engine text, when its
- * code is one the windows translate and the stored words are still that code's (a row written by
- * an older version, or an SMS provider's code, keeps its English).
+ * A stored WhatsApp failure (a message's error, the account pause) as an engine text, while the
+ * stored words are still one of the catalogue's (a row written by an older version keeps its English).
  */
 export function whatsAppReasonText(code: number | null | undefined, reason: string | null | undefined): EngineText | undefined {
-  const textCode = code === null || code === undefined ? undefined : REASON_TEXTS.get(code)
-  return textCode && reason === ENGINE_TEXTS[textCode] ? engineText(textCode) : undefined
+  return storedReasonText(code, reason)
 }

@@ -32,6 +32,72 @@ export const ENGINE_TEXTS = {
   'whatsapp.numberNotRegistered': 'The WhatsApp business number is not registered correctly.',
   'whatsapp.numberNotOnPlatform': 'The WhatsApp business number is not registered on the platform yet.',
   'whatsapp.accountRestricted': 'The WhatsApp business account is restricted for a policy violation.',
+  'whatsapp.busy': 'WhatsApp is busy with too many messages from this number right now; it will be sent shortly.',
+  'whatsapp.pairLimit': 'Too many messages went to this person in a short time; the next one waits a few seconds.',
+  'whatsapp.tooManyRequests': 'Greenline made too many WhatsApp requests; it will try again in a minute.',
+  'whatsapp.requestLimit': 'The WhatsApp account reached its request limit; it will try again in a minute.',
+  'whatsapp.invalidPart': 'WhatsApp rejected the message because part of it was not valid.',
+  'whatsapp.missingField': 'WhatsApp rejected the message because something required was missing.',
+  'whatsapp.invalidValue':
+    'WhatsApp rejected the message because a value was not valid (a reaction to an old or deleted message does this).',
+  'whatsapp.unsupportedMessage': 'WhatsApp does not support this kind of message.',
+  'whatsapp.unsupportedFile': 'WhatsApp could not accept this file; its type may not be supported or may not match its content.',
+  'whatsapp.toItself': 'A WhatsApp number cannot send a message to itself.',
+  'whatsapp.templateFieldCount': 'The message template was sent with the wrong number of fields.',
+  'whatsapp.templateMissing': 'The message template does not exist in this language or is not approved yet.',
+  'whatsapp.templateTooLong': 'The message template text is too long once filled in.',
+  'whatsapp.templateContentRule': 'The message template breaks a WhatsApp content rule.',
+  'whatsapp.templateFieldFormat': 'A field in the message template has the wrong format.',
+  'whatsapp.templatePaused': 'WhatsApp paused this message template because of low quality.',
+  'whatsapp.templateDisabled': 'WhatsApp disabled this message template for good; a new one is needed.',
+  'whatsapp.unexpected': 'WhatsApp had an unexpected problem; Greenline will try again.',
+  'whatsapp.unavailable': 'WhatsApp is temporarily unavailable; Greenline will try again.',
+  'whatsapp.cannotHandle': 'WhatsApp could not handle the request right now; Greenline will try again.',
+  'whatsapp.down': 'WhatsApp is temporarily down; Greenline will try again.',
+  'whatsapp.maintenance': 'The WhatsApp account is in maintenance for a moment; Greenline will try again.',
+  'whatsapp.fileNotPassed':
+    'WhatsApp could not pass on the file this person sent (it may be over 100 MB). Ask them to send it another way.',
+  'whatsapp.cannotShow': 'WhatsApp could not show this message here; ask the person to check it on their phone.',
+  'whatsapp.blockedByUs': 'Our WhatsApp account has blocked this person, so messages cannot be sent.',
+  'whatsapp.experiment': "WhatsApp did not deliver this because the person's number is part of a WhatsApp experiment.",
+  'whatsapp.country': 'This WhatsApp account may not message people in this country.',
+  'whatsapp.testNumber': 'This test WhatsApp number may only message numbers on its allowed list.',
+  'whatsapp.marketingOff': 'Marketing templates are turned off for this WhatsApp account.',
+  'whatsapp.templateViolations': 'WhatsApp has limited this account for a while because of template rule violations.',
+  'whatsapp.apiPermission': 'This WhatsApp account is missing an API permission. An administrator needs to check the app setup.',
+  'whatsapp.cannotReceiveAny': "This person can't receive WhatsApp messages.",
+  'whatsapp.slowDown': 'WhatsApp asked Greenline to slow down; it will try again shortly.',
+  'whatsapp.accountNotAccepted': 'WhatsApp did not accept this account. An administrator needs to check its access.',
+  'whatsapp.templateRejected': 'WhatsApp rejected the message template.',
+  'whatsapp.unreachable': 'WhatsApp could not be reached just now; Greenline will try again.',
+  'whatsapp.couldNotSend': 'WhatsApp could not send this message.',
+  'whatsapp.noAnswerInTime': 'WhatsApp did not answer in time; Greenline will try again.',
+  'whatsapp.networkDown': 'Could not reach WhatsApp (the network or WhatsApp may be down); Greenline will try again.',
+  'sms.credentials': 'The SMS provider refused Greenline’s credentials; an administrator should check them.',
+  'sms.providerSlowDown': 'The SMS provider asked Greenline to slow down; it will try again.',
+  'sms.invalidNumber': 'This is not a valid phone number for SMS.',
+  'sms.country': 'Your SMS account may not send to this country.',
+  'sms.empty': 'The message is empty.',
+  'sms.stopped': 'This person replied STOP to your texts; they must text START before you can text them again.',
+  'sms.cannotSendTo': 'Your SMS number cannot send to this number.',
+  'sms.notMobile': 'This number cannot receive SMS (it is not a mobile number).',
+  'sms.tooLong': 'The message is too long for SMS (at most 1600 characters).',
+  'sms.queueOverflow': 'The SMS queue overflowed; Greenline will try again.',
+  'sms.unreachable': 'The phone was unreachable (switched off or out of coverage).',
+  'sms.blocked': 'The recipient blocked messages from your number.',
+  'sms.noSuchNumber': 'The number does not exist or is no longer in service.',
+  'sms.landline': 'This number cannot receive SMS (a landline or an unreachable carrier).',
+  'sms.spam': 'The carrier filtered the message as spam.',
+  'sms.carrierUnknown': 'The carrier could not deliver the message (unknown error).',
+  'sms.providerNotDelivered': 'The SMS provider could not deliver the message.',
+  'sms.providerNotDeliveredCode': 'The SMS provider could not deliver the message (error {code}).',
+  'sms.providerUnreachable': 'Could not reach the SMS provider; Greenline will try again.',
+  'sms.providerNotAnswering': 'The SMS provider is not answering; Greenline will try again.',
+  'sms.serviceUnreachable': 'Could not reach the SMS service; Greenline will try again.',
+  'sms.serviceSlowDown': 'The SMS service asked Greenline to slow down; it will try again.',
+  'sms.serviceNotAnswering': 'The SMS service is not answering; Greenline will try again.',
+  'sms.serviceRefused': 'The SMS service refused this message.',
+  'sms.notDelivered': 'The SMS could not be delivered.',
 
   'user.notFound': 'There is no such user in this organization',
   'user.colleagueNotFound': 'There is no such colleague in your organization',
@@ -188,4 +254,28 @@ export function englishOf(text: EngineText): string {
     if (value === undefined) return whole
     return typeof value === 'object' ? englishOf(value) : String(value)
   })
+}
+
+/** Failure sentences stored in English by older code paths (a message's error, the account pause), by their words. */
+const STORED_REASONS = new Map(
+  (Object.entries(ENGINE_TEXTS) as [EngineTextCode, string][])
+    .filter(([code]) => code.startsWith('whatsapp.') || code.startsWith('sms.'))
+    .map(([code, english]) => [english, code]),
+)
+
+/**
+ * A WhatsApp or SMS failure stored in English (a message's error, the account pause) as an engine
+ * text, while its words are still one of the catalogue's; `{code}` in a sentence is the stored
+ * provider code. Words an older version stored, or a provider's own text, give undefined: the
+ * window then shows them as stored.
+ */
+export function storedReasonText(code: number | null | undefined, reason: string | null | undefined): EngineText | undefined {
+  if (!reason) return undefined
+  const exact = STORED_REASONS.get(reason)
+  if (exact) return engineText(exact)
+  if (code === null || code === undefined) return undefined
+  for (const [english, textCode] of STORED_REASONS) {
+    if (english.includes('{code}') && english.replace('{code}', String(code)) === reason) return engineText(textCode, { code })
+  }
+  return undefined
 }

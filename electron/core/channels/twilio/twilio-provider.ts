@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS } from '../../../shared/api/engine-text'
 import type { SmsProvider, SmsResult } from '../provider'
 import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfterMs } from '../retry-after'
 import { twilioError } from './errors'
@@ -61,7 +62,7 @@ export function createTwilioSmsProvider(config: TwilioConfig, options: { fetch?:
           ok: false,
           error: {
             kind: 'transient',
-            reason: 'Could not reach the SMS provider; Greenline will try again.',
+            reason: ENGINE_TEXTS['sms.providerUnreachable'],
             ...(refused ? { code: 0 } : {}),
           },
         }
@@ -74,7 +75,7 @@ export function createTwilioSmsProvider(config: TwilioConfig, options: { fetch?:
           ok: false,
           error: {
             kind: 'rate_limited',
-            reason: 'The SMS provider asked Greenline to slow down; it will try again.',
+            reason: ENGINE_TEXTS['sms.providerSlowDown'],
             code: body.code ?? 20429,
             retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_LIMIT_WAIT_MS,
           },
@@ -85,7 +86,7 @@ export function createTwilioSmsProvider(config: TwilioConfig, options: { fetch?:
           ok: false,
           error: {
             kind: 'transient',
-            reason: 'The SMS provider is not answering; Greenline will try again.',
+            reason: ENGINE_TEXTS['sms.providerNotAnswering'],
             code: body.code ?? response.status,
             ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
           },
