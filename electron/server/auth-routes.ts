@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { getAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
+import { type EngineText, engineText, englishOf } from '../shared/api/engine-text'
 import { AttemptLimiter } from './auth/attempts'
 import { PasswordRejected, type Credentials } from './auth/credentials'
 import { SSO_COOKIE, createSsoRoutes } from './auth/sso'
@@ -10,6 +11,9 @@ import { DEVICE_AUTHORIZE_PATH } from './device-auth-routes'
 import type { ServerConfig } from './config'
 
 const log = createLogger('server')
+
+/** A refusal's body: the English (API clients, older windows) and the code and values a window translates. */
+const refusal = (text: EngineText) => ({ message: englishOf(text), text })
 const SSO_NEXT_COOKIE = 'greenline_sso_next'
 
 const passwordBody = z.object({ userId: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
@@ -67,13 +71,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       return reply
         .code(429)
         .header('Retry-After', String(Math.ceil(wait / 1000)))
-        .send({ message: 'Too many sign-in attempts. Wait a few minutes, then try again.' })
+        .send(refusal(engineText('auth.tooManyAttempts')))
     }
     if (!(await credentials.checkPassword(body.data.userId, body.data.password))) {
       attemptsPerAccount.fail(account)
       attemptsPerAddress.fail(address)
       log.warn('sign-in refused', { method: 'password' })
-      return reply.code(401).send({ message: "That user ID and password don't match." })
+      return reply.code(401).send(refusal(engineText('auth.mismatch')))
     }
     attemptsPerAccount.succeed(account)
     signInCookie(reply, credentials.startSession(body.data.userId).secret)
@@ -86,12 +90,12 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     if (!body.success) return reply.code(400).send({ message: 'Send { "token": "…", "password": "…" }' })
     try {
       const userId = await credentials.acceptInvite(body.data.token, body.data.password)
-      if (!userId) return reply.code(410).send({ message: 'This invitation has expired or was already used.' })
+      if (!userId) return reply.code(410).send(refusal(engineText('auth.inviteExpired')))
       signInCookie(reply, credentials.startSession(userId).secret)
       log.info('invitation accepted', { user: userId })
       return reply.code(204).send()
     } catch (error) {
-      if (error instanceof PasswordRejected) return reply.code(400).send({ message: error.message })
+      if (error instanceof PasswordRejected) return reply.code(400).send(refusal(error.text))
       throw error
     }
   })
@@ -110,7 +114,11 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   // -- single sign-on (OpenID Connect, code flow with PKCE) ----------------------------------
   if (config.oidc) {
     const sso = createSsoRoutes(config.oidc, config.publicUrl, options.now)
-    const failed = (reply: FastifyReply, message: string) => reply.redirect(`/?signin_error=${encodeURIComponent(message)}`, 303)
+    // The English for older windows, and the code and values for the window to write in its language.
+    const failed = (reply: FastifyReply, text: EngineText) => {
+      const query = new URLSearchParams({ signin_error: englishOf(text), signin_error_text: JSON.stringify(text) })
+      return reply.redirect(`/?${query.toString()}`, 303)
+    }
     app.get('/auth/oidc/start', authLimit, async (request, reply) => {
       try {
         const { url, pendingId } = await sso.start()
@@ -123,7 +131,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
         return reply.redirect(url, 303)
       } catch (error) {
         log.warn('sso start failed', { error: String(error) })
-        return failed(reply, 'The identity provider cannot be reached right now. Try again, or sign in with a password.')
+        return failed(reply, engineText('auth.ssoUnreachable'))
       }
     })
     app.get('/auth/oidc/callback', authLimit, async (request, reply) => {
@@ -133,13 +141,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       const result = await sso.finish(new URL(request.url, config.publicUrl), request.cookies[SSO_COOKIE])
       if (!result.ok) {
         log.warn('sso refused', { reason: result.reason })
-        return failed(reply, result.message)
+        return failed(reply, result.text)
       }
       // The claim names the org user (their user ID is their e-mail, by default); an admin must have added them.
       const account = getAccount(engine.db, result.claimValue)
       if (!account || !account.active) {
         log.warn('sso refused', { reason: 'no active account' })
-        return failed(reply, 'Your organization has not given you access to Greenline yet. Ask your administrator.')
+        return failed(reply, engineText('auth.noAccess'))
       }
       signInCookie(reply, credentials.startSession(account.user_id).secret)
       log.info('signed in', { user: account.user_id, method: 'sso' })

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { getAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
+import { engineText, englishOf } from '../shared/api/engine-text'
 import type { Credentials } from './auth/credentials'
 import { PKCE_CHALLENGE, createDeviceCodes, isLoopbackRedirect } from './auth/device-codes'
 
@@ -141,7 +142,8 @@ export async function registerDeviceAuthRoutes(app: FastifyInstance, options: De
     const account = approved ? getAccount(engine.db, approved.userId) : undefined
     if (!approved || !account || !account.active) {
       log.warn('device code refused')
-      return reply.code(400).send({ error: 'invalid_grant', message: 'This sign-in has expired or was already used. Sign in again.' })
+      const text = engineText('auth.deviceSignInExpired')
+      return reply.code(400).send({ error: 'invalid_grant', message: englishOf(text), text })
     }
     const { id, secret } = credentials.createToken(account.user_id, approved.deviceName)
     log.info('device signed in', { user: account.user_id })

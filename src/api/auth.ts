@@ -4,6 +4,7 @@
  * people read to the screens. The single-user browser host and the desktop app have none of these
  * routes; `authConfig` is how the renderer tells the hosts apart.
  */
+import { engineMessage } from './error-text'
 import { t } from '../i18n'
 
 export interface AuthConfig {
@@ -148,7 +149,7 @@ export async function acceptInvite(token: string, password: string): Promise<Inv
   if (response.status === 400) {
     const body = await jsonOf(response)
     if (isRecord(body) && typeof body.message === 'string' && body.message.trim())
-      return { ok: false, reason: 'rejected', message: body.message }
+      return { ok: false, reason: 'rejected', message: engineMessage(body.text) ?? body.message }
   }
   return { ok: false, reason: 'unavailable' }
 }

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { OrgUser, Session } from '../../electron/shared/domain'
 import * as auth from '../api/auth'
 import { ApiRequestError, call, isDesktop, preconnect } from '../api/client'
+import { engineMessage } from '../api/error-text'
 import { t } from '../i18n'
 import { useConversationsStore } from './conversations'
 
@@ -34,6 +35,14 @@ function deviceSignInNext(): string | undefined {
 }
 
 /** Drops a query parameter from the address bar, so a reload does not replay it. */
+function parsedJson(value: string | null): unknown {
+  try {
+    return value === null ? undefined : (JSON.parse(value) as unknown)
+  } catch {
+    return undefined
+  }
+}
+
 function forgetQuery(name: string): void {
   const url = new URL(location.href)
   if (!url.searchParams.has(name)) return
@@ -98,9 +107,12 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Team mode: the session cookie decides who this is; the engine then fills the session. */
   async function restoreTeam(): Promise<void> {
-    const query = new URLSearchParams(location.search).get('signin_error')
-    if (query) signInError.value = query
+    const query = new URLSearchParams(location.search)
+    const english = query.get('signin_error')
+    // The server sends the reason's code and values beside its English: written in this window's language when known.
+    if (english) signInError.value = engineMessage(parsedJson(query.get('signin_error_text'))) ?? english
     forgetQuery('signin_error')
+    forgetQuery('signin_error_text')
     invite.value = inviteToken()
     // An invitation is for whoever holds the link, even in a browser someone is signed in on.
     if (invite.value) return

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { type EngineText, engineText, englishOf } from '../../electron/shared/api/engine-text'
 import type { OrgUser, Session } from '../../electron/shared/domain'
 
 vi.mock('../../src/api/client', async () => (await import('../helpers/fake-api-client')).fakeClientModule())
@@ -47,6 +48,14 @@ function bodyOf(fetch: ReturnType<typeof serve>, method: string, path: string): 
   return JSON.parse(calls[0][1]?.body as string)
 }
 
+const mounted: { unmount(): void }[] = []
+/** Each window follows its own language choice into the one i18n instance: only one may stay mounted. */
+function unmountAll() {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+}
+
+afterEach(unmountAll)
+
 async function renderApp() {
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -55,6 +64,7 @@ async function renderApp() {
     routes: [{ path: '/:pathMatch(.*)*', component: { render: () => h('div', { 'data-testid': 'signed-in' }) } }],
   })
   const wrapper = mount(App, { global: { plugins: [pinia, router], stubs: { NavBar: true } }, attachTo: document.body })
+  mounted.push(wrapper)
   await flushPromises()
   return wrapper
 }
@@ -231,6 +241,65 @@ describe('sign-in across hosts', () => {
     expect(alert.text()).toBe('<b>x</b>')
     expect(alert.find('b').exists()).toBe(false)
     expect(location.search).toBe('')
+  })
+})
+
+describe('the server’s sign-in refusals in the window’s language', () => {
+  beforeEach(() => {
+    api.reset()
+    localStorage.clear()
+  })
+  afterEach(async () => {
+    unmountAll()
+    localStorage.clear()
+    const { i18n } = await import('../../src/i18n')
+    i18n.global.locale.value = 'en'
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+    document.body.innerHTML = ''
+  })
+
+  /** The Settings choice of language, as the window reads it on start. */
+  const chooseLanguage = (locale: string) => localStorage.setItem('greenline.preferences', JSON.stringify({ locale }))
+
+  /** The query the server's single sign-on callback redirects with (electron/server/auth-routes.ts). */
+  function ssoFailure(text: EngineText | { code: string }, english: string) {
+    return `/?${new URLSearchParams({ signin_error: english, signin_error_text: JSON.stringify(text) }).toString()}`
+  }
+
+  it('writes the single sign-on failure in French from its code, and drops both from the address', async () => {
+    chooseLanguage('fr')
+    const text = engineText('oidc.claimMissing', { claim: 'email' })
+    at(ssoFailure(text, englishOf(text)))
+    serve(signedOut)
+    const wrapper = await renderApp()
+    expect(wrapper.get('[role="alert"]').text()).toBe(
+      'Le fournisseur d’identité n’a pas envoyé l’information « email » nécessaire à la connexion',
+    )
+    expect(location.search).toBe('')
+  })
+
+  it('keeps the English of a code this version does not know, or of unreadable values', async () => {
+    chooseLanguage('de')
+    at(ssoFailure({ code: 'oidc.somethingNew' }, 'The provider is on fire'))
+    serve(signedOut)
+    expect((await renderApp()).get('[role="alert"]').text()).toBe('The provider is on fire')
+    unmountAll()
+    at(`/?signin_error=Not+JSON&signin_error_text=%7Bnope`)
+    expect((await renderApp()).get('[role="alert"]').text()).toBe('Not JSON')
+  })
+
+  it('writes the invitation’s password refusal in Spanish from the code beside the English', async () => {
+    chooseLanguage('es')
+    at('/invite?token=tok-123')
+    const text = engineText('auth.passwordTooShort', { count: 16 })
+    serve({ ...signedOut, 'POST /auth/invite/accept': json(400, { message: englishOf(text), text }) })
+    const wrapper = await renderApp()
+    await wrapper.get('#invite-password').setValue('a long new password')
+    await wrapper.get('#invite-confirmation').setValue('a long new password')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toBe('La contraseña necesita al menos 16 caracteres')
   })
 })
 

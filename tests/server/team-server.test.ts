@@ -127,9 +127,15 @@ describe('the team server', () => {
       })
     const short = await accept('short')
     expect(short.status).toBe(400)
-    expect((await short.json()).message).toMatch(/at least 12 characters/)
+    // The English for API clients and older windows, the code and values for a window to translate.
+    expect(await short.json()).toEqual({
+      message: 'A password needs at least 12 characters',
+      text: { code: 'auth.passwordTooShort', params: { count: 12 } },
+    })
     expect((await accept('alex has a long password')).status).toBe(204)
-    expect((await accept('alex has a long password')).status).toBe(410)
+    const used = await accept('alex has a long password')
+    expect(used.status).toBe(410)
+    expect((await used.json()).text).toEqual({ code: 'auth.inviteExpired' })
 
     const member = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('alex', 'alex has a long password') } })
     expect(await member.raw('users:list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })

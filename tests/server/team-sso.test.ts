@@ -94,6 +94,7 @@ describe('single sign-on on the team server', () => {
     const location = new URL(back.headers.get('location')!, server.url)
     expect(location.pathname).toBe('/')
     expect(location.searchParams.get('signin_error')).toMatch(/has not given you access/)
+    expect(JSON.parse(location.searchParams.get('signin_error_text')!)).toEqual({ code: 'auth.noAccess' })
     expect(back.headers.getSetCookie().some((c) => c.startsWith('greenline_session='))).toBe(false)
   })
 
@@ -101,7 +102,9 @@ describe('single sign-on on the team server', () => {
     const started = await fetch(`${server.url}/auth/oidc/start`, { redirect: 'manual' })
     const callback = await op.signInAs(started.headers.get('location')!, 'sam')
     const back = await fetch(callback, { redirect: 'manual' })
-    expect(new URL(back.headers.get('location')!, server.url).searchParams.get('signin_error')).toMatch(/not started here/)
+    const query = new URL(back.headers.get('location')!, server.url).searchParams
+    expect(query.get('signin_error')).toMatch(/not started here/)
+    expect(JSON.parse(query.get('signin_error_text')!)).toEqual({ code: 'auth.ssoNotStartedHere' })
   })
 })
 

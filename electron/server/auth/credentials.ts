@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
 import type { Db } from '../../core/db/open'
+import { type EngineText, engineText, englishOf } from '../../shared/api/engine-text'
 import {
   consumeInvite,
   credentialBySecret,
@@ -39,12 +40,17 @@ export interface Identity {
   kind: CredentialKind
 }
 
-export class PasswordRejected extends Error {}
+/** A password the server will not take: `text` is the reason as a code and values the window translates. */
+export class PasswordRejected extends Error {
+  constructor(readonly text: EngineText) {
+    super(englishOf(text))
+  }
+}
 
 /** Throws PasswordRejected with the reason a person can act on. */
 export function checkPasswordRules(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordRejected(`A password needs at least ${MIN_PASSWORD_LENGTH} characters`)
-  if (password.length > 1024) throw new PasswordRejected('That password is too long')
+  if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordRejected(engineText('auth.passwordTooShort', { count: MIN_PASSWORD_LENGTH }))
+  if (password.length > 1024) throw new PasswordRejected(engineText('auth.passwordTooLong'))
 }
 
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('base64url')

@@ -4,6 +4,7 @@
 // HttpOnly cookie); this module only checks it.
 import { timingSafeEqual } from 'node:crypto'
 import * as client from 'openid-client'
+import { type EngineText, engineText, englishOf } from '../../shared/api/engine-text'
 
 export interface OidcSettings {
   issuer: string
@@ -34,16 +35,21 @@ export interface OidcClient {
 }
 
 /** Every way a sign-in can fail; the message is meant to be shown (it names no secret). */
+/** Why a sign-in failed, in English (logs) and as `text` (a code and values the window translates). */
 export class OidcError extends Error {
   override name = 'OidcError'
+  constructor(
+    readonly text: EngineText,
+    options?: ErrorOptions,
+  ) {
+    super(englishOf(text), options)
+  }
 }
 
 /** A sign-in left at the provider longer than this is refused: a stale `pending` is more likely replayed than slow. */
 export const PENDING_TTL_MS = 10 * 60 * 1000
 // A pending dated in the future means a clock jump or a forged cookie; allow a little skew only.
 const FUTURE_SKEW_MS = 60 * 1000
-
-const START_AGAIN = 'start the sign-in again'
 
 export async function createOidcClient(settings: OidcSettings, options: { allowInsecureHttp?: boolean } = {}): Promise<OidcClient> {
   const claim = settings.claim ?? 'email'
@@ -61,7 +67,7 @@ export async function createOidcClient(settings: OidcSettings, options: { allowI
       execute: options.allowInsecureHttp ? [client.allowInsecureRequests] : [],
     })
   } catch (err) {
-    throw new OidcError(`Could not read the identity provider's configuration at ${issuer.href}: ${describe(err)}`, { cause: err })
+    throw new OidcError(engineText('oidc.configUnreadable', { issuer: issuer.href, detail: describe(err) }), { cause: err })
   }
 
   return {
@@ -82,12 +88,12 @@ export async function createOidcClient(settings: OidcSettings, options: { allowI
     async finish(currentUrl, pending, now = Date.now()) {
       const age = now - pending.createdAt
       if (!Number.isFinite(age) || age > PENDING_TTL_MS || age < -FUTURE_SKEW_MS) {
-        throw new OidcError(`The sign-in took too long (over 10 minutes); ${START_AGAIN}`)
+        throw new OidcError(engineText('oidc.tooSlow'))
       }
       const params = currentUrl.searchParams
       // Checked here before openid-client does, so the user sees which of the two went wrong.
       if (!sameString(params.get('state'), pending.state)) {
-        throw new OidcError(`The sign-in response does not belong to this sign-in (state mismatch); ${START_AGAIN}`)
+        throw new OidcError(engineText('oidc.stateMismatch'))
       }
       const providerError = params.get('error')
       if (providerError) throw new OidcError(providerErrorMessage(providerError, params.get('error_description')))
@@ -108,13 +114,13 @@ export async function createOidcClient(settings: OidcSettings, options: { allowI
       } catch (err) {
         if (err instanceof client.ResponseBodyError) {
           // invalid_grant: the code was used already, expired, or the PKCE verifier does not match.
-          throw new OidcError(`The identity provider rejected the sign-in (${err.error}); ${START_AGAIN}`, { cause: err })
+          throw new OidcError(engineText('oidc.rejected', { error: err.error }), { cause: err })
         }
-        throw new OidcError(`The identity provider's response could not be verified: ${describe(err)}`, { cause: err })
+        throw new OidcError(engineText('oidc.unverifiable', { detail: describe(err) }), { cause: err })
       }
 
       const idClaims = tokens.claims()
-      if (!idClaims) throw new OidcError('The identity provider returned no ID token')
+      if (!idClaims) throw new OidcError(engineText('oidc.noIdToken'))
       let claims: Record<string, unknown> = idClaims
       // Many providers put profile claims only in userinfo (OIDC Core 5.4 for code flow); ask it
       // when the ID token lacks the mapped claim. fetchUserInfo checks that `sub` matches.
@@ -122,25 +128,25 @@ export async function createOidcClient(settings: OidcSettings, options: { allowI
         try {
           claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)), ...idClaims }
         } catch (err) {
-          throw new OidcError(`Could not read the user's profile from the identity provider: ${describe(err)}`, { cause: err })
+          throw new OidcError(engineText('oidc.profileUnreadable', { detail: describe(err) }), { cause: err })
         }
       }
 
       // Some providers send email_verified as the string "false".
       if (claim === 'email' && (claims.email_verified === false || claims.email_verified === 'false')) {
-        throw new OidcError('The identity provider has not verified this e-mail address')
+        throw new OidcError(engineText('oidc.emailUnverified'))
       }
       const claimValue = normalise(claims[claim])
-      if (!claimValue) throw new OidcError(`The identity provider did not send the "${claim}" claim needed to sign in`)
+      if (!claimValue) throw new OidcError(engineText('oidc.claimMissing', { claim }))
       return { subject: idClaims.sub, claimValue }
     },
   }
 }
 
-function providerErrorMessage(error: string, description: string | null): string {
+function providerErrorMessage(error: string, description: string | null): EngineText {
   const detail = description ? `: ${description}` : ''
-  if (error === 'access_denied') return `The sign-in was cancelled or denied at the identity provider (access_denied${detail})`
-  return `The identity provider refused the sign-in (${error}${detail}); ${START_AGAIN}`
+  if (error === 'access_denied') return engineText('oidc.cancelled', { detail })
+  return engineText('oidc.providerRefused', { error, detail })
 }
 
 // Claim values are lookup keys (an e-mail, a username), which identity providers treat as
@@ -162,7 +168,7 @@ function parseUrl(value: string, name: string): URL {
   try {
     return new URL(value)
   } catch {
-    throw new OidcError(`The OpenID Connect ${name} is not a URL: ${value}`)
+    throw new Error(`The OpenID Connect ${name} is not a URL: ${value}`)
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { OidcConfig } from '../config'
 import { isLoopback } from '../config'
+import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { OidcError, PENDING_TTL_MS, createOidcClient, type OidcClient, type OidcPending } from './oidc'
 
 export const SSO_COOKIE = 'greenline_sso'
@@ -45,17 +46,16 @@ export function createSsoRoutes(config: OidcConfig, publicUrl: URL, now: () => n
     async finish(
       callbackUrl: URL,
       pendingId: string | undefined,
-    ): Promise<{ ok: true; claimValue: string } | { ok: false; reason: string; message: string }> {
+    ): Promise<{ ok: true; claimValue: string } | { ok: false; reason: string; text: EngineText }> {
       const started = pendingId ? pending.get(pendingId) : undefined
       if (pendingId) pending.delete(pendingId)
-      if (!started)
-        return { ok: false, reason: 'no pending sign-in', message: 'That sign-in was not started here or has expired. Start again.' }
+      if (!started) return { ok: false, reason: 'no pending sign-in', text: engineText('auth.ssoNotStartedHere') }
       try {
         const { claimValue } = await (await getClient()).finish(callbackUrl, started, now())
         return { ok: true, claimValue }
       } catch (error) {
-        if (error instanceof OidcError) return { ok: false, reason: error.message, message: error.message }
-        return { ok: false, reason: String(error), message: 'Single sign-on did not complete. Try again.' }
+        if (error instanceof OidcError) return { ok: false, reason: error.message, text: error.text }
+        return { ok: false, reason: String(error), text: engineText('auth.ssoIncomplete') }
       }
     },
   }
