@@ -44,6 +44,10 @@ contextBridge.exposeInMainWorld('greenlineDesktop', {
   startDrag: (mediaId: string) => {
     if (typeof mediaId === 'string' && /^[0-9a-f]{64}$/.test(mediaId)) ipcRenderer.send('media:startDrag', mediaId)
   },
+  /** The language the window shows, so notifications, the tray and dialogs speak it too (main checks it is shipped). */
+  setLanguage: (locale: string) => {
+    if (typeof locale === 'string' && /^[a-zA-Z]{2,3}(-[a-zA-Z]{2,4})?$/.test(locale)) ipcRenderer.send('app:language', locale)
+  },
 })
 
 type TeamResult = Awaited<ReturnType<TeamServerApi['status']>>

@@ -2,7 +2,8 @@
 // every English key is used somewhere, every language has exactly English's keys, and each
 // translation keeps the original's {placeholders} and plural form count. Every sentence the engine
 // sends by code (electron/shared/api/engine-text.ts) has its `errors.<code>` text, and en.json's
-// says what the engine's English says. Exits 1 listing the
+// says what the engine's English says; the desktop's native texts (electron/shared/native-texts.ts)
+// are complete in every language. Exits 1 listing the
 // problems, so a forgotten translation fails CI instead of showing English (or a key) to a user.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -95,6 +96,26 @@ if (en) {
         problems.push(`${code}.json: "${key}" has ${forms(message)} plural forms where English has ${forms(original)}`)
       else if (!message.trim()) problems.push(`${code}.json: "${key}" is empty`)
     }
+  }
+}
+
+// The desktop app's texts outside its window (electron/shared/native-texts.ts): the same languages
+// as the window, each with every English text and the same {placeholders}.
+const nativeCatalogue = join(root, 'electron', 'shared', 'native-texts.ts')
+if (existsSync(nativeCatalogue)) {
+  const { NATIVE_TEXTS } = await import(pathToFileURL(nativeCatalogue).href)
+  const english = NATIVE_TEXTS.en ?? {}
+  for (const code of locales.keys())
+    if (!NATIVE_TEXTS[code]) problems.push(`native-texts.ts: no texts for ${code}, which the window speaks`)
+  for (const [code, texts] of Object.entries(NATIVE_TEXTS)) {
+    if (!locales.has(code)) problems.push(`native-texts.ts: ${code} is not a language the window speaks`)
+    for (const [key, original] of Object.entries(english)) {
+      const text = texts[key]
+      if (typeof text !== 'string' || !text.trim()) problems.push(`native-texts.ts: "${key}" is missing in ${code}`)
+      else if (placeholders(original) !== placeholders(text))
+        problems.push(`native-texts.ts: "${key}" in ${code} has {${placeholders(text)}} where English has {${placeholders(original)}}`)
+    }
+    for (const key of Object.keys(texts)) if (!(key in english)) problems.push(`native-texts.ts: "${key}" in ${code} is not in English`)
   }
 }
 

@@ -18,7 +18,7 @@ import { readableError } from './error-text'
 declare global {
   interface Window {
     greenline?: GreenlineApi
-    greenlineDesktop?: { startDrag(mediaId: string): void }
+    greenlineDesktop?: { startDrag(mediaId: string): void; setLanguage?(locale: string): void }
   }
 }
 

@@ -1,5 +1,6 @@
 import { watchEffect } from 'vue'
 import { createI18n } from 'vue-i18n'
+import { tellDesktopLanguage } from '../api/desktop-language'
 import { setDateLocale } from '../composables/useDates'
 import { usePreferencesStore } from '../stores/preferences'
 import de from './locales/de.json'
@@ -7,6 +8,7 @@ import en from './locales/en.json'
 import es from './locales/es.json'
 import fr from './locales/fr.json'
 import ptBR from './locales/pt-BR.json'
+import { SHIPPED_LOCALES, pickLocale } from '../../electron/shared/locale-choice'
 
 /**
  * The languages Greenline ships, each named in itself for the Settings picker. English is the
@@ -23,22 +25,9 @@ export const LOCALES = [
 
 export type Locale = (typeof LOCALES)[number]['code']
 
-const CODES: readonly string[] = LOCALES.map((l) => l.code)
+const CODES: readonly string[] = SHIPPED_LOCALES
 
-/**
- * The first of the system's languages that Greenline speaks: an exact match ("pt-BR"), else the
- * same language in another region ("es-MX" → "es", "pt-PT" → "pt-BR"); English when none is.
- */
-export function pickLocale(wanted: readonly string[]): Locale {
-  for (const tag of wanted) {
-    const exact = CODES.find((code) => code.toLowerCase() === tag.toLowerCase())
-    if (exact) return exact as Locale
-    const language = tag.split('-')[0].toLowerCase()
-    const sameLanguage = CODES.find((code) => code.split('-')[0].toLowerCase() === language)
-    if (sameLanguage) return sameLanguage as Locale
-  }
-  return 'en'
-}
+export { pickLocale }
 
 /** The system's languages, most wanted first (navigator.languages, which Chromium and Electron fill from the OS). */
 function systemLanguages(): readonly string[] {
@@ -104,5 +93,6 @@ export function useLocale(): void {
     i18n.global.locale.value = locale
     setDateLocale(locale)
     document.documentElement.lang = locale
+    tellDesktopLanguage(locale)
   })
 }

@@ -253,7 +253,7 @@ export function electronModule() {
     },
     dialog: { showErrorBox: vi.fn() },
     contextBridge: { exposeInMainWorld: vi.fn() },
-    ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
+    ipcRenderer: { invoke: vi.fn(), send: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
     // A utility process is Electron's Node child: here, plain Node with the same script and flags.
     utilityProcess: {
       fork: vi.fn((modulePath: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}) =>

@@ -86,4 +86,15 @@ describe('preload', () => {
     const valueImports = [...source.matchAll(/^import\s+(?!type\b)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1])
     expect(valueImports).toEqual(['electron'])
   })
+
+  it('tells the main process the window’s language, and nothing that is not a language tag', () => {
+    const [, desktop] = (electron.contextBridge.exposeInMainWorld as any).mock.calls.find(([n]: [string]) => n === 'greenlineDesktop')
+    electron.ipcRenderer.send.mockClear()
+    desktop.setLanguage('pt-BR')
+    expect(electron.ipcRenderer.send).toHaveBeenCalledWith('app:language', 'pt-BR')
+    electron.ipcRenderer.send.mockClear()
+    desktop.setLanguage('../../etc')
+    desktop.setLanguage({ length: 2 })
+    expect(electron.ipcRenderer.send).not.toHaveBeenCalled()
+  })
 })

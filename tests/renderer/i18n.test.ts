@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, nextTick } from 'vue'
 import { dayLabel } from '../../src/composables/useDates'
 import { formatNumber, i18n, missingKeys, pickLocale, t, useLocale } from '../../src/i18n'
@@ -32,12 +32,17 @@ describe('choosing the language', () => {
         return () => h('p', t('nav.settings'))
       },
     })
+    // The desktop app's bridge: notifications, the tray and dialogs follow the window's language.
+    const setLanguage = vi.fn()
+    window.greenlineDesktop = { startDrag: vi.fn(), setLanguage }
     const wrapper = mount(Probe)
     const preferences = usePreferencesStore()
     preferences.locale = 'fr'
     await nextTick()
     expect(wrapper.text()).toBe('Paramètres')
     expect(document.documentElement.lang).toBe('fr')
+    expect(setLanguage).toHaveBeenLastCalledWith('fr')
+    delete window.greenlineDesktop
     // Dates follow too.
     expect(dayLabel(Date.UTC(2026, 2, 12, 12), Date.UTC(2026, 5, 1))).toContain('mars')
     preferences.locale = 'de'

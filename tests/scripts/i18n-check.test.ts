@@ -88,4 +88,34 @@ describe('i18n:check', () => {
     expect(output).toContain('en.json: "errors.contact.phoneTaken" says "{phone} is saved as {name}" where the engine says')
     expect(output).toContain('es.json: "errors.contact.phoneTaken" is missing')
   })
+
+  it('fails when a desktop text outside the window is missing in a language or lost a value', () => {
+    const page = { title: 'T', count: '{n} a | {n} b' }
+    const root = tree(SCREEN, { en: { page }, de: { page }, fr: { page } })
+    mkdirSync(join(root, 'electron', 'shared'), { recursive: true })
+    writeFileSync(
+      join(root, 'electron', 'shared', 'native-texts.ts'),
+      `export const NATIVE_TEXTS = {
+        en: { 'tray.quit': 'Quit Greenline', 'notification.count': '{count} new' },
+        de: { 'tray.quit': 'Greenline beenden', 'notification.count': 'neu' },
+      }\n`,
+    )
+    const { ok, output } = check(root)
+    expect(ok).toBe(false)
+    expect(output).toContain('native-texts.ts: "notification.count" in de has {} where English has {count}')
+    expect(output).toContain('native-texts.ts: no texts for fr, which the window speaks')
+  })
+
+  it('fails when one language of the desktop texts lacks a text', () => {
+    const page = { title: 'T', count: '{n} a | {n} b' }
+    const root = tree(SCREEN, { en: { page }, es: { page } })
+    mkdirSync(join(root, 'electron', 'shared'), { recursive: true })
+    writeFileSync(
+      join(root, 'electron', 'shared', 'native-texts.ts'),
+      `export const NATIVE_TEXTS = { en: { 'tray.quit': 'Quit Greenline', 'tray.open': 'Open' }, es: { 'tray.quit': 'Salir' } }\n`,
+    )
+    const { ok, output } = check(root)
+    expect(ok).toBe(false)
+    expect(output).toContain('native-texts.ts: "tray.open" is missing in es')
+  })
 })
