@@ -4,6 +4,8 @@ import { getAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { engineText, englishOf } from '../shared/api/engine-text'
+import { pickLocale, type ShippedLocale } from '../shared/locale-choice'
+import { nativeText, type NativeTextKey } from '../shared/native-texts'
 import type { Credentials } from './auth/credentials'
 import { PKCE_CHALLENGE, createDeviceCodes, isLoopbackRedirect } from './auth/device-codes'
 
@@ -41,7 +43,36 @@ export interface DeviceAuthOptions {
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
-function page(reply: FastifyReply, status: number, body: string, formTarget?: string): FastifyReply {
+/**
+ * The browser's language for this page (Accept-Language, most wanted first), chosen the way the
+ * app's window chooses from the system's languages.
+ */
+export function pageLocale(acceptLanguage: string | undefined): ShippedLocale {
+  const wanted = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...options] = part.trim().split(';')
+      const q = Number(
+        options
+          .find((o) => o.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      )
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, index }
+    })
+    .filter((entry) => entry.tag && entry.tag !== '*' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+  return pickLocale(wanted.map((entry) => entry.tag))
+}
+
+/** A text of the page in its language, HTML-escaped, each {value} escaped and in bold. */
+function pageText(locale: ShippedLocale, key: NativeTextKey, values: Record<string, string> = {}): string {
+  return escapeHtml(nativeText(locale, key)).replace(/\{(\w+)\}/g, (whole, name: string) =>
+    values[name] === undefined ? whole : `<strong>${escapeHtml(values[name])}</strong>`,
+  )
+}
+
+function page(reply: FastifyReply, locale: ShippedLocale, status: number, body: string, formTarget?: string): FastifyReply {
   // The approval form's answer redirects to the app's loopback address: form-action must allow it.
   const formAction = formTarget ? `'self' ${formTarget}` : "'self'"
   return reply
@@ -53,7 +84,7 @@ function page(reply: FastifyReply, status: number, body: string, formTarget?: st
     .header('Cache-Control', 'no-store')
     .type('text/html; charset=utf-8')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
         `<title>Greenline</title><style>body{font:16px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1b2b22}` +
         `main{max-width:420px;padding:24px;border:1px solid #cfd8d2;border-radius:10px}button{font:inherit;padding:8px 16px;margin-right:8px}` +
         `.allow{background:#146c43;color:#fff;border:0;border-radius:6px}</style></head><body><main><h1>Greenline</h1>${body}</main></body></html>`,
@@ -95,9 +126,8 @@ export async function registerDeviceAuthRoutes(app: FastifyInstance, options: De
       const url = new URL(request.url, 'http://server')
       const parsed = authorizeParams.safeParse(Object.fromEntries(url.searchParams))
       // Never redirect to an address that was not checked: a bad request is answered here.
-      if (!parsed.success) {
-        return page(reply, 400, '<p>This sign-in link is not valid. Start again from the Greenline app.</p>')
-      }
+      const locale = pageLocale(request.headers['accept-language'])
+      if (!parsed.success) return page(reply, locale, 400, `<p>${pageText(locale, 'devicePage.invalidLink')}</p>`)
       const identity = browserUser(request)
       if (!identity) return reply.redirect(`/?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
       const p = parsed.data
@@ -106,12 +136,13 @@ export async function registerDeviceAuthRoutes(app: FastifyInstance, options: De
         .join('')
       return page(
         reply,
+        locale,
         200,
-        `<p>Allow <strong>${escapeHtml(p.device_name)}</strong> to sign in to Greenline as <strong>${escapeHtml(identity.name)}</strong>?</p>` +
-          `<p>The app gets its own access token. You can sign it out in the app, or under Settings → Access tokens.</p>` +
+        `<p>${pageText(locale, 'devicePage.question', { device: p.device_name, name: identity.name })}</p>` +
+          `<p>${pageText(locale, 'devicePage.ownToken')}</p>` +
           `<form method="post" action="${DEVICE_AUTHORIZE_PATH}">${hidden}` +
-          `<button class="allow" name="decision" value="allow" data-testid="device-allow">Allow</button>` +
-          `<button name="decision" value="deny" data-testid="device-deny">Cancel</button></form>`,
+          `<button class="allow" name="decision" value="allow" data-testid="device-allow">${pageText(locale, 'devicePage.allow')}</button>` +
+          `<button name="decision" value="deny" data-testid="device-deny">${pageText(locale, 'devicePage.cancel')}</button></form>`,
         new URL(p.redirect_uri).origin,
       )
     })
@@ -119,9 +150,10 @@ export async function registerDeviceAuthRoutes(app: FastifyInstance, options: De
     scope.post(DEVICE_AUTHORIZE_PATH, { ...limit, preHandler: sameOrigin }, async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>
       const parsed = authorizeParams.safeParse(body)
-      if (!parsed.success) return page(reply, 400, '<p>This sign-in link is not valid. Start again from the Greenline app.</p>')
+      const locale = pageLocale(request.headers['accept-language'])
+      if (!parsed.success) return page(reply, locale, 400, `<p>${pageText(locale, 'devicePage.invalidLink')}</p>`)
       const identity = browserUser(request)
-      if (!identity) return page(reply, 401, '<p>Your browser session ended. Start again from the Greenline app.</p>')
+      if (!identity) return page(reply, locale, 401, `<p>${pageText(locale, 'devicePage.sessionEnded')}</p>`)
       if (body.decision !== 'allow') return backToApp(reply, parsed.data, { error: 'access_denied' })
       const code = codes.issue({
         userId: identity.userId,

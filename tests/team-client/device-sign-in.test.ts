@@ -108,6 +108,21 @@ describe('desktop sign-in @team-client', () => {
     expect(next.searchParams.get('next')).toBe(new URL(url).pathname + new URL(url).search)
   })
 
+  it('asks for approval in the browser’s language, with the names as text', async () => {
+    const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+    const url = `${server.url}/auth/device/authorize?response_type=code&client_id=greenline-desktop&redirect_uri=${encodeURIComponent('http://127.0.0.1:5999/callback')}&code_challenge=${challenge}&code_challenge_method=S256&state=${'s'.repeat(20)}&device_name=${encodeURIComponent('<b>Ana</b>')}`
+    const german = await fetch(url, { headers: { Cookie: cookie, 'Accept-Language': 'ja;q=1, de-AT;q=0.9, en;q=0.5' } })
+    const html = await german.text()
+    expect(html).toContain('<html lang="de">')
+    expect(html).toContain('Darf sich <strong>&lt;b&gt;Ana&lt;/b&gt;</strong> als <strong>priya</strong> bei Greenline anmelden?')
+    expect(html).toContain('data-testid="device-allow">Erlauben</button>')
+    const broken = await fetch(`${server.url}/auth/device/authorize?response_type=nope`, { headers: { 'Accept-Language': 'pt-BR' } })
+    expect(broken.status).toBe(400)
+    expect(await broken.text()).toContain('Este link de entrada não é válido.')
+    // No Accept-Language: English.
+    expect(await (await fetch(url, { headers: { Cookie: cookie } })).text()).toContain('data-testid="device-allow">Allow</button>')
+  })
+
   it('never redirects to an address that is not this computer', async () => {
     const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
     for (const redirect of ['https://evil.example/callback', 'http://localhost:5999/callback', 'http://user@127.0.0.1:5999/']) {
