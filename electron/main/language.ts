@@ -57,3 +57,17 @@ export function createAppLanguage(deps: LanguageDeps): AppLanguage {
     dispose: () => deps.ipcMain.removeListener(LANGUAGE_CHANNEL, listener),
   }
 }
+
+/**
+ * The startup error box's title, before (or without) a window: the last window's language when
+ * the settings file can be read, else the system's.
+ */
+export function startupFailedTitle(stored: () => string | undefined, systemLanguages: readonly string[]): string {
+  let last: string | undefined
+  try {
+    last = stored()
+  } catch {
+    last = undefined
+  }
+  return nativeText(startLanguage(last, systemLanguages), 'startup.failed')
+}

@@ -36,6 +36,8 @@ export interface SettingsData {
   updates?: UpdateSettings
   /** The office's team server and this computer's sign-in to it (the token only as safeStorage ciphertext). */
   teamServer?: StoredTeamServer
+  /** The language the window last showed, so the tray and dialogs speak it from the next start. */
+  language?: string
 }
 
 export const DEFAULT_PREFERENCES: Preferences = { closeToTray: true, doNotDisturb: false, startAtLogin: false }
@@ -97,6 +99,14 @@ export class Settings {
 
   setEncryptedSecrets(secrets: Record<string, string>): void {
     this.store.set('secrets', secrets)
+  }
+
+  language(): string | undefined {
+    return this.store.get('language')
+  }
+
+  setLanguage(locale: string): void {
+    this.store.set('language', locale)
   }
 
   updates(): UpdateSettings {

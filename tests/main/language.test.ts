@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
-const { createAppLanguage, LANGUAGE_CHANNEL, startLanguage } = await import('../../electron/main/language')
+const { createAppLanguage, LANGUAGE_CHANNEL, startLanguage, startupFailedTitle } = await import('../../electron/main/language')
 
 const APP = 'file:///app/out/renderer/index.html'
 
@@ -47,5 +47,15 @@ describe('the desktop app’s language outside the window', () => {
     expect(appLanguage.locale()).toBe('es')
     expect(appLanguage.text('tray.open')).toBe('Abrir Greenline')
     expect(onChange).not.toHaveBeenCalled()
+  })
+
+  it('titles the startup error box in the last window’s language, or the system’s when the settings cannot be read', () => {
+    expect(startupFailedTitle(() => 'fr', ['de-DE'])).toBe('Greenline n’a pas pu démarrer')
+    expect(
+      startupFailedTitle(() => {
+        throw new Error('settings file unreadable')
+      }, ['pt-BR']),
+    ).toBe('O Greenline não conseguiu iniciar')
+    expect(startupFailedTitle(() => undefined, [])).toBe('Greenline could not start')
   })
 })
