@@ -6,6 +6,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { TeamServerApi, TeamServerStatus } from '../../electron/shared/api/team-server'
+import { ENGINE_TEXTS } from '../../electron/shared/api/engine-text'
 import type { Result } from '../../electron/shared/api/result'
 import type { Session } from '../../electron/shared/domain'
 import { PROBLEM_MESSAGES } from '../../electron/team-client/connection-errors'
@@ -167,6 +168,30 @@ describe('Settings → Team server @team-client', () => {
     expect(text('team-server-problem')).toBe(PROBLEM_MESSAGES['refused-token'])
     expect(value('team-server-url')).toBe(URL_)
     expect(has('team-server-sign-out')).toBe(false)
+  })
+
+  it('writes the reason main gives in the window’s language from its code, and its English for a code it does not know', async () => {
+    const { i18n } = await import('../../src/i18n')
+    i18n.global.locale.value = 'de'
+    try {
+      const team = fakeTeamApi(online)
+      await render()
+      team.push({
+        ...online,
+        connection: 'offline',
+        message: ENGINE_TEXTS['teamServer.unreachable'],
+        messageText: { code: 'teamServer.unreachable' },
+      })
+      await flushPromises()
+      expect(text('team-server-offline-reason')).toContain(
+        'Der Greenline-Server ist nicht erreichbar. Prüfen Sie die Adresse und Ihr Netzwerk; Greenline versucht es weiter.',
+      )
+      team.push({ ...signedOut, serverUrl: URL_, message: 'The server moved', messageText: { code: 'teamServer.moved' } })
+      await flushPromises()
+      expect(text('team-server-problem')).toBe('The server moved')
+    } finally {
+      i18n.global.locale.value = 'en'
+    }
   })
 
   it('a call main refuses says so and changes nothing', async () => {

@@ -231,6 +231,19 @@ export const ENGINE_TEXTS = {
   'oidc.emailUnverified': 'The identity provider has not verified this e-mail address',
   'oidc.claimMissing': 'The identity provider did not send the "{claim}" claim needed to sign in',
   'oidc.configUnreadable': "Could not read the identity provider's configuration at {issuer}: {detail}",
+  'teamServer.cantReach': "Can't reach the Greenline server at that address. Check the address and your network, then try again.",
+  'teamServer.certificateSignIn':
+    "The server's security certificate could not be verified, so Greenline did not sign in. Ask your administrator to check the server's certificate.",
+  'teamServer.serverErrorSignIn': 'The Greenline server had a problem answering. Try again in a moment.',
+  'teamServer.denied': 'Sign-in was cancelled in the browser.',
+  'teamServer.expired': 'That sign-in expired before it finished. Sign in again.',
+  'teamServer.cancelled': 'Sign-in was cancelled.',
+  'teamServer.badAddress': 'Enter the server address your administrator gave you, starting with https://',
+  'teamServer.unreachable': "Can't reach the Greenline server. Check the address and your network; Greenline keeps trying.",
+  'teamServer.certificate':
+    "The server's security certificate could not be verified, so Greenline did not connect. Ask your administrator to check the server's certificate.",
+  'teamServer.refusedToken': 'The server no longer accepts this device. Sign in again; messages waiting to be sent are kept.',
+  'teamServer.serverError': 'The Greenline server had a problem answering. Greenline keeps trying.',
 } as const
 
 export type EngineTextCode = keyof typeof ENGINE_TEXTS

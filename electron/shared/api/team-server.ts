@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { WireText } from './engine-text'
 import type { Result } from './result'
 
 /**
@@ -16,6 +17,8 @@ export interface TeamServerStatus {
   connection: 'signed-out' | 'connecting' | 'online' | 'offline'
   /** Why it is offline or signed out (unreachable, certificate, token refused), or why sign-in failed. */
   message?: string
+  /** `message` as a code and values (electron/shared/api/engine-text.ts), for the window's language. */
+  messageText?: WireText
   /** A browser sign-in is waiting for the person to finish in the browser. */
   signingIn: boolean
   /** Messages written on this computer not yet on the server: waiting for connection, or failed. */
