@@ -6,7 +6,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { createDispatcher, type HandlerTable } from '../../electron/core/dispatcher'
 import { twilioError } from '../../electron/core/channels/twilio/errors'
 import { mapGraphError, networkError, whatsAppReasonText } from '../../electron/core/whatsapp/errors'
-import { ENGINE_TEXTS, engineText, englishOf, storedReasonText } from '../../electron/shared/api/engine-text'
+import { ENGINE_TEXTS, engineText, englishOf, storedReasonText, textOfEnglish } from '../../electron/shared/api/engine-text'
 import { ApiFailure, type Result } from '../../electron/shared/api/result'
 import de from '../../src/i18n/locales/de.json'
 import en from '../../src/i18n/locales/en.json'
@@ -58,6 +58,13 @@ describe('engine texts in every language', () => {
         text: { code: 'contact.phoneTaken', params: { phone: '+14155550101', name: 'Ana' } },
       },
     })
+  })
+
+  it('recognises a sentence that travelled as English only, when it has no values', () => {
+    expect(textOfEnglish(ENGINE_TEXTS['teamServer.refusedToken'])).toEqual({ code: 'teamServer.refusedToken' })
+    expect(textOfEnglish("That user ID and password don't match.")).toEqual({ code: 'auth.mismatch' })
+    expect(textOfEnglish('Ana is already saved as Ana')).toBeUndefined()
+    expect(textOfEnglish(undefined)).toBeUndefined()
   })
 
   it('writes a value left out of the English as it was', () => {

@@ -244,6 +244,8 @@ export const ENGINE_TEXTS = {
     "The server's security certificate could not be verified, so Greenline did not connect. Ask your administrator to check the server's certificate.",
   'teamServer.refusedToken': 'The server no longer accepts this device. Sign in again; messages waiting to be sent are kept.',
   'teamServer.serverError': 'The Greenline server had a problem answering. Greenline keeps trying.',
+  'teamServer.notSignedOutOnServer':
+    'This computer is signed out, but the server could not be told. Revoke the token named after this computer under Settings → Access tokens in the browser.',
 } as const
 
 export type EngineTextCode = keyof typeof ENGINE_TEXTS
@@ -312,4 +314,20 @@ export function storedReasonText(code: number | null | undefined, reason: string
     if (english.includes('{code}') && english.replace('{code}', String(code)) === reason) return engineText(textCode, { code })
   }
   return undefined
+}
+
+/** Every sentence without {values}, by its English words. */
+const PLAIN_TEXTS = new Map(
+  (Object.entries(ENGINE_TEXTS) as [EngineTextCode, string][])
+    .filter(([, english]) => !english.includes('{'))
+    .map(([code, english]) => [english, code]),
+)
+
+/**
+ * A sentence that travels as English only (a status line from the desktop's team client) as an
+ * engine text, when its words are one of the catalogue's sentences without values.
+ */
+export function textOfEnglish(english: string | null | undefined): EngineText | undefined {
+  const code = english ? PLAIN_TEXTS.get(english) : undefined
+  return code ? engineText(code) : undefined
 }
