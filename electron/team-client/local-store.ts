@@ -11,7 +11,7 @@ export const MESSAGE_WINDOW = 200
 
 export const LOCAL_STORE_FILE = 'team-client.db'
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 /**
  * The desktop's copy of what the signed-in user sees on the team server: conversations, a window
@@ -72,6 +72,17 @@ export function openLocalStore(dir: string): Db {
       CREATE INDEX outbox_waiting ON outbox(user_id, state, position);
       PRAGMA user_version = 1;
     `)
+  }
+  if (version < 2) {
+    // A window's send written offline keeps what the server needs to send it as the window asked:
+    // the quoted message, and a picture the server already holds (uploaded before the drop).
+    db.transaction(() =>
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+        ALTER TABLE outbox ADD COLUMN media_id TEXT;
+        PRAGMA user_version = 2;
+      `),
+    )()
   }
   return db
 }

@@ -21,7 +21,18 @@ import {
   upsertMessages,
   type Db,
 } from './local-store'
-import { cancelEntry, enqueue, flushOutbox, outboxCounts, pendingEntries, retryEntry, type OutboxEntry } from './outbox'
+import { createHash } from 'node:crypto'
+import {
+  cancelEntry,
+  enqueue,
+  flushOutbox,
+  getEntry,
+  outboxCounts,
+  pendingEntries,
+  retryEntry,
+  type OutboxEntry,
+  type OutboxInput,
+} from './outbox'
 
 export interface TeamClientOptions extends Omit<ConnectionOptions, 'token'> {
   /** Where the local store lives (the app's data folder, one per server). */
@@ -40,6 +51,8 @@ export type TeamClientEvent =
   /** A catch-up finished; `requests` is how many round trips it took. */
   | { type: 'synced'; cursor: number; requests: number }
   | { type: 'sent'; entry: OutboxEntry; message: Message }
+  /** The server refused an entry for good (its words are in `entry.error`). */
+  | { type: 'failed'; entry: OutboxEntry }
   | { type: 'outbox'; waiting: number; failed: number }
 
 /**
@@ -63,6 +76,12 @@ export class TeamClient {
   private flushing: Promise<void> | undefined
   private flushAgain = false
   private closed = false
+  /**
+   * Pictures a window put up while offline, by their sha256, until it sends them (right after,
+   * as it does online): the send moves the bytes into the outbox. Kept in memory only: a picture
+   * not yet sent when the app stops was never shown as sent, and the window still has it.
+   */
+  private readonly heldPictures = new Map<string, Uint8Array>()
 
   constructor(private readonly options: TeamClientOptions) {
     this.now = options.now ?? Date.now
@@ -143,11 +162,36 @@ export class TeamClient {
    * Sends a message: written to the outbox first (so it survives anything), then sent now if the
    * connection is up, else when it returns. Resolves with the outbox entry as it stands.
    */
-  send(input: { conversationId: string; text?: string; caption?: string; picture?: { name: string; bytes: Uint8Array } }): OutboxEntry {
+  send(input: Omit<OutboxInput, 'userId'>): OutboxEntry {
     const entry = enqueue(this.db, { ...input, userId: this.userId }, this.now())
     this.emitCounts()
     if (this.connection.state.status === 'online') void this.flush()
     return entry
+  }
+
+  /** One of this user's outbox entries (any state), or undefined. */
+  outboxEntry(clientId: string): OutboxEntry | undefined {
+    const entry = getEntry(this.db, clientId)
+    return entry?.userId === this.userId ? entry : undefined
+  }
+
+  /**
+   * Keeps a picture a window uploads while offline, answering what `media:upload` answers (the
+   * server prepares it once it has it): its id is the bytes' sha256, a media id like the server's.
+   */
+  holdPicture(bytes: Uint8Array): MediaUploadValue {
+    const mediaId = createHash('sha256').update(bytes).digest('hex')
+    // Bounded: a window that uploads and never sends does not grow this without end.
+    if (this.heldPictures.size >= 10) this.heldPictures.delete(this.heldPictures.keys().next().value!)
+    this.heldPictures.set(mediaId, bytes)
+    return { mediaId, mimeType: 'application/octet-stream', size: bytes.byteLength, width: 0, height: 0, converted: false }
+  }
+
+  /** A picture held by `holdPicture`, handed over once (to the outbox). */
+  takeHeldPicture(mediaId: string): Uint8Array | undefined {
+    const bytes = this.heldPictures.get(mediaId)
+    this.heldPictures.delete(mediaId)
+    return bytes
   }
 
   /** Puts a failed entry back in line ("Try again") and sends it if connected. */
@@ -225,7 +269,13 @@ export class TeamClient {
         do {
           this.flushAgain = false
           if (this.closed) return
-          await flushOutbox(this.db, this.userId, this.connection, (entry, message) => this.emit({ type: 'sent', entry, message }))
+          await flushOutbox(
+            this.db,
+            this.userId,
+            this.connection,
+            (entry, message) => this.emit({ type: 'sent', entry, message }),
+            (entry) => this.emit({ type: 'failed', entry }),
+          )
           this.emitCounts()
         } while (this.flushAgain && this.connection.state.status === 'online')
       } finally {
