@@ -15,6 +15,7 @@ import {
   utilityProcess,
 } from 'electron'
 import type { EngineOptions } from '../core/engine'
+import { connectionIndicator } from '../shared/api/team-server'
 import type { TeamSession } from '../team-client/team-session'
 import { createLogger } from '../core/platform/logger'
 import { createAppLocation, type AppLocation } from './app-location'
@@ -186,8 +187,11 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
         })
       },
       quit: () => app.quit(),
+      retryTeamNow: () => team.retryNow(),
+      openTeamSettings: () => navigate('/settings'),
     },
     teamCounts: () => (team.client ? teamCounts(team.client) : undefined),
+    teamConnection: () => connectionIndicator(team.status()),
     onCounts: (counts) => showUnreadBadge({ app, window: mainWindowRef.current, platform, overlay }, counts.unread),
   })
   applyLoginItem(settings.preferences().startAtLogin)

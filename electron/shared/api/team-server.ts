@@ -16,6 +16,8 @@ export interface TeamServerStatus {
   connection: 'signed-out' | 'connecting' | 'online' | 'offline'
   /** Why it is offline or signed out (unreachable, certificate, token refused), or why sign-in failed. */
   message?: string
+  /** Offline: when the next try to reach the server happens (epoch ms). */
+  retryAt?: number
   /** A browser sign-in is waiting for the person to finish in the browser. */
   signingIn: boolean
   /** Messages written on this computer not yet on the server: waiting for connection, or failed. */
@@ -33,6 +35,8 @@ export const teamServerChannels = {
   'team:cancelSignIn': z.object({}).strict(),
   /** Revokes this computer's token on the server, then forgets it here. */
   'team:signOut': z.object({}).strict(),
+  /** Offline: try the server now instead of waiting for the next try. */
+  'team:retryNow': z.object({}).strict(),
 } as const
 
 export type TeamServerChannel = keyof typeof teamServerChannels
@@ -53,5 +57,42 @@ export interface TeamServerApi {
   signInWithPassword(serverUrl: string, userId: string, password: string): Promise<Result<TeamServerStatus>>
   cancelSignIn(): Promise<Result<TeamServerStatus>>
   signOut(): Promise<Result<TeamServerStatus>>
+  retryNow(): Promise<Result<TeamServerStatus>>
   onChanged(listener: (status: TeamServerStatus) => void): () => void
+}
+
+/**
+ * The connection indicator outside Settings (the window's and the tray's), or undefined when it
+ * has nothing to say: not in team mode, or signed out on purpose. Signed out by the server (token
+ * refused, user deactivated) it stays, with why, until the person signs in again.
+ */
+export type ConnectionIndicator =
+  | { state: 'connected'; serverUrl?: string }
+  | { state: 'reconnecting'; serverUrl?: string }
+  | { state: 'offline'; serverUrl?: string; retryAt?: number; message?: string }
+  | { state: 'signed-out'; serverUrl?: string; message: string }
+
+export function connectionIndicator(status: TeamServerStatus | undefined): ConnectionIndicator | undefined {
+  if (!status) return undefined
+  const at = status.serverUrl !== undefined ? { serverUrl: status.serverUrl } : {}
+  if (!status.user) {
+    return status.connection === 'signed-out' && status.serverUrl && status.message && !status.signingIn
+      ? { state: 'signed-out', ...at, message: status.message }
+      : undefined
+  }
+  switch (status.connection) {
+    case 'online':
+      return { state: 'connected', ...at }
+    case 'connecting':
+      return { state: 'reconnecting', ...at }
+    case 'offline':
+      return {
+        state: 'offline',
+        ...at,
+        ...(status.retryAt !== undefined ? { retryAt: status.retryAt } : {}),
+        ...(status.message ? { message: status.message } : {}),
+      }
+    default:
+      return undefined
+  }
 }
