@@ -1,5 +1,5 @@
 import type { Notification, NotificationConstructorOptions } from 'electron'
-import type { ConnectionIndicator } from '../shared/api/team-server'
+import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
 import { createLogger } from '../core/platform/logger'
 import type { TeamClient } from '../team-client/team-client'

@@ -1,5 +1,5 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
-import type { ConnectionIndicator } from '../shared/api/team-server'
+import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'

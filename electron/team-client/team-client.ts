@@ -22,6 +22,9 @@ import {
   type Db,
 } from './local-store'
 import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cacheMedia, cachedMedia, type CachedMedia } from './media-cache'
 import {
   cancelEntry,
   enqueue,
@@ -221,6 +224,38 @@ export class TeamClient {
     return this.connection.uploadPicture(bytes)
   }
 
+  /**
+   * A picture's (or voicemail's) bytes: from the device's cache, else from the server over HTTP
+   * with the device token (kept in the cache for next time and for offline). `not_found` when the
+   * server will not give it to this user; `unavailable` when offline and not cached.
+   */
+  async media(mediaId: string): Promise<Result<CachedMedia>> {
+    if (!MEDIA_ID.test(mediaId)) return { ok: false, error: { code: 'invalid', message: 'Not a media id' } }
+    const held = cachedMedia(this.db, mediaId, this.now())
+    if (held) return { ok: true, value: held }
+    const downloaded = await this.connection.downloadMedia(mediaId)
+    if (downloaded.ok && !this.closed) cacheMedia(this.db, mediaId, downloaded.value, this.now())
+    return downloaded
+  }
+
+  /**
+   * A cached picture as a file of its own, for dragging it out to the desktop or another app
+   * (which take a path). Undefined when it is not on this device: a picture shown in a thread
+   * was read through `media` first, so it is.
+   */
+  mediaFile(mediaId: string): string | undefined {
+    if (!MEDIA_ID.test(mediaId)) return undefined
+    const held = cachedMedia(this.db, mediaId, this.now())
+    if (!held) return undefined
+    const dir = join(this.options.storeDir, 'files')
+    const path = join(dir, `greenline-${mediaId.slice(0, 12)}${extensionFor(held.mimeType)}`)
+    if (!existsSync(path)) {
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(path, held.bytes)
+    }
+    return path
+  }
+
   /** Resolves when the current catch-up and outbox flush (if any) are done (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.syncing || this.flushing) await (this.syncing ?? this.flushing)
@@ -320,4 +355,19 @@ export class TeamClient {
   private emit(event: TeamClientEvent): void {
     for (const listener of this.listeners) listener(event)
   }
+}
+
+const MEDIA_ID = /^[0-9a-f]{64}$/
+
+function extensionFor(mimeType: string): string {
+  const known: Record<string, string> = {
+    'image/jpeg': '.jpg',
+    'image/png': '.png',
+    'image/webp': '.webp',
+    'image/gif': '.gif',
+    'audio/ogg': '.ogg',
+    'audio/mpeg': '.mp3',
+    'audio/wav': '.wav',
+  }
+  return known[mimeType.split(';')[0].trim()] ?? ''
 }

@@ -18,7 +18,9 @@ it('version 1 → 2: an entry written by the older app is still sent; new entrie
   // A version-1 store: today's schema without what version 2 added, with an unsent entry in it.
   openLocalStore(dir).close()
   const old = new Database(join(dir, LOCAL_STORE_FILE))
-  old.exec('ALTER TABLE outbox DROP COLUMN reply_to; ALTER TABLE outbox DROP COLUMN media_id; PRAGMA user_version = 1')
+  old.exec(
+    'ALTER TABLE outbox DROP COLUMN reply_to; ALTER TABLE outbox DROP COLUMN media_id; DROP TABLE media_cache; PRAGMA user_version = 1',
+  )
   old
     .prepare(
       "INSERT INTO outbox(client_id, user_id, conversation_id, text, state, created_at) VALUES ('c-old', 'priya', 'v1', 'from 1.0', 'waiting', 1)",
