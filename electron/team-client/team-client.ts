@@ -280,6 +280,11 @@ export class TeamClient {
           const value = result.value as SyncValue
           applySync(this.db, value)
           for (const [event, payload] of this.eventsDuringSync) this.store(event, payload)
+          // The windows hear what changed while this device was away, as live events, then the
+          // live events that overtook this answer again, so they end where the store is. (A
+          // snapshot is a new start: the windows reload for it.)
+          if (!value.snapshot)
+            for (const [event, payload] of [...changeEvents(value), ...this.eventsDuringSync]) this.emit({ type: 'event', event, payload })
           if (!value.more) {
             this.emit({ type: 'synced', cursor: value.cursor, requests })
             break
@@ -370,4 +375,15 @@ function extensionFor(mimeType: string): string {
     'audio/wav': '.wav',
   }
   return known[mimeType.split(';')[0].trim()] ?? ''
+}
+
+/** A catch-up answer as the live events that would have told the same. */
+function changeEvents(value: SyncValue): Array<[string, unknown]> {
+  return [
+    ...value.removedConversations.map((id): [string, unknown] => ['conversations:removed', { id }]),
+    ...value.conversations.map((c): [string, unknown] => ['conversations:changed', c]),
+    ...value.messages.map((m): [string, unknown] => ['messages:changed', m]),
+    ...value.removedContacts.map((id): [string, unknown] => ['contacts:removed', { id }]),
+    ...value.contacts.map((c): [string, unknown] => ['contacts:changed', c]),
+  ]
 }

@@ -120,4 +120,33 @@ describe('the window’s sends while offline go into the offline outbox @team-cl
     const again = await value<Message>('messages:send', { conversationId: conversation.id, text: 'first while away', clientId: ids[0] })
     expect(again.id).toBe(sent[0].message.id)
   }, 180_000)
+
+  it('what changed while the app was closed reaches the windows as events when it catches up', async () => {
+    client.close()
+    // Meanwhile, on another computer of the same user.
+    const otherDir = mkdtempSync(join(tmpdir(), 'greenline-window-outbox-other-'))
+    const other = new TeamClient({
+      serverUrl: server.url,
+      token: (await deviceToken(server.url, 'priya', 'laptop')).token,
+      userId: 'priya',
+      storeDir: otherDir,
+    })
+    other.start()
+    await until(() => expect(other.state.status).toBe('online'))
+    const ben = (await other.request('contacts:create', { name: 'Ben Okafor', phone: '+14155550102' })) as Result<Contact>
+    other.close()
+    rmSync(otherDir, { recursive: true, force: true })
+
+    client = new TeamClient({ serverUrl: server.url, token: (await deviceToken(server.url, 'priya')).token, userId: 'priya', storeDir })
+    const events: TeamClientEvent[] = []
+    client.on((event) => events.push(event))
+    client.start()
+    await until(() => expect(events.some((e) => e.type === 'synced')).toBe(true))
+    expect(events).toContainEqual({
+      type: 'event',
+      event: 'contacts:changed',
+      payload: expect.objectContaining({ id: ben.ok && ben.value.id }),
+    })
+    expect(events.find((e) => e.type === 'synced')).toMatchObject({ requests: 1 })
+  }, 120_000)
 })
