@@ -110,18 +110,18 @@ module.exports = {
     ),
     forbid(
       'renderer-imports-types-only',
-      'the renderer imports only types from electron/shared, except the pure policy texts and length rules',
+      'the renderer imports only types from electron/shared, except the pure policy texts, length rules and team-mode words',
       { path: '^src/' },
       {
         path: '^electron/',
-        pathNot: '^electron/shared/(policy-texts|message-length)\\.ts$',
+        pathNot: '^electron/shared/(policy-texts|message-length|offline-outbox|connection-indicator)\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
     ),
     forbid(
       'policy-texts-stay-pure',
-      'the renderer runs electron/shared/policy-texts and message-length, so they import types only',
-      { path: '^electron/shared/(policy-texts|message-length)\\.ts$' },
+      'the renderer runs electron/shared/policy-texts, message-length, offline-outbox and connection-indicator, so they import types only',
+      { path: '^electron/shared/(policy-texts|message-length|offline-outbox|connection-indicator)\\.ts$' },
       {
         dependencyTypesNot: ['type-only'],
       },

@@ -16,6 +16,8 @@ export interface TeamServerStatus {
   connection: 'signed-out' | 'connecting' | 'online' | 'offline'
   /** Why it is offline or signed out (unreachable, certificate, token refused), or why sign-in failed. */
   message?: string
+  /** Offline: when the next try to reach the server happens (epoch ms). */
+  retryAt?: number
   /** A browser sign-in is waiting for the person to finish in the browser. */
   signingIn: boolean
   /** Messages written on this computer not yet on the server: waiting for connection, or failed. */
@@ -33,6 +35,8 @@ export const teamServerChannels = {
   'team:cancelSignIn': z.object({}).strict(),
   /** Revokes this computer's token on the server, then forgets it here. */
   'team:signOut': z.object({}).strict(),
+  /** Offline: try the server now instead of waiting for the next try. */
+  'team:retryNow': z.object({}).strict(),
 } as const
 
 export type TeamServerChannel = keyof typeof teamServerChannels
@@ -53,5 +57,6 @@ export interface TeamServerApi {
   signInWithPassword(serverUrl: string, userId: string, password: string): Promise<Result<TeamServerStatus>>
   cancelSignIn(): Promise<Result<TeamServerStatus>>
   signOut(): Promise<Result<TeamServerStatus>>
+  retryNow(): Promise<Result<TeamServerStatus>>
   onChanged(listener: (status: TeamServerStatus) => void): () => void
 }
