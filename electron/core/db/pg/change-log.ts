@@ -56,10 +56,10 @@ export async function numberChanges(pool: pg.Pool): Promise<number> {
 /** Changes after cursor `since`, oldest first, at most `limit`; `seq` of each is its cursor. */
 export async function changesSincePg(pool: pg.Pool, since: number, limit: number): Promise<ChangeRow[]> {
   await numberChanges(pool)
-  const result = await pool.query<ChangeRow>(
-    'SELECT pos AS seq, kind, entity_id FROM change_log WHERE pos > $1 ORDER BY pos LIMIT $2',
-    [since, limit],
-  )
+  const result = await pool.query<ChangeRow>('SELECT pos AS seq, kind, entity_id FROM change_log WHERE pos > $1 ORDER BY pos LIMIT $2', [
+    since,
+    limit,
+  ])
   return result.rows
 }
 
