@@ -5,7 +5,7 @@ import { PgEventFanout, type FanoutGap } from '../../../../electron/core/db/pg/e
 import { migratePg } from '../../../../electron/core/db/pg/migrate'
 import { createPgPool } from '../../../../electron/core/db/pg/pool'
 import { ManualClock, OffsetClock, type Clock } from '../../../../electron/shared/clock'
-import type { Contact } from '../../../../electron/shared/api/contract'
+import type { Contact } from '../../../../electron/shared/domain'
 import { usePgCluster } from '../../../helpers/pg-cluster'
 
 /** The events one signed-in user receives on one instance. */
