@@ -27,6 +27,9 @@ export const CHANGE_NUMBERING_LOCK = 7_466_391_845_212_002
  * time; two at once take turns. Readers call it through `changesSincePg`.
  */
 export async function numberChanges(pool: pg.Pool): Promise<number> {
+  // Usually everything is numbered already: then readers need no lock and no write (partial index).
+  const pending = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM change_log WHERE pos IS NULL) AS pending')
+  if (!pending.rows[0]?.pending) return 0
   const client = await pool.connect()
   try {
     await client.query('BEGIN')

@@ -105,6 +105,33 @@ describe('the change cursor on PostgreSQL (concurrent commits)', () => {
     expect(new Set(client.seen).size).toBe(written.length)
   })
 
+  it('two instances reading while writers commit give each change one number, in order, none skipped', async () => {
+    const { pool, url } = await database()
+    const other = createPgPool(url, { max: 4 })
+    opened.push(other)
+    const readers = [reader(pool), reader(other)]
+    const written: string[] = []
+    const writes = Array.from({ length: 6 }, async (_, w) => {
+      for (let i = 0; i < 20; i++) {
+        await change(w % 2 ? pool : other, `w${w}-${i}`)
+        written.push(`w${w}-${i}`)
+      }
+    })
+    const reads = readers.map(async (r) => {
+      for (let i = 0; i < 30; i++) await r.poll()
+    })
+    await Promise.all([...writes, ...reads])
+    for (const r of readers) {
+      await r.poll()
+      expect(r.seen).toHaveLength(written.length)
+      expect([...r.seen].sort()).toEqual([...written].sort())
+    }
+    // Both instances hand out the same cursor for the same change.
+    expect(readers[0].seen).toEqual(readers[1].seen)
+    const numbers = (await pool.query<{ pos: number }>('SELECT pos FROM change_log ORDER BY pos')).rows.map((r) => r.pos)
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i))
+  })
+
   it('numbers the rows the engine triggers write, and prunes by cursor', async () => {
     const { pool } = await database()
     await pool.query(`INSERT INTO contacts (id, name, created_at, updated_at) VALUES ('c1', 'Ada', 0, 0)`)
