@@ -145,4 +145,23 @@ describe('the change cursor on PostgreSQL (concurrent commits)', () => {
     expect(await pruneChangesThroughPg(pool, rows[0].seq)).toBe(1)
     expect(await changesSincePg(pool, 0, 10)).toEqual([rows[1]])
   })
+
+  it('numbers the changes written before migration 0020 in their order, so cursors go on from there', async () => {
+    const url = await cluster().createDatabase()
+    const pool = createPgPool(url, { max: 2 })
+    opened.push(pool)
+    await migratePg(pool, { target: 10 })
+    for (const id of ['c1', 'c2', 'c3']) {
+      await pool.query(`INSERT INTO contacts (id, name, created_at, updated_at) VALUES ($1, $1, 0, 0)`, [id])
+    }
+    await migratePg(pool)
+    await change(pool, 'after')
+    const rows = await changesSincePg(pool, 0, 10)
+    expect(rows.map((r) => [r.seq, r.entity_id])).toEqual([
+      [1, 'c1'],
+      [2, 'c2'],
+      [3, 'c3'],
+      [4, 'after'],
+    ])
+  })
 })
