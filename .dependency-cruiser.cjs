@@ -110,18 +110,18 @@ module.exports = {
     ),
     forbid(
       'renderer-imports-types-only',
-      'the renderer imports only types from electron/shared, except the pure policy texts, length rules and locale choice',
+      'the renderer imports only types from electron/shared, except the pure policy texts, length rules, team-mode words and locale choice',
       { path: '^src/' },
       {
         path: '^electron/',
-        pathNot: '^electron/shared/(policy-texts|message-length|locale-choice)\\.ts$',
+        pathNot: '^electron/shared/(policy-texts|message-length|offline-outbox|connection-indicator|locale-choice)\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
     ),
     forbid(
       'policy-texts-stay-pure',
-      'the renderer runs electron/shared/policy-texts, message-length and locale-choice, so they import types only',
-      { path: '^electron/shared/(policy-texts|message-length|locale-choice)\\.ts$' },
+      'the renderer runs electron/shared/policy-texts, message-length, offline-outbox, connection-indicator and locale-choice, so they import types only',
+      { path: '^electron/shared/(policy-texts|message-length|offline-outbox|connection-indicator|locale-choice)\\.ts$' },
       {
         dependencyTypesNot: ['type-only'],
       },

@@ -38,6 +38,10 @@ export default defineConfig({
     },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified (it is read from disk), but Chromium still
+      // parses and compiles every byte before the list can paint: minified, the messages screen's
+      // script is less than half the size (README "Benchmarks").
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/index.html') } },
     },
   },

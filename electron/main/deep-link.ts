@@ -1,8 +1,10 @@
+import type { Result } from '../shared/api/result'
 import type { Contact } from '../shared/domain'
 import type { Engine } from '../core/engine'
 import { normalizePhone } from '../core/contacts/phone'
 import { findContactByPhone } from '../core/db/repositories/contacts'
 import { createLogger } from '../core/platform/logger'
+import { contactByPhone } from '../team-client/contact-by-phone'
 
 const log = createLogger('deep-link')
 
@@ -64,4 +66,40 @@ export function openDeepLink(raw: string, deps: DeepLinkDeps): Contact | undefin
   }
   deps.navigate(`/contacts/${encodeURIComponent(contact.id)}`)
   return contact
+}
+
+export interface TeamDeepLinkDeps {
+  /** The signed-in team client's contract requests (as the window's: they wait for a connection being opened, read the device's copy offline). */
+  request(channel: string, payload: unknown): Promise<Result<unknown>>
+  /** Where a number without a country code is read (the office's region). */
+  defaultRegion: string
+  navigate: (route: string) => void
+}
+
+/**
+ * Team mode's `greenline://contact/<phone>`: the contact is looked up on the team server, and a
+ * number nobody saved opens the add-contact form filled in, whose Save creates it on the server
+ * (the window's requests go there). Nothing of the local engine is read. Resolves with the
+ * contact opened, or undefined.
+ */
+export async function openTeamDeepLink(raw: string, deps: TeamDeepLinkDeps): Promise<Contact | undefined> {
+  const link = parseDeepLink(raw)
+  if (!link) {
+    log.warn('deep link ignored')
+    return undefined
+  }
+  const phone = normalizePhone(link.phone, deps.defaultRegion)
+  if (!phone.ok) {
+    log.warn('deep link number is not valid')
+    return undefined
+  }
+  const found = await contactByPhone(deps, phone.e164)
+  if (found.ok && found.value) {
+    deps.navigate(`/contacts/${encodeURIComponent(found.value.id)}`)
+    return found.value
+  }
+  // Not saved, or the server could not be asked: the form, filled in, lets the person go on.
+  if (!found.ok) log.warn('deep link contact not looked up', { code: found.error.code })
+  deps.navigate(`/contacts?add=${encodeURIComponent(phone.e164)}`)
+  return undefined
 }

@@ -15,14 +15,16 @@ import {
   utilityProcess,
 } from 'electron'
 import type { EngineOptions } from '../core/engine'
+import { connectionIndicator } from '../shared/connection-indicator'
 import type { TeamSession } from '../team-client/team-session'
 import { createLogger } from '../core/platform/logger'
 import { createAppLocation, type AppLocation } from './app-location'
 import { showUnreadBadge } from './badge'
-import { openDeepLink } from './deep-link'
+import { forwardRendererRequest } from '../team-client/renderer-requests'
+import { openDeepLink, openTeamDeepLink } from './deep-link'
 import { registerDragOut } from './drag-out'
 import { forwardEvents, registerIpc } from './ipc'
-import { createMediaHandler, handleMediaProtocol } from './media-protocol'
+import { createMediaHandler, createTeamMediaHandler, handleMediaProtocol } from './media-protocol'
 import { createNotifier, type Notifier } from './notifications'
 import { createQuickReply, type QuickReply } from './quick-reply'
 import { startRuntime, type Runtime } from './runtime'
@@ -98,10 +100,6 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
 
   secureSession(session.defaultSession, location)
   app.on('web-contents-created', (_event, contents) => secureWebContents(contents, location, shell))
-  handleMediaProtocol(
-    protocol,
-    createMediaHandler(engine, () => user.id !== undefined),
-  )
 
   const icon = (name: string) => join(options.resourcesDir, name)
   const mainWindowRef = { current: undefined as BrowserWindow | undefined }
@@ -135,14 +133,19 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     workArea: (near) => (near ? screen.getDisplayNearestPoint({ x: near.x, y: near.y }).workArea : undefined),
   })
 
+  const team = createDesktopTeamSession({ userDataDir: options.userDataDir, settings, safeStorage, shell, platform })
+  // Signed in to a team server, pictures come from it (through the team client's cache), else from the engine.
+  const engineMedia = createMediaHandler(engine, () => user.id !== undefined)
+  const teamMedia = createTeamMediaHandler(() => team.client)
+  handleMediaProtocol(protocol, (request) => (team.client ? teamMedia(request) : engineMedia(request)))
   const unregisterDragOut = registerDragOut({
     ipcMain,
     engine,
     isTrustedSender: (url) => location.isAppUrl(url),
     icon: (path) => nativeImage.createFromPath(path),
     fallbackIcon: () => nativeImage.createFromPath(icon('tray@2x.png')),
+    team: () => team.client,
   })
-  const team = createDesktopTeamSession({ userDataDir: options.userDataDir, settings, safeStorage, shell, platform })
   // Signed in to a team server, the renderer's requests go there (as this device's user), else to the engine.
   const unregisterIpc = registerIpc({ ipcMain, engine, user, team, isTrustedSender: (url) => location.isAppUrl(url) })
   const unregisterTeamIpc = registerTeamServerIpc({
@@ -186,8 +189,11 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
         })
       },
       quit: () => app.quit(),
+      retryTeamNow: () => team.retryNow(),
+      openTeamSettings: () => navigate('/settings'),
     },
     teamCounts: () => (team.client ? teamCounts(team.client) : undefined),
+    teamConnection: () => connectionIndicator(team.status()),
     onCounts: (counts) => showUnreadBadge({ app, window: mainWindowRef.current, platform, overlay }, counts.unread),
   })
   applyLoginItem(settings.preferences().startAtLogin)
@@ -222,6 +228,15 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
 
   const pendingLinks: string[] = []
   const handleDeepLink = (url: string) => {
+    const client = team.client
+    if (client) {
+      void openTeamDeepLink(url, {
+        request: (channel, payload) => forwardRendererRequest(client, channel, payload),
+        defaultRegion: engine.ctx.org.defaultRegion,
+        navigate,
+      })
+      return
+    }
     const userId = user.id
     if (!userId) {
       pendingLinks.push(url)

@@ -5,6 +5,7 @@ import type { Protocol } from 'electron'
 import type { Engine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
 import { isValidMediaId } from '../core/media/media-store'
+import type { TeamClient } from '../team-client/team-client'
 
 /** `greenline-media://media/<sha256>`: pictures and audio straight from the engine's media store. */
 export const MEDIA_SCHEME = 'greenline-media'
@@ -66,6 +67,65 @@ export function createMediaHandler(engine: Pick<Engine, 'media' | 'db'>, signedI
     }
     return new Response(Readable.toWeb(sent.stream) as ReadableStream<Uint8Array>, { status, headers: answer })
   }
+}
+
+type TeamMediaSource = Pick<TeamClient, 'media'>
+
+/**
+ * Team mode's `greenline-media://media/<id>`: the bytes come from the team client (its cache, or
+ * the server's `GET /media/:id` with the device token, which checks that this user may see them),
+ * never from this computer's own engine. Same answers as the engine's handler: 400 for a malformed
+ * id, 404 for media the server will not give, 503 offline and not cached; Range for seeking.
+ */
+export function createTeamMediaHandler(client: () => TeamMediaSource | undefined): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed')
+    const id = mediaIdOf(request.url)
+    if (!id) return text(400, 'Not a media id')
+    const source = client()
+    if (!source) return text(403, 'Sign in first')
+    const result = await source.media(id)
+    if (!result.ok)
+      return result.error.code === 'not_found' ? text(404, 'No such media') : text(503, 'Not connected to the Greenline server')
+    const { bytes, mimeType } = result.value
+    const headers: Record<string, string> = {
+      'Content-Type': mimeType,
+      'Accept-Ranges': 'bytes',
+      'Cache-Control': 'private, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    }
+    const range = byteRange(request.headers.get('range'), bytes.byteLength)
+    if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${bytes.byteLength}` } })
+    const [start, end] = range ?? [0, bytes.byteLength - 1]
+    const body = bytes.subarray(start, end + 1)
+    Object.assign(
+      headers,
+      { 'Content-Length': String(body.byteLength) },
+      range ? { 'Content-Range': `bytes ${start}-${end}/${bytes.byteLength}` } : {},
+    )
+    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: range ? 206 : 200, headers })
+  }
+}
+
+/** One `bytes=start-end` range (what a media player asks for), or undefined for the whole file. */
+function byteRange(header: string | null, size: number): [number, number] | 'unsatisfiable' | undefined {
+  const match = header?.match(/^bytes=(\d*)-(\d*)$/)
+  if (!match || (match[1] === '' && match[2] === '')) return undefined
+  const start = match[1] === '' ? Math.max(0, size - Number(match[2])) : Number(match[1])
+  const end = match[1] === '' || match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)
+  return start > end || start >= size ? 'unsatisfiable' : [start, end]
+}
+
+function mediaIdOf(raw: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return undefined
+  }
+  const id = url.pathname.replace(/^\//, '')
+  return url.protocol === `${MEDIA_SCHEME}:` && url.hostname === 'media' && isValidMediaId(id) ? id : undefined
 }
 
 export function handleMediaProtocol(protocol: Pick<Protocol, 'handle'>, handler: (request: Request) => Promise<Response>): void {

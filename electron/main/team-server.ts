@@ -62,7 +62,7 @@ export function createDesktopTeamSession(options: DesktopTeamSessionOptions): Te
 
 export interface TeamServerIpcDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
-  session: Pick<TeamSession, 'status' | 'signInWithBrowser' | 'signInWithPassword' | 'cancelSignIn' | 'signOut' | 'on'>
+  session: Pick<TeamSession, 'status' | 'signInWithBrowser' | 'signInWithPassword' | 'cancelSignIn' | 'signOut' | 'retryNow' | 'on'>
   isTrustedSender: (url: string | undefined) => boolean
   /** The app's live windows, told `event:team:changed` with each new status. */
   targets: () => Array<WebContents | undefined>
@@ -89,6 +89,8 @@ export function registerTeamServerIpc(deps: TeamServerIpcDeps): () => void {
         return deps.session.status()
       case 'team:signOut':
         return deps.session.signOut()
+      case 'team:retryNow':
+        return deps.session.retryNow()
     }
   }
   for (const channel of TEAM_SERVER_CHANNELS) {

@@ -1,4 +1,5 @@
 import type { Notification, NotificationConstructorOptions } from 'electron'
+import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
 import { createLogger } from '../core/platform/logger'
 import type { TeamClient } from '../team-client/team-client'
@@ -26,6 +27,22 @@ export function teamCounts(client: CountsSource, recentLimit = 5): ShellCounts {
     queued: outbox.waiting,
     failed: outbox.failed,
     recentUnread: unread.slice(0, recentLimit),
+  }
+}
+
+const clockTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+
+/** The tray's words for the connection to the team server (the tray speaks English, as its menu). */
+export function teamConnectionText(indicator: ConnectionIndicator, timeText: (at: number) => string = clockTime): string {
+  switch (indicator.state) {
+    case 'connected':
+      return 'Connected to the team server'
+    case 'reconnecting':
+      return 'Reconnecting to the team server…'
+    case 'offline':
+      return indicator.retryAt !== undefined ? `Offline — next try at ${timeText(indicator.retryAt)}` : 'Offline'
+    case 'signed-out':
+      return 'Signed out of the team server'
   }
 }
 

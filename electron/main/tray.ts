@@ -1,9 +1,11 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
+import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { computeCounts, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
 import type { SignedInUser } from './signed-in-user'
+import { teamConnectionText } from './team-shell'
 
 const log = createLogger('tray')
 
@@ -23,7 +25,13 @@ export interface TrayDeps {
     /** Opens the logs folder in Explorer/Finder, for a user asked to send their logs. */
     showLogs(): void
     quit(): void
+    /** Team mode, offline: try the server now. */
+    retryTeamNow?(): void
+    /** Team mode, signed out by the server: Settings → Team server. */
+    openTeamSettings?(): void
   }
+  /** In team mode: where the connection to the server stands (undefined outside team mode). */
+  teamConnection?: () => ConnectionIndicator | undefined
   /** In team mode: the team client's counts (undefined while not signed in to a server). */
   teamCounts?: () => ShellCounts | undefined
   /** Called with the new counts (dock/taskbar badge). */
@@ -51,8 +59,9 @@ export function createTray(deps: TrayDeps): TrayController {
   let again = false
 
   const render = () => {
-    tray.setToolTip(countsTooltip(counts))
-    tray.setContextMenu(deps.Menu.buildFromTemplate(menuTemplate(counts, deps)))
+    const connection = deps.teamConnection?.()
+    tray.setToolTip(connection ? `${countsTooltip(counts)}\n${teamConnectionText(connection)}` : countsTooltip(counts))
+    tray.setContextMenu(deps.Menu.buildFromTemplate(menuTemplate(counts, deps, connection)))
   }
 
   const compute = async () => {
@@ -113,7 +122,19 @@ export function createTray(deps: TrayDeps): TrayController {
 export function menuTemplate(
   counts: ShellCounts,
   deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin'>,
+  connection?: ConnectionIndicator,
 ): MenuItemConstructorOptions[] {
+  const team: MenuItemConstructorOptions[] = connection
+    ? [
+        { id: 'team-connection', label: teamConnectionText(connection), enabled: false },
+        ...(connection.state === 'offline' && deps.actions.retryTeamNow
+          ? [{ id: 'team-retry', label: 'Try to connect now', click: () => deps.actions.retryTeamNow?.() }]
+          : []),
+        ...(connection.state === 'signed-out' && deps.actions.openTeamSettings
+          ? [{ id: 'team-sign-in', label: 'Sign in again…', click: () => deps.actions.openTeamSettings?.() }]
+          : []),
+      ]
+    : []
   const recent: MenuItemConstructorOptions[] = counts.recentUnread.length
     ? counts.recentUnread.map((conversation) => ({
         id: `conversation:${conversation.id}`,
@@ -123,6 +144,7 @@ export function menuTemplate(
     : [{ id: 'no-unread', label: 'No unread conversations', enabled: false }]
   return [
     { id: 'summary', label: countsTooltip(counts).replace(/^Greenline — /, ''), enabled: false },
+    ...team,
     { type: 'separator' },
     ...recent,
     { type: 'separator' },

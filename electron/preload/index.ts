@@ -68,6 +68,7 @@ const teamApi: TeamServerApi = {
   signInWithPassword: (serverUrl, userId, password) => team('team:signInPassword', { serverUrl, userId, password }),
   cancelSignIn: () => team('team:cancelSignIn'),
   signOut: () => team('team:signOut'),
+  retryNow: () => team('team:retryNow'),
   onChanged: (listener) => {
     const handler = (_: unknown, status: unknown) => listener(status as TeamServerStatus)
     ipcRenderer.on('event:team:changed', handler)

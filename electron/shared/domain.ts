@@ -156,6 +156,11 @@ export interface Message {
   reactions?: Array<{ emoji: string; /** 'contact', or the office user's id */ by: string; at: number }>
   /** Extra data for some kinds (location, shared contacts, transcript…), plain JSON. */
   extra?: Record<string, unknown>
+  /**
+   * Team mode: the window's stand-in this message takes the place of (`outbox:<clientId>`, a
+   * message written offline), set by the desktop when the server confirmed it. Never stored.
+   */
+  replaces?: string
 }
 
 export interface SearchHit {

@@ -118,6 +118,33 @@ export class TeamConnection {
     }
   }
 
+  /**
+   * Reads media from `GET /media/:id` with the device token; the server answers only what this
+   * user may see (a participant of a conversation holding it), and 404 otherwise. Answers the bytes
+   * and their type, `not_found` for media the server will not give, `unavailable` when not now.
+   */
+  async downloadMedia(mediaId: string): Promise<Result<{ mimeType: string; bytes: Buffer }>> {
+    if (this.current.status !== 'online') return { ok: false, error: OFFLINE }
+    try {
+      const response = await requestJson(`${this.options.serverUrl.replace(/\/+$/, '')}/media/${encodeURIComponent(mediaId)}`, {
+        headers: { Authorization: `Bearer ${this.options.token}` },
+        raw: true,
+        ...(this.options.ca ? { ca: this.options.ca } : {}),
+      })
+      const type = response.headers['content-type']
+      if (response.status === 200 && response.bytes) {
+        return {
+          ok: true,
+          value: { mimeType: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream', bytes: response.bytes },
+        }
+      }
+      if (response.status === 404 || response.status === 400) return { ok: false, error: { code: 'not_found', message: 'No such media' } }
+      return { ok: false, error: OFFLINE }
+    } catch {
+      return { ok: false, error: OFFLINE }
+    }
+  }
+
   close(): void {
     this.cancelRetry?.()
     this.setState({ status: 'closed' })

@@ -5,6 +5,8 @@ export interface JsonResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: unknown
+  /** The answer's bytes as they came (only when asked for with `raw`). */
+  bytes?: Buffer
 }
 
 export interface JsonRequest {
@@ -16,6 +18,8 @@ export interface JsonRequest {
   /** Extra trusted certificates (an office's private CA, a test's own authority). */
   ca?: string | Buffer
   signal?: AbortSignal
+  /** Keep the answer as bytes (a picture) instead of reading it as JSON. */
+  raw?: boolean
 }
 
 /**
@@ -39,7 +43,7 @@ export function requestJson(url: string, options: JsonRequest = {}): Promise<Jso
       {
         method: options.method ?? 'GET',
         headers: {
-          Accept: 'application/json',
+          Accept: options.raw ? '*/*' : 'application/json',
           ...(payload ? { 'Content-Type': contentType, 'Content-Length': String(payload.length) } : {}),
           ...options.headers,
         },
@@ -52,6 +56,8 @@ export function requestJson(url: string, options: JsonRequest = {}): Promise<Jso
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
         response.on('error', reject)
         response.on('end', () => {
+          if (options.raw)
+            return resolve({ status: response.statusCode ?? 0, headers: response.headers, body: undefined, bytes: Buffer.concat(chunks) })
           const text = Buffer.concat(chunks).toString('utf8')
           let body: unknown
           try {

@@ -11,7 +11,7 @@ export const MESSAGE_WINDOW = 200
 
 export const LOCAL_STORE_FILE = 'team-client.db'
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 /**
  * The desktop's copy of what the signed-in user sees on the team server: conversations, a window
@@ -73,6 +73,26 @@ export function openLocalStore(dir: string): Db {
       PRAGMA user_version = 1;
     `)
   }
+  if (version < 2) {
+    // A window's send written offline keeps what the server needs to send it as the window asked:
+    // the quoted message, and a picture the server already holds (uploaded before the drop).
+    // Media read from the server (pictures, voicemail) are kept within a byte budget (media-cache.ts).
+    db.transaction(() =>
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+        ALTER TABLE outbox ADD COLUMN media_id TEXT;
+        CREATE TABLE media_cache (
+          media_id TEXT PRIMARY KEY,
+          mime_type TEXT NOT NULL,
+          bytes BLOB NOT NULL,
+          size INTEGER NOT NULL,
+          used_at INTEGER NOT NULL
+        );
+        CREATE INDEX media_cache_used ON media_cache(used_at);
+        PRAGMA user_version = 2;
+      `),
+    )()
+  }
   return db
 }
 
@@ -95,7 +115,7 @@ export function storedUser(db: Db): string | undefined {
 export function bindUser(db: Db, userId: string): void {
   if (storedUser(db) === userId) return
   db.transaction(() => {
-    db.exec('DELETE FROM conversations; DELETE FROM messages; DELETE FROM contacts; DELETE FROM thumbnails')
+    db.exec('DELETE FROM conversations; DELETE FROM messages; DELETE FROM contacts; DELETE FROM thumbnails; DELETE FROM media_cache')
     db.prepare("DELETE FROM meta WHERE key IN ('cursor', 'session')").run()
     setMeta(db, 'user_id', userId)
   })()

@@ -15,6 +15,10 @@ export interface OutboxEntry {
   caption?: string
   /** A picture's bytes wait here too, until the server has them. */
   picture?: { name: string; size: number }
+  /** A picture the server already holds (uploaded before the connection dropped). */
+  mediaId?: string
+  /** The message of the thread this one quotes. */
+  replyTo?: string
   state: OutboxState
   /** The server's message id once it confirmed. */
   messageId?: string
@@ -30,6 +34,8 @@ interface OutboxRow {
   caption: string | null
   picture_name: string | null
   picture_size: number | null
+  media_id: string | null
+  reply_to: string | null
   state: OutboxState
   message_id: string | null
   error: string | null
@@ -37,7 +43,7 @@ interface OutboxRow {
 }
 
 const COLUMNS =
-  'client_id, user_id, conversation_id, text, caption, picture_name, length(picture) AS picture_size, state, message_id, error, created_at'
+  'client_id, user_id, conversation_id, text, caption, picture_name, length(picture) AS picture_size, media_id, reply_to, state, message_id, error, created_at'
 
 function toEntry(row: OutboxRow): OutboxEntry {
   return {
@@ -47,6 +53,8 @@ function toEntry(row: OutboxRow): OutboxEntry {
     ...(row.text !== null ? { text: row.text } : {}),
     ...(row.caption !== null ? { caption: row.caption } : {}),
     ...(row.picture_name !== null ? { picture: { name: row.picture_name, size: row.picture_size ?? 0 } } : {}),
+    ...(row.media_id !== null ? { mediaId: row.media_id } : {}),
+    ...(row.reply_to !== null ? { replyTo: row.reply_to } : {}),
     state: row.state,
     ...(row.message_id !== null ? { messageId: row.message_id } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
@@ -54,20 +62,33 @@ function toEntry(row: OutboxRow): OutboxEntry {
   }
 }
 
+export interface OutboxInput {
+  userId: string
+  conversationId: string
+  text?: string
+  caption?: string
+  picture?: { name: string; bytes: Uint8Array }
+  mediaId?: string
+  replyTo?: string
+  /** The window's own id for this message (made here when absent). */
+  clientId?: string
+}
+
+/** The clientId is already another user's: never sent, nor shown, as theirs. */
+export class ClientIdTaken extends Error {}
+
 /**
  * Writes the message to the device's outbox before anything else happens: from here it survives a
  * crash, a restart and a lost connection, and its `clientId` makes every later attempt the same
- * message to the server.
+ * message to the server. Writing the same clientId again (a window that asked twice) answers the
+ * entry already written; a clientId of another user's entry throws `ClientIdTaken`.
  */
-export function enqueue(
-  db: Db,
-  input: { userId: string; conversationId: string; text?: string; caption?: string; picture?: { name: string; bytes: Uint8Array } },
-  now: number,
-): OutboxEntry {
-  const clientId = randomUUID()
+export function enqueue(db: Db, input: OutboxInput, now: number): OutboxEntry {
+  const clientId = input.clientId ?? randomUUID()
   db.prepare(
-    `INSERT INTO outbox(client_id, user_id, conversation_id, text, caption, picture, picture_name, state, created_at)
-     VALUES (@clientId, @userId, @conversationId, @text, @caption, @picture, @pictureName, 'waiting', @now)`,
+    `INSERT INTO outbox(client_id, user_id, conversation_id, text, caption, picture, picture_name, media_id, reply_to, state, created_at)
+     VALUES (@clientId, @userId, @conversationId, @text, @caption, @picture, @pictureName, @mediaId, @replyTo, 'waiting', @now)
+     ON CONFLICT(client_id) DO NOTHING`,
   ).run({
     clientId,
     userId: input.userId,
@@ -76,9 +97,13 @@ export function enqueue(
     caption: input.caption ?? null,
     picture: input.picture ? Buffer.from(input.picture.bytes) : null,
     pictureName: input.picture?.name ?? null,
+    mediaId: input.mediaId ?? null,
+    replyTo: input.replyTo ?? null,
     now,
   })
-  return getEntry(db, clientId)!
+  const entry = getEntry(db, clientId)!
+  if (entry.userId !== input.userId) throw new ClientIdTaken('This message id belongs to another user')
+  return entry
 }
 
 export function getEntry(db: Db, clientId: string): OutboxEntry | undefined {
@@ -123,17 +148,22 @@ export async function flushOutbox(
   userId: string,
   transport: OutboxTransport,
   onSent: (entry: OutboxEntry, message: Message) => void = () => {},
+  onFailed: (entry: OutboxEntry) => void = () => {},
 ): Promise<number> {
   let confirmed = 0
+  const failed = (entry: OutboxEntry, error: string) => {
+    markFailed(db, entry.clientId, error)
+    onFailed(getEntry(db, entry.clientId) ?? entry)
+  }
   for (const entry of pendingEntries(db, userId)) {
     if (entry.state !== 'waiting') continue
-    let mediaId: string | undefined
+    let mediaId = entry.mediaId
     if (entry.picture) {
       const bytes = db.prepare('SELECT picture FROM outbox WHERE client_id = ?').pluck().get(entry.clientId) as Buffer
       const uploaded = await transport.uploadPicture(bytes)
       if (!uploaded.ok) {
         if (TRANSIENT.has(uploaded.error.code)) return confirmed
-        markFailed(db, entry.clientId, uploaded.error.message)
+        failed(entry, uploaded.error.message)
         continue
       }
       mediaId = uploaded.value.mediaId
@@ -144,10 +174,11 @@ export async function flushOutbox(
       ...(entry.text !== undefined ? { text: entry.text } : {}),
       ...(mediaId ? { mediaId } : {}),
       ...(entry.caption !== undefined ? { caption: entry.caption } : {}),
+      ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
     })
     if (!result.ok) {
       if (TRANSIENT.has(result.error.code)) return confirmed
-      markFailed(db, entry.clientId, result.error.message)
+      failed(entry, result.error.message)
       continue
     }
     const message = result.value as Message

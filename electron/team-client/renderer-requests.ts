@@ -1,12 +1,24 @@
 import type { Result } from '../shared/api/result'
-import { fail } from '../shared/api/result'
+import { fail, ok } from '../shared/api/result'
+import type { Message } from '../shared/domain'
 import { readLocally } from './offline-reads'
 import type { TeamClient, TeamClientEvent } from './team-client'
+import { outboxAction, queueFromWindow, withWaitingMessages, type OutboxClient } from './window-outbox'
 
 type Client = Pick<
   TeamClient,
-  'request' | 'uploadPicture' | 'state' | 'on' | 'conversations' | 'messages' | 'contacts' | 'lastSession' | 'rememberSession'
->
+  | 'request'
+  | 'uploadPicture'
+  | 'state'
+  | 'on'
+  | 'conversations'
+  | 'messages'
+  | 'contacts'
+  | 'lastSession'
+  | 'rememberSession'
+  | 'holdPicture'
+> &
+  OutboxClient
 
 export interface ForwardOptions {
   /** How long a request waits for a connection being opened (app start, a retry) before answering. */
@@ -30,8 +42,10 @@ const defaultTimer = (run: () => void, ms: number) => {
  *
  * A request made while the connection is being opened waits for it (up to `connectWaitMs`), so a
  * window that loads as the app starts is not told "not connected" a moment before it is. Offline,
- * the reads a window opens with are answered from the local store (offline-reads.ts); anything
- * else answers `unavailable` at once, and the renderer keeps what was typed.
+ * the reads a window opens with are answered from the local store (offline-reads.ts), and a
+ * message (text or picture) goes into the device's offline outbox and is answered as waiting for
+ * the connection (window-outbox.ts); anything else answers `unavailable` at once, and the
+ * renderer keeps what was typed.
  */
 export async function forwardRendererRequest(
   client: Client,
@@ -40,15 +54,42 @@ export async function forwardRendererRequest(
   options: ForwardOptions = {},
 ): Promise<Result<unknown>> {
   if (channel === 'session:signIn') return fail('forbidden', SIGNED_IN_TO_TEAM)
+  const fromOutbox = outboxAction(client, channel, payload)
+  if (fromOutbox) return fromOutbox
+  // A picture uploaded offline is still on this computer: its message can only go the outbox's way.
+  const held = channel === 'messages:send' ? heldPicture(client, payload) : undefined
+  if (held) return queueFromWindow(client, payload, held)
   if (client.state.status === 'connecting') await settled(client, options)
   const result = await send(client, channel, payload)
   if (result.ok) {
     if (channel === 'session:get') client.rememberSession(result.value)
+    if (channel === 'messages:list') return withWaiting(client, payload, result)
     return result
   }
   // Only "not connected" falls back: an answer the server gave stands as it is.
-  if (result.error.code === 'unavailable' && client.state.status !== 'online') return readLocally(client, channel, payload) ?? result
-  return result
+  if (result.error.code !== 'unavailable' || client.state.status === 'online') return result
+  if (channel === 'messages:send') return queueFromWindow(client, payload)
+  if (channel === 'media:upload') return holdUpload(client, payload) ?? result
+  const local = readLocally(client, channel, payload)
+  return local && channel === 'messages:list' ? withWaiting(client, payload, local) : (local ?? result)
+}
+
+function heldPicture(client: Client, payload: unknown): Uint8Array | undefined {
+  const mediaId = payload && typeof payload === 'object' ? (payload as { mediaId?: unknown }).mediaId : undefined
+  return typeof mediaId === 'string' ? client.takeHeldPicture(mediaId) : undefined
+}
+
+/** Offline, a window's picture stays on this computer until its message is sent (then the outbox has it). */
+function holdUpload(client: Client, payload: unknown): Result<unknown> | undefined {
+  const bytes = payload && typeof payload === 'object' ? (payload as { bytes?: unknown }).bytes : undefined
+  return bytes instanceof Uint8Array && bytes.byteLength > 0 ? ok(client.holdPicture(bytes)) : undefined
+}
+
+/** The newest page of a thread (no `before`) ends with what this user wrote offline and is unsent. */
+function withWaiting(client: Client, payload: unknown, page: Result<unknown>): Result<unknown> {
+  const input = (payload ?? {}) as { conversationId?: unknown; before?: unknown }
+  if (!page.ok || input.before !== undefined || typeof input.conversationId !== 'string') return page
+  return ok(withWaitingMessages(client, input.conversationId, page.value as Message[]))
 }
 
 /**

@@ -21,7 +21,21 @@ import {
   upsertMessages,
   type Db,
 } from './local-store'
-import { cancelEntry, enqueue, flushOutbox, outboxCounts, pendingEntries, retryEntry, type OutboxEntry } from './outbox'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cacheMedia, cachedMedia, type CachedMedia } from './media-cache'
+import {
+  cancelEntry,
+  enqueue,
+  flushOutbox,
+  getEntry,
+  outboxCounts,
+  pendingEntries,
+  retryEntry,
+  type OutboxEntry,
+  type OutboxInput,
+} from './outbox'
 
 export interface TeamClientOptions extends Omit<ConnectionOptions, 'token'> {
   /** Where the local store lives (the app's data folder, one per server). */
@@ -40,6 +54,8 @@ export type TeamClientEvent =
   /** A catch-up finished; `requests` is how many round trips it took. */
   | { type: 'synced'; cursor: number; requests: number }
   | { type: 'sent'; entry: OutboxEntry; message: Message }
+  /** The server refused an entry for good (its words are in `entry.error`). */
+  | { type: 'failed'; entry: OutboxEntry }
   | { type: 'outbox'; waiting: number; failed: number }
 
 /**
@@ -63,6 +79,12 @@ export class TeamClient {
   private flushing: Promise<void> | undefined
   private flushAgain = false
   private closed = false
+  /**
+   * Pictures a window put up while offline, by their sha256, until it sends them (right after,
+   * as it does online): the send moves the bytes into the outbox. Kept in memory only: a picture
+   * not yet sent when the app stops was never shown as sent, and the window still has it.
+   */
+  private readonly heldPictures = new Map<string, Uint8Array>()
 
   constructor(private readonly options: TeamClientOptions) {
     this.now = options.now ?? Date.now
@@ -143,11 +165,36 @@ export class TeamClient {
    * Sends a message: written to the outbox first (so it survives anything), then sent now if the
    * connection is up, else when it returns. Resolves with the outbox entry as it stands.
    */
-  send(input: { conversationId: string; text?: string; caption?: string; picture?: { name: string; bytes: Uint8Array } }): OutboxEntry {
+  send(input: Omit<OutboxInput, 'userId'>): OutboxEntry {
     const entry = enqueue(this.db, { ...input, userId: this.userId }, this.now())
     this.emitCounts()
     if (this.connection.state.status === 'online') void this.flush()
     return entry
+  }
+
+  /** One of this user's outbox entries (any state), or undefined. */
+  outboxEntry(clientId: string): OutboxEntry | undefined {
+    const entry = getEntry(this.db, clientId)
+    return entry?.userId === this.userId ? entry : undefined
+  }
+
+  /**
+   * Keeps a picture a window uploads while offline, answering what `media:upload` answers (the
+   * server prepares it once it has it): its id is the bytes' sha256, a media id like the server's.
+   */
+  holdPicture(bytes: Uint8Array): MediaUploadValue {
+    const mediaId = createHash('sha256').update(bytes).digest('hex')
+    // Bounded: a window that uploads and never sends does not grow this without end.
+    if (this.heldPictures.size >= 10) this.heldPictures.delete(this.heldPictures.keys().next().value!)
+    this.heldPictures.set(mediaId, bytes)
+    return { mediaId, mimeType: 'application/octet-stream', size: bytes.byteLength, width: 0, height: 0, converted: false }
+  }
+
+  /** A picture held by `holdPicture`, handed over once (to the outbox). */
+  takeHeldPicture(mediaId: string): Uint8Array | undefined {
+    const bytes = this.heldPictures.get(mediaId)
+    this.heldPictures.delete(mediaId)
+    return bytes
   }
 
   /** Puts a failed entry back in line ("Try again") and sends it if connected. */
@@ -177,6 +224,38 @@ export class TeamClient {
     return this.connection.uploadPicture(bytes)
   }
 
+  /**
+   * A picture's (or voicemail's) bytes: from the device's cache, else from the server over HTTP
+   * with the device token (kept in the cache for next time and for offline). `not_found` when the
+   * server will not give it to this user; `unavailable` when offline and not cached.
+   */
+  async media(mediaId: string): Promise<Result<CachedMedia>> {
+    if (!MEDIA_ID.test(mediaId)) return { ok: false, error: { code: 'invalid', message: 'Not a media id' } }
+    const held = cachedMedia(this.db, mediaId, this.now())
+    if (held) return { ok: true, value: held }
+    const downloaded = await this.connection.downloadMedia(mediaId)
+    if (downloaded.ok && !this.closed) cacheMedia(this.db, mediaId, downloaded.value, this.now())
+    return downloaded
+  }
+
+  /**
+   * A cached picture as a file of its own, for dragging it out to the desktop or another app
+   * (which take a path). Undefined when it is not on this device: a picture shown in a thread
+   * was read through `media` first, so it is.
+   */
+  mediaFile(mediaId: string): string | undefined {
+    if (!MEDIA_ID.test(mediaId)) return undefined
+    const held = cachedMedia(this.db, mediaId, this.now())
+    if (!held) return undefined
+    const dir = join(this.options.storeDir, 'files')
+    const path = join(dir, `greenline-${mediaId.slice(0, 12)}${extensionFor(held.mimeType)}`)
+    if (!existsSync(path)) {
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(path, held.bytes)
+    }
+    return path
+  }
+
   /** Resolves when the current catch-up and outbox flush (if any) are done (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.syncing || this.flushing) await (this.syncing ?? this.flushing)
@@ -201,6 +280,11 @@ export class TeamClient {
           const value = result.value as SyncValue
           applySync(this.db, value)
           for (const [event, payload] of this.eventsDuringSync) this.store(event, payload)
+          // The windows hear what changed while this device was away, as live events, then the
+          // live events that overtook this answer again, so they end where the store is. (A
+          // snapshot is a new start: the windows reload for it.)
+          if (!value.snapshot)
+            for (const [event, payload] of [...changeEvents(value), ...this.eventsDuringSync]) this.emit({ type: 'event', event, payload })
           if (!value.more) {
             this.emit({ type: 'synced', cursor: value.cursor, requests })
             break
@@ -225,7 +309,13 @@ export class TeamClient {
         do {
           this.flushAgain = false
           if (this.closed) return
-          await flushOutbox(this.db, this.userId, this.connection, (entry, message) => this.emit({ type: 'sent', entry, message }))
+          await flushOutbox(
+            this.db,
+            this.userId,
+            this.connection,
+            (entry, message) => this.emit({ type: 'sent', entry, message }),
+            (entry) => this.emit({ type: 'failed', entry }),
+          )
           this.emitCounts()
         } while (this.flushAgain && this.connection.state.status === 'online')
       } finally {
@@ -270,4 +360,30 @@ export class TeamClient {
   private emit(event: TeamClientEvent): void {
     for (const listener of this.listeners) listener(event)
   }
+}
+
+const MEDIA_ID = /^[0-9a-f]{64}$/
+
+function extensionFor(mimeType: string): string {
+  const known: Record<string, string> = {
+    'image/jpeg': '.jpg',
+    'image/png': '.png',
+    'image/webp': '.webp',
+    'image/gif': '.gif',
+    'audio/ogg': '.ogg',
+    'audio/mpeg': '.mp3',
+    'audio/wav': '.wav',
+  }
+  return known[mimeType.split(';')[0].trim()] ?? ''
+}
+
+/** A catch-up answer as the live events that would have told the same. */
+function changeEvents(value: SyncValue): Array<[string, unknown]> {
+  return [
+    ...value.removedConversations.map((id): [string, unknown] => ['conversations:removed', { id }]),
+    ...value.conversations.map((c): [string, unknown] => ['conversations:changed', c]),
+    ...value.messages.map((m): [string, unknown] => ['messages:changed', m]),
+    ...value.removedContacts.map((id): [string, unknown] => ['contacts:removed', { id }]),
+    ...value.contacts.map((c): [string, unknown] => ['contacts:changed', c]),
+  ]
 }

@@ -24,6 +24,7 @@ export interface TeamSessionOptions {
   ca?: string | Buffer
   /** Passed to each TeamClient (tests: backoff, timers). */
   client?: Partial<Omit<TeamClientOptions, 'serverUrl' | 'token' | 'userId' | 'storeDir'>>
+  now?: () => number
 }
 
 export type TeamSessionEvent = { type: 'status'; status: TeamServerStatus } | { type: 'client'; event: TeamClientEvent }
@@ -42,6 +43,8 @@ export class TeamSession {
   private credential: DeviceCredential | undefined
   private message: string | undefined
   private signIn: AbortController | undefined
+  /** When the client, offline, tries the server next (its state says "in N ms" as it goes offline). */
+  private retryAt: number | undefined
   private readonly listeners = new Set<(event: TeamSessionEvent) => void>()
 
   constructor(private readonly options: TeamSessionOptions) {}
@@ -81,6 +84,7 @@ export class TeamSession {
       ...(this.credential ? { user: { id: this.credential.userId, name: this.credential.userName } } : {}),
       connection,
       ...((this.message ?? offlineMessage) ? { message: this.message ?? offlineMessage } : {}),
+      ...(connection === 'offline' && this.retryAt !== undefined ? { retryAt: this.retryAt } : {}),
       signingIn: this.signIn !== undefined,
       outbox: client ? client.outboxCounts() : { waiting: 0, failed: 0 },
     }
@@ -107,6 +111,12 @@ export class TeamSession {
 
   cancelSignIn(): void {
     this.signIn?.abort()
+  }
+
+  /** Offline: tries the server now (the person pressed "Try now") instead of at `retryAt`. */
+  retryNow(): TeamServerStatus {
+    this.current?.retryNow()
+    return this.status()
   }
 
   /**
@@ -173,6 +183,9 @@ export class TeamSession {
     this.current = client
     client.on((event) => {
       if (this.current !== client) return
+      if (event.type === 'state') {
+        this.retryAt = event.state.status === 'offline' ? (this.options.now ?? Date.now)() + event.state.retryInMs : undefined
+      }
       if (event.type === 'state' && event.state.status === 'signed-out') {
         // The server refused the token (revoked elsewhere, user deactivated): signed out here too.
         this.message = event.state.message

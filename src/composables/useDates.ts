@@ -40,6 +40,11 @@ export function timeOfDay(at: number): string {
   return dateFormat({ hour: '2-digit', minute: '2-digit' }).format(at)
 }
 
+/** "14:05:30": when something happens within the next minutes (a reconnect's next try). */
+export function timeWithSeconds(at: number): string {
+  return dateFormat({ hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at)
+}
+
 /** "12 Mar 2026, 14:05": the full form, everywhere a full date is shown. */
 export function fullDateTime(at: number): string {
   return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(at)

@@ -1,18 +1,34 @@
-import { gemoji } from 'gemoji'
-
 /** One emoji and the `:shortcode:` names it answers to (GitHub's and Slack's, from gemoji). */
 export interface EmojiEntry {
   emoji: string
   names: readonly string[]
 }
 
-const ENTRIES: readonly EmojiEntry[] = gemoji.map((g) => ({ emoji: g.emoji, names: g.names }))
+export interface EmojiData {
+  /** Every emoji with its names, for `:shortcode` completion. */
+  entries: readonly EmojiEntry[]
+  /** The picker's grid: the faces and gestures office users reach for most, in gemoji's order. */
+  picker: readonly string[]
+}
 
-/** The picker's grid: the faces and gestures office users reach for most, in gemoji's order. */
-export const PICKER_EMOJI: readonly string[] = gemoji
-  .filter((g) => g.category === 'Smileys & Emotion' || g.category === 'People & Body')
-  .slice(0, 48)
-  .map((g) => g.emoji)
+let loading: Promise<EmojiData> | undefined
+
+/**
+ * gemoji's table (~330 kB of script) in its own chunk, fetched the first time the picker opens or
+ * a `:shortcode` is typed, so the messages screen paints without it; later calls share the load.
+ */
+export function loadEmoji(): Promise<EmojiData> {
+  loading ??= import('gemoji').then(({ gemoji }) => ({
+    entries: gemoji.map((g) => ({ emoji: g.emoji, names: g.names })),
+    picker: gemoji
+      .filter((g) => g.category === 'Smileys & Emotion' || g.category === 'People & Body')
+      .slice(0, 48)
+      .map((g) => g.emoji),
+  }))
+  // A failed load (e.g. the chunk could not be fetched) is tried again next time.
+  loading.catch(() => (loading = undefined))
+  return loading
+}
 
 /** A `:shortcode` being typed just before the caret (two characters at least, after a space or at the start). */
 export function shortcodeAt(text: string, caret: number): { start: number; query: string } | undefined {
@@ -22,10 +38,10 @@ export function shortcodeAt(text: string, caret: number): { start: number; query
 }
 
 /** Emojis whose shortcode starts with `query`, then those containing it; at most `limit`. */
-export function emojiMatches(query: string, limit = 6): Array<{ emoji: string; name: string }> {
+export function emojiMatches(entries: readonly EmojiEntry[], query: string, limit = 6): Array<{ emoji: string; name: string }> {
   const starts: Array<{ emoji: string; name: string }> = []
   const contains: Array<{ emoji: string; name: string }> = []
-  for (const entry of ENTRIES) {
+  for (const entry of entries) {
     const name = entry.names.find((n) => n.startsWith(query)) ?? entry.names.find((n) => n.includes(query))
     if (!name) continue
     ;(name.startsWith(query) ? starts : contains).push({ emoji: entry.emoji, name })

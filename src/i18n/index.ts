@@ -3,11 +3,7 @@ import { createI18n } from 'vue-i18n'
 import { tellDesktopLanguage } from '../api/desktop-language'
 import { setDateLocale } from '../composables/useDates'
 import { usePreferencesStore } from '../stores/preferences'
-import de from './locales/de.json'
 import en from './locales/en.json'
-import es from './locales/es.json'
-import fr from './locales/fr.json'
-import ptBR from './locales/pt-BR.json'
 import { SHIPPED_LOCALES, pickLocale } from '../../electron/shared/locale-choice'
 
 /**
@@ -24,6 +20,19 @@ export const LOCALES = [
 ] as const
 
 export type Locale = (typeof LOCALES)[number]['code']
+
+type Messages = typeof en
+
+/**
+ * Each language but English in its own chunk (~45 kB each), fetched when it is first shown: the
+ * app starts with English (the fallback, always present) plus the one language it opens in.
+ */
+const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Messages }>> = {
+  es: () => import('./locales/es.json'),
+  'pt-BR': () => import('./locales/pt-BR.json'),
+  fr: () => import('./locales/fr.json'),
+  de: () => import('./locales/de.json'),
+}
 
 const CODES: readonly string[] = SHIPPED_LOCALES
 
@@ -56,7 +65,7 @@ export const i18n = createI18n({
   globalInjection: true,
   locale: pickLocale(systemLanguages()),
   fallbackLocale: 'en',
-  messages: { en, es, 'pt-BR': ptBR, fr, de },
+  messages: { en } as Record<Locale, Messages>,
   pluralRules: Object.fromEntries(CODES.map((code) => [code, pluralRule(code)])),
   missingWarn: false,
   fallbackWarn: false,
@@ -82,17 +91,55 @@ export function activeLocale(): Locale {
   return i18n.global.locale.value
 }
 
+const loading = new Map<Locale, Promise<void>>()
+
+/** Makes `locale`'s texts available (fetching its chunk the first time); English always is. */
+export function loadLocale(locale: Locale): Promise<void> {
+  if (locale === 'en' || i18n.global.availableLocales.includes(locale)) return Promise.resolve()
+  let load = loading.get(locale)
+  if (!load) {
+    load = LOADERS[locale]().then(
+      (module) => i18n.global.setLocaleMessage(locale, module.default),
+      (error: unknown) => {
+        loading.delete(locale) // tried again next time; English is shown meanwhile
+        throw error
+      },
+    )
+    loading.set(locale, load)
+  }
+  return load
+}
+
+/** The language the Settings choice (a code, or '' for "Same as the system") asks for. */
+export function wantedLocale(choice: string): Locale {
+  return choice && CODES.includes(choice) ? (choice as Locale) : pickLocale(systemLanguages())
+}
+
+function apply(locale: Locale): void {
+  i18n.global.locale.value = locale
+  setDateLocale(locale)
+  document.documentElement.lang = locale
+  tellDesktopLanguage(locale)
+}
+
 /**
  * Follows the Settings choice, or the system's languages while it says "Same as the system":
  * sets the texts, the date formats and <html lang> (screen readers pick their voice from it).
+ * A language not loaded yet is switched to once its texts are in (main.ts loads the one the app
+ * opens in before mounting, so the first screen is never shown in English by mistake).
  */
 export function useLocale(): void {
   const preferences = usePreferencesStore()
   watchEffect(() => {
-    const locale = preferences.locale && CODES.includes(preferences.locale) ? (preferences.locale as Locale) : pickLocale(systemLanguages())
-    i18n.global.locale.value = locale
-    setDateLocale(locale)
-    document.documentElement.lang = locale
-    tellDesktopLanguage(locale)
+    const locale = wantedLocale(preferences.locale)
+    if (locale === 'en' || i18n.global.availableLocales.includes(locale)) {
+      apply(locale)
+      return
+    }
+    loadLocale(locale).then(
+      // Only if it is still the one wanted (a quicker later choice wins).
+      () => locale === wantedLocale(preferences.locale) && apply(locale),
+      (error: unknown) => console.error(`[i18n] could not load ${locale}`, error),
+    )
   })
 }

@@ -52,6 +52,8 @@ export const useMessagesStore = defineStore('messages', () => {
   function upsert(message: Message): boolean {
     const current = threads.value[message.conversationId]
     if (!current) return false
+    // Team mode: the server's copy of a message written offline takes the waiting one's place.
+    if (message.replaces) current.items = current.items.filter((m) => m.id !== message.replaces)
     const index = current.items.findIndex((m) => m.id === message.id)
     if (index >= 0) {
       current.items[index] = message
@@ -67,7 +69,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function subscribe(): void {
     unsubscribe ??= onEvent('messages:changed', (message) => {
       observeServerTime(Math.max(message.createdAt, message.updatedAt))
-      if (upsert(message)) arrivals.value[message.conversationId] = (arrivals.value[message.conversationId] ?? 0) + 1
+      if (upsert(message) && !message.replaces) arrivals.value[message.conversationId] = (arrivals.value[message.conversationId] ?? 0) + 1
     })
   }
 

@@ -64,9 +64,12 @@ export const useSessionStore = defineStore('session', () => {
   const invite = ref<string>()
   const signOutError = ref<string>()
 
+  /** A remembered user is being signed in again: show "starting", not a flash of the picker (and not fetch its script). */
+  const resuming = ref(false)
+
   const screen = computed<Screen>(() => {
     if (session.value) return 'app'
-    if (mode.value === undefined) return 'loading'
+    if (mode.value === undefined || resuming.value) return 'loading'
     if (mode.value === 'team') return invite.value ? 'invite' : 'team-sign-in'
     return 'picker'
   })
@@ -96,7 +99,14 @@ export const useSessionStore = defineStore('session', () => {
       }
       if (mode.value === 'team') return await restoreTeam()
       const remembered = localStorage.getItem(REMEMBERED_USER)
-      if (remembered && (await signInAgain(remembered))) return
+      if (remembered) {
+        resuming.value = true
+        try {
+          if (await signInAgain(remembered)) return
+        } finally {
+          resuming.value = false
+        }
+      }
       users.value = await call('org:users', {})
     } catch (e) {
       // A failed host probe still has to show a screen; the error then says why it is empty.

@@ -94,6 +94,12 @@ export const useTeamServerStore = defineStore('team-server', () => {
     if (api) await run('sign-out', () => api.signOut())
   }
 
+  /** Offline: try the server now instead of at the next try. */
+  async function retryNow(): Promise<void> {
+    const api = teamServerApi()
+    if (api) await run(undefined, () => api.retryNow())
+  }
+
   function dispose(): void {
     stopListening?.()
     stopListening = undefined
@@ -114,6 +120,7 @@ export const useTeamServerStore = defineStore('team-server', () => {
     signInWithPassword,
     cancelSignIn,
     signOut,
+    retryNow,
     dispose,
   }
 })

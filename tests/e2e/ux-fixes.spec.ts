@@ -25,6 +25,16 @@ const optInDelivered = (greenline: Greenline, phone: string) =>
     )
     .toBe(true)
 
+/** Priya's thread with Ana, who said Yes to the opt-in: open in the window, the 24-hour window open. */
+async function openAnasActiveThread(page: Page, greenline: Greenline): Promise<void> {
+  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
+  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
+  await optInDelivered(greenline, ANA)
+  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
+  await openThread(page, greenline, thread.id)
+  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+}
+
 test('search finds a thread that was transferred and ended, says so, and credits system lines to Greenline @ux', async ({
   page,
   greenline,
@@ -129,12 +139,7 @@ test('a message released by a reply sits after that reply, as on the phone, show
   page,
   greenline,
 }) => {
-  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
-  await optInDelivered(greenline, ANA)
-  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
-  await openThread(page, greenline, thread.id)
-  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+  await openAnasActiveThread(page, greenline)
 
   // A day later the window is closed: the question waits for Ana.
   await greenline.sandbox('/sandbox/clock', { advanceMs: 25 * 3_600_000 })
@@ -167,12 +172,7 @@ test('a message released by a reply sits after that reply, as on the phone, show
 })
 
 test('an emoji typed as :shortcode: or picked from the grid reaches the phone as the emoji @ux', async ({ page, greenline }) => {
-  const ana = await api(greenline, 'priya', 'contacts:create', { name: 'Ana Souza', phone: ANA })
-  const thread = await api(greenline, 'priya', 'conversations:start', { contactId: ana.id, channel: 'whatsapp' })
-  await optInDelivered(greenline, ANA)
-  await greenline.sandbox(`/sandbox/users/${enc(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
-  await openThread(page, greenline, thread.id)
-  await expect(page.getByTestId('state-banner')).toHaveAttribute('data-state', 'active')
+  await openAnasActiveThread(page, greenline)
 
   const input = page.getByTestId('composer-input')
   await input.fill('Your order is ready :tad')

@@ -38,6 +38,11 @@ export class FakeWebContents extends EventEmitter {
   getURL() {
     return this.url
   }
+  /** Counted: a window told to start over (team mode switching who answers it). */
+  reloads = 0
+  reload() {
+    this.reloads++
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {

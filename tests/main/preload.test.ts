@@ -51,7 +51,7 @@ describe('preload', () => {
   it('@team-client exposes window.greenlineTeam: one function per Team server channel, nothing else', async () => {
     const [teamName, team] = (electron.contextBridge.exposeInMainWorld as any).mock.calls.find(([n]: [string]) => n === 'greenlineTeam')
     expect(teamName).toBe('greenlineTeam')
-    expect(Object.keys(team).sort()).toEqual(['cancelSignIn', 'onChanged', 'signIn', 'signInWithPassword', 'signOut', 'status'])
+    expect(Object.keys(team).sort()).toEqual(['cancelSignIn', 'onChanged', 'retryNow', 'signIn', 'signInWithPassword', 'signOut', 'status'])
     electron.ipcRenderer.invoke.mockClear()
     electron.ipcRenderer.invoke.mockResolvedValue({ ok: true, value: { connection: 'signed-out', signingIn: false } })
     await team.status()
@@ -59,6 +59,7 @@ describe('preload', () => {
     await team.signInWithPassword('https://greenline.example.com', 'priya', 'secret')
     await team.cancelSignIn()
     await team.signOut()
+    await team.retryNow()
     const calls = electron.ipcRenderer.invoke.mock.calls
     expect(calls.map(([channel]) => channel).sort()).toEqual(TEAM_SERVER_CHANNELS.map((c) => `api:${c}`).sort())
     expect(calls.find(([channel]) => channel === 'api:team:signInPassword')![1]).toEqual({

@@ -137,6 +137,8 @@ describe('renderer requests in solo and team mode @team-client', () => {
 
   it('with the server down, the window still opens as the same user on what the device holds; writes say why they wait', async () => {
     await until(() => expect(session.client!.contacts().map((c) => c.name)).toContain('Chloe Dubois'))
+    const chloe = session.client!.contacts().find((c) => c.name === 'Chloe Dubois')!
+    const thread = (await invoke('conversations:start', { contactId: chloe.id, channel: 'whatsapp' })).value
     reload.mockClear()
     await server.stop()
     await until(() => expect(session.status().connection).toBe('offline'))
@@ -147,9 +149,20 @@ describe('renderer requests in solo and team mode @team-client', () => {
       ok: false,
       error: { code: 'unavailable', message: 'Not connected to the Greenline server' },
     })
+    // A message waits in the device's outbox, shown as waiting for the connection.
+    const written = await invoke('messages:send', { conversationId: thread.id, text: 'See you at 3', clientId: 'window-1' })
+    expect(written).toMatchObject({ ok: true, value: { id: 'outbox:window-1', status: 'queued', text: 'See you at 3' } })
+    window.sent.length = 0
     await server.start()
     session.client!.retryNow()
     await until(() => expect(session.status().connection).toBe('online'))
+    // Once the server has it, its message takes the waiting one's place in the window.
+    await until(() =>
+      expect(window.sent).toContainEqual([
+        'event:messages:changed',
+        expect.objectContaining({ text: 'See you at 3', replaces: 'outbox:window-1', id: expect.not.stringMatching(/^outbox:/) }),
+      ]),
+    )
     // Same client, reconnected: the window keeps its state.
     expect(reload).not.toHaveBeenCalled()
   }, 60_000)

@@ -66,4 +66,50 @@ describe('team mode shell @team-client', () => {
     expect(client.outbox().map((e) => [e.conversationId, e.text])).toContainEqual(['c3', 'Yes, until 6'])
     notifier.dispose()
   })
+
+  it('on Windows: one notification per conversation (a newer message replaces it), a click opens the quick-reply popover', () => {
+    resetFakes()
+    const events = new EventEmitter()
+    const session = { client, on: (listener: (e: TeamSessionEvent) => void) => (events.on('e', listener), () => events.off('e', listener)) }
+    const openQuickReply = vi.fn()
+    let focused = false
+    const notifier = createTeamNotifier({
+      Notification: FakeNotification as never,
+      session,
+      platform: 'win32',
+      isAppFocused: () => focused,
+      doNotDisturb: () => false,
+      openThread: vi.fn(),
+      openQuickReply,
+      now: () => 200_000,
+    })
+    const inbound = (id: string, conversationId: string, text: string, createdAt = 200_000) =>
+      events.emit('e', {
+        type: 'client',
+        event: {
+          type: 'event',
+          event: 'messages:changed',
+          payload: { id, conversationId, direction: 'in', kind: 'text', text, createdAt },
+        },
+      })
+    inbound('w1', 'c3', 'Are you open today?')
+    inbound('w2', 'c3', 'Or tomorrow?')
+    inbound('w3', 'c1', 'Invoice attached')
+    const [first, second, other] = FakeNotification.instances
+    // No inline reply on Windows; the same conversation's older notification is taken away.
+    expect(second.options).toMatchObject({ title: 'Contact c3', body: 'Or tomorrow?' })
+    expect(second.options.hasReply).toBeUndefined()
+    expect(first.closed).toBe(true)
+    expect([...notifier.active.values()]).toEqual([second, other])
+    second.emit('click')
+    expect(openQuickReply).toHaveBeenCalledWith('c3')
+    // Not while Greenline is in front, and not for old messages arriving on catch-up.
+    focused = true
+    inbound('w4', 'c1', 'Seen in the window')
+    focused = false
+    inbound('w5', 'c1', 'From last week', 200_000 - 10 * 60_000)
+    expect(FakeNotification.instances).toHaveLength(3)
+    notifier.dispose()
+    expect(other.closed).toBe(true)
+  })
 })

@@ -194,7 +194,8 @@ describe('the contact form with a real engine failure', () => {
   async function saveDuplicate(locale: string, failure: ApiFailure) {
     const answer = await engineAnswer(failure)
     window.greenline = { request: vi.fn(() => Promise.resolve(answer)), on: () => () => undefined } as never
-    const { i18n } = await import('../../src/i18n')
+    const { i18n, loadLocale } = await import('../../src/i18n')
+    await loadLocale(locale as 'es')
     i18n.global.locale.value = locale as 'es'
     const { default: ContactFormDialog } = await import('../../src/components/contacts/ContactFormDialog.vue')
     const pinia = createPinia()

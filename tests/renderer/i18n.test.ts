@@ -84,3 +84,31 @@ describe('numbers follow each language', () => {
     expect(t('search.messages', { n: formatNumber(1) }, 1)).toBe('1 Nachricht')
   })
 })
+
+describe('languages are fetched when first shown', () => {
+  it('starts with English only; a chosen language is loaded, then shown; the app opens in the stored choice', async () => {
+    // A fresh copy of the module, as the app starts (the test setup loads every language).
+    vi.resetModules()
+    localStorage.setItem('greenline.preferences', JSON.stringify({ locale: 'de' }))
+    const fresh = await import('../../src/i18n')
+    const pinia = await import('pinia')
+    const { usePreferencesStore: freshPreferences } = await import('../../src/stores/preferences')
+    const { effectScope } = await import('vue')
+    pinia.setActivePinia(pinia.createPinia())
+    expect(fresh.i18n.global.availableLocales).toEqual(['en'])
+
+    // main.ts loads the stored choice before mounting: the first screen is in German.
+    await fresh.loadLocale(fresh.wantedLocale(freshPreferences().locale))
+    const scope = effectScope()
+    scope.run(() => fresh.useLocale())
+    expect(fresh.t('nav.settings')).toBe('Einstellungen')
+    expect(fresh.i18n.global.availableLocales).not.toContain('fr')
+
+    // Switching to a language not loaded yet keeps the current one until its texts are in.
+    freshPreferences().locale = 'fr'
+    await vi.waitFor(() => expect(fresh.t('nav.settings')).toBe('Paramètres'))
+    expect(document.documentElement.lang).toBe('fr')
+    expect(fresh.i18n.global.availableLocales.sort()).toEqual(['de', 'en', 'fr'])
+    scope.stop()
+  })
+})

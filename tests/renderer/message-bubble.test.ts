@@ -50,3 +50,22 @@ describe('MessageBubble hover actions', () => {
     expect(voicemail.find('[data-testid="message-copy"]').exists()).toBe(false)
   })
 })
+
+describe('MessageBubble in team mode offline', () => {
+  it('a message written offline says it waits for the connection and can be taken back; one the server refused says why', () => {
+    const waiting = render(message({ id: 'outbox:c1', seq: Number.MAX_SAFE_INTEGER - 1, direction: 'out', status: 'queued' }))
+    expect(waiting.get('[data-testid="message-hold-reason"]').text()).toBe(
+      'Waiting for connection — it goes out when Greenline reaches your office’s server',
+    )
+    expect(waiting.find('[data-testid="message-cancel"]').exists()).toBe(true)
+    // A message queued by the server (its turn) keeps its own words.
+    expect(
+      render(message({ direction: 'out', status: 'queued' }))
+        .get('[data-testid="message-hold-reason"]')
+        .text(),
+    ).toBe('Queued — it goes out in turn')
+    const refused = render(message({ id: 'outbox:c2', direction: 'out', status: 'failed', error: 'This conversation has ended' }))
+    expect(refused.get('[data-testid="message-error"]').text()).toContain('This conversation has ended')
+    expect(refused.find('[data-testid="message-retry"]').exists()).toBe(true)
+  })
+})

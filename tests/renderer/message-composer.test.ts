@@ -99,7 +99,9 @@ describe('MessageComposer', () => {
 
   it(':shortcode: offers emoji as you type; Enter takes one instead of sending; the picker inserts at the caret', async () => {
     const { wrapper, messages, input } = render()
+    // gemoji's table is fetched on the first shortcode; the list shows once it is in.
     await input.setValue('Well done :tad')
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="emoji-suggestion"]').length).toBeGreaterThan(0))
     expect(wrapper.findAll('[data-testid="emoji-suggestion"]')[0].text()).toContain('🎉')
     await input.trigger('keydown', { key: 'Enter' })
     expect(messages.send).not.toHaveBeenCalled()
@@ -114,6 +116,7 @@ describe('MessageComposer', () => {
 
     await input.setValue('Thanks ')
     await wrapper.get('[data-testid="emoji-open"]').trigger('click')
+    await flushPromises()
     const choices = wrapper.findAll('[data-testid="emoji-choice"]')
     expect(choices.length).toBe(48)
     await choices[0].trigger('click')

@@ -101,6 +101,21 @@ describe('useMessagesStore', () => {
     expect(api.call).toHaveBeenLastCalledWith('messages:send', { conversationId: 'v1', text: '4111 1111', clientId, confirmWarning: true })
   })
 
+  it('team mode offline: the waiting message stays at the end, and the server’s copy takes its place without counting as new', async () => {
+    const store = useMessagesStore()
+    api.call.mockResolvedValueOnce([message(1)])
+    await store.loadLatest('v1')
+    const waiting = message(Number.MAX_SAFE_INTEGER - 1, { id: 'outbox:c1', direction: 'out', status: 'queued', text: 'Hello' })
+    api.call.mockResolvedValueOnce(waiting)
+    expect(await store.send('v1', 'Hello', { clientId: 'c1' })).toMatchObject({ ok: true })
+    api.emit('messages:changed', message(2))
+    expect(store.threads.v1.items.map((m) => m.id)).toEqual(['m1', 'm2', 'outbox:c1'])
+    const arrivals = store.arrivals.v1
+    api.emit('messages:changed', message(3, { direction: 'out', status: 'sent', text: 'Hello', replaces: 'outbox:c1' }))
+    expect(store.threads.v1.items.map((m) => m.id)).toEqual(['m1', 'm2', 'm3'])
+    expect(store.arrivals.v1).toBe(arrivals)
+  })
+
   it('rolls back a blocked message with its reason', async () => {
     const store = useMessagesStore()
     api.call.mockResolvedValueOnce([])

@@ -5,7 +5,7 @@ import * as engineState from '../../electron/core/policy/conversation-state'
 import * as texts from '../../electron/shared/policy-texts'
 import { composerNotice, effectiveState, formatRemaining, holdReasonText, stateBanner, stateChip } from '../../src/composables/useBanner'
 import { highlightSegments } from '../../src/composables/useHighlight'
-import { i18n } from '../../src/i18n'
+import { i18n, loadLocale } from '../../src/i18n'
 
 // The engine's English words live once, in electron/shared/policy-texts. The renderer writes the
 // same sentences from the same codes in the user's language (src/i18n); in English they must read
@@ -30,7 +30,8 @@ describe('banner and hold texts say what the engine decides', () => {
     expect(holdReasonText('account_paused', 'Ana')).toBe(texts.holdReasonText('account_paused', 'Ana'))
   })
 
-  it('in another language the same state reads in that language, naming the contact', () => {
+  it('in another language the same state reads in that language, naming the contact', async () => {
+    await loadLocale('es')
     i18n.global.locale.value = 'es'
     try {
       expect(stateBanner({ state: 'inactive', contactName: 'Ana' }, now).text).toBe(

@@ -48,6 +48,7 @@ function fakeTeamApi(initial: TeamServerStatus) {
     signInWithPassword: vi.fn(async (_url: string, _user: string, _password: string) => ok(signedOut)),
     cancelSignIn: vi.fn(async () => ok(signedOut)),
     signOut: vi.fn(async () => ok(signedOut)),
+    retryNow: vi.fn(async () => ok(initial)),
     onChanged: vi.fn((listener: (status: TeamServerStatus) => void) => {
       listeners.add(listener)
       return () => listeners.delete(listener)

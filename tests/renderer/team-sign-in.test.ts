@@ -57,6 +57,13 @@ function unmountAll() {
 afterEach(unmountAll)
 
 async function renderApp() {
+  // App fetches the sign-in screens when it shows them: have their modules loaded, so one
+  // flush of promises shows them (in the app this is a chunk request).
+  await Promise.all([
+    import('../../src/components/session/SignIn.vue'),
+    import('../../src/components/session/TeamSignIn.vue'),
+    import('../../src/components/session/AcceptInvite.vue'),
+  ])
   const pinia = createPinia()
   setActivePinia(pinia)
   const router = createRouter({

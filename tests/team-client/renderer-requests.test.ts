@@ -37,6 +37,15 @@ function fakeClient(status: ConnectionState['status']) {
     rememberSession: (session: unknown) => {
       client.saved = session
     },
+    userId: 'priya',
+    // The offline outbox (tested against the real client in window-offline-sends.test.ts).
+    send: vi.fn(),
+    retry: vi.fn(),
+    cancel: vi.fn(),
+    outbox: () => [],
+    outboxEntry: () => undefined,
+    holdPicture: vi.fn(),
+    takeHeldPicture: () => undefined,
   }
   return client
 }
@@ -131,9 +140,9 @@ describe('renderer requests in team mode @team-client', () => {
     expect(await seqs({ conversationId: 'c1', limit: 2 })).toEqual([4, 5])
     expect(await seqs({ conversationId: 'c1', before: 4, limit: 2 })).toEqual([2, 3])
     expect(((await read('contacts:list', { query: '0102' })) as any).value.map((c: Contact) => c.id)).toEqual(['k1'])
-    // Not held here, or a write: "not connected", as it is.
+    // Not held here, or a write other than a message: "not connected", as it is.
     expect(await read('conversations:get', { id: 'zzz' })).toMatchObject({ ok: false, error: { code: 'unavailable' } })
-    expect(await read('messages:send', { conversationId: 'a', text: 'hi' })).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+    expect(await read('contacts:create', { name: 'Dan' })).toMatchObject({ ok: false, error: { code: 'unavailable' } })
   })
 
   it('an answer the server gave stands, even "unavailable": only a missing connection reads locally', async () => {

@@ -28,7 +28,10 @@ const thread = (consent: Conversation['consent']) =>
     createdAt: 1,
   }) as unknown as Conversation
 
-it('keeps a change pushed while the catch-up answer was on its way @team-client', async () => {
+it.each([
+  ['a snapshot', true],
+  ['changes since the cursor', false],
+])('keeps a change pushed while the catch-up answer (%s) was on its way @team-client', async (_name, snapshot) => {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   cleanups.push(() => server.close())
   server.on('connection', (socket) => {
@@ -39,7 +42,7 @@ it('keeps a change pushed while the catch-up answer was on its way @team-client'
       socket.send(JSON.stringify({ event: 'conversations:changed', payload: thread('granted') }))
       const stale: SyncValue = {
         cursor: 7,
-        snapshot: true,
+        snapshot,
         more: false,
         conversations: [thread('requested')],
         removedConversations: [],
@@ -57,7 +60,14 @@ it('keeps a change pushed while the catch-up answer was on its way @team-client'
   cleanups.push(() => rmSync(storeDir, { recursive: true, force: true }))
   cleanups.unshift(() => client.close())
   const synced = new Promise((resolve) => client.on((event) => event.type === 'synced' && resolve(event)))
+  const toWindows: string[] = []
+  client.on((event) => {
+    if (event.type === 'event' && event.event === 'conversations:changed') toWindows.push((event.payload as Conversation).consent)
+  })
   client.start()
   await synced
   await vi.waitFor(() => expect(client.conversations().map((c) => c.consent)).toEqual(['granted']))
+  // The windows hear what the device caught up on (not for a snapshot: they reload for that),
+  // and end on the newest state, as the store does.
+  expect(toWindows).toEqual(snapshot ? ['granted'] : ['granted', 'requested', 'granted'])
 })

@@ -123,4 +123,29 @@ describe('team session @team-client', () => {
     const status = await s.signInWithPassword(server.url, 'priya', 'not the password')
     expect(status).toMatchObject({ connection: 'signed-out', message: "That user ID and password don't match." })
   })
+
+  it('offline: the status says when the next try is, and "Try now" reaches the server at once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'greenline-session-'))
+    dirs.push(dataDir)
+    // The client's retry timer waits for the test's word: only "Try now" can reconnect it.
+    const timers: number[] = []
+    const s = new TeamSession({
+      dataDir,
+      credentials: new DeviceCredentialStore(memoryRecord(), fakeEncryptor()),
+      deviceName: 'Greenline on TEST-PC',
+      openBrowser: () => undefined,
+      client: { backoff: { baseMs: 20, maxMs: 200 }, setTimer: (_run, ms) => (timers.push(ms), () => {}) },
+      now: () => 1_000_000,
+    })
+    sessions.push(s)
+    await s.signInWithPassword(server.url, 'priya', PASSWORD)
+    await until(() => expect(s.status().connection).toBe('online'))
+    await server.stop()
+    await until(() => expect(s.status().connection).toBe('offline'))
+    expect(s.status()).toMatchObject({ retryAt: 1_000_000 + timers.at(-1)!, message: PROBLEM_MESSAGES.unreachable })
+    await server.start()
+    s.retryNow()
+    await until(() => expect(s.status().connection).toBe('online'))
+    expect(s.status().retryAt).toBeUndefined()
+  }, 60_000)
 })

@@ -19,6 +19,8 @@ export interface TeamServerStatus {
   message?: string
   /** `message` as a code and values (electron/shared/api/engine-text.ts), for the window's language. */
   messageText?: WireText
+  /** Offline: when the next try to reach the server happens (epoch ms). */
+  retryAt?: number
   /** A browser sign-in is waiting for the person to finish in the browser. */
   signingIn: boolean
   /** Messages written on this computer not yet on the server: waiting for connection, or failed. */
@@ -36,6 +38,8 @@ export const teamServerChannels = {
   'team:cancelSignIn': z.object({}).strict(),
   /** Revokes this computer's token on the server, then forgets it here. */
   'team:signOut': z.object({}).strict(),
+  /** Offline: try the server now instead of waiting for the next try. */
+  'team:retryNow': z.object({}).strict(),
 } as const
 
 export type TeamServerChannel = keyof typeof teamServerChannels
@@ -56,5 +60,6 @@ export interface TeamServerApi {
   signInWithPassword(serverUrl: string, userId: string, password: string): Promise<Result<TeamServerStatus>>
   cancelSignIn(): Promise<Result<TeamServerStatus>>
   signOut(): Promise<Result<TeamServerStatus>>
+  retryNow(): Promise<Result<TeamServerStatus>>
   onChanged(listener: (status: TeamServerStatus) => void): () => void
 }

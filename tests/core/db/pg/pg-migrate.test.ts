@@ -43,7 +43,10 @@ describe('PostgreSQL migrations', () => {
     )
     expect(await migratePg(db)).toEqual({ from: latestPgVersion(), to: latestPgVersion(), applied: [] })
     expect(await tables()).toEqual(before)
-    expect((await db.query('SELECT version FROM greenline_schema_migrations')).rows).toEqual([{ version: 10 }])
+    expect((await db.query('SELECT version FROM greenline_schema_migrations ORDER BY version')).rows).toEqual([
+      { version: 10 },
+      { version: 20 },
+    ])
   })
 
   it('two instances migrating at once: one applies each step, the other waits and finds nothing to do', async () => {
