@@ -23,6 +23,7 @@ import { showUnreadBadge } from './badge'
 import { forwardRendererRequest } from '../team-client/renderer-requests'
 import { openDeepLink, openTeamDeepLink } from './deep-link'
 import { registerDragOut } from './drag-out'
+import { createAppLanguage } from './language'
 import { forwardEvents, registerIpc } from './ipc'
 import { createMediaHandler, createTeamMediaHandler, handleMediaProtocol } from './media-protocol'
 import { createNotifier, type Notifier } from './notifications'
@@ -146,6 +147,15 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     fallbackIcon: () => nativeImage.createFromPath(icon('tray@2x.png')),
     team: () => team.client,
   })
+  // The tray, notifications and dialogs speak the window's language (the system's or the Settings choice).
+  const language = createAppLanguage({
+    ipcMain,
+    isTrustedSender: (url) => location.isAppUrl(url),
+    systemLanguages: () => app.getPreferredSystemLanguages?.() ?? [],
+    stored: () => settings.language(),
+    store: (locale) => settings.setLanguage(locale),
+    onChange: () => void tray?.refresh(),
+  })
   // Signed in to a team server, the renderer's requests go there (as this device's user), else to the engine.
   const unregisterIpc = registerIpc({ ipcMain, engine, user, team, isTrustedSender: (url) => location.isAppUrl(url) })
   const unregisterTeamIpc = registerTeamServerIpc({
@@ -168,6 +178,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     icon: nativeImage.createFromPath(icon(platform === 'darwin' ? 'tray.png' : 'tray@2x.png')),
     engine,
     user,
+    text: (key) => language.text(key),
     doNotDisturb: () => settings.preferences().doNotDisturb,
     startAtLogin: () => settings.preferences().startAtLogin,
     actions: {
@@ -207,6 +218,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     doNotDisturb: () => settings.preferences().doNotDisturb,
     openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
     openQuickReply: (id) => quickReply.open(id),
+    text: (key) => language.text(key),
   })
 
   const teamNotifier = createTeamNotifier({
@@ -266,6 +278,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       stopForwarding()
       unregisterIpc()
       unregisterDragOut()
+      language.dispose()
       user.dispose()
       quickReply.close()
       await runtime.close()

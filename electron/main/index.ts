@@ -8,6 +8,8 @@ import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link'
 import { startDesktop, type Desktop } from './desktop-app'
 import { startDesktopLogging } from './logging'
 import { registerMediaScheme } from './media-protocol'
+import { startupFailedTitle } from './language'
+import { openSettings } from './settings'
 import { installedByMsi, startUpdates } from './updates'
 
 /**
@@ -93,7 +95,13 @@ if (!app.requestSingleInstanceLock()) {
     })
     .catch((error: unknown) => {
       log.error('start failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
-      dialog.showErrorBox('Greenline could not start', error instanceof Error ? error.message : String(error))
+      dialog.showErrorBox(
+        startupFailedTitle(
+          () => desktop?.settings.language() ?? openSettings({ cwd: app.getPath('userData') }).language(),
+          app.getPreferredSystemLanguages(),
+        ),
+        error instanceof Error ? error.message : String(error),
+      )
       app.exit(1)
     })
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Notification, NotificationConstructorOptions } from 'electron'
 import type { Conversation, Message, MessageStatus } from '../shared/domain'
+import { nativeText, type NativeTextKey } from '../shared/native-texts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import type { SignedInUser } from './signed-in-user'
@@ -17,6 +18,8 @@ export interface NotifierDeps {
   doNotDisturb: () => boolean
   openThread: (conversationId: string) => void
   openQuickReply: (conversationId: string) => void
+  /** Words in the window's language (main/language.ts); English when not given. */
+  text?: (key: NativeTextKey) => string
   /** Wall clock for rate limiting (ms). */
   now?: () => number
   /** At most one notification per conversation in this window; later ones are grouped. */
@@ -93,7 +96,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       log.warn('notification reply not sent', { code: result.error.code })
       show(
         `reply-failed:${conversationId}`,
-        { title: 'Reply not sent', body: result.error.message },
+        { title: deps.text?.('notification.replyNotSent') ?? nativeText('en', 'notification.replyNotSent'), body: result.error.message },
         { click: () => deps.openThread(conversationId) },
       )
     }

@@ -1,6 +1,7 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
 import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
+import { nativeText, type NativeTextKey } from '../shared/native-texts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { computeCounts, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
@@ -11,6 +12,8 @@ const log = createLogger('tray')
 
 export interface TrayDeps {
   Tray: new (image: NativeImage | string) => Tray
+  /** The menu's words in the window's language (main/language.ts); English when not given. */
+  text?: (key: NativeTextKey) => string
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu }
   icon: NativeImage | string
   engine: Pick<Engine, 'dispatch' | 'db'>
@@ -121,17 +124,18 @@ export function createTray(deps: TrayDeps): TrayController {
 
 export function menuTemplate(
   counts: ShellCounts,
-  deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin'>,
+  deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin' | 'text'>,
   connection?: ConnectionIndicator,
 ): MenuItemConstructorOptions[] {
+  const text = deps.text ?? ((key: NativeTextKey) => nativeText('en', key))
   const team: MenuItemConstructorOptions[] = connection
     ? [
         { id: 'team-connection', label: teamConnectionText(connection), enabled: false },
         ...(connection.state === 'offline' && deps.actions.retryTeamNow
-          ? [{ id: 'team-retry', label: 'Try to connect now', click: () => deps.actions.retryTeamNow?.() }]
+          ? [{ id: 'team-retry', label: text('tray.teamRetry'), click: () => deps.actions.retryTeamNow?.() }]
           : []),
         ...(connection.state === 'signed-out' && deps.actions.openTeamSettings
-          ? [{ id: 'team-sign-in', label: 'Sign in again…', click: () => deps.actions.openTeamSettings?.() }]
+          ? [{ id: 'team-sign-in', label: text('tray.teamSignIn'), click: () => deps.actions.openTeamSettings?.() }]
           : []),
       ]
     : []
@@ -141,30 +145,30 @@ export function menuTemplate(
         label: `${conversation.contactName} (${conversation.unread})`,
         click: () => deps.actions.quickReply(conversation.id),
       }))
-    : [{ id: 'no-unread', label: 'No unread conversations', enabled: false }]
+    : [{ id: 'no-unread', label: text('tray.noUnread'), enabled: false }]
   return [
     { id: 'summary', label: countsTooltip(counts).replace(/^Greenline — /, ''), enabled: false },
     ...team,
     { type: 'separator' },
     ...recent,
     { type: 'separator' },
-    { id: 'open', label: 'Open Greenline', click: () => deps.actions.open() },
+    { id: 'open', label: text('tray.open'), click: () => deps.actions.open() },
     {
       id: 'dnd',
-      label: 'Do not disturb',
+      label: text('tray.doNotDisturb'),
       type: 'checkbox',
       checked: deps.doNotDisturb(),
       click: (item) => deps.actions.setDoNotDisturb(item.checked),
     },
     {
       id: 'login',
-      label: 'Start at login',
+      label: text('tray.startAtLogin'),
       type: 'checkbox',
       checked: deps.startAtLogin(),
       click: (item) => deps.actions.setStartAtLogin(item.checked),
     },
     { type: 'separator' },
-    { id: 'logs', label: 'Show log files', click: () => deps.actions.showLogs() },
-    { id: 'quit', label: 'Quit Greenline', click: () => deps.actions.quit() },
+    { id: 'logs', label: text('tray.showLogs'), click: () => deps.actions.showLogs() },
+    { id: 'quit', label: text('tray.quit'), click: () => deps.actions.quit() },
   ]
 }

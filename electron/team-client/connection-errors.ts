@@ -1,12 +1,13 @@
+import { ENGINE_TEXTS } from '../shared/api/engine-text'
+
 /** Why the team client is not connected, each with its own words for the user. */
 export type ConnectionProblem = 'unreachable' | 'certificate' | 'refused-token' | 'server-error'
 
 export const PROBLEM_MESSAGES: Record<ConnectionProblem, string> = {
-  unreachable: "Can't reach the Greenline server. Check the address and your network; Greenline keeps trying.",
-  certificate:
-    "The server's security certificate could not be verified, so Greenline did not connect. Ask your administrator to check the server's certificate.",
-  'refused-token': 'The server no longer accepts this device. Sign in again; messages waiting to be sent are kept.',
-  'server-error': 'The Greenline server had a problem answering. Greenline keeps trying.',
+  unreachable: ENGINE_TEXTS['teamServer.unreachable'],
+  certificate: ENGINE_TEXTS['teamServer.certificate'],
+  'refused-token': ENGINE_TEXTS['teamServer.refusedToken'],
+  'server-error': ENGINE_TEXTS['teamServer.serverError'],
 }
 
 const CERTIFICATE_CODES = new Set([

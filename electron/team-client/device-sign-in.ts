@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS } from '../shared/api/engine-text'
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,16 +19,15 @@ export type SignInProblem =
 
 /** Each way a sign-in can end without a token, in words the Settings screen shows as they are. */
 export const SIGN_IN_MESSAGES: Record<SignInProblem, string> = {
-  unreachable: "Can't reach the Greenline server at that address. Check the address and your network, then try again.",
-  certificate:
-    "The server's security certificate could not be verified, so Greenline did not sign in. Ask your administrator to check the server's certificate.",
-  'server-error': 'The Greenline server had a problem answering. Try again in a moment.',
-  mismatch: "That user ID and password don't match.",
-  'rate-limited': 'Too many sign-in attempts. Wait a few minutes, then try again.',
-  denied: 'Sign-in was cancelled in the browser.',
-  expired: 'That sign-in expired before it finished. Sign in again.',
-  cancelled: 'Sign-in was cancelled.',
-  'bad-address': 'Enter the server address your administrator gave you, starting with https://',
+  unreachable: ENGINE_TEXTS['teamServer.cantReach'],
+  certificate: ENGINE_TEXTS['teamServer.certificateSignIn'],
+  'server-error': ENGINE_TEXTS['teamServer.serverErrorSignIn'],
+  mismatch: ENGINE_TEXTS['auth.mismatch'],
+  'rate-limited': ENGINE_TEXTS['auth.tooManyAttempts'],
+  denied: ENGINE_TEXTS['teamServer.denied'],
+  expired: ENGINE_TEXTS['teamServer.expired'],
+  cancelled: ENGINE_TEXTS['teamServer.cancelled'],
+  'bad-address': ENGINE_TEXTS['teamServer.badAddress'],
 }
 
 export class SignInError extends Error {

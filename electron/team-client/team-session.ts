@@ -1,3 +1,4 @@
+import { ENGINE_TEXTS, textOfEnglish } from '../shared/api/engine-text'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { TeamServerStatus } from '../shared/api/team-server'
@@ -29,8 +30,7 @@ export interface TeamSessionOptions {
 
 export type TeamSessionEvent = { type: 'status'; status: TeamServerStatus } | { type: 'client'; event: TeamClientEvent }
 
-const NOT_SIGNED_OUT_ON_SERVER =
-  'This computer is signed out, but the server could not be told. Revoke the token named after this computer under Settings → Access tokens in the browser.'
+const NOT_SIGNED_OUT_ON_SERVER = ENGINE_TEXTS['teamServer.notSignedOutOnServer']
 
 /**
  * The desktop's membership of a team server, in plain Node: signing in (browser or password),
@@ -83,7 +83,7 @@ export class TeamSession {
       ...(last?.serverUrl ? { serverUrl: last.serverUrl } : {}),
       ...(this.credential ? { user: { id: this.credential.userId, name: this.credential.userName } } : {}),
       connection,
-      ...((this.message ?? offlineMessage) ? { message: this.message ?? offlineMessage } : {}),
+      ...((this.message ?? offlineMessage) ? withText(this.message ?? offlineMessage!) : {}),
       ...(connection === 'offline' && this.retryAt !== undefined ? { retryAt: this.retryAt } : {}),
       signingIn: this.signIn !== undefined,
       outbox: client ? client.outboxCounts() : { waiting: 0, failed: 0 },
@@ -220,4 +220,10 @@ export class TeamSession {
   private emit(event: TeamSessionEvent): void {
     for (const listener of this.listeners) listener(event)
   }
+}
+
+/** The status line in English, and its code when it is a catalogue sentence, so the window can translate it. */
+function withText(message: string): { message: string; messageText?: { code: string } } {
+  const text = textOfEnglish(message)
+  return text ? { message, messageText: text } : { message }
 }

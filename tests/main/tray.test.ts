@@ -124,4 +124,40 @@ describe('dock and taskbar badge', () => {
     expect(window.overlay).toEqual({ image: null, description: '' })
     expect(app.setBadgeCount).toHaveBeenCalledTimes(1)
   })
+
+  it('speaks the window’s language: switching it in Settings rewrites the menu at once', async () => {
+    const { createAppLanguage, LANGUAGE_CHANNEL } = await import('../../electron/main/language')
+    const listeners = new Map<string, (event: unknown, locale: unknown) => void>()
+    let german: TrayController | undefined = undefined
+    const language = createAppLanguage({
+      ipcMain: { on: (channel: string, listener: never) => listeners.set(channel, listener), removeListener: vi.fn() } as never,
+      isTrustedSender: (url) => url === 'file:///app/index.html',
+      systemLanguages: () => ['en-US'],
+      stored: () => undefined,
+      store: () => undefined,
+      onChange: () => void german?.refresh(),
+    })
+    const settings = openSettings({ cwd: mkdtempSync(join(tmpdir(), 'greenline-tray-language-')) })
+    german = createTray({
+      Tray: FakeTray as never,
+      Menu: FakeMenu as never,
+      icon: 'tray.png',
+      engine: harness.engine,
+      user: new SignedInUser(settings, harness.engine),
+      doNotDisturb: () => false,
+      startAtLogin: () => false,
+      text: (key) => language.text(key),
+      actions,
+      debounceMs: 5,
+    })
+    const shown = FakeTray.instances.at(-1)!
+    await german.refresh()
+    expect(shown.item('quit').label).toBe('Quit Greenline')
+    listeners.get(LANGUAGE_CHANNEL)!({ senderFrame: { url: 'file:///app/index.html' } }, 'de')
+    await german.refresh()
+    expect(shown.item('open').label).toBe('Greenline öffnen')
+    expect(shown.item('dnd').label).toBe('Nicht stören')
+    expect(shown.item('quit').label).toBe('Greenline beenden')
+    german.destroy()
+  })
 })

@@ -102,6 +102,8 @@ describe('team session @team-client', () => {
     await revokeToken(server.url, { id: credential.tokenId, token: credential.token })
     await until(() => expect(s.status().connection).toBe('signed-out'))
     expect(s.status().message).toBe(PROBLEM_MESSAGES['refused-token'])
+    // Its code beside the English: Settings writes it in the window's language.
+    expect(s.status().messageText).toEqual({ code: 'teamServer.refusedToken' })
     expect(s.client).toBeUndefined()
     expect(record.value).toEqual({ serverUrl: server.url, userId: 'priya', userName: expect.any(String) })
   })
