@@ -1,3 +1,4 @@
+import { englishText, type NativeText } from '../shared/native-texts'
 import type { Conversation, Message } from '../shared/domain'
 import type { Engine } from '../core/engine'
 import { outboxCounts } from '../core/db/repositories/outbox'
@@ -55,8 +56,13 @@ export async function computeCounts(
   }
 }
 
-export function countsTooltip(counts: ShellCounts): string {
-  const parts = [`${counts.unread} unread`, `${counts.queued} queued`]
-  if (counts.failed > 0) parts.push(`${counts.failed} failed`)
-  return `Greenline — ${parts.join(' · ')}`
+/** "3 unread · 1 queued" (and failed when there are any), in the window's language. */
+export function countsSummary(counts: ShellCounts, text: NativeText = englishText): string {
+  const parts = [text('tray.unread', { count: counts.unread }), text('tray.queued', { count: counts.queued })]
+  if (counts.failed > 0) parts.push(text('tray.failed', { count: counts.failed }))
+  return parts.join(' · ')
+}
+
+export function countsTooltip(counts: ShellCounts, text: NativeText = englishText): string {
+  return `Greenline — ${countsSummary(counts, text)}`
 }

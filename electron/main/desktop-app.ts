@@ -132,6 +132,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     preload: options.preload,
     anchor: () => tray?.tray.getBounds(),
     workArea: (near) => (near ? screen.getDisplayNearestPoint({ x: near.x, y: near.y }).workArea : undefined),
+    // Opened from the tray or a notification, both made after `language` below.
+    text: (key, params) => language.text(key, params),
   })
 
   const team = createDesktopTeamSession({ userDataDir: options.userDataDir, settings, safeStorage, shell, platform })
@@ -178,7 +180,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     icon: nativeImage.createFromPath(icon(platform === 'darwin' ? 'tray.png' : 'tray@2x.png')),
     engine,
     user,
-    text: (key) => language.text(key),
+    text: (key, params) => language.text(key, params),
     doNotDisturb: () => settings.preferences().doNotDisturb,
     startAtLogin: () => settings.preferences().startAtLogin,
     actions: {
@@ -218,7 +220,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     doNotDisturb: () => settings.preferences().doNotDisturb,
     openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
     openQuickReply: (id) => quickReply.open(id),
-    text: (key) => language.text(key),
+    text: (key, params) => language.text(key, params),
   })
 
   const teamNotifier = createTeamNotifier({
@@ -229,6 +231,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     doNotDisturb: () => settings.preferences().doNotDisturb,
     openThread: (id) => navigate(`/messages/${encodeURIComponent(id)}`),
     openQuickReply: (id) => quickReply.open(id),
+    text: (key, params) => language.text(key, params),
   })
   // The tray follows the team client: new events, the outbox, the connection.
   const stopTeamTray = team.on(() => tray?.scheduleRefresh())

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Notification, NotificationConstructorOptions } from 'electron'
 import type { Conversation, Message, MessageStatus } from '../shared/domain'
-import { nativeText, type NativeTextKey } from '../shared/native-texts'
+import { englishText, type NativeText } from '../shared/native-texts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import type { SignedInUser } from './signed-in-user'
@@ -19,7 +19,7 @@ export interface NotifierDeps {
   openThread: (conversationId: string) => void
   openQuickReply: (conversationId: string) => void
   /** Words in the window's language (main/language.ts); English when not given. */
-  text?: (key: NativeTextKey) => string
+  text?: NativeText
   /** Wall clock for rate limiting (ms). */
   now?: () => number
   /** At most one notification per conversation in this window; later ones are grouped. */
@@ -68,6 +68,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   const silenced = () => deps.doNotDisturb() || !deps.Notification.isSupported()
 
+  const say = deps.text ?? englishText
   const show = (key: string, options: NotificationConstructorOptions, handlers: { click(): void; reply?(text: string): void }) => {
     active.get(key)?.close()
     const notification = new deps.Notification(options)
@@ -96,7 +97,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       log.warn('notification reply not sent', { code: result.error.code })
       show(
         `reply-failed:${conversationId}`,
-        { title: deps.text?.('notification.replyNotSent') ?? nativeText('en', 'notification.replyNotSent'), body: result.error.message },
+        { title: say('notification.replyNotSent'), body: result.error.message },
         { click: () => deps.openThread(conversationId) },
       )
     }
@@ -113,8 +114,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       `inbound:${message.conversationId}`,
       {
         title: thread.contactName,
-        body: count > 1 ? `${count} new messages — ${notificationBody(message)}` : notificationBody(message),
-        ...(mac ? { hasReply: true, replyPlaceholder: `Reply to ${thread.contactName}` } : {}),
+        body: count > 1 ? say('notification.newMessages', { count, body: notificationBody(message) }) : notificationBody(message),
+        ...(mac ? { hasReply: true, replyPlaceholder: say('notification.replyTo', { name: thread.contactName }) } : {}),
       },
       {
         click: () => (mac ? deps.openThread(message.conversationId) : deps.openQuickReply(message.conversationId)),
@@ -151,12 +152,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const failed = message.status === 'failed' && previous !== 'failed'
     if (!released && !failed) return
     const thread = await conversation(userId, message.conversationId)
-    const name = thread?.contactName ?? 'a contact'
+    const name = thread?.contactName ?? say('notification.aContact')
     show(
       `${failed ? 'failed' : 'released'}:${message.id}`,
       failed
-        ? { title: 'Message not sent', body: `To ${name}: ${message.error ?? 'sending failed'}` }
-        : { title: 'Held message released', body: `Your message to ${name} is being sent` },
+        ? {
+            title: say('notification.notSent'),
+            body: say('notification.notSentBody', { name, reason: message.error ?? say('notification.sendingFailed') }),
+          }
+        : { title: say('notification.released'), body: say('notification.releasedBody', { name }) },
       { click: () => deps.openThread(message.conversationId) },
     )
   }

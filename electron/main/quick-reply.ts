@@ -1,8 +1,11 @@
+import { englishText, type NativeText } from '../shared/native-texts'
 import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle } from 'electron'
 import type { AppLocation } from './app-location'
 import { secureWebPreferences } from './security'
 
 export interface QuickReplyDeps {
+  /** Texts in the window's language (English when not given). */
+  text?: NativeText
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow
   location: AppLocation
   preload: string
@@ -40,7 +43,7 @@ export function createQuickReply(deps: QuickReplyDeps): QuickReply {
       fullscreenable: false,
       skipTaskbar: true,
       alwaysOnTop: true,
-      title: 'Greenline quick reply',
+      title: (deps.text ?? englishText)('quickReply.title'),
       webPreferences: secureWebPreferences(deps.preload),
     })
     window.on('blur', () => {

@@ -1,3 +1,4 @@
+import { englishText, type NativeText } from '../shared/native-texts'
 import type { Notification, NotificationConstructorOptions } from 'electron'
 import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
@@ -33,16 +34,22 @@ export function teamCounts(client: CountsSource, recentLimit = 5): ShellCounts {
 const clockTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 
 /** The tray's words for the connection to the team server (the tray speaks English, as its menu). */
-export function teamConnectionText(indicator: ConnectionIndicator, timeText: (at: number) => string = clockTime): string {
+export function teamConnectionText(
+  indicator: ConnectionIndicator,
+  timeText: (at: number) => string = clockTime,
+  text: NativeText = englishText,
+): string {
   switch (indicator.state) {
     case 'connected':
-      return 'Connected to the team server'
+      return text('tray.teamConnected')
     case 'reconnecting':
-      return 'Reconnecting to the team server…'
+      return text('tray.teamReconnecting')
     case 'offline':
-      return indicator.retryAt !== undefined ? `Offline — next try at ${timeText(indicator.retryAt)}` : 'Offline'
+      return indicator.retryAt !== undefined
+        ? text('tray.teamOfflineUntil', { time: timeText(indicator.retryAt) })
+        : text('tray.teamOffline')
     case 'signed-out':
-      return 'Signed out of the team server'
+      return text('tray.teamSignedOut')
   }
 }
 
@@ -55,6 +62,8 @@ export interface TeamNotifierDeps {
   openThread: (conversationId: string) => void
   openQuickReply: (conversationId: string) => void
   now?: () => number
+  /** Texts in the window's language (English when not given). */
+  text?: NativeText
 }
 
 const RECENT_MS = 2 * 60_000
@@ -80,7 +89,7 @@ export function createTeamNotifier(deps: TeamNotifierDeps): { active: ReadonlyMa
     const notification = new deps.Notification({
       title: name,
       body: notificationBody(message),
-      ...(mac ? { hasReply: true, replyPlaceholder: `Reply to ${name}` } : {}),
+      ...(mac ? { hasReply: true, replyPlaceholder: (deps.text ?? englishText)('notification.replyTo', { name }) } : {}),
     })
     notification.on('click', () => {
       active.delete(key)

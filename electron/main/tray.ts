@@ -1,10 +1,10 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
 import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
-import { nativeText, type NativeTextKey } from '../shared/native-texts'
+import { englishText, type NativeText } from '../shared/native-texts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
-import { computeCounts, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
+import { computeCounts, countsSummary, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
 import type { SignedInUser } from './signed-in-user'
 import { teamConnectionText } from './team-shell'
 
@@ -13,7 +13,7 @@ const log = createLogger('tray')
 export interface TrayDeps {
   Tray: new (image: NativeImage | string) => Tray
   /** The menu's words in the window's language (main/language.ts); English when not given. */
-  text?: (key: NativeTextKey) => string
+  text?: NativeText
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu }
   icon: NativeImage | string
   engine: Pick<Engine, 'dispatch' | 'db'>
@@ -63,7 +63,9 @@ export function createTray(deps: TrayDeps): TrayController {
 
   const render = () => {
     const connection = deps.teamConnection?.()
-    tray.setToolTip(connection ? `${countsTooltip(counts)}\n${teamConnectionText(connection)}` : countsTooltip(counts))
+    const text = deps.text ?? englishText
+    const tooltip = countsTooltip(counts, text)
+    tray.setToolTip(connection ? `${tooltip}\n${teamConnectionText(connection, undefined, text)}` : tooltip)
     tray.setContextMenu(deps.Menu.buildFromTemplate(menuTemplate(counts, deps, connection)))
   }
 
@@ -127,10 +129,10 @@ export function menuTemplate(
   deps: Pick<TrayDeps, 'actions' | 'doNotDisturb' | 'startAtLogin' | 'text'>,
   connection?: ConnectionIndicator,
 ): MenuItemConstructorOptions[] {
-  const text = deps.text ?? ((key: NativeTextKey) => nativeText('en', key))
+  const text = deps.text ?? englishText
   const team: MenuItemConstructorOptions[] = connection
     ? [
-        { id: 'team-connection', label: teamConnectionText(connection), enabled: false },
+        { id: 'team-connection', label: teamConnectionText(connection, undefined, text), enabled: false },
         ...(connection.state === 'offline' && deps.actions.retryTeamNow
           ? [{ id: 'team-retry', label: text('tray.teamRetry'), click: () => deps.actions.retryTeamNow?.() }]
           : []),
@@ -147,7 +149,7 @@ export function menuTemplate(
       }))
     : [{ id: 'no-unread', label: text('tray.noUnread'), enabled: false }]
   return [
-    { id: 'summary', label: countsTooltip(counts).replace(/^Greenline — /, ''), enabled: false },
+    { id: 'summary', label: countsSummary(counts, text), enabled: false },
     ...team,
     { type: 'separator' },
     ...recent,

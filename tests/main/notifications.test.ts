@@ -6,6 +6,7 @@ import { FakeNotification, resetFakes } from './fake-electron'
 import type { EngineHarness } from '../helpers/engine-harness'
 import type { Conversation, Message } from '../../electron/shared/domain'
 import type { Notifier } from '../../electron/main/notifications'
+import { nativeText, type NativeText } from '../../electron/shared/native-texts'
 import type { SignedInUser as SignedInUserType } from '../../electron/main/signed-in-user'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
@@ -23,7 +24,7 @@ const state = { focused: false, dnd: false, wall: 1_000_000 }
 const openThread = vi.fn()
 const openQuickReply = vi.fn()
 
-function start(platform: NodeJS.Platform, rateLimitMs = 5000): Notifier {
+function start(platform: NodeJS.Platform, rateLimitMs = 5000, text?: NativeText): Notifier {
   notifier?.dispose()
   resetFakes()
   notifier = createNotifier({
@@ -37,6 +38,7 @@ function start(platform: NodeJS.Platform, rateLimitMs = 5000): Notifier {
     openQuickReply,
     now: () => state.wall,
     rateLimitMs,
+    ...(text ? { text } : {}),
   })
   return notifier
 }
@@ -108,6 +110,17 @@ describe('notifications', () => {
     expect(FakeNotification.instances[1].options.body).toBe('2 new messages — Three')
     // The first notification of the conversation was replaced, not stacked.
     expect(FakeNotification.instances[0].closed).toBe(true)
+  })
+
+  it("speaks the window's language: German grouping and reply placeholder", async () => {
+    start('darwin', 200, (key, params) => nativeText('de', key, params))
+    await anaWrites({ text: 'Eins' })
+    await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(1))
+    expect(FakeNotification.instances[0].options.replyPlaceholder).toBe('Ana Souza antworten')
+    await anaWrites({ text: 'Zwei' })
+    await anaWrites({ text: 'Drei' })
+    await vi.waitFor(() => expect(FakeNotification.instances).toHaveLength(2))
+    expect(FakeNotification.instances[1].options.body).toBe('2 neue Nachrichten — Drei')
   })
 
   it('stays silent while the app is focused or Do not disturb is on', async () => {

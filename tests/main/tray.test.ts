@@ -146,7 +146,7 @@ describe('dock and taskbar badge', () => {
       user: new SignedInUser(settings, harness.engine),
       doNotDisturb: () => false,
       startAtLogin: () => false,
-      text: (key) => language.text(key),
+      text: (key, params) => language.text(key, params),
       actions,
       debounceMs: 5,
     })
@@ -158,6 +158,8 @@ describe('dock and taskbar badge', () => {
     expect(shown.item('open').label).toBe('Greenline öffnen')
     expect(shown.item('dnd').label).toBe('Nicht stören')
     expect(shown.item('quit').label).toBe('Greenline beenden')
+    expect(shown.item('summary').label).toMatch(/^\d+ ungelesen · \d+ in Warteschlange/)
+    expect(shown.tooltip).toMatch(/^Greenline — \d+ ungelesen/)
     german.destroy()
   })
 })
