@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Message } from '../../../electron/shared/domain'
 import { systemLineText } from '../../../src/composables/useMessageFormat'
-import { i18n } from '../../../src/i18n'
+import { i18n, loadLocale } from '../../../src/i18n'
 import { startGroupEngine, type GroupEngine } from './group-engine'
 
 /**
@@ -48,6 +48,8 @@ describe('system lines carry a code the screen translates', () => {
     i18n.global.locale.value = 'en'
     for (const line of lines) expect(systemLineText(line)).toBe(line.text)
 
+    // The app fetches a language on demand; this test runs without the DOM setup that loads them all.
+    await loadLocale('de')
     i18n.global.locale.value = 'de'
     expect(lines.map((m) => systemLineText(m))).toEqual([
       'Priya Shah hat Sam Lee hinzugefügt',
