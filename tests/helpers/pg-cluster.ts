@@ -19,8 +19,12 @@ export interface PgCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication, loopback only). */
   url: string
   port: number
-  /** A fresh, empty database in this cluster; its URL. Each test file or test takes its own. */
-  createDatabase(prefix?: string): Promise<string>
+  /**
+   * A fresh database in this cluster; its URL. Each test file or test takes its own. Empty, or a
+   * copy of `template` (a database name of this cluster no one is connected to): copying a
+   * migrated database is much faster than migrating each one.
+   */
+  createDatabase(prefix?: string, options?: { template?: string }): Promise<string>
   stop(): void
 }
 
@@ -127,12 +131,12 @@ export async function startPgCluster(): Promise<PgCluster> {
     return {
       url,
       port,
-      createDatabase: async (prefix = 'test') => {
+      createDatabase: async (prefix = 'test', options = {}) => {
         const name = `${prefix}_${randomBytes(6).toString('hex')}`
         const client = new pg.Client({ connectionString: url })
         await client.connect()
         try {
-          await client.query(`CREATE DATABASE ${name}`)
+          await client.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ''}`)
         } finally {
           await client.end()
         }

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/account-health.ts (being written).
+export {}

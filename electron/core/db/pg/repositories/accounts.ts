@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/accounts.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/app-state.ts (being written).
+export {}

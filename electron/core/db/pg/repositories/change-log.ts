@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/change-log.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/contacts.ts (being written).
+export {}

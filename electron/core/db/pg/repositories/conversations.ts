@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/conversations.ts (being written).
+export {}

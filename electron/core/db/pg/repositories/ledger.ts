@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/ledger.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/messages.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/org-users.ts (being written).
+export {}

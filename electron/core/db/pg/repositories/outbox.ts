@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/outbox.ts (being written).
+export {}

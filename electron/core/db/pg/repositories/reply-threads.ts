@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/reply-threads.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/retention.ts (being written).
+export {}

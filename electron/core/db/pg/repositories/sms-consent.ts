@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/sms-consent.ts (being written).
+export {}

@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/solo-import.ts (being written).
+export {}

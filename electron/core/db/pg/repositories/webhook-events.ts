@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/webhook-events.ts (being written).
+export {}

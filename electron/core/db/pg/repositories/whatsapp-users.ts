@@ -1,0 +1,2 @@
+// PostgreSQL twin of ../../repositories/whatsapp-users.ts (being written).
+export {}

@@ -1,0 +1,60 @@
+import type pg from 'pg'
+import { TransactionFinished, type Repositories, type Store } from '../store'
+import type { PgQueryable } from './pool'
+import { PG_REPOSITORIES } from './repositories'
+
+type PgFunction = (db: PgQueryable, ...args: unknown[]) => Promise<unknown>
+
+/** The PostgreSQL repositories bound to `call`: `store.media.getMedia(id)` → `getMedia(connection, id)`. */
+function bindRepositories(call: (fn: PgFunction, args: unknown[]) => Promise<unknown>): Repositories {
+  const bound: Record<string, Record<string, unknown>> = {}
+  for (const [name, module] of Object.entries(PG_REPOSITORIES)) {
+    const functions: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(module)) {
+      if (typeof value === 'function') functions[key] = (...args: unknown[]) => call(value as PgFunction, args)
+    }
+    bound[name] = functions
+  }
+  return bound as unknown as Repositories
+}
+
+/**
+ * The PostgreSQL store: outside a transaction each call takes a pooled connection for its own
+ * statements (autocommit); a transaction holds one connection from BEGIN to COMMIT, so other
+ * instances and requests run beside it under PostgreSQL's own locking.
+ */
+export function createPgStore(pool: pg.Pool): Store {
+  return {
+    dialect: 'postgres',
+    ...bindRepositories((fn, args) => fn(pool, ...args)),
+    transaction: async (work) => {
+      const client = await pool.connect()
+      try {
+        return await runTransaction(client, work, 0)
+      } finally {
+        client.release()
+      }
+    },
+  }
+}
+
+async function runTransaction<T>(client: pg.PoolClient, work: (tx: Store) => Promise<T>, depth: number): Promise<T> {
+  let open = true
+  const tx: Store = {
+    dialect: 'postgres',
+    ...bindRepositories((fn, args) => (open ? fn(client, ...args) : Promise.reject(new TransactionFinished()))),
+    transaction: (inner) => (open ? runTransaction(client, inner, depth + 1) : Promise.reject(new TransactionFinished())),
+  }
+  const savepoint = depth > 0 ? `greenline_${depth}` : undefined
+  await client.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN')
+  try {
+    const result = await work(tx)
+    await client.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT')
+    return result
+  } catch (error) {
+    await client.query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    open = false
+  }
+}

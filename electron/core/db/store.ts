@@ -1,0 +1,179 @@
+import type { Db } from './open'
+import * as accountHealth from './repositories/account-health'
+import * as accounts from './repositories/accounts'
+import * as appState from './repositories/app-state'
+import * as changeLog from './repositories/change-log'
+import * as contacts from './repositories/contacts'
+import * as conversations from './repositories/conversations'
+import * as ledger from './repositories/ledger'
+import * as media from './repositories/media'
+import * as messages from './repositories/messages'
+import * as orgUsers from './repositories/org-users'
+import * as outbox from './repositories/outbox'
+import * as replyThreads from './repositories/reply-threads'
+import * as retention from './repositories/retention'
+import * as smsConsent from './repositories/sms-consent'
+import * as soloImport from './repositories/solo-import'
+import * as webhookEvents from './repositories/webhook-events'
+import * as whatsappUsers from './repositories/whatsapp-users'
+
+/**
+ * The engine's one storage seam: every repository function, async, without its connection
+ * argument, on whichever engine the data lives in. SQLite (better-sqlite3, the default) and
+ * PostgreSQL (`pg/store.ts`) implement it with the same signatures and pass the same test suite
+ * (tests/core/store/). The SQLite repositories in `repositories/` define the shape: a PostgreSQL
+ * repository function is the SQLite one with `PgQueryable` for `Db` and a Promise for its result.
+ */
+export const SQLITE_REPOSITORIES = {
+  accountHealth,
+  accounts,
+  appState,
+  changeLog,
+  contacts,
+  conversations,
+  ledger,
+  media,
+  messages,
+  orgUsers,
+  outbox,
+  replyThreads,
+  retention,
+  smsConsent,
+  soloImport,
+  webhookEvents,
+  whatsappUsers,
+}
+
+type SqliteModules = typeof SQLITE_REPOSITORIES
+export type RepositoryName = keyof SqliteModules
+
+/** The names of a module's exports that are repository functions (their first parameter is the connection). */
+type RepositoryFunctionName<M> = {
+  [K in keyof M]: M[K] extends (db: Db, ...args: never[]) => unknown ? (Db extends Parameters<M[K]>[0] ? K : never) : never
+}[keyof M]
+
+type Rest<F> = F extends (db: Db, ...args: infer A) => unknown ? A : never
+type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
+
+/** One repository module as the store offers it: `store.messages.insertMessage(…)`. */
+export type AsyncRepository<M> = { [K in RepositoryFunctionName<M>]: (...args: Rest<M[K]>) => Promise<Result<M[K]>> }
+
+/** Every repository, async. */
+export type Repositories = { [N in RepositoryName]: AsyncRepository<SqliteModules[N]> }
+
+/**
+ * What a PostgreSQL repository module implements: each function as its SQLite twin, on a
+ * PostgreSQL connection (`Conn` is `PgQueryable`; a type parameter so this file loads no driver).
+ */
+export type PgRepository<M, Conn> = { [K in RepositoryFunctionName<M>]: (db: Conn, ...args: Rest<M[K]>) => Promise<Result<M[K]>> }
+export type PgRepositoryModules<Conn> = { [N in RepositoryName]: PgRepository<SqliteModules[N], Conn> }
+
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres'
+  /**
+   * Runs `work` in one transaction: everything it does through `tx` commits together, or nothing
+   * does when it throws (the error is rethrown). Inside a transaction, `tx.transaction` nests
+   * (a savepoint). Keep the work to the database: on SQLite the whole engine's other database
+   * work waits until it ends, on PostgreSQL it holds a connection and its row locks.
+   */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
+}
+
+/**
+ * Repositories over `call`: each function of each module becomes `(...args) => call(fn, args)`.
+ * Modules also export pure helpers (row mappers, constants); those are wrapped too at run time but
+ * hidden by the type, so nothing can call them through the store.
+ */
+function bindRepositories(call: (fn: (db: Db, ...args: unknown[]) => unknown, args: unknown[]) => Promise<unknown>): Repositories {
+  const bound: Record<string, Record<string, unknown>> = {}
+  for (const [name, module] of Object.entries(SQLITE_REPOSITORIES)) {
+    const functions: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(module)) {
+      if (typeof value === 'function') functions[key] = (...args: unknown[]) => call(value as (db: Db, ...args: unknown[]) => unknown, args)
+    }
+    bound[name] = functions
+  }
+  return bound as unknown as Repositories
+}
+
+/** A FIFO lock: one holder at a time, the others wait in order. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve()
+  private holders = 0
+
+  get locked(): boolean {
+    return this.holders > 0
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const previous = this.tail
+    let release!: () => void
+    this.tail = new Promise<void>((resolve) => (release = resolve))
+    this.holders++
+    try {
+      await previous
+      return await work()
+    } finally {
+      this.holders--
+      release()
+    }
+  }
+}
+
+export class TransactionFinished extends Error {
+  constructor() {
+    super('This transaction has already ended: use the store it was opened on, not its `tx`, after `transaction` returns')
+    this.name = 'TransactionFinished'
+  }
+}
+
+/**
+ * The SQLite store: the repositories on one better-sqlite3 connection. Outside a transaction a
+ * call runs at once (synchronously, returned as a settled promise), so the desktop app's speed is
+ * the repositories' own. A transaction holds the connection across its awaits: BEGIN IMMEDIATE,
+ * then calls through `tx` run at once while every call outside it (another request's) waits in
+ * order until COMMIT or ROLLBACK, so nothing of theirs is written inside it.
+ */
+export function createSqliteStore(db: Db): Store {
+  const lock = new Mutex()
+  let savepoints = 0
+
+  const direct = (fn: (db: Db, ...args: unknown[]) => unknown, args: unknown[]) => {
+    try {
+      return Promise.resolve(fn(db, ...args))
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+  }
+
+  const root: Store = {
+    dialect: 'sqlite',
+    ...bindRepositories((fn, args) => (lock.locked ? lock.run(() => direct(fn, args)) : direct(fn, args))),
+    transaction: (work) => lock.run(() => runTransaction(work)),
+  }
+
+  async function runTransaction<T>(work: (tx: Store) => Promise<T>, nested = false): Promise<T> {
+    let open = true
+    const guarded = (fn: (db: Db, ...args: unknown[]) => unknown, args: unknown[]) => (open ? direct(fn, args) : Promise.reject(new TransactionFinished()))
+    const tx: Store = {
+      dialect: 'sqlite',
+      ...bindRepositories(guarded),
+      transaction: (inner) => (open ? runTransaction(inner, true) : Promise.reject(new TransactionFinished())),
+    }
+    const savepoint = nested ? `greenline_${++savepoints}` : undefined
+    db.exec(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN IMMEDIATE')
+    try {
+      const result = await work(tx)
+      db.exec(savepoint ? `RELEASE ${savepoint}` : 'COMMIT')
+      return result
+    } catch (error) {
+      if (savepoint) db.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+      else if (db.inTransaction) db.exec('ROLLBACK')
+      throw error
+    } finally {
+      open = false
+    }
+  }
+
+  return root
+}
