@@ -138,13 +138,9 @@ export function createSqliteStore(db: Db): Store {
   const lock = new Mutex()
   let savepoints = 0
 
-  const direct = (fn: (db: Db, ...args: unknown[]) => unknown, args: unknown[]) => {
-    try {
-      return Promise.resolve(fn(db, ...args))
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
-  }
+  // A repository's throw becomes a rejection, as on PostgreSQL.
+  const direct = (fn: (db: Db, ...args: unknown[]) => unknown, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve) => resolve(fn(db, ...args)))
 
   const root: Store = {
     dialect: 'sqlite',
