@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock'
 import type { Db } from './db/open'
+import type { Store } from './db/store'
 import type { EventHub } from './events'
 import type { OrgPolicy } from './org/org-policy'
 import type { ConsentKeywords } from './policy/keywords'
@@ -8,7 +9,10 @@ import type { TemplateStates } from './services/template-states'
 
 /** What every engine service is given: no globals, so tests build one with a fake clock. */
 export interface EngineContext {
+  /** The synchronous SQLite connection: being replaced by `store` service by service (issue 15). */
   db: Db
+  /** The async storage seam (SQLite or PostgreSQL); inside `store.transaction`, pass `{ ...ctx, store: tx }` on. */
+  store: Store
   clock: Clock
   random: () => number
   newId: (prefix?: string) => string

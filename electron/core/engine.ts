@@ -8,6 +8,7 @@ import type { SmsProvider } from './channels/provider'
 import { createChannelIntake, type ChannelIntake } from './channels/intake'
 import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
+import { createSqliteStore, type Store } from './db/store'
 import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
 import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
@@ -62,6 +63,8 @@ export interface EngineOptions {
 export interface Engine {
   readonly ctx: EngineContext
   readonly db: Db
+  /** The same data through the async storage seam (what every service moves to; see db/store.ts). */
+  readonly store: Store
   readonly clock: Clock
   readonly media: MediaStore
   /** Where `export:run` writes its archive folders (`<data dir>/exports`). */
@@ -94,11 +97,13 @@ export function createEngine(options: EngineOptions): Engine {
   const db = openDatabase(options.dataDir, { now: () => clock.now() })
   if (options.directory === 'database') seedOrgUsers(db, options.org.users)
   else syncOrgUsers(db, options.org.users)
+  const store = createSqliteStore(db)
   const events = new EventHub()
   const changes = new ChangeFeed(db, events, () => clock.now())
   let scheduler: OutboxScheduler | undefined
   const ctx: EngineContext = {
     db,
+    store,
     clock,
     random: options.random ?? Math.random,
     newId: createIdGenerator(clock),
@@ -229,6 +234,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     ctx,
     db,
+    store,
     clock,
     media,
     exportsDir,
