@@ -27,6 +27,7 @@ import { photo } from './scenarios/photo'
 import { eventLoop } from './scenarios/event-loop'
 import { archiveExport } from './scenarios/export'
 import { teamClientColdStart } from './scenarios/team-client-cold-start'
+import { storeOverhead } from './scenarios/store-overhead'
 
 const SCENARIOS: Scenario[] = [
   sqliteInsert,
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   eventLoop,
   archiveExport,
   teamClientColdStart,
+  storeOverhead,
 ]
 
 function parseArgs(argv: string[]): { quick: boolean; only?: Set<string> } {

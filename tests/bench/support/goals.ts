@@ -23,6 +23,8 @@ export const GOALS: Record<string, Goal> = {
   event_loop_block_ms_max: { op: '<', value: 50 },
   engine_cold_start_ms: { op: '<', value: 300 },
   export_msgs_per_s: { op: '>=', value: 20_000 },
+  // Issue 15: the async storage seam must not slow the SQLite path (the desktop app's) noticeably.
+  store_sqlite_overhead_ratio: { op: '<=', value: 1.15 },
 }
 
 export function goalText(name: string): string {

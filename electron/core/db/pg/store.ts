@@ -1,22 +1,10 @@
 import type pg from 'pg'
-import { TransactionFinished, type Repositories, type Store } from '../store'
+import { repositoriesOver, storeOf, TransactionFinished, type Store } from '../store'
 import type { PgQueryable } from './pool'
 import { PG_REPOSITORIES } from './repositories'
 
 type PgFunction = (db: PgQueryable, ...args: unknown[]) => Promise<unknown>
-
-/** The PostgreSQL repositories bound to `call`: `store.media.getMedia(id)` → `getMedia(connection, id)`. */
-function bindRepositories(call: (fn: PgFunction, args: unknown[]) => Promise<unknown>): Repositories {
-  const bound: Record<string, Record<string, unknown>> = {}
-  for (const [name, module] of Object.entries(PG_REPOSITORIES)) {
-    const functions: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(module)) {
-      if (typeof value === 'function') functions[key] = (...args: unknown[]) => call(value as PgFunction, args)
-    }
-    bound[name] = functions
-  }
-  return bound as unknown as Repositories
-}
+const PgRepositories = repositoriesOver<PgFunction>(PG_REPOSITORIES)
 
 /**
  * The PostgreSQL store: outside a transaction each call takes a pooled connection for its own
@@ -24,27 +12,23 @@ function bindRepositories(call: (fn: PgFunction, args: unknown[]) => Promise<unk
  * instances and requests run beside it under PostgreSQL's own locking.
  */
 export function createPgStore(pool: pg.Pool): Store {
-  return {
-    dialect: 'postgres',
-    ...bindRepositories((fn, args) => fn(pool, ...args)),
-    transaction: async (work) => {
-      const client = await pool.connect()
-      try {
-        return await runTransaction(client, work, 0)
-      } finally {
-        client.release()
-      }
-    },
-  }
+  return storeOf(new PgRepositories((fn, args) => fn(pool, ...args)), 'postgres', async (work) => {
+    const client = await pool.connect()
+    try {
+      return await runTransaction(client, work, 0)
+    } finally {
+      client.release()
+    }
+  })
 }
 
 async function runTransaction<T>(client: pg.PoolClient, work: (tx: Store) => Promise<T>, depth: number): Promise<T> {
   let open = true
-  const tx: Store = {
-    dialect: 'postgres',
-    ...bindRepositories((fn, args) => (open ? fn(client, ...args) : Promise.reject(new TransactionFinished()))),
-    transaction: (inner) => (open ? runTransaction(client, inner, depth + 1) : Promise.reject(new TransactionFinished())),
-  }
+  const tx = storeOf(
+    new PgRepositories((fn, args) => (open ? fn(client, ...args) : Promise.reject(new TransactionFinished()))),
+    'postgres',
+    (inner) => (open ? runTransaction(client, inner, depth + 1) : Promise.reject(new TransactionFinished())),
+  )
   const savepoint = depth > 0 ? `greenline_${depth}` : undefined
   await client.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN')
   try {
