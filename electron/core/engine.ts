@@ -36,6 +36,12 @@ import { whatsAppReasonText } from './whatsapp/errors'
 
 export interface EngineOptions {
   dataDir: string
+  /**
+   * Where pictures and voicemail audio are kept (default `<dataDir>/media`). Several server
+   * instances share one directory every instance reaches: files are content-addressed and written
+   * whole under a temporary name, then renamed, so instances storing the same file at once is safe.
+   */
+  mediaDir?: string
   org: OrgPolicy
   clock?: Clock
   random?: () => number
@@ -114,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     templates: new TemplateStates(options.whatsapp?.optInTemplate ?? { name: 'greenline_opt_in', language: 'en_US' }),
     wakeOutbox: () => scheduler?.wake(),
   }
-  const media = createMediaStore(join(options.dataDir, 'media'))
+  const media = createMediaStore(options.mediaDir ?? join(options.dataDir, 'media'))
   const exportsDir = join(options.dataDir, 'exports')
   // Admins may change the connector while the server runs: services hold a client that switches.
   let whatsapp = options.whatsapp

@@ -18,6 +18,8 @@ export interface ServerConfig {
   bind: string
   port: number
   dataDir: string
+  /** Media on storage every instance reaches (`--media-dir`, GREENLINE_MEDIA_DIR); default `<dataDir>/media`. */
+  mediaDir?: string
   /** Where people reach the server, e.g. https://greenline.acme.example; derived from bind/port when unset. */
   publicUrl: URL
   tls?: { cert: Buffer; key: Buffer }
@@ -46,6 +48,7 @@ export const SERVER_FLAGS = {
   bind: { type: 'string' },
   port: { type: 'string' },
   'data-dir': { type: 'string' },
+  'media-dir': { type: 'string' },
   'public-url': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -106,6 +109,7 @@ export function resolveServerConfig(argv: readonly string[], env: NodeJS.Process
     bind,
     port,
     dataDir: values['data-dir'] ?? env.GREENLINE_DATA_DIR ?? defaultDataDir(),
+    ...((values['media-dir'] ?? env.GREENLINE_MEDIA_DIR) ? { mediaDir: values['media-dir'] ?? env.GREENLINE_MEDIA_DIR } : {}),
     publicUrl,
     ...(tls ? { tls } : {}),
     trustProxy,

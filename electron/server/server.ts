@@ -67,7 +67,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       policy,
       whatsapp,
       listenerPort: port,
-      engine: { directory: 'database', ...options.engine },
+      engine: { directory: 'database', ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}), ...options.engine },
       smsSecrets: smsSecrets(savedSms, env),
       publicUrl: config.publicUrl.origin,
     })
