@@ -28,6 +28,7 @@ import { eventLoop } from './scenarios/event-loop'
 import { archiveExport } from './scenarios/export'
 import { teamClientColdStart } from './scenarios/team-client-cold-start'
 import { storeOverhead } from './scenarios/store-overhead'
+import { postgres } from './scenarios/postgres'
 
 const SCENARIOS: Scenario[] = [
   sqliteInsert,
@@ -46,6 +47,7 @@ const SCENARIOS: Scenario[] = [
   archiveExport,
   teamClientColdStart,
   storeOverhead,
+  postgres,
 ]
 
 function parseArgs(argv: string[]): { quick: boolean; only?: Set<string> } {
