@@ -5,13 +5,16 @@ import type { Engine } from '../core/engine'
 import { serveApiSocket, type ApiSocketOptions } from '../core/http/api-socket'
 import type { ApiSocketLimits } from '../core/http/in-flight'
 import type { Caller, Presented } from './access'
+import { createLogger } from '../core/platform/logger'
+
+const log = createLogger('api-socket')
 
 export interface ApiSocketRouteOptions {
   engine: Engine
   /** The base for parsing request URLs (the public URL, or the host's loopback address). */
   base: URL
   allowedOrigin: (origin: string) => boolean
-  identify: (presented: Presented) => Caller | undefined
+  identify: (presented: Presented) => Caller | undefined | Promise<Caller | undefined>
   /** Demo mode: a connection without a credential may open and pick who it is. */
   openWithoutCaller: boolean
   /** Whether this caller's connection may use `session:signIn` to choose any org user. */
@@ -44,27 +47,36 @@ export function registerApiSocket(app: FastifyInstance, options: ApiSocketRouteO
     if (url.pathname !== '/api') return reject(404, 'Not Found')
     const origin = request.headers.origin
     if (origin !== undefined && !options.allowedOrigin(origin)) return reject(403, 'Forbidden origin')
-    const caller = options.identify({
-      authorization: request.headers.authorization,
-      cookies: app.parseCookie(request.headers.cookie ?? ''),
-      url,
-    })
-    if (!caller && !options.openWithoutCaller) return reject(401, 'Unauthorized')
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      const credentialId = caller?.identity?.credentialId
-      if (credentialId) {
-        const set = byCredential.get(credentialId) ?? new Set()
-        byCredential.set(credentialId, set.add(ws))
-        ws.on('close', () => set.delete(ws))
-      }
-      const userId = options.userOf(caller, url)
-      serveApiSocket(ws, {
-        engine: options.engine,
-        ...(userId ? { userId } : {}),
-        allowSignIn: options.allowSignIn(caller),
-        ...(options.hostChannels ? { hostChannels: options.hostChannels } : {}),
-        limits: options.limits,
+    const upgrade = (caller: Caller | undefined) => {
+      if (!caller && !options.openWithoutCaller) return reject(401, 'Unauthorized')
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        const credentialId = caller?.identity?.credentialId
+        if (credentialId) {
+          const set = byCredential.get(credentialId) ?? new Set()
+          byCredential.set(credentialId, set.add(ws))
+          ws.on('close', () => set.delete(ws))
+        }
+        const userId = options.userOf(caller, url)
+        serveApiSocket(ws, {
+          engine: options.engine,
+          ...(userId ? { userId } : {}),
+          allowSignIn: options.allowSignIn(caller),
+          ...(options.hostChannels ? { hostChannels: options.hostChannels } : {}),
+          limits: options.limits,
+        })
       })
+    }
+    // The session is looked up in the database: when that fails (the database is away), the
+    // client is told to come back (503), not that it is signed out (401).
+    Promise.resolve(
+      options.identify({
+        authorization: request.headers.authorization,
+        cookies: app.parseCookie(request.headers.cookie ?? ''),
+        url,
+      }),
+    ).then(upgrade, (error: unknown) => {
+      log.warn('could not identify a socket', { error: error instanceof Error ? error.message : String(error) })
+      reject(503, 'Service Unavailable')
     })
   })
 

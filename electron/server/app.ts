@@ -74,7 +74,8 @@ interface Mode {
   secure: boolean
   origins: ReadonlySet<string>
   connectSrc: string[]
-  identify: (presented: Presented) => Caller | undefined
+  /** Who presented these credentials (the database may be asked: a session lives there). */
+  identify: (presented: Presented) => Caller | undefined | Promise<Caller | undefined>
   mayReadMedia: (caller: Caller, id: string) => boolean
   mayDownloadExport: ExportRouteOptions['mayDownload']
   /** Registers the mode's own hooks and routes (sign-in for the team, the token gate for the host). */
@@ -118,8 +119,8 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
     secure,
     origins,
     connectSrc: [config.publicUrl.origin.replace(/^http/, 'ws')],
-    identify: (p) => {
-      const identity = credentials.resolve(bearer(p.authorization) ?? p.cookies[sessionCookie])
+    identify: async (p) => {
+      const identity = await credentials.resolve(bearer(p.authorization) ?? p.cookies[sessionCookie])
       return identity ? { userId: identity.userId, identity } : undefined
     },
     // Unknown and not-yours answer alike (404), so ids cannot be probed.
@@ -254,13 +255,18 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
   await app.register(fastifyRateLimit, { global: false })
 
   app.decorateRequest('caller', undefined)
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.caller = mode.identify({
-      authorization: request.headers.authorization,
-      cookies: request.cookies,
-      url: new URL(request.url, mode.base),
-    })
-    done()
+  app.addHook('onRequest', async (request, reply) => {
+    try {
+      request.caller = await mode.identify({
+        authorization: request.headers.authorization,
+        cookies: request.cookies,
+        url: new URL(request.url, mode.base),
+      })
+    } catch (error) {
+      // Sessions live in the database: when it cannot be asked, say "come back", never "signed out".
+      log.warn('could not identify a request', { error: error instanceof Error ? error.message : String(error) })
+      return reply.code(503).header('Retry-After', '5').send({ message: 'The server cannot reach its database; try again in a moment.' })
+    }
   })
   app.addHook('onResponse', async (request, reply) => {
     // The route's pattern, never the URL: an invitation's (or the host's) token travels in its query.

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { getAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { type EngineText, engineText, englishOf } from '../shared/api/engine-text'
@@ -80,7 +79,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       return reply.code(401).send(refusal(engineText('auth.mismatch')))
     }
     attemptsPerAccount.succeed(account)
-    signInCookie(reply, credentials.startSession(body.data.userId).secret)
+    signInCookie(reply, (await credentials.startSession(body.data.userId)).secret)
     log.info('signed in', { user: body.data.userId, method: 'password' })
     return reply.code(204).send()
   })
@@ -91,7 +90,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     try {
       const userId = await credentials.acceptInvite(body.data.token, body.data.password)
       if (!userId) return reply.code(410).send(refusal(engineText('auth.inviteExpired')))
-      signInCookie(reply, credentials.startSession(userId).secret)
+      signInCookie(reply, (await credentials.startSession(userId)).secret)
       log.info('invitation accepted', { user: userId })
       return reply.code(204).send()
     } catch (error) {
@@ -104,8 +103,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const identity = request.caller?.identity
     if (identity) {
       const everywhere = (request.query as { everywhere?: string }).everywhere === '1'
-      if (everywhere) credentials.revokeAllOf(identity.userId, 'session')
-      else credentials.revoke(identity.credentialId)
+      if (everywhere) await credentials.revokeAllOf(identity.userId, 'session')
+      else await credentials.revoke(identity.credentialId)
     }
     reply.clearCookie(sessionCookie, { path: '/', secure, httpOnly: true, sameSite: 'lax' })
     return reply.code(204).send()
@@ -144,12 +143,12 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
         return failed(reply, result.text)
       }
       // The claim names the org user (their user ID is their e-mail, by default); an admin must have added them.
-      const account = getAccount(engine.db, result.claimValue)
+      const account = await engine.store.accounts.getAccount(result.claimValue)
       if (!account || !account.active) {
         log.warn('sso refused', { reason: 'no active account' })
         return failed(reply, engineText('auth.noAccess'))
       }
-      signInCookie(reply, credentials.startSession(account.user_id).secret)
+      signInCookie(reply, (await credentials.startSession(account.user_id)).secret)
       log.info('signed in', { user: account.user_id, method: 'sso' })
       return reply.redirect(next?.startsWith(`${DEVICE_AUTHORIZE_PATH}?`) ? next : '/', 303)
     })
@@ -159,18 +158,18 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   app.post('/auth/tokens', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
     const body = tokenBody.safeParse(request.body)
     if (!body.success) return reply.code(400).send({ message: 'Give the token a name of up to 100 characters (what it is for).' })
-    const { id, secret } = credentials.createToken(request.caller!.identity!.userId, body.data.name)
+    const { id, secret } = await credentials.createToken(request.caller!.identity!.userId, body.data.name)
     return reply.code(201).send({ id, token: secret })
   })
 
   app.delete('/auth/tokens/:id', { preHandler: [sameOrigin, requireUser] }, async (request, reply) => {
     const identity = request.caller!.identity!
-    const token = credentials.getCredential((request.params as { id: string }).id)
+    const token = await credentials.getCredential((request.params as { id: string }).id)
     // Someone else's token answers as if it did not exist, unless an admin asks.
     if (!token || token.kind !== 'token' || token.revoked_at !== null || (token.user_id !== identity.userId && identity.role !== 'admin')) {
       return reply.code(404).send({ message: 'No such token' })
     }
-    credentials.revoke(token.id)
+    await credentials.revoke(token.id)
     return reply.code(204).send()
   })
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { getAccount } from '../core/db/repositories/accounts'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { engineText, englishOf } from '../shared/api/engine-text'
@@ -171,13 +170,13 @@ export async function registerDeviceAuthRoutes(app: FastifyInstance, options: De
     const body = tokenBody.safeParse(request.body)
     if (!body.success) return reply.code(400).send({ error: 'invalid_request', message: 'Send { code, code_verifier, redirect_uri }' })
     const approved = codes.redeem(body.data.code, body.data.code_verifier, body.data.redirect_uri)
-    const account = approved ? getAccount(engine.db, approved.userId) : undefined
+    const account = approved ? await engine.store.accounts.getAccount(approved.userId) : undefined
     if (!approved || !account || !account.active) {
       log.warn('device code refused')
       const text = engineText('auth.deviceSignInExpired')
       return reply.code(400).send({ error: 'invalid_grant', message: englishOf(text), text })
     }
-    const { id, secret } = credentials.createToken(account.user_id, approved.deviceName)
+    const { id, secret } = await credentials.createToken(account.user_id, approved.deviceName)
     log.info('device signed in', { user: account.user_id })
     return reply.code(200).send({ id, token: secret, user: { id: account.user_id, name: account.name } })
   })

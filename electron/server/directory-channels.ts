@@ -46,7 +46,7 @@ type DirectoryChannel =
   | 'admin:sms'
   | 'admin:setSms'
 
-type HostChannel = (payload: unknown, userId: string | undefined) => Result<unknown>
+type HostChannel = (payload: unknown, userId: string | undefined) => Promise<Result<unknown>>
 
 /**
  * The team server's own channels over the API socket: the people who may sign in, and tokens.
@@ -70,11 +70,11 @@ export function createDirectoryChannels(deps: {
   const handle = <C extends DirectoryChannel>(
     channel: C,
     adminOnly: boolean,
-    run: (input: z.output<(typeof requestChannels)[C]['request']>, actor: string, isAdmin: boolean) => ValueOf<C>,
+    run: (input: z.output<(typeof requestChannels)[C]['request']>, actor: string, isAdmin: boolean) => ValueOf<C> | Promise<ValueOf<C>>,
   ): HostChannel => {
-    return (payload, actor) => {
+    return async (payload, actor) => {
       if (!actor) return fail('forbidden', 'Sign in first')
-      const isAdmin = getAccount(engine.db, actor)?.role === 'admin'
+      const isAdmin = (await engine.store.accounts.getAccount(actor))?.role === 'admin'
       if (adminOnly && !isAdmin) return fail('forbidden', 'Only an administrator can do this')
       const parsed = requestChannels[channel].request.safeParse(payload ?? {})
       if (!parsed.success) {
@@ -85,7 +85,7 @@ export function createDirectoryChannels(deps: {
         return fail('invalid', message)
       }
       try {
-        return ok(run(parsed.data as z.output<(typeof requestChannels)[C]['request']>, actor, isAdmin))
+        return ok(await run(parsed.data as z.output<(typeof requestChannels)[C]['request']>, actor, isAdmin))
       } catch (error) {
         if (error instanceof DirectoryError) return fail(error.code, error.message)
         // The engine's own refusals keep their code and values, so the admin reads them in their language.
@@ -100,11 +100,11 @@ export function createDirectoryChannels(deps: {
       const invited = usersWithLiveInvites(engine.db, now())
       return listAccounts(engine.db).map(toDirectoryUser(invited))
     }),
-    'users:invite': handle('users:invite', true, (input, actor) => {
+    'users:invite': handle('users:invite', true, async (input, actor) => {
       const existing = getAccount(engine.db, input.userId)
       if (existing?.password_hash) throw new DirectoryError('conflict', `${input.userId} already has an account.`)
       upsertAccount(engine.db, { userId: input.userId, name: input.name, role: input.role, now: now() })
-      const { secret, expiresAt } = credentials.createInvite(input.userId, actor)
+      const { secret, expiresAt } = await credentials.createInvite(input.userId, actor)
       log.info('user invited', { user: input.userId, by: actor })
       audit(actor, 'user.invited', { userId: input.userId, role: input.role })
       return { userId: input.userId, inviteUrl: new URL(`/invite?token=${secret}`, deps.publicUrl).href, expiresAt }
@@ -120,7 +120,7 @@ export function createDirectoryChannels(deps: {
       audit(actor, 'user.role_changed', { userId: input.userId, role: input.role })
       return toDirectoryUser(usersWithLiveInvites(engine.db, now()))(getAccount(engine.db, input.userId)!)
     }),
-    'users:deactivate': handle('users:deactivate', true, (input, actor) => {
+    'users:deactivate': handle('users:deactivate', true, async (input, actor) => {
       const account = getAccount(engine.db, input.userId)
       if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
       if (input.userId === actor) throw new DirectoryError('conflict', 'You cannot deactivate yourself; ask another administrator.')
@@ -129,7 +129,7 @@ export function createDirectoryChannels(deps: {
       }
       setUserActive(engine.db, input.userId, false)
       // Signed out at once, on every device; their conversations stay for the other participants.
-      credentials.revokeAllOf(input.userId)
+      await credentials.revokeAllOf(input.userId)
       log.info('user deactivated', { user: input.userId, by: actor })
       audit(actor, 'user.deactivated', { userId: input.userId })
       return { userId: input.userId, active: false as const }
@@ -141,10 +141,14 @@ export function createDirectoryChannels(deps: {
       audit(actor, 'user.reactivated', { userId: input.userId })
       return { userId: input.userId, active: true as const }
     }),
-    'tokens:list': handle('tokens:list', false, (input, actor, isAdmin) =>
-      credentials
-        .listTokens(input.all && isAdmin ? undefined : actor)
-        .map((t) => ({ id: t.id, userId: t.user_id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at })),
+    'tokens:list': handle('tokens:list', false, async (input, actor, isAdmin) =>
+      (await credentials.listTokens(input.all && isAdmin ? undefined : actor)).map((t) => ({
+        id: t.id,
+        userId: t.user_id,
+        name: t.name,
+        createdAt: t.created_at,
+        lastUsedAt: t.last_used_at,
+      })),
     ),
     'admin:webhook': handle('admin:webhook', true, () => ({
       callbackUrl: new URL('/webhooks/whatsapp', deps.publicUrl).href,

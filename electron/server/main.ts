@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../core/db/open'
+import { createSqliteStore } from '../core/db/store'
 import { configureLogging, createLogger } from '../core/platform/logger'
 import { PasswordRejected, createCredentials } from './auth/credentials'
 import { ConfigError, SERVER_FLAGS, resolveServerConfig } from './config'
@@ -60,8 +61,9 @@ async function adminCommand(argv: string[]): Promise<void> {
   if (!password) throw new ConfigError('Give the password on standard input with --password-stdin (or in GREENLINE_ADMIN_PASSWORD)')
   const { dataDir } = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
   const db = openDatabase(dataDir)
+  const store = createSqliteStore(db)
   try {
-    await createAdmin(db, createCredentials(db, Date.now), Date.now, { userId, password, ...(values.name ? { name: values.name } : {}) })
+    await createAdmin(store, createCredentials(store, Date.now), Date.now, { userId, password, ...(values.name ? { name: values.name } : {}) })
   } finally {
     db.close()
   }

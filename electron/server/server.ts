@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { countAdmins, upsertAccount } from '../core/db/repositories/accounts'
-import { getOrgUser } from '../core/db/repositories/org-users'
 import { openDatabase, type Db } from '../core/db/open'
+import type { Store } from '../core/db/store'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { createLogger } from '../core/platform/logger'
@@ -73,8 +72,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     })
     const { engine } = connected
     const now = () => engine.clock.now()
-    const credentials = createCredentials(engine.db, now, config.sessions)
-    if (config.firstAdmin && countAdmins(engine.db) === 0) await createAdmin(engine.db, credentials, now, config.firstAdmin)
+    const credentials = createCredentials(engine.store, now, config.sessions)
+    if (config.firstAdmin && (await engine.store.accounts.countAdmins()) === 0) await createAdmin(engine.store, credentials, now, config.firstAdmin)
 
     // What admins see and readiness follow the connector the engine runs now (admins may change it).
     const webhook = { verifyToken: connected.verifyToken, mode: whatsapp.mode }
@@ -157,14 +156,14 @@ function withDatabase<T>(dataDir: string, read: (db: Db) => T): T {
 
 /** Creates (or promotes) an administrator with a password; `npm run server -- admin create`. */
 export async function createAdmin(
-  db: Db,
+  store: Store,
   credentials: Credentials,
   now: () => number,
   input: { userId: string; name?: string; password: string },
 ): Promise<void> {
   checkPasswordRules(input.password)
-  const name = input.name ?? getOrgUser(db, input.userId)?.name ?? input.userId
-  upsertAccount(db, { userId: input.userId, name, role: 'admin', now: now() })
+  const name = input.name ?? (await store.orgUsers.getOrgUser(input.userId))?.name ?? input.userId
+  await store.accounts.upsertAccount({ userId: input.userId, name, role: 'admin', now: now() })
   await credentials.setPassword(input.userId, input.password)
   log.info('administrator set', { user: input.userId })
 }

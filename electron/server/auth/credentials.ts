@@ -1,23 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
-import type { Db } from '../../core/db/open'
+import type { Store } from '../../core/db/store'
 import { type EngineText, engineText, englishOf } from '../../shared/api/engine-text'
-import {
-  consumeInvite,
-  credentialBySecret,
-  getAccount,
-  getCredential,
-  insertCredential,
-  insertInvite,
-  listCredentials,
-  revokeCredential,
-  revokeCredentialsOf,
-  setPasswordHash,
-  touchCredential,
-  type CredentialKind,
-  type CredentialRow,
-  type Role,
-} from '../../core/db/repositories/accounts'
+import { type CredentialKind, type CredentialRow, type Role } from '../../core/db/repositories/accounts'
 
 export const MIN_PASSWORD_LENGTH = 12
 export const INVITE_LIFETIME_MS = 72 * 3600_000
@@ -61,16 +46,16 @@ const DUMMY_HASH = hash('greenline-no-such-account')
  * Sessions, personal access tokens, passwords and invitations of the team server. Secrets are
  * random 32-byte strings shown once; only their SHA-256 is stored. Passwords are argon2id.
  */
-export function createCredentials(db: Db, now: () => number, policy: SessionPolicy = DEFAULT_SESSION_POLICY) {
+export function createCredentials(store: Store, now: () => number, policy: SessionPolicy = DEFAULT_SESSION_POLICY) {
   const revokedListeners = new Set<(credentialIds: readonly string[]) => void>()
   const announce = (ids: readonly string[]) => {
     if (ids.length) for (const listener of revokedListeners) listener(ids)
   }
 
-  const issue = (userId: string, kind: CredentialKind, name: string | null = null) => {
+  const issue = async (userId: string, kind: CredentialKind, name: string | null = null) => {
     const secret = `${kind === 'session' ? 'gls' : 'glt'}_${randomBytes(32).toString('base64url')}`
     const id = randomUUID()
-    insertCredential(db, { id, secretHash: sha256(secret), userId, kind, name, now: now() })
+    await store.accounts.insertCredential({ id, secretHash: sha256(secret), userId, kind, name, now: now() })
     return { id, secret }
   }
 
@@ -84,26 +69,26 @@ export function createCredentials(db: Db, now: () => number, policy: SessionPoli
     createToken: (userId: string, name: string) => issue(userId, 'token', name),
 
     /** The identity behind a secret, or undefined (unknown, revoked, expired, or the user deactivated). */
-    resolve(secret: string | undefined): Identity | undefined {
+    async resolve(secret: string | undefined): Promise<Identity | undefined> {
       if (!secret) return undefined
-      const row = credentialBySecret(db, sha256(secret))
+      const row = await store.accounts.credentialBySecret(sha256(secret))
       if (!row || row.revoked_at !== null) return undefined
       const at = now()
       if (expired(row, at)) {
-        revokeCredential(db, row.id, at)
+        await store.accounts.revokeCredential(row.id, at)
         announce([row.id])
         return undefined
       }
-      const account = getAccount(db, row.user_id)
+      const account = await store.accounts.getAccount(row.user_id)
       if (!account || !account.active) return undefined
       // One write a minute at most per credential: idle expiry needs no finer grain.
-      if (at - row.last_used_at > 60_000) touchCredential(db, row.id, at)
+      if (at - row.last_used_at > 60_000) await store.accounts.touchCredential(row.id, at)
       return { userId: account.user_id, name: account.name, role: account.role, credentialId: row.id, kind: row.kind }
     },
 
     /** Whether `password` is this active account's; the same work whether or not the account exists. */
     async checkPassword(userId: string, password: string): Promise<boolean> {
-      const account = getAccount(db, userId)
+      const account = await store.accounts.getAccount(userId)
       const stored = account?.password_hash ?? (await DUMMY_HASH)
       const matches = await verify(stored, password).catch(() => false)
       return matches && !!account?.active && account.password_hash !== null
@@ -111,13 +96,13 @@ export function createCredentials(db: Db, now: () => number, policy: SessionPoli
 
     async setPassword(userId: string, password: string): Promise<void> {
       checkPasswordRules(password)
-      setPasswordHash(db, userId, await hash(password), now())
+      await store.accounts.setPasswordHash(userId, await hash(password), now())
     },
 
-    createInvite(userId: string, createdBy: string | null): { secret: string; expiresAt: number } {
+    async createInvite(userId: string, createdBy: string | null): Promise<{ secret: string; expiresAt: number }> {
       const secret = randomBytes(32).toString('base64url')
       const expiresAt = now() + INVITE_LIFETIME_MS
-      insertInvite(db, { secretHash: sha256(secret), userId, createdBy, now: now(), expiresAt })
+      await store.accounts.insertInvite({ secretHash: sha256(secret), userId, createdBy, now: now(), expiresAt })
       return { secret, expiresAt }
     },
 
@@ -125,26 +110,25 @@ export function createCredentials(db: Db, now: () => number, policy: SessionPoli
     async acceptInvite(secret: string, password: string): Promise<string | undefined> {
       checkPasswordRules(password)
       const passwordHash = await hash(password)
-      const userId = db.transaction(() => {
-        const invited = consumeInvite(db, sha256(secret), now())
-        if (invited) setPasswordHash(db, invited, passwordHash, now())
+      return store.transaction(async (tx) => {
+        const invited = await tx.accounts.consumeInvite(sha256(secret), now())
+        if (invited) await tx.accounts.setPasswordHash(invited, passwordHash, now())
         return invited
-      })()
-      return userId
+      })
     },
 
-    listTokens: (userId: string | undefined) => listCredentials(db, userId, 'token'),
-    getCredential: (id: string) => getCredential(db, id),
+    listTokens: (userId: string | undefined) => store.accounts.listCredentials(userId, 'token'),
+    getCredential: (id: string) => store.accounts.getCredential(id),
 
-    revoke(id: string): boolean {
-      const revoked = revokeCredential(db, id, now())
+    async revoke(id: string): Promise<boolean> {
+      const revoked = await store.accounts.revokeCredential(id, now())
       if (revoked) announce([id])
       return revoked
     },
 
     /** Ends every session (and with `kind` undefined, every token) of a user. */
-    revokeAllOf(userId: string, kind?: CredentialKind): void {
-      announce(revokeCredentialsOf(db, userId, now(), kind))
+    async revokeAllOf(userId: string, kind?: CredentialKind): Promise<void> {
+      announce(await store.accounts.revokeCredentialsOf(userId, now(), kind))
     },
 
     /** Called with the ids of credentials as they are revoked or expire (to close their sockets). */
