@@ -1,17 +1,8 @@
 import type { z } from 'zod'
 import { fail, ok, type Result } from '../shared/api/result'
 import { requestChannels, type DirectoryUser, type ValueOf } from '../shared/api/contract'
-import {
-  countAdmins,
-  getAccount,
-  listAccounts,
-  setRole,
-  setUserActive,
-  upsertAccount,
-  usersWithLiveInvites,
-  type AccountRow,
-} from '../core/db/repositories/accounts'
-import { appendAudit, listAudit, toAuditEntry } from '../core/db/repositories/ledger'
+import type { AccountRow } from '../core/db/repositories/accounts'
+import { toAuditEntry } from '../core/db/repositories/ledger'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { WhatsAppConfigError } from '../core/whatsapp/config'
@@ -65,7 +56,7 @@ export function createDirectoryChannels(deps: {
   const now = () => engine.clock.now()
   // Admin actions go into the same tamper-evident audit ledger as conversation events.
   const audit = (actorId: string, action: string, detail: Record<string, unknown>) =>
-    appendAudit(engine.db, { at: now(), actorId, action, detail })
+    engine.store.ledger.appendAudit({ at: now(), actorId, action, detail })
 
   const handle = <C extends DirectoryChannel>(
     channel: C,
@@ -96,49 +87,51 @@ export function createDirectoryChannels(deps: {
   }
 
   const channels: Record<DirectoryChannel, HostChannel> = {
-    'users:list': handle('users:list', true, () => {
-      const invited = usersWithLiveInvites(engine.db, now())
-      return listAccounts(engine.db).map(toDirectoryUser(invited))
+    'users:list': handle('users:list', true, async () => {
+      const invited = await engine.store.accounts.usersWithLiveInvites(now())
+      return (await engine.store.accounts.listAccounts()).map(toDirectoryUser(invited))
     }),
     'users:invite': handle('users:invite', true, async (input, actor) => {
-      const existing = getAccount(engine.db, input.userId)
+      const existing = await engine.store.accounts.getAccount(input.userId)
       if (existing?.password_hash) throw new DirectoryError('conflict', `${input.userId} already has an account.`)
-      upsertAccount(engine.db, { userId: input.userId, name: input.name, role: input.role, now: now() })
+      await engine.store.accounts.upsertAccount({ userId: input.userId, name: input.name, role: input.role, now: now() })
       const { secret, expiresAt } = await credentials.createInvite(input.userId, actor)
       log.info('user invited', { user: input.userId, by: actor })
-      audit(actor, 'user.invited', { userId: input.userId, role: input.role })
+      await audit(actor, 'user.invited', { userId: input.userId, role: input.role })
       return { userId: input.userId, inviteUrl: new URL(`/invite?token=${secret}`, deps.publicUrl).href, expiresAt }
     }),
-    'users:setRole': handle('users:setRole', true, (input, actor) => {
-      const account = getAccount(engine.db, input.userId)
+    'users:setRole': handle('users:setRole', true, async (input, actor) => {
+      const account = await engine.store.accounts.getAccount(input.userId)
       if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
-      if (account.role === 'admin' && input.role === 'member' && account.active && countAdmins(engine.db) === 1) {
+      if (account.role === 'admin' && input.role === 'member' && account.active && (await engine.store.accounts.countAdmins()) === 1) {
         throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first.')
       }
-      setRole(engine.db, input.userId, input.role, now())
+      await engine.store.accounts.setRole(input.userId, input.role, now())
       log.info('role changed', { user: input.userId, role: input.role, by: actor })
-      audit(actor, 'user.role_changed', { userId: input.userId, role: input.role })
-      return toDirectoryUser(usersWithLiveInvites(engine.db, now()))(getAccount(engine.db, input.userId)!)
+      await audit(actor, 'user.role_changed', { userId: input.userId, role: input.role })
+      return toDirectoryUser(await engine.store.accounts.usersWithLiveInvites(now()))(
+        (await engine.store.accounts.getAccount(input.userId))!,
+      )
     }),
     'users:deactivate': handle('users:deactivate', true, async (input, actor) => {
-      const account = getAccount(engine.db, input.userId)
+      const account = await engine.store.accounts.getAccount(input.userId)
       if (!account) throw new DirectoryError('not_found', `No user ${input.userId}`)
       if (input.userId === actor) throw new DirectoryError('conflict', 'You cannot deactivate yourself; ask another administrator.')
-      if (account.role === 'admin' && account.active && countAdmins(engine.db) === 1) {
+      if (account.role === 'admin' && account.active && (await engine.store.accounts.countAdmins()) === 1) {
         throw new DirectoryError('conflict', 'This is the last administrator; make someone else an administrator first.')
       }
-      setUserActive(engine.db, input.userId, false)
+      await engine.store.accounts.setUserActive(input.userId, false)
       // Signed out at once, on every device; their conversations stay for the other participants.
       await credentials.revokeAllOf(input.userId)
       log.info('user deactivated', { user: input.userId, by: actor })
-      audit(actor, 'user.deactivated', { userId: input.userId })
+      await audit(actor, 'user.deactivated', { userId: input.userId })
       return { userId: input.userId, active: false as const }
     }),
-    'users:reactivate': handle('users:reactivate', true, (input, actor) => {
-      if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
-      setUserActive(engine.db, input.userId, true)
+    'users:reactivate': handle('users:reactivate', true, async (input, actor) => {
+      if (!(await engine.store.accounts.getAccount(input.userId))) throw new DirectoryError('not_found', `No user ${input.userId}`)
+      await engine.store.accounts.setUserActive(input.userId, true)
       log.info('user reactivated', { user: input.userId, by: actor })
-      audit(actor, 'user.reactivated', { userId: input.userId })
+      await audit(actor, 'user.reactivated', { userId: input.userId })
       return { userId: input.userId, active: true as const }
     }),
     'tokens:list': handle('tokens:list', false, async (input, actor, isAdmin) =>
@@ -155,9 +148,11 @@ export function createDirectoryChannels(deps: {
       verifyToken: deps.webhook.verifyToken,
       mode: deps.webhook.mode,
     })),
-    'admin:audit': handle('admin:audit', true, (input) => listAudit(engine.db, { limit: input.limit ?? 200 }).map(toAuditEntry)),
-    'admin:conversationsOf': handle('admin:conversationsOf', true, (input) => {
-      if (!getAccount(engine.db, input.userId)) throw new DirectoryError('not_found', `No user ${input.userId}`)
+    'admin:audit': handle('admin:audit', true, async (input) =>
+      (await engine.store.ledger.listAudit({ limit: input.limit ?? 200 })).map(toAuditEntry),
+    ),
+    'admin:conversationsOf': handle('admin:conversationsOf', true, async (input) => {
+      if (!(await engine.store.accounts.getAccount(input.userId))) throw new DirectoryError('not_found', `No user ${input.userId}`)
       return openConversationIdsOf(engine.db, input.userId).flatMap((id) => conversationFor(engine.db, id, input.userId, now()) ?? [])
     }),
     'admin:handOver': handle('admin:handOver', true, (input, actor) => {
@@ -166,10 +161,10 @@ export function createDirectoryChannels(deps: {
       return {}
     }),
     'admin:policy': handle('admin:policy', true, () => deps.policy.view()),
-    'admin:setPolicy': handle('admin:setPolicy', true, (input, actor) => {
+    'admin:setPolicy': handle('admin:setPolicy', true, async (input, actor) => {
       try {
         const saved = deps.policy.save(input.policy)
-        audit(actor, 'policy.saved', { fields: Object.keys(input.policy) })
+        await audit(actor, 'policy.saved', { fields: Object.keys(input.policy) })
         return saved
       } catch (error) {
         if (error instanceof OrgPolicyError) throw new DirectoryError('invalid', error.message)
@@ -177,12 +172,12 @@ export function createDirectoryChannels(deps: {
       }
     }),
     'admin:connector': handle('admin:connector', true, () => deps.connector.view()),
-    'admin:setConnector': handle('admin:setConnector', true, (input, actor) => {
+    'admin:setConnector': handle('admin:setConnector', true, async (input, actor) => {
       try {
         const saved = deps.connector.save(input)
         log.info('connector saved', { by: actor, fields: Object.keys(input) })
         // Which fields changed, never their values.
-        audit(actor, 'connector.saved', { fields: Object.keys(input) })
+        await audit(actor, 'connector.saved', { fields: Object.keys(input) })
         return saved
       } catch (error) {
         if (error instanceof WhatsAppConfigError) throw new DirectoryError('invalid', error.message)
@@ -190,11 +185,11 @@ export function createDirectoryChannels(deps: {
       }
     }),
     'admin:sms': handle('admin:sms', true, () => deps.sms.view()),
-    'admin:setSms': handle('admin:setSms', true, (input, actor) => {
+    'admin:setSms': handle('admin:setSms', true, async (input, actor) => {
       try {
         const saved = deps.sms.save(input)
         // Which fields changed, never the secrets' values.
-        audit(actor, 'sms.saved', { provider: saved.sms.provider ?? 'sandbox', fields: Object.keys(input) })
+        await audit(actor, 'sms.saved', { provider: saved.sms.provider ?? 'sandbox', fields: Object.keys(input) })
         return saved
       } catch (error) {
         if (error instanceof SmsConfigError || error instanceof OrgPolicyError) throw new DirectoryError('invalid', error.message)
