@@ -3,7 +3,6 @@ import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ZipFile } from 'yazl'
-import { appendAudit, exportRunOf } from '../core/db/repositories/ledger'
 import type { Engine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import type { Caller } from './access'
@@ -36,7 +35,7 @@ export function registerExportRoutes(app: FastifyInstance, options: ExportRouteO
     const folder = (request.params as { folder: string }).folder.replace(/\.zip$/, '')
     const notFound = () => reply.code(404).type('text/plain').send('No such export')
     if (!EXPORT_FOLDER.test(folder)) return notFound()
-    const run = exportRunOf(engine.db, folder)
+    const run = await engine.store.ledger.exportRunOf(folder)
     const dir = join(engine.exportsDir, folder)
     // The manifest is written last: without it the folder is an export still running (or broken).
     if (!run || !options.mayDownload(request.caller!, run) || !existsSync(join(dir, 'manifest.json'))) return notFound()
@@ -47,7 +46,7 @@ export function registerExportRoutes(app: FastifyInstance, options: ExportRouteO
     }
     zip.end()
     zip.outputStream.on('error', (error) => log.error('export download failed', { folder, error: String(error) }))
-    appendAudit(engine.db, {
+    await engine.store.ledger.appendAudit({
       at: engine.clock.now(),
       actorId: request.caller!.userId,
       action: 'export.downloaded',

@@ -2,7 +2,6 @@ import { relative } from 'node:path'
 import type { Readable } from 'node:stream'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { getMedia } from '../core/db/repositories/media'
 import type { Engine } from '../core/engine'
 import { isValidMediaId } from '../core/media/media-store'
 import { engineText } from '../shared/api/engine-text'
@@ -58,7 +57,7 @@ export async function registerMediaRoutes(app: FastifyInstance, options: MediaRo
   app.get('/media/:id', { preHandler: options.requireCaller }, async (request, reply) => {
     const id = (request.params as { id: string }).id
     if (!isValidMediaId(id)) return reply.code(400).type('text/plain').send('Not a media id')
-    const row = getMedia(engine.db, id)
+    const row = await engine.store.media.getMedia(id)
     const file = row && engine.media.open(id)
     if (!row || !file || !options.mayRead(request.caller!, id)) return reply.code(404).type('text/plain').send('No such media')
     const download = (request.query as { download?: string }).download === '1'
