@@ -292,10 +292,7 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
 
   app.get('/readyz', async (_request, reply) => {
     const { status, body } = await checkReadiness({
-      database: () => {
-        if (!engine.db.open) throw new Error('the database is closed')
-        engine.db.prepare('SELECT 1').get()
-      },
+      database: () => engine.store.ping(),
       connector: options.connectorReady,
     })
     return reply.code(status).send(body)

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { openMemoryDatabase } from '../../electron/core/db/open'
+import { createSqliteStore } from '../../electron/core/db/store'
 import { checkReadiness } from '../../electron/server/readiness'
 
 // GET /readyz's answer (the route itself is exercised in team-server and tokens-and-readiness).
 describe('readiness', () => {
-  const sqlite = (db: ReturnType<typeof openMemoryDatabase>) => () => {
-    if (!db.open) throw new Error('the database is closed')
-    db.prepare('SELECT 1').get()
-  }
+  const sqlite = (db: ReturnType<typeof openMemoryDatabase>) => () => createSqliteStore(db).ping()
 
   it('is ready while the database answers a trivial query and the connector is usable', async () => {
     const db = openMemoryDatabase()

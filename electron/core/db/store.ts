@@ -78,6 +78,8 @@ export interface Store extends Repositories {
    * work waits until it ends, on PostgreSQL it holds a connection and its row locks.
    */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
+  /** Resolves when the database answers a trivial query (readiness); rejects with why it does not. */
+  ping(): Promise<void>
 }
 
 type Call<F> = (fn: F, args: unknown[]) => Promise<unknown>
@@ -111,8 +113,13 @@ type SqliteFunction = (db: Db, ...args: unknown[]) => unknown
 const SqliteRepositories = repositoriesOver<SqliteFunction>(SQLITE_REPOSITORIES)
 
 /** A store: its repositories, its dialect and how it opens a transaction. */
-export function storeOf(repositories: Repositories, dialect: Store['dialect'], transaction: Store['transaction']): Store {
-  return Object.assign(repositories, { dialect, transaction })
+export function storeOf(
+  repositories: Repositories,
+  dialect: Store['dialect'],
+  transaction: Store['transaction'],
+  ping: Store['ping'],
+): Store {
+  return Object.assign(repositories, { dialect, transaction, ping })
 }
 
 /** A FIFO lock: one holder at a time, the others wait in order. */
@@ -157,6 +164,12 @@ export function createSqliteStore(db: Db): Store {
   const lock = new Mutex()
 
   const sql = (text: string) => statements(db).prepare(text).run()
+  const ping = () =>
+    new Promise<void>((resolve) => {
+      if (!db.open) throw new Error('the database is closed')
+      statements(db).prepare('SELECT 1').get()
+      resolve()
+    })
 
   // A repository's throw becomes a rejection, as on PostgreSQL.
   const direct = (fn: SqliteFunction, args: unknown[]): Promise<unknown> => new Promise((resolve) => resolve(fn(db, ...args)))
@@ -167,6 +180,7 @@ export function createSqliteStore(db: Db): Store {
       new SqliteRepositories((fn, args) => (open ? direct(fn, args) : Promise.reject(new TransactionFinished()))),
       'sqlite',
       (inner) => (open ? runTransaction(inner, depth + 1) : Promise.reject(new TransactionFinished())),
+      ping,
     )
     const savepoint = depth > 0 ? `greenline_${depth}` : undefined
     sql(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN IMMEDIATE')
@@ -189,5 +203,6 @@ export function createSqliteStore(db: Db): Store {
     new SqliteRepositories((fn, args) => (lock.locked ? lock.run(() => direct(fn, args)) : direct(fn, args))),
     'sqlite',
     (work) => lock.run(() => runTransaction(work, 0)),
+    ping,
   )
 }

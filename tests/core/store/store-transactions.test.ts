@@ -68,6 +68,11 @@ describeStores('store transactions', ({ store, engine }) => {
     expect(store().dialect).toBe(engine)
   })
 
+  it('answers a ping while the database is there', async () => {
+    await expect(store().ping()).resolves.toBeUndefined()
+    await store().transaction((tx) => tx.ping())
+  })
+
   it('keeps the first thumbnail when the same picture is stored again without one', async () => {
     await store().media.upsertMedia(picture('p', 't1'))
     await store().media.upsertMedia(picture('p'))

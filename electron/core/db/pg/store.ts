@@ -12,22 +12,31 @@ const PgRepositories = repositoriesOver<PgFunction>(PG_REPOSITORIES)
  * instances and requests run beside it under PostgreSQL's own locking.
  */
 export function createPgStore(pool: pg.Pool): Store {
-  return storeOf(new PgRepositories((fn, args) => fn(pool, ...args)), 'postgres', async (work) => {
-    const client = await pool.connect()
-    try {
-      return await runTransaction(client, work, 0)
-    } finally {
-      client.release()
-    }
-  })
+  const ping = async () => {
+    await pool.query('SELECT 1')
+  }
+  return storeOf(
+    new PgRepositories((fn, args) => fn(pool, ...args)),
+    'postgres',
+    async (work) => {
+      const client = await pool.connect()
+      try {
+        return await runTransaction(client, work, 0, ping)
+      } finally {
+        client.release()
+      }
+    },
+    ping,
+  )
 }
 
-async function runTransaction<T>(client: pg.PoolClient, work: (tx: Store) => Promise<T>, depth: number): Promise<T> {
+async function runTransaction<T>(client: pg.PoolClient, work: (tx: Store) => Promise<T>, depth: number, ping: Store['ping']): Promise<T> {
   let open = true
   const tx = storeOf(
     new PgRepositories((fn, args) => (open ? fn(client, ...args) : Promise.reject(new TransactionFinished()))),
     'postgres',
-    (inner) => (open ? runTransaction(client, inner, depth + 1) : Promise.reject(new TransactionFinished())),
+    (inner) => (open ? runTransaction(client, inner, depth + 1, ping) : Promise.reject(new TransactionFinished())),
+    ping,
   )
   const savepoint = depth > 0 ? `greenline_${depth}` : undefined
   await client.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN')
