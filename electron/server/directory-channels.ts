@@ -163,7 +163,7 @@ export function createDirectoryChannels(deps: {
     'admin:policy': handle('admin:policy', true, () => deps.policy.view()),
     'admin:setPolicy': handle('admin:setPolicy', true, async (input, actor) => {
       try {
-        const saved = deps.policy.save(input.policy)
+        const saved = await deps.policy.save(input.policy)
         await audit(actor, 'policy.saved', { fields: Object.keys(input.policy) })
         return saved
       } catch (error) {
@@ -174,7 +174,7 @@ export function createDirectoryChannels(deps: {
     'admin:connector': handle('admin:connector', true, () => deps.connector.view()),
     'admin:setConnector': handle('admin:setConnector', true, async (input, actor) => {
       try {
-        const saved = deps.connector.save(input)
+        const saved = await deps.connector.save(input)
         log.info('connector saved', { by: actor, fields: Object.keys(input) })
         // Which fields changed, never their values.
         await audit(actor, 'connector.saved', { fields: Object.keys(input) })
@@ -187,7 +187,7 @@ export function createDirectoryChannels(deps: {
     'admin:sms': handle('admin:sms', true, () => deps.sms.view()),
     'admin:setSms': handle('admin:setSms', true, async (input, actor) => {
       try {
-        const saved = deps.sms.save(input)
+        const saved = await deps.sms.save(input)
         // Which fields changed, never the secrets' values.
         await audit(actor, 'sms.saved', { provider: saved.sms.provider ?? 'sandbox', fields: Object.keys(input) })
         return saved

@@ -63,7 +63,11 @@ async function adminCommand(argv: string[]): Promise<void> {
   const db = openDatabase(dataDir)
   const store = createSqliteStore(db)
   try {
-    await createAdmin(store, createCredentials(store, Date.now), Date.now, { userId, password, ...(values.name ? { name: values.name } : {}) })
+    await createAdmin(store, createCredentials(store, Date.now), Date.now, {
+      userId,
+      password,
+      ...(values.name ? { name: values.name } : {}),
+    })
   } finally {
     db.close()
   }

@@ -1,13 +1,12 @@
 import type { PolicyView } from '../shared/api/contract'
-import { getState, setState } from '../core/db/repositories/app-state'
-import type { Db } from '../core/db/open'
+import type { Store } from '../core/db/store'
 import { parseOrgPolicy, type OrgPolicy } from '../core/org/org-policy'
 
 const KEY = 'server.policy'
 
 /** The policy an admin saved (org-file shape without `users`), if any. */
-export function readSavedPolicy(db: Db): Record<string, unknown> | undefined {
-  const text = getState(db, KEY)
+export async function readSavedPolicy(store: Pick<Store, 'appState'>): Promise<Record<string, unknown> | undefined> {
+  const text = await store.appState.getState(KEY)
   return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>)
 }
 
@@ -29,18 +28,18 @@ function withoutUsers(policy: OrgPolicy | Record<string, unknown>): Record<strin
  * which puts it to work on the running engine; only a change it cannot apply live waits for a
  * restart (`restartRequired`).
  */
-export function createPolicyAdmin(deps: { db: Db; running: OrgPolicy; apply?: (policy: OrgPolicy) => boolean }) {
+export function createPolicyAdmin(deps: { store: Store; running: OrgPolicy; apply?: (policy: OrgPolicy) => boolean }) {
   let changed = false
-  const view = (): PolicyView => {
-    const saved = readSavedPolicy(deps.db)
+  const view = async (): Promise<PolicyView> => {
+    const saved = await readSavedPolicy(deps.store)
     return { policy: saved ?? withoutUsers(deps.running), source: saved ? 'saved' : 'file', restartRequired: changed }
   }
   return {
     view,
     /** @throws OrgPolicyError naming the first bad field. */
-    save(policy: Record<string, unknown>): PolicyView {
+    async save(policy: Record<string, unknown>): Promise<PolicyView> {
       const checked = parseOrgPolicy({ ...withoutUsers(policy), users: deps.running.users }, 'the policy')
-      setState(deps.db, KEY, JSON.stringify(withoutUsers(checked)))
+      await deps.store.appState.setState(KEY, JSON.stringify(withoutUsers(checked)))
       // A change that waits for a restart stays pending until one.
       changed = !(deps.apply?.(checked) ?? false) || changed
       return view()

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { openDatabase, type Db } from '../core/db/open'
-import type { Store } from '../core/db/store'
+import { openDatabase } from '../core/db/open'
+import { createSqliteStore, type Store } from '../core/db/store'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { createLogger } from '../core/platform/logger'
@@ -50,10 +50,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const { saved, savedPolicy, savedSms } = withDatabase(config.dataDir, (db) => ({
-      saved: readConnectorSettings(db, key),
-      savedPolicy: readSavedPolicy(db),
-      savedSms: readSmsSecrets(db, key),
+    const { saved, savedPolicy, savedSms } = await withDatabase(config.dataDir, async (store) => ({
+      saved: await readConnectorSettings(store, key),
+      savedPolicy: await readSavedPolicy(store),
+      savedSms: await readSmsSecrets(store, key),
     }))
     const policy = effectivePolicy(filePolicy, savedPolicy)
     const whatsapp = resolveWhatsAppConfig({ settings: saved, orgFile: raw, env })
@@ -73,7 +73,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const { engine } = connected
     const now = () => engine.clock.now()
     const credentials = createCredentials(engine.store, now, config.sessions)
-    if (config.firstAdmin && (await engine.store.accounts.countAdmins()) === 0) await createAdmin(engine.store, credentials, now, config.firstAdmin)
+    if (config.firstAdmin && (await engine.store.accounts.countAdmins()) === 0)
+      await createAdmin(engine.store, credentials, now, config.firstAdmin)
 
     // What admins see and readiness follow the connector the engine runs now (admins may change it).
     const webhook = { verifyToken: connected.verifyToken, mode: whatsapp.mode }
@@ -91,7 +92,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // WhatsApp switched on or off changes what runs (the client, the sandbox): that waits for a restart.
       return next.whatsapp.enabled === policy.whatsapp.enabled
     }
-    const policyAdmin = createPolicyAdmin({ db: engine.db, running: policy, apply: applyPolicy })
+    const policyAdmin = createPolicyAdmin({ store: engine.store, running: policy, apply: applyPolicy })
     let app: FastifyInstance | undefined
     try {
       app = await buildServerApp({
@@ -104,8 +105,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         now,
         webhook,
         policy: policyAdmin,
-        sms: createSmsAdmin({ db: engine.db, key, policy: policyAdmin, env, publicUrl: config.publicUrl, running: policy.sms.provider }),
-        connector: createConnectorAdmin({ db: engine.db, key, orgFile: raw, env, running: whatsapp.mode, apply: applyConnector }),
+        sms: createSmsAdmin({
+          store: engine.store,
+          key,
+          policy: policyAdmin,
+          env,
+          publicUrl: config.publicUrl,
+          running: policy.sms.provider,
+        }),
+        connector: createConnectorAdmin({ store: engine.store, key, orgFile: raw, env, running: whatsapp.mode, apply: applyConnector }),
         connectorReady: async () => {
           if (!connected.sandbox || webhook.mode === 'cloud') return webhook.mode === 'cloud' || !policy.whatsapp.enabled
           const response = await fetch(`${connected.sandbox.url}/`, { signal: AbortSignal.timeout(2000) })
@@ -145,10 +153,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
 }
 
-function withDatabase<T>(dataDir: string, read: (db: Db) => T): T {
+/** Reads what the engine needs before it starts (saved settings), then closes the database. */
+async function withDatabase<T>(dataDir: string, read: (store: Store) => Promise<T>): Promise<T> {
   const db = openDatabase(dataDir)
   try {
-    return read(db)
+    return await read(createSqliteStore(db))
   } finally {
     db.close()
   }

@@ -1,5 +1,5 @@
 import type { ConnectorView, RequestOf } from '../../shared/api/contract'
-import type { Db } from '../../core/db/open'
+import type { Store } from '../../core/db/store'
 import { ENV_KEYS, resolveWhatsAppConfig, type WhatsAppConfig, type WhatsAppMode } from '../../core/whatsapp/config'
 import { readConnectorSettings, writeConnectorSettings, type ConnectorSettings } from './connector-settings'
 
@@ -11,7 +11,7 @@ import { readConnectorSettings, writeConnectorSettings, type ConnectorSettings }
  * only a change it cannot apply live (back to the sandbox) waits for a restart.
  */
 export function createConnectorAdmin(deps: {
-  db: Db
+  store: Store
   key: Buffer
   orgFile: unknown
   env: NodeJS.ProcessEnv
@@ -21,8 +21,8 @@ export function createConnectorAdmin(deps: {
 }) {
   let changed = false
   let mode = deps.running
-  const view = (): ConnectorView => {
-    const saved = readConnectorSettings(deps.db, deps.key)
+  const view = async (): Promise<ConnectorView> => {
+    const saved = await readConnectorSettings(deps.store, deps.key)
     return {
       mode,
       saved: saved
@@ -42,8 +42,8 @@ export function createConnectorAdmin(deps: {
   return {
     view,
     /** @throws WhatsAppConfigError when the result would not start. */
-    save(input: RequestOf<'admin:setConnector'>): ConnectorView {
-      const next: ConnectorSettings = { ...readConnectorSettings(deps.db, deps.key) }
+    async save(input: RequestOf<'admin:setConnector'>): Promise<ConnectorView> {
+      const next: ConnectorSettings = { ...(await readConnectorSettings(deps.store, deps.key)) }
       for (const [field, value] of Object.entries(input) as Array<[keyof ConnectorSettings, string | undefined]>) {
         // An empty field clears a plain setting; a secret left empty keeps the one saved.
         const secret = field === 'accessToken' || field === 'appSecret' || field === 'verifyToken'
@@ -51,7 +51,7 @@ export function createConnectorAdmin(deps: {
         else if (value === '' && !secret) delete next[field]
       }
       const config = resolveWhatsAppConfig({ settings: next, orgFile: deps.orgFile, env: deps.env })
-      writeConnectorSettings(deps.db, deps.key, next)
+      await writeConnectorSettings(deps.store, deps.key, next)
       const applied = deps.apply?.(config) ?? false
       if (applied) mode = config.mode
       changed = !applied || changed

@@ -1,5 +1,4 @@
-import { getState, setState } from '../../core/db/repositories/app-state'
-import type { Db } from '../../core/db/open'
+import type { Store } from '../../core/db/store'
 import { seal, unseal } from './secret-key'
 
 const KEY = 'server.connector'
@@ -15,12 +14,12 @@ export interface ConnectorSettings {
 }
 
 /** The saved settings, decrypted; undefined when none. @throws SecretKeyError with the wrong key. */
-export function readConnectorSettings(db: Db, key: Buffer): ConnectorSettings | undefined {
-  const sealed = getState(db, KEY)
+export async function readConnectorSettings(store: Pick<Store, 'appState'>, key: Buffer): Promise<ConnectorSettings | undefined> {
+  const sealed = await store.appState.getState(KEY)
   return sealed === undefined ? undefined : (JSON.parse(unseal(key, sealed)) as ConnectorSettings)
 }
 
 /** Saves the settings encrypted as one sealed value; the database never holds them in the clear. */
-export function writeConnectorSettings(db: Db, key: Buffer, settings: ConnectorSettings): void {
-  setState(db, KEY, seal(key, JSON.stringify(settings)))
+export async function writeConnectorSettings(store: Pick<Store, 'appState'>, key: Buffer, settings: ConnectorSettings): Promise<void> {
+  await store.appState.setState(KEY, seal(key, JSON.stringify(settings)))
 }

@@ -1,6 +1,5 @@
 import type { RequestOf, SmsSettingsView } from '../../shared/api/contract'
-import { getState, setState } from '../../core/db/repositories/app-state'
-import type { Db } from '../../core/db/open'
+import type { Store } from '../../core/db/store'
 import { resolveSmsSetup, smsSecrets, SMS_ENV_KEYS, type SmsSecrets } from '../../core/channels/sms-config'
 import { parseOrgPolicy, type OrgPolicy } from '../../core/org/org-policy'
 import type { PolicyAdmin } from '../policy-admin'
@@ -9,14 +8,14 @@ import { seal, unseal } from './secret-key'
 const KEY = 'server.sms'
 
 /** The SMS secrets an admin saved, decrypted; undefined when none. @throws SecretKeyError with the wrong key. */
-export function readSmsSecrets(db: Db, key: Buffer): SmsSecrets | undefined {
-  const sealed = getState(db, KEY)
+export async function readSmsSecrets(store: Pick<Store, 'appState'>, key: Buffer): Promise<SmsSecrets | undefined> {
+  const sealed = await store.appState.getState(KEY)
   return sealed === undefined ? undefined : (JSON.parse(unseal(key, sealed)) as SmsSecrets)
 }
 
 /** Saves them encrypted as one sealed value (AES-256-GCM, like the WhatsApp credentials). */
-export function writeSmsSecrets(db: Db, key: Buffer, secrets: SmsSecrets): void {
-  setState(db, KEY, seal(key, JSON.stringify(secrets)))
+export async function writeSmsSecrets(store: Pick<Store, 'appState'>, key: Buffer, secrets: SmsSecrets): Promise<void> {
+  await store.appState.setState(KEY, seal(key, JSON.stringify(secrets)))
 }
 
 /**
@@ -25,7 +24,7 @@ export function writeSmsSecrets(db: Db, key: Buffer, secrets: SmsSecrets): void 
  * provider missing its number or a secret is refused now, naming what is missing.
  */
 export function createSmsAdmin(deps: {
-  db: Db
+  store: Store
   key: Buffer
   policy: PolicyAdmin
   env: NodeJS.ProcessEnv
@@ -33,13 +32,13 @@ export function createSmsAdmin(deps: {
   running: OrgPolicy['sms']['provider']
 }) {
   let changed = false
-  const savedSms = () => (deps.policy.view().policy.sms as Record<string, unknown> | undefined) ?? { provider: 'sandbox' }
-  const view = (): SmsSettingsView => {
-    const saved = readSmsSecrets(deps.db, deps.key) ?? {}
+  const savedSms = async () => ((await deps.policy.view()).policy.sms as Record<string, unknown> | undefined) ?? { provider: 'sandbox' }
+  const view = async (): Promise<SmsSettingsView> => {
+    const saved = (await readSmsSecrets(deps.store, deps.key)) ?? {}
     const url = (path: string) => new URL(path, deps.publicUrl).toString()
     return {
       running: deps.running,
-      sms: savedSms(),
+      sms: await savedSms(),
       secrets: {
         twilioApiKeySecretSet: !!saved.twilioApiKeySecret,
         twilioAuthTokenSet: !!saved.twilioAuthToken,
@@ -57,15 +56,15 @@ export function createSmsAdmin(deps: {
   return {
     view,
     /** @throws OrgPolicyError or SmsConfigError naming the first problem; nothing is saved then. */
-    save(input: RequestOf<'admin:setSms'>): SmsSettingsView {
-      const next: SmsSecrets = { ...readSmsSecrets(deps.db, deps.key) }
+    async save(input: RequestOf<'admin:setSms'>): Promise<SmsSettingsView> {
+      const next: SmsSecrets = { ...(await readSmsSecrets(deps.store, deps.key)) }
       // A secret left empty keeps the one saved.
       for (const field of ['twilioApiKeySecret', 'twilioAuthToken', 'webhookSecret'] as const) if (input[field]) next[field] = input[field]
-      const policy = { ...deps.policy.view().policy, sms: input.sms }
+      const policy = { ...(await deps.policy.view()).policy, sms: input.sms }
       const checked = parseOrgPolicy({ ...policy, users: [{ id: 'check', name: 'check' }] }, 'the SMS settings')
       resolveSmsSetup(checked.sms, smsSecrets(next, deps.env))
-      deps.policy.save(policy)
-      writeSmsSecrets(deps.db, deps.key, next)
+      await deps.policy.save(policy)
+      await writeSmsSecrets(deps.store, deps.key, next)
       changed = true
       return view()
     },
