@@ -2,7 +2,15 @@ import { expect, it } from 'vitest'
 import { TransactionFinished } from '../../../electron/core/db/store'
 import { describeStores } from '../../helpers/store-engines'
 
-const picture = (id: string, thumbnailId?: string) => ({ id, mimeType: 'image/jpeg', size: 1000, width: 10, height: 20, thumbnailId, now: 5 })
+const picture = (id: string, thumbnailId?: string) => ({
+  id,
+  mimeType: 'image/jpeg',
+  size: 1000,
+  width: 10,
+  height: 20,
+  thumbnailId,
+  now: 5,
+})
 
 describeStores('store transactions', ({ store, engine }) => {
   it('commits everything done through tx together', async () => {
@@ -11,7 +19,14 @@ describeStores('store transactions', ({ store, engine }) => {
       await tx.media.upsertMedia(picture('b'))
     })
     expect((await store().media.getMedia('a'))?.mime_type).toBe('image/jpeg')
-    expect(await store().media.getMedia('b')).toMatchObject({ id: 'b', size: 1000, width: 10, height: 20, thumbnail_id: null, created_at: 5 })
+    expect(await store().media.getMedia('b')).toMatchObject({
+      id: 'b',
+      size: 1000,
+      width: 10,
+      height: 20,
+      thumbnail_id: null,
+      created_at: 5,
+    })
   })
 
   it('keeps nothing when the work throws, and rethrows its error', async () => {
