@@ -1,4 +1,5 @@
 import type { PgQueryable } from './pool'
+import { readableConversationIds } from './repositories/readable'
 
 /**
  * A user's search words as a `to_tsquery` text: every word must occur, the last one as a prefix
@@ -12,20 +13,7 @@ export function messageSearchQuery(text: string): string | undefined {
   return words.map((word, i) => (i === words.length - 1 ? `${word}:*` : word)).join(' & ')
 }
 
-// The conversation-reading rule of repositories/conversations.ts `readableBy`, in PostgreSQL:
-// current participants, and, once ended, everyone who took part and was not removed. Written from
-// the user's participant rows (their latest per conversation, by DISTINCT ON over the user's
-// index), so the set costs O(the user's conversations), not O(all). A correlated max(seq) per row
-// had no index to use and cost ~110 ms for a user in 1,000 conversations.
-const REMOVED = `(SELECT a.action FROM audit_log a WHERE a.conversation_id = p.conversation_id
-    AND ((a.action = 'participant.removed' AND a.detail::jsonb ->> 'userId' = p.user_id)
-      OR (a.action IN ('participant.left', 'conversation.transferred') AND a.actor_id = p.user_id))
-    ORDER BY a.seq DESC LIMIT 1) IS NOT DISTINCT FROM 'participant.removed'`
-const READABLE_CONVERSATIONS = `SELECT p.conversation_id FROM (
-      SELECT DISTINCT ON (conversation_id) conversation_id, user_id, left_at FROM participants
-      WHERE user_id = $1 ORDER BY conversation_id, seq DESC) p
-    JOIN conversations c ON c.id = p.conversation_id
-    WHERE p.left_at IS NULL OR (c.ended_at IS NOT NULL AND NOT ${REMOVED})`
+const READABLE_CONVERSATIONS = readableConversationIds('$1')
 
 export interface PgSearchHit {
   seq: number
