@@ -50,7 +50,7 @@ export async function verifyLedger(db: PgQueryable, table: LedgerTable): Promise
       if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
       if (row.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: seq, reason: 'the link to the previous row is broken' }
       if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
-      prevHash = row.hash as string
+      prevHash = row.hash
       expectedSeq++
     }
     after = page.at(-1)!.seq as number
