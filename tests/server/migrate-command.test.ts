@@ -38,7 +38,7 @@ describe('npm run server -- migrate', () => {
     const url = await cluster().createDatabase()
     const env = { GREENLINE_DATABASE_URL: url }
     expect(await migrate(env)).toEqual([
-      expect.stringMatching(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20\\)\\.$`)),
+      expect.stringMatching(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20, 30\\)\\.$`)),
     ])
     expect(await migrate(env)).toEqual([expect.stringContaining(`is at schema ${latestPgVersion()}: nothing to migrate.`)])
     const pool = new pg.Pool({ connectionString: url })
@@ -93,7 +93,7 @@ describe('npm run server -- migrate', () => {
     const done = run({ GREENLINE_DATABASE_URL: url }, ['migrate'])
     expect({ status: done.status, stdout: done.stdout }).toEqual({
       status: 0,
-      stdout: expect.stringMatching(/: schema 0 → 20 \(applied 10, 20\)\.\n$/),
+      stdout: expect.stringMatching(/: schema 0 → 30 \(applied 10, 20, 30\)\.\n$/),
     })
     const away = run({ GREENLINE_DATABASE_URL: `postgres://u:pw@127.0.0.1:${await freePort()}/g` }, ['migrate'])
     expect(away.status).toBe(1)

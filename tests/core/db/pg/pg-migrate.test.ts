@@ -46,6 +46,7 @@ describe('PostgreSQL migrations', () => {
     expect((await db.query('SELECT version FROM greenline_schema_migrations ORDER BY version')).rows).toEqual([
       { version: 10 },
       { version: 20 },
+      { version: 30 },
     ])
   })
 
