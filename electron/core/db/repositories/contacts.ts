@@ -2,7 +2,7 @@ import type { Contact } from '../../../shared/domain'
 import type { Db } from '../open'
 import { statements } from '../statements'
 
-interface ContactRow {
+export interface ContactRow {
   id: string
   name: string
   phone: string | null
