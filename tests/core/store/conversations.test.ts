@@ -1,0 +1,59 @@
+import { expect, it } from 'vitest'
+import { describeStores } from '../../helpers/store-engines'
+
+describeStores('threads and their participants', ({ store }) => {
+  const seed = async () => {
+    await store().orgUsers.syncOrgUsers([
+      { id: 'priya', name: 'Priya' },
+      { id: 'sam', name: 'Sam' },
+      { id: 'tom', name: 'Tom' },
+    ])
+    await store().contacts.insertContact({ id: 'k1', name: 'Ana', phone: '+14155550101', now: 1 })
+    await store().conversations.insertConversation({ id: 'c1', contactId: 'k1', channel: 'whatsapp', now: 1 })
+    await store().conversations.addParticipant('c1', 'priya', 1)
+  }
+
+  it('adds a participant once, counts unread for current ones and clears it for the reader', async () => {
+    await seed()
+    expect(await store().conversations.addParticipant('c1', 'priya', 2)).toBe(false)
+    expect(await store().conversations.addParticipant('c1', 'sam', 2)).toBe(true)
+    await store().conversations.incrementUnread('c1')
+    await store().conversations.incrementUnread('c1')
+    expect(await store().conversations.markReadFor('c1', 'sam', 3)).toBe(true)
+    expect(await store().conversations.markReadFor('c1', 'sam', 4)).toBe(false)
+    expect(await store().conversations.participantUserIds('c1')).toEqual(['priya', 'sam'])
+  })
+
+  it('adds the same person once when two requests add them at the same moment', async () => {
+    await seed()
+    const added = await Promise.all([1, 2, 3].map(() => store().conversations.addParticipant('c1', 'tom', 5)))
+    expect(added.filter(Boolean)).toHaveLength(1)
+    expect(await store().conversations.participantUserIds('c1')).toEqual(['priya', 'tom'])
+  })
+
+  it('lets current participants read, and after the end those who left but were not removed', async () => {
+    await seed()
+    await store().conversations.addParticipant('c1', 'sam', 2)
+    await store().conversations.addParticipant('c1', 'tom', 2)
+    expect(await store().conversations.removeParticipant('c1', 'sam', 3)).toBe(true)
+    await store().ledger.appendAudit({ at: 3, actorId: 'sam', action: 'participant.left', conversationId: 'c1', detail: {} })
+    expect(await store().conversations.removeParticipant('c1', 'tom', 3)).toBe(true)
+    await store().ledger.appendAudit({
+      at: 3,
+      actorId: 'priya',
+      action: 'participant.removed',
+      conversationId: 'c1',
+      detail: { userId: 'tom' },
+    })
+    expect(await store().conversations.canRead('c1', 'priya')).toBe(true)
+    expect(await store().conversations.canRead('c1', 'sam')).toBe(false)
+    expect(await store().conversations.isParticipant('c1', 'sam')).toBe(false)
+
+    expect(await store().conversations.endConversation('c1', 9)).toBe(true)
+    expect(await store().conversations.endConversation('c1', 10)).toBe(false)
+    expect(await store().conversations.canRead('c1', 'sam')).toBe(true)
+    expect(await store().conversations.canRead('c1', 'tom')).toBe(false)
+    expect(await store().conversations.canRead('c1', 'nobody')).toBe(false)
+    expect((await store().conversations.listParticipants('c1', true)).map((p) => p.user_id)).toEqual(['priya', 'sam'])
+  })
+})
