@@ -1,2 +1,173 @@
-// PostgreSQL twin of ../../repositories/messages.ts (being written).
-export {}
+import type { MessageStatus } from '../../../../shared/domain'
+import { cleanBody } from '../../../../shared/text'
+import type { MessageRow, MessageUpdate, NewMessage } from '../../repositories/messages'
+import type { PgQueryable } from '../pool'
+
+// PostgreSQL twin of ../../repositories/messages.ts (thread search follows, on pg/search.ts).
+
+const SELECT = `
+  SELECT m.seq, m.id, m.conversation_id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body,
+         m.media_id, m.media_state, m.provider_media_id, md.mime_type AS media_mime, md.size AS media_size,
+         md.width AS media_width, md.height AS media_height, md.thumbnail_id AS media_thumbnail_id, m.extra, m.status, m.hold_reason, m.error, m.error_code,
+         m.provider_id, m.reply_to_provider_id, m.client_id, m.created_at, m.updated_at, m.sent_at, m.delivered_at, m.read_at
+  FROM messages m
+  LEFT JOIN org_users u ON u.id = m.author_id
+  LEFT JOIN media md ON md.id = m.media_id`
+
+const rowsOf = async (db: PgQueryable, sql: string, values: unknown[]) => (await db.query<MessageRow>(sql, values)).rows
+
+/** Inserts and returns the new row's seq (its position in the global, time-ordered sequence). */
+export async function insertMessage(db: PgQueryable, m: NewMessage): Promise<number> {
+  const { rows } = await db.query<{ seq: number }>(
+    `INSERT INTO messages (id, conversation_id, direction, author_id, kind, body, media_id, media_state, provider_media_id, extra,
+       status, hold_reason, provider_id, reply_to_provider_id, client_id, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING seq`,
+    [
+      m.id,
+      m.conversationId,
+      m.direction,
+      m.authorId ?? null,
+      m.kind,
+      // Control characters never reach storage (they could spoof the search highlighter's markers).
+      m.body === undefined || m.body === null ? null : cleanBody(m.body),
+      m.mediaId ?? null,
+      m.mediaState ?? null,
+      m.providerMediaId ?? null,
+      m.extra ? JSON.stringify(m.extra) : null,
+      m.status,
+      m.holdReason ?? null,
+      m.providerId ?? null,
+      m.replyToProviderId ?? null,
+      m.clientId ?? null,
+      m.createdAt,
+    ],
+  )
+  return rows[0].seq
+}
+
+export async function getMessageRow(db: PgQueryable, id: string): Promise<MessageRow | undefined> {
+  return (await rowsOf(db, `${SELECT} WHERE m.id = $1`, [id]))[0]
+}
+
+export async function getMessageRowByProviderId(db: PgQueryable, providerId: string): Promise<MessageRow | undefined> {
+  return (await rowsOf(db, `${SELECT} WHERE m.provider_id = $1`, [providerId]))[0]
+}
+
+export async function getMessageRowByClientId(db: PgQueryable, conversationId: string, clientId: string): Promise<MessageRow | undefined> {
+  return (await rowsOf(db, `${SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]))[0]
+}
+
+/** A page of a thread, oldest first; `beforeSeq` is the cursor of the oldest message already shown. */
+export async function listMessageRows(
+  db: PgQueryable,
+  conversationId: string,
+  options: { beforeSeq?: number; limit?: number } = {},
+): Promise<MessageRow[]> {
+  const rows = await rowsOf(
+    db,
+    `${SELECT} WHERE m.conversation_id = $1 AND m.seq < $2 AND m.kind <> 'reaction' ORDER BY m.seq DESC LIMIT $3`,
+    [conversationId, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit ?? 50],
+  )
+  return rows.reverse()
+}
+
+const TIME_COLUMN: Partial<Record<MessageStatus, string>> = {
+  sent: 'sent_at',
+  delivered: 'delivered_at',
+  read: 'read_at',
+  failed: 'failed_at',
+}
+
+export async function updateMessage(db: PgQueryable, id: string, update: MessageUpdate): Promise<void> {
+  const values: unknown[] = [id, update.now]
+  const sets = ['updated_at = $2']
+  const set = (column: string, value: unknown) => {
+    values.push(value)
+    sets.push(`${column} = $${values.length}`)
+  }
+  if (update.status !== undefined) {
+    set('status', update.status)
+    const column = TIME_COLUMN[update.status]
+    if (column) sets.push(`${column} = COALESCE(${column}, $2)`)
+  }
+  if (update.holdReason !== undefined) set('hold_reason', update.holdReason)
+  if (update.error !== undefined) set('error', update.error)
+  if (update.errorCode !== undefined) set('error_code', update.errorCode)
+  if (update.providerId !== undefined) set('provider_id', update.providerId)
+  if (update.mediaState !== undefined) set('media_state', update.mediaState)
+  if (update.mediaId !== undefined) set('media_id', update.mediaId)
+  if (update.body !== undefined) set('body', update.body)
+  await db.query(`UPDATE messages SET ${sets.join(', ')} WHERE id = $1`, values)
+}
+
+export async function setMessageExtra(db: PgQueryable, id: string, extra: Record<string, unknown>): Promise<void> {
+  await db.query('UPDATE messages SET extra = $1 WHERE id = $2', [JSON.stringify(extra), id])
+}
+
+/** Records the time of a status that arrived after a later one (e.g. delivered after read). */
+export async function recordStatusTime(db: PgQueryable, id: string, status: MessageStatus, at: number): Promise<void> {
+  const column = TIME_COLUMN[status]
+  if (column) await db.query(`UPDATE messages SET ${column} = COALESCE(${column}, $1) WHERE id = $2`, [at, id])
+}
+
+export async function unreadInboundProviderIds(db: PgQueryable, conversationId: string, limit = 1): Promise<string[]> {
+  const { rows } = await db.query<{ provider_id: string }>(
+    `SELECT provider_id FROM messages WHERE conversation_id = $1 AND direction = 'in' AND provider_id IS NOT NULL ORDER BY seq DESC LIMIT $2`,
+    [conversationId, limit],
+  )
+  return rows.map((r) => r.provider_id)
+}
+
+export async function pendingMediaDownloads(db: PgQueryable, limit = 50): Promise<MessageRow[]> {
+  return rowsOf(
+    db,
+    `${SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT $1`,
+    [limit],
+  )
+}
+
+// Reactions
+
+export async function setReaction(db: PgQueryable, messageId: string, actor: string, emoji: string | null, at: number): Promise<void> {
+  if (emoji) {
+    await db.query(
+      `INSERT INTO reactions (message_id, actor, emoji, at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (message_id, actor) DO UPDATE SET emoji = excluded.emoji, at = excluded.at WHERE excluded.at >= reactions.at`,
+      [messageId, actor, emoji, at],
+    )
+  } else {
+    await db.query('DELETE FROM reactions WHERE message_id = $1 AND actor = $2 AND at <= $3', [messageId, actor, at])
+  }
+}
+
+export async function reactionsFor(
+  db: PgQueryable,
+  messageIds: readonly string[],
+): Promise<Map<string, Array<{ emoji: string; by: string; at: number }>>> {
+  const map = new Map<string, Array<{ emoji: string; by: string; at: number }>>()
+  if (messageIds.length === 0) return map
+  const { rows } = await db.query<{ message_id: string; actor: string; emoji: string; at: number }>(
+    'SELECT message_id, actor, emoji, at FROM reactions WHERE message_id = ANY($1::text[]) ORDER BY at DESC',
+    [[...messageIds]],
+  )
+  for (const row of rows) {
+    const list = map.get(row.message_id) ?? []
+    list.push({ emoji: row.emoji, by: row.actor, at: row.at })
+    map.set(row.message_id, list)
+  }
+  return map
+}
+
+export async function bodiesByProviderId(
+  db: PgQueryable,
+  providerIds: readonly string[],
+): Promise<Map<string, { id: string; body: string | null; kind: string }>> {
+  const map = new Map<string, { id: string; body: string | null; kind: string }>()
+  if (providerIds.length === 0) return map
+  const { rows } = await db.query<{ id: string; provider_id: string; body: string | null; kind: string }>(
+    'SELECT id, provider_id, body, kind FROM messages WHERE provider_id = ANY($1::text[])',
+    [[...providerIds]],
+  )
+  for (const row of rows) map.set(row.provider_id, { id: row.id, body: row.body, kind: row.kind })
+  return map
+}
