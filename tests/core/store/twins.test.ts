@@ -22,7 +22,6 @@ const NOT_YET: Record<string, string[]> = {
     'wasRemoved',
   ],
   messages: ['searchMessageRows'],
-  replyThreads: ['replyCandidates', 'sharedReplyCandidates'],
   retention: ['deleteMediaRow', 'expiredMedia', 'purgeMessageBatch'],
   soloImport: ['importSoloHistory', 'verifyImportedLedger'],
 }
