@@ -104,3 +104,56 @@ export async function listParticipants(db: PgQueryable, conversationId: string, 
 export async function participantUserIds(db: PgQueryable, conversationId: string): Promise<string[]> {
   return (await listParticipants(db, conversationId)).map((p) => p.user_id)
 }
+
+export async function conversationBasics(
+  db: PgQueryable,
+  id: string,
+): Promise<{ id: string; contactId: string; channel: Channel; endedAt: number | null } | undefined> {
+  const { rows } = await db.query<{ id: string; contact_id: string; channel: Channel; ended_at: number | null }>(
+    'SELECT id, contact_id, channel, ended_at FROM conversations WHERE id = $1',
+    [id],
+  )
+  const row = rows[0]
+  return row && { id: row.id, contactId: row.contact_id, channel: row.channel, endedAt: row.ended_at }
+}
+
+/** Open WhatsApp threads with this contact (inbound messages and consent changes touch them all). */
+export async function openConversationIds(db: PgQueryable, contactId: string, channel: Channel): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM conversations WHERE contact_id = $1 AND channel = $2 AND ended_at IS NULL ORDER BY created_at',
+    [contactId, channel],
+  )
+  return rows.map((r) => r.id)
+}
+
+export async function openWhatsAppConversationIds(db: PgQueryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM conversations WHERE channel = 'whatsapp' AND ended_at IS NULL`)
+  return rows.map((r) => r.id)
+}
+
+/** Open conversations a user is currently in, most recently active first. */
+export async function openConversationIdsOf(db: PgQueryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id
+     WHERE p.user_id = $1 AND p.left_at IS NULL AND c.ended_at IS NULL ORDER BY c.last_activity_at DESC`,
+    [userId],
+  )
+  return rows.map((r) => r.id)
+}
+
+/** Current participants of many conversations in one query (the conversation list). */
+export async function currentParticipantsOf(db: PgQueryable, conversationIds: readonly string[]): Promise<Map<string, ParticipantRow[]>> {
+  const map = new Map<string, ParticipantRow[]>()
+  if (conversationIds.length === 0) return map
+  const { rows } = await db.query<ParticipantRow & { conversation_id: string }>(
+    `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
+     WHERE p.conversation_id = ANY($1::text[]) AND p.left_at IS NULL ORDER BY p.seq`,
+    [[...conversationIds]],
+  )
+  for (const { conversation_id, ...row } of rows) {
+    const list = map.get(conversation_id) ?? []
+    list.push(row)
+    map.set(conversation_id, list)
+  }
+  return map
+}
