@@ -1,7 +1,6 @@
 import type { SearchHit } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { searchMessageRows } from '../db/repositories/messages'
-import { toMessages } from './views'
+import { loadMessages } from './views'
 
 const START = '\u0002'
 const END = '\u0003'
@@ -10,9 +9,15 @@ const END = '\u0003'
  * Full-text search over the threads the user takes part in, newest first, diacritics- and
  * case-insensitive, one page at a time (`before`: the previous page's last message id). Highlights come back as character ranges, never as markup.
  */
-export function searchMessages(ctx: EngineContext, userId: string, query: string, limit: number, before?: string): SearchHit[] {
-  const rows = searchMessageRows(ctx.db, userId, query, limit, before)
-  const messages = toMessages(ctx.db, rows)
+export async function searchMessages(
+  ctx: EngineContext,
+  userId: string,
+  query: string,
+  limit: number,
+  before?: string,
+): Promise<SearchHit[]> {
+  const rows = await ctx.store.messages.searchMessageRows(userId, query, limit, before)
+  const messages = await loadMessages(ctx.store, rows)
   return rows.map((row, index) => {
     const { text, highlights } = splitMarkers(row.snippet)
     const thread = {

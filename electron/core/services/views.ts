@@ -8,6 +8,7 @@ import {
 } from '../db/repositories/conversations'
 import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/repositories/messages'
 import type { Db } from '../db/open'
+import type { Store } from '../db/store'
 import { deriveConversationState } from '../policy/conversation-state'
 import { windowClosesAt } from '../policy/window'
 import { markReplyRouting } from './reply-routing'
@@ -93,14 +94,32 @@ export function conversationFor(db: Db, id: string, userId: string, now: number)
 }
 
 export function toMessages(db: Db, rows: readonly MessageRow[]): Message[] {
-  const reactions = reactionsFor(
-    db,
-    rows.map((r) => r.id),
+  return withRelated(
+    rows,
+    reactionsFor(
+      db,
+      rows.map((r) => r.id),
+    ),
+    bodiesByProviderId(db, quotedIds(rows)),
   )
-  const quotes = bodiesByProviderId(
-    db,
-    rows.flatMap((r) => (r.reply_to_provider_id ? [r.reply_to_provider_id] : [])),
-  )
+}
+
+/** `toMessages` through the async store (services converted off `ctx.db` use this one). */
+export async function loadMessages(store: Store, rows: readonly MessageRow[]): Promise<Message[]> {
+  const reactions = await store.messages.reactionsFor(rows.map((r) => r.id))
+  const quotes = await store.messages.bodiesByProviderId(quotedIds(rows))
+  return withRelated(rows, reactions, quotes)
+}
+
+function quotedIds(rows: readonly MessageRow[]): string[] {
+  return rows.flatMap((r) => (r.reply_to_provider_id ? [r.reply_to_provider_id] : []))
+}
+
+function withRelated(
+  rows: readonly MessageRow[],
+  reactions: ReturnType<typeof reactionsFor>,
+  quotes: ReturnType<typeof bodiesByProviderId>,
+): Message[] {
   return rows.map((row) => {
     const message = toMessage(row)
     const list = reactions.get(row.id)
