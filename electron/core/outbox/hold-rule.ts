@@ -21,7 +21,15 @@ export const WINDOW_CLOSED_HOLD: HoldReason = 'awaiting_reply'
 
 /** Rule 1: what the policy says for this WhatsApp user now, or undefined to send. */
 export function policyHold(ctx: EngineContext, lane: string, kind: SendKind, now: number): HoldReason | undefined {
-  const user = getWhatsAppUser(ctx.db, lane)
+  return holdFor(ctx, getWhatsAppUser(ctx.db, lane), kind, now)
+}
+
+/** `policyHold` through the async store, for services converted off `ctx.db` (issue 15). */
+export async function policyHoldAsync(ctx: EngineContext, lane: string, kind: SendKind, now: number): Promise<HoldReason | undefined> {
+  return holdFor(ctx, await ctx.store.whatsappUsers.getWhatsAppUser(lane), kind, now)
+}
+
+function holdFor(ctx: EngineContext, user: ReturnType<typeof getWhatsAppUser>, kind: SendKind, now: number): HoldReason | undefined {
   const decision = decideSend({
     kind,
     consent: user.consent,

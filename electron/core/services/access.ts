@@ -24,6 +24,26 @@ export function requireParticipant(
   return conversation
 }
 
+/**
+ * `requireParticipant` through the async store, for services converted off `ctx.db` (issue 15);
+ * the same rule, kept beside it until every caller is converted.
+ */
+export async function requireParticipantAsync(
+  ctx: EngineContext,
+  conversationId: string,
+  userId: string,
+): Promise<{ id: string; contactId: string; channel: Channel; endedAt: number | null }> {
+  const conversation = await ctx.store.conversations.conversationBasics(conversationId)
+  if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
+  if (!(await ctx.store.conversations.isParticipant(conversationId, userId))) {
+    if (conversation.endedAt !== null && (await ctx.store.conversations.wasParticipant(conversationId, userId))) requireOpen(conversation)
+    throw (await ctx.store.conversations.wasRemoved(conversationId, userId))
+      ? new ApiFailure('forbidden', engineText('conversation.removed'))
+      : new ApiFailure('forbidden', engineText('conversation.notParticipant'))
+  }
+  return conversation
+}
+
 export function notAParticipant(ctx: EngineContext, conversationId: string, userId: string): ApiFailure {
   return wasRemoved(ctx.db, conversationId, userId)
     ? new ApiFailure('forbidden', engineText('conversation.removed'))

@@ -2,13 +2,11 @@ import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { AccountHealthView, HoldReason, Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getContact } from '../db/repositories/contacts'
-import { getMessageRow, setReaction } from '../db/repositories/messages'
-import { policyHold } from '../outbox/hold-rule'
+import { policyHoldAsync } from '../outbox/hold-rule'
 import { whatsAppTarget } from '../outbox/jobs/send-job'
 import type { ReactionMessage, SendValue, WhatsAppResult } from '../whatsapp/client'
-import { requireOpen, requireParticipant } from './access'
-import { toMessages } from './views'
+import { requireOpen, requireParticipantAsync } from './access'
+import { loadMessages } from './views'
 import { whatsAppReasonText } from '../whatsapp/errors'
 
 export interface ReactionDeps {
@@ -30,13 +28,13 @@ export async function reactToMessage(
   input: { id: string; emoji: string },
   deps: ReactionDeps,
 ): Promise<Message> {
-  const row = getMessageRow(ctx.db, input.id)
+  const row = await ctx.store.messages.getMessageRow(input.id)
   if (!row || row.direction === 'system' || row.kind === 'reaction') throw new ApiFailure('not_found', engineText('message.notFound'))
-  const conversation = requireParticipant(ctx, row.conversation_id, userId)
+  const conversation = await requireParticipantAsync(ctx, row.conversation_id, userId)
   requireOpen(conversation)
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('reaction.whatsAppOnly'))
   if (!row.provider_id) throw new ApiFailure('invalid', engineText('reaction.notYetSent'))
-  const contact = getContact(ctx.db, conversation.contactId)
+  const contact = await ctx.store.contacts.getContact(conversation.contactId)
   if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   const health = deps.health()
   if (health.paused)
@@ -46,7 +44,7 @@ export async function reactToMessage(
         ? engineText('message.notSent', { reason: whatsAppReasonText(health.code, health.reason) ?? health.reason })
         : engineText('message.accountPaused'),
     )
-  const hold = policyHold(ctx, conversation.contactId, 'freeform', ctx.clock.now())
+  const hold = await policyHoldAsync(ctx, conversation.contactId, 'freeform', ctx.clock.now())
   if (hold) throw new ApiFailure('conflict', heldText(hold, contact.name), { holdReason: hold })
   if (!deps.send) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
 
@@ -61,9 +59,10 @@ export async function reactToMessage(
       'unavailable',
       engineText('message.notSent', { reason: whatsAppReasonText(result.error.code, result.error.reason) ?? result.error.reason }),
     )
-  setReaction(ctx.db, row.id, userId, input.emoji || null, ctx.clock.now())
+  // Written, then announced: the change is emitted only once the write has finished.
+  await ctx.store.messages.setReaction(row.id, userId, input.emoji || null, ctx.clock.now())
   ctx.changes.message(row.id, row.conversation_id)
-  return toMessages(ctx.db, [getMessageRow(ctx.db, row.id)!])[0]
+  return (await loadMessages(ctx.store, [(await ctx.store.messages.getMessageRow(row.id))!]))[0]
 }
 
 /** Why a reaction cannot go out now, naming the WhatsApp user (reactions are never queued). */
