@@ -38,7 +38,9 @@ describe('npm run server -- migrate', () => {
     const url = await cluster().createDatabase()
     const env = { GREENLINE_DATABASE_URL: url }
     expect(await migrate(env)).toEqual([
-      expect.stringMatching(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20, 30\\)\\.$`)),
+      expect.stringMatching(
+        new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20, 30\\)\\.$`),
+      ),
     ])
     expect(await migrate(env)).toEqual([expect.stringContaining(`is at schema ${latestPgVersion()}: nothing to migrate.`)])
     const pool = new pg.Pool({ connectionString: url })
