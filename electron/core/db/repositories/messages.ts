@@ -36,7 +36,8 @@ export interface MessageRow {
   read_at: number | null
 }
 
-const SELECT = `
+/** A message with its author's name and its picture's details; plain SQL both engines run. */
+export const MESSAGE_SELECT = `
   SELECT m.seq, m.id, m.conversation_id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body,
          m.media_id, m.media_state, m.provider_media_id, md.mime_type AS media_mime, md.size AS media_size,
          md.width AS media_width, md.height AS media_height, md.thumbnail_id AS media_thumbnail_id, m.extra, m.status, m.hold_reason, m.error, m.error_code,
@@ -96,15 +97,15 @@ export function insertMessage(db: Db, m: NewMessage): number {
 }
 
 export function getMessageRow(db: Db, id: string): MessageRow | undefined {
-  return statements(db).prepare(`${SELECT} WHERE m.id = ?`).get(id) as MessageRow | undefined
+  return statements(db).prepare(`${MESSAGE_SELECT} WHERE m.id = ?`).get(id) as MessageRow | undefined
 }
 
 export function getMessageRowByProviderId(db: Db, providerId: string): MessageRow | undefined {
-  return statements(db).prepare(`${SELECT} WHERE m.provider_id = ?`).get(providerId) as MessageRow | undefined
+  return statements(db).prepare(`${MESSAGE_SELECT} WHERE m.provider_id = ?`).get(providerId) as MessageRow | undefined
 }
 
 export function getMessageRowByClientId(db: Db, conversationId: string, clientId: string): MessageRow | undefined {
-  return statements(db).prepare(`${SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as
+  return statements(db).prepare(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`).get(conversationId, clientId) as
     MessageRow | undefined
 }
 
@@ -112,7 +113,7 @@ export function getMessageRowByClientId(db: Db, conversationId: string, clientId
 export function listMessageRows(db: Db, conversationId: string, options: { beforeSeq?: number; limit?: number } = {}): MessageRow[] {
   const rows = statements(db)
     .prepare(
-      `${SELECT} WHERE m.conversation_id = @conversationId AND m.seq < @before AND m.kind != 'reaction'
+      `${MESSAGE_SELECT} WHERE m.conversation_id = @conversationId AND m.seq < @before AND m.kind != 'reaction'
        ORDER BY m.seq DESC LIMIT @limit`,
     )
     .all({ conversationId, before: options.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: options.limit ?? 50 }) as MessageRow[]
@@ -191,7 +192,7 @@ export function unreadInboundProviderIds(db: Db, conversationId: string, limit =
 
 export function pendingMediaDownloads(db: Db, limit = 50): MessageRow[] {
   return statements(db)
-    .prepare(`${SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT ?`)
+    .prepare(`${MESSAGE_SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT ?`)
     .all(limit) as MessageRow[]
 }
 
@@ -268,7 +269,7 @@ export function searchMessageRows(db: Db, userId: string, query: string, limit: 
   const match = words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(' ')
   return statements(db)
     .prepare(
-      `${SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${THREAD_COLUMNS}${SNIPPET_FROM}`)}
+      `${MESSAGE_SELECT.replace('FROM messages m', `${SNIPPET_COLUMN}${THREAD_COLUMNS}${SNIPPET_FROM}`)}
        JOIN conversations c ON c.id = m.conversation_id
        JOIN contacts thread_contact ON thread_contact.id = c.contact_id
        WHERE messages_fts MATCH @match AND ${readableBy('c.id', 'c.ended_at')}

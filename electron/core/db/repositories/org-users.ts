@@ -2,13 +2,13 @@ import type { OrgUser } from '../../../shared/domain'
 import type { Db } from '../open'
 import { statements } from '../statements'
 
-interface OrgUserRow {
+export interface OrgUserRow {
   id: string
   name: string
   extension: string | null
 }
 
-const toOrgUser = (row: OrgUserRow): OrgUser => ({
+export const toOrgUser = (row: OrgUserRow): OrgUser => ({
   id: row.id,
   name: row.name,
   ...(row.extension ? { extension: row.extension } : {}),

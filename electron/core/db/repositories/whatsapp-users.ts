@@ -11,18 +11,19 @@ export interface WhatsAppUserRow {
   marketing_opt_out: number
 }
 
+/** A contact with no row yet: no consent, no window, no request. */
+export const NEW_WHATSAPP_USER = (contactId: string): WhatsAppUserRow => ({
+  contact_id: contactId,
+  consent: 'none',
+  consent_updated_at: null,
+  last_requested_at: null,
+  last_inbound_at: null,
+  marketing_opt_out: 0,
+})
+
 export function getWhatsAppUser(db: Db, contactId: string): WhatsAppUserRow {
   const row = statements(db).prepare('SELECT * FROM whatsapp_users WHERE contact_id = ?').get(contactId) as WhatsAppUserRow | undefined
-  return (
-    row ?? {
-      contact_id: contactId,
-      consent: 'none',
-      consent_updated_at: null,
-      last_requested_at: null,
-      last_inbound_at: null,
-      marketing_opt_out: 0,
-    }
-  )
+  return row ?? NEW_WHATSAPP_USER(contactId)
 }
 
 export function saveConsent(

@@ -1,18 +1,9 @@
 import type { MessageStatus } from '../../../../shared/domain'
 import { cleanBody } from '../../../../shared/text'
-import type { MessageRow, MessageUpdate, NewMessage } from '../../repositories/messages'
+import { MESSAGE_SELECT, type MessageRow, type MessageUpdate, type NewMessage } from '../../repositories/messages'
 import type { PgQueryable } from '../pool'
 
 // PostgreSQL twin of ../../repositories/messages.ts (thread search follows, on pg/search.ts).
-
-const SELECT = `
-  SELECT m.seq, m.id, m.conversation_id, m.direction, m.author_id, u.name AS author_name, m.kind, m.body,
-         m.media_id, m.media_state, m.provider_media_id, md.mime_type AS media_mime, md.size AS media_size,
-         md.width AS media_width, md.height AS media_height, md.thumbnail_id AS media_thumbnail_id, m.extra, m.status, m.hold_reason, m.error, m.error_code,
-         m.provider_id, m.reply_to_provider_id, m.client_id, m.created_at, m.updated_at, m.sent_at, m.delivered_at, m.read_at
-  FROM messages m
-  LEFT JOIN org_users u ON u.id = m.author_id
-  LEFT JOIN media md ON md.id = m.media_id`
 
 const rowsOf = async (db: PgQueryable, sql: string, values: unknown[]) => (await db.query<MessageRow>(sql, values)).rows
 
@@ -46,15 +37,15 @@ export async function insertMessage(db: PgQueryable, m: NewMessage): Promise<num
 }
 
 export async function getMessageRow(db: PgQueryable, id: string): Promise<MessageRow | undefined> {
-  return (await rowsOf(db, `${SELECT} WHERE m.id = $1`, [id]))[0]
+  return (await rowsOf(db, `${MESSAGE_SELECT} WHERE m.id = $1`, [id]))[0]
 }
 
 export async function getMessageRowByProviderId(db: PgQueryable, providerId: string): Promise<MessageRow | undefined> {
-  return (await rowsOf(db, `${SELECT} WHERE m.provider_id = $1`, [providerId]))[0]
+  return (await rowsOf(db, `${MESSAGE_SELECT} WHERE m.provider_id = $1`, [providerId]))[0]
 }
 
 export async function getMessageRowByClientId(db: PgQueryable, conversationId: string, clientId: string): Promise<MessageRow | undefined> {
-  return (await rowsOf(db, `${SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]))[0]
+  return (await rowsOf(db, `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]))[0]
 }
 
 /** A page of a thread, oldest first; `beforeSeq` is the cursor of the oldest message already shown. */
@@ -65,7 +56,7 @@ export async function listMessageRows(
 ): Promise<MessageRow[]> {
   const rows = await rowsOf(
     db,
-    `${SELECT} WHERE m.conversation_id = $1 AND m.seq < $2 AND m.kind <> 'reaction' ORDER BY m.seq DESC LIMIT $3`,
+    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq < $2 AND m.kind <> 'reaction' ORDER BY m.seq DESC LIMIT $3`,
     [conversationId, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit ?? 50],
   )
   return rows.reverse()
@@ -121,7 +112,7 @@ export async function unreadInboundProviderIds(db: PgQueryable, conversationId: 
 export async function pendingMediaDownloads(db: PgQueryable, limit = 50): Promise<MessageRow[]> {
   return rowsOf(
     db,
-    `${SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT $1`,
+    `${MESSAGE_SELECT} WHERE m.media_state IN ('downloading','failed') AND m.provider_media_id IS NOT NULL ORDER BY m.seq LIMIT $1`,
     [limit],
   )
 }

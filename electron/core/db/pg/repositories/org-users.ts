@@ -1,20 +1,9 @@
 import type { OrgUser } from '../../../../shared/domain'
+import { toOrgUser, type OrgUserRow } from '../../repositories/org-users'
 import type { PgQueryable } from '../pool'
 import { atomically } from './atomic'
 
 // PostgreSQL twin of ../../repositories/org-users.ts (names in code-point order, as SQLite's BINARY).
-
-interface OrgUserRow {
-  id: string
-  name: string
-  extension: string | null
-}
-
-const toOrgUser = (row: OrgUserRow): OrgUser => ({
-  id: row.id,
-  name: row.name,
-  ...(row.extension ? { extension: row.extension } : {}),
-})
 
 const column = (users: readonly OrgUser[], pick: (user: OrgUser) => string | null) => users.map(pick)
 

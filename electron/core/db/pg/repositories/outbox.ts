@@ -1,4 +1,5 @@
 import type { OutboxKind, OutboxRow, OutboxState } from '../../repositories/outbox'
+import { enqueuePg } from '../outbox'
 import type { PgQueryable } from '../pool'
 
 // PostgreSQL twin of ../../repositories/outbox.ts. Several instances claim rows with leases through
@@ -46,14 +47,7 @@ export async function enqueue(
   db: PgQueryable,
   row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
 ): Promise<void> {
-  await db.query(`INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    row.messageId,
-    row.lane,
-    row.seq,
-    row.kind,
-    row.state,
-    row.dueAt,
-  ])
+  await enqueuePg(db, row)
   mark(row.lane)
 }
 

@@ -1,21 +1,12 @@
 import type { ConsentState } from '../../../../shared/domain'
-import type { WhatsAppUserRow } from '../../repositories/whatsapp-users'
+import { NEW_WHATSAPP_USER, type WhatsAppUserRow } from '../../repositories/whatsapp-users'
 import type { PgQueryable } from '../pool'
 
 // PostgreSQL twin of ../../repositories/whatsapp-users.ts.
 
 export async function getWhatsAppUser(db: PgQueryable, contactId: string): Promise<WhatsAppUserRow> {
   const row = (await db.query<WhatsAppUserRow>('SELECT * FROM whatsapp_users WHERE contact_id = $1', [contactId])).rows[0]
-  return (
-    row ?? {
-      contact_id: contactId,
-      consent: 'none',
-      consent_updated_at: null,
-      last_requested_at: null,
-      last_inbound_at: null,
-      marketing_opt_out: 0,
-    }
-  )
+  return row ?? NEW_WHATSAPP_USER(contactId)
 }
 
 export async function saveConsent(
