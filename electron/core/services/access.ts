@@ -37,18 +37,18 @@ export async function requireParticipantAsync(
   if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
   if (!(await ctx.store.conversations.isParticipant(conversationId, userId))) {
     if (conversation.endedAt !== null && (await ctx.store.conversations.wasParticipant(conversationId, userId))) requireOpen(conversation)
-    throw (await ctx.store.conversations.wasRemoved(conversationId, userId))
-      ? new ApiFailure('forbidden', engineText('conversation.removed'))
-      : new ApiFailure('forbidden', engineText('conversation.notParticipant'))
+    throw refusal(await ctx.store.conversations.wasRemoved(conversationId, userId))
   }
   return conversation
 }
 
 export function notAParticipant(ctx: EngineContext, conversationId: string, userId: string): ApiFailure {
-  return wasRemoved(ctx.db, conversationId, userId)
-    ? new ApiFailure('forbidden', engineText('conversation.removed'))
-    : new ApiFailure('forbidden', engineText('conversation.notParticipant'))
+  return refusal(wasRemoved(ctx.db, conversationId, userId))
 }
+
+/** Why a non-participant is refused: removed by someone, or never (or no longer) in it. */
+const refusal = (removed: boolean) =>
+  new ApiFailure('forbidden', engineText(removed ? 'conversation.removed' : 'conversation.notParticipant'))
 
 export function requireOpen(conversation: { endedAt: number | null }): void {
   if (conversation.endedAt !== null) {

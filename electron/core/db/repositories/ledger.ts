@@ -42,35 +42,53 @@ export function appendLedgerRow(db: Db, table: LedgerTable, values: Record<strin
 
 export type LedgerVerdict = { ok: true; rows: number } | { ok: false; rows: number; brokenSeq: number; reason: string }
 
-/** Recomputes the chain; names the first row whose content, link or position no longer fits. */
-export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
+/**
+ * Checks a ledger's rows fed in seq order, then its recorded head: `row` answers the verdict at the
+ * first row whose content, link or position no longer fits; `end` the final one. Both engines'
+ * `verifyLedger` feed it (SQLite iterating, PostgreSQL by pages), so the rule is written once.
+ */
+export function chainCheck(table: LedgerTable) {
   let prevHash = ''
   let expectedSeq = 1
   let rows = 0
-  for (const row of statements(db).prepare(`SELECT * FROM ${table} ORDER BY seq`).iterate() as Iterable<Record<string, unknown>>) {
-    rows++
-    const seq = row.seq as number
-    if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
-    if (row.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: seq, reason: 'the link to the previous row is broken' }
-    if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
-    prevHash = row.hash
-    expectedSeq++
-  }
-  const head = getState(db, `ledger_head:${table}`)
-  if (head) {
-    const { seq, hash } = JSON.parse(head) as { seq: number; hash: string }
-    if (seq !== expectedSeq - 1 || hash !== prevHash) {
-      return {
-        ok: false,
-        rows,
-        brokenSeq: Math.min(seq, expectedSeq),
-        reason: `the newest rows are missing (the ledger ended at row ${seq})`,
+  return {
+    row(row: Record<string, unknown>): LedgerVerdict | undefined {
+      rows++
+      const seq = row.seq as number
+      if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
+      if (row.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: seq, reason: 'the link to the previous row is broken' }
+      if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
+      prevHash = row.hash
+      expectedSeq++
+      return undefined
+    },
+    end(head: string | undefined): LedgerVerdict {
+      if (head) {
+        const { seq, hash } = JSON.parse(head) as { seq: number; hash: string }
+        if (seq !== expectedSeq - 1 || hash !== prevHash) {
+          return {
+            ok: false,
+            rows,
+            brokenSeq: Math.min(seq, expectedSeq),
+            reason: `the newest rows are missing (the ledger ended at row ${seq})`,
+          }
+        }
+      } else if (rows > 0) {
+        return { ok: false, rows, brokenSeq: expectedSeq - 1, reason: 'the record of the newest row is missing' }
       }
-    }
-  } else if (rows > 0) {
-    return { ok: false, rows, brokenSeq: expectedSeq - 1, reason: 'the record of the newest row is missing' }
+      return { ok: true, rows }
+    },
   }
-  return { ok: true, rows }
+}
+
+/** Recomputes the chain; names the first row whose content, link or position no longer fits. */
+export function verifyLedger(db: Db, table: LedgerTable): LedgerVerdict {
+  const check = chainCheck(table)
+  for (const row of statements(db).prepare(`SELECT * FROM ${table} ORDER BY seq`).iterate() as Iterable<Record<string, unknown>>) {
+    const broken = check.row(row)
+    if (broken) return broken
+  }
+  return check.end(getState(db, `ledger_head:${table}`))
 }
 
 export interface ConsentEventRow {

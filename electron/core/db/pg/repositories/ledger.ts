@@ -1,5 +1,5 @@
 import type { AuditRow, ConsentEventRow, LedgerTable, LedgerVerdict } from '../../repositories/ledger'
-import { rowHash } from '../../repositories/ledger'
+import { chainCheck, rowHash } from '../../repositories/ledger'
 import type { PgQueryable } from '../pool'
 import { atomically } from './atomic'
 import { getState, setState } from './app-state'
@@ -35,41 +35,20 @@ export async function appendLedgerRow(db: PgQueryable, table: LedgerTable, value
   })
 }
 
-/** Recomputes the chain; names the first row whose content, link or position no longer fits. */
+/** Recomputes the chain (the same check as SQLite's); names the first row that no longer fits. */
 export async function verifyLedger(db: PgQueryable, table: LedgerTable): Promise<LedgerVerdict> {
-  let prevHash = ''
-  let expectedSeq = 1
-  let rows = 0
+  const check = chainCheck(table)
   // In pages by seq, so a long ledger is never held in memory at once.
   for (let after = 0; ;) {
     const page = (await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT 5000`, [after])).rows
     if (page.length === 0) break
     for (const row of page) {
-      rows++
-      const seq = row.seq as number
-      if (seq !== expectedSeq) return { ok: false, rows, brokenSeq: seq, reason: `row ${expectedSeq} is missing` }
-      if (row.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: seq, reason: 'the link to the previous row is broken' }
-      if (rowHash(table, row, prevHash) !== row.hash) return { ok: false, rows, brokenSeq: seq, reason: 'the row was changed' }
-      prevHash = row.hash
-      expectedSeq++
+      const broken = check.row(row)
+      if (broken) return broken
     }
     after = page.at(-1)!.seq as number
   }
-  const head = await getState(db, `ledger_head:${table}`)
-  if (head) {
-    const { seq, hash } = JSON.parse(head) as { seq: number; hash: string }
-    if (seq !== expectedSeq - 1 || hash !== prevHash) {
-      return {
-        ok: false,
-        rows,
-        brokenSeq: Math.min(seq, expectedSeq),
-        reason: `the newest rows are missing (the ledger ended at row ${seq})`,
-      }
-    }
-  } else if (rows > 0) {
-    return { ok: false, rows, brokenSeq: expectedSeq - 1, reason: 'the record of the newest row is missing' }
-  }
-  return { ok: true, rows }
+  return check.end(await getState(db, `ledger_head:${table}`))
 }
 
 export async function appendConsentEvent(
