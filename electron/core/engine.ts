@@ -33,6 +33,7 @@ import type { WhatsAppConfig } from './whatsapp/config'
 import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
 import { whatsAppReasonText } from './whatsapp/errors'
+import { createLogger } from './platform/logger'
 
 export interface EngineOptions {
   dataDir: string
@@ -97,6 +98,8 @@ export interface Engine {
   settled(): Promise<void>
 }
 
+const log = createLogger('engine')
+
 /** Builds the engine: one database, the services, the outbox scheduler and the webhook intake. */
 export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? new OffsetClock()
@@ -105,7 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
   else syncOrgUsers(db, options.org.users)
   const store = createSqliteStore(db)
   const events = new EventHub()
-  const changes = new ChangeFeed(db, events, () => clock.now())
+  const changes = new ChangeFeed(store, events, () => clock.now())
   let scheduler: OutboxScheduler | undefined
   const ctx: EngineContext = {
     db,
@@ -272,7 +275,8 @@ export function createEngine(options: EngineOptions): Engine {
         for (const id of openWhatsAppConversationIds(db)) changes.conversation(id)
       })
       webhooks.processPending()
-      downloader.resumePending()
+      // Unfinished downloads stay marked as such when this fails; the next start resumes them.
+      void downloader.resumePending().catch((error: unknown) => log.error('resuming downloads failed', { error: String(error) }))
       scheduler.start()
       health.start()
       templatesRead = readTemplates().catch(() => undefined)

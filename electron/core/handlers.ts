@@ -3,9 +3,7 @@ import { ApiFailure } from '../shared/api/result'
 import type { MessageTemplate, Session } from '../shared/domain'
 import type { EngineContext } from './context'
 import type { HandlerTable } from './dispatcher'
-import { countAdmins, getAccount } from './db/repositories/accounts'
-import { listAudit, toAuditEntry } from './db/repositories/ledger'
-import { getOrgUser, listOrgUsers } from './db/repositories/org-users'
+import { toAuditEntry } from './db/repositories/ledger'
 import { requireReader } from './services/access'
 import { createContact, editContact, getContactOrFail, importContacts, listContacts, removeContact } from './services/contacts-service'
 import {
@@ -55,18 +53,18 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
   const { ctx } = deps
   return {
     'session:get': (_, { userId }) => deps.session(userId),
-    'session:signIn': ({ userId }) => {
-      if (!getOrgUser(ctx.db, userId)) throw new ApiFailure('not_found', engineText('user.notFound'))
+    'session:signIn': async ({ userId }) => {
+      if (!(await ctx.store.orgUsers.getOrgUser(userId))) throw new ApiFailure('not_found', engineText('user.notFound'))
       return deps.session(userId)
     },
-    'org:users': () => listOrgUsers(ctx.db),
+    'org:users': () => ctx.store.orgUsers.listOrgUsers(),
 
     'contacts:list': ({ query }) => listContacts(ctx, query),
     'contacts:get': ({ id }) => getContactOrFail(ctx, id),
     'contacts:create': (draft, { userId }) => createContact(ctx, userId, draft),
     'contacts:update': ({ id, ...draft }, { userId }) => editContact(ctx, userId, id, draft),
-    'contacts:delete': ({ id }, { userId }) => {
-      removeContact(ctx, userId, id)
+    'contacts:delete': async ({ id }, { userId }) => {
+      await removeContact(ctx, userId, id)
       return {}
     },
     'contacts:import': ({ format, text }, { userId }) =>
@@ -76,18 +74,18 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'conversations:get': ({ id }, { userId }) => getConversation(ctx, userId, id),
     'conversations:start': (input, { userId }) => startConversation(ctx, userId, input),
     'conversations:requestConsent': ({ id }, { userId }) => requestConsentFor(ctx, userId, id),
-    'conversations:markRead': ({ id }, { userId }) => {
-      if (markConversationRead(ctx, userId, id)) deps.sendReadReceipt(id)
+    'conversations:markRead': async ({ id }, { userId }) => {
+      if (await markConversationRead(ctx, userId, id)) deps.sendReadReceipt(id)
       return {}
     },
     'conversations:addParticipant': ({ id, userId: added }, { userId }) => groups.addColleague(ctx, userId, id, added),
     'conversations:removeParticipant': ({ id, userId: removed }, { userId }) => groups.removeColleague(ctx, userId, id, removed),
-    'conversations:leave': ({ id }, { userId }) => {
-      groups.leave(ctx, userId, id)
+    'conversations:leave': async ({ id }, { userId }) => {
+      await groups.leave(ctx, userId, id)
       return {}
     },
-    'conversations:transfer': ({ id, toUserId, note }, { userId }) => {
-      groups.transfer(ctx, userId, id, toUserId, note)
+    'conversations:transfer': async ({ id, toUserId, note }, { userId }) => {
+      await groups.transfer(ctx, userId, id, toUserId, note)
       return {}
     },
     'conversations:restart': ({ id }, { userId }) => groups.restart(ctx, userId, id),
@@ -112,23 +110,23 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'templates:send': (input, { userId }) => sendApprovedTemplate(ctx, userId, input),
     'templates:optIn': () => optInTemplateView(ctx),
     'templates:setOptIn': async ({ name }, { userId }) => {
-      requireAdmin(ctx, userId, engineText('admin.chooseOptIn'))
+      await requireAdmin(ctx, userId, engineText('admin.chooseOptIn'))
       // Choose among the templates as WhatsApp holds them now, not as last read.
       await deps.listTemplates().catch(() => undefined)
       return chooseOptInTemplate(ctx, userId, name)
     },
     'account:health': () => deps.health.view(),
-    'account:resume': (_, { userId }) => {
-      requireAdmin(ctx, userId, engineText('admin.resume'))
+    'account:resume': async (_, { userId }) => {
+      await requireAdmin(ctx, userId, engineText('admin.resume'))
       deps.health.resume('admin')
       return deps.health.view()
     },
 
     'search:messages': ({ query, limit, before }, { userId }) => searchMessages(ctx, userId, query, limit ?? 50, before),
 
-    'audit:list': ({ conversationId, limit }, { userId }) => {
-      if (conversationId) requireReader(ctx, conversationId, userId)
-      return listAudit(ctx.db, { conversationId, limit, visibleTo: userId }).map(toAuditEntry)
+    'audit:list': async ({ conversationId, limit }, { userId }) => {
+      if (conversationId) await requireReader(ctx, conversationId, userId)
+      return (await ctx.store.ledger.listAudit({ conversationId, limit, visibleTo: userId })).map(toAuditEntry)
     },
     'export:run': (input, { userId }) => deps.runExport(userId, input),
     // The directory lives on the team server, which answers these before the engine does.
@@ -152,8 +150,9 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
 }
 
 /** On the team server only admins; the desktop app's one user runs their own number. */
-function requireAdmin(ctx: EngineContext, userId: string, refusal: EngineText): void {
-  if (countAdmins(ctx.db) > 0 && getAccount(ctx.db, userId)?.role !== 'admin') throw new ApiFailure('forbidden', refusal)
+async function requireAdmin(ctx: EngineContext, userId: string, refusal: EngineText): Promise<void> {
+  if ((await ctx.store.accounts.countAdmins()) > 0 && (await ctx.store.accounts.getAccount(userId))?.role !== 'admin')
+    throw new ApiFailure('forbidden', refusal)
 }
 
 function teamServerOnly(): never {

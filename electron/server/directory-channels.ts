@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { fail, ok, type Result } from '../shared/api/result'
 import { requestChannels, type DirectoryUser, type ValueOf } from '../shared/api/contract'
+import type { Conversation } from '../shared/domain'
 import type { AccountRow } from '../core/db/repositories/accounts'
 import { toAuditEntry } from '../core/db/repositories/ledger'
 import type { Engine } from '../core/engine'
@@ -13,8 +14,7 @@ import { SmsConfigError } from '../core/channels/sms-config'
 import type { PolicyAdmin } from './policy-admin'
 import { OrgPolicyError } from '../core/org/org-policy'
 import { handOver } from '../core/services/groups-service'
-import { conversationFor } from '../core/services/views'
-import { openConversationIdsOf } from '../core/db/repositories/conversations'
+import { loadConversation } from '../core/services/views'
 import { ApiFailure, type ErrorCode } from '../shared/api/result'
 
 const log = createLogger('directory')
@@ -153,10 +153,15 @@ export function createDirectoryChannels(deps: {
     ),
     'admin:conversationsOf': handle('admin:conversationsOf', true, async (input) => {
       if (!(await engine.store.accounts.getAccount(input.userId))) throw new DirectoryError('not_found', `No user ${input.userId}`)
-      return openConversationIdsOf(engine.db, input.userId).flatMap((id) => conversationFor(engine.db, id, input.userId, now()) ?? [])
+      const conversations: Conversation[] = []
+      for (const id of await engine.store.conversations.openConversationIdsOf(input.userId)) {
+        const conversation = await loadConversation(engine.store, id, input.userId, now())
+        if (conversation) conversations.push(conversation)
+      }
+      return conversations
     }),
-    'admin:handOver': handle('admin:handOver', true, (input, actor) => {
-      handOver(engine.ctx, actor, input.id, input.fromUserId, input.toUserId, input.note)
+    'admin:handOver': handle('admin:handOver', true, async (input, actor) => {
+      await handOver(engine.ctx, actor, input.id, input.fromUserId, input.toUserId, input.note)
       log.info('conversation handed over', { conversation: input.id, from: input.fromUserId, to: input.toUserId, by: actor })
       return {}
     }),

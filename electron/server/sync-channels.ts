@@ -1,9 +1,7 @@
 import { z } from 'zod'
-import { changesSince, latestChangeSeq, oldestChangeSeq } from '../core/db/repositories/change-log'
-import { canRead } from '../core/db/repositories/conversations'
-import { getMessageRow, type MessageRow } from '../core/db/repositories/messages'
+import type { MessageRow } from '../core/db/repositories/messages'
 import type { Engine } from '../core/engine'
-import { toMessages } from '../core/services/views'
+import { loadMessages } from '../core/services/views'
 import { fail, ok, type Result } from '../shared/api/result'
 import { SYNC_CHANNEL, SYNC_LIMIT_MAX, type SyncValue } from '../shared/api/sync'
 import type { Contact, Conversation, Message } from '../shared/domain'
@@ -24,14 +22,14 @@ type HostChannel = (payload: unknown, userId: string | undefined) => Promise<Res
  * the engine's own access checks (a conversation they cannot read is reported removed, its
  * messages left out).
  */
-export function createSyncChannels(engine: Pick<Engine, 'db' | 'dispatch'>): Record<string, HostChannel> {
+export function createSyncChannels(engine: Pick<Engine, 'store' | 'dispatch'>): Record<string, HostChannel> {
   const call = async <T>(userId: string, channel: string, payload: unknown): Promise<T | undefined> => {
     const result = await engine.dispatch({ userId }, channel, payload)
     return result.ok ? (result.value as T) : undefined
   }
 
   const snapshot = async (userId: string, window: number): Promise<SyncValue> => {
-    const cursor = latestChangeSeq(engine.db)
+    const cursor = await engine.store.changeLog.latestChangeSeq()
     const conversations = (await call<Conversation[]>(userId, 'conversations:list', {})) ?? []
     const messages: Message[] = []
     for (const conversation of conversations) {
@@ -42,7 +40,7 @@ export function createSyncChannels(engine: Pick<Engine, 'db' | 'dispatch'>): Rec
   }
 
   const changes = async (userId: string, since: number, limit: number): Promise<SyncValue> => {
-    const rows = changesSince(engine.db, since, limit)
+    const rows = await engine.store.changeLog.changesSince(since, limit)
     const cursor = rows.at(-1)?.seq ?? since
     const ids = { message: new Set<string>(), conversation: new Set<string>(), contact: new Set<string>() }
     for (const row of rows) ids[row.kind].add(row.entity_id)
@@ -60,15 +58,15 @@ export function createSyncChannels(engine: Pick<Engine, 'db' | 'dispatch'>): Rec
     }
 
     const readable = new Map<string, boolean>()
-    const mayRead = (conversationId: string) => {
+    const mayRead = async (conversationId: string) => {
       let allowed = readable.get(conversationId)
-      if (allowed === undefined) readable.set(conversationId, (allowed = canRead(engine.db, conversationId, userId)))
+      if (allowed === undefined) readable.set(conversationId, (allowed = await engine.store.conversations.canRead(conversationId, userId)))
       return allowed
     }
     const messageRows: MessageRow[] = []
     for (const id of ids.message) {
-      const row = getMessageRow(engine.db, id)
-      if (row && row.kind !== 'reaction' && mayRead(row.conversation_id)) messageRows.push(row)
+      const row = await engine.store.messages.getMessageRow(id)
+      if (row && row.kind !== 'reaction' && (await mayRead(row.conversation_id))) messageRows.push(row)
     }
 
     const conversations: Conversation[] = []
@@ -84,7 +82,7 @@ export function createSyncChannels(engine: Pick<Engine, 'db' | 'dispatch'>): Rec
       more: rows.length === limit,
       conversations,
       removedConversations,
-      messages: toMessages(engine.db, messageRows),
+      messages: await loadMessages(engine.store, messageRows),
       contacts,
       removedContacts,
     }
@@ -97,8 +95,8 @@ export function createSyncChannels(engine: Pick<Engine, 'db' | 'dispatch'>): Rec
       if (!parsed.success) return fail('invalid', 'Send { "since": <change number>, "limit"?: 1…5000 }')
       const { since, limit = SYNC_LIMIT_MAX, window = 50 } = parsed.data
       // A cursor older than the log keeps (or a new device) gets the current state instead.
-      const oldest = oldestChangeSeq(engine.db)
-      if (since === 0 || (oldest > 0 && since < oldest - 1) || since > latestChangeSeq(engine.db)) {
+      const oldest = await engine.store.changeLog.oldestChangeSeq()
+      if (since === 0 || (oldest > 0 && since < oldest - 1) || since > (await engine.store.changeLog.latestChangeSeq())) {
         return ok(await snapshot(userId, window))
       }
       return ok(await changes(userId, since, limit))

@@ -86,7 +86,7 @@ function auditExport(db: Db, at: number, actorId: string | undefined, scope: Exp
  */
 export async function runExport(ctx: EngineContext, media: MediaStore, request: ExportRequest): Promise<ExportReport> {
   checkRange(request.from, request.to)
-  if (request.conversationId && request.userId) requireReader(ctx, request.conversationId, request.userId)
+  if (request.conversationId && request.userId) await requireReader(ctx, request.conversationId, request.userId)
   if (request.contactId && getContactName(ctx.db, request.contactId) === undefined) {
     throw new ApiFailure('not_found', engineText('contact.notFound'))
   }

@@ -1,14 +1,16 @@
-import type { Db } from '../db/open'
 import type { Contact } from '../../shared/domain'
-import { getMessageRow } from '../db/repositories/messages'
-import { participantUserIds } from '../db/repositories/conversations'
+import type { Store } from '../db/store'
 import type { EventHub } from '../events'
-import { conversationFor, toMessages } from './views'
+import { createLogger } from '../platform/logger'
+import { loadConversation, loadMessages } from './views'
+
+const log = createLogger('changes')
 
 /**
  * Collects what changed during a burst of work (a webhook batch, a release of 1,000 held
  * messages) and publishes each conversation and message once, built for each subscribed
- * participant, on the next turn of the event loop.
+ * participant, on the next turn of the event loop. Flushes run one after another, so what a
+ * subscriber receives keeps the order it happened in.
  */
 export class ChangeFeed {
   private readonly conversations = new Set<string>()
@@ -16,9 +18,11 @@ export class ChangeFeed {
   private readonly removals: Array<{ conversationId: string; userId: string }> = []
   private scheduled = false
   private readonly flushedListeners = new Set<() => void>()
+  /** The flush being published (or the last one, settled). */
+  private publishing: Promise<void> = Promise.resolve()
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly events: EventHub,
     private readonly now: () => number,
   ) {}
@@ -46,17 +50,17 @@ export class ChangeFeed {
 
   /** Resolves after the pending changes have been published (for tests and shutdown). */
   flushed(): Promise<void> {
-    if (!this.scheduled) return Promise.resolve()
+    if (!this.scheduled) return this.publishing
     return new Promise((resolve) => this.flushedListeners.add(resolve))
   }
 
   private schedule(): void {
     if (this.scheduled) return
     this.scheduled = true
-    setImmediate(() => this.flush())
+    setImmediate(() => void this.flush())
   }
 
-  flush(): void {
+  flush(): Promise<void> {
     this.scheduled = false
     const conversations = [...this.conversations]
     const messages = [...this.messages]
@@ -65,20 +69,30 @@ export class ChangeFeed {
     this.messages.clear()
     const listeners = [...this.flushedListeners]
     this.flushedListeners.clear()
-    try {
-      if (this.events.hasSubscribers()) this.publish(conversations, messages, removals)
-    } finally {
-      for (const listener of listeners) listener()
-    }
+    this.publishing = this.publishing.then(async () => {
+      try {
+        if (this.events.hasSubscribers()) await this.publish(conversations, messages, removals)
+      } catch (error) {
+        // The database went away mid-flush: subscribers catch up from the change log when they resync.
+        log.error('publishing changes failed', { error: error instanceof Error ? error.message : String(error) })
+      } finally {
+        for (const listener of listeners) listener()
+      }
+    })
+    return this.publishing
   }
 
-  private publish(conversations: string[], messages: string[], removals: Array<{ conversationId: string; userId: string }>): void {
+  private async publish(
+    conversations: string[],
+    messages: string[],
+    removals: Array<{ conversationId: string; userId: string }>,
+  ): Promise<void> {
     const subscribed = new Set(this.events.subscribedUsers())
     const audience = new Map<string, string[]>()
-    const audienceOf = (conversationId: string) => {
+    const audienceOf = async (conversationId: string) => {
       let users = audience.get(conversationId)
       if (!users) {
-        users = participantUserIds(this.db, conversationId).filter((u) => subscribed.has(u))
+        users = (await this.store.conversations.participantUserIds(conversationId)).filter((u) => subscribed.has(u))
         audience.set(conversationId, users)
       }
       return users
@@ -86,14 +100,18 @@ export class ChangeFeed {
     for (const { conversationId, userId } of removals) this.events.publish([userId], 'conversations:removed', { id: conversationId })
     const now = this.now()
     for (const id of conversations) {
-      for (const userId of audienceOf(id)) {
-        const view = conversationFor(this.db, id, userId, now)
+      for (const userId of await audienceOf(id)) {
+        const view = await loadConversation(this.store, id, userId, now)
         if (view) this.events.publish([userId], 'conversations:changed', view)
       }
     }
-    const rows = messages.flatMap((id) => getMessageRow(this.db, id) ?? [])
-    for (const message of toMessages(this.db, rows)) {
-      this.events.publish(audienceOf(message.conversationId), 'messages:changed', message)
+    const rows = []
+    for (const id of messages) {
+      const row = await this.store.messages.getMessageRow(id)
+      if (row) rows.push(row)
+    }
+    for (const message of await loadMessages(this.store, rows)) {
+      this.events.publish(await audienceOf(message.conversationId), 'messages:changed', message)
     }
   }
 }

@@ -6,22 +6,7 @@ import type { ContactDraft } from '../contacts/contact-draft'
 import { parseContactsCsv } from '../contacts/import-csv'
 import { parseVCards } from '../contacts/import-vcard'
 import { normalizePhone } from '../contacts/phone'
-import {
-  deleteContact,
-  findContactByPhone,
-  findContactByWhatsApp,
-  getContact,
-  insertContact,
-  searchContacts,
-  updateContact,
-} from '../db/repositories/contacts'
-import { endConversation, isParticipant, openConversationIds } from '../db/repositories/conversations'
-import { appendAudit, appendConsentEvent } from '../db/repositories/ledger'
-import { getAccount } from '../db/repositories/accounts'
-import { getOrgUser } from '../db/repositories/org-users'
-import * as outbox from '../db/repositories/outbox'
 import { cancel } from '../outbox/transitions'
-import { getWhatsAppUser, resetWhatsAppUser } from '../db/repositories/whatsapp-users'
 import { normalizeLanguage } from '../../shared/language'
 import { singleLine } from '../../shared/text'
 import { cancelWaiting } from './cancel-waiting'
@@ -56,12 +41,12 @@ function validateDraft(ctx: EngineContext, draft: ContactDraft): { ok: true; fie
   }
 }
 
-export function listContacts(ctx: EngineContext, query?: string): Contact[] {
-  return searchContacts(ctx.db, query)
+export function listContacts(ctx: EngineContext, query?: string): Promise<Contact[]> {
+  return ctx.store.contacts.searchContacts(query)
 }
 
-export function getContactOrFail(ctx: EngineContext, id: string): Contact {
-  const contact = getContact(ctx.db, id)
+export async function getContactOrFail(ctx: EngineContext, id: string): Promise<Contact> {
+  const contact = await ctx.store.contacts.getContact(id)
   if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   return contact
 }
@@ -77,34 +62,39 @@ function auditFields(contact: Contact): Record<string, unknown> {
   }
 }
 
-export function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft & { userId?: string }): Contact {
+export async function createContact(ctx: EngineContext, actorId: string, draft: ContactDraft & { userId?: string }): Promise<Contact> {
   const { userId, ...rest } = draft
   const valid = validateDraft(ctx, rest)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
   const { fields } = valid
   if (fields.phone) {
-    const existing = findContactByPhone(ctx.db, fields.phone)
+    const existing = await ctx.store.contacts.findContactByPhone(fields.phone)
     if (existing)
       throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
         contactId: existing.id,
       })
   }
   // A WhatsApp user who shares no number is one person by their user id.
-  const sameUser = userId ? findContactByWhatsApp(ctx.db, { userId }) : undefined
+  const sameUser = userId ? await ctx.store.contacts.findContactByWhatsApp({ userId }) : undefined
   if (sameUser)
     throw new ApiFailure('conflict', engineText('contact.whatsAppUserTaken', { name: sameUser.name }), { contactId: sameUser.id })
   const now = ctx.clock.now()
-  const contact = ctx.db.transaction(() => {
-    const inserted = insertContact(ctx.db, {
+  const contact = await ctx.store.transaction(async (tx) => {
+    const inserted = await tx.contacts.insertContact({
       id: ctx.newId('c_'),
       ...fields,
       waId: fields.phone?.slice(1),
       ...(userId ? { userId } : {}),
       now,
     })
-    appendAudit(ctx.db, { at: now, actorId, action: 'contact.created', detail: { contactId: inserted.id, after: auditFields(inserted) } })
+    await tx.ledger.appendAudit({
+      at: now,
+      actorId,
+      action: 'contact.created',
+      detail: { contactId: inserted.id, after: auditFields(inserted) },
+    })
     return inserted
-  })()
+  })
   ctx.changes.contact(contact)
   return contact
 }
@@ -115,25 +105,25 @@ export function createContact(ctx: EngineContext, actorId: string, draft: Contac
  * (the org policy's `contacts.numberChanges: "admins"` leaves it to administrators alone); anyone
  * may fix a name or company, or give a number to a contact that had none.
  */
-function requireMayChangeNumber(ctx: EngineContext, actorId: string, before: Contact): void {
-  if (getAccount(ctx.db, actorId)?.role === 'admin') return
+async function requireMayChangeNumber(ctx: EngineContext, actorId: string, before: Contact): Promise<void> {
+  if ((await ctx.store.accounts.getAccount(actorId))?.role === 'admin') return
   const contactId = before.id
   if (ctx.org.contacts.numberChanges === 'admins' && before.phone) {
     throw new ApiFailure('forbidden', engineText('contact.numberAdminsOnly'))
   }
-  const open = openConversationIds(ctx.db, contactId, 'whatsapp')
-  if (open.some((conversationId) => !isParticipant(ctx.db, conversationId, actorId))) {
-    throw new ApiFailure('forbidden', engineText('contact.numberParticipantsOnly'))
+  for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'whatsapp')) {
+    if (!(await ctx.store.conversations.isParticipant(conversationId, actorId)))
+      throw new ApiFailure('forbidden', engineText('contact.numberParticipantsOnly'))
   }
 }
 
-export function editContact(ctx: EngineContext, actorId: string, id: string, draft: ContactDraft): Contact {
-  const before = getContactOrFail(ctx, id)
+export async function editContact(ctx: EngineContext, actorId: string, id: string, draft: ContactDraft): Promise<Contact> {
+  const before = await getContactOrFail(ctx, id)
   const valid = validateDraft(ctx, draft)
   if (!valid.ok) throw new ApiFailure('invalid', valid.reason)
   const { fields } = valid
   if (fields.phone) {
-    const existing = findContactByPhone(ctx.db, fields.phone)
+    const existing = await ctx.store.contacts.findContactByPhone(fields.phone)
     if (existing && existing.id !== id) {
       throw new ApiFailure('conflict', engineText('contact.phoneTaken', { phone: fields.phone, name: existing.name }), {
         contactId: existing.id,
@@ -141,23 +131,24 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
     }
   }
   const numberChanges = (before.phone ?? undefined) !== fields.phone
-  if (numberChanges) requireMayChangeNumber(ctx, actorId, before)
+  if (numberChanges) await requireMayChangeNumber(ctx, actorId, before)
   const now = ctx.clock.now()
-  const contact = ctx.db.transaction(() => {
-    const updated = updateContact(ctx.db, id, { ...fields, now })
+  const contact = await ctx.store.transaction(async (tx) => {
+    const updated = await tx.contacts.updateContact(id, { ...fields, now })
     if (!updated) return undefined
-    appendAudit(ctx.db, {
+    await tx.ledger.appendAudit({
       at: now,
       actorId,
       action: 'contact.updated',
       detail: { contactId: id, before: auditFields(before), after: auditFields(updated) },
     })
     if (before.phone !== updated.phone) {
-      endThreadsForOldNumber(ctx, actorId, before, updated, now)
-      forgetWhatsAppUser(ctx, actorId, id, now)
+      const inTx = { ...ctx, store: tx }
+      await endThreadsForOldNumber(inTx, actorId, before, updated, now)
+      await forgetWhatsAppUser(inTx, actorId, id, now)
     }
     return updated
-  })()
+  })
   if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
   ctx.changes.contact(contact)
   return contact
@@ -167,17 +158,19 @@ export function editContact(ctx: EngineContext, actorId: string, id: string, dra
  * Consent and the 24-hour window belong to the person behind a number: after the number changes,
  * the new one has neither, and nothing queued for the old one goes to it without a new opt-in.
  */
-function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId: string, now: number): void {
-  if (getWhatsAppUser(ctx.db, contactId).consent === 'none' && outbox.laneRows(ctx.db, contactId).length === 0) return
-  resetWhatsAppUser(ctx.db, contactId, now)
-  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'number_changed', at: now, byUserId: actorId })
-  for (const row of outbox.laneRows(ctx.db, contactId)) {
+async function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId: string, now: number): Promise<void> {
+  const lane = await ctx.store.outbox.laneRows(contactId)
+  if ((await ctx.store.whatsappUsers.getWhatsAppUser(contactId)).consent === 'none' && lane.length === 0) return
+  await ctx.store.whatsappUsers.resetWhatsAppUser(contactId, now)
+  await ctx.store.ledger.appendConsentEvent({ contactId, state: 'none', event: 'number_changed', at: now, byUserId: actorId })
+  for (const row of lane) {
     if (row.kind !== 'template' || row.state === 'leased') continue
     // An opt-in request for the old number is moot; the new number gets its own.
     cancel(ctx, row.message_id, now)
   }
   holdLane(ctx, contactId, 'awaiting_consent')
-  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) ctx.changes.conversation(conversationId)
+  for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'whatsapp'))
+    ctx.changes.conversation(conversationId)
 }
 
 /**
@@ -185,12 +178,12 @@ function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId: stri
  * WhatsApp threads end (what waits in them is cancelled), so nothing written for the old number
  * can reach whoever holds the new one; a new conversation asks the new number for consent.
  */
-function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Contact, after: Contact, now: number): void {
-  const actor = getOrgUser(ctx.db, actorId)?.name ?? 'A colleague'
+async function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Contact, after: Contact, now: number): Promise<void> {
+  const actor = (await ctx.store.orgUsers.getOrgUser(actorId))?.name ?? 'A colleague'
   const to = after.phone ?? 'no number'
-  for (const conversationId of openConversationIds(ctx.db, before.id, 'whatsapp')) {
+  for (const conversationId of await ctx.store.conversations.openConversationIds(before.id, 'whatsapp')) {
     cancelWaiting(ctx, conversationId, now)
-    endConversation(ctx.db, conversationId, now)
+    await ctx.store.conversations.endConversation(conversationId, now)
     addSystemLine(
       ctx,
       conversationId,
@@ -198,7 +191,7 @@ function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Con
       { ended: true, numberChanged: true },
       { code: 'numberChanged', params: { actor, name: after.name, from: before.phone ?? 'none', to } },
     )
-    appendAudit(ctx.db, {
+    await ctx.store.ledger.appendAudit({
       at: now,
       actorId,
       action: 'conversation.ended',
@@ -209,14 +202,14 @@ function endThreadsForOldNumber(ctx: EngineContext, actorId: string, before: Con
   }
 }
 
-export function removeContact(ctx: EngineContext, actorId: string, id: string): void {
-  const before = getContactOrFail(ctx, id)
+export async function removeContact(ctx: EngineContext, actorId: string, id: string): Promise<void> {
+  const before = await getContactOrFail(ctx, id)
   const now = ctx.clock.now()
-  const removed = ctx.db.transaction(() => {
-    if (!deleteContact(ctx.db, id, now)) return false
-    appendAudit(ctx.db, { at: now, actorId, action: 'contact.deleted', detail: { contactId: id, before: auditFields(before) } })
+  const removed = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.contacts.deleteContact(id, now))) return false
+    await tx.ledger.appendAudit({ at: now, actorId, action: 'contact.deleted', detail: { contactId: id, before: auditFields(before) } })
     return true
-  })()
+  })
   if (!removed) throw new ApiFailure('not_found', engineText('contact.notFound'))
   ctx.events.publishToAll('contacts:removed', { id })
 }
@@ -239,7 +232,7 @@ export async function importContacts(
   const batchSize = 100
   const seenPhones = new Map<string, number>()
   for (let start = 0; start < total; start += batchSize) {
-    ctx.db.transaction(() => {
+    await ctx.store.transaction(async (tx) => {
       for (const { line, draft } of parsed.drafts.slice(start, start + batchSize)) {
         const valid = validateDraft(ctx, draft)
         if (!valid.ok) {
@@ -248,7 +241,7 @@ export async function importContacts(
         }
         const phone = valid.fields.phone
         if (phone) {
-          const existing = findContactByPhone(ctx.db, phone)
+          const existing = await tx.contacts.findContactByPhone(phone)
           if (existing) {
             const earlier = seenPhones.get(phone)
             skipped.push(
@@ -264,8 +257,8 @@ export async function importContacts(
           seenPhones.set(phone, line)
         }
         const now = ctx.clock.now()
-        const contact = insertContact(ctx.db, { id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
-        appendAudit(ctx.db, {
+        const contact = await tx.contacts.insertContact({ id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
+        await tx.ledger.appendAudit({
           at: now,
           actorId,
           action: 'contact.created',
@@ -274,7 +267,7 @@ export async function importContacts(
         ctx.changes.contact(contact)
         imported++
       }
-    })()
+    })
     onProgress?.(Math.min(start + batchSize, total), total)
     // Let progress events and other requests through between batches.
     await new Promise((resolve) => setImmediate(resolve))

@@ -2,44 +2,35 @@ import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel, Conversation } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getContact } from '../db/repositories/contacts'
-import {
-  addParticipant,
-  decodeConversationCursor,
-  endedConversationIdsFor,
-  getConversationRow,
-  insertConversation,
-  listConversationRows,
-  markReadFor,
-} from '../db/repositories/conversations'
-import { appendAudit } from '../db/repositories/ledger'
+import { decodeConversationCursor } from '../db/repositories/conversations'
 import { canRequestConsent } from '../policy/consent'
 import { requireParticipant, requireReader } from './access'
 import { consentSnapshot, requestConsent, requestConsentIfUsable } from './consent-service'
-import { conversationFor, toConversation, toConversations } from './views'
+import { loadConversation, loadConversations } from './views'
 
-export function listConversations(
+export async function listConversations(
   ctx: EngineContext,
   userId: string,
   filter: { channel?: Channel; unread?: boolean; contactId?: string; cursor?: string; limit?: number },
-): Conversation[] {
+): Promise<Conversation[]> {
   const now = ctx.clock.now()
   const cursor = filter.cursor === undefined ? undefined : decodeConversationCursor(filter.cursor)
   if (filter.cursor !== undefined && !cursor) throw new ApiFailure('invalid', engineText('request.badCursor'))
-  const current = toConversations(ctx.db, listConversationRows(ctx.db, userId, { ...filter, cursor }), now)
+  const current = await loadConversations(ctx.store, await ctx.store.conversations.listConversationRows(userId, { ...filter, cursor }), now)
   if (!filter.contactId || cursor) return current
   // A contact's History also shows the ended threads the user took part in, read-only.
   const shown = new Set(current.map((c) => c.id))
-  const ended = endedConversationIdsFor(ctx.db, userId, filter.contactId)
-    .filter((id) => !shown.has(id))
-    .flatMap((id) => conversationFor(ctx.db, id, userId, now) ?? [])
-    .filter((c) => !filter.channel || c.channel === filter.channel)
+  const ended: Conversation[] = []
+  for (const id of await ctx.store.conversations.endedConversationIdsFor(userId, filter.contactId)) {
+    const conversation = shown.has(id) ? undefined : await loadConversation(ctx.store, id, userId, now)
+    if (conversation && (!filter.channel || conversation.channel === filter.channel)) ended.push(conversation)
+  }
   return [...current, ...ended].sort((a, b) => b.lastActivityAt - a.lastActivityAt)
 }
 
-export function getConversation(ctx: EngineContext, userId: string, id: string): Conversation {
-  requireReader(ctx, id, userId)
-  return conversationFor(ctx.db, id, userId, ctx.clock.now())!
+export async function getConversation(ctx: EngineContext, userId: string, id: string): Promise<Conversation> {
+  await requireReader(ctx, id, userId)
+  return (await loadConversation(ctx.store, id, userId, ctx.clock.now()))!
 }
 
 /**
@@ -47,12 +38,12 @@ export function getConversation(ctx: EngineContext, userId: string, id: string):
  * new one (`newThread`, or none open). A WhatsApp start without consent sends the opt-in request
  * unless `requestConsent` is false (the composer then asks before the first message).
  */
-export function startConversation(
+export async function startConversation(
   ctx: EngineContext,
   userId: string,
   input: { contactId: string; channel: Channel; newThread?: boolean; requestConsent?: boolean },
-): Conversation {
-  const contact = getContact(ctx.db, input.contactId)
+): Promise<Conversation> {
+  const contact = await ctx.store.contacts.getContact(input.contactId)
   if (!contact) throw new ApiFailure('not_found', engineText('contact.saveFirst'))
   if (input.channel === 'whatsapp') {
     if (!ctx.org.whatsapp.enabled) throw new ApiFailure('unavailable', engineText('whatsapp.disabled'))
@@ -61,17 +52,16 @@ export function startConversation(
     throw new ApiFailure('invalid', engineText('contact.noNumber', { name: contact.name }))
   }
   const now = ctx.clock.now()
-  return ctx.db.transaction(() => {
+  const conversationId = await ctx.store.transaction(async (tx) => {
     if (!input.newThread) {
-      const existing = listConversationRows(ctx.db, userId, { contactId: contact.id, channel: input.channel }).find(
-        (row) => row.ended_at === null,
-      )
-      if (existing) return toConversation(ctx.db, existing, now)
+      const rows = await tx.conversations.listConversationRows(userId, { contactId: contact.id, channel: input.channel })
+      const existing = rows.find((row) => row.ended_at === null)
+      if (existing) return existing.id
     }
     const id = ctx.newId('v_')
-    insertConversation(ctx.db, { id, contactId: contact.id, channel: input.channel, now })
-    addParticipant(ctx.db, id, userId, now)
-    appendAudit(ctx.db, {
+    await tx.conversations.insertConversation({ id, contactId: contact.id, channel: input.channel, now })
+    await tx.conversations.addParticipant(id, userId, now)
+    await tx.ledger.appendAudit({
       at: now,
       actorId: userId,
       action: 'conversation.started',
@@ -82,22 +72,23 @@ export function startConversation(
       requestConsentIfUsable(ctx, id, contact.id, userId)
     }
     ctx.changes.conversation(id)
-    return toConversation(ctx.db, getConversationRow(ctx.db, id, userId)!, now)
-  })()
+    return id
+  })
+  return (await loadConversation(ctx.store, conversationId, userId, now))!
 }
 
-export function requestConsentFor(ctx: EngineContext, userId: string, id: string): Conversation {
-  const conversation = requireParticipant(ctx, id, userId)
+export async function requestConsentFor(ctx: EngineContext, userId: string, id: string): Promise<Conversation> {
+  const conversation = await requireParticipant(ctx, id, userId)
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('consent.whatsAppOnly'))
   ctx.db.transaction(() => requestConsent(ctx, id, conversation.contactId, userId))()
   ctx.changes.conversation(id)
-  return conversationFor(ctx.db, id, userId, ctx.clock.now())!
+  return (await loadConversation(ctx.store, id, userId, ctx.clock.now()))!
 }
 
 /** Clears the user's unread count; the caller sends the WhatsApp read receipt. */
-export function markConversationRead(ctx: EngineContext, userId: string, id: string): boolean {
-  requireParticipant(ctx, id, userId)
-  const changed = markReadFor(ctx.db, id, userId, ctx.clock.now())
+export async function markConversationRead(ctx: EngineContext, userId: string, id: string): Promise<boolean> {
+  await requireParticipant(ctx, id, userId)
+  const changed = await ctx.store.conversations.markReadFor(id, userId, ctx.clock.now())
   if (changed) ctx.changes.conversation(id)
   return changed
 }

@@ -20,7 +20,8 @@ import { classifyReply } from '../policy/keywords'
 import type { InboundMessage, UserPreference, ContactInfo } from '../whatsapp/webhook-types'
 import { applyConsent, recordUserInitiated } from './consent-service'
 import { releaseLane } from './lanes'
-import { replyThreadId } from './reply-routing'
+import { pickReplyThread } from './reply-routing'
+import { replyCandidates } from '../db/repositories/reply-threads'
 import { addSystemLine } from './system-lines'
 
 /**
@@ -205,7 +206,7 @@ export function contactForSender(ctx: EngineContext, who: { waId?: string; userI
  * a new one for the people of the last thread (or, for someone new, everyone in the organization).
  */
 export function threadFor(ctx: EngineContext, contactId: string, channel: Channel, now: number): string {
-  const open = replyThreadId(ctx.db, contactId, channel)
+  const open = pickReplyThread(replyCandidates(ctx.db, contactId, channel))?.id
   if (open) return open
   const previous = latestConversationId(ctx.db, contactId, channel)
   const id = ctx.newId('v_')

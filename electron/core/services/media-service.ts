@@ -1,9 +1,8 @@
 import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { MediaUploadValue } from '../../shared/api/contract'
+import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getMedia, upsertMedia } from '../db/repositories/media'
-import { getMessageRow, pendingMediaDownloads, updateMessage } from '../db/repositories/messages'
 import type { MediaStore } from '../media/media-store'
 import { prepareImage } from '../media/prepare-image'
 import { makeThumbnail } from '../media/thumbnail'
@@ -11,7 +10,7 @@ import { retryDelayMs } from '../outbox/backoff'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
 import { requireParticipant } from './access'
-import { toMessages } from './views'
+import { loadMessages } from './views'
 
 const log = createLogger('media')
 const MAX_DOWNLOAD_ATTEMPTS = 6
@@ -29,7 +28,7 @@ export async function uploadPicture(ctx: EngineContext, store: MediaStore, bytes
   const stored = await store.put(image.bytes, image.mimeType)
   const storedThumbnail = await store.put(thumbnail.bytes, thumbnail.mimeType)
   const now = ctx.clock.now()
-  upsertMedia(ctx.db, {
+  await ctx.store.media.upsertMedia({
     id: storedThumbnail.id,
     mimeType: thumbnail.mimeType,
     size: thumbnail.bytes.byteLength,
@@ -37,7 +36,7 @@ export async function uploadPicture(ctx: EngineContext, store: MediaStore, bytes
     height: thumbnail.height,
     now,
   })
-  upsertMedia(ctx.db, {
+  await ctx.store.media.upsertMedia({
     id: stored.id,
     mimeType: image.mimeType,
     size: image.bytes.byteLength,
@@ -74,8 +73,8 @@ export class MediaDownloader {
   ) {}
 
   /** Resumes downloads left unfinished by a previous run. */
-  resumePending(): void {
-    for (const row of pendingMediaDownloads(this.ctx.db, 200)) if (row.media_state === 'downloading') this.schedule(row.id)
+  async resumePending(): Promise<void> {
+    for (const row of await this.ctx.store.messages.pendingMediaDownloads(200)) if (row.media_state === 'downloading') this.schedule(row.id)
   }
 
   schedule(messageId: string): void {
@@ -85,21 +84,22 @@ export class MediaDownloader {
       .catch((error: unknown) => {
         // A disk error: the attachment is kept as "could not download — retry", never lost.
         log.error('media download crashed', { messageId, error: error instanceof Error ? error.name : 'unknown' })
-        if (!this.stopped) updateMessage(this.ctx.db, messageId, { mediaState: 'failed', now: this.ctx.clock.now() })
+        if (!this.stopped) return this.ctx.store.messages.updateMessage(messageId, { mediaState: 'failed', now: this.ctx.clock.now() })
       })
+      .catch(() => undefined)
       .finally(() => this.active.delete(messageId))
   }
 
-  retry(userId: string, messageId: string) {
-    const row = getMessageRow(this.ctx.db, messageId)
+  async retry(userId: string, messageId: string): Promise<Message> {
+    const row = await this.ctx.store.messages.getMessageRow(messageId)
     if (!row) throw new ApiFailure('not_found', engineText('message.notFound'))
-    requireParticipant(this.ctx, row.conversation_id, userId)
+    await requireParticipant(this.ctx, row.conversation_id, userId)
     if (!row.provider_media_id || row.media_state === 'ready') throw new ApiFailure('conflict', engineText('picture.nothingToDownload'))
     this.attempts.delete(messageId)
-    updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
+    await this.ctx.store.messages.updateMessage(messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
     this.ctx.changes.message(messageId, row.conversation_id)
     this.schedule(messageId)
-    return toMessages(this.ctx.db, [getMessageRow(this.ctx.db, messageId)!])[0]
+    return (await loadMessages(this.ctx.store, [(await this.ctx.store.messages.getMessageRow(messageId))!]))[0]
   }
 
   stop(): void {
@@ -115,7 +115,7 @@ export class MediaDownloader {
   }
 
   private async download(messageId: string): Promise<void> {
-    const row = getMessageRow(this.ctx.db, messageId)
+    const row = await this.ctx.store.messages.getMessageRow(messageId)
     const client = this.client()
     if (!row?.provider_media_id || !client) return
     const extra = row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {}
@@ -128,18 +128,14 @@ export class MediaDownloader {
     if (!result.ok) {
       const attempt = (this.attempts.get(messageId) ?? 0) + 1
       this.attempts.set(messageId, attempt)
-      updateMessage(this.ctx.db, messageId, { mediaState: 'failed', now })
+      await this.ctx.store.messages.updateMessage(messageId, { mediaState: 'failed', now })
       this.ctx.changes.message(messageId, row.conversation_id)
       log.warn('media download failed', { messageId, kind: result.error.kind, attempt })
       if (attempt < MAX_DOWNLOAD_ATTEMPTS && !this.stopped) {
         const cancel = this.ctx.clock.setTimer(
           () => {
             this.retryTimers.delete(cancel)
-            if (this.stopped) return
-            if (getMessageRow(this.ctx.db, messageId)?.media_state !== 'failed') return
-            updateMessage(this.ctx.db, messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
-            this.ctx.changes.message(messageId, row.conversation_id)
-            this.schedule(messageId)
+            if (!this.stopped) void this.retryLater(messageId, row.conversation_id).catch(() => undefined)
           },
           retryDelayMs(attempt, { random: this.ctx.random, baseMs: 2000 }),
         )
@@ -154,7 +150,7 @@ export class MediaDownloader {
       try {
         const thumbnail = await makeThumbnail(bytes)
         const storedThumbnail = await this.store.put(thumbnail.bytes, thumbnail.mimeType)
-        upsertMedia(this.ctx.db, {
+        await this.ctx.store.media.upsertMedia({
           id: storedThumbnail.id,
           mimeType: thumbnail.mimeType,
           size: thumbnail.bytes.byteLength,
@@ -167,10 +163,24 @@ export class MediaDownloader {
         // A picture we cannot preview is still kept and offered as a download.
       }
     }
-    if (!getMedia(this.ctx.db, stored.id)) {
-      upsertMedia(this.ctx.db, { id: stored.id, mimeType, size: bytes.byteLength, ...(thumbnailId ? { thumbnailId } : {}), now })
+    if (!(await this.ctx.store.media.getMedia(stored.id))) {
+      await this.ctx.store.media.upsertMedia({
+        id: stored.id,
+        mimeType,
+        size: bytes.byteLength,
+        ...(thumbnailId ? { thumbnailId } : {}),
+        now,
+      })
     }
-    updateMessage(this.ctx.db, messageId, { mediaId: stored.id, mediaState: 'ready', now })
+    await this.ctx.store.messages.updateMessage(messageId, { mediaId: stored.id, mediaState: 'ready', now })
     this.ctx.changes.message(messageId, row.conversation_id)
+  }
+
+  /** A backoff timer fired: download again, unless the user retried meanwhile. */
+  private async retryLater(messageId: string, conversationId: string): Promise<void> {
+    if ((await this.ctx.store.messages.getMessageRow(messageId))?.media_state !== 'failed') return
+    await this.ctx.store.messages.updateMessage(messageId, { mediaState: 'downloading', now: this.ctx.clock.now() })
+    this.ctx.changes.message(messageId, conversationId)
+    this.schedule(messageId)
   }
 }

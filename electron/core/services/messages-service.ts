@@ -2,30 +2,28 @@ import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getContact } from '../db/repositories/contacts'
-import { listParticipants, openConversationIds, touchConversation } from '../db/repositories/conversations'
-import { getMedia } from '../db/repositories/media'
-import { getMessageRow, getMessageRowByClientId, insertMessage, listMessageRows } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
 import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
 import { requireOpen, requireParticipant, requireReader } from './access'
 import { consentSnapshot, requestConsentIfUsable, userInitiatedWindow } from './consent-service'
 import { checkLexicon } from './lexicon'
-import { toMessages } from './views'
+import { loadMessages } from './views'
 
-export function listMessages(
+export async function listMessages(
   ctx: EngineContext,
   userId: string,
   input: { conversationId: string; before?: number; limit?: number },
-): Message[] {
-  requireReader(ctx, input.conversationId, userId)
-  return toMessages(ctx.db, listMessageRows(ctx.db, input.conversationId, { beforeSeq: input.before, limit: input.limit }))
+): Promise<Message[]> {
+  await requireReader(ctx, input.conversationId, userId)
+  return loadMessages(
+    ctx.store,
+    await ctx.store.messages.listMessageRows(input.conversationId, { beforeSeq: input.before, limit: input.limit }),
+  )
 }
 
-function messageView(ctx: EngineContext, id: string): Message {
-  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]
+async function messageView(ctx: EngineContext, id: string): Promise<Message> {
+  return (await loadMessages(ctx.store, [(await ctx.store.messages.getMessageRow(id))!]))[0]
 }
 
 /**
@@ -36,7 +34,7 @@ function messageView(ctx: EngineContext, id: string): Message {
  * @throws ApiFailure forbidden, not_found, conflict (ended thread, lexicon warning not confirmed) or
  *   invalid (lexicon block, missing picture)
  */
-export function sendMessage(
+export async function sendMessage(
   ctx: EngineContext,
   userId: string,
   input: {
@@ -48,18 +46,18 @@ export function sendMessage(
     confirmWarning?: boolean
     replyTo?: string
   },
-): Message {
-  const conversation = requireParticipant(ctx, input.conversationId, userId)
+): Promise<Message> {
+  const conversation = await requireParticipant(ctx, input.conversationId, userId)
   // A repeat (a team client's outbox resending after a lost answer) gets the first message back,
   // even if the thread ended meanwhile; a clientId is never answered with someone else's message.
   if (input.clientId) {
-    const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
+    const existing = await ctx.store.messages.getMessageRowByClientId(conversation.id, input.clientId)
     if (existing && existing.author_id === userId) return messageView(ctx, existing.id)
     if (existing) throw new ApiFailure('conflict', engineText('message.idTaken'))
   }
   requireOpen(conversation)
   const text = input.text?.trim() ? input.text : undefined
-  const verdict = checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
+  const verdict = await checkLexicon(ctx, [text, input.caption].filter(Boolean).join('\n'), userId, conversation.id)
   if (verdict.action === 'block')
     throw new ApiFailure('invalid', engineText('message.blocked', { reason: verdict.reason ?? verdict.rule ?? '' }), {
       rule: verdict.rule,
@@ -72,20 +70,20 @@ export function sendMessage(
     })
   }
   if (input.mediaId) {
-    if (!getMedia(ctx.db, input.mediaId)) throw new ApiFailure('invalid', engineText('picture.gone'))
+    if (!(await ctx.store.media.getMedia(input.mediaId))) throw new ApiFailure('invalid', engineText('picture.gone'))
     if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('picture.whatsAppOnly'))
   }
-  const replyToProviderId = input.replyTo ? quotedProviderId(ctx, conversation, input.replyTo) : undefined
+  const replyToProviderId = input.replyTo ? await quotedProviderId(ctx, conversation, input.replyTo) : undefined
   const now = ctx.clock.now()
-  const participants = listParticipants(ctx.db, conversation.id)
+  const participants = await ctx.store.conversations.listParticipants(conversation.id)
   const author = participants.find((p) => p.user_id === userId)
   const id = ctx.newId('m_')
 
-  ctx.db.transaction(() => {
+  await ctx.store.transaction(async (tx) => {
     let status: Message['status'] = 'queued'
     let holdReason: Message['holdReason']
     if (conversation.channel === 'whatsapp') {
-      const contact = getContact(ctx.db, conversation.contactId)
+      const contact = await tx.contacts.getContact(conversation.contactId)
       const snapshot = consentSnapshot(ctx, conversation.contactId)
       const guestFirst = userInitiatedWindow(ctx, conversation.contactId, now)
       if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
@@ -99,7 +97,7 @@ export function sendMessage(
     const extra: Record<string, unknown> = {}
     if (input.caption) extra.caption = input.caption
     if (participants.length > 1 && author) extra.attributedTo = author.name
-    const seq = insertMessage(ctx.db, {
+    const seq = await tx.messages.insertMessage({
       id,
       conversationId: conversation.id,
       direction: 'out',
@@ -115,7 +113,7 @@ export function sendMessage(
       replyToProviderId,
       createdAt: now,
     })
-    outbox.enqueue(ctx.db, {
+    await tx.outbox.enqueue({
       messageId: id,
       lane: conversation.channel === 'whatsapp' ? conversation.contactId : `sms:${conversation.contactId}`,
       seq,
@@ -123,12 +121,12 @@ export function sendMessage(
       state: status === 'held' ? 'held' : 'ready',
       dueAt: now,
     })
-    touchConversation(ctx.db, conversation.id, seq, now)
-  })()
+    await tx.conversations.touchConversation(conversation.id, seq, now)
+  })
   ctx.changes.message(id, conversation.id)
   // Writing decides where the contact's replies land (reply-routing): the contact's other open
   // threads learn whether they still receive them.
-  for (const other of openConversationIds(ctx.db, conversation.contactId, conversation.channel)) {
+  for (const other of await ctx.store.conversations.openConversationIds(conversation.contactId, conversation.channel)) {
     if (other !== conversation.id) ctx.changes.conversation(other)
   }
   ctx.wakeOutbox()
@@ -139,19 +137,19 @@ export function sendMessage(
  * The WhatsApp id of the message a reply quotes. It must be in the same WhatsApp thread and have
  * reached WhatsApp (WhatsApp quotes by its own id). @throws ApiFailure invalid with the reason.
  */
-function quotedProviderId(ctx: EngineContext, conversation: { id: string; channel: string }, messageId: string): string {
+async function quotedProviderId(ctx: EngineContext, conversation: { id: string; channel: string }, messageId: string): Promise<string> {
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('quote.whatsAppOnly'))
-  const quoted = getMessageRow(ctx.db, messageId)
+  const quoted = await ctx.store.messages.getMessageRow(messageId)
   if (!quoted || quoted.conversation_id !== conversation.id) throw new ApiFailure('invalid', engineText('quote.otherThread'))
   if (!quoted.provider_id) throw new ApiFailure('invalid', engineText('quote.notYetSent'))
   return quoted.provider_id
 }
 
 /** A failed message goes back into its lane at its original place; the policy decides again. */
-export function retryMessage(ctx: EngineContext, userId: string, id: string): Message {
-  const row = getMessageRow(ctx.db, id)
+export async function retryMessage(ctx: EngineContext, userId: string, id: string): Promise<Message> {
+  const row = await ctx.store.messages.getMessageRow(id)
   if (!row || row.direction !== 'out') throw new ApiFailure('not_found', engineText('message.notFound'))
-  const conversation = requireParticipant(ctx, row.conversation_id, userId)
+  const conversation = await requireParticipant(ctx, row.conversation_id, userId)
   requireOpen(conversation)
   if (row.status !== 'failed') throw new ApiFailure('conflict', engineText('message.retryOnlyFailed'))
   const now = ctx.clock.now()
@@ -171,11 +169,11 @@ export function retryMessage(ctx: EngineContext, userId: string, id: string): Me
 }
 
 /** A held or queued message that has not started sending can be cancelled; it will never go out. */
-export function cancelMessage(ctx: EngineContext, userId: string, id: string): Message {
-  const row = getMessageRow(ctx.db, id)
+export async function cancelMessage(ctx: EngineContext, userId: string, id: string): Promise<Message> {
+  const row = await ctx.store.messages.getMessageRow(id)
   if (!row || row.direction !== 'out') throw new ApiFailure('not_found', engineText('message.notFound'))
-  requireParticipant(ctx, row.conversation_id, userId)
-  const queued = outbox.getOutboxRow(ctx.db, id)
+  await requireParticipant(ctx, row.conversation_id, userId)
+  const queued = await ctx.store.outbox.getOutboxRow(id)
   if (!queued || queued.state === 'leased') {
     throw new ApiFailure('conflict', engineText(row.status === 'sending' ? 'message.alreadySending' : 'message.cancelOnlyWaiting'))
   }

@@ -5,7 +5,7 @@ import type { EngineContext } from '../context'
 import { policyHoldAsync } from '../outbox/hold-rule'
 import { whatsAppTarget } from '../outbox/jobs/send-job'
 import type { ReactionMessage, SendValue, WhatsAppResult } from '../whatsapp/client'
-import { requireOpen, requireParticipantAsync } from './access'
+import { requireOpen, requireParticipant } from './access'
 import { loadMessages } from './views'
 import { whatsAppReasonText } from '../whatsapp/errors'
 
@@ -30,7 +30,7 @@ export async function reactToMessage(
 ): Promise<Message> {
   const row = await ctx.store.messages.getMessageRow(input.id)
   if (!row || row.direction === 'system' || row.kind === 'reaction') throw new ApiFailure('not_found', engineText('message.notFound'))
-  const conversation = await requireParticipantAsync(ctx, row.conversation_id, userId)
+  const conversation = await requireParticipant(ctx, row.conversation_id, userId)
   requireOpen(conversation)
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('reaction.whatsAppOnly'))
   if (!row.provider_id) throw new ApiFailure('invalid', engineText('reaction.notYetSent'))

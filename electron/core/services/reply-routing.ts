@@ -1,7 +1,6 @@
 import type { Channel, Conversation } from '../../shared/domain'
-import { currentParticipantsOf } from '../db/repositories/conversations'
-import { replyCandidates, sharedReplyCandidates, type ReplyCandidate } from '../db/repositories/reply-threads'
-import type { Db } from '../db/open'
+import type { ReplyCandidate } from '../db/repositories/reply-threads'
+import type { Store } from '../db/store'
 
 /**
  * The routing rule for a contact's replies when they have several open threads on a channel (see
@@ -24,20 +23,17 @@ export function pickReplyThread(candidates: readonly ReplyCandidate[]): ReplyCan
 }
 
 /** The open thread a contact's next inbound message on `channel` lands in, if any is open. */
-export function replyThreadId(db: Db, contactId: string, channel: Channel): string | undefined {
-  return pickReplyThread(replyCandidates(db, contactId, channel))?.id
+export async function replyThreadId(store: Store, contactId: string, channel: Channel): Promise<string | undefined> {
+  return pickReplyThread(await store.replyThreads.replyCandidates(contactId, channel))?.id
 }
 
 /**
  * Marks each open thread that will not receive the contact's replies with where they go instead
  * (`repliesGoTo`), so a thread is never silently deaf. Mutates and returns `conversations`.
  */
-export function markReplyRouting(db: Db, conversations: Conversation[]): Conversation[] {
+export async function markReplyRouting(store: Store, conversations: Conversation[]): Promise<Conversation[]> {
   const open = conversations.filter((c) => c.endedAt === undefined && c.channel !== 'voicemail')
-  const candidates = sharedReplyCandidates(
-    db,
-    open.map((c) => c.contactId),
-  )
+  const candidates = await store.replyThreads.sharedReplyCandidates(open.map((c) => c.contactId))
   if (candidates.length === 0) return conversations
   const groups = new Map<string, ReplyCandidate[]>()
   for (const c of candidates) {
@@ -50,7 +46,7 @@ export function markReplyRouting(db: Db, conversations: Conversation[]): Convers
     if (pick) chosen.set(key, pick.id)
   }
   const targets = [...new Set(chosen.values())]
-  const names = currentParticipantsOf(db, targets)
+  const names = await store.conversations.currentParticipantsOf(targets)
   for (const conversation of open) {
     const target = chosen.get(`${conversation.contactId}\u0000${conversation.channel}`)
     if (!target || target === conversation.id) continue

@@ -2,14 +2,9 @@ import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getContact } from '../db/repositories/contacts'
-import { touchConversation } from '../db/repositories/conversations'
-import { getMessageRow, getMessageRowByClientId, insertMessage } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
-import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
-import { policyHold } from '../outbox/hold-rule'
+import { policyHoldAsync } from '../outbox/hold-rule'
 import { requireOpen, requireParticipant } from './access'
-import { toMessages } from './views'
+import { loadMessages } from './views'
 
 /** How many `{{n}}` variables a template body has (the highest n). */
 export function variableCount(body: string): number {
@@ -27,14 +22,14 @@ export function fillTemplate(body: string, params: readonly string[]): string {
  * template WhatsApp has approved, and with every variable filled. The thread shows the filled text.
  * @throws ApiFailure not_found, forbidden, invalid (not WhatsApp, unknown template, variables), conflict (consent, state)
  */
-export function sendApprovedTemplate(
+export async function sendApprovedTemplate(
   ctx: EngineContext,
   userId: string,
   input: { conversationId: string; name: string; language: string; params: string[]; clientId?: string },
-): Message {
-  const conversation = requireParticipant(ctx, input.conversationId, userId)
+): Promise<Message> {
+  const conversation = await requireParticipant(ctx, input.conversationId, userId)
   if (input.clientId) {
-    const existing = getMessageRowByClientId(ctx.db, conversation.id, input.clientId)
+    const existing = await ctx.store.messages.getMessageRowByClientId(conversation.id, input.clientId)
     if (existing && existing.author_id === userId) return view(ctx, existing.id)
     if (existing) throw new ApiFailure('conflict', engineText('message.idTaken'))
   }
@@ -47,16 +42,16 @@ export function sendApprovedTemplate(
   const expected = variableCount(template.body)
   if (input.params.length !== expected || input.params.some((p) => p.trim() === '' || /[\n\r\t]| {5,}/.test(p)))
     throw new ApiFailure('invalid', engineText('template.fillFields', { count: expected }))
-  const contact = getContact(ctx.db, conversation.contactId)
-  const consent = getWhatsAppUser(ctx.db, conversation.contactId).consent
+  const contact = await ctx.store.contacts.getContact(conversation.contactId)
+  const consent = (await ctx.store.whatsappUsers.getWhatsAppUser(conversation.contactId)).consent
   // Business templates need the person's agreement; the opt-in request is the one that asks for it.
   if (consent !== 'granted') throw new ApiFailure('conflict', engineText('consent.notGiven', { name: contact?.name ?? 'This person' }))
 
   const now = ctx.clock.now()
   const id = ctx.newId('m_')
-  const holdReason = policyHold(ctx, conversation.contactId, 'template', now)
-  ctx.db.transaction(() => {
-    const seq = insertMessage(ctx.db, {
+  const holdReason = await policyHoldAsync(ctx, conversation.contactId, 'template', now)
+  await ctx.store.transaction(async (tx) => {
+    const seq = await tx.messages.insertMessage({
       id,
       conversationId: conversation.id,
       direction: 'out',
@@ -69,7 +64,7 @@ export function sendApprovedTemplate(
       clientId: input.clientId,
       createdAt: now,
     })
-    outbox.enqueue(ctx.db, {
+    await tx.outbox.enqueue({
       messageId: id,
       lane: conversation.contactId,
       seq,
@@ -77,13 +72,13 @@ export function sendApprovedTemplate(
       state: holdReason ? 'held' : 'ready',
       dueAt: now,
     })
-    touchConversation(ctx.db, conversation.id, seq, now)
-  })()
+    await tx.conversations.touchConversation(conversation.id, seq, now)
+  })
   ctx.changes.message(id, conversation.id)
   ctx.wakeOutbox()
   return view(ctx, id)
 }
 
-function view(ctx: EngineContext, id: string): Message {
-  return toMessages(ctx.db, [getMessageRow(ctx.db, id)!])[0]
+async function view(ctx: EngineContext, id: string): Promise<Message> {
+  return (await loadMessages(ctx.store, [(await ctx.store.messages.getMessageRow(id))!]))[0]
 }

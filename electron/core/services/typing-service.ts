@@ -1,7 +1,6 @@
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
-import { unreadInboundProviderIds } from '../db/repositories/messages'
-import { policyHold } from '../outbox/hold-rule'
+import { policyHoldAsync } from '../outbox/hold-rule'
 import type { WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
 import { whatsAppReasonText } from '../whatsapp/errors'
@@ -26,15 +25,15 @@ export class TypingIndicator {
 
   /** @throws ApiFailure not_found, forbidden, conflict (ended). Resolves whether the indicator went out. */
   async typing(userId: string, conversationId: string): Promise<{ sent: boolean }> {
-    const conversation = requireParticipant(this.ctx, conversationId, userId)
+    const conversation = await requireParticipant(this.ctx, conversationId, userId)
     requireOpen(conversation)
     const send = this.send()
     if (conversation.channel !== 'whatsapp' || !send) return { sent: false }
     const now = this.ctx.clock.now()
     const last = this.lastSent.get(conversationId)
     if (last !== undefined && now - last < TYPING_EVERY_MS) return { sent: false }
-    if (policyHold(this.ctx, conversation.contactId, 'freeform', now)) return { sent: false }
-    const [latest] = unreadInboundProviderIds(this.ctx.db, conversationId, 1)
+    if (await policyHoldAsync(this.ctx, conversation.contactId, 'freeform', now)) return { sent: false }
+    const [latest] = await this.ctx.store.messages.unreadInboundProviderIds(conversationId, 1)
     if (!latest) return { sent: false }
     this.lastSent.set(conversationId, now)
     const result = await send(latest)

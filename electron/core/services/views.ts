@@ -1,13 +1,6 @@
 import type { Conversation, Message, MessageDirection, Participant } from '../../shared/domain'
-import {
-  currentParticipantsOf,
-  getConversationRow,
-  listParticipants,
-  type ConversationRow,
-  type ParticipantRow,
-} from '../db/repositories/conversations'
-import { bodiesByProviderId, reactionsFor, type MessageRow } from '../db/repositories/messages'
-import type { Db } from '../db/open'
+import type { ConversationRow, ParticipantRow } from '../db/repositories/conversations'
+import type { MessageRow } from '../db/repositories/messages'
 import type { Store } from '../db/store'
 import { deriveConversationState } from '../policy/conversation-state'
 import { windowClosesAt } from '../policy/window'
@@ -35,18 +28,22 @@ export function previewText(kind: string, body: string | null): string {
 }
 
 /** Many conversations at once: participants fetched in one query rather than one per row. */
-export function toConversations(db: Db, rows: readonly ConversationRow[], now: number): Conversation[] {
-  const participants = currentParticipantsOf(
-    db,
-    rows.map((r) => r.id),
-  )
+export async function loadConversations(store: Store, rows: readonly ConversationRow[], now: number): Promise<Conversation[]> {
+  const participants = await store.conversations.currentParticipantsOf(rows.map((r) => r.id))
   return markReplyRouting(
-    db,
-    rows.map((row) => toConversation(db, row, now, participants.get(row.id) ?? [])),
+    store,
+    rows.map((row) => toConversation(row, now, participants.get(row.id) ?? [])),
   )
 }
 
-export function toConversation(db: Db, row: ConversationRow, now: number, current?: ParticipantRow[]): Conversation {
+/** One conversation as `userId` sees it (their unread count), or undefined when there is none. */
+export async function loadConversation(store: Store, id: string, userId: string, now: number): Promise<Conversation | undefined> {
+  const row = await store.conversations.getConversationRow(id, userId)
+  return row && (await loadConversations(store, [row], now))[0]
+}
+
+/** A conversation row and its current participants as the API shows them. */
+export function toConversation(row: ConversationRow, now: number, current: readonly ParticipantRow[]): Conversation {
   const consent = (row.consent ?? 'none') as ConsentState
   const lastInboundAt = row.last_inbound_at ?? undefined
   const state =
@@ -55,7 +52,7 @@ export function toConversation(db: Db, row: ConversationRow, now: number, curren
       : row.ended_at !== null
         ? 'ended'
         : 'active'
-  const participants: Participant[] = (current ?? listParticipants(db, row.id)).map((p) => ({
+  const participants: Participant[] = current.map((p) => ({
     userId: p.user_id,
     name: p.name,
     joinedAt: p.joined_at,
@@ -88,23 +85,7 @@ export function toConversation(db: Db, row: ConversationRow, now: number, curren
   return conversation
 }
 
-export function conversationFor(db: Db, id: string, userId: string, now: number): Conversation | undefined {
-  const row = getConversationRow(db, id, userId)
-  return row && markReplyRouting(db, [toConversation(db, row, now)])[0]
-}
-
-export function toMessages(db: Db, rows: readonly MessageRow[]): Message[] {
-  return withRelated(
-    rows,
-    reactionsFor(
-      db,
-      rows.map((r) => r.id),
-    ),
-    bodiesByProviderId(db, quotedIds(rows)),
-  )
-}
-
-/** `toMessages` through the async store (services converted off `ctx.db` use this one). */
+/** Message rows as the API shows them, with their reactions and the texts they quote. */
 export async function loadMessages(store: Store, rows: readonly MessageRow[]): Promise<Message[]> {
   const reactions = await store.messages.reactionsFor(rows.map((r) => r.id))
   const quotes = await store.messages.bodiesByProviderId(quotedIds(rows))
@@ -117,8 +98,8 @@ function quotedIds(rows: readonly MessageRow[]): string[] {
 
 function withRelated(
   rows: readonly MessageRow[],
-  reactions: ReturnType<typeof reactionsFor>,
-  quotes: ReturnType<typeof bodiesByProviderId>,
+  reactions: Awaited<ReturnType<Store['messages']['reactionsFor']>>,
+  quotes: Awaited<ReturnType<Store['messages']['bodiesByProviderId']>>,
 ): Message[] {
   return rows.map((row) => {
     const message = toMessage(row)
