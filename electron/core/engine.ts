@@ -9,10 +9,7 @@ import { createChannelIntake, type ChannelIntake } from './channels/intake'
 import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
 import { createSqliteStore, type Store } from './db/store'
-import { getConversationRow, openWhatsAppConversationIds } from './db/repositories/conversations'
-import { unreadInboundProviderIds } from './db/repositories/messages'
 import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
-import { getAccount } from './db/repositories/accounts'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -85,7 +82,7 @@ export interface Engine {
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
   session(userId: string): Session
   /** Starts sending and processing work left from a previous run. */
-  start(): void
+  start(): Promise<void>
   /** Stops taking work, waits for sends in flight, and closes the database. */
   close(): Promise<void>
   /**
@@ -188,10 +185,9 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  const sendReadReceipt = (conversationId: string) => {
-    const row = getConversationRow(db, conversationId, '')
-    if (!client || row?.channel !== 'whatsapp') return
-    const [latest] = unreadInboundProviderIds(db, conversationId, 1)
+  const sendReadReceipt = async (conversationId: string) => {
+    if (!client || (await store.conversations.conversationBasics(conversationId))?.channel !== 'whatsapp') return
+    const [latest] = await store.messages.unreadInboundProviderIds(conversationId, 1)
     if (!latest) return
     // Through the outbox's rate limiter: a receipt is a Graph call that counts toward throughput.
     void scheduler.sendReadReceipt(latest)
@@ -205,7 +201,8 @@ export function createEngine(options: EngineOptions): Engine {
       session,
       media,
       downloader,
-      sendReadReceipt,
+      sendReadReceipt: (conversationId) =>
+        void sendReadReceipt(conversationId).catch((error: unknown) => log.warn('read receipt not sent', { error: String(error) })),
       health,
       ...(client ? { sendReaction: (input: ReactionMessage) => client.sendReaction(input) } : {}),
       typing: new TypingIndicator(ctx, () => client && ((providerId: string) => client.markRead(providerId, { typing: true }))),
@@ -217,9 +214,9 @@ export function createEngine(options: EngineOptions): Engine {
         ctx.templates.replaceAll(result.value)
         return result.value
       },
-      runExport: (userId, { organization, ...input }) => {
+      runExport: async (userId, { organization, ...input }) => {
         // Org-wide is for the team server's administrators; everyone else exports what they may read.
-        if (organization && getAccount(db, userId)?.role !== 'admin') {
+        if (organization && (await store.accounts.getAccount(userId))?.role !== 'admin') {
           throw new ApiFailure('forbidden', engineText('export.adminOnly'))
         }
         return runExport(ctx, media, {
@@ -269,16 +266,19 @@ export function createEngine(options: EngineOptions): Engine {
       // Tests' scheduler overrides (options.scheduler) keep winning, as at start.
       scheduler.reconfigure({ ...sendingOptions(ctx.org), ...options.scheduler })
     },
-    start() {
+    async start() {
       // Windows close by the clock alone: after a jump (sandbox), every open thread's state is news.
       stopJumpUpdates = clock.onJump(() => {
-        for (const id of openWhatsAppConversationIds(db)) changes.conversation(id)
+        void store.conversations
+          .openWhatsAppConversationIds()
+          .then((ids) => ids.forEach((id) => changes.conversation(id)))
+          .catch((error: unknown) => log.error('clock jump not announced', { error: String(error) }))
       })
       webhooks.processPending()
       // Unfinished downloads stay marked as such when this fails; the next start resumes them.
       void downloader.resumePending().catch((error: unknown) => log.error('resuming downloads failed', { error: String(error) }))
-      scheduler.start()
-      health.start()
+      await scheduler.start()
+      await health.start()
       templatesRead = readTemplates().catch(() => undefined)
       stopCompliance ??= startCompliance(ctx, media)
     },

@@ -118,7 +118,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'account:health': () => deps.health.view(),
     'account:resume': async (_, { userId }) => {
       await requireAdmin(ctx, userId, engineText('admin.resume'))
-      deps.health.resume('admin')
+      await deps.health.resume('admin')
       return deps.health.view()
     },
 

@@ -57,7 +57,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       rendererDir: options.rendererDir,
       extraRoutes: connected.routes,
     })
-    connected.engine.start()
+    await connected.engine.start()
     return {
       url: host.url,
       openUrl: `${host.url}/?token=${token}`,

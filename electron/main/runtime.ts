@@ -65,7 +65,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       port,
       extraRoutes: connected.routes,
     })
-    connected.engine.start()
+    await connected.engine.start()
     let closing: Promise<void> | undefined
     return {
       engine: connected.engine,

@@ -126,7 +126,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await connected.close()
       throw error
     }
-    engine.start()
+    await engine.start()
     const url = `${config.tls ? 'https' : 'http'}://${config.bind.includes(':') ? `[${config.bind}]` : config.bind}:${port}`
     log.info('listening', { url, publicUrl: config.publicUrl.origin, demo: config.demo, whatsapp: whatsapp.mode })
     let closing: Promise<void> | undefined

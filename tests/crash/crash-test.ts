@@ -112,7 +112,7 @@ async function main(): Promise<number> {
   {
     const engine = createEngine({ dataDir: join(dataDir, 'engine'), org: demoOrgPolicy(), clock: new OffsetClock(), whatsapp })
     const host = await startHost({ engine, token: 'crash-token', port, rendererDir: dataDir })
-    engine.start()
+    await engine.start()
     const call = async (channel: string, payload: unknown) => {
       const result = await engine.dispatch({ userId: 'priya' }, channel, payload)
       if (!result.ok) throw new Error(`${channel}: ${result.error.message}`)

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     ...(process.env.CRASH_GRACE_MS ? { scheduler: { reconcileGraceMs: Number(process.env.CRASH_GRACE_MS) } } : {}),
   })
   await startHost({ engine, token: 'crash-token', port: Number(env('CRASH_PORT')), rendererDir: dataDir })
-  engine.start()
+  await engine.start()
   process.send?.({ type: 'ready', loadMs: Math.round(loadedAt), readyMs: Math.round(performance.now()) })
 
   process.on('message', (message: { type?: string }) => {

@@ -128,7 +128,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     host = await startHost({ engine, token: 'harness-token', port, rendererDir: join(dataDir, 'no-renderer') })
     port = host.port
     sandbox.setWebhookUrl(`${host.url}/webhooks/whatsapp`)
-    engine.start()
+    await engine.start()
   }
   await boot()
 

@@ -92,6 +92,10 @@ describe('the desktop app composed with a mocked electron', () => {
   it('a reply typed in the quick-reply popover reaches the WhatsApp sandbox, and events reach the windows', async () => {
     const contact = await call<Contact>('contacts:create', { name: 'Ana Souza', phone: '+14155550101' })
     const conversation = await call<Conversation>('conversations:start', { contactId: contact.id, channel: 'whatsapp' })
+    // Ana answers the request once it has reached her phone.
+    await vi.waitFor(async () =>
+      expect((await call<Message[]>('messages:list', { conversationId: conversation.id }))[0]?.providerId).toBeDefined(),
+    )
     await sandbox('/sandbox/users/%2B14155550101/messages', { buttonPayload: 'CONSENT_YES' })
     await vi.waitFor(async () => expect((await call<Conversation>('conversations:get', { id: conversation.id })).consent).toBe('granted'), {
       timeout: 10_000,

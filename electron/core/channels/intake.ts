@@ -2,11 +2,6 @@ import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { EngineContext } from '../context'
-import { findContactByPhone, insertContact } from '../db/repositories/contacts'
-import { incrementUnread, touchConversation } from '../db/repositories/conversations'
-import { upsertMedia } from '../db/repositories/media'
-import { getMessageRowByProviderId, insertMessage } from '../db/repositories/messages'
-import { markWebhookEvent, storeWebhookEvent } from '../db/repositories/webhook-events'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import { threadFor } from '../services/inbound-service'
@@ -47,7 +42,9 @@ export interface ChannelIntake {
    * SMS thread. Idempotent on the provider id: resolves false for one already stored. STOP / START /
    * HELP are written to the consent ledger.
    */
-  receiveSms(sms: InboundSms): boolean
+  receiveSms(sms: InboundSms): Promise<boolean>
+  /** An MMS with several pictures: one message each (`receiveSms`), all stored or none. */
+  receiveSmsParts(parts: readonly InboundSms[]): Promise<void>
   /** Stores a voicemail (recording in the media store) in the contact's voicemail thread. */
   receiveVoicemail(voicemail: InboundVoicemail): Promise<void>
   /** The generic (and sandbox) provider's signed webhook: `{ type: 'sms' | 'voicemail' | 'status', … }`. */
@@ -69,77 +66,93 @@ export function createChannelIntake(
     fetch?: typeof fetch
   },
 ): ChannelIntake {
-  const contactFor = (phone: string) =>
-    findContactByPhone(ctx.db, phone) ??
-    (() => {
-      const contact = insertContact(ctx.db, { id: ctx.newId('c_'), name: phone, phone, now: ctx.clock.now() })
-      ctx.changes.contact(contact)
-      return contact
-    })()
+  const contactFor = async (tx: EngineContext, phone: string) => {
+    const existing = await tx.store.contacts.findContactByPhone(phone)
+    if (existing) return existing
+    const contact = await tx.store.contacts.insertContact({ id: ctx.newId('c_'), name: phone, phone, now: ctx.clock.now() })
+    ctx.changes.contact(contact)
+    return contact
+  }
 
-  const store = (
+  /** Stores one inbound message in its thread, in the caller's transaction (`tx.store`). */
+  const store = async (
+    tx: EngineContext,
     channel: 'sms' | 'voicemail',
     from: string,
     providerId: string,
     fields: { kind: 'text' | 'image' | 'voicemail'; body?: string; mediaId?: string; extra?: Record<string, unknown> },
-  ): boolean =>
-    ctx.db.transaction(() => {
-      if (getMessageRowByProviderId(ctx.db, providerId)) return false
-      const now = ctx.clock.now()
-      const contact = contactFor(from)
-      const conversationId = threadFor(ctx, contact.id, channel, now)
-      const id = ctx.newId('m_')
-      const seq = insertMessage(ctx.db, {
-        id,
-        conversationId,
-        direction: 'in',
-        kind: fields.kind,
-        body: fields.body,
-        mediaId: fields.mediaId,
-        mediaState: fields.mediaId ? 'ready' : undefined,
-        extra: fields.extra,
-        status: 'received',
-        providerId,
-        createdAt: now,
-      })
-      touchConversation(ctx.db, conversationId, seq, now)
-      incrementUnread(ctx.db, conversationId)
-      ctx.changes.message(id, conversationId)
-      return true
-    })()
+  ): Promise<boolean> => {
+    if (await tx.store.messages.getMessageRowByProviderId(providerId)) return false
+    const now = ctx.clock.now()
+    const contact = await contactFor(tx, from)
+    const conversationId = await threadFor(tx, contact.id, channel, now)
+    const id = ctx.newId('m_')
+    const seq = await tx.store.messages.insertMessage({
+      id,
+      conversationId,
+      direction: 'in',
+      kind: fields.kind,
+      body: fields.body,
+      mediaId: fields.mediaId,
+      mediaState: fields.mediaId ? 'ready' : undefined,
+      extra: fields.extra,
+      status: 'received',
+      providerId,
+      createdAt: now,
+    })
+    await tx.store.conversations.touchConversation(conversationId, seq, now)
+    await tx.store.conversations.incrementUnread(conversationId)
+    ctx.changes.message(id, conversationId)
+    return true
+  }
+  const inTransaction = <T>(work: (tx: EngineContext) => Promise<T>) => ctx.store.transaction((store) => work({ ...ctx, store }))
+
+  const receiveSms = async (tx: EngineContext, sms: InboundSms): Promise<boolean> => {
+    const fresh = await store(tx, 'sms', sms.from, sms.providerId, {
+      kind: sms.mediaId ? 'image' : 'text',
+      body: sms.mediaId ? sms.text || undefined : sms.text,
+      mediaId: sms.mediaId,
+    })
+    // The carriers' opt-out rules hold whichever provider carried the text.
+    const keyword = fresh ? smsKeyword(sms.text, sms.optOutType) : undefined
+    const contact = keyword ? await tx.store.contacts.findContactByPhone(sms.from) : undefined
+    if (keyword && contact) {
+      const evidence = await tx.store.messages.getMessageRowByProviderId(sms.providerId)
+      await recordSmsConsent(tx, contact.id, keyword, evidence?.id, { messageSid: sms.providerId })
+    }
+    return fresh
+  }
 
   const intake: ChannelIntake = {
-    receiveSms(sms) {
-      return ctx.db.transaction(() => {
-        const fresh = store('sms', sms.from, sms.providerId, {
-          kind: sms.mediaId ? 'image' : 'text',
-          body: sms.mediaId ? sms.text || undefined : sms.text,
-          mediaId: sms.mediaId,
-        })
-        // The carriers' opt-out rules hold whichever provider carried the text.
-        const keyword = fresh ? smsKeyword(sms.text, sms.optOutType) : undefined
-        const contact = keyword ? findContactByPhone(ctx.db, sms.from) : undefined
-        if (keyword && contact)
-          recordSmsConsent(ctx, contact.id, keyword, getMessageRowByProviderId(ctx.db, sms.providerId)?.id, { messageSid: sms.providerId })
-        return fresh
-      })()
-    },
+    receiveSms: (sms) => inTransaction((tx) => receiveSms(tx, sms)),
+
+    receiveSmsParts: (parts) =>
+      inTransaction(async (tx) => {
+        for (const part of parts) await receiveSms(tx, part)
+      }),
 
     async receiveVoicemail(voicemail) {
       const stored = await options.media.put(voicemail.audio, voicemail.mimeType)
-      upsertMedia(ctx.db, { id: stored.id, mimeType: voicemail.mimeType, size: voicemail.audio.byteLength, now: ctx.clock.now() })
-      store('voicemail', voicemail.from, voicemail.providerId, {
-        kind: 'voicemail',
-        body: voicemail.transcript,
-        mediaId: stored.id,
-        extra: { durationMs: voicemail.durationMs, mimeType: voicemail.mimeType, ...(voicemail.transcript ? { transcript: true } : {}) },
+      await ctx.store.media.upsertMedia({
+        id: stored.id,
+        mimeType: voicemail.mimeType,
+        size: voicemail.audio.byteLength,
+        now: ctx.clock.now(),
       })
+      await inTransaction((tx) =>
+        store(tx, 'voicemail', voicemail.from, voicemail.providerId, {
+          kind: 'voicemail',
+          body: voicemail.transcript,
+          mediaId: stored.id,
+          extra: { durationMs: voicemail.durationMs, mimeType: voicemail.mimeType, ...(voicemail.transcript ? { transcript: true } : {}) },
+        }),
+      )
     },
 
     async receiveSignedDelivery(rawBody, signature) {
       if (!verifyWebhookSignature(rawBody, signature, options.secret())) return { status: 401, body: 'Invalid signature' }
       // Kept raw before anything is applied, as Meta's and Twilio's are (identical bytes once).
-      const seq = storeWebhookEvent(ctx.db, {
+      const seq = await ctx.store.webhookEvents.storeWebhookEvent({
         receivedAt: ctx.clock.now(),
         source: 'channels',
         bodySha256: createHash('sha256').update(rawBody).digest('hex'),
@@ -150,7 +163,11 @@ export function createChannelIntake(
         log.error('channel delivery failed', { error: String(error) })
         return { status: 500, body: 'Could not process the delivery' }
       })
-      markWebhookEvent(ctx.db, seq, answer.status < 300 ? 'processed' : 'failed', answer.status < 300 ? undefined : answer.body)
+      await ctx.store.webhookEvents.markWebhookEvent(
+        seq,
+        answer.status < 300 ? 'processed' : 'failed',
+        answer.status < 300 ? undefined : answer.body,
+      )
       return answer
     },
   }
@@ -166,12 +183,12 @@ export function createChannelIntake(
       return { status: 400, body: 'Malformed JSON' }
     }
     if (parsed.type === 'sms') {
-      intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
+      await intake.receiveSms({ providerId: parsed.id, from: parsed.from, text: parsed.text, at: parsed.timestamp })
       return { status: 200, body: 'OK' }
     }
     if (parsed.type === 'status') {
       const failed = parsed.status === 'failed' || parsed.status === 'undelivered'
-      applySmsStatus(ctx, {
+      await applySmsStatus(ctx, {
         providerId: parsed.id,
         ref: parsed.ref,
         status: failed ? 'failed' : (parsed.status as 'sent' | 'delivered' | 'read'),
@@ -187,7 +204,7 @@ export function createChannelIntake(
       })
       return { status: 200, body: 'OK' }
     }
-    if (getMessageRowByProviderId(ctx.db, parsed.id)) return { status: 200, body: 'OK' }
+    if (await ctx.store.messages.getMessageRowByProviderId(parsed.id)) return { status: 200, body: 'OK' }
     const origin = options.providerOrigin()
     if (!origin || new URL(parsed.audioUrl).origin !== new URL(origin).origin)
       return { status: 400, body: 'The recording is not at the provider' }

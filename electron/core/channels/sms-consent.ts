@@ -1,8 +1,4 @@
 import type { EngineContext } from '../context'
-import { getContact } from '../db/repositories/contacts'
-import { openConversationIds } from '../db/repositories/conversations'
-import { appendConsentEvent } from '../db/repositories/ledger'
-import { latestSmsConsentState } from '../db/repositories/sms-consent'
 import { addSystemLine } from '../services/system-lines'
 
 /** What an SMS reply or a carrier error means for consent. */
@@ -30,8 +26,8 @@ export function smsKeyword(text: string, optOutType?: string): Exclude<SmsConsen
 }
 
 /** Whether texts to this contact are blocked: their last word on SMS was STOP (or a 21610). */
-export function smsOptedOut(ctx: EngineContext, contactId: string): boolean {
-  return latestSmsConsentState(ctx.db, contactId) === 'sms_opted_out'
+export async function smsOptedOut(ctx: EngineContext, contactId: string): Promise<boolean> {
+  return (await ctx.store.smsConsent.latestSmsConsentState(contactId)) === 'sms_opted_out'
 }
 
 const LINES: Record<SmsConsentEvent, (name: string) => string> = {
@@ -44,20 +40,20 @@ const LINES: Record<SmsConsentEvent, (name: string) => string> = {
 /**
  * Records an SMS consent event in the ledger, with the message that proves it, and says so in the
  * contact's open SMS thread. A repeat of the current state (STOP twice, a 21610 after a STOP) is
- * not recorded again. Call inside a transaction.
+ * not recorded again. Call it with `ctx.store` the caller's transaction.
  */
-export function recordSmsConsent(
+export async function recordSmsConsent(
   ctx: EngineContext,
   contactId: string,
   event: SmsConsentEvent,
   evidenceMessageId?: string,
   detail?: Record<string, unknown>,
-): void {
-  const before = latestSmsConsentState(ctx.db, contactId)
+): Promise<void> {
+  const before = await ctx.store.smsConsent.latestSmsConsentState(contactId)
   const state = event === 'help' ? (before ?? 'sms_opted_in') : event === 'start' ? 'sms_opted_in' : 'sms_opted_out'
   if (event !== 'help' && state === before) return
   if (event === 'start' && before === undefined) return
-  appendConsentEvent(ctx.db, {
+  await ctx.store.ledger.appendConsentEvent({
     contactId,
     state,
     event: `sms_${event}`,
@@ -65,7 +61,7 @@ export function recordSmsConsent(
     ...(evidenceMessageId ? { evidenceMessageId } : {}),
     ...(detail ? { detail } : {}),
   })
-  const name = getContact(ctx.db, contactId)?.name ?? 'The contact'
-  for (const conversationId of openConversationIds(ctx.db, contactId, 'sms'))
-    addSystemLine(ctx, conversationId, LINES[event](name), { smsConsent: state }, { code: `sms_${event}`, params: { name } })
+  const name = (await ctx.store.contacts.getContact(contactId))?.name ?? 'The contact'
+  for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'sms'))
+    await addSystemLine(ctx, conversationId, LINES[event](name), { smsConsent: state }, { code: `sms_${event}`, params: { name } })
 }

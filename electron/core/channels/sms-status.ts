@@ -1,8 +1,5 @@
 import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import type { EngineContext } from '../context'
-import { conversationBasics } from '../db/repositories/conversations'
-import { getMessageRow, getMessageRowByProviderId, recordStatusTime, updateMessage } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
 import * as transitions from '../outbox/transitions'
 import { shouldApplyStatus } from '../whatsapp/status-order'
 import { recordSmsConsent } from './sms-consent'
@@ -23,15 +20,16 @@ export interface SmsStatusReport {
  * failure fails it with the provider's reason (an opt-out also goes to the consent ledger), a
  * repeat or a report about someone else's message changes nothing. Runs in one transaction.
  */
-export function applySmsStatus(ctx: EngineContext, report: SmsStatusReport): void {
-  ctx.db.transaction(() => {
-    let row = getMessageRowByProviderId(ctx.db, report.providerId)
+export async function applySmsStatus(outer: EngineContext, report: SmsStatusReport): Promise<void> {
+  await outer.store.transaction(async (store) => {
+    const ctx = { ...outer, store }
+    let row = await store.messages.getMessageRowByProviderId(report.providerId)
     if (!row && report.ref) {
       // The send's answer was lost (crash, timeout): our id in the report reconciles it.
-      const ours = getMessageRow(ctx.db, report.ref)
+      const ours = await store.messages.getMessageRow(report.ref)
       if (ours?.direction === 'out' && !ours.provider_id) {
-        updateMessage(ctx.db, ours.id, { providerId: report.providerId, now: ctx.clock.now() })
-        row = getMessageRow(ctx.db, ours.id)
+        await store.messages.updateMessage(ours.id, { providerId: report.providerId, now: ctx.clock.now() })
+        row = await store.messages.getMessageRow(ours.id)
       }
     }
     if (!row || row.direction !== 'out') return
@@ -39,15 +37,21 @@ export function applySmsStatus(ctx: EngineContext, report: SmsStatusReport): voi
     if (report.status === 'failed') {
       if (!shouldApplyStatus(row.status, 'failed')) return
       const failure = report.failure ?? { reason: ENGINE_TEXTS['sms.notDelivered'] }
-      transitions.fail(ctx, row.id, { reason: failure.reason, ...(failure.code ? { code: failure.code } : {}) }, now, row.conversation_id)
-      const contactId = conversationBasics(ctx.db, row.conversation_id)?.contactId
-      if (failure.optedOut && contactId) recordSmsConsent(ctx, contactId, 'blocked', row.id, { code: failure.code })
+      await transitions.fail(
+        ctx,
+        row.id,
+        { reason: failure.reason, ...(failure.code ? { code: failure.code } : {}) },
+        now,
+        row.conversation_id,
+      )
+      const contactId = (await store.conversations.conversationBasics(row.conversation_id))?.contactId
+      if (failure.optedOut && contactId) await recordSmsConsent(ctx, contactId, 'blocked', row.id, { code: failure.code })
       return
     }
-    const queued = outbox.getOutboxRow(ctx.db, row.id)
+    const queued = await store.outbox.getOutboxRow(row.id)
     const moves = shouldApplyStatus(row.status, report.status)
-    if (queued || moves) transitions.settledByStatus(ctx, row.id, moves ? report.status : undefined, now)
+    if (queued || moves) await transitions.settledByStatus(ctx, row.id, moves ? report.status : undefined, now)
     if (moves) ctx.changes.message(row.id, row.conversation_id)
-    else recordStatusTime(ctx.db, row.id, report.status, now)
-  })()
+    else await store.messages.recordStatusTime(row.id, report.status, now)
+  })
 }

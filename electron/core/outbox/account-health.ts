@@ -1,12 +1,5 @@
 import type { AccountHealthView } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import {
-  clearAccountPause,
-  getAccountPause,
-  rowsHeldForAccount,
-  saveAccountPause,
-  whatsAppRowsToHold,
-} from '../db/repositories/account-health'
 import { createLogger } from '../platform/logger'
 import type { SendError } from './jobs'
 import * as transitions from './transitions'
@@ -66,12 +59,12 @@ export class AccountHealth {
     this.probeDelayMs = options.firstProbeMs ?? FIRST_PROBE_MS
   }
 
-  get paused(): boolean {
-    return getAccountPause(this.ctx.db, this.options.phoneNumberId) !== undefined
+  async isPaused(): Promise<boolean> {
+    return (await this.ctx.store.accountHealth.getAccountPause(this.options.phoneNumberId)) !== undefined
   }
 
-  view(): AccountHealthView {
-    const pause = getAccountPause(this.ctx.db, this.options.phoneNumberId)
+  async view(): Promise<AccountHealthView> {
+    const pause = await this.ctx.store.accountHealth.getAccountPause(this.options.phoneNumberId)
     if (!pause) return { paused: false }
     return {
       paused: true,
@@ -84,13 +77,13 @@ export class AccountHealth {
   }
 
   /** Starts probing a pause left by a previous run. */
-  start(): void {
+  async start(): Promise<void> {
     this.stopped = false
     // A clock jump (the sandbox's) past the next check runs it at once, as the outbox does.
     this.unsubscribeJump ??= this.ctx.clock.onJump((now) => {
       if (this.nextProbeAt !== undefined && now >= this.nextProbeAt && !this.probing) this.fireProbe()
     })
-    if (this.paused && this.options.probe) this.fireProbe()
+    if (this.options.probe && (await this.isPaused())) this.fireProbe()
   }
 
   /** Resolves once no probe is under way (tests, shutdown). */
@@ -106,45 +99,52 @@ export class AccountHealth {
     this.cancelProbe = undefined
   }
 
-  /** WhatsApp refused the account: holds every waiting WhatsApp message and says so. Call inside a transaction or alone. */
-  pause(error: SendError): void {
+  /** WhatsApp refused the account: holds every waiting WhatsApp message and says so. */
+  async pause(error: SendError): Promise<void> {
     const now = this.ctx.clock.now()
-    const wasPaused = this.paused
-    this.ctx.db.transaction(() => {
-      saveAccountPause(this.ctx.db, { phoneNumberId: this.options.phoneNumberId, code: error.code, reason: error.reason, since: now })
-      for (const row of whatsAppRowsToHold(this.ctx.db)) transitions.hold(this.ctx, row.message_id, 'account_paused', now)
-    })()
+    const wasPaused = await this.isPaused()
+    await this.ctx.store.transaction(async (store) => {
+      await store.accountHealth.saveAccountPause({
+        phoneNumberId: this.options.phoneNumberId,
+        code: error.code,
+        reason: error.reason,
+        since: now,
+      })
+      const tx = { ...this.ctx, store }
+      for (const row of await store.accountHealth.whatsAppRowsToHold()) await transitions.hold(tx, row.message_id, 'account_paused', now)
+    })
     if (wasPaused) return
     log.warn('WhatsApp refused the business account: sending paused', { code: error.code, kind: error.kind })
     this.probeDelayMs = this.options.firstProbeMs ?? FIRST_PROBE_MS
     this.scheduleProbe(this.probeDelayMs)
-    this.announce()
+    await this.announce()
   }
 
   /** The account works again (or an admin says so): held messages go out in the order they were written. */
-  resume(by: ResumedBy): boolean {
+  async resume(by: ResumedBy): Promise<boolean> {
     const now = this.ctx.clock.now()
     let released = 0
-    const cleared = this.ctx.db.transaction(() => {
-      if (!clearAccountPause(this.ctx.db, this.options.phoneNumberId)) return false
-      for (const row of rowsHeldForAccount(this.ctx.db)) {
-        transitions.release(this.ctx, row.message_id, now)
+    const cleared = await this.ctx.store.transaction(async (store) => {
+      if (!(await store.accountHealth.clearAccountPause(this.options.phoneNumberId))) return false
+      const tx = { ...this.ctx, store }
+      for (const row of await store.accountHealth.rowsHeldForAccount()) {
+        await transitions.release(tx, row.message_id, now)
         released++
       }
       return true
-    })()
+    })
     if (!cleared) return false
     this.cancelProbe?.()
     this.cancelProbe = undefined
     this.nextProbeAt = undefined
     log.info('WhatsApp business account works again: sending resumed', { by, released })
-    this.announce()
+    await this.announce()
     this.ctx.wakeOutbox()
     return true
   }
 
-  private announce(): void {
-    this.ctx.events.publishToAll('account:changed', this.view())
+  private async announce(): Promise<void> {
+    this.ctx.events.publishToAll('account:changed', await this.view())
   }
 
   private scheduleProbe(delayMs: number): void {
@@ -158,14 +158,20 @@ export class AccountHealth {
     this.cancelProbe?.()
     this.cancelProbe = undefined
     this.nextProbeAt = undefined
-    const probing = this.runProbe().finally(() => {
-      if (this.probing === probing) this.probing = undefined
-    })
+    const probing = this.runProbe()
+      .catch((error: unknown) => {
+        // The database went away mid-probe: check again later.
+        log.error('account check failed', { error: String(error) })
+        this.scheduleProbe(this.probeDelayMs)
+      })
+      .finally(() => {
+        if (this.probing === probing) this.probing = undefined
+      })
     this.probing = probing
   }
 
   private async runProbe(): Promise<void> {
-    if (!this.options.probe || this.stopped || !this.paused) return
+    if (!this.options.probe || this.stopped || !(await this.isPaused())) return
     let result: Awaited<ReturnType<NonNullable<AccountHealthOptions['probe']>>>
     try {
       result = await this.options.probe()
@@ -174,12 +180,12 @@ export class AccountHealth {
     }
     if (this.stopped) return
     if (result.ok) {
-      this.resume('probe')
+      await this.resume('probe')
       return
     }
-    if (isAccountWide(result.error) && this.paused) {
+    if (isAccountWide(result.error) && (await this.isPaused())) {
       // Still refused: keep the newest reason (a lock may follow a restriction).
-      saveAccountPause(this.ctx.db, {
+      await this.ctx.store.accountHealth.saveAccountPause({
         phoneNumberId: this.options.phoneNumberId,
         code: result.error.code,
         reason: result.error.reason,

@@ -1,8 +1,7 @@
 import type { HoldReason } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getMessageRow } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
-import { getWhatsAppUser } from '../db/repositories/whatsapp-users'
+import type * as outbox from '../db/repositories/outbox'
+import type { WhatsAppUserRow } from '../db/repositories/whatsapp-users'
 import { decideSend } from '../policy/decide'
 import type { SendKind } from '../policy/types'
 
@@ -20,16 +19,11 @@ import type { SendKind } from '../policy/types'
 export const WINDOW_CLOSED_HOLD: HoldReason = 'awaiting_reply'
 
 /** Rule 1: what the policy says for this WhatsApp user now, or undefined to send. */
-export function policyHold(ctx: EngineContext, lane: string, kind: SendKind, now: number): HoldReason | undefined {
-  return holdFor(ctx, getWhatsAppUser(ctx.db, lane), kind, now)
-}
-
-/** `policyHold` through the async store, for services converted off `ctx.db` (issue 15). */
-export async function policyHoldAsync(ctx: EngineContext, lane: string, kind: SendKind, now: number): Promise<HoldReason | undefined> {
+export async function policyHold(ctx: EngineContext, lane: string, kind: SendKind, now: number): Promise<HoldReason | undefined> {
   return holdFor(ctx, await ctx.store.whatsappUsers.getWhatsAppUser(lane), kind, now)
 }
 
-function holdFor(ctx: EngineContext, user: ReturnType<typeof getWhatsAppUser>, kind: SendKind, now: number): HoldReason | undefined {
+function holdFor(ctx: EngineContext, user: WhatsAppUserRow, kind: SendKind, now: number): HoldReason | undefined {
   const decision = decideSend({
     kind,
     consent: user.consent,
@@ -44,10 +38,10 @@ function holdFor(ctx: EngineContext, user: ReturnType<typeof getWhatsAppUser>, k
  * Rule 2: the reason of the earliest held free-form message in the lane, which every later
  * free-form message waits behind; undefined when none is held.
  */
-export function laneBlock(ctx: EngineContext, rows: readonly outbox.OutboxRow[]): HoldReason | undefined {
+export async function laneBlock(ctx: EngineContext, rows: readonly outbox.OutboxRow[]): Promise<HoldReason | undefined> {
   const blocker = rows.find((row) => row.state === 'held' && row.kind !== 'template')
   if (!blocker) return undefined
-  return getMessageRow(ctx.db, blocker.message_id)?.hold_reason ?? WINDOW_CLOSED_HOLD
+  return (await ctx.store.messages.getMessageRow(blocker.message_id))?.hold_reason ?? WINDOW_CLOSED_HOLD
 }
 
 /**
@@ -73,8 +67,11 @@ export function laneHeads(rows: readonly outbox.OutboxRow[]): { heads: outbox.Ou
 }
 
 /** Rules 1 and 2 for a new message at the end of its lane: why it must be stored held, if it must. */
-export function holdForNew(ctx: EngineContext, lane: string, kind: SendKind, now: number): HoldReason | undefined {
-  return policyHold(ctx, lane, kind, now) ?? (kind === 'freeform' ? laneBlock(ctx, outbox.laneRows(ctx.db, lane)) : undefined)
+export async function holdForNew(ctx: EngineContext, lane: string, kind: SendKind, now: number): Promise<HoldReason | undefined> {
+  return (
+    (await policyHold(ctx, lane, kind, now)) ??
+    (kind === 'freeform' ? await laneBlock(ctx, await ctx.store.outbox.laneRows(lane)) : undefined)
+  )
 }
 
 /** Rule 3: whether a hold of the whole lane for `reason` stops this row. */

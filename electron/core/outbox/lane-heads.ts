@@ -1,5 +1,5 @@
 import type { EngineContext } from '../context'
-import * as outbox from '../db/repositories/outbox'
+import type * as outbox from '../db/repositories/outbox'
 import { laneBlock, laneHeads } from './hold-rule'
 import * as transitions from './transitions'
 
@@ -23,14 +23,14 @@ export class LaneHeads {
   constructor(private readonly ctx: EngineContext) {}
 
   /** Re-reads changed lanes (at most one slice); true when more lanes wait for the next slice. */
-  refresh(): boolean {
-    const changed = outbox.takeChangedLanes(this.ctx.db)
+  async refresh(): Promise<boolean> {
+    const changed = await this.ctx.store.outbox.takeChangedLanes()
     if (!this.rebuilt || changed.all) {
       this.rebuilt = true
       this.heads.clear()
       this.pending.clear()
       // Reading the active lanes now covers every write before it.
-      for (const lane of outbox.activeLanes(this.ctx.db)) this.pending.add(lane)
+      for (const lane of await this.ctx.store.outbox.activeLanes()) this.pending.add(lane)
     } else {
       // A changed lane's old head may be gone (sent, held): it is never offered until re-read.
       for (const lane of changed.lanes) {
@@ -42,14 +42,14 @@ export class LaneHeads {
     for (const lane of this.pending) {
       if (budget-- <= 0) break
       this.pending.delete(lane)
-      this.readLane(lane)
+      await this.readLane(lane)
     }
     return this.pending.size > 0
   }
 
   /** True while changed lanes wait to be re-read. */
-  get stale(): boolean {
-    return this.pending.size > 0 || outbox.hasChangedLanes(this.ctx.db)
+  async isStale(): Promise<boolean> {
+    return this.pending.size > 0 || (await this.ctx.store.outbox.hasChangedLanes())
   }
 
   /** The heads, oldest re-read first (a lane goes to the back each time its head changes). */
@@ -67,10 +67,10 @@ export class LaneHeads {
     return earliest
   }
 
-  private readLane(lane: string): void {
+  private async readLane(lane: string): Promise<void> {
     this.lanesRead++
     this.heads.delete(lane)
-    const rows = outbox.laneCandidates(this.ctx.db, lane)
+    const rows = await this.ctx.store.outbox.laneCandidates(lane)
     if (rows.length === 0) return
     const { heads, blocked } = laneHeads(rows)
     if (heads[0]) this.heads.set(lane, heads[0])
@@ -79,8 +79,8 @@ export class LaneHeads {
       const firstHeld = list.find((r) => r.state === 'held')?.seq ?? Infinity
       const behind = list.filter((row) => row.state === 'ready' && row.seq > firstHeld)
       if (behind.length === 0) continue
-      const reason = laneBlock(this.ctx, list)
-      if (reason) for (const row of behind) transitions.hold(this.ctx, row.message_id, reason)
+      const reason = await laneBlock(this.ctx, list)
+      if (reason) for (const row of behind) await transitions.hold(this.ctx, row.message_id, reason)
     }
   }
 }

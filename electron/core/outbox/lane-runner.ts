@@ -10,7 +10,7 @@ export interface LaneItem {
 
 export interface LaneRunnerHooks<T extends LaneItem> {
   /** At most one item per lane, the lane's next in order, earliest due first. */
-  heads(now: number): Iterable<T>
+  heads(now: number): Iterable<T> | Promise<Iterable<T>>
   /** The earliest time anything becomes due (leases count at their end), or undefined. */
   nextDueAt(): number | undefined
   /** When `item` may go as far as rate limits go (`now` if now), without taking anything. */
@@ -20,8 +20,13 @@ export interface LaneRunnerHooks<T extends LaneItem> {
   /** Starts `item`'s work; undefined when it did not start (it was held or vanished). */
   start(item: T, now: number): Promise<void> | undefined
   /** Called first on each pass, with which lanes have work under way (expired leases go again). */
-  recover?(now: number, busy: (lane: string) => boolean): void
+  recover?(now: number, busy: (lane: string) => boolean): void | Promise<void>
+  /** A pass failed (the database went away): it is tried again after `RETRY_FAILED_PASS_MS`. */
+  failed?(error: unknown): void
 }
+
+/** How long after a failed pass the runner tries again, unless something wakes it sooner. */
+export const RETRY_FAILED_PASS_MS = 1000
 
 export type LaneRunnerState = 'stopped' | 'running' | 'paused' | 'draining'
 
@@ -37,6 +42,9 @@ export class LaneRunner<T extends LaneItem> {
   private timerCancel: (() => void) | undefined
   private timerDueAt = Infinity
   private scheduled = false
+  /** The pass under way (reading heads is async); a wake meanwhile asks for one more after it. */
+  private pass: Promise<void> | undefined
+  private passAgain = false
   private unsubscribeJump: (() => void) | undefined
   private readonly idleListeners = new Set<() => void>()
 
@@ -79,6 +87,7 @@ export class LaneRunner<T extends LaneItem> {
     this.cancelTimer()
     this.unsubscribeJump?.()
     this.unsubscribeJump = undefined
+    await this.pass
     await Promise.allSettled([...this.inFlight.values()])
     this.current = 'stopped'
   }
@@ -94,20 +103,42 @@ export class LaneRunner<T extends LaneItem> {
   }
 
   wake(): void {
-    if (this.current !== 'running' || this.scheduled) return
+    if (this.current !== 'running') return
+    if (this.pass) {
+      this.passAgain = true
+      return
+    }
+    if (this.scheduled) return
     this.scheduled = true
     queueMicrotask(() => {
       this.scheduled = false
-      this.run()
+      this.pass = this.run()
+        .catch((error: unknown) => {
+          this.hooks.failed?.(error)
+          this.armTimer(this.clock.now() + RETRY_FAILED_PASS_MS, this.clock.now())
+        })
+        .finally(() => {
+          this.pass = undefined
+          if (this.passAgain) {
+            this.passAgain = false
+            this.wake()
+          }
+          this.notifyIfIdle()
+        })
     })
   }
 
-  private run(): void {
+  /** One pass: starts every head that may go now, then sleeps until the next one may. */
+  private async run(): Promise<void> {
     if (this.current !== 'running') return
     const now = this.clock.now()
-    this.hooks.recover?.(now, (lane) => this.inFlight.has(lane))
+    await this.hooks.recover?.(now, (lane) => this.inFlight.has(lane))
+    const heads = await this.hooks.heads(now)
+    // Paused or shutting down meanwhile: nothing more starts.
+    if (this.current !== 'running') return
     let earliest = Infinity
-    for (const head of this.hooks.heads(now)) {
+    // No await below: checking that a lane is free and starting it happen together.
+    for (const head of heads) {
       if (this.inFlight.size >= this.maxInFlight) break
       if (this.inFlight.has(head.lane)) continue
       if (head.state === 'leased') {
@@ -129,7 +160,6 @@ export class LaneRunner<T extends LaneItem> {
     }
     const next = Math.min(earliest, this.hooks.nextDueAt() ?? Infinity)
     this.armTimer(next, now)
-    this.notifyIfIdle()
   }
 
   private track(lane: string, work: Promise<void>): void {
@@ -166,7 +196,7 @@ export class LaneRunner<T extends LaneItem> {
   }
 
   private isIdle(): boolean {
-    if (this.inFlight.size > 0 || this.scheduled) return false
+    if (this.inFlight.size > 0 || this.scheduled || this.pass) return false
     const due = this.hooks.nextDueAt()
     return due === undefined || due > this.clock.now()
   }

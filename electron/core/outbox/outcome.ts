@@ -1,7 +1,5 @@
 import type { EngineContext } from '../context'
-import { updateContactIdentity } from '../db/repositories/contacts'
-import * as outbox from '../db/repositories/outbox'
-import { getMessageRow } from '../db/repositories/messages'
+import type * as outbox from '../db/repositories/outbox'
 import { applyConsent, isOptInRequest, optInRequestFailed } from '../services/consent-service'
 import type { WhatsAppError } from '../whatsapp/errors'
 import { isAccountWide } from './account-health'
@@ -60,54 +58,57 @@ export interface SettleOptions {
   /** The platform said we overdid it (130429 global, 131056 per pair): slow down until `until`. */
   penalize(scope: 'pair' | 'global', lane: string, until: number): void
   /** WhatsApp refused the whole account (see `AccountHealth.pause`). */
-  accountRefused?(error: SendError): void
+  accountRefused?(error: SendError): Promise<void> | undefined
 }
 
 /**
  * Writes what a finished send means, through the transitions, in one transaction. A row that a
  * status webhook already reconciled while the send was in flight is left alone.
  */
-export function settleSend(
-  ctx: EngineContext,
+export async function settleSend(
+  outer: EngineContext,
   row: outbox.OutboxRow,
   conversationId: string,
   outcome: SendOutcome,
   options: SettleOptions,
-): void {
-  const now = ctx.clock.now()
-  if (!outbox.getOutboxRow(ctx.db, row.message_id)) return
-  const verdict = classifyOutcome(outcome, row.attempts + 1, now, ctx.random)
+): Promise<void> {
+  const now = outer.clock.now()
+  if (!(await outer.store.outbox.getOutboxRow(row.message_id))) return
+  const verdict = classifyOutcome(outcome, row.attempts + 1, now, outer.random)
   const id = row.message_id
-  ctx.db.transaction(() => {
+  await outer.store.transaction(async (store) => {
+    const ctx = { ...outer, store }
     switch (verdict.action) {
       case 'accepted':
-        transitions.accepted(ctx, id, verdict.providerId, now, conversationId)
-        if (verdict.waId && row.kind !== 'sms') updateContactIdentity(ctx.db, row.lane, { waId: verdict.waId, now })
+        await transitions.accepted(ctx, id, verdict.providerId, now, conversationId)
+        if (verdict.waId && row.kind !== 'sms') await store.contacts.updateContactIdentity(row.lane, { waId: verdict.waId, now })
         return
       case 'account_paused':
-        transitions.heldForAccount(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)
-        options.accountRefused?.(verdict.error)
+        await transitions.heldForAccount(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)
         return
       case 'hold_for_window':
-        transitions.heldForClosedWindow(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)
+        await transitions.heldForClosedWindow(ctx, { messageId: id, lane: row.lane, seq: row.seq, kind: row.kind }, now)
         return
       case 'not_on_whatsapp':
-        if (row.kind === 'template') applyConsent(ctx, row.lane, { type: 'undeliverable', at: now, requestMessageId: id })
-        transitions.fail(ctx, id, verdict.error, now, conversationId)
-        if (row.kind !== 'template') transitions.holdLane(ctx, row.lane, 'not_on_whatsapp')
+        if (row.kind === 'template') await applyConsent(ctx, row.lane, { type: 'undeliverable', at: now, requestMessageId: id })
+        await transitions.fail(ctx, id, verdict.error, now, conversationId)
+        if (row.kind !== 'template') await transitions.holdLane(ctx, row.lane, 'not_on_whatsapp')
         return
       case 'await_status':
         // The message stays `sending`: only the lease is extended.
-        outbox.keepLeased(ctx.db, id, now + options.reconcileGraceMs, verdict.error.reason)
-        if (verdict.fail) transitions.fail(ctx, id, verdict.error, now, conversationId)
+        await store.outbox.keepLeased(id, now + options.reconcileGraceMs, verdict.error.reason)
+        if (verdict.fail) await transitions.fail(ctx, id, verdict.error, now, conversationId)
         return
       case 'retry':
         if (verdict.penalty) options.penalize(verdict.penalty.scope, row.lane, verdict.penalty.until)
-        transitions.retryLater(ctx, id, now + verdict.delayMs, verdict.error.reason, now, conversationId)
+        await transitions.retryLater(ctx, id, now + verdict.delayMs, verdict.error.reason, now, conversationId)
         return
       case 'fail':
-        transitions.fail(ctx, id, verdict.error, now, conversationId)
-        if (isOptInRequest(getMessageRow(ctx.db, id))) optInRequestFailed(ctx, row.lane, id, verdict.error.reason, verdict.error.code)
+        await transitions.fail(ctx, id, verdict.error, now, conversationId)
+        if (isOptInRequest(await store.messages.getMessageRow(id)))
+          await optInRequestFailed(ctx, row.lane, id, verdict.error.reason, verdict.error.code)
     }
-  })()
+  })
+  // The whole account waits (its own transaction, after this message's hold is committed).
+  if (verdict.action === 'account_paused') await options.accountRefused?.(verdict.error)
 }

@@ -1,7 +1,6 @@
 import type { EngineContext } from '../context'
 import type { SmsProvider } from '../channels/provider'
-import { getMessageRow } from '../db/repositories/messages'
-import * as outbox from '../db/repositories/outbox'
+import type * as outbox from '../db/repositories/outbox'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
@@ -95,6 +94,7 @@ export class OutboxScheduler {
         },
         start: (row, now) => this.dispatch(row, now),
         recover: (now, busy) => this.recoverExpiredLeases(now, busy),
+        failed: (error) => log.error('outbox pass failed, trying again', { error: String(error) }),
       },
       options.maxInFlight ?? 16,
     )
@@ -108,11 +108,11 @@ export class OutboxScheduler {
     this.runner.wake()
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.runner.state === 'stopped') {
       // Sends left leased by a previous run: their status webhooks could not reach us while we were
       // down, so the grace period to reconcile them starts now, not when the lease was taken.
-      outbox.extendLeases(this.ctx.db, this.ctx.clock.now() + this.reconcileGraceMs)
+      await this.ctx.store.outbox.extendLeases(this.ctx.clock.now() + this.reconcileGraceMs)
     }
     this.runner.start()
   }
@@ -182,7 +182,7 @@ export class OutboxScheduler {
   async idle(): Promise<void> {
     await this.runner.idle()
     // Lanes changed but not re-read yet (a slice is queued, or no wake since the write).
-    while (this.heads.stale && this.runner.state === 'running') {
+    while (this.runner.state === 'running' && (await this.heads.isStale())) {
       this.wake()
       await new Promise<void>((resolve) => setImmediate(resolve))
       await this.runner.idle()
@@ -202,8 +202,8 @@ export class OutboxScheduler {
    * needs more than one slice, the next slice runs after the event loop has had a turn (a real
    * `setImmediate`, not the clock: re-reading is work, not waiting).
    */
-  private dispatchableHeads(): Iterable<outbox.OutboxRow> {
-    if (this.heads.refresh() && !this.sliceQueued) {
+  private async dispatchableHeads(): Promise<Iterable<outbox.OutboxRow>> {
+    if ((await this.heads.refresh()) && !this.sliceQueued) {
       this.sliceQueued = true
       setImmediate(() => {
         this.sliceQueued = false
@@ -213,28 +213,29 @@ export class OutboxScheduler {
     return this.heads.values()
   }
 
-  private dispatch(row: outbox.OutboxRow, now: number): Promise<void> | undefined {
+  /** Sends one lane head, unless it vanished or must wait after all; resolves when settled. */
+  private async dispatch(row: outbox.OutboxRow, now: number): Promise<void> {
     const ctx = this.ctx
-    const message = getMessageRow(ctx.db, row.message_id)
+    const message = await ctx.store.messages.getMessageRow(row.message_id)
     if (!message) {
-      outbox.removeFromOutbox(ctx.db, row.message_id)
-      outbox.markLaneChanged(ctx.db, row.lane)
-      return undefined
+      await ctx.store.outbox.removeFromOutbox(row.message_id)
+      await ctx.store.outbox.markLaneChanged(row.lane)
+      return
     }
-    if (row.kind !== 'sms' && this.health?.paused) {
-      transitions.hold(ctx, row.message_id, 'account_paused', now)
-      return undefined
+    if (row.kind !== 'sms' && (await this.health?.isPaused())) {
+      await transitions.hold(ctx, row.message_id, 'account_paused', now)
+      return
     }
     if (row.kind !== 'sms') {
       // The policy is decided again at the head of the lane: consent or the window may have changed.
-      const reason = policyHold(ctx, row.lane, row.kind === 'template' ? 'template' : 'freeform', now)
+      const reason = await policyHold(ctx, row.lane, row.kind === 'template' ? 'template' : 'freeform', now)
       if (reason) {
-        transitions.holdLane(ctx, row.lane, reason, { templatesToo: row.kind === 'template' })
+        await transitions.holdLane(ctx, row.lane, reason, { templatesToo: row.kind === 'template' })
         this.wake()
-        return undefined
+        return
       }
     }
-    transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id)
+    await transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id)
     const settle = {
       reconcileGraceMs: this.reconcileGraceMs,
       penalize: (scope: 'pair' | 'global', lane: string, until: number) =>
@@ -245,7 +246,7 @@ export class OutboxScheduler {
       .then((outcome) => settleSend(ctx, row, message.conversation_id, outcome, settle))
       .catch((error: unknown) => {
         log.error('send crashed', { messageId: row.message_id, error: String(error) })
-        settleSend(
+        return settleSend(
           ctx,
           row,
           message.conversation_id,
@@ -270,10 +271,10 @@ export class OutboxScheduler {
    * Leases left by a crash or an unanswered request, whose grace period has passed without a status
    * webhook reconciling them: the send did not reach WhatsApp, so it goes again.
    */
-  private recoverExpiredLeases(now: number, busy: (lane: string) => boolean): void {
-    for (const row of outbox.expiredLeases(this.ctx.db, now)) {
+  private async recoverExpiredLeases(now: number, busy: (lane: string) => boolean): Promise<void> {
+    for (const row of await this.ctx.store.outbox.expiredLeases(now)) {
       if (busy(row.lane)) continue
-      outbox.reschedule(this.ctx.db, row.message_id, now, row.last_error ?? undefined)
+      await this.ctx.store.outbox.reschedule(row.message_id, now, row.last_error ?? undefined)
     }
   }
 }

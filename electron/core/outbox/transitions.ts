@@ -1,8 +1,7 @@
 import type { HoldReason } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getMessageRow, updateMessage } from '../db/repositories/messages'
-import { giveBackAttempt } from '../db/repositories/account-health'
-import * as outbox from '../db/repositories/outbox'
+import type * as outbox from '../db/repositories/outbox'
+import type { Store } from '../db/store'
 import { holdsRow } from './hold-rule'
 
 /**
@@ -13,78 +12,86 @@ import { holdsRow } from './hold-rule'
  * message with no row).
  */
 
-function inTransaction(ctx: EngineContext, write: () => void): void {
-  ctx.db.transaction(write)()
+function inTransaction<T>(ctx: EngineContext, write: (tx: Store) => Promise<T>): Promise<T> {
+  return ctx.store.transaction(write)
 }
 
 /** Waits, with the reason shown, until its lane is released. */
-export function hold(ctx: EngineContext, messageId: string, reason: HoldReason, now = ctx.clock.now()): void {
-  inTransaction(ctx, () => {
-    outbox.hold(ctx.db, messageId)
-    updateMessage(ctx.db, messageId, { status: 'held', holdReason: reason, now })
+export async function hold(ctx: EngineContext, messageId: string, reason: HoldReason, now = ctx.clock.now()): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.hold(messageId)
+    await tx.messages.updateMessage(messageId, { status: 'held', holdReason: reason, now })
   })
   ctx.changes.message(messageId)
 }
 
 /** Everything of this lane that the hold rule stops (see `holdsRow`) waits for `reason`. */
-export function holdLane(ctx: EngineContext, lane: string, reason: HoldReason, options: { templatesToo?: boolean } = {}): number {
+export async function holdLane(
+  ctx: EngineContext,
+  lane: string,
+  reason: HoldReason,
+  options: { templatesToo?: boolean } = {},
+): Promise<number> {
   const now = ctx.clock.now()
-  let count = 0
-  inTransaction(ctx, () => {
-    for (const row of outbox.laneRows(ctx.db, lane)) {
+  return inTransaction(ctx, async (tx) => {
+    let count = 0
+    for (const row of await tx.outbox.laneRows(lane)) {
       if (!holdsRow(row, reason, options)) continue
-      hold(ctx, row.message_id, reason, now)
+      await hold({ ...ctx, store: tx }, row.message_id, reason, now)
       count++
     }
+    return count
   })
-  return count
 }
 
 /** Held messages of this lane become due now, queued in the order they were written. */
-export function releaseLane(ctx: EngineContext, lane: string, now = ctx.clock.now()): number {
-  let released: string[] = []
-  inTransaction(ctx, () => {
-    released = outbox
-      .laneRows(ctx.db, lane)
-      .filter((row) => row.state === 'held')
-      .map((row) => row.message_id)
-    if (released.length === 0) return
-    outbox.releaseLane(ctx.db, lane, now)
-    for (const messageId of released) updateMessage(ctx.db, messageId, { status: 'queued', holdReason: null, now })
+export async function releaseLane(ctx: EngineContext, lane: string, now = ctx.clock.now()): Promise<number> {
+  const released = await inTransaction(ctx, async (tx) => {
+    const held = (await tx.outbox.laneRows(lane)).filter((row) => row.state === 'held').map((row) => row.message_id)
+    if (held.length === 0) return held
+    await tx.outbox.releaseLane(lane, now)
+    for (const messageId of held) await tx.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
+    return held
   })
   for (const messageId of released) ctx.changes.message(messageId)
   return released.length
 }
 
 /** Will never go out: leaves the outbox, shown as cancelled. */
-export function cancel(ctx: EngineContext, messageId: string, now: number, conversationId?: string): void {
-  inTransaction(ctx, () => {
-    outbox.removeFromOutbox(ctx.db, messageId)
-    updateMessage(ctx.db, messageId, { status: 'cancelled', holdReason: null, now })
+export async function cancel(ctx: EngineContext, messageId: string, now: number, conversationId?: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.removeFromOutbox(messageId)
+    await tx.messages.updateMessage(messageId, { status: 'cancelled', holdReason: null, now })
   })
   ctx.changes.message(messageId, conversationId)
 }
 
 /** A failed message goes back into its lane at its original place (`seq`), due now. */
-export function requeue(
+export async function requeue(
   ctx: EngineContext,
   row: { messageId: string; lane: string; seq: number; kind: outbox.OutboxKind },
   now: number,
   conversationId?: string,
-): void {
-  inTransaction(ctx, () => {
-    updateMessage(ctx.db, row.messageId, { status: 'queued', error: null, errorCode: null, now })
-    outbox.removeFromOutbox(ctx.db, row.messageId)
-    outbox.enqueue(ctx.db, { ...row, state: 'ready', dueAt: now })
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.messages.updateMessage(row.messageId, { status: 'queued', error: null, errorCode: null, now })
+    await tx.outbox.removeFromOutbox(row.messageId)
+    await tx.outbox.enqueue({ ...row, state: 'ready', dueAt: now })
   })
   ctx.changes.message(row.messageId, conversationId)
 }
 
 /** A send starts: the row is leased until `leaseUntil` and the message shows as sending. */
-export function startSending(ctx: EngineContext, messageId: string, leaseUntil: number, now: number, conversationId?: string): void {
-  inTransaction(ctx, () => {
-    outbox.lease(ctx.db, messageId, leaseUntil)
-    updateMessage(ctx.db, messageId, { status: 'sending', now })
+export async function startSending(
+  ctx: EngineContext,
+  messageId: string,
+  leaseUntil: number,
+  now: number,
+  conversationId?: string,
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.lease(messageId, leaseUntil)
+    await tx.messages.updateMessage(messageId, { status: 'sending', now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -93,42 +100,48 @@ export function startSending(ctx: EngineContext, messageId: string, leaseUntil: 
  * The provider accepted it: it leaves the outbox with its provider id. `sending` becomes `sent`;
  * a status that a webhook already moved further (delivered, read) is kept.
  */
-export function accepted(ctx: EngineContext, messageId: string, providerId: string, now: number, conversationId?: string): void {
-  inTransaction(ctx, () => {
-    outbox.removeFromOutbox(ctx.db, messageId)
-    const current = getMessageRow(ctx.db, messageId)
-    updateMessage(ctx.db, messageId, { providerId, ...(current?.status === 'sending' ? { status: 'sent' as const } : {}), now })
+export async function accepted(
+  ctx: EngineContext,
+  messageId: string,
+  providerId: string,
+  now: number,
+  conversationId?: string,
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.removeFromOutbox(messageId)
+    const current = await tx.messages.getMessageRow(messageId)
+    await tx.messages.updateMessage(messageId, { providerId, ...(current?.status === 'sending' ? { status: 'sent' as const } : {}), now })
   })
   ctx.changes.message(messageId, conversationId)
 }
 
 /** Tried again at `dueAt`; it shows as queued meanwhile. */
-export function retryLater(
+export async function retryLater(
   ctx: EngineContext,
   messageId: string,
   dueAt: number,
   reason: string,
   now: number,
   conversationId?: string,
-): void {
-  inTransaction(ctx, () => {
-    outbox.reschedule(ctx.db, messageId, dueAt, reason)
-    updateMessage(ctx.db, messageId, { status: 'queued', now })
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.reschedule(messageId, dueAt, reason)
+    await tx.messages.updateMessage(messageId, { status: 'queued', now })
   })
   ctx.changes.message(messageId, conversationId)
 }
 
 /** Failed for good, with a plain-language reason: it leaves the outbox. */
-export function fail(
+export async function fail(
   ctx: EngineContext,
   messageId: string,
   error: { reason: string; code?: number },
   now: number,
   conversationId?: string,
-): void {
-  inTransaction(ctx, () => {
-    outbox.removeFromOutbox(ctx.db, messageId)
-    updateMessage(ctx.db, messageId, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.removeFromOutbox(messageId)
+    await tx.messages.updateMessage(messageId, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -137,15 +150,15 @@ export function fail(
  * A status webhook settled a send: the message leaves the outbox (reconciled, never sent twice)
  * and, when given, takes the new status.
  */
-export function settledByStatus(
+export async function settledByStatus(
   ctx: EngineContext,
   messageId: string,
   status: 'sent' | 'delivered' | 'read' | undefined,
   now: number,
-): void {
-  inTransaction(ctx, () => {
-    outbox.removeFromOutbox(ctx.db, messageId)
-    if (status) updateMessage(ctx.db, messageId, { status, now })
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.removeFromOutbox(messageId)
+    if (status) await tx.messages.updateMessage(messageId, { status, now })
   })
 }
 
@@ -154,23 +167,23 @@ export function settledByStatus(
  * wait for the user to write again, rather than fail. A message that already left the outbox
  * (its send was accepted, then refused by a status webhook) goes back in, held.
  */
-export function heldForClosedWindow(
+export async function heldForClosedWindow(
   ctx: EngineContext,
   row: { messageId: string; lane: string; seq: number; kind: outbox.OutboxKind },
   now: number,
-): void {
-  inTransaction(ctx, () => {
-    if (!outbox.getOutboxRow(ctx.db, row.messageId)) outbox.enqueue(ctx.db, { ...row, state: 'held', dueAt: now })
-    holdLane(ctx, row.lane, 'awaiting_reply')
-    hold(ctx, row.messageId, 'awaiting_reply', now)
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    if (!(await tx.outbox.getOutboxRow(row.messageId))) await tx.outbox.enqueue({ ...row, state: 'held', dueAt: now })
+    await holdLane({ ...ctx, store: tx }, row.lane, 'awaiting_reply')
+    await hold({ ...ctx, store: tx }, row.messageId, 'awaiting_reply', now)
   })
 }
 
 /** A held message goes back to its lane's order, due now (its attempts are untouched). */
-export function release(ctx: EngineContext, messageId: string, now = ctx.clock.now()): void {
-  inTransaction(ctx, () => {
-    outbox.reschedule(ctx.db, messageId, now)
-    updateMessage(ctx.db, messageId, { status: 'queued', holdReason: null, now })
+export async function release(ctx: EngineContext, messageId: string, now = ctx.clock.now()): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.outbox.reschedule(messageId, now)
+    await tx.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
   })
   ctx.changes.message(messageId)
 }
@@ -180,14 +193,14 @@ export function release(ctx: EngineContext, messageId: string, now = ctx.clock.n
  * reason, and the attempt is given back. A message that already left the outbox (accepted, then
  * refused by a status webhook) goes back in.
  */
-export function heldForAccount(
+export async function heldForAccount(
   ctx: EngineContext,
   row: { messageId: string; lane: string; seq: number; kind: outbox.OutboxKind },
   now: number,
-): void {
-  inTransaction(ctx, () => {
-    if (!outbox.getOutboxRow(ctx.db, row.messageId)) outbox.enqueue(ctx.db, { ...row, state: 'held', dueAt: now })
-    else giveBackAttempt(ctx.db, row.messageId)
-    hold(ctx, row.messageId, 'account_paused', now)
+): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    if (!(await tx.outbox.getOutboxRow(row.messageId))) await tx.outbox.enqueue({ ...row, state: 'held', dueAt: now })
+    else await tx.accountHealth.giveBackAttempt(row.messageId)
+    await hold({ ...ctx, store: tx }, row.messageId, 'account_paused', now)
   })
 }

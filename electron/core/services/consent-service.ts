@@ -1,12 +1,6 @@
 import { englishOf, engineText, type EngineTextCode } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
-import { getContact, updateContactIdentity } from '../db/repositories/contacts'
-import { openConversationIds, touchConversation } from '../db/repositories/conversations'
-import { appendConsentEvent } from '../db/repositories/ledger'
-import { insertMessage, listMessageRows } from '../db/repositories/messages'
-import { enqueue } from '../db/repositories/outbox'
-import { getWhatsAppUser, saveConsent } from '../db/repositories/whatsapp-users'
 import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentSnapshot } from '../policy/consent'
 import type { ConsentState } from '../policy/types'
 import { isWindowOpen } from '../policy/window'
@@ -15,8 +9,8 @@ import { pickOptInTemplate } from './opt-in-template'
 import { addSystemLine } from './system-lines'
 import { whatsAppReasonText } from '../whatsapp/errors'
 
-export function consentSnapshot(ctx: EngineContext, contactId: string): ConsentSnapshot {
-  const row = getWhatsAppUser(ctx.db, contactId)
+export async function consentSnapshot(ctx: EngineContext, contactId: string): Promise<ConsentSnapshot> {
+  const row = await ctx.store.whatsappUsers.getWhatsAppUser(contactId)
   return {
     state: row.consent,
     ...(row.last_requested_at !== null ? { lastRequestedAt: row.last_requested_at } : {}),
@@ -43,23 +37,28 @@ const REQUEST_BLOCKED: Partial<Record<string, EngineTextCode>> = {
 
 /**
  * Queues the opt-in request (the approved template with consent buttons) for the conversation's
- * WhatsApp user and records who asked. Must run inside a transaction with the caller's writes.
+ * WhatsApp user and records who asked. Run it in the caller's transaction (`ctx.store` is the transaction).
  * @throws ApiFailure conflict when a request is not allowed now (with the reason in words).
  */
-export function requestConsent(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
+export async function requestConsent(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): Promise<void> {
   // WhatsApp would refuse it: say why instead of sending a request bound to fail.
-  const template = pickOptInTemplate(ctx, contactId)
+  const template = await pickOptInTemplate(ctx, contactId)
   if (!template.ok) throw new ApiFailure('conflict', template.problem, { reason: 'template_unusable' })
   const now = ctx.clock.now()
   const messageId = ctx.newId('m_')
-  const transition = applyConsentEvent(consentSnapshot(ctx, contactId), { type: 'request', at: now, byUserId, requestMessageId: messageId })
+  const transition = applyConsentEvent(await consentSnapshot(ctx, contactId), {
+    type: 'request',
+    at: now,
+    byUserId,
+    requestMessageId: messageId,
+  })
   if ('error' in transition) {
-    const name = getContact(ctx.db, contactId)?.name ?? 'This person'
+    const name = (await ctx.store.contacts.getContact(contactId))?.name ?? 'This person'
     throw new ApiFailure('conflict', engineText(REQUEST_BLOCKED[transition.reason] ?? 'consent.cannotAsk', { name }), {
       reason: transition.reason,
     })
   }
-  const seq = insertMessage(ctx.db, {
+  const seq = await ctx.store.messages.insertMessage({
     id: messageId,
     conversationId,
     direction: 'out',
@@ -71,25 +70,30 @@ export function requestConsent(ctx: EngineContext, conversationId: string, conta
     // The translation chosen now is the one sent, so the thread shows what the person reads.
     extra: { template: 'opt_in', optIn: { name: template.name, language: template.language } },
   })
-  enqueue(ctx.db, { messageId, lane: contactId, seq, kind: 'template', state: 'ready', dueAt: now })
-  touchConversation(ctx.db, conversationId, seq, now)
-  persist(ctx, contactId, transition.snapshot, transition.record)
+  await ctx.store.outbox.enqueue({ messageId, lane: contactId, seq, kind: 'template', state: 'ready', dueAt: now })
+  await ctx.store.conversations.touchConversation(conversationId, seq, now)
+  await persist(ctx, contactId, transition.snapshot, transition.record)
   ctx.changes.message(messageId, conversationId)
   ctx.wakeOutbox()
 }
 
 /**
  * The automatic request (a start, or a message typed without consent): sent when the template may
- * be used; otherwise the thread says why, once, and messages typed wait held. Call inside a transaction.
+ * be used; otherwise the thread says why, once, and messages typed wait held. Call it with `ctx.store` the caller's transaction.
  */
-export function requestConsentIfUsable(ctx: EngineContext, conversationId: string, contactId: string, byUserId: string): void {
-  const template = pickOptInTemplate(ctx, contactId)
+export async function requestConsentIfUsable(
+  ctx: EngineContext,
+  conversationId: string,
+  contactId: string,
+  byUserId: string,
+): Promise<void> {
+  const template = await pickOptInTemplate(ctx, contactId)
   if (template.ok) return requestConsent(ctx, conversationId, contactId, byUserId)
   const line = `${englishOf(template.problem)} No consent request was sent; messages typed wait until it can be.`
   // Once, not after every message typed: the recent lines already say it.
-  const recent = listMessageRows(ctx.db, conversationId, { limit: 20 })
+  const recent = await ctx.store.messages.listMessageRows(conversationId, { limit: 20 })
   if (!recent.some((row) => row.direction === 'system' && row.body === line))
-    addSystemLine(ctx, conversationId, line, { optInBlocked: true }, { code: 'optInBlocked', params: { problem: template.problem } })
+    await addSystemLine(ctx, conversationId, line, { optInBlocked: true }, { code: 'optInBlocked', params: { problem: template.problem } })
 }
 
 const SYSTEM_TEXT: Partial<Record<ConsentState, (name: string) => string>> = {
@@ -101,20 +105,24 @@ const SYSTEM_TEXT: Partial<Record<ConsentState, (name: string) => string>> = {
 
 /**
  * Applies a consent event for one WhatsApp user (not per thread): records it, adds a system line
- * to their open threads, and releases or holds their queued messages. Call inside a transaction.
+ * to their open threads, and releases or holds their queued messages. Call it with `ctx.store` the caller's transaction.
  */
-export function applyConsent(ctx: EngineContext, contactId: string, event: Exclude<ConsentEvent, { type: 'request' }>): ConsentState {
-  const before = consentSnapshot(ctx, contactId)
+export async function applyConsent(
+  ctx: EngineContext,
+  contactId: string,
+  event: Exclude<ConsentEvent, { type: 'request' }>,
+): Promise<ConsentState> {
+  const before = await consentSnapshot(ctx, contactId)
   const transition = applyConsentEvent(before, event)
   if ('error' in transition) return before.state
-  if (transition.changed || transition.record) persist(ctx, contactId, transition.snapshot, transition.record)
+  if (transition.changed || transition.record) await persist(ctx, contactId, transition.snapshot, transition.record)
   const state = transition.snapshot.state
   if (!transition.changed) return state
-  const contact = getContact(ctx.db, contactId)
+  const contact = await ctx.store.contacts.getContact(contactId)
   const describe = SYSTEM_TEXT[state]
-  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
+  for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'whatsapp')) {
     if (describe)
-      addSystemLine(
+      await addSystemLine(
         ctx,
         conversationId,
         describe(contact?.name ?? 'The contact'),
@@ -127,11 +135,11 @@ export function applyConsent(ctx: EngineContext, contactId: string, event: Exclu
     else ctx.changes.conversation(conversationId)
   }
   const now = ctx.clock.now()
-  if (state === 'granted') releaseLane(ctx, contactId)
-  else if (state === 'revoked' || state === 'declined') holdLane(ctx, contactId, 'opted_out')
+  if (state === 'granted') await releaseLane(ctx, contactId)
+  else if (state === 'revoked' || state === 'declined') await holdLane(ctx, contactId, 'opted_out')
   else if (state === 'not_on_whatsapp') {
-    updateContactIdentity(ctx.db, contactId, { notOnWhatsApp: true, now })
-    holdLane(ctx, contactId, 'not_on_whatsapp')
+    await ctx.store.contacts.updateContactIdentity(contactId, { notOnWhatsApp: true, now })
+    await holdLane(ctx, contactId, 'not_on_whatsapp')
   }
   return state
 }
@@ -146,15 +154,21 @@ export function isOptInRequest(message: { kind: string; extra: string | null } |
  * The opt-in request failed for a reason other than "not on WhatsApp" (template missing, paused or
  * disabled, wrong parameters, 131049, 131050, …). Nothing reached the person: consent goes back to
  * `none`, the thread says why, and the request may be sent again as soon as the cause is fixed.
- * Call inside a transaction.
+ * Call it with `ctx.store` the caller's transaction.
  */
-export function optInRequestFailed(ctx: EngineContext, contactId: string, requestMessageId: string, reason: string, code?: number): void {
-  const before = consentSnapshot(ctx, contactId).state
-  const state = applyConsent(ctx, contactId, { type: 'request_failed', at: ctx.clock.now(), requestMessageId })
+export async function optInRequestFailed(
+  ctx: EngineContext,
+  contactId: string,
+  requestMessageId: string,
+  reason: string,
+  code?: number,
+): Promise<void> {
+  const before = (await consentSnapshot(ctx, contactId)).state
+  const state = await applyConsent(ctx, contactId, { type: 'request_failed', at: ctx.clock.now(), requestMessageId })
   if (before !== 'requested' || state !== 'none') return
-  const name = getContact(ctx.db, contactId)?.name ?? 'the contact'
-  for (const conversationId of openConversationIds(ctx.db, contactId, 'whatsapp')) {
-    addSystemLine(
+  const name = (await ctx.store.contacts.getContact(contactId))?.name ?? 'the contact'
+  for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'whatsapp')) {
+    await addSystemLine(
       ctx,
       conversationId,
       `The consent request did not reach ${name}: ${reason} It can be sent again once this is fixed.`,
@@ -168,27 +182,36 @@ export function optInRequestFailed(ctx: EngineContext, contactId: string, reques
  * Guest-first: the WhatsApp user wrote first and has no consent record, the window they opened
  * is open, and the org does not require an explicit opt-in: office users reply without a template.
  */
-export function userInitiatedWindow(ctx: EngineContext, contactId: string, now: number): boolean {
+export async function userInitiatedWindow(ctx: EngineContext, contactId: string, now: number): Promise<boolean> {
   if (ctx.org.consent.requireOptInForUserInitiated) return false
-  const user = getWhatsAppUser(ctx.db, contactId)
+  const user = await ctx.store.whatsappUsers.getWhatsAppUser(contactId)
   return user.consent === 'none' && isWindowOpen(user.last_inbound_at ?? undefined, now)
 }
 
 /**
  * Records in the consent ledger that the WhatsApp user started the conversation (`user_initiated`,
  * the message as evidence), once per window they open: the basis for replying without an opt-in.
- * Call inside a transaction, after the inbound message is stored.
+ * Call it with `ctx.store` the caller's transaction, after the inbound message is stored.
  */
-export function recordUserInitiated(ctx: EngineContext, contactId: string, evidenceMessageId: string, windowWasOpen: boolean): void {
-  if (windowWasOpen || getWhatsAppUser(ctx.db, contactId).consent !== 'none') return
-  appendConsentEvent(ctx.db, { contactId, state: 'none', event: 'user_initiated', at: ctx.clock.now(), evidenceMessageId })
-  if (!ctx.org.consent.requireOptInForUserInitiated) releaseLane(ctx, contactId)
+export async function recordUserInitiated(
+  ctx: EngineContext,
+  contactId: string,
+  evidenceMessageId: string,
+  windowWasOpen: boolean,
+): Promise<void> {
+  if (windowWasOpen || (await ctx.store.whatsappUsers.getWhatsAppUser(contactId)).consent !== 'none') return
+  await ctx.store.ledger.appendConsentEvent({ contactId, state: 'none', event: 'user_initiated', at: ctx.clock.now(), evidenceMessageId })
+  if (!ctx.org.consent.requireOptInForUserInitiated) await releaseLane(ctx, contactId)
 }
 
-function persist(ctx: EngineContext, contactId: string, snapshot: ConsentSnapshot, record: ConsentRecord | undefined): void {
-  saveConsent(ctx.db, contactId, { state: snapshot.state, updatedAt: snapshot.updatedAt, lastRequestedAt: snapshot.lastRequestedAt })
+async function persist(ctx: EngineContext, contactId: string, snapshot: ConsentSnapshot, record: ConsentRecord | undefined): Promise<void> {
+  await ctx.store.whatsappUsers.saveConsent(contactId, {
+    state: snapshot.state,
+    updatedAt: snapshot.updatedAt,
+    lastRequestedAt: snapshot.lastRequestedAt,
+  })
   if (record) {
-    appendConsentEvent(ctx.db, {
+    await ctx.store.ledger.appendConsentEvent({
       contactId,
       state: record.state,
       event: record.event,

@@ -166,9 +166,9 @@ async function forgetWhatsAppUser(ctx: EngineContext, actorId: string, contactId
   for (const row of lane) {
     if (row.kind !== 'template' || row.state === 'leased') continue
     // An opt-in request for the old number is moot; the new number gets its own.
-    cancel(ctx, row.message_id, now)
+    await cancel(ctx, row.message_id, now)
   }
-  holdLane(ctx, contactId, 'awaiting_consent')
+  await holdLane(ctx, contactId, 'awaiting_consent')
   for (const conversationId of await ctx.store.conversations.openConversationIds(contactId, 'whatsapp'))
     ctx.changes.conversation(conversationId)
 }
@@ -182,9 +182,9 @@ async function endThreadsForOldNumber(ctx: EngineContext, actorId: string, befor
   const actor = (await ctx.store.orgUsers.getOrgUser(actorId))?.name ?? 'A colleague'
   const to = after.phone ?? 'no number'
   for (const conversationId of await ctx.store.conversations.openConversationIds(before.id, 'whatsapp')) {
-    cancelWaiting(ctx, conversationId, now)
+    await cancelWaiting(ctx, conversationId, now)
     await ctx.store.conversations.endConversation(conversationId, now)
-    addSystemLine(
+    await addSystemLine(
       ctx,
       conversationId,
       `${actor} changed ${after.name}'s number from ${before.phone ?? 'none'} to ${to}. This conversation has ended; start a new one to write to ${to}.`,

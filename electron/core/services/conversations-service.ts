@@ -68,8 +68,13 @@ export async function startConversation(
       conversationId: id,
       detail: { channel: input.channel, contactId: contact.id },
     })
-    if (input.channel === 'whatsapp' && input.requestConsent !== false && canRequestConsent(consentSnapshot(ctx, contact.id), now).ok) {
-      requestConsentIfUsable(ctx, id, contact.id, userId)
+    const inTx = { ...ctx, store: tx }
+    if (
+      input.channel === 'whatsapp' &&
+      input.requestConsent !== false &&
+      canRequestConsent(await consentSnapshot(inTx, contact.id), now).ok
+    ) {
+      await requestConsentIfUsable(inTx, id, contact.id, userId)
     }
     ctx.changes.conversation(id)
     return id
@@ -80,7 +85,7 @@ export async function startConversation(
 export async function requestConsentFor(ctx: EngineContext, userId: string, id: string): Promise<Conversation> {
   const conversation = await requireParticipant(ctx, id, userId)
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('consent.whatsAppOnly'))
-  ctx.db.transaction(() => requestConsent(ctx, id, conversation.contactId, userId))()
+  await ctx.store.transaction((store) => requestConsent({ ...ctx, store }, id, conversation.contactId, userId))
   ctx.changes.conversation(id)
   return (await loadConversation(ctx.store, id, userId, ctx.clock.now()))!
 }

@@ -60,7 +60,7 @@ export async function addColleague(ctx: EngineContext, actorId: string, id: stri
       throw new ApiFailure('conflict', engineText('conversation.alreadyIn', { user }))
     }
     const actor = await nameOf(ctx, actorId)
-    addSystemLine(
+    await addSystemLine(
       ctx,
       id,
       `${actor} added ${user}`,
@@ -92,7 +92,7 @@ export async function removeColleague(ctx: EngineContext, actorId: string, id: s
       throw new ApiFailure('conflict', engineText('conversation.notIn', { user }))
     }
     const actor = await nameOf(ctx, actorId)
-    addSystemLine(
+    await addSystemLine(
       ctx,
       id,
       `${actor} removed ${user}`,
@@ -184,7 +184,7 @@ export async function handOver(
     const from = (await ctx.store.orgUsers.orgUserName(fromUserId)) ?? fromUserId
     const admin = await nameOf(ctx, adminId)
     const to = await nameOf(ctx, toUserId)
-    addSystemLine(
+    await addSystemLine(
       ctx,
       id,
       `${admin} handed ${from}'s place in the conversation to ${to}${trimmed ? `: ${trimmed}` : ''}`,
@@ -220,12 +220,12 @@ async function departAndMaybeEnd(
 ): Promise<void> {
   const now = ctx.clock.now()
   await ctx.store.conversations.removeParticipant(id, actorId, now)
-  addSystemLine(ctx, id, line, { participant: action, userId: actorId }, code)
+  await addSystemLine(ctx, id, line, { participant: action, userId: actorId }, code)
   await ctx.store.ledger.appendAudit({ at: now, actorId, action, conversationId: id, detail })
   if ((await ctx.store.conversations.listParticipants(id)).length === 0) {
     await ctx.store.conversations.endConversation(id, now)
-    cancelWaiting(ctx, id, now)
-    addSystemLine(ctx, id, 'The conversation ended', { ended: true }, { code: 'conversationEnded' })
+    await cancelWaiting(ctx, id, now)
+    await addSystemLine(ctx, id, 'The conversation ended', { ended: true }, { code: 'conversationEnded' })
     await ctx.store.ledger.appendAudit({ at: now, actorId, action: 'conversation.ended', conversationId: id, detail: {} })
   }
 }
@@ -259,7 +259,7 @@ export async function restart(ctx: EngineContext, actorId: string, id: string): 
     })
     await ctx.store.conversations.addParticipant(newId, actorId, now)
     const actor = await nameOf(ctx, actorId)
-    addSystemLine(ctx, newId, `${actor} restarted the conversation`, { restartedFrom: id }, { code: 'restarted', params: { actor } })
+    await addSystemLine(ctx, newId, `${actor} restarted the conversation`, { restartedFrom: id }, { code: 'restarted', params: { actor } })
     await ctx.store.ledger.appendAudit({
       at: now,
       actorId,

@@ -9,8 +9,8 @@ import * as transitions from '../outbox/transitions'
  */
 
 /** Held messages of this WhatsApp user become due now, in the order they were written. */
-export function releaseLane(ctx: EngineContext, lane: string): number {
-  const released = transitions.releaseLane(ctx, lane)
+export async function releaseLane(ctx: EngineContext, lane: string): Promise<number> {
+  const released = await transitions.releaseLane(ctx, lane)
   if (released > 0) ctx.wakeOutbox()
   return released
 }

@@ -83,14 +83,15 @@ export async function sendMessage(
     let status: Message['status'] = 'queued'
     let holdReason: Message['holdReason']
     if (conversation.channel === 'whatsapp') {
+      const inTx = { ...ctx, store: tx }
       const contact = await tx.contacts.getContact(conversation.contactId)
-      const snapshot = consentSnapshot(ctx, conversation.contactId)
-      const guestFirst = userInitiatedWindow(ctx, conversation.contactId, now)
+      const snapshot = await consentSnapshot(inTx, conversation.contactId)
+      const guestFirst = await userInitiatedWindow(inTx, conversation.contactId, now)
       if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
-        requestConsentIfUsable(ctx, conversation.id, conversation.contactId, userId)
+        await requestConsentIfUsable(inTx, conversation.id, conversation.contactId, userId)
       }
       // The policy, and lane order: messages never overtake earlier held ones in the same lane.
-      holdReason = holdForNew(ctx, conversation.contactId, 'freeform', now)
+      holdReason = await holdForNew(inTx, conversation.contactId, 'freeform', now)
       if (holdReason) status = 'held'
     }
     const kind = input.mediaId ? 'image' : 'text'
@@ -153,7 +154,7 @@ export async function retryMessage(ctx: EngineContext, userId: string, id: strin
   requireOpen(conversation)
   if (row.status !== 'failed') throw new ApiFailure('conflict', engineText('message.retryOnlyFailed'))
   const now = ctx.clock.now()
-  transitions.requeue(
+  await transitions.requeue(
     ctx,
     {
       messageId: id,
@@ -177,7 +178,7 @@ export async function cancelMessage(ctx: EngineContext, userId: string, id: stri
   if (!queued || queued.state === 'leased') {
     throw new ApiFailure('conflict', engineText(row.status === 'sending' ? 'message.alreadySending' : 'message.cancelOnlyWaiting'))
   }
-  transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
+  await transitions.cancel(ctx, id, ctx.clock.now(), row.conversation_id)
   ctx.wakeOutbox()
   return messageView(ctx, id)
 }

@@ -2,9 +2,6 @@ import { englishOf, engineText, type EngineText, type EngineTextCode } from '../
 import { ApiFailure } from '../../shared/api/result'
 import type { MessageTemplate, OptInTemplateView } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { getState, setState } from '../db/repositories/app-state'
-import { getContact } from '../db/repositories/contacts'
-import { appendAudit } from '../db/repositories/ledger'
 import { variableCount } from './templates-service'
 
 /** Where the admin's choice is kept (app_state): `{ name, by, at }`. */
@@ -16,14 +13,14 @@ interface Choice {
   at: number
 }
 
-function savedChoice(ctx: EngineContext): Choice | undefined {
-  const raw = getState(ctx.db, CHOICE_KEY)
+async function savedChoice(ctx: EngineContext): Promise<Choice | undefined> {
+  const raw = await ctx.store.appState.getState(CHOICE_KEY)
   return raw ? (JSON.parse(raw) as Choice) : undefined
 }
 
 /** The opt-in template's name: the one an admin chose, else the configured one (`greenline_opt_in`). */
-export function optInTemplateName(ctx: EngineContext): string {
-  return savedChoice(ctx)?.name ?? ctx.templates.optIn.name
+export async function optInTemplateName(ctx: EngineContext): Promise<string> {
+  return (await savedChoice(ctx))?.name ?? ctx.templates.optIn.name
 }
 
 /**
@@ -54,12 +51,12 @@ export type OptInPick = { ok: true; name: string; language: string; body?: strin
  * words; when the account's templates are not known (never read), the configured language, and
  * WhatsApp's own answer decides.
  */
-export function pickOptInTemplate(ctx: EngineContext, contactId: string): OptInPick {
-  const name = optInTemplateName(ctx)
+export async function pickOptInTemplate(ctx: EngineContext, contactId: string): Promise<OptInPick> {
+  const name = await optInTemplateName(ctx)
   const known = ctx.templates.translations(name)
   const configured = ctx.templates.optIn.name === name ? ctx.templates.optIn.language : undefined
   if (known.length === 0) return { ok: true, name, language: configured ?? ctx.org.defaultLanguage ?? 'en_US' }
-  const chain = languageChain(getContact(ctx.db, contactId)?.language, ctx.org.defaultLanguage, configured)
+  const chain = languageChain((await ctx.store.contacts.getContact(contactId))?.language, ctx.org.defaultLanguage, configured)
   const approved = known.filter((t) => t.status === 'APPROVED').sort((a, b) => a.language.localeCompare(b.language))
   const pick = chain.map((code) => approved.find((t) => t.language === code)).find((t) => t !== undefined) ?? approved[0]
   if (pick) return { ok: true, name, language: pick.language, ...(pick.body ? { body: pick.body } : {}) }
@@ -93,8 +90,8 @@ function unfitReason(name: string, translations: readonly MessageTemplate[]): En
 }
 
 /** The opt-in template as admins see it (`templates:optIn`). */
-export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
-  const choice = savedChoice(ctx)
+export async function optInTemplateView(ctx: EngineContext): Promise<OptInTemplateView> {
+  const choice = await savedChoice(ctx)
   const name = choice?.name ?? ctx.templates.optIn.name
   const translations = ctx.templates.translations(name)
   const unfit = translations.length > 0 ? unfitReason(name, translations) : undefined
@@ -114,16 +111,16 @@ export function optInTemplateView(ctx: EngineContext): OptInTemplateView {
  * database and audited (who, from, to). Requests already queued keep the translation they were
  * written with. @throws ApiFailure invalid (unknown or unfit template)
  */
-export function chooseOptInTemplate(ctx: EngineContext, actorId: string, name: string): OptInTemplateView {
+export async function chooseOptInTemplate(ctx: EngineContext, actorId: string, name: string): Promise<OptInTemplateView> {
   const translations = ctx.templates.translations(name)
   if (translations.length === 0) throw new ApiFailure('invalid', engineText('optIn.unknownTemplate', { name }))
   const unfit = unfitReason(name, translations)
   if (unfit) throw new ApiFailure('invalid', unfit)
-  const before = optInTemplateName(ctx)
+  const before = await optInTemplateName(ctx)
   const now = ctx.clock.now()
-  ctx.db.transaction(() => {
-    setState(ctx.db, CHOICE_KEY, JSON.stringify({ name, by: actorId, at: now } satisfies Choice))
-    appendAudit(ctx.db, { at: now, actorId, action: 'whatsapp.opt_in_template_chosen', detail: { from: before, to: name } })
-  })()
+  await ctx.store.transaction(async (tx) => {
+    await tx.appState.setState(CHOICE_KEY, JSON.stringify({ name, by: actorId, at: now } satisfies Choice))
+    await tx.ledger.appendAudit({ at: now, actorId, action: 'whatsapp.opt_in_template_chosen', detail: { from: before, to: name } })
+  })
   return optInTemplateView(ctx)
 }

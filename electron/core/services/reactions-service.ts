@@ -2,7 +2,7 @@ import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { AccountHealthView, HoldReason, Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { policyHoldAsync } from '../outbox/hold-rule'
+import { policyHold } from '../outbox/hold-rule'
 import { whatsAppTarget } from '../outbox/jobs/send-job'
 import type { ReactionMessage, SendValue, WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
@@ -12,7 +12,7 @@ import { whatsAppReasonText } from '../whatsapp/errors'
 export interface ReactionDeps {
   /** The WhatsApp client's reaction send; absent when WhatsApp is not connected. */
   send?: (input: ReactionMessage) => Promise<WhatsAppResult<SendValue>>
-  health: () => AccountHealthView
+  health: () => Promise<AccountHealthView>
 }
 
 /**
@@ -36,7 +36,7 @@ export async function reactToMessage(
   if (!row.provider_id) throw new ApiFailure('invalid', engineText('reaction.notYetSent'))
   const contact = await ctx.store.contacts.getContact(conversation.contactId)
   if (!contact) throw new ApiFailure('not_found', engineText('contact.notFound'))
-  const health = deps.health()
+  const health = await deps.health()
   if (health.paused)
     throw new ApiFailure(
       'conflict',
@@ -44,7 +44,7 @@ export async function reactToMessage(
         ? engineText('message.notSent', { reason: whatsAppReasonText(health.code, health.reason) ?? health.reason })
         : engineText('message.accountPaused'),
     )
-  const hold = await policyHoldAsync(ctx, conversation.contactId, 'freeform', ctx.clock.now())
+  const hold = await policyHold(ctx, conversation.contactId, 'freeform', ctx.clock.now())
   if (hold) throw new ApiFailure('conflict', heldText(hold, contact.name), { holdReason: hold })
   if (!deps.send) throw new ApiFailure('unavailable', engineText('whatsapp.notConnected'))
 

@@ -1,7 +1,5 @@
 import type { EngineText } from '../../shared/api/engine-text'
 import type { EngineContext } from '../context'
-import { insertMessage } from '../db/repositories/messages'
-import { touchConversation } from '../db/repositories/conversations'
 
 /**
  * What a system line says as a code and the names in it (`extra.line`), so each screen writes it
@@ -15,17 +13,17 @@ export interface SystemLineCode {
 }
 
 /** A system line in a thread ("Priya added Sam", "Ana accepted the opt-in request"). */
-export function addSystemLine(
+export async function addSystemLine(
   ctx: EngineContext,
   conversationId: string,
   text: string,
   extra?: Record<string, unknown>,
   line?: SystemLineCode,
-): string {
+): Promise<string> {
   const stored = line ? { ...extra, line } : extra
   const id = ctx.newId('m_')
   const now = ctx.clock.now()
-  const seq = insertMessage(ctx.db, {
+  const seq = await ctx.store.messages.insertMessage({
     id,
     conversationId,
     direction: 'system',
@@ -35,7 +33,7 @@ export function addSystemLine(
     createdAt: now,
     ...(stored ? { extra: stored } : {}),
   })
-  touchConversation(ctx.db, conversationId, seq, now)
+  await ctx.store.conversations.touchConversation(conversationId, seq, now)
   ctx.changes.message(id, conversationId)
   return id
 }

@@ -1,6 +1,5 @@
 import type { MessageTemplate } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { appendAudit } from '../db/repositories/ledger'
 import { createLogger } from '../platform/logger'
 import type { TemplateUpdate } from '../whatsapp/webhook-types'
 
@@ -55,9 +54,9 @@ export class TemplateStates {
 }
 
 /** A template status or quality webhook: the state is kept, logged and audited. Call inside a transaction. */
-export function applyTemplateUpdate(ctx: EngineContext, update: TemplateUpdate): void {
+export async function applyTemplateUpdate(ctx: EngineContext, update: TemplateUpdate): Promise<void> {
   if (update.status) ctx.templates.setStatus(update.name, update.language, update.status)
   if (update.quality) ctx.templates.setQuality(update.name, update.language, update.quality)
   log.warn('template changed in WhatsApp', { ...update })
-  appendAudit(ctx.db, { at: ctx.clock.now(), action: 'whatsapp.template_changed', detail: { ...update } })
+  await ctx.store.ledger.appendAudit({ at: ctx.clock.now(), action: 'whatsapp.template_changed', detail: { ...update } })
 }

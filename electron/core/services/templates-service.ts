@@ -2,7 +2,7 @@ import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
 import type { EngineContext } from '../context'
-import { policyHoldAsync } from '../outbox/hold-rule'
+import { policyHold } from '../outbox/hold-rule'
 import { requireOpen, requireParticipant } from './access'
 import { loadMessages } from './views'
 
@@ -49,7 +49,7 @@ export async function sendApprovedTemplate(
 
   const now = ctx.clock.now()
   const id = ctx.newId('m_')
-  const holdReason = await policyHoldAsync(ctx, conversation.contactId, 'template', now)
+  const holdReason = await policyHold(ctx, conversation.contactId, 'template', now)
   await ctx.store.transaction(async (tx) => {
     const seq = await tx.messages.insertMessage({
       id,

@@ -1,6 +1,6 @@
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
-import { policyHoldAsync } from '../outbox/hold-rule'
+import { policyHold } from '../outbox/hold-rule'
 import type { WhatsAppResult } from '../whatsapp/client'
 import { requireOpen, requireParticipant } from './access'
 import { whatsAppReasonText } from '../whatsapp/errors'
@@ -32,7 +32,7 @@ export class TypingIndicator {
     const now = this.ctx.clock.now()
     const last = this.lastSent.get(conversationId)
     if (last !== undefined && now - last < TYPING_EVERY_MS) return { sent: false }
-    if (await policyHoldAsync(this.ctx, conversation.contactId, 'freeform', now)) return { sent: false }
+    if (await policyHold(this.ctx, conversation.contactId, 'freeform', now)) return { sent: false }
     const [latest] = await this.ctx.store.messages.unreadInboundProviderIds(conversationId, 1)
     if (!latest) return { sent: false }
     this.lastSent.set(conversationId, now)

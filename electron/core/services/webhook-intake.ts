@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../context'
-import { appendAudit } from '../db/repositories/ledger'
+import type { Store } from '../db/store'
 import { applyTemplateUpdate } from './template-states'
-import { hasWebhookEvent, markWebhookEvent, pendingWebhookEvents, storeWebhookEvent } from '../db/repositories/webhook-events'
 import { createLogger } from '../platform/logger'
 import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
 import { MAX_WEBHOOK_BYTES, parseWebhookPayload } from '../whatsapp/webhook-parse'
@@ -63,7 +62,7 @@ export function createWebhookIntake(
   const kick = () => {
     pump ??= runPump().finally(() => {
       pump = undefined
-      if ((arrivals.length > 0 || pendingWebhookEvents(ctx.db, 'whatsapp', 1).length > 0) && !stopped) kick()
+      if (arrivals.length > 0 && !stopped) kick()
     })
   }
 
@@ -74,10 +73,14 @@ export function createWebhookIntake(
       await new Promise<void>((resolve) => setImmediate(resolve))
       if (stopped) break
       if (arrivals.length > 0) {
-        commitArrivals(arrivals.splice(0, MAX_GROUP))
+        await commitArrivals(arrivals.splice(0, MAX_GROUP))
         continue
       }
-      const stored = pendingWebhookEvents(ctx.db, 'whatsapp', 10)
+      const stored = await ctx.store.webhookEvents.pendingWebhookEvents('whatsapp', 10).catch((error: unknown) => {
+        // The database is away: what is stored stays pending until the next start or delivery.
+        log.error('pending webhooks not read', { error: String(error) })
+        return []
+      })
       if (stored.length === 0) break
       for (const event of stored) if (!stopped) await applyStored(event.seq, event.body)
     }
@@ -90,55 +93,88 @@ export function createWebhookIntake(
     return !ours || !item.phoneNumberId || item.phoneNumberId === ours
   }
 
-  /** A parsed delivery as a list of steps, each applying one item (returns a message id for media). */
-  function steps(parsed: WebhookBatch): Array<() => string | undefined> {
+  type Step = (tx: EngineContext) => Promise<string | undefined>
+
+  /** A parsed delivery as a list of steps, each applying one item in `tx` (returns a message id for media). */
+  function steps(parsed: WebhookBatch): Step[] {
+    const none = async (work: Promise<unknown>) => void (await work)
     return [
-      ...parsed.messages.filter(forUs).map((message) => () => receiveWhatsAppMessage(ctx, message, parsed.contacts).mediaMessageId),
-      ...parsed.statuses.filter(forUs).map((status) => () => void applyStatus(ctx, status)),
-      ...parsed.preferences.filter(forUs).map((preference) => () => void receivePreference(ctx, preference)),
-      ...parsed.templateUpdates.map((update) => () => void applyTemplateUpdate(ctx, update)),
+      ...parsed.messages.filter(forUs).map(
+        (message): Step =>
+          async (tx) =>
+            (await receiveWhatsAppMessage(tx, message, parsed.contacts)).mediaMessageId,
+      ),
+      ...parsed.statuses.filter(forUs).map(
+        (status): Step =>
+          (tx) =>
+            none(applyStatus(tx, status)),
+      ),
+      ...parsed.preferences.filter(forUs).map(
+        (preference): Step =>
+          (tx) =>
+            none(receivePreference(tx, preference)),
+      ),
+      ...parsed.templateUpdates.map(
+        (update): Step =>
+          (tx) =>
+            none(applyTemplateUpdate(tx, update)),
+      ),
       ...parsed.accountErrors.map(
-        (error) => () =>
-          void appendAudit(ctx.db, {
-            at: ctx.clock.now(),
-            action: 'whatsapp.account_error',
-            detail: { code: error.code, title: error.title ?? null },
-          }),
+        (error): Step =>
+          (tx) =>
+            none(
+              tx.store.ledger.appendAudit({
+                at: ctx.clock.now(),
+                action: 'whatsapp.account_error',
+                detail: { code: error.code, title: error.title ?? null },
+              }),
+            ),
       ),
     ]
+  }
+
+  /** Runs `steps` in `tx`, collecting the message ids whose media must be downloaded. */
+  async function runSteps(tx: Store, list: readonly Step[], media: string[]): Promise<void> {
+    const inTx = { ...ctx, store: tx }
+    for (const step of list) {
+      const id = await step(inTx)
+      if (id) media.push(id)
+    }
   }
 
   const parse = (payload: unknown) => parseWebhookPayload(payload, { receivedAt: ctx.clock.now() })
   const skippedNote = (parsed: WebhookBatch) => (parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
 
-  /** Applies one stored delivery in a savepoint; a failure marks it failed without undoing the others. */
-  function applyInSavepoint(seq: number, parsed: ReturnType<typeof parse>, media: string[]): void {
+  /**
+   * Applies one stored delivery in a savepoint of `store` (a transaction, or the store itself); a
+   * failure marks it failed without undoing the others.
+   */
+  async function applyInSavepoint(store: Store, seq: number, parsed: ReturnType<typeof parse>, media: string[]): Promise<void> {
+    const applied: string[] = []
     try {
-      ctx.db.transaction(() => {
-        if (!parsed.ok) return markWebhookEvent(ctx.db, seq, 'failed', parsed.reason)
-        for (const step of steps(parsed)) {
-          const id = step()
-          if (id) media.push(id)
-        }
-        markWebhookEvent(ctx.db, seq, 'processed', skippedNote(parsed))
-      })()
+      await store.transaction(async (tx) => {
+        if (!parsed.ok) return tx.webhookEvents.markWebhookEvent(seq, 'failed', parsed.reason)
+        await runSteps(tx, steps(parsed), applied)
+        await tx.webhookEvents.markWebhookEvent(seq, 'processed', skippedNote(parsed))
+      })
+      media.push(...applied)
     } catch (error) {
       log.error('webhook processing failed', { seq, error: String(error) })
-      markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+      await store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
     }
   }
 
   /** Stores and applies a group of arrivals in one transaction, then answers them all. */
-  function commitArrivals(group: typeof arrivals): void {
+  async function commitArrivals(group: typeof arrivals): Promise<void> {
     const media: string[] = []
     let big = false
     try {
-      ctx.db.transaction(() => {
+      await ctx.store.transaction(async (tx) => {
         for (const arrival of group) {
           // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can
           // be replayed: the same signed body is stored (and processed) once.
-          if (hasWebhookEvent(ctx.db, 'whatsapp', arrival.hash)) continue
-          const seq = storeWebhookEvent(ctx.db, {
+          if (await tx.webhookEvents.hasWebhookEvent('whatsapp', arrival.hash)) continue
+          const seq = await tx.webhookEvents.storeWebhookEvent({
             receivedAt: ctx.clock.now(),
             source: 'whatsapp',
             bodySha256: arrival.hash,
@@ -148,9 +184,9 @@ export function createWebhookIntake(
           const parsed = parse(arrival.payload)
           // A big delivery stays pending here and is applied in slices by the pump.
           if (parsed.ok && steps(parsed).length > ITEMS_PER_SLICE) big = true
-          else applyInSavepoint(seq, parsed, media)
+          else await applyInSavepoint(tx, seq, parsed, media)
         }
-      })()
+      })
     } catch (error) {
       log.error('webhook batch not stored', { deliveries: group.length, error: String(error) })
       for (const arrival of group) arrival.answer({ status: 503, body: 'Not stored, send again' })
@@ -167,31 +203,26 @@ export function createWebhookIntake(
     try {
       parsed = parse(JSON.parse(body))
     } catch (error) {
-      markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+      await ctx.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
       return
     }
     const media: string[] = []
     if (!parsed.ok || steps(parsed).length <= ITEMS_PER_SLICE) {
-      applyInSavepoint(seq, parsed, media)
+      await applyInSavepoint(ctx.store, seq, parsed, media)
     } else {
       // Applying an item twice is harmless (messages are unique by WhatsApp id, statuses only move
       // forward), so a crash between slices re-applies the delivery from its start.
       const all = steps(parsed)
       try {
         for (let from = 0; from < all.length; from += ITEMS_PER_SLICE) {
-          ctx.db.transaction(() => {
-            for (const step of all.slice(from, from + ITEMS_PER_SLICE)) {
-              const id = step()
-              if (id) media.push(id)
-            }
-          })()
+          await ctx.store.transaction((tx) => runSteps(tx, all.slice(from, from + ITEMS_PER_SLICE), media))
           if (from + ITEMS_PER_SLICE < all.length) await new Promise<void>((resolve) => setImmediate(resolve))
           if (stopped) return
         }
-        markWebhookEvent(ctx.db, seq, 'processed', skippedNote(parsed))
+        await ctx.store.webhookEvents.markWebhookEvent(seq, 'processed', skippedNote(parsed))
       } catch (error) {
         log.error('webhook processing failed', { seq, error: String(error) })
-        markWebhookEvent(ctx.db, seq, 'failed', String(error).slice(0, 500))
+        await ctx.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
       }
     }
     for (const id of media) options.onMedia(id)
@@ -215,15 +246,18 @@ export function createWebhookIntake(
       try {
         payload = JSON.parse(text)
       } catch {
-        storeWebhookEvent(ctx.db, {
-          receivedAt: ctx.clock.now(),
-          source: 'whatsapp',
-          bodySha256: hash,
-          body: text,
-          state: 'rejected',
-          error: 'malformed JSON',
-        })
-        return Promise.resolve({ status: 400, body: 'Malformed JSON' })
+        // Kept as evidence of what was sent; answered 400 even if that write fails.
+        return ctx.store.webhookEvents
+          .storeWebhookEvent({
+            receivedAt: ctx.clock.now(),
+            source: 'whatsapp',
+            bodySha256: hash,
+            body: text,
+            state: 'rejected',
+            error: 'malformed JSON',
+          })
+          .catch((error: unknown) => log.error('rejected webhook not stored', { error: String(error) }))
+          .then(() => ({ status: 400, body: 'Malformed JSON' }))
       }
       return new Promise((answer) => {
         arrivals.push({ text, hash, payload, answer })

@@ -122,7 +122,7 @@ export const scheduler: Scenario = {
       try {
         const lanes = seed(engine, users, perUser)
         const wakes = timeWakes(engine)
-        engine.start()
+        await engine.start()
         await engine.settled()
         for (let i = 0; i < repliers; i++) {
           const digits = String(15550000000 + i)
@@ -146,9 +146,9 @@ export const scheduler: Scenario = {
         const rest = lanes.slice(repliers)
         engine.db.prepare(`UPDATE whatsapp_users SET last_inbound_at = ?`).run(engine.clock.now())
         const start = performance.now()
-        engine.db.transaction(() => {
-          for (const lane of rest) releaseLane(engine.ctx, lane)
-        })()
+        await engine.store.transaction(async (store) => {
+          for (const lane of rest) await releaseLane({ ...engine.ctx, store }, lane)
+        })
         await engine.settled()
         const seconds = (performance.now() - start) / 1000
         const left = (engine.db.prepare(`SELECT count(*) AS n FROM outbox`).get() as { n: number }).n

@@ -106,7 +106,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   const host = await startHost({ engine, token, rendererDir })
   const webhookUrl = `${host.url}/webhooks/whatsapp`
   sandbox?.setWebhookUrl(webhookUrl)
-  engine.start()
+  await engine.start()
   Object.assign(live, {
     clock,
     sandbox,

@@ -79,13 +79,13 @@ describe('settings changes are audited', () => {
     const { compliantEngine } = await import('./helpers')
     const { listAudit } = await import('../../../electron/core/db/repositories/ledger')
     const first = compliantEngine()
-    first.engine.start()
+    await first.engine.start()
     const dataDir = first.dataDir
     expect(listAudit(first.engine.db, { limit: 1 })[0]).toMatchObject({ action: 'settings.initial' })
     await first.engine.close()
 
     const same = compliantEngine({}, dataDir)
-    same.engine.start()
+    await same.engine.start()
     expect(listAudit(same.engine.db, {}).filter((row) => row.action.startsWith('settings.'))).toHaveLength(1)
     await same.engine.close()
 
@@ -99,7 +99,7 @@ describe('settings changes are audited', () => {
       },
       dataDir,
     )
-    changed.engine.start()
+    await changed.engine.start()
     const [row] = listAudit(changed.engine.db, { limit: 1 })
     expect(row?.action).toBe('settings.changed')
     expect(JSON.parse(row.detail)).toMatchObject({ changed: ['lexicon', 'users'], usersAdded: ['dana'], usersRemoved: ['sam', 'alex'] })

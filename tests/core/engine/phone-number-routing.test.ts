@@ -43,7 +43,7 @@ describe('webhooks for several numbers of one business account', () => {
       },
     })
     engine = createEngine({ dataDir: mkdtempSync(join(tmpdir(), 'greenline-route-')), org: demoOrgPolicy(), whatsapp, clock })
-    engine.start()
+    await engine.start()
     for (const [number, id, text] of [
       [OTHER, 'wamid.other', 'STOP'],
       [OURS, 'wamid.ours', 'Hello from Ana'],

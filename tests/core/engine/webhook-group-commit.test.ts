@@ -17,7 +17,7 @@ afterEach(async () => {
   engine = undefined
 })
 
-function startEngine(): Engine {
+async function startEngine(): Promise<Engine> {
   const whatsapp = resolveWhatsAppConfig({
     env: {
       GREENLINE_WA_ACCESS_TOKEN: 'token',
@@ -32,7 +32,7 @@ function startEngine(): Engine {
     whatsapp,
     clock: new ManualClock(),
   })
-  engine.start()
+  await engine.start()
   return engine
 }
 
@@ -58,25 +58,21 @@ function delivery(first: number, count: number): Buffer {
 
 const count = (e: Engine, sql: string) => (e.db.prepare(sql).get() as { n: number }).n
 
-/** Counts the outermost transactions committed on the engine's connection. */
+/** Counts the outermost transactions committed through the engine's store (each is one COMMIT). */
 function countCommits(e: Engine): () => number {
   let commits = 0
-  const original = e.db.transaction.bind(e.db)
-  e.db.transaction = ((fn: (...args: unknown[]) => unknown) => {
-    const wrapped = original(fn)
-    return (...args: unknown[]) => {
-      const outermost = !e.db.inTransaction
-      const result = wrapped(...args)
-      if (outermost) commits++
-      return result
-    }
-  }) as typeof e.db.transaction
+  const original = e.store.transaction.bind(e.store)
+  e.store.transaction = (async (work) => {
+    const result = await original(work)
+    commits++
+    return result
+  }) as typeof e.store.transaction
   return () => commits
 }
 
 describe('webhook intake: group commit and bounded slices (issues 16 and 21)', () => {
   it('stores and applies concurrent deliveries in one commit, answering each only after it', async () => {
-    const e = startEngine()
+    const e = await startEngine()
     await e.webhooks.drained()
     const commits = countCommits(e)
     const bodies = Array.from({ length: 20 }, (_, i) => delivery(i * 10, 1))
@@ -89,7 +85,7 @@ describe('webhook intake: group commit and bounded slices (issues 16 and 21)', (
   })
 
   it('stores an identical delivery sent twice in one batch once', async () => {
-    const e = startEngine()
+    const e = await startEngine()
     const body = delivery(500, 1)
     const answers = await Promise.all([0, 1].map(() => e.webhooks.receive(body, signWebhookBody(body, 'secret'))))
     expect(answers.map((a) => a.status)).toEqual([200, 200])
@@ -98,7 +94,7 @@ describe('webhook intake: group commit and bounded slices (issues 16 and 21)', (
   })
 
   it('applies a big delivery in slices, giving the event loop turns in between, and loses nothing @security', async () => {
-    const e = startEngine()
+    const e = await startEngine()
     const size = ITEMS_PER_SLICE * 3 + 17
     const body = delivery(1000, size)
     let turns = 0
@@ -119,7 +115,7 @@ describe('webhook intake: group commit and bounded slices (issues 16 and 21)', (
   }, 60_000)
 
   it('still answers 400 for malformed JSON and 401 for a forged signature, storing nothing to apply', async () => {
-    const e = startEngine()
+    const e = await startEngine()
     const bad = Buffer.from('{"object":')
     expect((await e.webhooks.receive(bad, signWebhookBody(bad, 'secret'))).status).toBe(400)
     const body = delivery(0, 1)

@@ -23,7 +23,7 @@ async function heldLanes(lanes: number, perLane: number) {
   const ctx = t.engine.ctx
   // The opt-in requests the first messages asked for are not what this test is about.
   for (const row of ctx.db.prepare(`SELECT message_id FROM outbox WHERE kind = 'template'`).pluck().all() as string[])
-    transitions.cancel(ctx, row, ctx.clock.now())
+    await transitions.cancel(ctx, row, ctx.clock.now())
   return { ctx, lanes: ids }
 }
 
@@ -32,25 +32,25 @@ describe('the scheduler reads lane heads, not held rows (issue 21)', () => {
     const { ctx, lanes } = await heldLanes(30, 3)
     expect(outbox.outboxCounts(ctx.db).held).toBe(90)
     const heads = new LaneHeads(ctx)
-    expect(heads.refresh()).toBe(false)
+    expect(await heads.refresh()).toBe(false)
     expect(heads.lanesRead).toBe(0)
     expect([...heads.values()]).toEqual([])
 
-    transitions.releaseLane(ctx, lanes[7])
-    heads.refresh()
+    await transitions.releaseLane(ctx, lanes[7])
+    await heads.refresh()
     expect(heads.lanesRead).toBe(1)
     const [head] = [...heads.values()]
     expect(head).toMatchObject({ lane: lanes[7], state: 'ready' })
     expect(head.seq).toBe(Math.min(...outbox.laneRows(ctx.db, lanes[7]).map((r) => r.seq)))
 
     // A wake with nothing written reads nothing.
-    heads.refresh()
+    await heads.refresh()
     expect(heads.lanesRead).toBe(1)
     // Sending the head moves the lane to its next message.
     const now = ctx.clock.now()
-    transitions.startSending(ctx, head.message_id, now + 1000, now)
-    transitions.accepted(ctx, head.message_id, 'wamid.x', now)
-    heads.refresh()
+    await transitions.startSending(ctx, head.message_id, now + 1000, now)
+    await transitions.accepted(ctx, head.message_id, 'wamid.x', now)
+    await heads.refresh()
     expect(heads.lanesRead).toBe(2)
     expect([...heads.values()].map((r) => r.message_id)).not.toContain(head.message_id)
     expect([...heads.values()]).toHaveLength(1)
@@ -59,24 +59,24 @@ describe('the scheduler reads lane heads, not held rows (issue 21)', () => {
   it('re-reads a bulk release in bounded slices and says when more remain', async () => {
     const { ctx, lanes } = await heldLanes(LANES_PER_SLICE + 10, 1)
     const heads = new LaneHeads(ctx)
-    heads.refresh()
-    for (const lane of lanes) transitions.releaseLane(ctx, lane)
-    expect(heads.stale).toBe(true)
-    expect(heads.refresh()).toBe(true)
+    await heads.refresh()
+    for (const lane of lanes) await transitions.releaseLane(ctx, lane)
+    expect(await heads.isStale()).toBe(true)
+    expect(await heads.refresh()).toBe(true)
     expect(heads.lanesRead).toBe(LANES_PER_SLICE)
-    expect(heads.refresh()).toBe(false)
+    expect(await heads.refresh()).toBe(false)
     expect(heads.lanesRead).toBe(LANES_PER_SLICE + 10)
-    expect(heads.stale).toBe(false)
+    expect(await heads.isStale()).toBe(false)
     expect(new Set([...heads.values()].map((r) => r.lane))).toEqual(new Set(lanes))
     expect(heads.nextDueAt()).toBe(ctx.clock.now())
   }, 120_000)
 
   it('rebuilds from the outbox at start (a restart keeps ready lanes)', async () => {
     const { ctx, lanes } = await heldLanes(4, 2)
-    transitions.releaseLane(ctx, lanes[1])
-    transitions.releaseLane(ctx, lanes[3])
+    await transitions.releaseLane(ctx, lanes[1])
+    await transitions.releaseLane(ctx, lanes[3])
     const heads = new LaneHeads(ctx)
-    heads.refresh()
+    await heads.refresh()
     expect(heads.lanesRead).toBe(2)
     expect(new Set([...heads.values()].map((r) => r.lane))).toEqual(new Set([lanes[1], lanes[3]]))
   }, 60_000)

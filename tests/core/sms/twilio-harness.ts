@@ -50,7 +50,7 @@ export async function startTwilioHarness(sms: Record<string, unknown> = {}): Pro
   })
   const engine = createEngine({ dataDir, org: policy, clock, whatsapp, ...wiring.engine, sandboxUrl: sandbox.url })
   const host = await startHost({ engine, token: 'harness', port, rendererDir: join(dataDir, 'none'), extraRoutes: wiring.routes(engine) })
-  engine.start()
+  await engine.start()
   const call = async <C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>> => {
     const result = await engine.dispatch({ userId: 'priya' }, channel, payload)
     if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)

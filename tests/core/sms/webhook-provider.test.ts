@@ -60,7 +60,7 @@ beforeEach(async () => {
   const sms = await wireSms({ policy, secrets: { webhookSecret: SECRET }, listenerUrl: `http://127.0.0.1:${port}` })
   engine = createEngine({ dataDir, org: { ...policy, whatsapp: { ...policy.whatsapp, enabled: false } }, ...sms.engine })
   host = await startHost({ engine, token: 't', port, rendererDir: join(dataDir, 'none'), extraRoutes: sms.routes(engine) })
-  engine.start()
+  await engine.start()
 })
 afterEach(async () => {
   await host.close()

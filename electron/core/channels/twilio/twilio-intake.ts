@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../../context'
-import { getMedia, upsertMedia } from '../../db/repositories/media'
-import { getMessageRowByProviderId } from '../../db/repositories/messages'
-import { markWebhookEvent, storeWebhookEvent } from '../../db/repositories/webhook-events'
 import type { MediaStore } from '../../media/media-store'
 import { makeThumbnail } from '../../media/thumbnail'
 import { createLogger } from '../../platform/logger'
@@ -63,7 +60,7 @@ export function createTwilioIntake(
       const thumbnail = await makeThumbnail(bytes)
       const small = await options.media.put(thumbnail.bytes, thumbnail.mimeType)
       const now = ctx.clock.now()
-      upsertMedia(ctx.db, {
+      await ctx.store.media.upsertMedia({
         id: small.id,
         mimeType: thumbnail.mimeType,
         size: thumbnail.bytes.byteLength,
@@ -75,8 +72,8 @@ export function createTwilioIntake(
     } catch {
       // A picture we cannot preview is still kept and offered as a download.
     }
-    if (!getMedia(ctx.db, stored.id))
-      upsertMedia(ctx.db, {
+    if (!(await ctx.store.media.getMedia(stored.id)))
+      await ctx.store.media.upsertMedia({
         id: stored.id,
         mimeType,
         size: bytes.byteLength,
@@ -90,7 +87,7 @@ export function createTwilioIntake(
     const sid = one(params, 'MessageSid') ?? one(params, 'SmsSid')
     const from = one(params, 'From')
     if (!sid || !from) return { status: 400, body: 'MessageSid and From are required' }
-    if (getMessageRowByProviderId(ctx.db, sid)) return { status: 200, body: '<Response/>' }
+    if (await ctx.store.messages.getMessageRowByProviderId(sid)) return { status: 200, body: '<Response/>' }
     const text = one(params, 'Body') ?? ''
     const count = Math.min(Number(one(params, 'NumMedia') ?? 0) || 0, 10)
     const pictures: string[] = []
@@ -103,37 +100,36 @@ export function createTwilioIntake(
     }
     const at = ctx.clock.now()
     const optOutType = one(params, 'OptOutType')
-    ctx.db.transaction(() => {
-      if (pictures.length === 0) options.channels.receiveSms({ providerId: sid, from, text, at, ...(optOutType ? { optOutType } : {}) })
-      // One message per picture; the text goes with the first, as the sender wrote it.
-      pictures.forEach((mediaId, index) =>
-        options.channels.receiveSms({
+    if (pictures.length === 0) await options.channels.receiveSms({ providerId: sid, from, text, at, ...(optOutType ? { optOutType } : {}) })
+    // One message per picture; the text goes with the first, as the sender wrote it.
+    else
+      await options.channels.receiveSmsParts(
+        pictures.map((mediaId, index) => ({
           providerId: index === 0 ? sid : `${sid}/${index}`,
           from,
           text: index === 0 ? text : '',
           at,
           mediaId,
           ...(index === 0 && optOutType ? { optOutType } : {}),
-        }),
+        })),
       )
-    })()
     return { status: 200, body: '<Response/>' }
   }
 
-  const statusCallback = (params: TwilioParams, ref: string | null): HookAnswer => {
+  const statusCallback = async (params: TwilioParams, ref: string | null): Promise<HookAnswer> => {
     const sid = one(params, 'MessageSid') ?? one(params, 'SmsSid')
     const status = one(params, 'MessageStatus') ?? one(params, 'SmsStatus')
     if (!sid || !status) return { status: 400, body: 'MessageSid and MessageStatus are required' }
     if (status === 'failed' || status === 'undelivered') {
       const code = Number(one(params, 'ErrorCode')) || undefined
       const error = twilioError(code, one(params, 'ErrorMessage'))
-      applySmsStatus(ctx, {
+      await applySmsStatus(ctx, {
         providerId: sid,
         ref,
         status: 'failed',
         failure: { reason: error.reason, ...(code ? { code } : {}), ...(error.optedOut ? { optedOut: true } : {}) },
       })
-    } else if (status === 'sent' || status === 'delivered' || status === 'read') applySmsStatus(ctx, { providerId: sid, ref, status })
+    } else if (status === 'sent' || status === 'delivered' || status === 'read') await applySmsStatus(ctx, { providerId: sid, ref, status })
     return { status: 200, body: '' }
   }
 
@@ -145,7 +141,7 @@ export function createTwilioIntake(
     const from = one(params, 'From') ?? one(params, 'Caller') ?? query.get('From') ?? undefined
     if (!sid || !recordingUrl || !from) return { status: 400, body: 'RecordingSid, RecordingUrl and From are required' }
     if ((one(params, 'RecordingStatus') ?? 'completed') !== 'completed') return { status: 200, body: '' }
-    if (getMessageRowByProviderId(ctx.db, sid)) return { status: 200, body: '' }
+    if (await ctx.store.messages.getMessageRowByProviderId(sid)) return { status: 200, body: '' }
     const audio = await download(
       config,
       recordingUrl.endsWith('.wav') || recordingUrl.endsWith('.mp3') ? recordingUrl : `${recordingUrl}.wav`,
@@ -177,7 +173,7 @@ export function createTwilioIntake(
       const publicUrl = new URL(`${url.pathname}${url.search}`, config.publicUrl).toString()
       if (!validTwilioSignature(config.authToken, signature, publicUrl, params)) return { status: 403, body: 'Invalid X-Twilio-Signature' }
       const body = rawBody.toString('utf8')
-      const seq = storeWebhookEvent(ctx.db, {
+      const seq = await ctx.store.webhookEvents.storeWebhookEvent({
         receivedAt: ctx.clock.now(),
         source: `twilio:${hook}`,
         bodySha256: createHash('sha256').update(rawBody).digest('hex'),
@@ -189,13 +185,17 @@ export function createTwilioIntake(
           hook === 'sms'
             ? await inboundMessage(config, params)
             : hook === 'status'
-              ? statusCallback(params, url.searchParams.get('ref'))
+              ? await statusCallback(params, url.searchParams.get('ref'))
               : await voicemail(config, params, url.searchParams)
-        markWebhookEvent(ctx.db, seq, answer.status < 300 ? 'processed' : 'failed', answer.status < 300 ? undefined : answer.body)
+        await ctx.store.webhookEvents.markWebhookEvent(
+          seq,
+          answer.status < 300 ? 'processed' : 'failed',
+          answer.status < 300 ? undefined : answer.body,
+        )
         return answer
       } catch (error) {
         log.error('twilio webhook failed', { hook, error: String(error) })
-        markWebhookEvent(ctx.db, seq, 'failed', String(error))
+        await ctx.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error))
         return { status: 500, body: 'Could not process the webhook' }
       }
     },

@@ -1,5 +1,4 @@
-import { getMedia } from '../../db/repositories/media'
-import { setMessageExtra, type MessageRow } from '../../db/repositories/messages'
+import type { MessageRow } from '../../db/repositories/messages'
 import { attributed, whatsAppTarget, type SendError, type SendJobDeps, type WhatsAppSendJob } from './send-job'
 import type { WhatsAppClient } from '../../whatsapp/client'
 
@@ -24,7 +23,7 @@ async function uploadedMediaId(
   extra: Record<string, unknown>,
 ): Promise<{ ok: true; id: string } | { ok: false; error: SendError }> {
   if (typeof extra.providerMediaId === 'string') return { ok: true, id: extra.providerMediaId }
-  const media = message.media_id ? getMedia(ctx.db, message.media_id) : undefined
+  const media = message.media_id ? await ctx.store.media.getMedia(message.media_id) : undefined
   const bytes = media && (await store?.read(media.id))
   if (!media || !bytes) return { ok: false, error: { kind: 'permanent', reason: 'The picture is missing from this computer' } }
   const uploaded = await whatsapp.uploadMedia({
@@ -35,6 +34,6 @@ async function uploadedMediaId(
   if (!uploaded.ok) return uploaded
   // Kept so a retry does not upload the same picture again (uploads stay valid for 30 days).
   const updated = { ...extra, providerMediaId: uploaded.value.mediaId }
-  setMessageExtra(ctx.db, message.id, updated)
+  await ctx.store.messages.setMessageExtra(message.id, updated)
   return { ok: true, id: uploaded.value.mediaId }
 }

@@ -1,5 +1,3 @@
-import { getContact } from '../../db/repositories/contacts'
-import { conversationBasics } from '../../db/repositories/conversations'
 import type { MessageRow } from '../../db/repositories/messages'
 import type { OutboxKind } from '../../db/repositories/outbox'
 import { sendImageJob } from './image'
@@ -22,8 +20,8 @@ const WHATSAPP_JOBS: Record<Exclude<OutboxKind, 'sms'>, WhatsAppSendJob> = {
  * Resolves with what the provider said; the outcome module decides what that means.
  */
 export async function runSendJob(deps: SendJobDeps, kind: OutboxKind, message: MessageRow): Promise<SendOutcome> {
-  const conversation = conversationBasics(deps.ctx.db, message.conversation_id)
-  const contact = conversation && getContact(deps.ctx.db, conversation.contactId)
+  const conversation = await deps.ctx.store.conversations.conversationBasics(message.conversation_id)
+  const contact = conversation && (await deps.ctx.store.contacts.getContact(conversation.contactId))
   if (!contact) return { ok: false, error: { kind: 'permanent', reason: 'The contact was deleted' } }
   if (kind === 'sms') return sendSmsJob(deps, { message, contact, extra: {} })
   const whatsapp = deps.whatsapp

@@ -9,7 +9,7 @@ import type { SendJobDeps, SendJobInput, SendOutcome } from './send-job'
 export async function sendSmsJob({ ctx, sms }: SendJobDeps, { message, contact }: SendJobInput): Promise<SendOutcome> {
   if (!sms) return { ok: false, error: { kind: 'transient', reason: 'SMS is not available right now' } }
   if (!contact.phone) return { ok: false, error: { kind: 'invalid', reason: 'The contact has no phone number' } }
-  if (smsOptedOut(ctx, contact.id))
+  if (await smsOptedOut(ctx, contact.id))
     return {
       ok: false,
       error: {
@@ -19,7 +19,9 @@ export async function sendSmsJob({ ctx, sms }: SendJobDeps, { message, contact }
     }
   const result = await sms.sendSms({ to: contact.phone, text: message.body ?? '', clientRef: message.id })
   if (!result.ok && result.error.optedOut) {
-    ctx.db.transaction(() => recordSmsConsent(ctx, contact.id, 'blocked', message.id, { code: result.error.code }))()
+    await ctx.store.transaction((store) =>
+      recordSmsConsent({ ...ctx, store }, contact.id, 'blocked', message.id, { code: result.error.code }),
+    )
   }
   return result.ok ? { ok: true, providerId: result.value.providerId } : result
 }
