@@ -62,11 +62,11 @@ const count = (e: Engine, sql: string) => (e.db.prepare(sql).get() as { n: numbe
 function countCommits(e: Engine): () => number {
   let commits = 0
   const original = e.store.transaction.bind(e.store)
-  e.store.transaction = (async (work) => {
+  e.store.transaction = async (work) => {
     const result = await original(work)
     commits++
     return result
-  }) as typeof e.store.transaction
+  }
   return () => commits
 }
 
