@@ -39,7 +39,7 @@ describe('npm run server -- migrate', () => {
     const env = { GREENLINE_DATABASE_URL: url }
     expect(await migrate(env)).toEqual([
       expect.stringMatching(
-        new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20, 30\\)\\.$`),
+        new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema 0 → ${latestPgVersion()} \\(applied 10, 20, 30, 40\\)\\.$`),
       ),
     ])
     expect(await migrate(env)).toEqual([expect.stringContaining(`is at schema ${latestPgVersion()}: nothing to migrate.`)])
@@ -95,7 +95,7 @@ describe('npm run server -- migrate', () => {
     const done = run({ GREENLINE_DATABASE_URL: url }, ['migrate'])
     expect({ status: done.status, stdout: done.stdout }).toEqual({
       status: 0,
-      stdout: expect.stringMatching(/: schema 0 → 30 \(applied 10, 20, 30\)\.\n$/),
+      stdout: expect.stringMatching(/: schema 0 → 40 \(applied 10, 20, 30, 40\)\.\n$/),
     })
     const away = run({ GREENLINE_DATABASE_URL: `postgres://u:pw@127.0.0.1:${await freePort()}/g` }, ['migrate'])
     expect(away.status).toBe(1)

@@ -76,4 +76,82 @@ describeStores('threads and their participants', ({ store }) => {
     await store().conversations.endConversation('c1', 11)
     expect(await store().conversations.openConversationIdsOf('priya')).toEqual(['c2'])
   })
+
+  it('pages the list newest first by activity, ties in the order threads were made, with a cursor that never skips or repeats', async () => {
+    await seed()
+    for (const [id, at] of [
+      ['c2', 5],
+      ['c3', 5],
+      ['c4', 5],
+      ['c5', 7],
+    ] as const) {
+      await store().conversations.insertConversation({ id, contactId: 'k1', channel: id === 'c4' ? 'sms' : 'whatsapp', now: at })
+      await store().conversations.addParticipant(id, 'priya', at)
+    }
+    await store().conversations.insertConversation({ id: 'other', contactId: 'k1', channel: 'whatsapp', now: 9 })
+    await store().conversations.addParticipant('other', 'sam', 9)
+    await store().conversations.incrementUnread('c3')
+
+    const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id)
+    expect(ids(await store().conversations.listConversationRows('priya'))).toEqual(['c5', 'c4', 'c3', 'c2', 'c1'])
+    const first = await store().conversations.listConversationRows('priya', { limit: 2 })
+    const last = first.at(-1)!
+    const rest = await store().conversations.listConversationRows('priya', {
+      cursor: { lastActivityAt: last.last_activity_at, id: last.id },
+    })
+    expect([...ids(first), ...ids(rest)]).toEqual(['c5', 'c4', 'c3', 'c2', 'c1'])
+    expect(ids(await store().conversations.listConversationRows('priya', { channel: 'sms' }))).toEqual(['c4'])
+    expect(ids(await store().conversations.listConversationRows('priya', { unread: true }))).toEqual(['c3'])
+
+    const row = (await store().conversations.getConversationRow('c3', 'priya'))!
+    expect(row).toMatchObject({ id: 'c3', contact_name: 'Ana', channel: 'whatsapp', unread: 1, ended_at: null, last_activity_at: 5 })
+    expect((await store().conversations.getConversationRow('c3', 'sam'))?.unread).toBeNull()
+    expect(await store().conversations.getConversationRow('nope', 'priya')).toBeUndefined()
+    expect(await store().conversations.latestConversationId('k1', 'whatsapp')).toEqual({ id: 'other', endedAt: null })
+  })
+
+  it('knows who took part, who was removed, who handed a thread over, and what continues an ended one', async () => {
+    await seed()
+    await store().conversations.addParticipant('c1', 'sam', 2)
+    await store().conversations.removeParticipant('c1', 'sam', 3)
+    await store().ledger.appendAudit({
+      at: 3,
+      actorId: 'priya',
+      action: 'participant.removed',
+      conversationId: 'c1',
+      detail: { userId: 'sam' },
+    })
+    await store().conversations.addParticipant('c1', 'tom', 4)
+    await store().ledger.appendAudit({
+      at: 4,
+      actorId: 'priya',
+      action: 'conversation.transferred',
+      conversationId: 'c1',
+      detail: { toUserId: 'tom' },
+    })
+    await store().conversations.removeParticipant('c1', 'priya', 4)
+    await store().ledger.appendAudit({
+      at: 4,
+      actorId: 'priya',
+      action: 'conversation.transferred',
+      conversationId: 'c1',
+      detail: { toUserId: 'tom' },
+    })
+
+    expect(await store().conversations.wasParticipant('c1', 'priya')).toBe(true)
+    expect(await store().conversations.wasRemoved('c1', 'priya')).toBe(false)
+    expect(await store().conversations.wasParticipant('c1', 'sam')).toBe(false)
+    expect(await store().conversations.wasRemoved('c1', 'sam')).toBe(true)
+    expect(await store().conversations.wasParticipant('c1', 'nobody')).toBe(false)
+    expect(await store().conversations.transferredToBy('c1', 'tom')).toBe('priya')
+    expect(await store().conversations.transferredToBy('c1', 'sam')).toBeUndefined()
+
+    await store().conversations.endConversation('c1', 5)
+    expect(await store().conversations.endedConversationIdsFor('priya', 'k1')).toEqual(['c1'])
+    expect(await store().conversations.endedConversationIdsFor('sam', 'k1')).toEqual([])
+    expect(await store().conversations.openContinuationOf('c1')).toBeUndefined()
+    await store().conversations.insertConversation({ id: 'c2', contactId: 'k1', channel: 'whatsapp', now: 6, restartedFrom: 'c1' })
+    expect(await store().conversations.openContinuationOf('c1')).toBe('c2')
+    expect(await store().conversations.latestConversationId('k1', 'whatsapp')).toEqual({ id: 'c2', endedAt: null })
+  })
 })

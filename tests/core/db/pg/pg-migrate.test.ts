@@ -47,6 +47,7 @@ describe('PostgreSQL migrations', () => {
       { version: 10 },
       { version: 20 },
       { version: 30 },
+      { version: 40 },
     ])
   })
 
