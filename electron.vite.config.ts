@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import vueI18n from '@intlify/unplugin-vue-i18n/vite'
 
 export default defineConfig({
   main: {
@@ -29,13 +30,20 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src'),
-    plugins: [vue()],
-    // vue-i18n's build flags: composition API only (no legacy mode), no devtools hook in production.
-    define: {
-      __VUE_I18N_FULL_INSTALL__: 'true',
-      __VUE_I18N_LEGACY_API__: 'false',
-      __INTLIFY_PROD_DEVTOOLS__: 'false',
-    },
+    plugins: [
+      vue(),
+      // The languages' texts compiled at build time, and vue-i18n's runtime-only build (without its
+      // message compiler, ~30 kB): no text is parsed on the user's machine before the list or a
+      // thread can paint (issue 21). It also sets vue-i18n's build flags: composition API only,
+      // no legacy mode, no devtools hook in production.
+      vueI18n({
+        include: [resolve(__dirname, 'src/i18n/locales/*.json')],
+        runtimeOnly: true,
+        compositionOnly: true,
+        fullInstall: true,
+        dropMessageCompiler: true,
+      }),
+    ],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // electron-vite leaves the renderer unminified (it is read from disk), but Chromium still
