@@ -1,6 +1,6 @@
 import type { ConsentState, Conversation, ConversationState, HoldReason } from '../../electron/shared/domain'
 import { effectiveState } from '../../electron/shared/policy-texts'
-import { t } from '../i18n'
+import { fixedText, t } from '../i18n'
 
 /**
  * The policy's sentences (banner, list chip, composer notice, why a message waits), in the active
@@ -88,7 +88,7 @@ export function stateBanner(
 
 /** Short chip text for the conversation list; `consent` tells a decline from an opt-out. */
 export function stateChip(state: ConversationState, consent?: ConsentState): string {
-  return t(CHIP_KEYS[variant(state, consent)])
+  return fixedText(CHIP_KEYS[variant(state, consent)])
 }
 
 /** Plain words for the composer and a held bubble, naming the WhatsApp user. */

@@ -1,5 +1,5 @@
 import { engineMessage } from '../api/error-text'
-import { t, te } from '../i18n'
+import { fixedText, t, te } from '../i18n'
 import { fullDateTime, listTime } from './useDates'
 import type { Channel, Message, MessageStatus } from '../../electron/shared/domain'
 
@@ -30,7 +30,7 @@ export function statusView(status: MessageStatus): { symbol: string; label: stri
 const CHANNEL_KEYS: Record<Channel, string> = { whatsapp: 'channel.whatsapp', sms: 'channel.sms', voicemail: 'channel.voicemail' }
 
 export function channelLabel(channel: Channel): string {
-  return t(CHANNEL_KEYS[channel])
+  return fixedText(CHANNEL_KEYS[channel])
 }
 
 /** Whole sentences per kind and direction: articles and word order differ between languages. */

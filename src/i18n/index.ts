@@ -78,6 +78,20 @@ export const i18n = createI18n({
 /** `t` for code outside components (stores, composables, API error texts), in the active language. */
 export const t = i18n.global.t
 
+const fixedTexts = new Map<string, string>()
+
+/**
+ * `t(key)` for a text without parameters, kept per language: a scrolled list asks for the same
+ * few (channel names, state chips) for every row it shows, many times a second (issue 21).
+ */
+export function fixedText(key: string): string {
+  // Read from the reactive locale, so a render that shows the text follows a change of language.
+  const cacheKey = `${i18n.global.locale.value}\u0000${key}`
+  let text = fixedTexts.get(cacheKey)
+  if (text === undefined) fixedTexts.set(cacheKey, (text = t(key)))
+  return text
+}
+
 /** Whether the active language (or English) has a text for `key`. */
 export const te = (key: string): boolean => i18n.global.te(key) || i18n.global.te(key, 'en')
 
@@ -99,7 +113,10 @@ export function loadLocale(locale: Locale): Promise<void> {
   let load = loading.get(locale)
   if (!load) {
     load = LOADERS[locale]().then(
-      (module) => i18n.global.setLocaleMessage(locale, module.default),
+      (module) => {
+        i18n.global.setLocaleMessage(locale, module.default)
+        fixedTexts.clear() // English fallbacks kept meanwhile
+      },
       (error: unknown) => {
         loading.delete(locale) // tried again next time; English is shown meanwhile
         throw error

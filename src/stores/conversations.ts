@@ -177,6 +177,30 @@ export const useConversationsStore = defineStore('conversations', () => {
     prefetched.catch(() => undefined)
   }
 
+  /** Work that older pages wait for: a thread being opened goes first, in the renderer and the engine. */
+  const holds = new Set<Promise<void>>()
+  /**
+   * Older pages are not asked for until `until` settles (or 2 s have passed, so a stuck open
+   * never stops the list): each page is ~150 kB to answer, parse and merge, and opening a thread
+   * behind one waited for it (issue 21, thread_open_ms).
+   */
+  function holdPaging(until: Promise<unknown>): void {
+    const settled = Promise.race([until, new Promise((resolve) => setTimeout(resolve, 2000))]).then(
+      () => undefined,
+      () => undefined,
+    )
+    holds.add(settled)
+    void settled.then(() => holds.delete(settled))
+  }
+
+  async function pagingAllowed(): Promise<void> {
+    await whenIdle()
+    while (holds.size) {
+      await Promise.all(holds)
+      await whenIdle()
+    }
+  }
+
   let loadingNow: Promise<void> | undefined
   /**
    * Loads every current thread, page by page. Calls while a load runs share it: the list and the
@@ -206,7 +230,7 @@ export const useConversationsStore = defineStore('conversations', () => {
         const last = page.at(-1)
         if (!last || page.length < limit) break
         limit = NEXT_PAGE
-        await whenIdle()
+        await pagingAllowed()
         page = await call('conversations:list', { limit, cursor: `${last.lastActivityAt}:${last.id}` })
       }
       if (current.value.some((c) => !ids.has(c.id))) current.value = current.value.filter((c) => ids.has(c.id))
@@ -300,6 +324,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     error,
     unreadTotal,
     load,
+    holdPaging,
     prefetchFirstPage,
     onArrival,
     ensure,

@@ -66,11 +66,38 @@ export const useMessagesStore = defineStore('messages', () => {
     return true
   }
 
+  /**
+   * Newest pages asked for before their thread is opened (a row hovered or focused), kept for a
+   * few seconds: opening it then starts from the answer instead of a round trip (issue 21).
+   */
+  const prefetched = new Map<string, { at: number; page: Promise<Message[]> }>()
+  const PREFETCH_FRESH_MS = 10_000
+
   function subscribe(): void {
     unsubscribe ??= onEvent('messages:changed', (message) => {
+      // A prefetched page may predate this change: ask again when the thread opens.
+      prefetched.delete(message.conversationId)
       observeServerTime(Math.max(message.createdAt, message.updatedAt))
       if (upsert(message) && !message.replaces) arrivals.value[message.conversationId] = (arrivals.value[message.conversationId] ?? 0) + 1
     })
+  }
+
+  /** Asks for a thread's newest page ahead of its opening (a no-op when it is loaded or asked for). */
+  function prefetchLatest(conversationId: string): void {
+    subscribe()
+    const asked = prefetched.get(conversationId)
+    if (threads.value[conversationId] || (asked && Date.now() - asked.at < PREFETCH_FRESH_MS)) return
+    const page = call('messages:list', { conversationId, limit: PAGE_SIZE })
+    page.catch(() => prefetched.delete(conversationId))
+    prefetched.set(conversationId, { at: Date.now(), page })
+  }
+
+  /** The prefetched newest page if it is fresh (taken: it is used once), else a new request. */
+  function latestPage(conversationId: string): Promise<Message[]> {
+    const asked = prefetched.get(conversationId)
+    prefetched.delete(conversationId)
+    if (asked && Date.now() - asked.at < PREFETCH_FRESH_MS) return asked.page
+    return call('messages:list', { conversationId, limit: PAGE_SIZE })
   }
 
   /** Loads the newest page (again): the thread's bottom. */
@@ -79,7 +106,7 @@ export const useMessagesStore = defineStore('messages', () => {
     const current = thread(conversationId)
     current.loading = true
     try {
-      const page = await call('messages:list', { conversationId, limit: PAGE_SIZE })
+      const page = await latestPage(conversationId)
       const locals = current.items.filter(isLocal)
       current.items = [...page, ...locals]
       current.hasOlder = page.length === PAGE_SIZE
@@ -199,6 +226,7 @@ export const useMessagesStore = defineStore('messages', () => {
     arrivals,
     thread,
     loadLatest,
+    prefetchLatest,
     loadOlder,
     loadUntil,
     send,

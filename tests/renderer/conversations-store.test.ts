@@ -147,6 +147,44 @@ describe('useConversationsStore', () => {
     expect(store.visible.map((c) => c.contactName)).toEqual(['Chloé Martin'])
   })
 
+  it('asks for older pages only once a thread being opened is painted, or after 2 s at most', async () => {
+    vi.useFakeTimers()
+    try {
+      const threads = Array.from({ length: 400 }, (_, i) => conversation(`t${i}`, { lastActivityAt: 5000 - i }))
+      const asked: Array<{ cursor?: string }> = []
+      api.answer({
+        'conversations:list': (payload: { limit: number; cursor?: string }) => {
+          asked.push(payload)
+          const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
+          return threads.slice(from, from + payload.limit)
+        },
+      })
+      const store = useConversationsStore()
+      let painted!: () => void
+      store.holdPaging(new Promise<void>((resolve) => (painted = resolve)))
+      const loading = store.load()
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(asked).toHaveLength(1)
+      painted()
+      await vi.advanceTimersByTimeAsync(1000)
+      await loading
+      expect(asked).toHaveLength(3)
+      expect(store.all).toHaveLength(400)
+
+      // An open that never finishes holds the list back for 2 s, not for ever.
+      asked.length = 0
+      store.holdPaging(new Promise<void>(() => undefined))
+      const again = store.load()
+      await vi.advanceTimersByTimeAsync(1500)
+      expect(asked).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1500)
+      await again
+      expect(asked).toHaveLength(3)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('keeps a live change that overtakes a page in flight, and the list in order without re-sorting', async () => {
     const threads = Array.from({ length: 400 }, (_, i) => conversation(`t${i}`, { lastActivityAt: 5000 - i, asOf: 1 }))
     api.answer({

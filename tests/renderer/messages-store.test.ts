@@ -49,6 +49,37 @@ describe('useMessagesStore', () => {
     expect(store.threads.v1.hasOlder).toBe(false)
   })
 
+  it('opens a thread from the page prefetched on hover: once, while fresh, and not after a change', async () => {
+    vi.useFakeTimers()
+    try {
+      const store = useMessagesStore()
+      const asked = () => api.call.mock.calls.filter(([channel]) => channel === 'messages:list').length
+      api.call.mockResolvedValue(page(51, PAGE_SIZE))
+      store.prefetchLatest('v1')
+      store.prefetchLatest('v1')
+      expect(asked()).toBe(1)
+      await store.loadLatest('v1')
+      expect(asked()).toBe(1)
+      expect(store.threads.v1.items).toHaveLength(PAGE_SIZE)
+      // Used once: opening it again asks again (and a loaded thread is not prefetched).
+      store.prefetchLatest('v1')
+      await store.loadLatest('v1')
+      expect(asked()).toBe(2)
+
+      store.prefetchLatest('v2')
+      vi.advanceTimersByTime(11_000)
+      await store.loadLatest('v2')
+      expect(asked()).toBe(4)
+
+      store.prefetchLatest('v3')
+      api.emit('messages:changed', message(9, { conversationId: 'v3' }))
+      await store.loadLatest('v3')
+      expect(asked()).toBe(6)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('loads pages until a searched message is there', async () => {
     const store = useMessagesStore()
     api.call.mockResolvedValueOnce(page(1001, PAGE_SIZE)).mockResolvedValueOnce(page(501, 500)).mockResolvedValueOnce(page(1, 500))

@@ -48,10 +48,20 @@ describe('ThreadPane', () => {
     document.body.innerHTML = ''
   })
 
-  it('puts the cursor in the composer when a thread opens', async () => {
-    const { wrapper } = await renderThread(conversation())
-    expect(document.activeElement).toBe(wrapper.get('[data-testid="composer-input"]').element)
-    wrapper.unmount()
+  it('puts the cursor in the composer when a thread opens, once its first frame is painted', async () => {
+    const frames: FrameRequestCallback[] = []
+    const raf = vi.spyOn(globalThis, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback))
+    try {
+      const { wrapper } = await renderThread(conversation())
+      const input = wrapper.get('[data-testid="composer-input"]').element
+      expect(document.activeElement).not.toBe(input)
+      for (const frame of frames.splice(0)) frame(performance.now())
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(document.activeElement).toBe(input)
+      wrapper.unmount()
+    } finally {
+      raf.mockRestore()
+    }
   })
 
   it('marks an unread thread read only once its messages have been painted (issue 21)', async () => {
