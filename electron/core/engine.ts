@@ -280,7 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
       await scheduler.start()
       await health.start()
       templatesRead = readTemplates().catch(() => undefined)
-      stopCompliance ??= startCompliance(ctx, media)
+      stopCompliance ??= await startCompliance(ctx, media)
     },
     async close() {
       stopJumpUpdates?.()

@@ -7,8 +7,6 @@ import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { conversationsHoldingMedia } from '../core/db/repositories/accounts'
-import { canRead } from '../core/db/repositories/conversations'
 import type { Engine } from '../core/engine'
 import { BodyTooLarge, send } from '../core/http/http-util'
 import { defaultApiSocketLimits, type ApiSocketLimits } from '../core/http/in-flight'
@@ -76,7 +74,7 @@ interface Mode {
   connectSrc: string[]
   /** Who presented these credentials (the database may be asked: a session lives there). */
   identify: (presented: Presented) => Caller | undefined | Promise<Caller | undefined>
-  mayReadMedia: (caller: Caller, id: string) => boolean
+  mayReadMedia: (caller: Caller, id: string) => Promise<boolean>
   mayDownloadExport: ExportRouteOptions['mayDownload']
   /** Registers the mode's own hooks and routes (sign-in for the team, the token gate for the host). */
   register: (app: FastifyInstance, guards: Guards) => void | Promise<void>
@@ -124,7 +122,11 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
       return identity ? { userId: identity.userId, identity } : undefined
     },
     // Unknown and not-yours answer alike (404), so ids cannot be probed.
-    mayReadMedia: (caller, id) => conversationsHoldingMedia(engine.db, id).some((c) => canRead(engine.db, c, caller.userId!)),
+    mayReadMedia: async (caller, id) => {
+      for (const conversationId of await engine.store.accounts.conversationsHoldingMedia(id))
+        if (await engine.store.conversations.canRead(conversationId, caller.userId!)) return true
+      return false
+    },
     // An org-wide export is for administrators (the role now, not when it ran); any other for whoever ran it.
     mayDownloadExport: (caller, run) => (run.everything ? caller.identity?.role === 'admin' : run.actorId === caller.userId),
     register: async (app, guards) => {
@@ -176,7 +178,7 @@ export function buildHostApp(options: HostAppOptions): Promise<FastifyInstance> 
         ? {}
         : undefined,
     // The token holder is the host's one user (who may sign in as anyone): every picture is theirs.
-    mayReadMedia: () => true,
+    mayReadMedia: () => Promise.resolve(true),
     mayDownloadExport: () => true,
     register: (app) => {
       app.addHook('onRequest', async (request, reply) => {

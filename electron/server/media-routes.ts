@@ -16,7 +16,7 @@ export interface MediaRouteOptions {
   /** The media store's folder (`<data dir>/media`). */
   mediaRoot: string
   /** Whether this caller may read media `id` (the team server: a participant of a conversation holding it). */
-  mayRead: (caller: Caller, id: string) => boolean
+  mayRead: (caller: Caller, id: string) => Promise<boolean>
   /** Who may upload and read media at all; answers the refusal itself. */
   requireCaller: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
   /** Refuses a cross-site POST (a browser sends its cookie with any). */
@@ -58,8 +58,9 @@ export async function registerMediaRoutes(app: FastifyInstance, options: MediaRo
     const id = (request.params as { id: string }).id
     if (!isValidMediaId(id)) return reply.code(400).type('text/plain').send('Not a media id')
     const row = await engine.store.media.getMedia(id)
-    const file = row && engine.media.open(id)
-    if (!row || !file || !options.mayRead(request.caller!, id)) return reply.code(404).type('text/plain').send('No such media')
+    // Checked before the file is opened, so a refusal leaves no stream open.
+    const file = row && (await options.mayRead(request.caller!, id)) ? engine.media.open(id) : undefined
+    if (!row || !file) return reply.code(404).type('text/plain').send('No such media')
     const download = (request.query as { download?: string }).download === '1'
     if (download) {
       void reply.header('Content-Disposition', `attachment; filename="greenline-${id.slice(0, 12)}${extensionFor(row.mime_type)}"`)

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto'
 import type { EngineContext } from '../context'
-import { getState, setState } from '../db/repositories/app-state'
-import { appendAudit } from '../db/repositories/ledger'
 
 const STATE_KEY = 'org.policy'
 
@@ -10,14 +8,18 @@ const STATE_KEY = 'org.policy'
  * as `settings.changed` with the changed top-level settings and users added or removed (names of
  * settings only, never their values). The first start records `settings.initial`.
  */
-export function auditPolicyChange(ctx: EngineContext): void {
+export async function auditPolicyChange(ctx: EngineContext): Promise<void> {
   const current = JSON.stringify(ctx.org)
-  const previousText = getState(ctx.db, STATE_KEY)
+  const previousText = await ctx.store.appState.getState(STATE_KEY)
   if (previousText === current) return
   const sha256 = createHash('sha256').update(current).digest('hex')
-  ctx.db.transaction(() => {
+  await ctx.store.transaction(async (tx) => {
     if (previousText === undefined) {
-      appendAudit(ctx.db, { at: ctx.clock.now(), action: 'settings.initial', detail: { sha256, users: ctx.org.users.map((u) => u.id) } })
+      await tx.ledger.appendAudit({
+        at: ctx.clock.now(),
+        action: 'settings.initial',
+        detail: { sha256, users: ctx.org.users.map((u) => u.id) },
+      })
     } else {
       const previous = JSON.parse(previousText) as Record<string, unknown>
       const now = ctx.org as unknown as Record<string, unknown>
@@ -26,7 +28,7 @@ export function auditPolicyChange(ctx: EngineContext): void {
       const ids = (value: unknown) => new Set((Array.isArray(value) ? (value as Array<{ id: string }>) : []).map((u) => u.id))
       const before = ids(previous.users)
       const after = ids(now.users)
-      appendAudit(ctx.db, {
+      await tx.ledger.appendAudit({
         at: ctx.clock.now(),
         action: 'settings.changed',
         detail: {
@@ -37,6 +39,6 @@ export function auditPolicyChange(ctx: EngineContext): void {
         },
       })
     }
-    setState(ctx.db, STATE_KEY, current)
-  })()
+    await tx.appState.setState(STATE_KEY, current)
+  })
 }

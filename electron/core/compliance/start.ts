@@ -8,7 +8,7 @@ import { startRetention } from './retention'
  * start and schedules the daily retention purge. Returns the stop function (await it before the
  * database closes).
  */
-export function startCompliance(ctx: EngineContext, media: MediaStore): () => Promise<void> {
-  auditPolicyChange(ctx)
+export async function startCompliance(ctx: EngineContext, media: MediaStore): Promise<() => Promise<void>> {
+  await auditPolicyChange(ctx)
   return startRetention(ctx, media)
 }
