@@ -1,6 +1,4 @@
 import type { EngineContext } from '../context'
-import { appendAudit } from '../db/repositories/ledger'
-import { deleteMediaRow, expiredMedia, purgeMessageBatch } from '../db/repositories/retention'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 
@@ -60,7 +58,7 @@ export async function purgeExpired(
     const touched = new Set<string>()
     let afterSeq = 0
     for (;;) {
-      const batch = purgeMessageBatch(ctx.db, report.messagesBefore, afterSeq, BATCH)
+      const batch = await ctx.store.retention.purgeMessageBatch(report.messagesBefore, afterSeq, BATCH)
       if (!batch) break
       report.messages += batch.messages
       report.reactions += batch.reactions
@@ -75,8 +73,8 @@ export async function purgeExpired(
     for (const id of touched) ctx.changes.conversation(id)
   }
 
-  for (const item of expiredMedia(ctx.db, report.mediaBefore, now - ORPHAN_GRACE_MS)) {
-    report.mediaDetached += deleteMediaRow(ctx.db, item.id, now)
+  for (const item of await ctx.store.retention.expiredMedia(report.mediaBefore, now - ORPHAN_GRACE_MS)) {
+    report.mediaDetached += await ctx.store.retention.deleteMediaRow(item.id, now)
     // The row goes first: a crash in between leaves an unreferenced file, never a row without one.
     await media.remove(item.id).catch((error: Error) => log.warn('media file not removed', { id: item.id, error: error.message }))
     report.media++
@@ -84,7 +82,7 @@ export async function purgeExpired(
   }
 
   const { at: _at, ...counts } = report
-  appendAudit(ctx.db, { at: now, action: 'retention.purged', detail: { ...counts, policy: { ...retention } } })
+  await ctx.store.ledger.appendAudit({ at: now, action: 'retention.purged', detail: { ...counts, policy: { ...retention } } })
   log.info('retention purge', { messages: report.messages, media: report.media })
   return report
 }

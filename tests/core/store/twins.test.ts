@@ -7,7 +7,6 @@ import { SQLITE_REPOSITORIES } from '../../../electron/core/db/store'
 // and so does a twin written without being taken off this list.
 const NOT_YET: Record<string, string[]> = {
   messages: ['searchMessageRows'],
-  retention: ['deleteMediaRow', 'expiredMedia', 'purgeMessageBatch'],
   soloImport: ['importSoloHistory', 'verifyImportedLedger'],
 }
 
