@@ -126,4 +126,39 @@ describeStores('messages and reactions', ({ store }) => {
     await text('m3', 3, { kind: 'image', mediaState: 'failed', providerMediaId: 'media-3' })
     expect((await store().messages.pendingMediaDownloads()).map((r) => r.id)).toEqual(['m1', 'm3'])
   })
+
+  it('searches the threads the user may read, newest first, the last word as a prefix, a page at a time', async () => {
+    await seed()
+    await store().conversations.addParticipant('c1', 'priya', 1)
+    await store().contacts.insertContact({ id: 'k2', name: 'Bo', phone: '+14155550102', now: 1 })
+    await store().conversations.insertConversation({ id: 'c2', contactId: 'k2', channel: 'sms', now: 1 })
+    await text('m1', 10, { body: 'The quarterly report is ready' })
+    await text('m2', 20, { body: 'Café on Friday? Quarterly numbers first' })
+    await text('m3', 30, { body: 'quarterly report, second draft' })
+    await store().messages.insertMessage({
+      id: 'hidden',
+      conversationId: 'c2',
+      direction: 'in',
+      kind: 'text',
+      body: 'quarterly report elsewhere',
+      status: 'received',
+      createdAt: 40,
+    })
+
+    const hits = await store().messages.searchMessageRows('priya', 'quarterly rep', 10)
+    expect(hits.map((h) => h.id)).toEqual(['m3', 'm1'])
+    expect(hits[0]).toMatchObject({
+      conversation_id: 'c1',
+      thread_channel: 'whatsapp',
+      thread_contact_name: 'Ana',
+      thread_ended_at: null,
+      thread_current: 1,
+    })
+    expect(hits[0].snippet).toContain('\u0002quarterly\u0003')
+    expect((await store().messages.searchMessageRows('priya', 'cafe', 10)).map((h) => h.id)).toEqual(['m2'])
+    expect((await store().messages.searchMessageRows('priya', 'quarterly', 1)).map((h) => h.id)).toEqual(['m3'])
+    expect((await store().messages.searchMessageRows('priya', 'quarterly', 5, 'm3')).map((h) => h.id)).toEqual(['m2', 'm1'])
+    expect(await store().messages.searchMessageRows('priya', '  ', 5)).toEqual([])
+    expect(await store().messages.searchMessageRows('nobody', 'quarterly', 5)).toEqual([])
+  })
 })

@@ -6,7 +6,6 @@ import { SQLITE_REPOSITORIES } from '../../../electron/core/db/store'
 // (issue 15, README "Scaling out"). A new SQLite repository function without a twin fails here,
 // and so does a twin written without being taken off this list.
 const NOT_YET: Record<string, string[]> = {
-  messages: ['searchMessageRows'],
   soloImport: ['importSoloHistory', 'verifyImportedLedger'],
 }
 

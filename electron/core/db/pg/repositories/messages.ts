@@ -1,9 +1,10 @@
 import type { MessageStatus } from '../../../../shared/domain'
 import { cleanBody } from '../../../../shared/text'
-import { MESSAGE_SELECT, type MessageRow, type MessageUpdate, type NewMessage } from '../../repositories/messages'
+import { MESSAGE_SELECT, type MessageRow, type MessageUpdate, type NewMessage, type SearchRow } from '../../repositories/messages'
 import type { PgQueryable } from '../pool'
+import { searchMessages } from '../search'
 
-// PostgreSQL twin of ../../repositories/messages.ts (thread search follows, on pg/search.ts).
+// PostgreSQL twin of ../../repositories/messages.ts (the search itself is pg/search.ts).
 
 const rowsOf = async (db: PgQueryable, sql: string, values: unknown[]) => (await db.query<MessageRow>(sql, values)).rows
 
@@ -161,4 +162,39 @@ export async function bodiesByProviderId(
   )
   for (const row of rows) map.set(row.provider_id, { id: row.id, body: row.body, kind: row.kind })
   return map
+}
+
+/**
+ * Full-text search, newest first, in the conversations `userId` may read: the hits of
+ * `pg/search.ts` (every word, the last as a prefix) as message rows with their snippet and the
+ * thread each is in. Pages continue after `beforeMessageId`, the last hit's id.
+ */
+export async function searchMessageRows(
+  db: PgQueryable,
+  userId: string,
+  query: string,
+  limit: number,
+  beforeMessageId?: string,
+): Promise<SearchRow[]> {
+  let beforeSeq: number | undefined
+  if (beforeMessageId !== undefined) {
+    beforeSeq = (await db.query<{ seq: number }>('SELECT seq FROM messages WHERE id = $1', [beforeMessageId])).rows[0]?.seq
+    if (beforeSeq === undefined) return []
+  }
+  const hits = await searchMessages(db, userId, query, limit, beforeSeq)
+  if (hits.length === 0) return []
+  const snippets = new Map(hits.map((hit) => [hit.seq, hit.snippet]))
+  const { rows } = await db.query<Omit<SearchRow, 'snippet'>>(
+    `${MESSAGE_SELECT.replace(
+      'FROM messages m',
+      `, c.channel AS thread_channel, thread_contact.name AS thread_contact_name, c.ended_at AS thread_ended_at,
+         (EXISTS (SELECT 1 FROM participants cp WHERE cp.conversation_id = c.id AND cp.user_id = $2 AND cp.left_at IS NULL))::int AS thread_current
+       FROM messages m`,
+    )}
+     JOIN conversations c ON c.id = m.conversation_id
+     JOIN contacts thread_contact ON thread_contact.id = c.contact_id
+     WHERE m.seq = ANY($1::bigint[]) ORDER BY m.seq DESC`,
+    [hits.map((hit) => hit.seq), userId],
+  )
+  return rows.map((row) => ({ ...row, snippet: snippets.get(row.seq) ?? '' }))
 }
