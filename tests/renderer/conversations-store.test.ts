@@ -29,6 +29,19 @@ const inbox = [
   conversation('mid', { channel: 'voicemail', lastActivityAt: 20, unread: 1 }),
 ]
 
+/** Serves `threads` in pages after a cursor, as the engine does; returns what was asked for. */
+function servePages(threads: Conversation[]): Array<{ limit: number; cursor?: string }> {
+  const asked: Array<{ limit: number; cursor?: string }> = []
+  api.answer({
+    'conversations:list': (payload: { limit: number; cursor?: string }) => {
+      asked.push(payload)
+      const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
+      return threads.slice(from, from + payload.limit)
+    },
+  })
+  return asked
+}
+
 describe('useConversationsStore', () => {
   beforeEach(() => {
     testingPinia({ stubActions: false })
@@ -124,14 +137,7 @@ describe('useConversationsStore', () => {
     const threads = Array.from({ length: 1150 }, (_, i) =>
       conversation(`t${i}`, { lastActivityAt: 5000 - i, contactName: i === 1120 ? 'Chloé Martin' : `Customer ${i}` }),
     )
-    const asked: unknown[] = []
-    api.answer({
-      'conversations:list': (payload: { limit: number; cursor?: string }) => {
-        asked.push(payload)
-        const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
-        return threads.slice(from, from + payload.limit)
-      },
-    })
+    const asked = servePages(threads)
     const store = useConversationsStore()
     await store.load()
     expect(asked).toEqual([
@@ -151,14 +157,7 @@ describe('useConversationsStore', () => {
     vi.useFakeTimers()
     try {
       const threads = Array.from({ length: 400 }, (_, i) => conversation(`t${i}`, { lastActivityAt: 5000 - i }))
-      const asked: Array<{ cursor?: string }> = []
-      api.answer({
-        'conversations:list': (payload: { limit: number; cursor?: string }) => {
-          asked.push(payload)
-          const from = payload.cursor ? threads.findIndex((c) => `${c.lastActivityAt}:${c.id}` === payload.cursor) + 1 : 0
-          return threads.slice(from, from + payload.limit)
-        },
-      })
+      const asked = servePages(threads)
       const store = useConversationsStore()
       let painted!: () => void
       store.holdPaging(new Promise<void>((resolve) => (painted = resolve)))

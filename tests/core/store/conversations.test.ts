@@ -112,31 +112,15 @@ describeStores('threads and their participants', ({ store }) => {
 
   it('knows who took part, who was removed, who handed a thread over, and what continues an ended one', async () => {
     await seed()
+    const audit = (at: number, action: string, detail: Record<string, string>) =>
+      store().ledger.appendAudit({ at, actorId: 'priya', action, conversationId: 'c1', detail })
+    // Priya removes Sam, then hands the thread to Tom (Tom joins, she leaves: one transfer).
     await store().conversations.addParticipant('c1', 'sam', 2)
     await store().conversations.removeParticipant('c1', 'sam', 3)
-    await store().ledger.appendAudit({
-      at: 3,
-      actorId: 'priya',
-      action: 'participant.removed',
-      conversationId: 'c1',
-      detail: { userId: 'sam' },
-    })
+    await audit(3, 'participant.removed', { userId: 'sam' })
     await store().conversations.addParticipant('c1', 'tom', 4)
-    await store().ledger.appendAudit({
-      at: 4,
-      actorId: 'priya',
-      action: 'conversation.transferred',
-      conversationId: 'c1',
-      detail: { toUserId: 'tom' },
-    })
     await store().conversations.removeParticipant('c1', 'priya', 4)
-    await store().ledger.appendAudit({
-      at: 4,
-      actorId: 'priya',
-      action: 'conversation.transferred',
-      conversationId: 'c1',
-      detail: { toUserId: 'tom' },
-    })
+    await audit(4, 'conversation.transferred', { toUserId: 'tom' })
 
     expect(await store().conversations.wasParticipant('c1', 'priya')).toBe(true)
     expect(await store().conversations.wasRemoved('c1', 'priya')).toBe(false)
