@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LaneRunner, type LaneItem } from '../../../electron/core/outbox/lane-runner'
+import { LaneRunner, RETRY_FAILED_PASS_MS, type LaneItem } from '../../../electron/core/outbox/lane-runner'
 import { ManualClock } from '../../../electron/shared/clock'
 
 interface Item extends LaneItem {
@@ -7,21 +7,24 @@ interface Item extends LaneItem {
 }
 
 /** A queue of items in memory; `start` returns a promise the test resolves by hand. */
-function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now: number) => number } = {}) {
+function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now: number) => number; failing?: () => boolean } = {}) {
   const clock = new ManualClock(1_000_000)
   const items: Item[] = []
   const started: string[] = []
   const finish = new Map<string, () => void>()
+  const failures: unknown[] = []
   const runner = new LaneRunner<Item>(
     clock,
     {
       heads: () => {
+        if (options.failing?.()) return Promise.reject(new Error('database away'))
         const seen = new Set<string>()
         return items.filter((i) => !seen.has(i.lane) && seen.add(i.lane)).sort((a, b) => a.due_at - b.due_at)
       },
       nextDueAt: () => (items.length ? Math.min(...items.map((i) => i.due_at)) : undefined),
       availableAt: options.availableAt ?? ((_item, now) => now),
       take: () => {},
+      failed: (error) => failures.push(error),
       start: (item) => {
         started.push(item.id)
         return new Promise<void>((resolve) =>
@@ -43,7 +46,7 @@ function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now
     finish.get(id)!()
     await flush()
   }
-  return { clock, runner, add, started, done, flush }
+  return { clock, runner, add, started, done, flush, failures }
 }
 
 describe('LaneRunner', () => {
@@ -129,5 +132,54 @@ describe('LaneRunner', () => {
     expect(idle).toBe(false)
     await done('a1')
     expect(idle).toBe(true)
+  })
+
+  it('a pass that fails (the database went away) is reported and tried again a second later', async () => {
+    let away = true
+    const { clock, runner, add, started, flush, failures } = harness({ failing: () => away })
+    add('a1', 'a')
+    runner.start()
+    await flush()
+    expect(started).toEqual([])
+    expect(failures).toHaveLength(1)
+    await flush()
+    expect(started).toEqual([])
+    away = false
+    clock.advance(RETRY_FAILED_PASS_MS)
+    await flush()
+    expect(started).toEqual(['a1'])
+  })
+
+  it('a wake during a pass asks for one more pass after it, never two at once', async () => {
+    let release!: () => void
+    let passes = 0
+    let concurrent = 0
+    let most = 0
+    const clock = new ManualClock(1_000_000)
+    const runner = new LaneRunner<Item>(
+      clock,
+      {
+        heads: async () => {
+          passes++
+          most = Math.max(most, ++concurrent)
+          if (passes === 1) await new Promise<void>((resolve) => (release = resolve))
+          concurrent--
+          return []
+        },
+        nextDueAt: () => undefined,
+        availableAt: (_item, now) => now,
+        take: () => {},
+        start: () => undefined,
+      },
+      16,
+    )
+    runner.start()
+    while (passes === 0) await Promise.resolve()
+    runner.wake()
+    runner.wake()
+    release()
+    await runner.idle()
+    expect(passes).toBe(2)
+    expect(most).toBe(1)
   })
 })
