@@ -9,7 +9,7 @@ import { createChannelIntake, type ChannelIntake } from './channels/intake'
 import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
 import { createSqliteStore, type Store } from './db/store'
-import { getOrgUser, seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
+import { seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -80,7 +80,8 @@ export interface Engine {
   readonly downloader: MediaDownloader
   dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>>
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
-  session(userId: string): Session
+  /** Who `userId` is and the org they are in. @throws Error for someone not in the org. */
+  session(userId: string): Promise<Session>
   /** Starts sending and processing work left from a previous run. */
   start(): Promise<void>
   /** Stops taking work, waits for sends in flight, and closes the database. */
@@ -171,8 +172,8 @@ export function createEngine(options: EngineOptions): Engine {
     providerOrigin: () => options.channelMedia?.origin ?? options.sandboxUrl,
   })
 
-  const session = (userId: string): Session => {
-    const user = getOrgUser(db, userId)
+  const session = async (userId: string): Promise<Session> => {
+    const user = await store.orgUsers.getOrgUser(userId)
     if (!user) throw new Error('unknown user')
     return {
       user,

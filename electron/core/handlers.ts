@@ -27,7 +27,7 @@ import type { AccountHealth } from './outbox/account-health'
 
 export interface HandlerDeps {
   ctx: EngineContext
-  session: (userId: string) => Session
+  session: (userId: string) => Promise<Session>
   media: MediaStore
   downloader: MediaDownloader
   /** Sends WhatsApp read receipts for a conversation the user opened (fire and forget). */

@@ -1,5 +1,6 @@
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
 import type { Engine } from '../core/engine'
+import { getOrgUser } from '../core/db/repositories/org-users'
 import type { Settings } from './settings'
 
 export type EngineEventListener = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void
@@ -16,7 +17,7 @@ export class SignedInUser {
 
   constructor(
     private readonly settings: Settings,
-    private readonly engine: Pick<Engine, 'subscribe' | 'session'>,
+    private readonly engine: Pick<Engine, 'subscribe' | 'db'>,
   ) {
     const saved = settings.signedInUserId()
     // A user removed from the org policy since last time signs out.
@@ -70,12 +71,8 @@ export class SignedInUser {
     })
   }
 
+  /** The desktop's engine is SQLite (see db/store.ts): its one user is checked at once. */
   private exists(userId: string): boolean {
-    try {
-      this.engine.session(userId)
-      return true
-    } catch {
-      return false
-    }
+    return getOrgUser(this.engine.db, userId) !== undefined
   }
 }

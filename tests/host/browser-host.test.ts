@@ -76,6 +76,15 @@ describe('browser host', () => {
     stranger.close()
   })
 
+  it('a connection opened as a user is answered as them from its first frame; one opened as a stranger is closed', async () => {
+    // The user is looked up in the database when the socket opens: a frame sent at once waits for that.
+    const client = await WsClient.connect(app.url, { token: app.token, user: 'priya' })
+    expect(await client.raw('session:get', {})).toMatchObject({ ok: true, value: { user: { id: 'priya' } } })
+    client.close()
+    const stranger = await WsClient.connect(app.url, { token: app.token, user: 'nobody' })
+    expect(await stranger.closed).toBe(4003)
+  })
+
   it('sends the opt-in request through the sandbox and receives the reply as a webhook @whatsapp', async () => {
     const client = await WsClient.connect(app.url, { token: app.token, user: 'priya' })
     const contact = await client.request('contacts:create', { name: 'Ana Souza', phone: '(415) 555-0101' })

@@ -40,15 +40,6 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
     })
   }
-  if (options.userId) {
-    try {
-      engine.session(options.userId)
-      actAs(options.userId)
-    } catch {
-      ws.close(4003, 'Unknown user')
-      return
-    }
-  }
 
   let inFlight = 0
   const answer = async (request: WireRequest): Promise<Result<unknown>> => {
@@ -79,6 +70,14 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
   // send its first page right behind `session:signIn` (one round trip, not two), and that page
   // must be answered as the user signed in, not refused as nobody.
   let signingIn: Promise<unknown> | undefined
+  // The user the connection starts as is checked first; requests sent meanwhile wait for it.
+  const startAs = options.userId
+  if (startAs) {
+    signingIn = engine.session(startAs).then(
+      () => actAs(startAs),
+      () => ws.close(4003, 'Unknown user'),
+    )
+  }
   ws.on('message', (data) => {
     void (async () => {
       let request: WireRequest
