@@ -138,4 +138,28 @@ describeStores('threads and their participants', ({ store }) => {
     expect(await store().conversations.openContinuationOf('c1')).toBe('c2')
     expect(await store().conversations.latestConversationId('k1', 'whatsapp')).toEqual({ id: 'c2', endedAt: null })
   })
+
+  it('holds a conversation for one transaction at a time: a second waits until the first has ended', async () => {
+    await seed()
+    const order: string[] = []
+    let finishFirst!: () => void
+    let firstHolds!: () => void
+    const holding = new Promise<void>((resolve) => (firstHolds = resolve))
+    const first = store().transaction(async (tx) => {
+      await tx.conversations.lockConversation('c1')
+      firstHolds()
+      await new Promise<void>((resolve) => (finishFirst = resolve))
+      order.push('first ended')
+    })
+    await holding
+    const second = store().transaction(async (tx) => {
+      await tx.conversations.lockConversation('c1')
+      order.push('second holds')
+    })
+    // Round trips on other connections: time for the second to reach the lock if nothing held it.
+    for (let i = 0; i < 5; i++) await store().ping()
+    finishFirst()
+    await Promise.all([first, second])
+    expect(order).toEqual(['first ended', 'second holds'])
+  })
 })

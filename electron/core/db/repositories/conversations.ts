@@ -110,6 +110,14 @@ export function latestConversationId(db: Db, contactId: string, channel: Channel
   return row && { id: row.id, endedAt: row.ended_at }
 }
 
+/**
+ * Holds the conversation for the rest of the caller's transaction, so operations on one thread
+ * (transfer, leave, add, restart) run one after another. Nothing to do here: a SQLite write
+ * transaction (BEGIN IMMEDIATE) already has the whole database to itself; the PostgreSQL twin
+ * takes the row lock.
+ */
+export function lockConversation(_db: Db, _id: string): void {}
+
 export function conversationBasics(
   db: Db,
   id: string,

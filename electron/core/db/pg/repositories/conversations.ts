@@ -103,6 +103,15 @@ export async function participantUserIds(db: PgQueryable, conversationId: string
   return (await listParticipants(db, conversationId)).map((p) => p.user_id)
 }
 
+/**
+ * Holds the conversation's row for the rest of the caller's transaction (FOR UPDATE), so two
+ * instances changing who is in one thread at once run one after the other; the later one then
+ * sees the earlier one's result when it re-checks.
+ */
+export async function lockConversation(db: PgQueryable, id: string): Promise<void> {
+  await db.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [id])
+}
+
 export async function conversationBasics(
   db: PgQueryable,
   id: string,
