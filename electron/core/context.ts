@@ -11,7 +11,7 @@ import type { TemplateStates } from './services/template-states'
 export interface EngineContext {
   /** The synchronous SQLite connection: being replaced by `store` service by service (issue 15). */
   db: Db
-  /** The async storage seam (SQLite or PostgreSQL); inside `store.transaction`, pass `{ ...ctx, store: tx }` on. */
+  /** The async storage seam (SQLite or PostgreSQL); work that must commit together runs in `inTransaction`. */
   store: Store
   clock: Clock
   random: () => number
@@ -24,4 +24,13 @@ export interface EngineContext {
   templates: TemplateStates
   /** Wakes the outbox scheduler after new work, a release, or a consent change. */
   wakeOutbox: () => void
+}
+
+/**
+ * Runs `work` in one store transaction with a context whose store is that transaction, so all it
+ * calls joins it (a nested `inTransaction` is a savepoint). Inside, use the given context only:
+ * calling the outer `ctx.store` would wait for this very transaction on SQLite.
+ */
+export function inTransaction<T>(ctx: EngineContext, work: (tx: EngineContext) => Promise<T>): Promise<T> {
+  return ctx.store.transaction((store) => work({ ...ctx, store }))
 }

@@ -1,7 +1,7 @@
 import { ENGINE_TEXTS } from '../../shared/api/engine-text'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import { threadFor } from '../services/inbound-service'
@@ -105,7 +105,6 @@ export function createChannelIntake(
     ctx.changes.message(id, conversationId)
     return true
   }
-  const inTransaction = <T>(work: (tx: EngineContext) => Promise<T>) => ctx.store.transaction((store) => work({ ...ctx, store }))
 
   const receiveSms = async (tx: EngineContext, sms: InboundSms): Promise<boolean> => {
     const fresh = await store(tx, 'sms', sms.from, sms.providerId, {
@@ -124,10 +123,10 @@ export function createChannelIntake(
   }
 
   const intake: ChannelIntake = {
-    receiveSms: (sms) => inTransaction((tx) => receiveSms(tx, sms)),
+    receiveSms: (sms) => inTransaction(ctx, (tx) => receiveSms(tx, sms)),
 
     receiveSmsParts: (parts) =>
-      inTransaction(async (tx) => {
+      inTransaction(ctx, async (tx) => {
         for (const part of parts) await receiveSms(tx, part)
       }),
 
@@ -139,7 +138,7 @@ export function createChannelIntake(
         size: voicemail.audio.byteLength,
         now: ctx.clock.now(),
       })
-      await inTransaction((tx) =>
+      await inTransaction(ctx, (tx) =>
         store(tx, 'voicemail', voicemail.from, voicemail.providerId, {
           kind: 'voicemail',
           body: voicemail.transcript,

@@ -1,5 +1,5 @@
 import { ENGINE_TEXTS } from '../../shared/api/engine-text'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import * as transitions from '../outbox/transitions'
 import { shouldApplyStatus } from '../whatsapp/status-order'
 import { recordSmsConsent } from './sms-consent'
@@ -21,8 +21,8 @@ export interface SmsStatusReport {
  * repeat or a report about someone else's message changes nothing. Runs in one transaction.
  */
 export async function applySmsStatus(outer: EngineContext, report: SmsStatusReport): Promise<void> {
-  await outer.store.transaction(async (store) => {
-    const ctx = { ...outer, store }
+  await inTransaction(outer, async (ctx) => {
+    const { store } = ctx
     let row = await store.messages.getMessageRowByProviderId(report.providerId)
     if (!row && report.ref) {
       // The send's answer was lost (crash, timeout): our id in the report reconciles it.

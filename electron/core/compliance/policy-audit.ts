@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 
 const STATE_KEY = 'org.policy'
 
@@ -13,9 +13,9 @@ export async function auditPolicyChange(ctx: EngineContext): Promise<void> {
   const previousText = await ctx.store.appState.getState(STATE_KEY)
   if (previousText === current) return
   const sha256 = createHash('sha256').update(current).digest('hex')
-  await ctx.store.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     if (previousText === undefined) {
-      await tx.ledger.appendAudit({
+      await tx.store.ledger.appendAudit({
         at: ctx.clock.now(),
         action: 'settings.initial',
         detail: { sha256, users: ctx.org.users.map((u) => u.id) },
@@ -28,7 +28,7 @@ export async function auditPolicyChange(ctx: EngineContext): Promise<void> {
       const ids = (value: unknown) => new Set((Array.isArray(value) ? (value as Array<{ id: string }>) : []).map((u) => u.id))
       const before = ids(previous.users)
       const after = ids(now.users)
-      await tx.ledger.appendAudit({
+      await tx.store.ledger.appendAudit({
         at: ctx.clock.now(),
         action: 'settings.changed',
         detail: {
@@ -39,6 +39,6 @@ export async function auditPolicyChange(ctx: EngineContext): Promise<void> {
         },
       })
     }
-    await tx.appState.setState(STATE_KEY, current)
+    await tx.store.appState.setState(STATE_KEY, current)
   })
 }

@@ -1,5 +1,5 @@
 import type { AccountHealthView } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { createLogger } from '../platform/logger'
 import type { SendError } from './jobs'
 import * as transitions from './transitions'
@@ -103,15 +103,14 @@ export class AccountHealth {
   async pause(error: SendError): Promise<void> {
     const now = this.ctx.clock.now()
     const wasPaused = await this.isPaused()
-    await this.ctx.store.transaction(async (store) => {
-      await store.accountHealth.saveAccountPause({
+    await inTransaction(this.ctx, async (tx) => {
+      await tx.store.accountHealth.saveAccountPause({
         phoneNumberId: this.options.phoneNumberId,
         code: error.code,
         reason: error.reason,
         since: now,
       })
-      const tx = { ...this.ctx, store }
-      for (const row of await store.accountHealth.whatsAppRowsToHold()) await transitions.hold(tx, row.message_id, 'account_paused', now)
+      for (const row of await tx.store.accountHealth.whatsAppRowsToHold()) await transitions.hold(tx, row.message_id, 'account_paused', now)
     })
     if (wasPaused) return
     log.warn('WhatsApp refused the business account: sending paused', { code: error.code, kind: error.kind })
@@ -124,10 +123,9 @@ export class AccountHealth {
   async resume(by: ResumedBy): Promise<boolean> {
     const now = this.ctx.clock.now()
     let released = 0
-    const cleared = await this.ctx.store.transaction(async (store) => {
-      if (!(await store.accountHealth.clearAccountPause(this.options.phoneNumberId))) return false
-      const tx = { ...this.ctx, store }
-      for (const row of await store.accountHealth.rowsHeldForAccount()) {
+    const cleared = await inTransaction(this.ctx, async (tx) => {
+      if (!(await tx.store.accountHealth.clearAccountPause(this.options.phoneNumberId))) return false
+      for (const row of await tx.store.accountHealth.rowsHeldForAccount()) {
         await transitions.release(tx, row.message_id, now)
         released++
       }

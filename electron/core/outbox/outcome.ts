@@ -1,4 +1,4 @@
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import type * as outbox from '../db/repositories/outbox'
 import { applyConsent, isOptInRequest, optInRequestFailed } from '../services/consent-service'
 import type { WhatsAppError } from '../whatsapp/errors'
@@ -76,8 +76,8 @@ export async function settleSend(
   if (!(await outer.store.outbox.getOutboxRow(row.message_id))) return
   const verdict = classifyOutcome(outcome, row.attempts + 1, now, outer.random)
   const id = row.message_id
-  await outer.store.transaction(async (store) => {
-    const ctx = { ...outer, store }
+  await inTransaction(outer, async (ctx) => {
+    const { store } = ctx
     switch (verdict.action) {
       case 'accepted':
         await transitions.accepted(ctx, id, verdict.providerId, now, conversationId)

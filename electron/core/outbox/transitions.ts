@@ -1,7 +1,6 @@
 import type { HoldReason } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import type * as outbox from '../db/repositories/outbox'
-import type { Store } from '../db/store'
 import { holdsRow } from './hold-rule'
 
 /**
@@ -12,15 +11,11 @@ import { holdsRow } from './hold-rule'
  * message with no row).
  */
 
-function inTransaction<T>(ctx: EngineContext, write: (tx: Store) => Promise<T>): Promise<T> {
-  return ctx.store.transaction(write)
-}
-
 /** Waits, with the reason shown, until its lane is released. */
 export async function hold(ctx: EngineContext, messageId: string, reason: HoldReason, now = ctx.clock.now()): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.hold(messageId)
-    await tx.messages.updateMessage(messageId, { status: 'held', holdReason: reason, now })
+    await tx.store.outbox.hold(messageId)
+    await tx.store.messages.updateMessage(messageId, { status: 'held', holdReason: reason, now })
   })
   ctx.changes.message(messageId)
 }
@@ -35,9 +30,9 @@ export async function holdLane(
   const now = ctx.clock.now()
   return inTransaction(ctx, async (tx) => {
     let count = 0
-    for (const row of await tx.outbox.laneRows(lane)) {
+    for (const row of await tx.store.outbox.laneRows(lane)) {
       if (!holdsRow(row, reason, options)) continue
-      await hold({ ...ctx, store: tx }, row.message_id, reason, now)
+      await hold(tx, row.message_id, reason, now)
       count++
     }
     return count
@@ -47,10 +42,10 @@ export async function holdLane(
 /** Held messages of this lane become due now, queued in the order they were written. */
 export async function releaseLane(ctx: EngineContext, lane: string, now = ctx.clock.now()): Promise<number> {
   const released = await inTransaction(ctx, async (tx) => {
-    const held = (await tx.outbox.laneRows(lane)).filter((row) => row.state === 'held').map((row) => row.message_id)
+    const held = (await tx.store.outbox.laneRows(lane)).filter((row) => row.state === 'held').map((row) => row.message_id)
     if (held.length === 0) return held
-    await tx.outbox.releaseLane(lane, now)
-    for (const messageId of held) await tx.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
+    await tx.store.outbox.releaseLane(lane, now)
+    for (const messageId of held) await tx.store.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
     return held
   })
   for (const messageId of released) ctx.changes.message(messageId)
@@ -60,8 +55,8 @@ export async function releaseLane(ctx: EngineContext, lane: string, now = ctx.cl
 /** Will never go out: leaves the outbox, shown as cancelled. */
 export async function cancel(ctx: EngineContext, messageId: string, now: number, conversationId?: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.removeFromOutbox(messageId)
-    await tx.messages.updateMessage(messageId, { status: 'cancelled', holdReason: null, now })
+    await tx.store.outbox.removeFromOutbox(messageId)
+    await tx.store.messages.updateMessage(messageId, { status: 'cancelled', holdReason: null, now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -74,9 +69,9 @@ export async function requeue(
   conversationId?: string,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.messages.updateMessage(row.messageId, { status: 'queued', error: null, errorCode: null, now })
-    await tx.outbox.removeFromOutbox(row.messageId)
-    await tx.outbox.enqueue({ ...row, state: 'ready', dueAt: now })
+    await tx.store.messages.updateMessage(row.messageId, { status: 'queued', error: null, errorCode: null, now })
+    await tx.store.outbox.removeFromOutbox(row.messageId)
+    await tx.store.outbox.enqueue({ ...row, state: 'ready', dueAt: now })
   })
   ctx.changes.message(row.messageId, conversationId)
 }
@@ -90,8 +85,8 @@ export async function startSending(
   conversationId?: string,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.lease(messageId, leaseUntil)
-    await tx.messages.updateMessage(messageId, { status: 'sending', now })
+    await tx.store.outbox.lease(messageId, leaseUntil)
+    await tx.store.messages.updateMessage(messageId, { status: 'sending', now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -108,9 +103,13 @@ export async function accepted(
   conversationId?: string,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.removeFromOutbox(messageId)
-    const current = await tx.messages.getMessageRow(messageId)
-    await tx.messages.updateMessage(messageId, { providerId, ...(current?.status === 'sending' ? { status: 'sent' as const } : {}), now })
+    await tx.store.outbox.removeFromOutbox(messageId)
+    const current = await tx.store.messages.getMessageRow(messageId)
+    await tx.store.messages.updateMessage(messageId, {
+      providerId,
+      ...(current?.status === 'sending' ? { status: 'sent' as const } : {}),
+      now,
+    })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -125,8 +124,8 @@ export async function retryLater(
   conversationId?: string,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.reschedule(messageId, dueAt, reason)
-    await tx.messages.updateMessage(messageId, { status: 'queued', now })
+    await tx.store.outbox.reschedule(messageId, dueAt, reason)
+    await tx.store.messages.updateMessage(messageId, { status: 'queued', now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -140,8 +139,8 @@ export async function fail(
   conversationId?: string,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.removeFromOutbox(messageId)
-    await tx.messages.updateMessage(messageId, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
+    await tx.store.outbox.removeFromOutbox(messageId)
+    await tx.store.messages.updateMessage(messageId, { status: 'failed', error: error.reason, errorCode: error.code ?? null, now })
   })
   ctx.changes.message(messageId, conversationId)
 }
@@ -157,8 +156,8 @@ export async function settledByStatus(
   now: number,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.removeFromOutbox(messageId)
-    if (status) await tx.messages.updateMessage(messageId, { status, now })
+    await tx.store.outbox.removeFromOutbox(messageId)
+    if (status) await tx.store.messages.updateMessage(messageId, { status, now })
   })
 }
 
@@ -173,17 +172,17 @@ export async function heldForClosedWindow(
   now: number,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    if (!(await tx.outbox.getOutboxRow(row.messageId))) await tx.outbox.enqueue({ ...row, state: 'held', dueAt: now })
-    await holdLane({ ...ctx, store: tx }, row.lane, 'awaiting_reply')
-    await hold({ ...ctx, store: tx }, row.messageId, 'awaiting_reply', now)
+    if (!(await tx.store.outbox.getOutboxRow(row.messageId))) await tx.store.outbox.enqueue({ ...row, state: 'held', dueAt: now })
+    await holdLane(tx, row.lane, 'awaiting_reply')
+    await hold(tx, row.messageId, 'awaiting_reply', now)
   })
 }
 
 /** A held message goes back to its lane's order, due now (its attempts are untouched). */
 export async function release(ctx: EngineContext, messageId: string, now = ctx.clock.now()): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    await tx.outbox.reschedule(messageId, now)
-    await tx.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
+    await tx.store.outbox.reschedule(messageId, now)
+    await tx.store.messages.updateMessage(messageId, { status: 'queued', holdReason: null, now })
   })
   ctx.changes.message(messageId)
 }
@@ -199,8 +198,8 @@ export async function heldForAccount(
   now: number,
 ): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    if (!(await tx.outbox.getOutboxRow(row.messageId))) await tx.outbox.enqueue({ ...row, state: 'held', dueAt: now })
-    else await tx.accountHealth.giveBackAttempt(row.messageId)
-    await hold({ ...ctx, store: tx }, row.messageId, 'account_paused', now)
+    if (!(await tx.store.outbox.getOutboxRow(row.messageId))) await tx.store.outbox.enqueue({ ...row, state: 'held', dueAt: now })
+    else await tx.store.accountHealth.giveBackAttempt(row.messageId)
+    await hold(tx, row.messageId, 'account_paused', now)
   })
 }

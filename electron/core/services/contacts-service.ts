@@ -1,7 +1,7 @@
 import type { Contact, ImportSummary } from '../../shared/domain'
 import { type EngineText, engineText, skippedLine } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import type { ContactDraft } from '../contacts/contact-draft'
 import { parseContactsCsv } from '../contacts/import-csv'
 import { parseVCards } from '../contacts/import-vcard'
@@ -79,15 +79,15 @@ export async function createContact(ctx: EngineContext, actorId: string, draft: 
   if (sameUser)
     throw new ApiFailure('conflict', engineText('contact.whatsAppUserTaken', { name: sameUser.name }), { contactId: sameUser.id })
   const now = ctx.clock.now()
-  const contact = await ctx.store.transaction(async (tx) => {
-    const inserted = await tx.contacts.insertContact({
+  const contact = await inTransaction(ctx, async (tx) => {
+    const inserted = await tx.store.contacts.insertContact({
       id: ctx.newId('c_'),
       ...fields,
       waId: fields.phone?.slice(1),
       ...(userId ? { userId } : {}),
       now,
     })
-    await tx.ledger.appendAudit({
+    await tx.store.ledger.appendAudit({
       at: now,
       actorId,
       action: 'contact.created',
@@ -133,19 +133,18 @@ export async function editContact(ctx: EngineContext, actorId: string, id: strin
   const numberChanges = (before.phone ?? undefined) !== fields.phone
   if (numberChanges) await requireMayChangeNumber(ctx, actorId, before)
   const now = ctx.clock.now()
-  const contact = await ctx.store.transaction(async (tx) => {
-    const updated = await tx.contacts.updateContact(id, { ...fields, now })
+  const contact = await inTransaction(ctx, async (tx) => {
+    const updated = await tx.store.contacts.updateContact(id, { ...fields, now })
     if (!updated) return undefined
-    await tx.ledger.appendAudit({
+    await tx.store.ledger.appendAudit({
       at: now,
       actorId,
       action: 'contact.updated',
       detail: { contactId: id, before: auditFields(before), after: auditFields(updated) },
     })
     if (before.phone !== updated.phone) {
-      const inTx = { ...ctx, store: tx }
-      await endThreadsForOldNumber(inTx, actorId, before, updated, now)
-      await forgetWhatsAppUser(inTx, actorId, id, now)
+      await endThreadsForOldNumber(tx, actorId, before, updated, now)
+      await forgetWhatsAppUser(tx, actorId, id, now)
     }
     return updated
   })
@@ -205,9 +204,14 @@ async function endThreadsForOldNumber(ctx: EngineContext, actorId: string, befor
 export async function removeContact(ctx: EngineContext, actorId: string, id: string): Promise<void> {
   const before = await getContactOrFail(ctx, id)
   const now = ctx.clock.now()
-  const removed = await ctx.store.transaction(async (tx) => {
-    if (!(await tx.contacts.deleteContact(id, now))) return false
-    await tx.ledger.appendAudit({ at: now, actorId, action: 'contact.deleted', detail: { contactId: id, before: auditFields(before) } })
+  const removed = await inTransaction(ctx, async (tx) => {
+    if (!(await tx.store.contacts.deleteContact(id, now))) return false
+    await tx.store.ledger.appendAudit({
+      at: now,
+      actorId,
+      action: 'contact.deleted',
+      detail: { contactId: id, before: auditFields(before) },
+    })
     return true
   })
   if (!removed) throw new ApiFailure('not_found', engineText('contact.notFound'))
@@ -232,7 +236,7 @@ export async function importContacts(
   const batchSize = 100
   const seenPhones = new Map<string, number>()
   for (let start = 0; start < total; start += batchSize) {
-    await ctx.store.transaction(async (tx) => {
+    await inTransaction(ctx, async (tx) => {
       for (const { line, draft } of parsed.drafts.slice(start, start + batchSize)) {
         const valid = validateDraft(ctx, draft)
         if (!valid.ok) {
@@ -241,7 +245,7 @@ export async function importContacts(
         }
         const phone = valid.fields.phone
         if (phone) {
-          const existing = await tx.contacts.findContactByPhone(phone)
+          const existing = await tx.store.contacts.findContactByPhone(phone)
           if (existing) {
             const earlier = seenPhones.get(phone)
             skipped.push(
@@ -257,8 +261,8 @@ export async function importContacts(
           seenPhones.set(phone, line)
         }
         const now = ctx.clock.now()
-        const contact = await tx.contacts.insertContact({ id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
-        await tx.ledger.appendAudit({
+        const contact = await tx.store.contacts.insertContact({ id: ctx.newId('c_'), ...valid.fields, waId: phone?.slice(1), now })
+        await tx.store.ledger.appendAudit({
           at: now,
           actorId,
           action: 'contact.created',

@@ -1,7 +1,7 @@
 import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Channel, Conversation } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { decodeConversationCursor } from '../db/repositories/conversations'
 import { canRequestConsent } from '../policy/consent'
 import { requireParticipant, requireReader } from './access'
@@ -52,29 +52,28 @@ export async function startConversation(
     throw new ApiFailure('invalid', engineText('contact.noNumber', { name: contact.name }))
   }
   const now = ctx.clock.now()
-  const conversationId = await ctx.store.transaction(async (tx) => {
+  const conversationId = await inTransaction(ctx, async (tx) => {
     if (!input.newThread) {
-      const rows = await tx.conversations.listConversationRows(userId, { contactId: contact.id, channel: input.channel })
+      const rows = await tx.store.conversations.listConversationRows(userId, { contactId: contact.id, channel: input.channel })
       const existing = rows.find((row) => row.ended_at === null)
       if (existing) return existing.id
     }
     const id = ctx.newId('v_')
-    await tx.conversations.insertConversation({ id, contactId: contact.id, channel: input.channel, now })
-    await tx.conversations.addParticipant(id, userId, now)
-    await tx.ledger.appendAudit({
+    await tx.store.conversations.insertConversation({ id, contactId: contact.id, channel: input.channel, now })
+    await tx.store.conversations.addParticipant(id, userId, now)
+    await tx.store.ledger.appendAudit({
       at: now,
       actorId: userId,
       action: 'conversation.started',
       conversationId: id,
       detail: { channel: input.channel, contactId: contact.id },
     })
-    const inTx = { ...ctx, store: tx }
     if (
       input.channel === 'whatsapp' &&
       input.requestConsent !== false &&
-      canRequestConsent(await consentSnapshot(inTx, contact.id), now).ok
+      canRequestConsent(await consentSnapshot(tx, contact.id), now).ok
     ) {
-      await requestConsentIfUsable(inTx, id, contact.id, userId)
+      await requestConsentIfUsable(tx, id, contact.id, userId)
     }
     ctx.changes.conversation(id)
     return id
@@ -85,7 +84,7 @@ export async function startConversation(
 export async function requestConsentFor(ctx: EngineContext, userId: string, id: string): Promise<Conversation> {
   const conversation = await requireParticipant(ctx, id, userId)
   if (conversation.channel !== 'whatsapp') throw new ApiFailure('invalid', engineText('consent.whatsAppOnly'))
-  await ctx.store.transaction((store) => requestConsent({ ...ctx, store }, id, conversation.contactId, userId))
+  await inTransaction(ctx, (tx) => requestConsent(tx, id, conversation.contactId, userId))
   ctx.changes.conversation(id)
   return (await loadConversation(ctx.store, id, userId, ctx.clock.now()))!
 }

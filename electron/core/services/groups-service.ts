@@ -1,7 +1,7 @@
 import { type EngineText, engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Conversation } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { notAParticipant, requireOpen } from './access'
 import { cancelWaiting } from './cancel-waiting'
 import { addSystemLine, type SystemLineCode } from './system-lines'
@@ -27,10 +27,10 @@ async function requireColleague(ctx: EngineContext, userId: string): Promise<voi
  * first (several server instances run one operation on a thread at a time); `work` gets the
  * context whose store is that transaction (its reads see its own writes, nothing of it outlives a throw).
  */
-function inTransaction<T>(ctx: EngineContext, id: string, work: (tx: EngineContext) => Promise<T>): Promise<T> {
-  return ctx.store.transaction(async (store) => {
-    await store.conversations.lockConversation(id)
-    return work({ ...ctx, store })
+function holdingConversation<T>(ctx: EngineContext, id: string, work: (tx: EngineContext) => Promise<T>): Promise<T> {
+  return inTransaction(ctx, async (tx) => {
+    await tx.store.conversations.lockConversation(id)
+    return work(tx)
   })
 }
 
@@ -56,7 +56,7 @@ async function view(ctx: EngineContext, id: string, userId: string): Promise<Con
 }
 
 export async function addColleague(ctx: EngineContext, actorId: string, id: string, userId: string): Promise<Conversation> {
-  await inTransaction(ctx, id, async (ctx) => {
+  await holdingConversation(ctx, id, async (ctx) => {
     const user = await nameOf(ctx, userId)
     await requireActor(ctx, id, actorId, engineText('conversation.changedNotAdded', { user }))
     await requireColleague(ctx, userId)
@@ -88,7 +88,7 @@ export async function removeColleague(ctx: EngineContext, actorId: string, id: s
     await leave(ctx, actorId, id)
     return view(ctx, id, actorId)
   }
-  await inTransaction(ctx, id, async (ctx) => {
+  await holdingConversation(ctx, id, async (ctx) => {
     const user = await nameOf(ctx, userId)
     await requireActor(ctx, id, actorId, engineText('conversation.changedNotRemoved', { user }))
     const now = ctx.clock.now()
@@ -111,7 +111,7 @@ export async function removeColleague(ctx: EngineContext, actorId: string, id: s
 }
 
 export async function leave(ctx: EngineContext, actorId: string, id: string): Promise<void> {
-  await inTransaction(ctx, id, async (ctx) => {
+  await holdingConversation(ctx, id, async (ctx) => {
     await requireActor(ctx, id, actorId, engineText('conversation.changedNotLeft'))
     const actor = await nameOf(ctx, actorId)
     await departAndMaybeEnd(
@@ -129,7 +129,7 @@ export async function leave(ctx: EngineContext, actorId: string, id: string): Pr
 }
 
 export async function transfer(ctx: EngineContext, actorId: string, id: string, toUserId: string, note?: string): Promise<void> {
-  await inTransaction(ctx, id, async (ctx) => {
+  await holdingConversation(ctx, id, async (ctx) => {
     await requireActor(ctx, id, actorId, engineText('conversation.changedNotTransferred'))
     await requireColleague(ctx, toUserId)
     if (toUserId === actorId) throw new ApiFailure('invalid', engineText('conversation.transferToSelf'))
@@ -177,7 +177,7 @@ export async function handOver(
   toUserId: string,
   note?: string,
 ): Promise<void> {
-  await inTransaction(ctx, id, async (ctx) => {
+  await holdingConversation(ctx, id, async (ctx) => {
     await requireActor(ctx, id, fromUserId, engineText('conversation.changedNotHandedOver'))
     await requireColleague(ctx, toUserId)
     if (toUserId === fromUserId) throw new ApiFailure('invalid', engineText('conversation.handOverToSame'))
@@ -240,7 +240,7 @@ async function departAndMaybeEnd(
  */
 export async function restart(ctx: EngineContext, actorId: string, id: string): Promise<Conversation> {
   const newId = ctx.newId('v_')
-  const existing = await inTransaction(ctx, id, async (ctx): Promise<string | undefined> => {
+  const existing = await holdingConversation(ctx, id, async (ctx): Promise<string | undefined> => {
     const conversation = await ctx.store.conversations.conversationBasics(id)
     if (!conversation) throw new ApiFailure('not_found', engineText('conversation.notFound'))
     if (!(await ctx.store.conversations.wasParticipant(id, actorId))) throw await notAParticipant(ctx, id, actorId)

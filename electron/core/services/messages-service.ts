@@ -1,7 +1,7 @@
 import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
@@ -79,26 +79,25 @@ export async function sendMessage(
   const author = participants.find((p) => p.user_id === userId)
   const id = ctx.newId('m_')
 
-  await ctx.store.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     let status: Message['status'] = 'queued'
     let holdReason: Message['holdReason']
     if (conversation.channel === 'whatsapp') {
-      const inTx = { ...ctx, store: tx }
-      const contact = await tx.contacts.getContact(conversation.contactId)
-      const snapshot = await consentSnapshot(inTx, conversation.contactId)
-      const guestFirst = await userInitiatedWindow(inTx, conversation.contactId, now)
+      const contact = await tx.store.contacts.getContact(conversation.contactId)
+      const snapshot = await consentSnapshot(tx, conversation.contactId)
+      const guestFirst = await userInitiatedWindow(tx, conversation.contactId, now)
       if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
-        await requestConsentIfUsable(inTx, conversation.id, conversation.contactId, userId)
+        await requestConsentIfUsable(tx, conversation.id, conversation.contactId, userId)
       }
       // The policy, and lane order: messages never overtake earlier held ones in the same lane.
-      holdReason = await holdForNew(inTx, conversation.contactId, 'freeform', now)
+      holdReason = await holdForNew(tx, conversation.contactId, 'freeform', now)
       if (holdReason) status = 'held'
     }
     const kind = input.mediaId ? 'image' : 'text'
     const extra: Record<string, unknown> = {}
     if (input.caption) extra.caption = input.caption
     if (participants.length > 1 && author) extra.attributedTo = author.name
-    const seq = await tx.messages.insertMessage({
+    const seq = await tx.store.messages.insertMessage({
       id,
       conversationId: conversation.id,
       direction: 'out',
@@ -114,7 +113,7 @@ export async function sendMessage(
       replyToProviderId,
       createdAt: now,
     })
-    await tx.outbox.enqueue({
+    await tx.store.outbox.enqueue({
       messageId: id,
       lane: conversation.channel === 'whatsapp' ? conversation.contactId : `sms:${conversation.contactId}`,
       seq,
@@ -122,7 +121,7 @@ export async function sendMessage(
       state: status === 'held' ? 'held' : 'ready',
       dueAt: now,
     })
-    await tx.conversations.touchConversation(conversation.id, seq, now)
+    await tx.store.conversations.touchConversation(conversation.id, seq, now)
   })
   ctx.changes.message(id, conversation.id)
   // Writing decides where the contact's replies land (reply-routing): the contact's other open

@@ -1,7 +1,7 @@
 import { englishOf, engineText, type EngineText, type EngineTextCode } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { MessageTemplate, OptInTemplateView } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { variableCount } from './templates-service'
 
 /** Where the admin's choice is kept (app_state): `{ name, by, at }`. */
@@ -118,9 +118,9 @@ export async function chooseOptInTemplate(ctx: EngineContext, actorId: string, n
   if (unfit) throw new ApiFailure('invalid', unfit)
   const before = await optInTemplateName(ctx)
   const now = ctx.clock.now()
-  await ctx.store.transaction(async (tx) => {
-    await tx.appState.setState(CHOICE_KEY, JSON.stringify({ name, by: actorId, at: now } satisfies Choice))
-    await tx.ledger.appendAudit({ at: now, actorId, action: 'whatsapp.opt_in_template_chosen', detail: { from: before, to: name } })
+  await inTransaction(ctx, async (tx) => {
+    await tx.store.appState.setState(CHOICE_KEY, JSON.stringify({ name, by: actorId, at: now } satisfies Choice))
+    await tx.store.ledger.appendAudit({ at: now, actorId, action: 'whatsapp.opt_in_template_chosen', detail: { from: before, to: name } })
   })
   return optInTemplateView(ctx)
 }

@@ -1,7 +1,7 @@
 import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { Message } from '../../shared/domain'
-import type { EngineContext } from '../context'
+import { inTransaction, type EngineContext } from '../context'
 import { policyHold } from '../outbox/hold-rule'
 import { requireOpen, requireParticipant } from './access'
 import { loadMessages } from './views'
@@ -50,8 +50,8 @@ export async function sendApprovedTemplate(
   const now = ctx.clock.now()
   const id = ctx.newId('m_')
   const holdReason = await policyHold(ctx, conversation.contactId, 'template', now)
-  await ctx.store.transaction(async (tx) => {
-    const seq = await tx.messages.insertMessage({
+  await inTransaction(ctx, async (tx) => {
+    const seq = await tx.store.messages.insertMessage({
       id,
       conversationId: conversation.id,
       direction: 'out',
@@ -64,7 +64,7 @@ export async function sendApprovedTemplate(
       clientId: input.clientId,
       createdAt: now,
     })
-    await tx.outbox.enqueue({
+    await tx.store.outbox.enqueue({
       messageId: id,
       lane: conversation.contactId,
       seq,
@@ -72,7 +72,7 @@ export async function sendApprovedTemplate(
       state: holdReason ? 'held' : 'ready',
       dueAt: now,
     })
-    await tx.conversations.touchConversation(conversation.id, seq, now)
+    await tx.store.conversations.touchConversation(conversation.id, seq, now)
   })
   ctx.changes.message(id, conversation.id)
   ctx.wakeOutbox()

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { EngineContext } from '../context'
-import type { Store } from '../db/store'
+import { inTransaction, type EngineContext } from '../context'
 import { applyTemplateUpdate } from './template-states'
 import { createLogger } from '../platform/logger'
 import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
@@ -134,10 +133,9 @@ export function createWebhookIntake(
   }
 
   /** Runs `steps` in `tx`, collecting the message ids whose media must be downloaded. */
-  async function runSteps(tx: Store, list: readonly Step[], media: string[]): Promise<void> {
-    const inTx = { ...ctx, store: tx }
+  async function runSteps(tx: EngineContext, list: readonly Step[], media: string[]): Promise<void> {
     for (const step of list) {
-      const id = await step(inTx)
+      const id = await step(tx)
       if (id) media.push(id)
     }
   }
@@ -146,21 +144,21 @@ export function createWebhookIntake(
   const skippedNote = (parsed: WebhookBatch) => (parsed.skipped.length ? JSON.stringify(parsed.skipped).slice(0, 2000) : undefined)
 
   /**
-   * Applies one stored delivery in a savepoint of `store` (a transaction, or the store itself); a
-   * failure marks it failed without undoing the others.
+   * Applies one stored delivery in its own transaction, or a savepoint when `scope` is already in
+   * one (the group commit); a failure marks it failed without undoing the others.
    */
-  async function applyInSavepoint(store: Store, seq: number, parsed: ReturnType<typeof parse>, media: string[]): Promise<void> {
+  async function applyInSavepoint(scope: EngineContext, seq: number, parsed: ReturnType<typeof parse>, media: string[]): Promise<void> {
     const applied: string[] = []
     try {
-      await store.transaction(async (tx) => {
-        if (!parsed.ok) return tx.webhookEvents.markWebhookEvent(seq, 'failed', parsed.reason)
+      await inTransaction(scope, async (tx) => {
+        if (!parsed.ok) return tx.store.webhookEvents.markWebhookEvent(seq, 'failed', parsed.reason)
         await runSteps(tx, steps(parsed), applied)
-        await tx.webhookEvents.markWebhookEvent(seq, 'processed', skippedNote(parsed))
+        await tx.store.webhookEvents.markWebhookEvent(seq, 'processed', skippedNote(parsed))
       })
       media.push(...applied)
     } catch (error) {
       log.error('webhook processing failed', { seq, error: String(error) })
-      await store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
+      await scope.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
     }
   }
 
@@ -169,12 +167,12 @@ export function createWebhookIntake(
     const media: string[] = []
     let big = false
     try {
-      await ctx.store.transaction(async (tx) => {
+      await inTransaction(ctx, async (tx) => {
         for (const arrival of group) {
           // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can
           // be replayed: the same signed body is stored (and processed) once.
-          if (await tx.webhookEvents.hasWebhookEvent('whatsapp', arrival.hash)) continue
-          const seq = await tx.webhookEvents.storeWebhookEvent({
+          if (await tx.store.webhookEvents.hasWebhookEvent('whatsapp', arrival.hash)) continue
+          const seq = await tx.store.webhookEvents.storeWebhookEvent({
             receivedAt: ctx.clock.now(),
             source: 'whatsapp',
             bodySha256: arrival.hash,
@@ -208,14 +206,14 @@ export function createWebhookIntake(
     }
     const media: string[] = []
     if (!parsed.ok || steps(parsed).length <= ITEMS_PER_SLICE) {
-      await applyInSavepoint(ctx.store, seq, parsed, media)
+      await applyInSavepoint(ctx, seq, parsed, media)
     } else {
       // Applying an item twice is harmless (messages are unique by WhatsApp id, statuses only move
       // forward), so a crash between slices re-applies the delivery from its start.
       const all = steps(parsed)
       try {
         for (let from = 0; from < all.length; from += ITEMS_PER_SLICE) {
-          await ctx.store.transaction((tx) => runSteps(tx, all.slice(from, from + ITEMS_PER_SLICE), media))
+          await inTransaction(ctx, (tx) => runSteps(tx, all.slice(from, from + ITEMS_PER_SLICE), media))
           if (from + ITEMS_PER_SLICE < all.length) await new Promise<void>((resolve) => setImmediate(resolve))
           if (stopped) return
         }

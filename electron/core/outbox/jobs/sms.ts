@@ -1,3 +1,4 @@
+import { inTransaction } from '../../context'
 import { recordSmsConsent, smsOptedOut } from '../../channels/sms-consent'
 import type { SendJobDeps, SendJobInput, SendOutcome } from './send-job'
 
@@ -19,9 +20,7 @@ export async function sendSmsJob({ ctx, sms }: SendJobDeps, { message, contact }
     }
   const result = await sms.sendSms({ to: contact.phone, text: message.body ?? '', clientRef: message.id })
   if (!result.ok && result.error.optedOut) {
-    await ctx.store.transaction((store) =>
-      recordSmsConsent({ ...ctx, store }, contact.id, 'blocked', message.id, { code: result.error.code }),
-    )
+    await inTransaction(ctx, (tx) => recordSmsConsent(tx, contact.id, 'blocked', message.id, { code: result.error.code }))
   }
   return result.ok ? { ok: true, providerId: result.value.providerId } : result
 }
