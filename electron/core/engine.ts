@@ -31,6 +31,7 @@ import { switchableClient } from './whatsapp/switchable-client'
 import { createWebhookIntake, type WebhookIntake } from './services/webhook-intake'
 import { whatsAppReasonText } from './whatsapp/errors'
 import { createLogger } from './platform/logger'
+import { slowStep } from './platform/slow-step'
 
 export interface EngineOptions {
   dataDir: string
@@ -285,16 +286,16 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async close() {
       stopJumpUpdates?.()
-      await webhooks.drained()
+      await slowStep(log, 'close: webhook intake', webhooks.drained())
       webhooks.stop()
       downloader.stop()
       health.stop()
-      await templatesRead
-      await health.settled()
-      await downloader.settled()
-      await scheduler.shutdown()
-      await stopCompliance?.()
-      await changes.flushed()
+      await slowStep(log, 'close: template read', templatesRead)
+      await slowStep(log, 'close: account health', health.settled())
+      await slowStep(log, 'close: media downloads', downloader.settled())
+      await slowStep(log, 'close: outbox scheduler', scheduler.shutdown())
+      await slowStep(log, 'close: compliance timers', async () => stopCompliance?.())
+      await slowStep(log, 'close: change feed', changes.flushed())
       db.close()
     },
     async settled() {

@@ -7,6 +7,10 @@ import { startConnectedEngine } from '../launcher/connected-engine'
 import { loadOrgPolicyOrDemo } from '../launcher/demo-org'
 import type { SandboxProcess } from '../launcher/sandbox-process'
 import { startHost, type Host } from './server'
+import { createLogger } from '../core/platform/logger'
+import { slowStep } from '../core/platform/slow-step'
+
+const log = createLogger('host')
 
 export interface BrowserHostOptions {
   dataDir: string
@@ -66,7 +70,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       host,
       sandbox: connected.sandbox,
       async close() {
-        await host.close()
+        await slowStep(log, 'close: listener', host.close())
         await connected.close()
       },
     }

@@ -14,7 +14,8 @@ export interface SandboxChild {
   readonly exitCode: number | null
   once(event: 'exit', listener: (code: number | null) => void): unknown
   once(event: 'error', listener: (error: Error) => void): unknown
-  kill(): boolean
+  /** SIGTERM by default (Electron's utilityProcess knows no other signal). */
+  kill(signal?: NodeJS.Signals): boolean
 }
 
 /** Starts `script` (after `execArgv`) with `args` and `env`, stdout piped; the child dies with us. */
@@ -141,10 +142,19 @@ function pick(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessE
   return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]))
 }
 
+/** How long the sandbox gets to finish after SIGTERM before it is killed outright. */
+const STOP_GRACE_MS = 5_000
+
 function stopChild(child: SandboxChild): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
-    child.once('exit', () => resolve())
+    // A sandbox that hangs in its own shutdown must not hold the app's (or a test's) exit.
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
+    kill.unref()
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
     child.kill()
   })
 }

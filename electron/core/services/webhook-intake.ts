@@ -83,7 +83,8 @@ export function createWebhookIntake(
       if (stored.length === 0) break
       for (const event of stored) if (!stopped) await applyStored(event.seq, event.body)
     }
-    for (const arrival of arrivals.splice(0)) arrival.answer({ status: 503, body: 'Shutting down' })
+    // A delivery that arrived during the last read is not refused: the pump starts again for it.
+    if (stopped) for (const arrival of arrivals.splice(0)) arrival.answer({ status: 503, body: 'Shutting down' })
   }
 
   // Meta sends every number of a business account to one URL: keep only what is ours.

@@ -122,4 +122,24 @@ describe('webhook intake: group commit and bounded slices (issues 16 and 21)', (
     expect((await e.webhooks.receive(body, signWebhookBody(body, 'wrong'))).status).toBe(401)
     expect(count(e, `SELECT count(*) AS n FROM webhook_events WHERE state != 'rejected'`)).toBe(0)
   })
+
+  it('a delivery arriving while the pump looks for stored ones is applied, not refused as shutting down', async () => {
+    const e = await startEngine()
+    await e.webhooks.drained()
+    const late = delivery(500, 1)
+    let lateAnswer: Promise<{ status: number }> | undefined
+    const repository = e.store.webhookEvents
+    const pending = repository.pendingWebhookEvents.bind(repository)
+    // The pump's last read before it stops: a request's body lands during it.
+    repository.pendingWebhookEvents = async (...args) => {
+      const rows = await pending(...args)
+      lateAnswer ??= e.webhooks.receive(late, signWebhookBody(late, 'secret'))
+      return rows
+    }
+    const first = delivery(400, 1)
+    expect((await e.webhooks.receive(first, signWebhookBody(first, 'secret'))).status).toBe(200)
+    await e.webhooks.drained()
+    expect((await lateAnswer!).status).toBe(200)
+    expect(count(e, `SELECT count(*) AS n FROM messages WHERE direction = 'in'`)).toBe(2)
+  })
 })
