@@ -9,7 +9,6 @@ import { createChannelIntake, type ChannelIntake } from './channels/intake'
 import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
 import { createSqliteStore, type Store } from './db/store'
-import { seedOrgUsers, syncOrgUsers } from './db/repositories/org-users'
 import { createDispatcher, type RequestContext } from './dispatcher'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
@@ -63,12 +62,17 @@ export interface EngineOptions {
    * `database` (team server: the file only seeds users, admins manage them from then on).
    */
   directory?: 'org-file' | 'database'
+  /**
+   * The store to run on: a team server's PostgreSQL (GREENLINE_DATABASE_URL), opened, migrated and
+   * later closed by its caller. Without it the engine opens SQLite in `dataDir` and closes it itself.
+   */
+  store?: Store
 }
 
 export interface Engine {
-  readonly ctx: EngineContext
-  readonly db: Db
-  /** The same data through the async storage seam (what every service moves to; see db/store.ts). */
+  /** The root context (its `changes` is the feed itself; inside a transaction services get a deferring one). */
+  readonly ctx: EngineContext & { changes: ChangeFeed }
+  /** The engine's data, SQLite or PostgreSQL (see db/store.ts). */
   readonly store: Store
   readonly clock: Clock
   readonly media: MediaStore
@@ -83,6 +87,11 @@ export interface Engine {
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
   /** Who `userId` is and the org they are in. @throws Error for someone not in the org. */
   session(userId: string): Promise<Session>
+  /**
+   * Resolves once the organization's users from the org file are stored: at once on SQLite, after
+   * a round trip on PostgreSQL (a server waits for it before it answers anyone). Rejects with why not.
+   */
+  readonly ready: Promise<void>
   /** Starts sending and processing work left from a previous run. */
   start(): Promise<void>
   /** Stops taking work, waits for sends in flight, and closes the database. */
@@ -97,21 +106,35 @@ export interface Engine {
   settled(): Promise<void>
 }
 
+/** An engine on its own SQLite file (the desktop app, the browser host, a small team server). */
+export interface SqliteEngine extends Engine {
+  readonly ctx: EngineContext & { changes: ChangeFeed; db: Db }
+  /** The synchronous connection, for the desktop shell's reads and tests. */
+  readonly db: Db
+}
+
 const log = createLogger('engine')
 
 /** Builds the engine: one database, the services, the outbox scheduler and the webhook intake. */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine(options: EngineOptions & { store: Store }): Engine
+export function createEngine(options: EngineOptions & { store?: undefined }): SqliteEngine
+export function createEngine(options: EngineOptions): Engine | SqliteEngine {
   const clock = options.clock ?? new OffsetClock()
-  const db = openDatabase(options.dataDir, { now: () => clock.now() })
-  if (options.directory === 'database') seedOrgUsers(db, options.org.users)
-  else syncOrgUsers(db, options.org.users)
-  const store = createSqliteStore(db)
+  const db = options.store ? undefined : openDatabase(options.dataDir, { now: () => clock.now() })
+  const store = options.store ?? createSqliteStore(db!)
+  // On SQLite this is done before createEngine returns (a store call outside a transaction runs at
+  // once); on PostgreSQL `start` (and a server, before it answers anyone) waits for it.
+  const ready =
+    options.directory === 'database' ? store.orgUsers.seedOrgUsers(options.org.users) : store.orgUsers.syncOrgUsers(options.org.users)
+  // Observed by `start`; an engine closed without starting must not leave it unhandled.
+  ready.catch(() => undefined)
   const events = new EventHub()
   const changes = new ChangeFeed(store, events, () => clock.now())
   let scheduler: OutboxScheduler | undefined
-  const ctx: EngineContext = {
-    db,
+  const ctx: EngineContext & { changes: ChangeFeed } = {
+    ...(db ? { db } : {}),
     store,
+    root: store,
     clock,
     random: options.random ?? Math.random,
     newId: createIdGenerator(clock),
@@ -241,7 +264,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     ctx,
-    db,
+    ...(db ? { db } : {}),
     store,
     clock,
     media,
@@ -268,7 +291,9 @@ export function createEngine(options: EngineOptions): Engine {
       // Tests' scheduler overrides (options.scheduler) keep winning, as at start.
       scheduler.reconfigure({ ...sendingOptions(ctx.org), ...options.scheduler })
     },
+    ready,
     async start() {
+      await ready
       // Windows close by the clock alone: after a jump (sandbox), every open thread's state is news.
       stopJumpUpdates = clock.onJump(() => {
         void store.conversations
@@ -296,7 +321,7 @@ export function createEngine(options: EngineOptions): Engine {
       await slowStep(log, 'close: outbox scheduler', scheduler.shutdown())
       await slowStep(log, 'close: compliance timers', async () => stopCompliance?.())
       await slowStep(log, 'close: change feed', changes.flushed())
-      db.close()
+      db?.close()
     },
     async settled() {
       await templatesRead

@@ -1,4 +1,5 @@
-import { createEngine, type Engine, type EngineOptions } from '../core/engine'
+import { createEngine, type Engine, type EngineOptions, type SqliteEngine } from '../core/engine'
+import type { Store } from '../core/db/store'
 import type { WebhookRoute } from '../core/http/webhook-routes'
 import type { OrgPolicy } from '../core/org/org-policy'
 import { withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
@@ -9,8 +10,8 @@ import { startSandboxProcess, type SandboxLauncher, type SandboxProcess } from '
 import type { SmsSecrets } from '../core/channels/sms-config'
 import { wireSms } from './sms-wiring'
 
-export interface ConnectedEngine {
-  engine: Engine
+export interface ConnectedEngine<E extends Engine = Engine> {
+  engine: E
   sandbox?: SandboxProcess
   /** Extra routes for the engine's listener: the sandbox's clock route in sandbox mode, else none. */
   routes: readonly WebhookRoute[]
@@ -20,13 +21,8 @@ export interface ConnectedEngine {
   close(): Promise<void>
 }
 
-/**
- * The engine wired to WhatsApp, as the browser host and the desktop app both run it. Without
- * credentials the sandbox is started as its own process (a separate system, like Meta's servers),
- * posting webhooks and clock jumps to the engine's listener on `listenerPort`; the engine then
- * shares its clock and uses its SMS provider. Call `engine.start()` once the listener is up.
- */
-export async function startConnectedEngine(options: {
+/** What the engine is wired from. */
+export interface ConnectedEngineOptions {
   dataDir: string
   policy: OrgPolicy
   whatsapp: WhatsAppConfig
@@ -36,12 +32,23 @@ export async function startConnectedEngine(options: {
   sandboxEnv?: NodeJS.ProcessEnv
   /** Starts the sandbox's process instead of `spawn` (the desktop app: Electron's utilityProcess). */
   launchSandbox?: SandboxLauncher
-  engine?: Partial<EngineOptions>
+  engine?: Partial<Omit<EngineOptions, 'store'>>
   /** The SMS provider's secrets (saved by an admin, or from the environment). */
   smsSecrets?: SmsSecrets
   /** The public URL Twilio calls back (default: the listener). */
   publicUrl?: string
-}): Promise<ConnectedEngine> {
+}
+
+/**
+ * The engine wired to WhatsApp, as the browser host and the desktop app both run it. Without
+ * credentials the sandbox is started as its own process (a separate system, like Meta's servers),
+ * posting webhooks and clock jumps to the engine's listener on `listenerPort`; the engine then
+ * shares its clock and uses its SMS provider. Call `engine.start()` once the listener is up.
+ */
+export async function startConnectedEngine(options: ConnectedEngineOptions & { store?: undefined }): Promise<ConnectedEngine<SqliteEngine>>
+/** With `store` (a team server's PostgreSQL), the engine runs on it instead of SQLite in `dataDir`. */
+export async function startConnectedEngine(options: ConnectedEngineOptions & { store?: Store }): Promise<ConnectedEngine>
+export async function startConnectedEngine(options: ConnectedEngineOptions & { store?: Store }): Promise<ConnectedEngine> {
   const base = `http://127.0.0.1:${options.listenerPort}`
   const clock = new OffsetClock()
   let whatsapp = options.whatsapp
@@ -75,7 +82,7 @@ export async function startConnectedEngine(options: {
       listenerUrl: base,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     })
-    const engine = createEngine({
+    const engineOptions: EngineOptions = {
       dataDir: options.dataDir,
       org: options.policy,
       clock,
@@ -83,7 +90,9 @@ export async function startConnectedEngine(options: {
       ...sms.engine,
       ...(sandbox ? { sandboxUrl: sandbox.url } : {}),
       ...options.engine,
-    })
+    }
+    const { store } = options
+    const engine = store ? createEngine({ ...engineOptions, store }) : createEngine({ ...engineOptions, store: undefined })
     let closing: Promise<void> | undefined
     return {
       engine,

@@ -1,6 +1,6 @@
 import { englishText, type NativeText } from '../shared/native-texts'
 import type { Conversation, Message } from '../shared/domain'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { outboxCounts } from '../core/db/repositories/outbox'
 
 export interface ShellCounts {
@@ -38,7 +38,7 @@ export class FailedMessages {
 
 /** Unread from the user's conversations, queued from the outbox (held + waiting + sending). */
 export async function computeCounts(
-  engine: Pick<Engine, 'dispatch' | 'db'>,
+  engine: Pick<SqliteEngine, 'dispatch' | 'db'>,
   userId: string | undefined,
   failed: FailedMessages,
   recentLimit = 5,

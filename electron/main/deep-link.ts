@@ -1,6 +1,6 @@
 import type { Result } from '../shared/api/result'
 import type { Contact } from '../shared/domain'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { normalizePhone } from '../core/contacts/phone'
 import { findContactByPhone } from '../core/db/repositories/contacts'
 import { createLogger } from '../core/platform/logger'
@@ -37,7 +37,7 @@ export function deepLinkFromArgv(argv: readonly string[]): string | undefined {
 }
 
 export interface DeepLinkDeps {
-  engine: Pick<Engine, 'dispatch' | 'db' | 'ctx'>
+  engine: Pick<SqliteEngine, 'dispatch' | 'db' | 'ctx'>
   userId: string
   /** Shows the main window at a renderer route. */
   navigate: (route: string) => void

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainEvent, NativeImage } from 'electron'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
 import { isValidMediaId } from '../core/media/media-store'
 import type { TeamClient } from '../team-client/team-client'
@@ -9,7 +9,7 @@ export const DRAG_OUT_CHANNEL = 'media:startDrag'
 
 export interface DragOutDeps {
   ipcMain: Pick<IpcMain, 'on' | 'removeListener'>
-  engine: Pick<Engine, 'media' | 'db'>
+  engine: Pick<SqliteEngine, 'media' | 'db'>
   isTrustedSender: (url: string | undefined) => boolean
   /** The drag image: the picture's thumbnail when there is one. */
   icon: (path: string) => NativeImage

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import send from '@fastify/send'
 import type { Protocol } from 'electron'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { getMedia } from '../core/db/repositories/media'
 import { isValidMediaId } from '../core/media/media-store'
 import type { TeamClient } from '../team-client/team-client'
@@ -23,7 +23,10 @@ export function registerMediaScheme(protocol: Pick<Protocol, 'registerSchemesAsP
  * is streamed, never read whole, with Range (seeking in a voicemail), ETag and conditional GET by
  * the same rules as the hosts' `GET /media/:id` (@fastify/send, which @fastify/static uses there).
  */
-export function createMediaHandler(engine: Pick<Engine, 'media' | 'db'>, signedIn: () => boolean): (request: Request) => Promise<Response> {
+export function createMediaHandler(
+  engine: Pick<SqliteEngine, 'media' | 'db'>,
+  signedIn: () => boolean,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method not allowed')
     let url: URL

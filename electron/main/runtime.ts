@@ -1,4 +1,4 @@
-import type { Engine, EngineOptions } from '../core/engine'
+import type { EngineOptions, SqliteEngine } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { resolveWhatsAppConfig, withWhatsAppOverrides, type WhatsAppConfig } from '../core/whatsapp/config'
 import { startConnectedEngine } from '../launcher/connected-engine'
@@ -23,7 +23,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  engine: Engine
+  engine: SqliteEngine
   listener: WebhookListener
   sandbox?: SandboxProcess
   /** Stops the listener, drains the scheduler and closes the database, then stops the sandbox. */

@@ -1,5 +1,5 @@
 import type { EventChannel, EventPayloads } from '../shared/api/contract'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { getOrgUser } from '../core/db/repositories/org-users'
 import type { Settings } from './settings'
 
@@ -17,7 +17,7 @@ export class SignedInUser {
 
   constructor(
     private readonly settings: Settings,
-    private readonly engine: Pick<Engine, 'subscribe' | 'db'>,
+    private readonly engine: Pick<SqliteEngine, 'subscribe' | 'db'>,
   ) {
     const saved = settings.signedInUserId()
     // A user removed from the org policy since last time signs out.

@@ -2,7 +2,7 @@ import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electr
 import type { ConnectionIndicator } from '../shared/connection-indicator'
 import type { Message } from '../shared/domain'
 import { englishText, type NativeText } from '../shared/native-texts'
-import type { Engine } from '../core/engine'
+import type { SqliteEngine } from '../core/engine'
 import { createLogger } from '../core/platform/logger'
 import { computeCounts, countsSummary, countsTooltip, EMPTY_COUNTS, FailedMessages, type ShellCounts } from './counts'
 import type { SignedInUser } from './signed-in-user'
@@ -16,7 +16,7 @@ export interface TrayDeps {
   text?: NativeText
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu }
   icon: NativeImage | string
-  engine: Pick<Engine, 'dispatch' | 'db'>
+  engine: Pick<SqliteEngine, 'dispatch' | 'db'>
   user: SignedInUser
   doNotDisturb: () => boolean
   startAtLogin: () => boolean

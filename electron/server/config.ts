@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
+import { isPostgresUrl } from '../core/db/pg/pool'
 import { defaultDataDir } from '../core/platform/data-dir'
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/credentials'
 
@@ -18,6 +19,11 @@ export interface ServerConfig {
   bind: string
   port: number
   dataDir: string
+  /**
+   * PostgreSQL instead of SQLite in the data directory (GREENLINE_DATABASE_URL), with the most
+   * connections this server opens (GREENLINE_DATABASE_POOL_MAX, default 10).
+   */
+  database?: { url: string; poolMax: number }
   /** Media on storage every instance reaches (`--media-dir`, GREENLINE_MEDIA_DIR); default `<dataDir>/media`. */
   mediaDir?: string
   /** Where people reach the server, e.g. https://greenline.acme.example; derived from bind/port when unset. */
@@ -34,15 +40,6 @@ export interface ServerConfig {
 }
 
 export class ConfigError extends Error {}
-
-/**
- * The engine runs on SQLite only for now (README "Scaling out (PostgreSQL) — in progress"): a
- * server started with GREENLINE_DATABASE_URL refuses, rather than quietly keeping its data in
- * SQLite where the other instances never see it.
- */
-export const POSTGRES_NOT_YET =
-  'GREENLINE_DATABASE_URL is set, but the Greenline server cannot run on PostgreSQL yet: only `npm run server -- migrate` uses it so far. ' +
-  'Unset GREENLINE_DATABASE_URL to run on SQLite in the data directory (--data-dir).'
 
 export const SERVER_FLAGS = {
   bind: { type: 'string' },
@@ -70,7 +67,6 @@ const hours = (value: string | undefined, fallback: number, name: string) => {
 
 /** Settings from flags, then environment variables, then defaults. Throws ConfigError with the fix. */
 export function resolveServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
-  if (env.GREENLINE_DATABASE_URL) throw new ConfigError(POSTGRES_NOT_YET)
   const { values } = parseArgs({ args: [...argv], options: SERVER_FLAGS, strict: true })
   const bind = values.bind ?? env.GREENLINE_BIND ?? '127.0.0.1'
   const port = Number(values.port ?? env.GREENLINE_PORT ?? 5180)
@@ -105,9 +101,17 @@ export function resolveServerConfig(argv: readonly string[], env: NodeJS.Process
     : undefined
   if (oidc && !oidc.clientId) throw new ConfigError('GREENLINE_OIDC_CLIENT_ID is required with GREENLINE_OIDC_ISSUER')
 
+  const databaseUrl = env.GREENLINE_DATABASE_URL
+  if (databaseUrl && !isPostgresUrl(databaseUrl))
+    throw new ConfigError('GREENLINE_DATABASE_URL must be a postgres:// (or postgresql://) URL')
+  const poolMax = Number(env.GREENLINE_DATABASE_POOL_MAX || 10)
+  // Two at least: the server holds one for its instance lock, requests need the others.
+  if (!Number.isInteger(poolMax) || poolMax < 2) throw new ConfigError('GREENLINE_DATABASE_POOL_MAX must be a whole number of 2 or more')
+
   return {
     bind,
     port,
+    ...(databaseUrl ? { database: { url: databaseUrl, poolMax } } : {}),
     dataDir: values['data-dir'] ?? env.GREENLINE_DATA_DIR ?? defaultDataDir(),
     ...((values['media-dir'] ?? env.GREENLINE_MEDIA_DIR) ? { mediaDir: values['media-dir'] ?? env.GREENLINE_MEDIA_DIR } : {}),
     publicUrl,

@@ -24,7 +24,12 @@ export async function importCommand(argv: string[], print: (line: string) => voi
   if (!values.from || !values.as) throw new ConfigError(USAGE)
   const from = values.from.endsWith('.db') ? values.from : join(values.from, DATABASE_FILE)
   if (!existsSync(from)) throw new ConfigError(`There is no Greenline database at ${from}`)
-  const { dataDir } = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
+  const { dataDir, database } = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
+  if (database)
+    throw new ConfigError(
+      'Importing a solo history into a server on PostgreSQL is not built yet (README "Scaling out"): ' +
+        'import into a SQLite server first, or unset GREENLINE_DATABASE_URL.',
+    )
 
   const scratch = mkdtempSync(join(tmpdir(), 'greenline-import-'))
   const unlock = await lockDataDir(dataDir)

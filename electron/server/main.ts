@@ -1,8 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { openDatabase } from '../core/db/open'
-import { createSqliteStore } from '../core/db/store'
 import { configureLogging, createLogger } from '../core/platform/logger'
 import { PasswordRejected, createCredentials } from './auth/credentials'
 import { ConfigError, SERVER_FLAGS, resolveServerConfig } from './config'
@@ -14,7 +12,8 @@ import { SmsConfigError } from '../core/channels/sms-config'
 import { createAdmin, startServer } from './server'
 import { importCommand } from './import-command'
 import { migrateCommand } from './migrate-command'
-import { PgUnreachable } from '../core/db/pg/pool'
+import { PgUnreachable, describeDatabaseUrl } from '../core/db/pg/pool'
+import { openServerDatabase } from './database'
 import { DatabaseTooNewError } from '../core/db/migrate'
 
 /**
@@ -59,19 +58,21 @@ async function adminCommand(argv: string[]): Promise<void> {
   if (action !== 'create' || !userId) throw new ConfigError('Usage: npm run server -- admin create <userId> --name "…" --password-stdin')
   const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : process.env.GREENLINE_ADMIN_PASSWORD
   if (!password) throw new ConfigError('Give the password on standard input with --password-stdin (or in GREENLINE_ADMIN_PASSWORD)')
-  const { dataDir } = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
-  const db = openDatabase(dataDir)
-  const store = createSqliteStore(db)
+  const config = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
+  const database = await openServerDatabase(config, { instance: false })
   try {
-    await createAdmin(store, createCredentials(store, Date.now), Date.now, {
-      userId,
-      password,
-      ...(values.name ? { name: values.name } : {}),
-    })
+    await database.read((store) =>
+      createAdmin(store, createCredentials(store, Date.now), Date.now, {
+        userId,
+        password,
+        ...(values.name ? { name: values.name } : {}),
+      }),
+    )
   } finally {
-    db.close()
+    await database.close()
   }
-  process.stdout.write(`${userId} is an administrator of the Greenline server in ${dataDir}.\n`)
+  const where = config.database ? `PostgreSQL ${describeDatabaseUrl(config.database.url)}` : config.dataDir
+  process.stdout.write(`${userId} is an administrator of the Greenline server in ${where}.\n`)
 }
 
 async function readStdin(): Promise<string> {

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { openDatabase } from '../core/db/open'
-import { createSqliteStore, type Store } from '../core/db/store'
+import type { Store } from '../core/db/store'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
 import { createLogger } from '../core/platform/logger'
@@ -13,6 +12,7 @@ import { buildServerApp } from './app'
 import { checkPasswordRules, createCredentials, type Credentials } from './auth/credentials'
 import { ConfigError, isLoopback, type ServerConfig } from './config'
 import { lockDataDir } from './data-dir-lock'
+import { openServerDatabase } from './database'
 import { createConnectorAdmin } from './secrets/connector-admin'
 import { createPolicyAdmin, effectivePolicy, readSavedPolicy } from './policy-admin'
 import { readConnectorSettings } from './secrets/connector-settings'
@@ -47,10 +47,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const env = options.env ?? process.env
   const { policy: filePolicy, raw } = loadOrgPolicyOrDemo(config.orgFile)
   const unlock = await lockDataDir(config.dataDir)
+  let closeDatabase = () => Promise.resolve()
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const { saved, savedPolicy, savedSms } = await withDatabase(config.dataDir, async (store) => ({
+    const database = await openServerDatabase(config, { instance: true })
+    closeDatabase = () => database.close()
+    const { saved, savedPolicy, savedSms } = await database.read(async (store) => ({
       saved: await readConnectorSettings(store, key),
       savedPolicy: await readSavedPolicy(store),
       savedSms: await readSmsSecrets(store, key),
@@ -62,6 +65,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     }
     const port = config.port || (await freePort())
     const connected = await startConnectedEngine({
+      ...(database.store ? { store: database.store } : {}),
       dataDir: config.dataDir,
       policy,
       whatsapp,
@@ -71,6 +75,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       publicUrl: config.publicUrl.origin,
     })
     const { engine } = connected
+    await engine.ready.catch(async (error: unknown) => {
+      await connected.close()
+      throw error
+    })
     const now = () => engine.clock.now()
     const credentials = createCredentials(engine.store, now, config.sessions)
     if (config.firstAdmin && (await engine.store.accounts.countAdmins()) === 0)
@@ -143,23 +151,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         (closing ??= (async () => {
           await started.close()
           await connected.close()
+          await closeDatabase()
           await unlock()
           log.info('stopped')
         })()),
     }
   } catch (error) {
+    await closeDatabase()
     await unlock()
     throw error
-  }
-}
-
-/** Reads what the engine needs before it starts (saved settings), then closes the database. */
-async function withDatabase<T>(dataDir: string, read: (store: Store) => Promise<T>): Promise<T> {
-  const db = openDatabase(dataDir)
-  try {
-    return await read(createSqliteStore(db))
-  } finally {
-    db.close()
   }
 }
 

@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
-import { upsertAccount } from '../../electron/core/db/repositories/accounts'
 import { freePort } from '../../electron/core/http/http-util'
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
@@ -55,7 +54,7 @@ const test = base.extend<Record<never, never>, { team: Team }>({
       const config = resolveServerConfig(['--bind', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], env)
       const server = await startServer(config, { rendererDir: RENDERER_DIR, env: {} })
       // An administrator added Sam; his user ID is the e-mail the provider vouches for.
-      upsertAccount(server.engine.db, { userId: SAM, name: 'Sam Lee', role: 'member', now: Date.now() })
+      await server.engine.store.accounts.upsertAccount({ userId: SAM, name: 'Sam Lee', role: 'member', now: Date.now() })
       try {
         await use({
           server,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEngine, type Engine, type EngineOptions } from '../../electron/core/engine'
+import { createEngine, type SqliteEngine, type EngineOptions } from '../../electron/core/engine'
 import { outboxCounts } from '../../electron/core/db/repositories/outbox'
 import type { OrgPolicy } from '../../electron/core/org/org-policy'
 import { demoOrgPolicy } from '../../electron/launcher/demo-org'
@@ -36,7 +36,7 @@ export type Caller = <C extends RequestChannel>(channel: C, payload: RequestOf<C
 
 export interface HarnessOptions {
   sandbox?: Partial<Omit<SandboxOptions, 'clock' | 'accessToken' | 'appSecret'>>
-  engine?: Partial<Omit<EngineOptions, 'dataDir' | 'clock' | 'whatsapp'>>
+  engine?: Partial<Omit<EngineOptions, 'dataDir' | 'clock' | 'whatsapp' | 'store'>>
   org?: OrgPolicy
   /** Reuse a data folder (restart tests); a fresh temporary one otherwise. */
   dataDir?: string
@@ -47,7 +47,7 @@ export interface HarnessOptions {
 export interface EngineHarness {
   clock: OffsetClock
   sandbox: Sandbox
-  engine: Engine
+  engine: SqliteEngine
   host: Host
   dataDir: string
   whatsapp: WhatsAppConfig
@@ -107,7 +107,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   const client = recordingClient(createWhatsAppClient(whatsapp, { timeoutMs: 5000, clock }), sends)
   const received = new Map<string, Array<{ event: EventChannel; payload: unknown }>>()
 
-  let engine!: Engine
+  let engine!: SqliteEngine
   let host!: Host
   let port = 0
   const boot = async () => {

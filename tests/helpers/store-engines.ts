@@ -69,3 +69,10 @@ export function describeStores(title: string, body: (under: StoreUnderTest) => v
 function fail(): never {
   throw new Error('The store is made in beforeEach: call store() inside a test')
 }
+
+/** The SQLite connection of an engine that runs on SQLite (a server test's own file); throws for PostgreSQL. */
+export function sqliteDbOf(engine: { store: Store }): Db {
+  const db = (engine as { db?: Db }).db
+  if (!db) throw new Error('this engine runs on PostgreSQL: it has no SQLite connection')
+  return db
+}

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Engine } from '../../electron/core/engine'
+import type { SqliteEngine } from '../../electron/core/engine'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
@@ -11,7 +11,7 @@ const { createEngine } = await import('../../electron/core/engine')
 const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { deepLinkFromArgv, openDeepLink, parseDeepLink } = await import('../../electron/main/deep-link')
 
-let engine: Engine
+let engine: SqliteEngine
 
 beforeAll(() => {
   engine = createEngine({ dataDir: mkdtempSync(join(tmpdir(), 'greenline-link-')), org: demoOrgPolicy() })

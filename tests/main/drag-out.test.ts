@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Engine } from '../../electron/core/engine'
+import type { SqliteEngine } from '../../electron/core/engine'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
@@ -12,7 +12,7 @@ const { upsertMedia } = await import('../../electron/core/db/repositories/media'
 const { registerDragOut, DRAG_OUT_CHANNEL } = await import('../../electron/main/drag-out')
 
 const APP = 'file:///app/out/renderer/index.html'
-let engine: Engine
+let engine: SqliteEngine
 let pictureId: string
 let thumbnailId: string
 const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createIpcMain, FakeWebContents } from './fake-electron'
-import type { Engine } from '../../electron/core/engine'
+import type { SqliteEngine } from '../../electron/core/engine'
 import type { SignedInUser as SignedInUserType } from '../../electron/main/signed-in-user'
 import type { Settings as SettingsType } from '../../electron/main/settings'
 
@@ -30,7 +30,7 @@ const FOREIGN = [
   '',
 ]
 
-let engine: Engine
+let engine: SqliteEngine
 let settings: SettingsType
 let user: SignedInUserType
 let ipcMain: ReturnType<typeof createIpcMain>

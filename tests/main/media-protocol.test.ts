@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Engine } from '../../electron/core/engine'
+import type { SqliteEngine } from '../../electron/core/engine'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
 
@@ -11,7 +11,7 @@ const { demoOrgPolicy } = await import('../../electron/launcher/demo-org')
 const { upsertMedia } = await import('../../electron/core/db/repositories/media')
 const { createMediaHandler, registerMediaScheme, MEDIA_SCHEME } = await import('../../electron/main/media-protocol')
 
-let engine: Engine
+let engine: SqliteEngine
 let id: string
 let signedIn = true
 const bytes = Buffer.from('\x89PNG\r\n\x1a\nnot-really-a-png')

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PASSWORD, startServerProcess, type ServerProcess } from '../team-client/server-process'
 import { createIpcMain, createSafeStorage, FakeWebContents } from './fake-electron'
-import type { Engine } from '../../electron/core/engine'
+import type { SqliteEngine } from '../../electron/core/engine'
 import type { TeamSession } from '../../electron/team-client/team-session'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule())
@@ -28,7 +28,7 @@ const location = createAppLocation({ rendererDir })
 const APP = pathToFileURL(join(rendererDir, 'index.html')).href
 
 let server: ServerProcess
-let engine: Engine
+let engine: SqliteEngine
 let session: TeamSession
 let ipcMain: ReturnType<typeof createIpcMain>
 let dispatch: ReturnType<typeof vi.spyOn>

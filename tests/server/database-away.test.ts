@@ -6,6 +6,7 @@ import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
 import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { WsClient } from '../helpers/ws-client'
+import { sqliteDbOf } from '../helpers/store-engines'
 
 // Sessions are looked up in the database on every request: when it cannot answer, a signed-in
 // person is told to come back (503), never that they are signed out (401), which would drop them
@@ -32,7 +33,7 @@ it('answers 503 (not 401) over HTTP and on the socket while the database cannot 
   const cookie = await passwordSessionCookie(server.url, 'priya', ADMIN_PASSWORD)
   expect((await fetch(`${server.url}/auth/me`, { headers: { Cookie: cookie } })).status).toBe(200)
 
-  server.engine.db.close()
+  sqliteDbOf(server.engine).close()
   const me = await fetch(`${server.url}/auth/me`, { headers: { Cookie: cookie } })
   expect(me.status).toBe(503)
   expect(me.headers.get('retry-after')).toBe('5')

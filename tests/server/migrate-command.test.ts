@@ -77,9 +77,18 @@ describe('npm run server -- migrate', () => {
     expect(readdirSync(older).some((name) => name.startsWith('greenline.db.before-v30-'))).toBe(true)
   })
 
-  it('a server refuses to start with GREENLINE_DATABASE_URL set, saying PostgreSQL is not finished, rather than using SQLite', () => {
-    expect(() => resolveServerConfig([], { GREENLINE_DATABASE_URL: 'postgres://db/greenline' })).toThrow(
-      /cannot run on PostgreSQL yet: only `npm run server -- migrate` uses it/,
+  it('reads GREENLINE_DATABASE_URL and the pool size, refusing what is not a postgres:// URL or too small a pool', () => {
+    expect(resolveServerConfig([], { GREENLINE_DATABASE_URL: 'postgres://db/greenline' }).database).toEqual({
+      url: 'postgres://db/greenline',
+      poolMax: 10,
+    })
+    expect(
+      resolveServerConfig([], { GREENLINE_DATABASE_URL: 'postgresql://db/g', GREENLINE_DATABASE_POOL_MAX: '40' }).database?.poolMax,
+    ).toBe(40)
+    expect(resolveServerConfig([], {}).database).toBeUndefined()
+    expect(() => resolveServerConfig([], { GREENLINE_DATABASE_URL: 'mysql://db/greenline' })).toThrow(/must be a postgres:\/\//)
+    expect(() => resolveServerConfig([], { GREENLINE_DATABASE_URL: 'postgres://db/g', GREENLINE_DATABASE_POOL_MAX: '1' })).toThrow(
+      /GREENLINE_DATABASE_POOL_MAX must be a whole number of 2 or more/,
     )
   })
 
@@ -102,10 +111,11 @@ describe('npm run server -- migrate', () => {
     expect(away.stderr).toMatch(
       /^Greenline could not migrate: Cannot reach the PostgreSQL database 127\.0\.0\.1:\d+\/g: nothing listens there/,
     )
-    const start = run({ GREENLINE_DATABASE_URL: url, GREENLINE_DATA_DIR: tempDir() }, [])
+    // The server never migrates PostgreSQL by itself: on a database not migrated yet it says what to run.
+    const start = run({ GREENLINE_DATABASE_URL: await cluster().createDatabase(), GREENLINE_DATA_DIR: tempDir() }, [])
     expect(start.status).toBe(1)
-    expect(start.stderr).toContain(
-      'Greenline server could not start: GREENLINE_DATABASE_URL is set, but the Greenline server cannot run on PostgreSQL yet',
+    expect(start.stderr).toMatch(
+      /^Greenline server could not start: PostgreSQL .* is at schema 0; this Greenline needs 40\. Run `npm run server -- migrate`/,
     )
     expect(existsSync(join(dirs.at(-1) ?? '', 'greenline.db'))).toBe(false)
   }, 120_000)

@@ -7,6 +7,7 @@ import type { SendValue, WhatsAppClient, WhatsAppResult } from '../../electron/c
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer } from '../../electron/server/server'
 import { WsClient } from '../helpers/ws-client'
+import { sqliteDbOf } from '../helpers/store-engines'
 
 const ADMIN_PASSWORD = 'correct horse battery staple'
 const dataDir = mkdtempSync(join(tmpdir(), 'greenline-drain-'))
@@ -78,7 +79,7 @@ describe('stopping the server @team', () => {
 
     meta.answer()
     await closing
-    expect(server.engine.db.open).toBe(false)
+    expect(sqliteDbOf(server.engine).open).toBe(false)
 
     // The answer that came during shutdown was kept: the opt-in is sent, with Meta's id, not lost to a re-send.
     const db = openDatabase(dataDir)

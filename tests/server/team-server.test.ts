@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyLedger } from '../../electron/core/db/repositories/ledger'
 import { resolveServerConfig } from '../../electron/server/config'
 import { DataDirLocked } from '../../electron/server/data-dir-lock'
 import { startServer, type TeamServer } from '../../electron/server/server'
@@ -219,7 +218,7 @@ describe('the team server', () => {
     const audit = await admin.request('admin:audit', {})
     expect(audit.find((e) => e.action === 'user.deactivated')).toMatchObject({ actorId: 'priya', detail: { userId: 'dana' } })
     expect(audit.find((e) => e.action === 'user.invited' && e.detail.userId === 'dana')).toMatchObject({ actorId: 'priya' })
-    expect(verifyLedger(server.engine.db, 'audit_log')).toMatchObject({ ok: true })
+    expect(await server.engine.store.ledger.verifyLedger('audit_log')).toMatchObject({ ok: true })
     const member = await WsClient.connect(server.url, { headers: { Cookie: await sessionCookie('alex', 'alex has a long password') } })
     expect(await member.raw('admin:audit', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     member.close()

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { upsertAccount } from '../../electron/core/db/repositories/accounts'
 import { freePort } from '../../electron/core/http/http-util'
 import { resolveServerConfig } from '../../electron/server/config'
 import { startServer, type TeamServer } from '../../electron/server/server'
@@ -53,7 +52,7 @@ describe('single sign-on on the team server', () => {
       GREENLINE_OIDC_LABEL: 'Acme SSO',
     })
     // An administrator added Sam; his user ID is his e-mail address, the claim SSO maps by default.
-    upsertAccount(server.engine.db, { userId: 'sam@acme.example', name: 'Sam Lee', role: 'member', now: Date.now() })
+    await server.engine.store.accounts.upsertAccount({ userId: 'sam@acme.example', name: 'Sam Lee', role: 'member', now: Date.now() })
   })
 
   /** What a browser does: /auth/oidc/start → the provider → back to /auth/oidc/callback. */

@@ -87,7 +87,10 @@ function auditExport(db: Db, at: number, actorId: string | undefined, scope: Exp
 export async function runExport(ctx: EngineContext, media: MediaStore, request: ExportRequest): Promise<ExportReport> {
   checkRange(request.from, request.to)
   if (request.conversationId && request.userId) await requireReader(ctx, request.conversationId, request.userId)
-  if (request.contactId && getContactName(ctx.db, request.contactId) === undefined) {
+  // The archive streams from a second SQLite connection; a PostgreSQL reader is not written yet.
+  const { db } = ctx
+  if (!db) throw new ApiFailure('unavailable', engineText('export.notOnPostgres'))
+  if (request.contactId && getContactName(db, request.contactId) === undefined) {
     throw new ApiFailure('not_found', engineText('contact.notFound'))
   }
   const scope: ExportScope = {
@@ -98,7 +101,7 @@ export async function runExport(ctx: EngineContext, media: MediaStore, request: 
     to: request.to,
   }
   const userId = request.actorId ?? request.userId
-  const report = await withReader(ctx.db, (reader) =>
+  const report = await withReader(db, (reader) =>
     writeArchive(reader, media, scope, {
       parentDir: request.outDir,
       orgName: ctx.org.name,
@@ -106,7 +109,7 @@ export async function runExport(ctx: EngineContext, media: MediaStore, request: 
       onProgress: userId ? (done, total) => ctx.events.publish([userId], 'export:progress', { done, total }) : undefined,
     }),
   )
-  auditExport(ctx.db, ctx.clock.now(), userId, scope, report, 'app')
+  auditExport(db, ctx.clock.now(), userId, scope, report, 'app')
   return report
 }
 

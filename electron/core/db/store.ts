@@ -75,7 +75,9 @@ export interface Store extends Repositories {
    * Runs `work` in one transaction: everything it does through `tx` commits together, or nothing
    * does when it throws (the error is rethrown). Inside a transaction, `tx.transaction` nests
    * (a savepoint). Keep the work to the database: on SQLite the whole engine's other database
-   * work waits until it ends, on PostgreSQL it holds a connection and its row locks.
+   * work waits until it ends, on PostgreSQL it holds a connection and its row locks. On
+   * PostgreSQL a transaction given up for a conflict (`isTransactionConflict`) runs `work` again,
+   * so keep what `work` does outside the database repeatable (collect it, act after the commit).
    */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query (readiness); rejects with why it does not. */
@@ -144,6 +146,16 @@ class Mutex {
       release()
     }
   }
+}
+
+/**
+ * PostgreSQL gave up a transaction because of another one: a deadlock (40P01) or a serialization
+ * failure (40001). Nothing of it was kept and running it again is the remedy (the PostgreSQL store
+ * does, for a whole transaction); code that catches errors inside a transaction must rethrow these.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '40P01' || code === '40001'
 }
 
 export class TransactionFinished extends Error {

@@ -6,13 +6,22 @@ import { loadConversation, loadMessages } from './views'
 
 const log = createLogger('changes')
 
+/** What services announce: which conversations and messages changed (published once committed). */
+export interface ChangeSink {
+  conversation(id: string): void
+  message(id: string, conversationId?: string): void
+  /** `userId` lost access to the conversation (left, removed, transferred away). */
+  removed(conversationId: string, userId: string): void
+  contact(contact: Contact): void
+}
+
 /**
  * Collects what changed during a burst of work (a webhook batch, a release of 1,000 held
  * messages) and publishes each conversation and message once, built for each subscribed
  * participant, on the next turn of the event loop. Flushes run one after another, so what a
  * subscriber receives keeps the order it happened in.
  */
-export class ChangeFeed {
+export class ChangeFeed implements ChangeSink {
   private readonly conversations = new Set<string>()
   private readonly messages = new Set<string>()
   private readonly removals: Array<{ conversationId: string; userId: string }> = []

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { inTransaction, type EngineContext } from '../context'
+import { isTransactionConflict } from '../db/store'
 import { applyTemplateUpdate } from './template-states'
 import { createLogger } from '../platform/logger'
 import { answerVerificationChallenge, verifyWebhookSignature } from '../whatsapp/signature'
@@ -158,6 +159,8 @@ export function createWebhookIntake(
       })
       media.push(...applied)
     } catch (error) {
+      // A conflict gave up the whole group's transaction: it runs again, this delivery with it.
+      if (isTransactionConflict(error)) throw error
       log.error('webhook processing failed', { seq, error: String(error) })
       await scope.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
     }
@@ -169,6 +172,9 @@ export function createWebhookIntake(
     let big = false
     try {
       await inTransaction(ctx, async (tx) => {
+        // Run again after a conflict (PostgreSQL): start over.
+        media.length = 0
+        big = false
         for (const arrival of group) {
           // Meta retries a delivery it thinks was lost with the same bytes, and a captured one can
           // be replayed: the same signed body is stored (and processed) once.

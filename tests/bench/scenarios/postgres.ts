@@ -5,9 +5,12 @@ import { migratePg } from '../../../electron/core/db/pg/migrate'
 import { claimDue, completeLease, enqueuePg } from '../../../electron/core/db/pg/outbox'
 import { createPgPool } from '../../../electron/core/db/pg/pool'
 import { searchMessages } from '../../../electron/core/db/pg/search'
-import { startPgCluster } from '../../helpers/pg-cluster'
+import { createPgStore } from '../../../electron/core/db/pg/store'
+import { startPgCluster, type PgCluster } from '../../helpers/pg-cluster'
+import { mulberry32, vocabulary, ZipfText } from '../support/data'
+import { CONCURRENCY, productRun, SUBSCRIBERS } from './webhook-ingest'
 import { median, percentile } from '../stats'
-import type { Scenario } from '../support/types'
+import type { BenchContext, Figure, Scenario } from '../support/types'
 
 /** Copies the rows search needs from the shared SQLite database into PostgreSQL, in batches. */
 async function copyBigDb(sqlitePath: string, pool: pg.Pool): Promise<number> {
@@ -75,8 +78,42 @@ async function copyBigDb(sqlitePath: string, pool: pg.Pool): Promise<number> {
  * - `pg_dispatch_per_s`: 5,000 messages for 50 WhatsApp users claimed with leases (FOR UPDATE SKIP
  *   LOCKED) and completed by two pools ("instances") with two claimers each. This is the outbox's
  *   database work only; the engine's send path is not on PostgreSQL yet.
- * `pg_webhook_ingest_per_s` needs the engine on PostgreSQL and is reported as not measured.
+ * - `pg_webhook_ingest_per_s`: `webhook_ingest_per_s`'s run (signed deliveries over HTTP, 3 WebSocket
+ *   subscribers, everything processed) with the engine on PostgreSQL, a fresh migrated database per run.
  */
+async function ingestFigure(ctx: BenchContext, cluster: PgCluster): Promise<Figure> {
+  const deliveries = ctx.quick ? 1_000 : 3_000
+  const senders = ctx.quick ? 100 : 400
+  const text = new ZipfText(vocabulary(), mulberry32(9))
+  const rates: number[] = []
+  for (let run = 0; run < 3; run++) {
+    const pool = createPgPool(await cluster.createDatabase('ingest'), { max: 10 })
+    try {
+      await migratePg(pool)
+      const count = async (sql: string) => Number((await pool.query<{ n: number }>(sql)).rows[0].n)
+      const { rate } = await productRun(
+        { dataDir: ctx.freshDir(`pg-ingest-${run}`), store: createPgStore(pool), count },
+        deliveries,
+        senders,
+        text,
+      )
+      rates.push(rate)
+      ctx.log(`  PostgreSQL ingest run ${run + 1}: ${Math.round(rate).toLocaleString('en-US')} deliveries/s`)
+    } finally {
+      await pool.end()
+    }
+  }
+  const sqlite = ctx.figure('webhook_ingest_per_s')
+  return {
+    name: 'pg_webhook_ingest_per_s',
+    value: median(rates),
+    unit: 'deliveries/s',
+    runs: rates.length,
+    ...(sqlite ? { ratio: { value: median(rates) / sqlite.value, of: 'webhook_ingest_per_s (SQLite, same run)' } } : {}),
+    note: `${deliveries.toLocaleString('en-US')} signed deliveries from ${senders} senders over HTTP, ${CONCURRENCY} connections, ${SUBSCRIBERS.length} WebSocket subscribers, the engine on PostgreSQL (a fresh migrated database per run): ${rates.map((r) => Math.round(r)).join(' / ')} deliveries/s`,
+  }
+}
+
 export const postgres: Scenario = {
   id: 'postgres',
   figures: ['pg_search_ms_p95', 'pg_dispatch_per_s', 'pg_webhook_ingest_per_s'],
@@ -175,7 +212,7 @@ export const postgres: Scenario = {
             runs: 1,
             note: `${messages.toLocaleString('en-US')} outbox rows for ${users} users, 2 pools × 2 claimers, lease claim + complete only (the engine's send path is not on PostgreSQL yet)`,
           },
-          { name: 'pg_webhook_ingest_per_s', missing: 'the engine does not run on PostgreSQL yet (issue 15, in progress)' },
+          await ingestFigure(ctx, cluster),
         ]
       } finally {
         await pool.end()

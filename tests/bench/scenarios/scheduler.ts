@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { releaseLane } from '../../../electron/core/services/lanes'
 import { resolveWhatsAppConfig } from '../../../electron/core/whatsapp/config'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
@@ -32,7 +32,7 @@ function instantClient(onSend: (to: string) => void): WhatsAppClient {
 }
 
 /** `users` WhatsApp users with consent whose window closed a day ago, each with `perUser` held texts. */
-function seed(engine: Engine, users: number, perUser: number): string[] {
+function seed(engine: SqliteEngine, users: number, perUser: number): string[] {
   const db = engine.db
   const now = engine.clock.now()
   const lanes: string[] = []
@@ -69,7 +69,7 @@ function seed(engine: Engine, users: number, perUser: number): string[] {
 }
 
 /** Counts the scheduler's passes (LaneRunner.run), for the log line. */
-function countWakes(engine: Engine): () => number {
+function countWakes(engine: SqliteEngine): () => number {
   const runner = (engine.scheduler as unknown as { runner: { run: () => Promise<void> } }).runner
   const run = runner.run.bind(runner)
   let wakes = 0

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { Store } from '../../../electron/core/db/store'
+import type { SqliteEngine } from '../../../electron/core/engine'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
 import { inboundTextWebhook } from '../../helpers/engine-harness'
 import { WsClient } from '../../helpers/ws-client'
@@ -8,8 +10,8 @@ import { startLive } from '../support/live'
 import { startPlainWebhookServer } from '../support/plain-webhook-server'
 import type { BenchContext, Scenario } from '../support/types'
 
-const CONCURRENCY = 8
-const SUBSCRIBERS = ['priya', 'sam', 'alex']
+export const CONCURRENCY = 8
+export const SUBSCRIBERS = ['priya', 'sam', 'alex']
 
 /** One inbound text message from one WhatsApp user, shaped like Meta's (and the sandbox's) webhooks. */
 function delivery(i: number, sender: number, text: string, at: number): string {
@@ -45,9 +47,19 @@ function signed(count: number, senders: number, secret: string, text: ZipfText):
   })
 }
 
-/** The product: the browser host's /webhooks/whatsapp with 3 users' WebSocket subscribers connected. */
-async function productRun(ctx: BenchContext, run: number, deliveries: number, senders: number, text: ZipfText) {
-  const live = await startLive({ dataDir: ctx.freshDir(`ingest-${run}`), noSandbox: true })
+/**
+ * The product: the browser host's /webhooks/whatsapp with 3 users' WebSocket subscribers connected,
+ * on SQLite in `dataDir`, or on `store` (PostgreSQL) with `count` reading its tables.
+ */
+export async function productRun(
+  target: { dataDir: string; store?: Store; count?: (sql: string) => Promise<number> },
+  deliveries: number,
+  senders: number,
+  text: ZipfText,
+): Promise<{ rate: number; events: number[] }> {
+  const live = await startLive({ dataDir: target.dataDir, noSandbox: true, ...(target.store ? { store: target.store } : {}) })
+  const db = 'db' in live.engine ? (live.engine as SqliteEngine).db : undefined
+  const count = target.count ?? (async (sql: string) => (db!.prepare(sql).get() as { n: number }).n)
   const sockets: WsClient[] = []
   try {
     for (const user of SUBSCRIBERS) sockets.push(await WsClient.connect(live.host.url, { token: live.token, user }))
@@ -56,9 +68,8 @@ async function productRun(ctx: BenchContext, run: number, deliveries: number, se
     const failures = await post(live.webhookUrl, bodies)
     await live.engine.settled()
     const seconds = (performance.now() - start) / 1000
-    const stored = (live.engine.db.prepare(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`).get() as { n: number }).n
-    const processed = (live.engine.db.prepare(`SELECT count(*) AS n FROM webhook_events WHERE state = 'processed'`).get() as { n: number })
-      .n
+    const stored = await count(`SELECT count(*) AS n FROM messages WHERE direction = 'in'`)
+    const processed = await count(`SELECT count(*) AS n FROM webhook_events WHERE state = 'processed'`)
     if (failures || stored !== deliveries || processed !== deliveries) {
       throw new Error(
         `ingest check failed: ${failures} non-200 answers, ${stored} messages stored, ${processed} processed of ${deliveries}`,
@@ -114,7 +125,7 @@ export const webhookIngest: Scenario = {
     const random = mulberry32(9)
     const text = new ZipfText(vocabulary(), random)
     for (let run = 0; run < runs; run++) {
-      const p = await productRun(ctx, run, deliveries, senders, text)
+      const p = await productRun({ dataDir: ctx.freshDir(`ingest-${run}`) }, deliveries, senders, text)
       product.push(p.rate)
       events.push(p.events)
       baseline.push(await baselineRun(ctx, run, deliveries, senders, text))

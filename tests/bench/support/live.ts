@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createEngine, type Engine, type EngineOptions } from '../../../electron/core/engine'
+import type { Store } from '../../../electron/core/db/store'
+import { createEngine, type Engine, type EngineOptions, type SqliteEngine } from '../../../electron/core/engine'
 import { orgPolicySchema } from '../../../electron/core/org/org-policy'
 import { DEMO_USERS } from '../../../electron/launcher/demo-org'
 import { createWhatsAppClient, type WhatsAppClient } from '../../../electron/core/whatsapp/client'
@@ -22,10 +23,10 @@ export interface SendRecord {
   kind: 'text' | 'template' | 'image'
 }
 
-export interface Live {
+export interface Live<E extends Engine = SqliteEngine> {
   clock: OffsetClock
   sandbox: Sandbox
-  engine: Engine
+  engine: E
   host: Host
   appSecret: string
   /** The host's access token (WebSocket subscribers connect with it). */
@@ -50,9 +51,13 @@ export interface LiveOptions {
   scheduler?: EngineOptions['scheduler']
   /** Skip the sandbox (webhook ingest only). */
   noSandbox?: boolean
+  /** Run the engine on this store (PostgreSQL) instead of SQLite in `dataDir`; its caller closes it. */
+  store?: Store
 }
 
-export async function startLive(options: LiveOptions): Promise<Live> {
+export async function startLive(options: LiveOptions & { store?: undefined }): Promise<Live>
+export async function startLive(options: LiveOptions): Promise<Live<Engine>>
+export async function startLive(options: LiveOptions): Promise<Live<Engine>> {
   const clock = new OffsetClock()
   const accessToken = randomBytes(16).toString('hex')
   const appSecret = randomBytes(16).toString('hex')
@@ -67,7 +72,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     ...(sandbox ? { phoneNumberId: sandbox.phoneNumberId, wabaId: sandbox.wabaId } : {}),
   })
   const org = orgPolicySchema.parse({ name: 'Greenline Bench', users: DEMO_USERS, ...(options.limits ? { limits: options.limits } : {}) })
-  const live = {} as Live
+  const live = {} as Live<Engine>
   live.sends = []
   const record = (to: string | undefined, kind: SendRecord['kind']) => {
     const entry = { to: to ?? '', at: performance.now(), kind }
@@ -94,7 +99,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     },
   }
   mkdirSync(options.dataDir, { recursive: true })
-  const engine = createEngine({ dataDir: options.dataDir, org, clock, whatsapp, whatsappClient: client, scheduler: options.scheduler })
+  const engineOptions = { dataDir: options.dataDir, org, clock, whatsapp, whatsappClient: client, scheduler: options.scheduler }
+  const engine: Engine = options.store ? createEngine({ ...engineOptions, store: options.store }) : createEngine(engineOptions)
   const receive = engine.webhooks.receive.bind(engine.webhooks)
   engine.webhooks.receive = (body, signature) => {
     live.onWebhook?.(body, performance.now())

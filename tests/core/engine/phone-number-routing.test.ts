@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
 import { resolveWhatsAppConfig } from '../../../electron/core/whatsapp/config'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
@@ -11,7 +11,7 @@ import { messagesWebhook } from '../../helpers/engine-harness'
 
 const OURS = '106540352242922'
 const OTHER = '209876543210987'
-let engine: Engine | undefined
+let engine: SqliteEngine | undefined
 
 afterEach(async () => {
   await engine?.close()

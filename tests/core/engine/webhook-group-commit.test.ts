@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { ITEMS_PER_SLICE } from '../../../electron/core/services/webhook-intake'
 import { resolveWhatsAppConfig } from '../../../electron/core/whatsapp/config'
 import { signWebhookBody } from '../../../electron/core/whatsapp/signature'
@@ -11,13 +11,13 @@ import { ManualClock } from '../../../electron/shared/clock'
 import { messagesWebhook } from '../../helpers/engine-harness'
 
 const OURS = '106540352242922'
-let engine: Engine | undefined
+let engine: SqliteEngine | undefined
 afterEach(async () => {
   await engine?.close()
   engine = undefined
 })
 
-async function startEngine(): Promise<Engine> {
+async function startEngine(): Promise<SqliteEngine> {
   const whatsapp = resolveWhatsAppConfig({
     env: {
       GREENLINE_WA_ACCESS_TOKEN: 'token',
@@ -56,10 +56,10 @@ function delivery(first: number, count: number): Buffer {
   )
 }
 
-const count = (e: Engine, sql: string) => (e.db.prepare(sql).get() as { n: number }).n
+const count = (e: SqliteEngine, sql: string) => (e.db.prepare(sql).get() as { n: number }).n
 
 /** Counts the outermost transactions committed through the engine's store (each is one COMMIT). */
-function countCommits(e: Engine): () => number {
+function countCommits(e: SqliteEngine): () => number {
   let commits = 0
   const original = e.store.transaction.bind(e.store)
   e.store.transaction = async (work) => {

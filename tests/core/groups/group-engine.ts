@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { listAudit } from '../../../electron/core/db/repositories/ledger'
 import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
 import type { EventChannel, EventPayloads, RequestChannel, RequestOf, ValueOf } from '../../../electron/shared/api/contract'
@@ -18,7 +18,7 @@ export type UserId = (typeof USERS)[number]
  * connection: outbound messages stay queued, which is all the group rules need.
  */
 export interface GroupEngine {
-  engine: Engine
+  engine: SqliteEngine
   clock: ManualClock
   raw<C extends RequestChannel>(userId: string, channel: C, payload: RequestOf<C>): Promise<Result<ValueOf<C>>>
   as(userId: string): <C extends RequestChannel>(channel: C, payload: RequestOf<C>) => Promise<ValueOf<C>>

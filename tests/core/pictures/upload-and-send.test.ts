@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { getMedia } from '../../../electron/core/db/repositories/media'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { makeTestPhoto } from '../../bench/support/bench-images'
 import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
 import type { MediaUploadValue } from '../../../electron/shared/api/contract'
@@ -13,7 +13,7 @@ import type { Message } from '../../../electron/shared/domain'
 
 /** The engine alone on a temporary folder: no WhatsApp client, no network. */
 let dataDir: string
-let engine: Engine
+let engine: SqliteEngine
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'greenline-pictures-'))

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { parseOrgPolicy } from '../../../electron/core/org/org-policy'
 import { resolveWhatsAppConfig, withWhatsAppOverrides } from '../../../electron/core/whatsapp/config'
 import { startHost, type Host } from '../../../electron/host/server'
@@ -23,7 +23,7 @@ export const BEN = '+14155550102'
 export interface TwilioHarness {
   clock: OffsetClock
   sandbox: Sandbox
-  engine: Engine
+  engine: SqliteEngine
   host: Host
   call<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<ValueOf<C>>
   /** The sandbox control API (`/sandbox/twilio/...`). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { consentHistory } from '../../../electron/core/db/repositories/ledger'
-import { createEngine, type Engine } from '../../../electron/core/engine'
+import { createEngine, type SqliteEngine } from '../../../electron/core/engine'
 import { freePort } from '../../../electron/core/http/http-util'
 import { parseOrgPolicy } from '../../../electron/core/org/org-policy'
 import { startHost, type Host } from '../../../electron/host/server'
@@ -49,7 +49,7 @@ async function startPbx(): Promise<Pbx> {
 }
 
 let pbx: Pbx
-let engine: Engine
+let engine: SqliteEngine
 let host: Host
 let dataDir: string
 beforeEach(async () => {

@@ -52,6 +52,31 @@ describeStores('store transactions', ({ store, engine }) => {
     expect(await store().media.getMedia('inner')).toBeUndefined()
   })
 
+  it('two transactions taking the same rows crosswise both commit: PostgreSQL’s deadlock victim runs again', async () => {
+    await store().appState.setState('a', 'start')
+    await store().appState.setState('b', 'start')
+    let runs = 0
+    // On PostgreSQL each holds one row before it asks for the other's; SQLite runs them one after the other.
+    let holding = 0
+    let bothHold!: () => void
+    const bothHolding = new Promise<void>((resolve) => (bothHold = resolve))
+    const crosswise = (first: string, second: string, value: string) =>
+      store().transaction(async (tx) => {
+        runs++
+        await tx.appState.setState(first, value)
+        if (engine === 'postgres') {
+          if (++holding === 2) bothHold()
+          await bothHolding
+        }
+        await tx.appState.setState(second, value)
+      })
+    await Promise.all([crosswise('a', 'b', 'one'), crosswise('b', 'a', 'two')])
+    expect(runs).toBe(engine === 'postgres' ? 3 : 2)
+    const a = await store().appState.getState('a')
+    expect(['one', 'two']).toContain(a)
+    expect(await store().appState.getState('b')).toBe(a)
+  })
+
   it('refuses a tx used after its transaction ended', async () => {
     let leaked: Parameters<Parameters<ReturnType<typeof store>['transaction']>[0]>[0] | undefined
     await store().transaction(async (tx) => {

@@ -1,7 +1,13 @@
 import type pg from 'pg'
-import { repositoriesOver, storeOf, TransactionFinished, type Store } from '../store'
+import { createLogger } from '../../platform/logger'
+import { isTransactionConflict, repositoriesOver, storeOf, TransactionFinished, type Store } from '../store'
 import type { PgQueryable } from './pool'
 import { PG_REPOSITORIES } from './repositories'
+
+const log = createLogger('pg')
+
+/** How many times a transaction runs when PostgreSQL keeps giving it up for a deadlock or serialization conflict. */
+const CONFLICT_ATTEMPTS = 4
 
 type PgFunction = (db: PgQueryable, ...args: unknown[]) => Promise<unknown>
 const PgRepositories = repositoriesOver<PgFunction>(PG_REPOSITORIES)
@@ -9,7 +15,8 @@ const PgRepositories = repositoriesOver<PgFunction>(PG_REPOSITORIES)
 /**
  * The PostgreSQL store: outside a transaction each call takes a pooled connection for its own
  * statements (autocommit); a transaction holds one connection from BEGIN to COMMIT, so other
- * instances and requests run beside it under PostgreSQL's own locking.
+ * instances and requests run beside it under PostgreSQL's own locking. A transaction PostgreSQL
+ * gives up for a deadlock or a serialization conflict is run again (up to CONFLICT_ATTEMPTS times).
  */
 export function createPgStore(pool: pg.Pool): Store {
   const ping = async () => {
@@ -19,11 +26,16 @@ export function createPgStore(pool: pg.Pool): Store {
     new PgRepositories((fn, args) => fn(pool, ...args)),
     'postgres',
     async (work) => {
-      const client = await pool.connect()
-      try {
-        return await runTransaction(client, work, 0, ping)
-      } finally {
-        client.release()
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect()
+        try {
+          return await runTransaction(client, work, 0, ping)
+        } catch (error) {
+          if (attempt >= CONFLICT_ATTEMPTS || !isTransactionConflict(error)) throw error
+          log.warn('transaction run again after a conflict', { code: (error as { code: string }).code, attempt })
+        } finally {
+          client.release()
+        }
       }
     },
     ping,

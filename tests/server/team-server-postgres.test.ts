@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { resolveServerConfig } from '../../electron/server/config'
+import { migrateCommand } from '../../electron/server/migrate-command'
+import { createCredentials } from '../../electron/server/auth/credentials'
+import { openServerDatabase } from '../../electron/server/database'
+import { createAdmin, startServer, type TeamServer } from '../../electron/server/server'
+import { passwordSessionCookie } from '../helpers/password-sign-in'
+import { usePgCluster } from '../helpers/pg-cluster'
+import { WsClient } from '../helpers/ws-client'
+
+// The team server with GREENLINE_DATABASE_URL: the engine's data lives in PostgreSQL, none in the
+// data directory's SQLite file, and a restart on another machine (another data directory) finds
+// the office's history there. One instance per database until the outbox claims sends with leases.
+const ADMIN_PASSWORD = 'correct horse battery staple'
+const ANA = '+14155550101'
+/** How long a step through the sandbox may take (webhooks, the outbox): generous on a loaded machine. */
+const WAIT = { timeout: 15_000 }
+const cluster = usePgCluster()
+const dirs: string[] = []
+let databaseUrl = ''
+
+beforeAll(async () => {
+  databaseUrl = await cluster().createDatabase('server')
+})
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'greenline-server-pg-'))
+  dirs.push(dir)
+  return dir
+}
+
+const configFor = (dataDir: string) =>
+  resolveServerConfig(['--port', '0', '--data-dir', dataDir], {
+    GREENLINE_DATABASE_URL: databaseUrl,
+    GREENLINE_DATABASE_POOL_MAX: '4',
+    GREENLINE_ADMIN_USER: 'priya',
+    GREENLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  })
+
+function start(dataDir: string): Promise<TeamServer> {
+  return startServer(configFor(dataDir), { rendererDir: join(dataDir, 'no-renderer'), env: {} })
+}
+
+async function sandbox<T = unknown>(server: TeamServer, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(
+    `${server.sandbox!.url}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+  )
+  if (!response.ok) throw new Error(`sandbox ${path}: HTTP ${response.status}`)
+  return (await response.json()) as T
+}
+
+async function deliveredTo(server: TeamServer, phone: string): Promise<Array<{ type: string; text?: string }>> {
+  return sandbox(server, `/sandbox/deliveries?phone=${encodeURIComponent(phone)}`)
+}
+
+async function signedIn(server: TeamServer): Promise<WsClient> {
+  return WsClient.connect(server.url, { headers: { Cookie: await passwordSessionCookie(server.url, 'priya', ADMIN_PASSWORD) } })
+}
+
+describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
+  it('refuses a database that was not migrated, naming the command, and starts once it is', async () => {
+    await expect(start(newDataDir())).rejects.toThrow(/schema 0; this Greenline needs \d+\. Run `npm run server -- migrate`/)
+    const said: string[] = []
+    await migrateCommand([], { GREENLINE_DATABASE_URL: databaseUrl }, (line) => said.push(line))
+    expect(said.join('\n')).toMatch(/schema 0 → \d+/)
+  })
+
+  it('keeps a conversation in PostgreSQL: consent, a queued message, a reply, then a restart elsewhere still has it', async () => {
+    const dataDir = newDataDir()
+    const server = await start(dataDir)
+    let conversationId = ''
+    try {
+      await expect(start(newDataDir())).rejects.toThrow(/Another Greenline server is already running on PostgreSQL/)
+      expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ ready: true, database: true, connector: true })
+
+      const client = await signedIn(server)
+      const contact = await client.request('contacts:create', { name: 'Ana Souza', phone: ANA })
+      conversationId = (await client.request('conversations:start', { contactId: contact.id, channel: 'whatsapp' })).id
+      await client.request('messages:send', { conversationId, text: 'Your order shipped.' })
+      // The message waits for consent; the guest taps Yes once the request reached the phone.
+      await expect.poll(async () => (await deliveredTo(server, ANA)).some((d) => d.type === 'template'), WAIT).toBe(true)
+      await sandbox(server, `/sandbox/users/${encodeURIComponent(ANA)}/messages`, { buttonPayload: 'CONSENT_YES' })
+      await expect.poll(async () => (await deliveredTo(server, ANA)).map((d) => d.text), WAIT).toContain('Your order shipped.')
+      await sandbox(server, `/sandbox/users/${encodeURIComponent(ANA)}/messages`, { text: 'Thanks, is it insured?' })
+      await expect
+        .poll(async () => (await client.request('messages:list', { conversationId })).map((m) => m.text), WAIT)
+        .toContain('Thanks, is it insured?')
+      await expect(client.request('export:run', {})).rejects.toThrow(/does not run yet on a server whose data is in PostgreSQL/)
+      client.close()
+
+      // `admin create` beside the running server (no instance lock): the new administrator signs in at once.
+      const database = await openServerDatabase(configFor(newDataDir()), { instance: false })
+      await database.read((store) =>
+        createAdmin(store, createCredentials(store, Date.now), Date.now, {
+          userId: 'sam',
+          name: 'Sam Lee',
+          password: 'another long password',
+        }),
+      )
+      await database.close()
+      expect(await passwordSessionCookie(server.url, 'sam', 'another long password')).toMatch(/=/)
+    } finally {
+      await server.close()
+    }
+    expect(existsSync(join(dataDir, 'greenline.db'))).toBe(false)
+
+    // Another machine (its own data directory) on the same database: the same office, the same history.
+    const again = await start(newDataDir())
+    try {
+      const client = await signedIn(again)
+      const texts = (await client.request('messages:list', { conversationId })).map((m) => m.text)
+      expect(texts).toEqual(expect.arrayContaining(['Your order shipped.', 'Thanks, is it insured?']))
+      expect((await client.request('conversations:list', {})).map((c) => c.id)).toContain(conversationId)
+      client.close()
+    } finally {
+      await again.close()
+    }
+  })
+})
