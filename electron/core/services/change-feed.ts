@@ -2,7 +2,7 @@ import type { Contact } from '../../shared/domain'
 import type { Store } from '../db/store'
 import type { EventHub } from '../events'
 import { createLogger } from '../platform/logger'
-import { loadConversation, loadMessages } from './views'
+import { loadConversationFor, loadMessages } from './views'
 
 const log = createLogger('changes')
 
@@ -109,9 +109,8 @@ export class ChangeFeed implements ChangeSink {
     for (const { conversationId, userId } of removals) this.events.publish([userId], 'conversations:removed', { id: conversationId })
     const now = this.now()
     for (const id of conversations) {
-      for (const userId of await audienceOf(id)) {
-        const view = await loadConversation(this.store, id, userId, now)
-        if (view) this.events.publish([userId], 'conversations:changed', view)
+      for (const [userId, view] of await loadConversationFor(this.store, id, await audienceOf(id), now)) {
+        this.events.publish([userId], 'conversations:changed', view)
       }
     }
     const rows = []

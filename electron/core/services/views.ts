@@ -42,6 +42,36 @@ export async function loadConversation(store: Store, id: string, userId: string,
   return row && (await loadConversations(store, [row], now))[0]
 }
 
+/**
+ * One conversation as each of `userIds` sees it, loaded once: only the unread count differs, and
+ * a current participant's is on their participant row. Someone no longer taking part is loaded on
+ * their own. Users it does not exist for are left out.
+ */
+export async function loadConversationFor(
+  store: Store,
+  id: string,
+  userIds: readonly string[],
+  now: number,
+): Promise<Map<string, Conversation>> {
+  const views = new Map<string, Conversation>()
+  const [first] = userIds
+  const row = first === undefined ? undefined : await store.conversations.getConversationRow(id, first)
+  if (!row) return views
+  const current = (await store.conversations.currentParticipantsOf([id])).get(id) ?? []
+  const [shared] = await markReplyRouting(store, [toConversation(row, now, current)])
+  const unread = new Map(current.map((p) => [p.user_id, p.unread]))
+  for (const userId of userIds) {
+    const theirs = unread.get(userId)
+    if (userId === first) views.set(userId, shared)
+    else if (theirs !== undefined) views.set(userId, { ...shared, unread: theirs })
+    else {
+      const own = await loadConversation(store, id, userId, now)
+      if (own) views.set(userId, own)
+    }
+  }
+  return views
+}
+
 /** A conversation row and its current participants as the API shows them. */
 export function toConversation(row: ConversationRow, now: number, current: readonly ParticipantRow[]): Conversation {
   const consent = (row.consent ?? 'none') as ConsentState

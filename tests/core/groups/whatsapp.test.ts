@@ -65,6 +65,17 @@ describe('group threads on WhatsApp', () => {
     await h.as('sam')('conversations:markRead', { id: conversation.id })
     expect((await h.as('priya')('conversations:get', { id: conversation.id })).unread).toBe(1)
     expect((await h.as('sam')('conversations:get', { id: conversation.id })).unread).toBe(0)
+    // Ana writes again: the thread is loaded once for both, each told their own count.
+    h.sandbox.userWrites(ANA, { text: 'Anyone there?' })
+    await h.settle()
+    await h.engine.ctx.changes.flushed()
+    const latest = (userId: 'priya' | 'sam') =>
+      h
+        .events(userId, 'conversations:changed')
+        .filter((c) => c.id === conversation.id)
+        .at(-1)
+    expect(latest('priya')).toMatchObject({ unread: 2, lastMessage: { text: 'Anyone there?' } })
+    expect(latest('sam')).toMatchObject({ unread: 1, lastMessage: { text: 'Anyone there?' } })
   })
 
   it('restarts an ended thread with the same consent; the old one is read-only', async () => {

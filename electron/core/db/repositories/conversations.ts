@@ -180,6 +180,11 @@ export interface ParticipantRow {
   left_at: number | null
 }
 
+/** A current participant, with the messages they have not read yet. */
+export interface CurrentParticipantRow extends ParticipantRow {
+  unread: number
+}
+
 /**
  * A user's membership (row `p`) ended by someone else removing them, not by leaving or
  * transferring: of the audit rows that end this user's memberships here, the newest is a removal.
@@ -224,15 +229,15 @@ export function listParticipants(db: Db, conversationId: string, includeFormer =
 }
 
 /** Current participants of many conversations in one query (the conversation list). */
-export function currentParticipantsOf(db: Db, conversationIds: readonly string[]): Map<string, ParticipantRow[]> {
-  const map = new Map<string, ParticipantRow[]>()
+export function currentParticipantsOf(db: Db, conversationIds: readonly string[]): Map<string, CurrentParticipantRow[]> {
+  const map = new Map<string, CurrentParticipantRow[]>()
   if (conversationIds.length === 0) return map
   const rows = statements(db)
     .prepare(
-      `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
+      `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at, p.unread FROM participants p JOIN org_users u ON u.id = p.user_id
        WHERE p.conversation_id IN (SELECT value FROM json_each(?)) AND p.left_at IS NULL ORDER BY p.seq`,
     )
-    .all(JSON.stringify(conversationIds)) as Array<ParticipantRow & { conversation_id: string }>
+    .all(JSON.stringify(conversationIds)) as Array<CurrentParticipantRow & { conversation_id: string }>
   for (const { conversation_id, ...row } of rows) {
     const list = map.get(conversation_id) ?? []
     list.push(row)

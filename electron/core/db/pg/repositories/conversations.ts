@@ -1,5 +1,11 @@
 import type { Channel } from '../../../../shared/domain'
-import { CONVERSATION_PAGE, type ConversationCursor, type ConversationRow, type ParticipantRow } from '../../repositories/conversations'
+import {
+  CONVERSATION_PAGE,
+  type ConversationCursor,
+  type ConversationRow,
+  type CurrentParticipantRow,
+  type ParticipantRow,
+} from '../../repositories/conversations'
 import type { PgQueryable } from '../pool'
 import { latestParticipantRowsOf, readableConversationIds, REMOVED } from './readable'
 
@@ -149,11 +155,14 @@ export async function openConversationIdsOf(db: PgQueryable, userId: string): Pr
 }
 
 /** Current participants of many conversations in one query (the conversation list). */
-export async function currentParticipantsOf(db: PgQueryable, conversationIds: readonly string[]): Promise<Map<string, ParticipantRow[]>> {
-  const map = new Map<string, ParticipantRow[]>()
+export async function currentParticipantsOf(
+  db: PgQueryable,
+  conversationIds: readonly string[],
+): Promise<Map<string, CurrentParticipantRow[]>> {
+  const map = new Map<string, CurrentParticipantRow[]>()
   if (conversationIds.length === 0) return map
-  const { rows } = await db.query<ParticipantRow & { conversation_id: string }>(
-    `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at FROM participants p JOIN org_users u ON u.id = p.user_id
+  const { rows } = await db.query<CurrentParticipantRow & { conversation_id: string }>(
+    `SELECT p.conversation_id, p.user_id, u.name, p.joined_at, p.left_at, p.unread FROM participants p JOIN org_users u ON u.id = p.user_id
      WHERE p.conversation_id = ANY($1::text[]) AND p.left_at IS NULL ORDER BY p.seq`,
     [[...conversationIds]],
   )
