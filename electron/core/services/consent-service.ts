@@ -1,6 +1,7 @@
 import { englishOf, engineText, type EngineTextCode } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
+import type { WhatsAppUserRow } from '../db/repositories/whatsapp-users'
 import { applyConsentEvent, type ConsentEvent, type ConsentRecord, type ConsentSnapshot } from '../policy/consent'
 import type { ConsentState } from '../policy/types'
 import { isWindowOpen } from '../policy/window'
@@ -10,7 +11,11 @@ import { addSystemLine } from './system-lines'
 import { whatsAppReasonText } from '../whatsapp/errors'
 
 export async function consentSnapshot(ctx: EngineContext, contactId: string): Promise<ConsentSnapshot> {
-  const row = await ctx.store.whatsappUsers.getWhatsAppUser(contactId)
+  return snapshotOf(await ctx.store.whatsappUsers.getWhatsAppUser(contactId))
+}
+
+/** The consent part of a WhatsApp user's row. */
+export function snapshotOf(row: WhatsAppUserRow): ConsentSnapshot {
   return {
     state: row.consent,
     ...(row.last_requested_at !== null ? { lastRequestedAt: row.last_requested_at } : {}),
@@ -182,24 +187,24 @@ export async function optInRequestFailed(
  * Guest-first: the WhatsApp user wrote first and has no consent record, the window they opened
  * is open, and the org does not require an explicit opt-in: office users reply without a template.
  */
-export async function userInitiatedWindow(ctx: EngineContext, contactId: string, now: number): Promise<boolean> {
+export function userInitiatedWindow(ctx: EngineContext, user: WhatsAppUserRow, now: number): boolean {
   if (ctx.org.consent.requireOptInForUserInitiated) return false
-  const user = await ctx.store.whatsappUsers.getWhatsAppUser(contactId)
   return user.consent === 'none' && isWindowOpen(user.last_inbound_at ?? undefined, now)
 }
 
 /**
  * Records in the consent ledger that the WhatsApp user started the conversation (`user_initiated`,
  * the message as evidence), once per window they open: the basis for replying without an opt-in.
- * Call it with `ctx.store` the caller's transaction, after the inbound message is stored.
+ * Call it with `ctx.store` the caller's transaction, after the inbound message is stored, with the
+ * WhatsApp user as read before it (their window then, and their consent, which it does not change).
  */
 export async function recordUserInitiated(
   ctx: EngineContext,
   contactId: string,
   evidenceMessageId: string,
-  windowWasOpen: boolean,
+  before: { windowWasOpen: boolean; consent: ConsentState },
 ): Promise<void> {
-  if (windowWasOpen || (await ctx.store.whatsappUsers.getWhatsAppUser(contactId)).consent !== 'none') return
+  if (before.windowWasOpen || before.consent !== 'none') return
   await ctx.store.ledger.appendConsentEvent({ contactId, state: 'none', event: 'user_initiated', at: ctx.clock.now(), evidenceMessageId })
   if (!ctx.org.consent.requireOptInForUserInitiated) await releaseLane(ctx, contactId)
 }

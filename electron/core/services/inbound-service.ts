@@ -34,7 +34,9 @@ export async function receiveWhatsAppMessage(
     name: profile?.profileName ?? inbound.profileName ?? profile?.username,
   })
   const conversationId = await threadFor(ctx, contact.id, 'whatsapp', now)
-  const windowWasOpen = isWindowOpen((await ctx.store.whatsappUsers.getWhatsAppUser(contact.id)).last_inbound_at ?? undefined, now)
+  // Read once: the window as it was (before this message) and the consent, which storing it does not change.
+  const user = await ctx.store.whatsappUsers.getWhatsAppUser(contact.id)
+  const before = { windowWasOpen: isWindowOpen(user.last_inbound_at ?? undefined, now), consent: user.consent }
   await ctx.store.whatsappUsers.recordInbound(contact.id, at)
 
   if (inbound.kind === 'reaction' && inbound.reaction) {
@@ -76,7 +78,7 @@ export async function receiveWhatsAppMessage(
   await ctx.store.conversations.touchConversation(conversationId, seq, now)
   await ctx.store.conversations.incrementUnread(conversationId)
   ctx.changes.message(id, conversationId)
-  await recordUserInitiated(ctx, contact.id, id, windowWasOpen)
+  await recordUserInitiated(ctx, contact.id, id, before)
   await afterInbound(ctx, contact, inbound, id)
   return inbound.media ? { mediaMessageId: id } : {}
 }

@@ -6,7 +6,7 @@ import { holdForNew } from '../outbox/hold-rule'
 import * as transitions from '../outbox/transitions'
 import { canRequestConsent } from '../policy/consent'
 import { requireOpen, requireParticipant, requireReader } from './access'
-import { consentSnapshot, requestConsentIfUsable, userInitiatedWindow } from './consent-service'
+import { requestConsentIfUsable, snapshotOf, userInitiatedWindow } from './consent-service'
 import { checkLexicon } from './lexicon'
 import { loadMessages } from './views'
 
@@ -84,8 +84,9 @@ export async function sendMessage(
     let holdReason: Message['holdReason']
     if (conversation.channel === 'whatsapp') {
       const contact = await tx.store.contacts.getContact(conversation.contactId)
-      const snapshot = await consentSnapshot(tx, conversation.contactId)
-      const guestFirst = await userInitiatedWindow(tx, conversation.contactId, now)
+      const user = await tx.store.whatsappUsers.getWhatsAppUser(conversation.contactId)
+      const snapshot = snapshotOf(user)
+      const guestFirst = userInitiatedWindow(tx, user, now)
       if (snapshot.state === 'none' && !guestFirst && canRequestConsent(snapshot, now).ok && !contact?.notOnWhatsApp) {
         await requestConsentIfUsable(tx, conversation.id, conversation.contactId, userId)
       }
