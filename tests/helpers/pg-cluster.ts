@@ -25,6 +25,10 @@ export interface PgCluster {
    * migrated database is much faster than migrating each one.
    */
   createDatabase(prefix?: string, options?: { template?: string }): Promise<string>
+  /** Stops the server, keeping its data: the database "goes away" (connections are cut). */
+  pause(): void
+  /** Starts it again on the same port and data. */
+  resume(): void
   stop(): void
 }
 
@@ -104,21 +108,23 @@ export async function startPgCluster(): Promise<PgCluster> {
     // A test database: durability off (the cluster is thrown away), few connections.
     const settings = '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50'
     let port = 0
+    const startOn = (on: number) =>
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        `-p ${on} -k ${dir} -h 127.0.0.1 ${settings}`,
+        'start',
+      ])
     for (let attempt = 0; !started; attempt++) {
       port = await freePort()
       try {
-        run('pg_ctl', [
-          '-D',
-          data,
-          '-l',
-          join(dir, 'server.log'),
-          '-w',
-          '-t',
-          '30',
-          '-o',
-          `-p ${port} -k ${dir} -h 127.0.0.1 ${settings}`,
-          'start',
-        ])
+        startOn(port)
         started = true
         // A test run that dies without its afterAll must not leave a postgres running.
         process.once('exit', stop)
@@ -142,6 +148,8 @@ export async function startPgCluster(): Promise<PgCluster> {
         }
         return `postgres://postgres@127.0.0.1:${port}/${name}`
       },
+      pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+      resume: () => void startOn(port),
       stop,
     }
   } catch (error) {

@@ -124,4 +124,29 @@ describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
       await again.close()
     }
   })
+
+  it('when PostgreSQL goes away: 503 with the reason, never 401, and back to work once it returns, without a restart', async () => {
+    const server = await start(newDataDir())
+    try {
+      const cookie = await passwordSessionCookie(server.url, 'priya', ADMIN_PASSWORD)
+      cluster().pause()
+      try {
+        const ready = await fetch(`${server.url}/readyz`)
+        expect(ready.status).toBe(503)
+        expect(await ready.json()).toMatchObject({ ready: false, database: false, reason: expect.stringMatching(/^database: /) })
+        const me = await fetch(`${server.url}/auth/me`, { headers: { Cookie: cookie } })
+        expect(me.status).toBe(503)
+        expect(((await me.json()) as { message: string }).message).toMatch(/cannot reach its database/)
+      } finally {
+        cluster().resume()
+      }
+      await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, WAIT).toBe(200)
+      expect((await fetch(`${server.url}/auth/me`, { headers: { Cookie: cookie } })).status).toBe(200)
+      const client = await WsClient.connect(server.url, { headers: { Cookie: cookie } })
+      expect(await client.request('contacts:create', { name: 'Back Again', phone: '+14155550102' })).toMatchObject({ name: 'Back Again' })
+      client.close()
+    } finally {
+      await server.close()
+    }
+  })
 })
