@@ -1,5 +1,4 @@
 import type { Clock } from '../shared/clock'
-import type { Db } from './db/open'
 import type { Store } from './db/store'
 import type { EventHub } from './events'
 import type { OrgPolicy } from './org/org-policy'
@@ -9,8 +8,6 @@ import type { TemplateStates } from './services/template-states'
 
 /** What every engine service is given: no globals, so tests build one with a fake clock. */
 export interface EngineContext {
-  /** The synchronous SQLite connection when the engine runs on SQLite (the archive export's reader); none on PostgreSQL. */
-  db?: Db
   /** The async storage seam (SQLite or PostgreSQL); work that must commit together runs in `inTransaction`. */
   store: Store
   /** The engine's store itself: `store` is a transaction whenever it is not this one. */

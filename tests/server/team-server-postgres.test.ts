@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -93,7 +93,21 @@ describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
       await expect
         .poll(async () => (await client.request('messages:list', { conversationId })).map((m) => m.text), WAIT)
         .toContain('Thanks, is it insured?')
-      await expect(client.request('export:run', {})).rejects.toThrow(/does not run yet on a server whose data is in PostgreSQL/)
+      // The archive is read from a PostgreSQL snapshot: the thread's messages and its consent history.
+      const exported = await client.request('export:run', {})
+      expect(exported).toMatchObject({ conversations: 1, messages: 5 })
+      const archive = (name: string) =>
+        readFileSync(join(exported.outDir, name), 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(archive('messages.jsonl').map((m) => m.text)).toEqual(
+        expect.arrayContaining(['Your order shipped.', 'Thanks, is it insured?']),
+      )
+      expect(archive('consent.jsonl').map((c) => c.state)).toContain('granted')
+      expect(JSON.parse(readFileSync(join(exported.outDir, 'manifest.json'), 'utf8'))).toMatchObject({
+        counts: { messages: 5, conversations: 1 },
+      })
       client.close()
 
       // `admin create` beside the running server (no instance lock): the new administrator signs in at once.

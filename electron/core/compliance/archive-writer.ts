@@ -1,11 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Db } from '../db/open'
 import type { MediaStore } from '../media/media-store'
 import { ArchiveFile, copyIntoArchive, type ArchivedFile } from './archive-file'
 import { emlEntry, emlHead, emlPath, utcDay, type EmlConversation } from './eml'
-import { createExportQueries, type ExportScope } from './export-queries'
+import type { ExportQueries, ExportScope } from './export-queries'
 
 export interface ExportCounts {
   messages: number
@@ -61,13 +60,17 @@ async function createExportDir(parentDir: string, now: number): Promise<string> 
 }
 
 /**
- * Writes an archive export from `db` (ideally its own read connection inside a read transaction,
- * so the engine can keep writing). Rows are iterated, files are written through draining streams
- * and the manifest's file list goes through a temporary file: memory does not grow with history.
+ * Writes an archive export read through `queries` (on a snapshot connection, so the engine can
+ * keep writing). Rows are iterated, files are written through draining streams and the manifest's
+ * file list goes through a temporary file: memory does not grow with history.
  */
-export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope, options: ArchiveOptions): Promise<ExportReport> {
-  const queries = createExportQueries(db, scope)
-  const conversations = queries.conversations()
+export async function writeArchive(
+  queries: ExportQueries,
+  media: MediaStore,
+  scope: ExportScope,
+  options: ArchiveOptions,
+): Promise<ExportReport> {
+  const conversations = await queries.conversations()
   const total = conversations.reduce((sum, c) => sum + c.messageCount, 0)
   const outDir = await createExportDir(options.parentDir, options.now)
   const counts: ExportCounts = {
@@ -97,7 +100,7 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
     for (const conversation of conversations) {
       if (conversation.messageCount === 0) continue
       counts.conversations++
-      const participants = queries.participants(conversation.id)
+      const participants = await queries.participants(conversation.id)
       const emlConversation: EmlConversation = conversation
       let eml: { day: string; file: ArchiveFile } | undefined
       const closeEml = async () => {
@@ -120,90 +123,92 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
       )
       let presentJson = '[]'
       let presentUntil = -Infinity
-      for (const row of queries.messages(conversation.id)) {
-        // Rows come in time order, so the participant list only changes at the next join or leave.
-        if (row.created_at >= presentUntil) {
-          const t = row.created_at
-          presentJson = JSON.stringify(
-            participants
-              .filter((p) => p.joined_at <= t && (p.left_at === null || p.left_at > t))
-              .map((p) => ({ id: p.user_id, name: p.name })),
-          )
-          presentUntil = changes.find((change) => change > t) ?? Infinity
-        }
-        let authorJson = 'null'
-        if (row.direction === 'in') authorJson = contactAuthorJson
-        else if (row.author_id) {
-          authorJson =
-            userAuthorJson.get(row.author_id) ?? JSON.stringify({ type: 'user', id: row.author_id, name: row.author_name ?? row.author_id })
-          userAuthorJson.set(row.author_id, authorJson)
-        }
-        let mediaEntry: Record<string, unknown> | null = null
-        if (row.media_id) {
-          const stored = media.open(row.media_id)
-          const path = `media/${row.media_id}`
-          mediaEntry = { sha256: row.media_id, mimeType: row.media_mime, size: row.media_size, path: stored ? path : null }
-          if (!stored) counts.mediaMissing++
-          else if (!existsSync(join(outDir, path))) {
-            const copied = await copyIntoArchive(stored.path, outDir, path)
-            await record(copied)
-            await mediaList.write(`${JSON.stringify({ sha256: copied.sha256, mimeType: row.media_mime, bytes: copied.bytes, path })}\n`)
-            counts.mediaFiles++
+      for await (const batch of queries.messages(conversation.id))
+        for (const row of batch) {
+          // Rows come in time order, so the participant list only changes at the next join or leave.
+          if (row.created_at >= presentUntil) {
+            const t = row.created_at
+            presentJson = JSON.stringify(
+              participants
+                .filter((p) => p.joined_at <= t && (p.left_at === null || p.left_at > t))
+                .map((p) => ({ id: p.user_id, name: p.name })),
+            )
+            presentUntil = changes.find((change) => change > t) ?? Infinity
           }
-        }
-        const failure = row.error || row.error_code !== null ? { reason: row.error, code: row.error_code } : null
-        const rest = JSON.stringify({
-          direction: row.direction,
-          kind: row.kind,
-          text: row.body,
-          media: mediaEntry,
-          replyToProviderId: row.reply_to_provider_id,
-          extra: parseJson(row.extra),
-          createdAt: iso(row.created_at),
-          updatedAt: iso(row.updated_at),
-          status: row.status,
-          holdReason: row.status === 'held' ? row.hold_reason : null,
-          statusTimes: {
-            sentAt: iso(row.sent_at),
-            deliveredAt: iso(row.delivered_at),
-            readAt: iso(row.read_at),
-            failedAt: iso(row.failed_at),
-          },
-          failure,
-        })
-        const line = `{"id":${JSON.stringify(row.id)},"seq":${row.seq},"providerId":${JSON.stringify(row.provider_id)},${threadJson},"author":${authorJson},"participants":${presentJson},${rest.slice(1)}`
-        const wait = messagesFile.write(`${line}\n`)
-        if (wait) await wait
-
-        const day = utcDay(row.created_at)
-        if (eml?.day !== day) {
-          await closeEml()
-          const dayStart = Date.parse(`${day}T00:00:00Z`)
-          const colleagues = participants
-            .filter((p) => p.joined_at < dayStart + 86_400_000 && (p.left_at === null || p.left_at >= dayStart))
-            .map((p) => ({ id: p.user_id, name: p.name }))
-          const unique = [...new Map(colleagues.map((c) => [c.id, c])).values()]
-          eml = { day, file: await ArchiveFile.create(outDir, emlPath(conversation.id, day)) }
-          open.push(eml.file)
-          await eml.file.write(emlHead(emlConversation, day, row.created_at, { name: options.orgName }, unique))
-        }
-        const emlWait = eml.file.write(
-          emlEntry({
-            at: row.created_at,
-            author: row.direction === 'in' ? conversation.contactName : (row.author_name ?? row.author_id ?? '(unknown)'),
+          let authorJson = 'null'
+          if (row.direction === 'in') authorJson = contactAuthorJson
+          else if (row.author_id) {
+            authorJson =
+              userAuthorJson.get(row.author_id) ??
+              JSON.stringify({ type: 'user', id: row.author_id, name: row.author_name ?? row.author_id })
+            userAuthorJson.set(row.author_id, authorJson)
+          }
+          let mediaEntry: Record<string, unknown> | null = null
+          if (row.media_id) {
+            const stored = media.open(row.media_id)
+            const path = `media/${row.media_id}`
+            mediaEntry = { sha256: row.media_id, mimeType: row.media_mime, size: row.media_size, path: stored ? path : null }
+            if (!stored) counts.mediaMissing++
+            else if (!existsSync(join(outDir, path))) {
+              const copied = await copyIntoArchive(stored.path, outDir, path)
+              await record(copied)
+              await mediaList.write(`${JSON.stringify({ sha256: copied.sha256, mimeType: row.media_mime, bytes: copied.bytes, path })}\n`)
+              counts.mediaFiles++
+            }
+          }
+          const failure = row.error || row.error_code !== null ? { reason: row.error, code: row.error_code } : null
+          const rest = JSON.stringify({
             direction: row.direction,
-            status: row.status,
-            text: row.body,
             kind: row.kind,
-            mediaSha256: row.media_id,
-            failure: failure ? [failure.reason, failure.code].filter((v) => v !== null && v !== '').join(' ') || null : null,
-          }),
-        )
-        if (emlWait) await emlWait
+            text: row.body,
+            media: mediaEntry,
+            replyToProviderId: row.reply_to_provider_id,
+            extra: parseJson(row.extra),
+            createdAt: iso(row.created_at),
+            updatedAt: iso(row.updated_at),
+            status: row.status,
+            holdReason: row.status === 'held' ? row.hold_reason : null,
+            statusTimes: {
+              sentAt: iso(row.sent_at),
+              deliveredAt: iso(row.delivered_at),
+              readAt: iso(row.read_at),
+              failedAt: iso(row.failed_at),
+            },
+            failure,
+          })
+          const line = `{"id":${JSON.stringify(row.id)},"seq":${row.seq},"providerId":${JSON.stringify(row.provider_id)},${threadJson},"author":${authorJson},"participants":${presentJson},${rest.slice(1)}`
+          const wait = messagesFile.write(`${line}\n`)
+          if (wait) await wait
 
-        counts.messages++
-        if (counts.messages % progressEvery === 0) options.onProgress?.(counts.messages, total)
-      }
+          const day = utcDay(row.created_at)
+          if (eml?.day !== day) {
+            await closeEml()
+            const dayStart = Date.parse(`${day}T00:00:00Z`)
+            const colleagues = participants
+              .filter((p) => p.joined_at < dayStart + 86_400_000 && (p.left_at === null || p.left_at >= dayStart))
+              .map((p) => ({ id: p.user_id, name: p.name }))
+            const unique = [...new Map(colleagues.map((c) => [c.id, c])).values()]
+            eml = { day, file: await ArchiveFile.create(outDir, emlPath(conversation.id, day)) }
+            open.push(eml.file)
+            await eml.file.write(emlHead(emlConversation, day, row.created_at, { name: options.orgName }, unique))
+          }
+          const emlWait = eml.file.write(
+            emlEntry({
+              at: row.created_at,
+              author: row.direction === 'in' ? conversation.contactName : (row.author_name ?? row.author_id ?? '(unknown)'),
+              direction: row.direction,
+              status: row.status,
+              text: row.body,
+              kind: row.kind,
+              mediaSha256: row.media_id,
+              failure: failure ? [failure.reason, failure.code].filter((v) => v !== null && v !== '').join(' ') || null : null,
+            }),
+          )
+          if (emlWait) await emlWait
+
+          counts.messages++
+          if (counts.messages % progressEvery === 0) options.onProgress?.(counts.messages, total)
+        }
       await closeEml()
     }
     open.splice(open.indexOf(messagesFile), 1)
@@ -213,25 +218,27 @@ export async function writeArchive(db: Db, media: MediaStore, scope: ExportScope
 
     const consentFile = await ArchiveFile.create(outDir, 'consent.jsonl')
     open.push(consentFile)
-    for (const row of queries.consents()) {
-      counts.consentEvents++
-      const wait = consentFile.write(
-        `${JSON.stringify({ seq: row.seq, contactId: row.contact_id, state: row.state, event: row.event, at: iso(row.at), byUserId: row.by_user_id, evidenceMessageId: row.evidence_message_id, detail: parseJson(row.detail), prevHash: row.prev_hash, hash: row.hash })}\n`,
-      )
-      if (wait) await wait
-    }
+    for await (const batch of queries.consents())
+      for (const row of batch) {
+        counts.consentEvents++
+        const wait = consentFile.write(
+          `${JSON.stringify({ seq: row.seq, contactId: row.contact_id, state: row.state, event: row.event, at: iso(row.at), byUserId: row.by_user_id, evidenceMessageId: row.evidence_message_id, detail: parseJson(row.detail), prevHash: row.prev_hash, hash: row.hash })}\n`,
+        )
+        if (wait) await wait
+      }
     open.splice(open.indexOf(consentFile), 1)
     await record(await consentFile.close())
 
     const auditFile = await ArchiveFile.create(outDir, 'audit.jsonl')
     open.push(auditFile)
-    for (const row of queries.audit()) {
-      counts.auditEvents++
-      const wait = auditFile.write(
-        `${JSON.stringify({ seq: row.seq, at: iso(row.at), actorId: row.actor_id, action: row.action, conversationId: row.conversation_id, detail: parseJson(row.detail), prevHash: row.prev_hash, hash: row.hash })}\n`,
-      )
-      if (wait) await wait
-    }
+    for await (const batch of queries.audit())
+      for (const row of batch) {
+        counts.auditEvents++
+        const wait = auditFile.write(
+          `${JSON.stringify({ seq: row.seq, at: iso(row.at), actorId: row.actor_id, action: row.action, conversationId: row.conversation_id, detail: parseJson(row.detail), prevHash: row.prev_hash, hash: row.hash })}\n`,
+        )
+        if (wait) await wait
+      }
     open.splice(open.indexOf(auditFile), 1)
     await record(await auditFile.close())
 

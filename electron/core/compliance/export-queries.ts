@@ -76,13 +76,78 @@ export interface AuditExportRow extends ChainColumns {
   conversation_id: string | null
 }
 
+/** Rows in batches: a bounded array at a time, so a reader awaits once per batch, not per row. */
+export type Batches<T> = Iterable<T[]> | AsyncIterable<T[]>
+
+/**
+ * The read side of an export, in each dialect (SQLite here, PostgreSQL in export-queries-pg.ts).
+ * Row sets are iterated in batches, never loaded whole (except the thread list); `conversations()`
+ * is read first, and decides which consent and audit rows are in scope.
+ */
+export interface ExportQueries {
+  /** Threads in scope with how many of their messages fall in the range (a list of ids, not of messages). */
+  conversations(): ScopeConversation[] | Promise<ScopeConversation[]>
+  participants(conversationId: string): ParticipantSpan[] | Promise<ParticipantSpan[]>
+  messages(conversationId: string): Batches<ExportMessageRow>
+  /** The whole consent history (until `to`) of every contact in scope: consent given before the range still matters. */
+  consents(): Batches<ConsentExportRow>
+  /** Audit rows in the range: all of them for an unscoped export, else those about the threads or contacts in scope. */
+  audit(): Batches<AuditExportRow>
+}
+
+/** How many rows a batch holds. */
+export const EXPORT_BATCH = 1000
+
+/** Groups `rows` (optionally only those `keep` accepts) into batches of EXPORT_BATCH. */
+export function* inBatches<T>(rows: Iterable<T>, keep: (row: T) => boolean = () => true): Generator<T[]> {
+  let batch: T[] = []
+  for (const row of rows) {
+    if (!keep(row)) continue
+    batch.push(row)
+    if (batch.length === EXPORT_BATCH) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
 const MIN = -8.64e15
 const MAX = 8.64e15
 
-/** The read side of an export. Row sets are iterated, never loaded whole (except the thread list). */
-export function createExportQueries(db: Db, scope: ExportScope) {
-  const range = { from: scope.from ?? MIN, to: scope.to ?? MAX }
-  const scoped = Boolean(scope.userId || scope.contactId || scope.conversationId)
+/** The scope's time range with open ends filled in. */
+export const rangeOf = (scope: ExportScope) => ({ from: scope.from ?? MIN, to: scope.to ?? MAX })
+
+/** Which consent and audit rows belong to an export, once its threads are known. */
+export class ScopeRows {
+  private contactIds: Set<string> | undefined
+  private conversationIds: Set<string> | undefined
+  private readonly scoped: boolean
+
+  constructor(scope: ExportScope) {
+    this.scoped = Boolean(scope.userId || scope.contactId || scope.conversationId)
+  }
+
+  know(conversations: readonly ScopeConversation[]): void {
+    this.contactIds = new Set(conversations.map((c) => c.contactId))
+    this.conversationIds = new Set(conversations.map((c) => c.id))
+  }
+
+  consent(row: ConsentExportRow): boolean {
+    return !this.scoped || !!this.contactIds?.has(row.contact_id)
+  }
+
+  audit(row: AuditExportRow): boolean {
+    if (!this.scoped) return true
+    if (row.conversation_id !== null) return !!this.conversationIds?.has(row.conversation_id)
+    return aboutContact(row.detail ?? '', this.contactIds)
+  }
+}
+
+/** The SQLite read side of an export. */
+export function createExportQueries(db: Db, scope: ExportScope): ExportQueries {
+  const range = rangeOf(scope)
+  const rows = new ScopeRows(scope)
   const countMessages = statements(db)
     .prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND created_at >= ? AND created_at < ?')
     .pluck()
@@ -100,13 +165,9 @@ export function createExportQueries(db: Db, scope: ExportScope) {
     FROM participants p LEFT JOIN org_users u ON u.id = p.user_id
     WHERE p.conversation_id = ? ORDER BY p.seq`)
 
-  let contactIds: Set<string> | undefined
-  let conversationIds: Set<string> | undefined
-
   return {
-    /** Threads in scope with how many of their messages fall in the range (a list of ids, not of messages). */
     conversations(): ScopeConversation[] {
-      const rows = statements(db)
+      const found = statements(db)
         .prepare(
           `SELECT c.id, c.channel, c.contact_id AS contactId, ct.name AS contactName, ct.phone AS contactPhone
            FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
@@ -119,9 +180,8 @@ export function createExportQueries(db: Db, scope: ExportScope) {
         ScopeConversation,
         'messageCount'
       >[]
-      const list = rows.map((row) => ({ ...row, messageCount: countMessages.get(row.id, range.from, range.to) as number }))
-      contactIds = new Set(list.map((c) => c.contactId))
-      conversationIds = new Set(list.map((c) => c.id))
+      const list = found.map((row) => ({ ...row, messageCount: countMessages.get(row.id, range.from, range.to) as number }))
+      rows.know(list)
       return list
     },
 
@@ -129,29 +189,18 @@ export function createExportQueries(db: Db, scope: ExportScope) {
       return participants.all(conversationId) as ParticipantSpan[]
     },
 
-    messages(conversationId: string): IterableIterator<ExportMessageRow> {
-      return messages.iterate(conversationId, range.from, range.to) as IterableIterator<ExportMessageRow>
+    messages(conversationId: string) {
+      return inBatches(messages.iterate(conversationId, range.from, range.to) as IterableIterator<ExportMessageRow>)
     },
 
-    /** The whole consent history (until `to`) of every contact in scope: consent given before the range still matters. */
-    *consents(): Generator<ConsentExportRow> {
-      const rows = statements(db)
-        .prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq')
-        .iterate(range.to) as IterableIterator<ConsentExportRow>
-      for (const row of rows) if (!scoped || contactIds?.has(row.contact_id)) yield row
+    consents() {
+      const all = statements(db).prepare('SELECT * FROM consents WHERE at < ? ORDER BY seq').iterate(range.to)
+      return inBatches(all as IterableIterator<ConsentExportRow>, (row) => rows.consent(row))
     },
 
-    /** Audit rows in the range: all of them for an unscoped export, else those about the threads or contacts in scope. */
-    *audit(): Generator<AuditExportRow> {
-      const rows = statements(db)
-        .prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq')
-        .iterate(range.from, range.to) as IterableIterator<AuditExportRow>
-      for (const row of rows) {
-        if (!scoped) yield row
-        else if (row.conversation_id !== null) {
-          if (conversationIds?.has(row.conversation_id)) yield row
-        } else if (aboutContact(row.detail ?? '', contactIds)) yield row
-      }
+    audit() {
+      const all = statements(db).prepare('SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY seq').iterate(range.from, range.to)
+      return inBatches(all as IterableIterator<AuditExportRow>, (row) => rows.audit(row))
     },
   }
 }

@@ -1,15 +1,14 @@
-import Database from 'better-sqlite3'
 import { basename, join } from 'node:path'
 import { engineText } from '../../shared/api/engine-text'
 import { ApiFailure } from '../../shared/api/result'
 import type { EngineContext } from '../context'
-import { getContactName } from '../db/repositories/contacts'
-import { appendAudit } from '../db/repositories/ledger'
-import { openDatabase, type Db } from '../db/open'
+import { openDatabase } from '../db/open'
+import { createSqliteStore, type SnapshotReader, type Store } from '../db/store'
 import { createMediaStore, type MediaStore } from '../media/media-store'
 import { requireReader } from '../services/access'
 import { writeArchive, type ExportReport } from './archive-writer'
-import type { ExportScope } from './export-queries'
+import { createExportQueries, type ExportQueries, type ExportScope } from './export-queries'
+import { createPgExportQueries } from './export-queries-pg'
 
 export type { ExportReport } from './archive-writer'
 export type { ExportScope } from './export-queries'
@@ -26,33 +25,17 @@ export interface ExportRequest {
   outDir: string
 }
 
-/**
- * Runs `work` against its own read-only connection inside one read transaction: the export sees a
- * consistent snapshot while the engine keeps writing (an open iterator would otherwise keep the
- * engine's connection busy). In-memory databases (unit tests) are read directly.
- */
-export async function withReader<T>(db: Db, work: (reader: Db) => Promise<T>): Promise<T> {
-  if (db.memory) return work(db)
-  const reader = new Database(db.name, { readonly: true, fileMustExist: true })
-  try {
-    reader.pragma('busy_timeout = 5000')
-    reader.exec('BEGIN')
-    try {
-      return await work(reader)
-    } finally {
-      reader.exec('COMMIT')
-    }
-  } finally {
-    reader.close()
-  }
+/** The export's read side on a snapshot connection, in its dialect. */
+function queriesFor(reader: SnapshotReader, scope: ExportScope): ExportQueries {
+  return reader.dialect === 'sqlite' ? createExportQueries(reader.db, scope) : createPgExportQueries(reader.db, scope)
 }
 
 function checkRange(from?: number, to?: number) {
   if (from !== undefined && to !== undefined && from >= to) throw new ApiFailure('invalid', engineText('export.rangeInvalid'))
 }
 
-function auditExport(db: Db, at: number, actorId: string | undefined, scope: ExportScope, report: ExportReport, via: string) {
-  appendAudit(db, {
+async function auditExport(store: Store, at: number, actorId: string | undefined, scope: ExportScope, report: ExportReport, via: string) {
+  await store.ledger.appendAudit({
     at,
     actorId,
     action: 'export.run',
@@ -87,10 +70,7 @@ function auditExport(db: Db, at: number, actorId: string | undefined, scope: Exp
 export async function runExport(ctx: EngineContext, media: MediaStore, request: ExportRequest): Promise<ExportReport> {
   checkRange(request.from, request.to)
   if (request.conversationId && request.userId) await requireReader(ctx, request.conversationId, request.userId)
-  // The archive streams from a second SQLite connection; a PostgreSQL reader is not written yet.
-  const { db } = ctx
-  if (!db) throw new ApiFailure('unavailable', engineText('export.notOnPostgres'))
-  if (request.contactId && getContactName(db, request.contactId) === undefined) {
+  if (request.contactId && (await ctx.store.contacts.getContactName(request.contactId)) === undefined) {
     throw new ApiFailure('not_found', engineText('contact.notFound'))
   }
   const scope: ExportScope = {
@@ -101,15 +81,15 @@ export async function runExport(ctx: EngineContext, media: MediaStore, request: 
     to: request.to,
   }
   const userId = request.actorId ?? request.userId
-  const report = await withReader(db, (reader) =>
-    writeArchive(reader, media, scope, {
+  const report = await ctx.store.snapshot((reader) =>
+    writeArchive(queriesFor(reader, scope), media, scope, {
       parentDir: request.outDir,
       orgName: ctx.org.name,
       now: ctx.clock.now(),
       onProgress: userId ? (done, total) => ctx.events.publish([userId], 'export:progress', { done, total }) : undefined,
     }),
   )
-  auditExport(db, ctx.clock.now(), userId, scope, report, 'app')
+  await auditExport(ctx.store, ctx.clock.now(), userId, scope, report, 'app')
   return report
 }
 
@@ -132,16 +112,17 @@ export async function exportDataDir(options: {
   const now = options.now ?? Date.now
   const db = openDatabase(options.dataDir, { now })
   try {
+    const store = createSqliteStore(db)
     const media = createMediaStore(join(options.dataDir, 'media'))
-    const report = await withReader(db, (reader) =>
-      writeArchive(reader, media, scope, {
+    const report = await store.snapshot((reader) =>
+      writeArchive(queriesFor(reader, scope), media, scope, {
         parentDir: options.outDir,
         orgName: options.orgName ?? 'Greenline',
         now: now(),
         onProgress: options.onProgress,
       }),
     )
-    if (options.audit !== false) auditExport(db, now(), undefined, scope, report, 'cli')
+    if (options.audit !== false) await auditExport(store, now(), undefined, scope, report, 'cli')
     return report
   } finally {
     db.close()

@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3'
 import type { Db } from './open'
+import type { PgQueryable } from './pg/pool'
 import { statements } from './statements'
 import * as accountHealth from './repositories/account-health'
 import * as accounts from './repositories/accounts'
@@ -82,7 +84,15 @@ export interface Store extends Repositories {
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query (readiness); rejects with why it does not. */
   ping(): Promise<void>
+  /**
+   * Runs `work` on a connection of its own in a read-only transaction: one consistent view of the
+   * data however long it reads (an archive export), while the engine keeps writing.
+   */
+  snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T>
 }
+
+/** A read-only snapshot connection, in its dialect (the archive export has SQL for each). */
+export type SnapshotReader = { dialect: 'sqlite'; db: Db } | { dialect: 'postgres'; db: PgQueryable }
 
 type Call<F> = (fn: F, args: unknown[]) => Promise<unknown>
 
@@ -120,8 +130,9 @@ export function storeOf(
   dialect: Store['dialect'],
   transaction: Store['transaction'],
   ping: Store['ping'],
+  snapshot: Store['snapshot'],
 ): Store {
-  return Object.assign(repositories, { dialect, transaction, ping })
+  return Object.assign(repositories, { dialect, transaction, ping, snapshot })
 }
 
 /** A FIFO lock: one holder at a time, the others wait in order. */
@@ -183,6 +194,24 @@ export function createSqliteStore(db: Db): Store {
       resolve()
     })
 
+  // A second, read-only connection in one read transaction (an open iterator would otherwise keep
+  // the engine's connection busy); an in-memory database (unit tests) is read directly.
+  async function snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    if (db.memory) return work({ dialect: 'sqlite', db })
+    const reader = new Database(db.name, { readonly: true, fileMustExist: true })
+    try {
+      reader.pragma('busy_timeout = 5000')
+      reader.exec('BEGIN')
+      try {
+        return await work({ dialect: 'sqlite', db: reader })
+      } finally {
+        reader.exec('COMMIT')
+      }
+    } finally {
+      reader.close()
+    }
+  }
+
   // A repository's throw becomes a rejection, as on PostgreSQL.
   const direct = (fn: SqliteFunction, args: unknown[]): Promise<unknown> => new Promise((resolve) => resolve(fn(db, ...args)))
 
@@ -193,6 +222,7 @@ export function createSqliteStore(db: Db): Store {
       'sqlite',
       (inner) => (open ? runTransaction(inner, depth + 1) : Promise.reject(new TransactionFinished())),
       ping,
+      snapshot,
     )
     const savepoint = depth > 0 ? `greenline_${depth}` : undefined
     sql(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN IMMEDIATE')
@@ -216,5 +246,6 @@ export function createSqliteStore(db: Db): Store {
     'sqlite',
     (work) => lock.run(() => runTransaction(work, 0)),
     ping,
+    snapshot,
   )
 }

@@ -106,7 +106,6 @@ export const ENGINE_TEXTS = {
   'admin.resume': 'Only an administrator can resume sending',
   'export.rangeInvalid': 'The export range must end after it starts',
   'export.adminOnly': 'Only an administrator can export the whole organization',
-  'export.notOnPostgres': 'Archive export does not run yet on a server whose data is in PostgreSQL',
 
   'contact.notFound': 'This contact does not exist (it may have been deleted)',
   'contact.phoneTaken': '{phone} is already saved as {name}',

@@ -22,6 +22,21 @@ export function createPgStore(pool: pg.Pool): Store {
   const ping = async () => {
     await pool.query('SELECT 1')
   }
+  // REPEATABLE READ: every statement of the work sees the data as of its first one.
+  const snapshot: Store['snapshot'] = async (work) => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      try {
+        return await work({ dialect: 'postgres', db: client })
+      } finally {
+        await client.query('COMMIT').catch(() => undefined)
+      }
+    } finally {
+      client.release()
+    }
+  }
+  const helpers = { ping, snapshot }
   return storeOf(
     new PgRepositories((fn, args) => fn(pool, ...args)),
     'postgres',
@@ -29,7 +44,7 @@ export function createPgStore(pool: pg.Pool): Store {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect()
         try {
-          return await runTransaction(client, work, 0, ping)
+          return await runTransaction(client, work, 0, helpers)
         } catch (error) {
           if (attempt >= CONFLICT_ATTEMPTS || !isTransactionConflict(error)) throw error
           log.warn('transaction run again after a conflict', { code: (error as { code: string }).code, attempt })
@@ -39,16 +54,23 @@ export function createPgStore(pool: pg.Pool): Store {
       }
     },
     ping,
+    snapshot,
   )
 }
 
-async function runTransaction<T>(client: pg.PoolClient, work: (tx: Store) => Promise<T>, depth: number, ping: Store['ping']): Promise<T> {
+async function runTransaction<T>(
+  client: pg.PoolClient,
+  work: (tx: Store) => Promise<T>,
+  depth: number,
+  helpers: Pick<Store, 'ping' | 'snapshot'>,
+): Promise<T> {
   let open = true
   const tx = storeOf(
     new PgRepositories((fn, args) => (open ? fn(client, ...args) : Promise.reject(new TransactionFinished()))),
     'postgres',
-    (inner) => (open ? runTransaction(client, inner, depth + 1, ping) : Promise.reject(new TransactionFinished())),
-    ping,
+    (inner) => (open ? runTransaction(client, inner, depth + 1, helpers) : Promise.reject(new TransactionFinished())),
+    helpers.ping,
+    helpers.snapshot,
   )
   const savepoint = depth > 0 ? `greenline_${depth}` : undefined
   await client.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN')
