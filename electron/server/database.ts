@@ -5,17 +5,8 @@ import { latestPgVersion, pgSchemaVersion } from '../core/db/pg/migrate'
 import { checkReachable, createPgPool, describeDatabaseUrl } from '../core/db/pg/pool'
 import { createPgStore } from '../core/db/pg/store'
 import { createSqliteStore, type Store } from '../core/db/store'
-import { createLogger } from '../core/platform/logger'
 import { ConfigError, type ServerConfig } from './config'
-
-const log = createLogger('server')
-
-/**
- * The session advisory lock a server holds on its PostgreSQL database while it runs. Until the
- * outbox claims sends with leases and events fan out between instances (README "Scaling out"), a
- * second instance on the same database would send what the first sends: it refuses to start.
- */
-export const SERVER_INSTANCE_LOCK = 7_466_391_845_212_002
+import { holdInstanceLock } from './instance-lock'
 
 /** Where a team server keeps its data: SQLite in its data directory, or PostgreSQL. */
 export interface ServerDatabase {
@@ -50,7 +41,6 @@ export async function openServerDatabase(config: ServerConfig, options: { instan
   }
   const where = describeDatabaseUrl(database.url)
   const pool = createPgPool(database.url, { max: database.poolMax, applicationName: 'greenline server' })
-  let holder: pg.PoolClient | undefined
   try {
     await checkReachable(pool, database.url)
     const version = await pgSchemaVersion(pool)
@@ -63,26 +53,12 @@ export async function openServerDatabase(config: ServerConfig, options: { instan
       )
     }
     if (!options.instance) return onPool(pool)
-    holder = await pool.connect()
-    const locked = await holder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [SERVER_INSTANCE_LOCK])
-    if (!locked.rows[0]?.locked) {
-      throw new ConfigError(
-        `Another Greenline server is already running on PostgreSQL ${where}. ` +
-          'Several instances on one database are not supported yet (README "Scaling out"): stop the other one first.',
-      )
-    }
-    // The lock lives as long as this connection: if PostgreSQL restarts, another instance could start.
-    holder.on('error', (error) => log.error('the connection holding the instance lock failed', { error: error.message }))
+    const lock = await holdInstanceLock(pool, where)
+    return onPool(pool, () => lock.release())
   } catch (error) {
-    holder?.release()
     await pool.end()
     throw error
   }
-  const lockHolder = holder
-  return onPool(pool, async () => {
-    await lockHolder.query('SELECT pg_advisory_unlock($1)', [SERVER_INSTANCE_LOCK]).catch(() => undefined)
-    lockHolder.release()
-  })
 }
 
 function onPool(pool: pg.Pool, release = () => Promise.resolve()): ServerDatabase {

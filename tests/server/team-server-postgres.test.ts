@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveServerConfig } from '../../electron/server/config'
 import { migrateCommand } from '../../electron/server/migrate-command'
@@ -59,6 +60,18 @@ async function sandbox<T = unknown>(server: TeamServer, path: string, body?: unk
 
 async function deliveredTo(server: TeamServer, phone: string): Promise<Array<{ type: string; text?: string }>> {
   return sandbox(server, `/sandbox/deliveries?phone=${encodeURIComponent(phone)}`)
+}
+
+/** Advisory locks granted in the cluster: the running server's instance lock is the only one. */
+async function instanceLocksHeld(): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`)
+    return Number(rows[0].n)
+  } finally {
+    await client.end()
+  }
 }
 
 async function signedIn(server: TeamServer): Promise<WsClient> {
@@ -156,6 +169,9 @@ describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
       }
       await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, WAIT).toBe(200)
       expect((await fetch(`${server.url}/auth/me`, { headers: { Cookie: cookie } })).status).toBe(200)
+      // The instance lock died with its connection: the server takes it again, and a second server is refused again.
+      await expect.poll(instanceLocksHeld, WAIT).toBe(1)
+      await expect(start(newDataDir())).rejects.toThrow(/Another Greenline server is already running/)
       const client = await WsClient.connect(server.url, { headers: { Cookie: cookie } })
       expect(await client.request('contacts:create', { name: 'Back Again', phone: '+14155550102' })).toMatchObject({ name: 'Back Again' })
       client.close()
