@@ -1,6 +1,6 @@
 // `npm run server -- migrate`: explicit, idempotent, on PostgreSQL (GREENLINE_DATABASE_URL) or the SQLite data directory.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -118,5 +118,11 @@ describe('npm run server -- migrate', () => {
       /^Greenline server could not start: PostgreSQL .* is at schema 0; this Greenline needs 40\. Run `npm run server -- migrate`/,
     )
     expect(existsSync(join(dirs.at(-1) ?? '', 'greenline.db'))).toBe(false)
+    // A solo history cannot be imported into PostgreSQL yet: refused in words, nothing written.
+    const solo = join(tempDir(), 'greenline.db')
+    writeFileSync(solo, '')
+    const imported = run({ GREENLINE_DATABASE_URL: url, GREENLINE_DATA_DIR: tempDir() }, ['import', '--from', solo, '--as', 'priya'])
+    expect(imported.status).toBe(1)
+    expect(imported.stderr).toMatch(/Importing a solo history into a server on PostgreSQL is not built yet/)
   }, 120_000)
 })
