@@ -159,8 +159,9 @@ export function createWebhookIntake(
       })
       media.push(...applied)
     } catch (error) {
-      // A conflict gave up the whole group's transaction: it runs again, this delivery with it.
-      if (isTransactionConflict(error)) throw error
+      // Inside the group commit, a conflict gave up the whole group's transaction: it runs again,
+      // this delivery with it. On its own (a stored delivery) the store already ran it again.
+      if (isTransactionConflict(error) && scope.store !== scope.root) throw error
       log.error('webhook processing failed', { seq, error: String(error) })
       await scope.store.webhookEvents.markWebhookEvent(seq, 'failed', String(error).slice(0, 500))
     }

@@ -62,4 +62,20 @@ describe('inTransaction: what the work announces waits for the commit', () => {
     })
     expect(said).toEqual(['conversation v2'])
   })
+
+  it('keeps only the last run’s announcements when the store runs the work again after a conflict', async () => {
+    const { ctx, said } = recordingContext()
+    const transaction = ctx.store.transaction.bind(ctx.store)
+    // What the PostgreSQL store does after a deadlock: the same work, a second time.
+    ctx.store.transaction = (work) =>
+      transaction(async (tx) => {
+        await work(tx)
+        return work(tx)
+      })
+    let run = 0
+    await inTransaction(ctx, async (tx) => {
+      tx.changes.conversation(`v${++run}`)
+    })
+    expect(said).toEqual(['conversation v2'])
+  })
 })
