@@ -10,6 +10,7 @@ import type { EngineContext } from './context'
 import { openDatabase, type Db } from './db/open'
 import { createSqliteStore, type Store } from './db/store'
 import { createDispatcher, type RequestContext } from './dispatcher'
+import { ClusterEventHub, type ClusterLink } from './cluster'
 import { EventHub } from './events'
 import { createHandlers } from './handlers'
 import { createMediaStore, type MediaStore } from './media/media-store'
@@ -52,7 +53,7 @@ export interface EngineOptions {
   channelSecret?: string
   /** Where a signed voicemail's audio may be fetched from, and the bearer it takes (default: the sandbox's). */
   channelMedia?: { origin: string; accessToken: string }
-  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate' | 'health'>>
+  scheduler?: Partial<Omit<SchedulerOptions, 'whatsapp' | 'sms' | 'media' | 'optInTemplate' | 'health' | 'cluster'>>
   /** Probe timing for the account health (tests). */
   health?: Partial<Pick<AccountHealthOptions, 'firstProbeMs' | 'maxProbeMs'>>
   /** Whether `sandbox` should be reported in the session (the embedded sandbox is in use). */
@@ -67,6 +68,11 @@ export interface EngineOptions {
    * later closed by its caller. Without it the engine opens SQLite in `dataDir` and closes it itself.
    */
   store?: Store
+  /**
+   * The other server instances on the same PostgreSQL database: events, changed threads and
+   * outbox lanes are told to them and heard from them (see cluster.ts). Absent: this process is alone.
+   */
+  cluster?: ClusterLink
 }
 
 export interface Engine {
@@ -83,6 +89,8 @@ export interface Engine {
   readonly scheduler: OutboxScheduler
   readonly health: AccountHealth
   readonly downloader: MediaDownloader
+  /** The other server instances on this database (EngineOptions.cluster), if any. */
+  readonly cluster?: ClusterLink
   dispatch(request: RequestContext, channel: unknown, payload: unknown): Promise<Result<unknown>>
   subscribe(userId: string, listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void
   /** Who `userId` is and the org they are in. @throws Error for someone not in the org. */
@@ -128,8 +136,8 @@ export function createEngine(options: EngineOptions): Engine | SqliteEngine {
     options.directory === 'database' ? store.orgUsers.seedOrgUsers(options.org.users) : store.orgUsers.syncOrgUsers(options.org.users)
   // Observed by `start`; an engine closed without starting must not leave it unhandled.
   ready.catch(() => undefined)
-  const events = new EventHub()
-  const changes = new ChangeFeed(store, events, () => clock.now())
+  const events = options.cluster ? new ClusterEventHub(options.cluster) : new EventHub()
+  const changes = new ChangeFeed(store, events, () => clock.now(), options.cluster)
   let scheduler: OutboxScheduler | undefined
   const ctx: EngineContext & { changes: ChangeFeed } = {
     ...(db ? { db } : {}),
@@ -178,6 +186,7 @@ export function createEngine(options: EngineOptions): Engine | SqliteEngine {
     whatsapp: client,
     sms: options.sms,
     media,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     ...sendingOptions(options.org),
     ...options.scheduler,
   })
@@ -274,6 +283,7 @@ export function createEngine(options: EngineOptions): Engine | SqliteEngine {
     scheduler,
     health,
     downloader,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     dispatch,
     subscribe: (userId, listener) => events.subscribe(userId, listener),
     session,

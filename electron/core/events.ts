@@ -27,7 +27,17 @@ export class EventHub {
     return this.listeners.size > 0
   }
 
+  /** To `userIds` (every instance's subscribers when clustered: see cluster.ts). */
   publish<E extends EventChannel>(userIds: Iterable<string>, event: E, payload: EventPayloads[E]): void {
+    this.publishHere(userIds, event, payload)
+  }
+
+  publishToAll<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
+    this.publishHere(this.listeners.keys(), event, payload)
+  }
+
+  /** To the subscribers connected to this process only (views built for them: the change feed). */
+  publishHere<E extends EventChannel>(userIds: Iterable<string>, event: E, payload: EventPayloads[E]): void {
     for (const userId of userIds) {
       for (const listener of this.listeners.get(userId) ?? []) {
         try {
@@ -37,9 +47,5 @@ export class EventHub {
         }
       }
     }
-  }
-
-  publishToAll<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
-    this.publish(this.listeners.keys(), event, payload)
   }
 }

@@ -28,6 +28,8 @@ export interface ApiSocketRouteOptions {
 export interface ApiSocketRoute {
   /** Closes every connection opened with this credential (a revoked session or token). */
   closeCredential(credentialId: string, code: number, reason: string): void
+  /** Closes every socket (clients reconnect and catch up from their change cursor). */
+  closeAll(code: number, reason: string): void
 }
 
 /**
@@ -91,6 +93,9 @@ export function registerApiSocket(app: FastifyInstance, options: ApiSocketRouteO
   return {
     closeCredential(credentialId, code, reason) {
       for (const ws of byCredential.get(credentialId) ?? []) ws.close(code, reason)
+    },
+    closeAll(code, reason) {
+      for (const ws of sockets.clients) ws.close(code, reason)
     },
   }
 }

@@ -148,10 +148,26 @@ export function buildServerApp(options: ServerAppOptions): Promise<FastifyInstan
       allowSignIn: (caller) => config.demo && !caller,
       userOf: (caller) => caller?.userId,
       hostChannels: { ...directory, ...createSyncChannels(engine) },
-      attach: (route) =>
-        credentials.onRevoked((ids) => {
+      attach: (route) => {
+        const signOut = (ids: readonly string[]) => {
           for (const id of ids) route.closeCredential(id, 4001, 'Signed out')
-        }),
+        }
+        const { cluster } = engine
+        const stops = [
+          credentials.onRevoked((ids) => {
+            signOut(ids)
+            cluster?.signal({ kind: 'revoked', credentialIds: [...ids] })
+          }),
+        ]
+        if (cluster) {
+          stops.push(
+            cluster.onSignal((signal) => signal.kind === 'revoked' && signOut(signal.credentialIds)),
+            // Events of other instances may have been missed: clients reconnect and catch up.
+            cluster.onGap(() => route.closeAll(1012, 'Catch up')),
+          )
+        }
+        return () => stops.forEach((stop) => stop())
+      },
     },
   })
 }

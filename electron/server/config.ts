@@ -35,6 +35,12 @@ export interface ServerConfig {
   orgFile?: string
   oidc?: OidcConfig
   sessions: SessionPolicy
+  /**
+   * How long a send whose outcome is unknown (the connection broke, or its instance died mid-send)
+   * waits for WhatsApp's status webhook before it goes again (GREENLINE_RECONCILE_GRACE_SECONDS,
+   * default 60): a dead instance's sends wait the request timeout plus this.
+   */
+  reconcileGraceMs?: number
   /** The first admin's password on first start (GREENLINE_ADMIN_PASSWORD), with GREENLINE_ADMIN_USER. */
   firstAdmin?: { userId: string; password: string }
 }
@@ -105,12 +111,18 @@ export function resolveServerConfig(argv: readonly string[], env: NodeJS.Process
   if (databaseUrl && !isPostgresUrl(databaseUrl))
     throw new ConfigError('GREENLINE_DATABASE_URL must be a postgres:// (or postgresql://) URL')
   const poolMax = Number(env.GREENLINE_DATABASE_POOL_MAX || 10)
-  // Two at least: the server holds one for its instance lock, requests need the others.
+  // Two at least: a request's transaction holds one while the outbox and others need another.
   if (!Number.isInteger(poolMax) || poolMax < 2) throw new ConfigError('GREENLINE_DATABASE_POOL_MAX must be a whole number of 2 or more')
+
+  const grace = env.GREENLINE_RECONCILE_GRACE_SECONDS
+  const reconcileGraceMs = grace ? Number(grace) * 1000 : undefined
+  if (reconcileGraceMs !== undefined && !(Number.isFinite(reconcileGraceMs) && reconcileGraceMs > 0))
+    throw new ConfigError('GREENLINE_RECONCILE_GRACE_SECONDS must be a positive number of seconds')
 
   return {
     bind,
     port,
+    ...(reconcileGraceMs ? { reconcileGraceMs } : {}),
     ...(databaseUrl ? { database: { url: databaseUrl, poolMax } } : {}),
     dataDir: values['data-dir'] ?? env.GREENLINE_DATA_DIR ?? defaultDataDir(),
     ...((values['media-dir'] ?? env.GREENLINE_MEDIA_DIR) ? { mediaDir: values['media-dir'] ?? env.GREENLINE_MEDIA_DIR } : {}),

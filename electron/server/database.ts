@@ -6,25 +6,26 @@ import { checkReachable, createPgPool, describeDatabaseUrl } from '../core/db/pg
 import { createPgStore } from '../core/db/pg/store'
 import { createSqliteStore, type Store } from '../core/db/store'
 import { ConfigError, type ServerConfig } from './config'
-import { holdInstanceLock } from './instance-lock'
 
 /** Where a team server keeps its data: SQLite in its data directory, or PostgreSQL. */
 export interface ServerDatabase {
   /** The PostgreSQL store the engine runs on; undefined on SQLite (the engine opens its own file). */
   store?: Store
+  /** PostgreSQL's pool and URL, for what the instances share (server/cluster.ts); undefined on SQLite. */
+  pg?: { pool: pg.Pool; url: string }
   /** Runs `read` on a store before the engine starts (saved settings), closing what it opened. */
   read<T>(read: (store: Store) => Promise<T>): Promise<T>
-  /** Releases the instance lock and closes the pool (after the engine has closed). */
+  /** Closes the pool (after the engine has closed). */
   close(): Promise<void>
 }
 
 /**
- * Opens the server's database. PostgreSQL must answer (PgUnreachable says why not), be migrated
+ * Opens the server's database. PostgreSQL must answer (PgUnreachable says why not) and be migrated
  * to this version (ConfigError naming `npm run server -- migrate`; the server never migrates
- * PostgreSQL by itself, so two versions starting at once cannot race) and, for a server
- * (`instance`, not a one-off command like `admin create`), have no other server running on it.
+ * PostgreSQL by itself, so two versions starting at once cannot race). Several servers may run on
+ * one PostgreSQL database (README "Scaling out").
  */
-export async function openServerDatabase(config: ServerConfig, options: { instance: boolean }): Promise<ServerDatabase> {
+export async function openServerDatabase(config: ServerConfig): Promise<ServerDatabase> {
   const database = config.database
   if (!database) {
     return {
@@ -52,25 +53,16 @@ export async function openServerDatabase(config: ServerConfig, options: { instan
           'Run `npm run server -- migrate` (with the same GREENLINE_DATABASE_URL) once, then start the server.',
       )
     }
-    if (!options.instance) return onPool(pool)
-    const lock = await holdInstanceLock(pool, where)
-    return onPool(pool, () => lock.release())
   } catch (error) {
     await pool.end()
     throw error
   }
-}
-
-function onPool(pool: pg.Pool, release = () => Promise.resolve()): ServerDatabase {
   const store = createPgStore(pool)
   let closing: Promise<void> | undefined
   return {
     store,
+    pg: { pool, url: database.url },
     read: (read) => read(store),
-    close: () =>
-      (closing ??= (async () => {
-        await release()
-        await pool.end()
-      })()),
+    close: () => (closing ??= pool.end()),
   }
 }

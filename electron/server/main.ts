@@ -59,7 +59,7 @@ async function adminCommand(argv: string[]): Promise<void> {
   const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : process.env.GREENLINE_ADMIN_PASSWORD
   if (!password) throw new ConfigError('Give the password on standard input with --password-stdin (or in GREENLINE_ADMIN_PASSWORD)')
   const config = resolveServerConfig(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env)
-  const database = await openServerDatabase(config, { instance: false })
+  const database = await openServerDatabase(config)
   try {
     await database.read((store) =>
       createAdmin(store, createCredentials(store, Date.now), Date.now, {

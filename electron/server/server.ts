@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Store } from '../core/db/store'
 import type { Engine, EngineOptions } from '../core/engine'
 import { freePort } from '../core/http/http-util'
+import { OffsetClock } from '../shared/clock'
 import { createLogger } from '../core/platform/logger'
 import { resolveWhatsAppConfig, type WhatsAppConfig } from '../core/whatsapp/config'
 import type { OrgPolicy } from '../core/org/org-policy'
@@ -12,6 +13,7 @@ import { buildServerApp } from './app'
 import { checkPasswordRules, createCredentials, type Credentials } from './auth/credentials'
 import { ConfigError, isLoopback, type ServerConfig } from './config'
 import { lockDataDir } from './data-dir-lock'
+import { joinCluster } from './cluster'
 import { openServerDatabase } from './database'
 import { createConnectorAdmin } from './secrets/connector-admin'
 import { createPolicyAdmin, effectivePolicy, readSavedPolicy } from './policy-admin'
@@ -42,7 +44,10 @@ export interface StartServerOptions {
   engine?: Partial<EngineOptions>
 }
 
-/** The Greenline server: one engine (one outbox, one rate limiter, one consent ledger) for the office. */
+/**
+ * The Greenline server: one engine (one outbox, one rate limiter, one consent ledger) for the office;
+ * on PostgreSQL, one of several instances sharing them through the database.
+ */
 export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<TeamServer> {
   const env = options.env ?? process.env
   const { policy: filePolicy, raw } = loadOrgPolicyOrDemo(config.orgFile)
@@ -51,7 +56,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     // What an admin saved (encrypted) is the lowest layer; the org file and GREENLINE_WA_* win over it.
     const key = loadSecretKey(config.dataDir, env)
-    const database = await openServerDatabase(config, { instance: true })
+    const database = await openServerDatabase(config)
     closeDatabase = () => database.close()
     const { saved, savedPolicy, savedSms } = await database.read(async (store) => ({
       saved: await readConnectorSettings(store, key),
@@ -64,13 +69,31 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       throw new ConfigError('Demo sign-in ("pick who you are") runs only with the sandbox on a loopback address')
     }
     const port = config.port || (await freePort())
+    // On PostgreSQL, other instances may serve the same database: events, outbox lanes and send limits are shared.
+    const cluster =
+      database.pg &&
+      (await joinCluster({ ...database.pg, clock: options.engine?.clock ?? new OffsetClock(), phoneNumberId: whatsapp.phoneNumberId || 'default' }))
+    closeDatabase = async () => {
+      await cluster?.stop()
+      await database.close()
+    }
     const connected = await startConnectedEngine({
       ...(database.store ? { store: database.store } : {}),
       dataDir: config.dataDir,
       policy,
       whatsapp,
       listenerPort: port,
-      engine: { directory: 'database', ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}), ...options.engine },
+      engine: {
+        directory: 'database',
+        ...(config.mediaDir ? { mediaDir: config.mediaDir } : {}),
+        ...options.engine,
+        ...(cluster ? { cluster: cluster.link } : {}),
+        scheduler: {
+          ...(cluster ? { sharedLimits: cluster.sharedLimits } : {}),
+          ...(config.reconcileGraceMs ? { reconcileGraceMs: config.reconcileGraceMs } : {}),
+          ...options.engine?.scheduler,
+        },
+      },
       smsSecrets: smsSecrets(savedSms, env),
       publicUrl: config.publicUrl.origin,
     })

@@ -17,15 +17,40 @@ export class LaneHeads {
   private readonly heads = new Map<string, outbox.OutboxRow>()
   private readonly pending = new Set<string>()
   private rebuilt = false
+  /** Lanes other server instances wrote (`all`: re-read every lane), told through the cluster link. */
+  private elsewhere = { lanes: new Set<string>(), all: false }
   /** Lanes re-read since this object was made (tests check that a wake reads only changed lanes). */
   lanesRead = 0
 
-  constructor(private readonly ctx: EngineContext) {}
+  /** `written`: told the lanes this process wrote, when it takes them (the scheduler tells other instances). */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly written?: (lanes: Set<string>) => void,
+  ) {}
+
+  /** Lanes another instance wrote (undefined: every lane) are re-read on the next refresh. */
+  changedElsewhere(lanes?: Iterable<string>): void {
+    if (!lanes) this.elsewhere.all = true
+    else for (const lane of lanes) this.elsewhere.lanes.add(lane)
+  }
+
+  /**
+   * Forgets a lane's head without re-reading it: its send could not be leased because another
+   * instance is ahead (re-reading at once would find the same head and spin). That instance's
+   * write, told through the cluster link, or the next full re-read brings the lane back.
+   */
+  drop(lane: string): void {
+    this.heads.delete(lane)
+  }
 
   /** Re-reads changed lanes (at most one slice); true when more lanes wait for the next slice. */
   async refresh(): Promise<boolean> {
     const changed = await this.ctx.store.outbox.takeChangedLanes()
-    if (!this.rebuilt || changed.all) {
+    if (changed.lanes.size > 0) this.written?.(changed.lanes)
+    const elsewhere = this.elsewhere
+    this.elsewhere = { lanes: new Set(), all: false }
+    for (const lane of elsewhere.lanes) changed.lanes.add(lane)
+    if (!this.rebuilt || changed.all || elsewhere.all) {
       this.rebuilt = true
       this.heads.clear()
       this.pending.clear()
@@ -49,7 +74,8 @@ export class LaneHeads {
 
   /** True while changed lanes wait to be re-read. */
   async isStale(): Promise<boolean> {
-    return this.pending.size > 0 || (await this.ctx.store.outbox.hasChangedLanes())
+    if (this.pending.size > 0 || this.elsewhere.all || this.elsewhere.lanes.size > 0) return true
+    return await this.ctx.store.outbox.hasChangedLanes()
   }
 
   /** The heads, oldest re-read first (a lane goes to the back each time its head changes). */

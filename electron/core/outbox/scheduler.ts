@@ -4,6 +4,7 @@ import type * as outbox from '../db/repositories/outbox'
 import type { MediaStore } from '../media/media-store'
 import { createLogger } from '../platform/logger'
 import type { WhatsAppClient } from '../whatsapp/client'
+import type { ClusterLink } from '../cluster'
 import type { AccountHealth } from './account-health'
 import { policyHold } from './hold-rule'
 import { runSendJob, type SendError, type SendJobDeps } from './jobs'
@@ -36,7 +37,40 @@ export interface SchedulerOptions {
   sendTimeoutMs?: number
   /** The business number's health: while it is paused, WhatsApp messages wait held. */
   health?: AccountHealth
+  /** Other server instances on the same database: lanes written here are told to them, theirs heard. */
+  cluster?: ClusterLink
+  /** With a cluster: every lane is re-read this often (ms), in case a signal was lost. Default 30 s. */
+  rescanMs?: number
+  /**
+   * The number's throughput and the per-user pair limit as every instance shares them (kept in
+   * PostgreSQL), made for the current rates; asked before each WhatsApp send instead of this
+   * process's own (read receipts still count against this process's own throughput only).
+   */
+  sharedLimits?: (rates: SendRates) => SharedSendLimits
 }
+
+/** The rates of the send limits (org policy; Meta's defaults when unset). */
+export interface SendRates {
+  messagesPerSecond: number
+  pairBurst: number
+  pairRefillMs: number
+}
+
+/** Send limits shared by several server instances (see db/pg/rate-limits.ts). */
+export interface SharedSendLimits {
+  /** When a send to `lane`'s WhatsApp user may go (`now`: now), taking nothing. */
+  availableAt(lane: string, now: number): Promise<number>
+  /** Takes one send to `lane`'s WhatsApp user; when it may go instead, if it may not go now. */
+  take(lane: string, now: number): Promise<number | undefined>
+  /** The platform said we overdid it: nothing goes (to `lane`, for `pair`) before `until`, on any instance. */
+  penalize(scope: 'pair' | 'global', lane: string, until: number): Promise<void>
+}
+
+const ratesOf = (options: Pick<SchedulerOptions, 'messagesPerSecond' | 'pairBurst' | 'pairRefillMs'>): SendRates => ({
+  messagesPerSecond: options.messagesPerSecond ?? 80,
+  pairBurst: options.pairBurst ?? 45,
+  pairRefillMs: options.pairRefillMs ?? 6000,
+})
 
 /**
  * Sends what the outbox holds: one ordered lane per WhatsApp user, the global throughput and the
@@ -58,37 +92,55 @@ export class OutboxScheduler {
   private readonly receipts = new Set<Promise<void>>()
   private readonly receiptTimers = new Set<{ cancel: () => void; giveUp: () => void }>()
   private readonly health: AccountHealth | undefined
+  private readonly makeShared: SchedulerOptions['sharedLimits']
   private readonly heads: LaneHeads
   private sliceQueued = false
+  private shared: SharedSendLimits | undefined
+  /** Lanes a shared limit said must wait, until when (the local limits do not know it). */
+  private readonly sharedWaits = new Map<string, number>()
+  private readonly stopCluster: Array<() => void> = []
+  private readonly cluster: ClusterLink | undefined
+  private readonly rescanMs: number
+  private cancelRescan: (() => void) | undefined
 
   constructor(
     private readonly ctx: EngineContext,
     options: SchedulerOptions,
   ) {
-    this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
+    const rates = ratesOf(options)
+    this.global = new RateLimiter({ ratePerSecond: rates.messagesPerSecond })
     // One at a time at the provider's pace: a carrier number has no burst to spend.
     this.smsLimit = options.smsPerSecond ? new RateLimiter({ ratePerSecond: options.smsPerSecond, burst: 1 }) : undefined
-    this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
+    this.pair = new KeyedRateLimiter({ burst: rates.pairBurst, refillEveryMs: rates.pairRefillMs })
+    this.makeShared = options.sharedLimits
+    this.shared = options.sharedLimits?.(rates)
     this.health = options.health
     this.reconcileGraceMs = options.reconcileGraceMs ?? 60_000
     this.leaseMs = (options.sendTimeoutMs ?? 30_000) + this.reconcileGraceMs
-    this.heads = new LaneHeads(ctx)
+    this.cluster = options.cluster
+    this.rescanMs = options.rescanMs ?? 30_000
+    const cluster = options.cluster
+    this.heads = new LaneHeads(ctx, cluster && ((lanes) => cluster.signal({ kind: 'lanes', lanes: [...lanes] })))
     this.jobs = { ctx, whatsapp: options.whatsapp, sms: options.sms, media: options.media, optInTemplate: options.optInTemplate }
     this.runner = new LaneRunner<outbox.OutboxRow>(
       ctx.clock,
       {
-        heads: () => this.dispatchableHeads(),
+        heads: (now) => this.dispatchableHeads(now),
         nextDueAt: () => this.heads.nextDueAt(),
         // SMS are not WhatsApp's: Meta's limits do not apply to them, only the SMS provider's own.
         availableAt: (row, now) =>
           row.kind === 'sms'
             ? Math.max(this.smsLimit?.availableAt(now) ?? now, this.smsBlockedUntil)
-            : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
+            : this.shared
+              ? (this.sharedWaits.get(row.lane) ?? now)
+              : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
         take: (row, now) => {
           if (row.kind === 'sms') {
             this.smsLimit?.tryTake(now)
             return
           }
+          // Shared limits are taken in `dispatch`, once the send is this instance's.
+          if (this.shared) return
           this.global.tryTake(now)
           this.pair.tryTake(row.lane, now)
         },
@@ -102,8 +154,10 @@ export class OutboxScheduler {
 
   /** A changed org policy or connector, for sends from now on (the team server's admin screen). */
   reconfigure(options: Pick<SchedulerOptions, 'messagesPerSecond' | 'pairBurst' | 'pairRefillMs' | 'optInTemplate'>): void {
-    this.global = new RateLimiter({ ratePerSecond: options.messagesPerSecond ?? 80 })
-    this.pair = new KeyedRateLimiter({ burst: options.pairBurst ?? 45, refillEveryMs: options.pairRefillMs ?? 6000 })
+    const rates = ratesOf(options)
+    this.global = new RateLimiter({ ratePerSecond: rates.messagesPerSecond })
+    this.pair = new KeyedRateLimiter({ burst: rates.pairBurst, refillEveryMs: rates.pairRefillMs })
+    this.shared = this.makeShared?.(rates)
     this.jobs.optInTemplate = options.optInTemplate
     this.runner.wake()
   }
@@ -112,9 +166,34 @@ export class OutboxScheduler {
     if (this.runner.state === 'stopped') {
       // Sends left leased by a previous run: their status webhooks could not reach us while we were
       // down, so the grace period to reconcile them starts now, not when the lease was taken.
-      await this.ctx.store.outbox.extendLeases(this.ctx.clock.now() + this.reconcileGraceMs)
+      // Unless other instances ran meanwhile: they received those webhooks, and their own sends'
+      // leases must not be pushed back each time an instance starts.
+      if (!this.cluster || (await this.cluster.othersRunning()) === 0)
+        await this.ctx.store.outbox.extendLeases(this.ctx.clock.now() + this.reconcileGraceMs)
+      this.joinCluster()
     }
     this.runner.start()
+  }
+
+  /** Hears the lanes other instances write, re-reads everything after a gap and every `rescanMs`. */
+  private joinCluster(): void {
+    const cluster = this.cluster
+    if (!cluster || this.stopCluster.length > 0) return
+    const changed = (lanes?: string[]) => {
+      this.heads.changedElsewhere(lanes)
+      this.wake()
+    }
+    this.stopCluster.push(
+      cluster.onSignal((signal) => signal.kind === 'lanes' && changed(signal.lanes)),
+      cluster.onGap(() => changed()),
+    )
+    const rescan = () => {
+      this.cancelRescan = this.ctx.clock.setTimer(() => {
+        changed()
+        rescan()
+      }, this.rescanMs)
+    }
+    rescan()
   }
 
   pause(): void {
@@ -132,6 +211,8 @@ export class OutboxScheduler {
       timer.giveUp()
     }
     this.receiptTimers.clear()
+    this.cancelRescan?.()
+    for (const stop of this.stopCluster.splice(0)) stop()
     await Promise.all([this.runner.shutdown(), Promise.allSettled([...this.receipts])])
   }
 
@@ -202,7 +283,8 @@ export class OutboxScheduler {
    * needs more than one slice, the next slice runs after the event loop has had a turn (a real
    * `setImmediate`, not the clock: re-reading is work, not waiting).
    */
-  private async dispatchableHeads(): Promise<Iterable<outbox.OutboxRow>> {
+  private async dispatchableHeads(now: number): Promise<Iterable<outbox.OutboxRow>> {
+    for (const [lane, until] of this.sharedWaits) if (until <= now) this.sharedWaits.delete(lane)
     if ((await this.heads.refresh()) && !this.sliceQueued) {
       this.sliceQueued = true
       setImmediate(() => {
@@ -235,7 +317,19 @@ export class OutboxScheduler {
         return
       }
     }
-    await transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id)
+    const shared = row.kind === 'sms' ? undefined : this.shared
+    if (shared && !this.sharedAllows(row.lane, await shared.availableAt(row.lane, now))) return
+    if (!(await transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id))) {
+      // Another instance leased it first, or is still sending an earlier message of the lane.
+      this.heads.drop(row.lane)
+      return
+    }
+    // Taken once the send is ours (a lease lost to another instance spends nothing); another
+    // instance may have spent the last token meanwhile: then the message waits again.
+    if (shared && !this.sharedAllows(row.lane, await shared.take(row.lane, now))) {
+      await transitions.giveBackLease(ctx, row.message_id, this.sharedWaits.get(row.lane) ?? now, message.conversation_id)
+      return
+    }
     const settle = {
       reconcileGraceMs: this.reconcileGraceMs,
       penalize: (scope: 'pair' | 'global', lane: string, until: number) =>
@@ -256,9 +350,17 @@ export class OutboxScheduler {
       })
   }
 
+  /** True when a shared limit's answer lets a send to `lane` go; otherwise the lane waits until it may. */
+  private sharedAllows(lane: string, at: number | undefined): boolean {
+    if (at === undefined || at <= this.ctx.clock.now()) return true
+    this.sharedWaits.set(lane, at)
+    return false
+  }
+
   private penalize(scope: 'pair' | 'global', lane: string, until: number): void {
     if (scope === 'pair') this.pair.penalize(lane, until)
     else this.global.penalize(until)
+    this.shared?.penalize(scope, lane, until).catch((error: unknown) => log.warn('shared rate limit not penalized', { error: String(error) }))
   }
 
   /** An SMS provider's rate limit is its account's, not one contact's: every SMS lane waits. */
@@ -274,7 +376,8 @@ export class OutboxScheduler {
   private async recoverExpiredLeases(now: number, busy: (lane: string) => boolean): Promise<void> {
     for (const row of await this.ctx.store.outbox.expiredLeases(now)) {
       if (busy(row.lane)) continue
-      await this.ctx.store.outbox.reschedule(row.message_id, now, row.last_error ?? undefined)
+      // Conditional: another instance may have recovered (and leased) it since it was read.
+      await this.ctx.store.outbox.releaseExpiredLease(row.message_id, now)
     }
   }
 }

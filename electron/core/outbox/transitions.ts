@@ -76,17 +76,35 @@ export async function requeue(
   ctx.changes.message(row.messageId, conversationId)
 }
 
-/** A send starts: the row is leased until `leaseUntil` and the message shows as sending. */
+/**
+ * A send starts: the row is leased until `leaseUntil` and the message shows as sending. False, and
+ * nothing written, when the row cannot be leased: another server instance took it first, or
+ * something earlier in its lane may still go (PostgreSQL; see the repository's `lease`).
+ */
 export async function startSending(
   ctx: EngineContext,
   messageId: string,
   leaseUntil: number,
   now: number,
   conversationId?: string,
-): Promise<void> {
-  await inTransaction(ctx, async (tx) => {
-    await tx.store.outbox.lease(messageId, leaseUntil)
+): Promise<boolean> {
+  const leased = await inTransaction(ctx, async (tx) => {
+    if (!(await tx.store.outbox.lease(messageId, leaseUntil))) return false
     await tx.store.messages.updateMessage(messageId, { status: 'sending', now })
+    return true
+  })
+  if (leased) ctx.changes.message(messageId, conversationId)
+  return leased
+}
+
+/**
+ * A send that was leased but did not start (a limit shared with other instances ran out meanwhile):
+ * the row is ready again at `dueAt` with its attempt given back, the message queued again.
+ */
+export async function giveBackLease(ctx: EngineContext, messageId: string, dueAt: number, conversationId?: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    await tx.store.outbox.giveBackLease(messageId, dueAt)
+    await tx.store.messages.updateMessage(messageId, { status: 'queued', now: ctx.clock.now() })
   })
   ctx.changes.message(messageId, conversationId)
 }

@@ -121,6 +121,8 @@ describe('group threads on WhatsApp', () => {
     const chat = await h.openChat(ANA, 'Ana Souza')
     const held = await h.as('priya')('messages:send', { conversationId: chat.conversation.id, text: 'Waiting for consent' })
     expect(held.status).toBe('held')
+    // The opt-in request reaches the phone first (ending the thread before would cancel it too).
+    await h.settle()
     await h.as('priya')('conversations:leave', { id: chat.conversation.id })
     await h.settle()
     h.sandbox.userWrites(ANA, { buttonPayload: 'CONSENT_YES' })

@@ -9,6 +9,19 @@ import type { PgQueryable } from './pool'
  * Not wired into the engine yet (README "Scaling out (PostgreSQL) — in progress").
  */
 
+/**
+ * SQL true when no row earlier in `o`'s lane may still go before it: nothing earlier is leased,
+ * held (a held template, the opt-in request, blocks nobody; a template may pass a held free-form
+ * row) or ready, except that a template passes a free-form row stuck behind a held one (SQLite
+ * laneHeads; the engine holds such rows at once). Shared by claimDue and the engine's lease.
+ */
+export const NOTHING_EARLIER_MAY_GO = `NOT EXISTS (
+           SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.seq < o.seq
+             AND (e.state = 'leased'
+               OR (e.state = 'held' AND e.kind <> 'template' AND o.kind <> 'template')
+               OR (e.state = 'ready' AND (o.kind <> 'template' OR e.kind = 'template' OR NOT EXISTS (
+                 SELECT 1 FROM outbox h WHERE h.lane = o.lane AND h.seq < e.seq AND h.state = 'held' AND h.kind <> 'template')))))`
+
 export interface ClaimedRow {
   row: OutboxRow
   /**
@@ -51,14 +64,7 @@ export async function claimDue(db: PgQueryable, options: { now: number; leaseUnt
     `WITH due AS (
        SELECT o.message_id, o.state AS previous_state FROM outbox o
        WHERE ((o.state = 'ready' AND o.due_at <= $1) OR (o.state = 'leased' AND o.lease_until <= $1))
-         AND NOT EXISTS (
-           SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.seq < o.seq
-             AND (e.state = 'leased'
-               OR (e.state = 'held' AND e.kind <> 'template' AND o.kind <> 'template')
-               -- An earlier ready row goes first, except that a template passes a free-form row
-               -- stuck behind a held one (SQLite laneHeads; the engine holds such rows at once).
-               OR (e.state = 'ready' AND (o.kind <> 'template' OR e.kind = 'template' OR NOT EXISTS (
-                 SELECT 1 FROM outbox h WHERE h.lane = o.lane AND h.seq < e.seq AND h.state = 'held' AND h.kind <> 'template')))))
+         AND ${NOTHING_EARLIER_MAY_GO}
        ORDER BY o.due_at, o.lane, o.seq
        LIMIT $3
        FOR UPDATE OF o SKIP LOCKED)

@@ -3,6 +3,7 @@ import { createLogger } from '../../platform/logger'
 import { isTransactionConflict, repositoriesOver, storeOf, TransactionFinished, type Store } from '../store'
 import type { PgQueryable } from './pool'
 import { PG_REPOSITORIES } from './repositories'
+import { beginLaneMarks, commitLaneMarks } from './repositories/outbox'
 
 const log = createLogger('pg')
 
@@ -43,12 +44,14 @@ export function createPgStore(pool: pg.Pool): Store {
     async (work) => {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect()
+        beginLaneMarks(client)
         try {
           return await runTransaction(client, work, 0, helpers)
         } catch (error) {
           if (attempt >= CONFLICT_ATTEMPTS || !isTransactionConflict(error)) throw error
           log.warn('transaction run again after a conflict', { code: (error as { code: string }).code, attempt })
         } finally {
+          commitLaneMarks(client, pool)
           client.release()
         }
       }

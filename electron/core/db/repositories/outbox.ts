@@ -112,6 +112,14 @@ export function lease(db: Db, messageId: string, leaseUntil: number): boolean {
   return row !== undefined
 }
 
+/** A lease taken but not used: ready again at `dueAt`, its attempt given back. */
+export function giveBackLease(db: Db, messageId: string, dueAt: number): void {
+  const row = statements(db)
+    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, attempts = attempts - 1 WHERE message_id = ? AND state = 'leased' RETURNING lane`)
+    .get(dueAt, messageId)
+  markLaneChanged(db, laneOf(row))
+}
+
 export function reschedule(db: Db, messageId: string, dueAt: number, lastError?: string): void {
   const row = statements(db)
     .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, last_error = ? WHERE message_id = ? RETURNING lane`)
@@ -141,6 +149,15 @@ export function removeFromOutbox(db: Db, messageId: string): boolean {
 /** Leases that outlived a crash: the send may or may not have reached the provider. */
 export function expiredLeases(db: Db, now: number): OutboxRow[] {
   return statements(db).prepare(`SELECT * FROM outbox WHERE state = 'leased' AND lease_until <= ?`).all(now) as OutboxRow[]
+}
+
+/** An expired lease goes back to ready, due at `now`, unless it was renewed or settled meanwhile: true when it did. */
+export function releaseExpiredLease(db: Db, messageId: string, now: number): boolean {
+  const row = statements(db)
+    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL WHERE message_id = ? AND state = 'leased' AND lease_until <= ? RETURNING lane`)
+    .get(now, messageId, now)
+  markLaneChanged(db, laneOf(row))
+  return row !== undefined
 }
 
 /** Pushes every lease's end to at least `leaseUntil` (after a restart, reconciliation starts over). */

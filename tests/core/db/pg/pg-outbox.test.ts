@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { migratePg } from '../../../../electron/core/db/pg/migrate'
 import { claimDue, completeLease, enqueuePg, extendLease, getOutboxRowPg, rescheduleLease } from '../../../../electron/core/db/pg/outbox'
 import { createPgPool } from '../../../../electron/core/db/pg/pool'
+import { lease, removeFromOutbox } from '../../../../electron/core/db/pg/repositories/outbox'
 import type { OutboxKind } from '../../../../electron/core/db/repositories/outbox'
 import { seededRandom } from '../../../../electron/shared/random'
 import { usePgCluster } from '../../../helpers/pg-cluster'
@@ -127,6 +128,26 @@ describe('outbox leases on PostgreSQL (several instances, one database)', () => 
     // ben's first is claimed when due, not before, and only then (his second waits for it).
     expect(await claimIds(499)).toEqual([])
     expect(await claimIds(500)).toEqual([later])
+  })
+
+  it("the engine's lease, from an old view of a lane: never a message twice, never past an earlier one that may still go", async () => {
+    const [a, b] = await database(2)
+    const first = await message(a, 'ben', 1, 'text', 'ready', 0)
+    const second = await message(a, 'ben', 2, 'text', 'ready', 0)
+    await message(a, 'chloe', 1, 'template', 'held', 0) // a held opt-in request blocks nobody
+    const chloeText = await message(a, 'chloe', 2, 'text', 'ready', 0)
+    await message(a, 'dan', 1, 'text', 'held', 0) // awaiting consent
+    const danTemplate = await message(a, 'dan', 3, 'template', 'ready', 0)
+
+    // Instance B still thinks ben's first is sent: its second may not go while the first may.
+    expect(await lease(b, second, LEASE)).toBe(false)
+    expect(await lease(a, first, LEASE)).toBe(true)
+    expect(await lease(b, first, LEASE)).toBe(false)
+    expect(await lease(b, second, LEASE)).toBe(false)
+    await removeFromOutbox(a, first)
+    expect(await lease(b, second, LEASE)).toBe(true)
+    expect(await lease(b, chloeText, LEASE)).toBe(true)
+    expect(await lease(a, danTemplate, LEASE)).toBe(true)
   })
 
   it('refuses a lease that ends before it starts', async () => {

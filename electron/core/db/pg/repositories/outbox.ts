@@ -1,35 +1,69 @@
 import type { OutboxKind, OutboxRow, OutboxState } from '../../repositories/outbox'
-import { enqueuePg } from '../outbox'
+import { enqueuePg, NOTHING_EARLIER_MAY_GO } from '../outbox'
 import type { PgQueryable } from '../pool'
 
-// PostgreSQL twin of ../../repositories/outbox.ts. Several instances claim rows with leases through
-// pg/outbox.ts (claimDue, FOR UPDATE SKIP LOCKED); these are the row operations the engine's
-// services and send jobs use around that. Lanes sort by code point, as on SQLite.
+// PostgreSQL twin of ../../repositories/outbox.ts: the row operations the engine's services and
+// send jobs use. Several instances send from one database: `lease` takes a row only while nothing
+// earlier in its lane may still go (the rule of pg/outbox.ts claimDue), so a second instance acting
+// on an old view of a lane can neither send a message twice nor pass an earlier one. Lanes sort by
+// code point, as on SQLite.
 //
-// The changed-lane marks tell this process's scheduler which lanes to re-read; they are kept in
-// memory per process, as on SQLite (a write from another instance is found by claimDue instead).
-let marks = { lanes: new Set<string>(), all: false }
+// The changed-lane marks tell this process's scheduler which lanes to re-read, per pool (one
+// database). A write inside a transaction marks its lane when the transaction commits (see
+// commitLaneMarks): marked earlier, the scheduler could re-read the lane on another connection
+// before the commit, see the old rows and forget the mark. Other instances learn of the lanes
+// through the cluster signal (outbox/scheduler.ts).
+interface Marks {
+  lanes: Set<string>
+  all: boolean
+}
+const poolMarks = new WeakMap<PgQueryable, Marks>()
+/** Marks made on a transaction's connection, waiting for its commit. */
+const pendingMarks = new WeakMap<PgQueryable, Set<string>>()
 
-export function markLaneChanged(_db: PgQueryable, lane: string | undefined): Promise<void> {
-  if (lane !== undefined) marks.lanes.add(lane)
+function marksOf(db: PgQueryable): Marks {
+  let marks = poolMarks.get(db)
+  if (!marks) poolMarks.set(db, (marks = { lanes: new Set(), all: false }))
+  return marks
+}
+
+function mark(db: PgQueryable, lane: string | undefined): void {
+  if (lane === undefined) return
+  const pending = pendingMarks.get(db)
+  if (pending) pending.add(lane)
+  else marksOf(db).lanes.add(lane)
+}
+
+/** `client` runs a transaction of `pool`'s store: its marks wait for commitLaneMarks. */
+export function beginLaneMarks(client: PgQueryable): void {
+  pendingMarks.set(client, new Set())
+}
+
+/** The transaction on `client` ended: its marks count for `pool` (also after a rollback: harmless). */
+export function commitLaneMarks(client: PgQueryable, pool: PgQueryable): void {
+  const pending = pendingMarks.get(client)
+  pendingMarks.delete(client)
+  for (const lane of pending ?? []) marksOf(pool).lanes.add(lane)
+}
+
+export function markLaneChanged(db: PgQueryable, lane: string | undefined): Promise<void> {
+  mark(db, lane)
   return Promise.resolve()
 }
 
 /** The lanes written since the last call (`all` when every lane must be re-read), and forgets them. */
-export function takeChangedLanes(_db: PgQueryable): Promise<{ lanes: Set<string>; all: boolean }> {
-  const taken = marks
-  marks = { lanes: new Set(), all: false }
+export function takeChangedLanes(db: PgQueryable): Promise<Marks> {
+  const taken = marksOf(db)
+  poolMarks.set(db, { lanes: new Set(), all: false })
   return Promise.resolve(taken)
 }
 
-export function hasChangedLanes(_db: PgQueryable): Promise<boolean> {
-  return Promise.resolve(marks.all || marks.lanes.size > 0)
+export function hasChangedLanes(db: PgQueryable): Promise<boolean> {
+  const marks = poolMarks.get(db)
+  return Promise.resolve(!!marks && (marks.all || marks.lanes.size > 0))
 }
 
 const laneOf = (rows: Array<{ lane: string }>) => rows[0]?.lane
-const mark = (lane: string | undefined) => {
-  if (lane !== undefined) marks.lanes.add(lane)
-}
 
 /** Lanes with something ready or under way (held rows are not read). */
 export async function activeLanes(db: PgQueryable): Promise<string[]> {
@@ -48,7 +82,7 @@ export async function enqueue(
   row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
 ): Promise<void> {
   await enqueuePg(db, row)
-  mark(row.lane)
+  mark(db, row.lane)
 }
 
 export async function getOutboxRow(db: PgQueryable, messageId: string): Promise<OutboxRow | undefined> {
@@ -70,20 +104,35 @@ export async function keepLeased(db: PgQueryable, messageId: string, until: numb
     `UPDATE outbox SET state = 'leased', lease_until = $1, last_error = $2 WHERE message_id = $3 RETURNING lane`,
     [until, lastError, messageId],
   )
-  mark(laneOf(rows))
+  mark(db, laneOf(rows))
 }
 
 export async function laneRows(db: PgQueryable, lane: string): Promise<OutboxRow[]> {
   return (await db.query<OutboxRow>('SELECT * FROM outbox WHERE lane = $1 ORDER BY seq', [lane])).rows
 }
 
+/**
+ * Leases a ready row, only while nothing earlier in its lane may still go (NOTHING_EARLIER_MAY_GO):
+ * false when another instance leased it first or the caller's view of the lane is old.
+ */
 export async function lease(db: PgQueryable, messageId: string, leaseUntil: number): Promise<boolean> {
   const { rows } = await db.query<{ lane: string }>(
-    `UPDATE outbox SET state = 'leased', lease_until = $1, attempts = attempts + 1 WHERE message_id = $2 AND state = 'ready' RETURNING lane`,
+    `UPDATE outbox o SET state = 'leased', lease_until = $1, attempts = o.attempts + 1
+     WHERE o.message_id = $2 AND o.state = 'ready' AND ${NOTHING_EARLIER_MAY_GO} RETURNING o.lane`,
     [leaseUntil, messageId],
   )
-  mark(laneOf(rows))
+  mark(db, laneOf(rows))
   return rows.length > 0
+}
+
+/** A lease taken but not used: ready again at `dueAt`, its attempt given back. */
+export async function giveBackLease(db: PgQueryable, messageId: string, dueAt: number): Promise<void> {
+  const { rows } = await db.query<{ lane: string }>(
+    `UPDATE outbox SET state = 'ready', due_at = $2, lease_until = NULL, attempts = attempts - 1
+     WHERE message_id = $1 AND state = 'leased' RETURNING lane`,
+    [messageId, dueAt],
+  )
+  mark(db, laneOf(rows))
 }
 
 export async function reschedule(db: PgQueryable, messageId: string, dueAt: number, lastError?: string): Promise<void> {
@@ -91,7 +140,7 @@ export async function reschedule(db: PgQueryable, messageId: string, dueAt: numb
     `UPDATE outbox SET state = 'ready', due_at = $1, lease_until = NULL, last_error = $2 WHERE message_id = $3 RETURNING lane`,
     [dueAt, lastError ?? null, messageId],
   )
-  mark(laneOf(rows))
+  mark(db, laneOf(rows))
 }
 
 export async function hold(db: PgQueryable, messageId: string): Promise<void> {
@@ -99,18 +148,18 @@ export async function hold(db: PgQueryable, messageId: string): Promise<void> {
     `UPDATE outbox SET state = 'held', lease_until = NULL WHERE message_id = $1 RETURNING lane`,
     [messageId],
   )
-  mark(laneOf(rows))
+  mark(db, laneOf(rows))
 }
 
 /** Held rows of a lane become ready again (consent arrived, or the user wrote and opened the window). */
 export async function releaseLane(db: PgQueryable, lane: string, now: number): Promise<number> {
-  mark(lane)
+  mark(db, lane)
   return (await db.query(`UPDATE outbox SET state = 'ready', due_at = $1 WHERE lane = $2 AND state = 'held'`, [now, lane])).rowCount ?? 0
 }
 
 export async function removeFromOutbox(db: PgQueryable, messageId: string): Promise<boolean> {
   const { rows } = await db.query<{ lane: string }>('DELETE FROM outbox WHERE message_id = $1 RETURNING lane', [messageId])
-  mark(laneOf(rows))
+  mark(db, laneOf(rows))
   return rows.length > 0
 }
 
@@ -119,9 +168,23 @@ export async function expiredLeases(db: PgQueryable, now: number): Promise<Outbo
   return (await db.query<OutboxRow>(`SELECT * FROM outbox WHERE state = 'leased' AND lease_until <= $1`, [now])).rows
 }
 
+/**
+ * An expired lease goes back to ready, due at `now`, unless it was renewed or settled meanwhile (by
+ * this instance or another): true when it did.
+ */
+export async function releaseExpiredLease(db: PgQueryable, messageId: string, now: number): Promise<boolean> {
+  const { rows } = await db.query<{ lane: string }>(
+    `UPDATE outbox SET state = 'ready', due_at = $2, lease_until = NULL
+     WHERE message_id = $1 AND state = 'leased' AND lease_until <= $2 RETURNING lane`,
+    [messageId, now],
+  )
+  mark(db, laneOf(rows))
+  return rows.length > 0
+}
+
 /** Pushes every lease's end to at least `leaseUntil` (after a restart, reconciliation starts over). */
 export async function extendLeases(db: PgQueryable, leaseUntil: number): Promise<number> {
-  marks.all = true
+  marksOf(db).all = true
   return (await db.query(`UPDATE outbox SET lease_until = GREATEST(lease_until, $1) WHERE state = 'leased'`, [leaseUntil])).rowCount ?? 0
 }
 

@@ -1,53 +1,51 @@
 import pg from 'pg'
 import type { Clock } from '../../../shared/clock'
-import type { EventChannel, EventPayloads } from '../../../shared/api/contract'
-import type { EventHub } from '../../events'
+import type { ClusterLink, ClusterSignal } from '../../cluster'
 import { retryDelayMs } from '../../outbox/backoff'
 import { createLogger } from '../../platform/logger'
 import { reasonOf, type PgQueryable } from './pool'
 
-const log = createLogger('pg-fanout')
+const log = createLogger('pg-cluster')
 
-/** The NOTIFY channel every instance of one database listens on. */
+/** The NOTIFY channel every instance of one database listens on (its name is kept from the first version). */
 export const FANOUT_CHANNEL = 'greenline_events'
 
 /**
- * PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. A larger event (a long message body)
+ * PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. A larger signal (a long message body)
  * goes into `event_fanout_bodies` and the notification carries its id; a bit of headroom is kept.
  */
 export const MAX_NOTIFY_BYTES = 7900
+
+/** The `application_name` of each instance's listening connection (pg_stat_activity shows who runs). */
+const LISTENER_NAME = 'greenline-events'
 
 /** Bodies are read by every listening instance within moments; older ones are deleted. */
 export const BODY_TTL_MS = 10 * 60_000
 
 /**
- * The listening connection was down from `lostAt` to `restoredAt`: events published meanwhile by
+ * The listening connection was down from `lostAt` to `restoredAt`: signals sent meanwhile by
  * other instances did not arrive here. Subscribers catch up from their change cursor
  * (pg/change-log.ts), as a client does after its own reconnect.
  */
-export interface FanoutGap {
+export interface ClusterGap {
   lostAt: number
   restoredAt: number
   reason: string
 }
 
-/** One event on the wire: who published it, to whom (`null`: every signed-in user), what. */
-interface WireEvent {
+/** One signal on the wire, with the instance that sent it. */
+interface Wire {
   origin: string
-  userIds: string[] | null
-  event: EventChannel
-  payload: unknown
+  signal: ClusterSignal
 }
 
-export interface PgEventFanoutOptions {
+export interface PgClusterLinkOptions {
   /** `GREENLINE_DATABASE_URL`: the listener has a connection of its own, outside the pool. */
   url: string
-  /** Publishes (NOTIFY) and reads large bodies. */
+  /** Sends (NOTIFY) and reads large bodies. */
   pool: PgQueryable
-  /** This instance's subscribers. */
-  hub: EventHub
   clock: Clock
-  /** Unique per running instance, so it does not deliver its own events twice. */
+  /** Unique per running instance, so it does not hear its own signals. */
   instanceId: string
   /** Reconnect delays: the first retry within `baseMs`, doubling up to `maxMs`. Defaults 250 ms, 10 s. */
   backoff?: { baseMs?: number; maxMs?: number }
@@ -57,18 +55,15 @@ export interface PgEventFanoutOptions {
 }
 
 /**
- * Engine events across server instances: `publish` delivers to this instance's subscribers at
- * once and sends the event to the others with NOTIFY (delivered when the publishing statement
- * commits, in commit order); each instance LISTENs on one dedicated connection and hands what
- * others published to its EventHub, in arrival order.
+ * The cluster link on PostgreSQL (see cluster.ts): `signal` sends to the other instances with
+ * NOTIFY (delivered when the statement commits, in commit order); each instance LISTENs on one
+ * dedicated connection and hands what others sent to its listeners, in arrival order.
  *
  * When that connection drops (the database restarted, a failover, the backend was terminated),
- * notifications sent meanwhile are gone for good: the fan-out reconnects with backoff and, once
- * listening again, reports the gap to `onGap` listeners so they catch up from the change log.
- *
- * Not wired into the engine yet (README "Scaling out (PostgreSQL) — in progress").
+ * notifications sent meanwhile are gone for good: the link reconnects with backoff and, once
+ * listening again, reports the gap to `onGap` listeners so they re-read what they may have missed.
  */
-export class PgEventFanout {
+export class PgClusterLink implements ClusterLink {
   private client: pg.Client | undefined
   private running = false
   private lostAt: number | undefined
@@ -77,10 +72,13 @@ export class PgEventFanout {
   private cancelTimer: (() => void) | undefined
   // Bodies are fetched asynchronously; the chain keeps deliveries in notification order.
   private delivery: Promise<void> = Promise.resolve()
-  private readonly gapListeners = new Set<(gap: FanoutGap) => void>()
+  // Signals go out one after another, so the others hear them in the order they were given.
+  private sending: Promise<void> = Promise.resolve()
+  private readonly gapListeners = new Set<(gap: ClusterGap) => void>()
+  private readonly signalListeners = new Set<(signal: ClusterSignal) => void>()
   private readonly connectionListeners = new Set<(listening: boolean) => void>()
 
-  constructor(private readonly options: PgEventFanoutOptions) {}
+  constructor(private readonly options: PgClusterLinkOptions) {}
 
   /** Listens; throws (with the reason) when the database cannot be reached at start. */
   async start(): Promise<void> {
@@ -90,7 +88,7 @@ export class PgEventFanout {
       await this.listen()
     } catch (error) {
       this.running = false
-      throw new Error(`Cannot listen for events of other instances: ${reasonOf(error)}`, { cause: error })
+      throw new Error(`Cannot listen to the other Greenline instances: ${reasonOf(error)}`, { cause: error })
     }
   }
 
@@ -101,7 +99,7 @@ export class PgEventFanout {
     const client = this.client
     this.client = undefined
     await client?.end().catch(() => undefined)
-    await this.delivery
+    await Promise.all([this.delivery, this.sending])
   }
 
   /** True while the listening connection is up. */
@@ -109,8 +107,8 @@ export class PgEventFanout {
     return this.client !== undefined
   }
 
-  /** Called after each reconnect with the time events may have been missed. */
-  onGap(listener: (gap: FanoutGap) => void): () => void {
+  /** Called after each reconnect with the time signals may have been missed. */
+  onGap(listener: (gap: ClusterGap) => void): () => void {
     this.gapListeners.add(listener)
     return () => this.gapListeners.delete(listener)
   }
@@ -121,20 +119,36 @@ export class PgEventFanout {
     return () => this.connectionListeners.delete(listener)
   }
 
-  /** To `userIds` on every instance: here at once, elsewhere through NOTIFY. */
-  async publish<E extends EventChannel>(userIds: Iterable<string>, event: E, payload: EventPayloads[E]): Promise<void> {
-    const users = [...userIds]
-    this.options.hub.publish(users, event, payload)
-    await this.notify({ origin: this.options.instanceId, userIds: users, event, payload })
+  onSignal(listener: (signal: ClusterSignal) => void): () => void {
+    this.signalListeners.add(listener)
+    return () => this.signalListeners.delete(listener)
   }
 
-  /** To every signed-in user on every instance. */
-  async publishToAll<E extends EventChannel>(event: E, payload: EventPayloads[E]): Promise<void> {
-    this.options.hub.publishToAll(event, payload)
-    await this.notify({ origin: this.options.instanceId, userIds: null, event, payload })
+  /**
+   * To every other instance. Fire and forget (cluster.ts): a signal that cannot be sent is logged;
+   * the others re-read everything on their next rescan. `sent` resolves when it was handed over.
+   */
+  signal(signal: ClusterSignal): void {
+    this.sending = this.sending
+      .then(() => this.notify({ origin: this.options.instanceId, signal }))
+      .catch((error: unknown) => log.warn('could not tell the other instances', { kind: signal.kind, reason: reasonOf(error) }))
   }
 
-  private async notify(wire: WireEvent): Promise<void> {
+  /** Other instances' listening connections to this database (this one's not counted). */
+  async othersRunning(): Promise<number> {
+    const { rows } = await this.options.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+      [LISTENER_NAME],
+    )
+    return Math.max(0, rows[0].n - (this.client ? 1 : 0))
+  }
+
+  /** Resolves once every signal given so far was sent (or failed). */
+  sent(): Promise<void> {
+    return this.sending
+  }
+
+  private async notify(wire: Wire): Promise<void> {
     const text = JSON.stringify(wire)
     if (Buffer.byteLength(text) <= MAX_NOTIFY_BYTES) {
       await this.options.pool.query('SELECT pg_notify($1, $2)', [FANOUT_CHANNEL, text])
@@ -151,7 +165,7 @@ export class PgEventFanout {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, application_name: 'greenline-events', keepAlive: true })
+    const client = new pg.Client({ connectionString: this.options.url, application_name: LISTENER_NAME, keepAlive: true })
     // Registered before connecting: an error event without a listener would crash the process.
     client.on('error', (error) => this.lost(client, reasonOf(error)))
     client.on('end', () => this.lost(client, 'the connection closed'))
@@ -177,7 +191,7 @@ export class PgEventFanout {
     if (this.lostAt !== undefined) {
       const gap = { lostAt: this.lostAt, restoredAt: this.options.clock.now(), reason: this.lostReason }
       this.lostAt = undefined
-      log.info('listening for events again', { downMs: gap.restoredAt - gap.lostAt })
+      log.info('listening to the other instances again', { downMs: gap.restoredAt - gap.lostAt })
       for (const listener of this.gapListeners) listener(gap)
     }
   }
@@ -190,7 +204,7 @@ export class PgEventFanout {
     client.end().catch(() => undefined)
     this.lostAt = this.options.clock.now()
     this.lostReason = reason
-    log.warn('lost the connection listening for events', { reason })
+    log.warn('lost the connection listening to the other instances', { reason })
     for (const listener of this.connectionListeners) listener(false)
     this.scheduleReconnect()
   }
@@ -207,7 +221,7 @@ export class PgEventFanout {
       this.cancelTimer = undefined
       this.listen().catch((error: unknown) => {
         this.lostReason = reasonOf(error)
-        log.warn('could not listen for events yet', { reason: this.lostReason, attempt: this.attempt })
+        log.warn('could not listen to the other instances yet', { reason: this.lostReason, attempt: this.attempt })
         this.scheduleReconnect()
       })
     }, delay)
@@ -230,12 +244,10 @@ export class PgEventFanout {
       try {
         const wire = await this.resolve(text)
         if (!wire || wire.origin === this.options.instanceId) return
-        const payload = wire.payload as EventPayloads[EventChannel]
-        if (wire.userIds) this.options.hub.publish(wire.userIds, wire.event, payload)
-        else this.options.hub.publishToAll(wire.event, payload)
+        for (const listener of this.signalListeners) listener(wire.signal)
       } catch (error) {
-        // An event this instance cannot deliver is a gap too: subscribers catch up.
-        const reason = `an event from another instance could not be delivered: ${reasonOf(error)}`
+        // A signal this instance cannot read is a gap too: its listeners re-read.
+        const reason = `a signal from another instance could not be read: ${reasonOf(error)}`
         log.warn(reason)
         const now = this.options.clock.now()
         for (const listener of this.gapListeners) listener({ lostAt: now, restoredAt: now, reason })
@@ -243,13 +255,13 @@ export class PgEventFanout {
     })
   }
 
-  /** The event of a notification, reading a large body from its table; undefined when it is our own. */
-  private async resolve(text: string): Promise<WireEvent | undefined> {
-    const parsed = JSON.parse(text) as WireEvent | { origin: string; ref: number }
+  /** The signal of a notification, reading a large body from its table; undefined when it is our own. */
+  private async resolve(text: string): Promise<Wire | undefined> {
+    const parsed = JSON.parse(text) as Wire | { origin: string; ref: number }
     if (!('ref' in parsed)) return parsed
     if (parsed.origin === this.options.instanceId) return undefined
     const row = await this.options.pool.query<{ body: string }>('SELECT body FROM event_fanout_bodies WHERE id = $1', [parsed.ref])
-    if (!row.rows[0]) throw new Error(`event body ${parsed.ref} is gone (older than ${BODY_TTL_MS} ms)`)
-    return JSON.parse(row.rows[0].body) as WireEvent
+    if (!row.rows[0]) throw new Error(`signal body ${parsed.ref} is gone (older than ${BODY_TTL_MS} ms)`)
+    return JSON.parse(row.rows[0].body) as Wire
   }
 }

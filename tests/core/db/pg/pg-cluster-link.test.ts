@@ -1,7 +1,9 @@
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EventHub } from '../../../../electron/core/events'
-import { PgEventFanout, type FanoutGap } from '../../../../electron/core/db/pg/event-fanout'
+import { ClusterEventHub } from '../../../../electron/core/cluster'
+import type { EventHub } from '../../../../electron/core/events'
+import { PgClusterLink, type ClusterGap } from '../../../../electron/core/db/pg/cluster-link'
+import type { EventChannel, EventPayloads } from '../../../../electron/shared/api/contract'
 import { migratePg } from '../../../../electron/core/db/pg/migrate'
 import { createPgPool } from '../../../../electron/core/db/pg/pool'
 import { ManualClock, OffsetClock, type Clock } from '../../../../electron/shared/clock'
@@ -27,7 +29,7 @@ function subscriber(hub: EventHub, userId: string) {
 
 const contact = (id: string, name: string) => ({ id, name }) as unknown as Contact
 
-describe('events across instances (LISTEN/NOTIFY)', () => {
+describe('the cluster link: events across instances (LISTEN/NOTIFY)', () => {
   const cluster = usePgCluster()
   const cleanup: (() => Promise<void>)[] = []
   afterEach(async () => {
@@ -42,39 +44,52 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     return url
   }
 
-  /** One server instance: its pool, its subscribers' hub, its fan-out. */
+  /** One server instance: its pool, its subscribers' hub over the cluster link. */
   async function instance(url: string, name: string, clock: Clock = new OffsetClock()) {
     const pool = createPgPool(url, { max: 3 })
-    const hub = new EventHub()
-    const fanout = new PgEventFanout({ url, pool, hub, clock, instanceId: name, backoff: { baseMs: 100, maxMs: 1000 }, random: () => 0.5 })
+    const link = new PgClusterLink({ url, pool, clock, instanceId: name, backoff: { baseMs: 100, maxMs: 1000 }, random: () => 0.5 })
+    const hub = new ClusterEventHub(link)
     cleanup.push(() => pool.end())
-    cleanup.push(() => fanout.stop())
-    return { pool, hub, fanout }
+    cleanup.push(() => link.stop())
+    return {
+      pool,
+      hub,
+      link,
+      /** Publishes, and resolves once the other instances were told. */
+      async publish<E extends EventChannel>(userIds: string[], event: E, payload: EventPayloads[E]) {
+        hub.publish(userIds, event, payload)
+        await link.sent()
+      },
+      async publishToAll<E extends EventChannel>(event: E, payload: EventPayloads[E]) {
+        hub.publishToAll(event, payload)
+        await link.sent()
+      },
+    }
   }
 
   it("a user on instance B sees instance A's event within a second, and A's own user sees it once", async () => {
     const url = await database()
     const a = await instance(url, 'a')
     const b = await instance(url, 'b')
-    await a.fanout.start()
-    await b.fanout.start()
+    await a.link.start()
+    await b.link.start()
     const onB = subscriber(b.hub, 'agent-1')
     const onA = subscriber(a.hub, 'agent-1')
     const elsewhere = subscriber(b.hub, 'agent-2')
 
     const sentAt = Date.now()
-    await a.fanout.publish(['agent-1'], 'contacts:changed', contact('c1', 'Ada'))
+    await a.publish(['agent-1'], 'contacts:changed', contact('c1', 'Ada'))
     await onB.until(1)
     expect(Date.now() - sentAt).toBeLessThan(1000)
     expect(onB.received).toEqual([{ event: 'contacts:changed', payload: { id: 'c1', name: 'Ada' } }])
 
-    await b.fanout.publishToAll('contacts:removed', { id: 'c2' })
+    await b.publishToAll('contacts:removed', { id: 'c2' })
     await onA.until(2)
     expect(onA.received.map((r) => r.event)).toEqual(['contacts:changed', 'contacts:removed'])
     await elsewhere.until(1)
     expect(elsewhere.received).toEqual([{ event: 'contacts:removed', payload: { id: 'c2' } }])
     // A's own events reached A's subscriber once (locally), not again through NOTIFY.
-    await b.fanout.publish(['agent-1'], 'contacts:removed', { id: 'marker' })
+    await b.publish(['agent-1'], 'contacts:removed', { id: 'marker' })
     await onA.until(3)
     expect(onA.received.filter((r) => r.event === 'contacts:changed')).toHaveLength(1)
   })
@@ -83,11 +98,11 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     const url = await database()
     const a = await instance(url, 'a')
     const b = await instance(url, 'b')
-    await b.fanout.start()
+    await b.link.start()
     const onB = subscriber(b.hub, 'agent-1')
     const long = 'é'.repeat(20_000) // 40,000 bytes
-    await a.fanout.publish(['agent-1'], 'contacts:changed', contact('c1', long))
-    await a.fanout.publish(['agent-1'], 'contacts:removed', { id: 'c1' })
+    await a.publish(['agent-1'], 'contacts:changed', contact('c1', long))
+    await a.publish(['agent-1'], 'contacts:removed', { id: 'c1' })
     await onB.until(2)
     expect(onB.received).toEqual([
       { event: 'contacts:changed', payload: { id: 'c1', name: long } },
@@ -99,15 +114,15 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     const url = await database()
     const a = await instance(url, 'a')
     const b = await instance(url, 'b')
-    await b.fanout.start()
-    const gap = new Promise<FanoutGap>((resolve) => b.fanout.onGap(resolve))
+    await b.link.start()
+    const gap = new Promise<ClusterGap>((resolve) => b.link.onGap(resolve))
     // A body deleted between NOTIFY and the read (pruned): nothing to deliver, so catch up.
     await a.pool.query(
       `CREATE FUNCTION drop_body() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM event_fanout_bodies; RETURN NULL; END $$`,
     )
     await a.pool.query(`CREATE TRIGGER drop_body AFTER INSERT ON event_fanout_bodies FOR EACH STATEMENT EXECUTE FUNCTION drop_body()`)
-    await a.fanout.publish(['agent-1'], 'contacts:changed', contact('c1', 'x'.repeat(9000)))
-    expect((await gap).reason).toMatch(/could not be delivered: event body \d+ is gone/)
+    await a.publish(['agent-1'], 'contacts:changed', contact('c1', 'x'.repeat(9000)))
+    expect((await gap).reason).toMatch(/could not be read: signal body \d+ is gone/)
   })
 
   it('reconnects after its listening backend is killed, and reports the gap so subscribers catch up', async () => {
@@ -115,13 +130,13 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     const a = await instance(url, 'a')
     const clock = new ManualClock()
     const b = await instance(url, 'b', clock)
-    await b.fanout.start()
+    await b.link.start()
     const onB = subscriber(b.hub, 'agent-1')
-    const gaps: FanoutGap[] = []
-    b.fanout.onGap((gap) => gaps.push(gap))
+    const gaps: ClusterGap[] = []
+    b.link.onGap((gap) => gaps.push(gap))
     const changes: boolean[] = []
     const down = new Promise<void>((resolve) =>
-      b.fanout.onConnectionChange((up) => {
+      b.link.onConnectionChange((up) => {
         changes.push(up)
         if (!up) resolve()
       }),
@@ -133,18 +148,18 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     )
     expect(killed.rows).toEqual([{ killed: true }])
     await down
-    expect(b.fanout.listening).toBe(false)
+    expect(b.link.listening).toBe(false)
     // Published while B is deaf: lost for NOTIFY, which is what the gap is for.
-    await a.fanout.publish(['agent-1'], 'contacts:removed', { id: 'missed' })
+    await a.publish(['agent-1'], 'contacts:removed', { id: 'missed' })
 
-    const back = new Promise<void>((resolve) => b.fanout.onGap(() => resolve()))
+    const back = new Promise<void>((resolve) => b.link.onGap(() => resolve()))
     clock.advance(1000)
     await back
-    expect(b.fanout.listening).toBe(true)
+    expect(b.link.listening).toBe(true)
     expect(changes).toEqual([false, true])
     expect(gaps).toEqual([{ lostAt, restoredAt: lostAt + 1000, reason: expect.stringMatching(/terminat/i) }])
 
-    await a.fanout.publish(['agent-1'], 'contacts:removed', { id: 'after' })
+    await a.publish(['agent-1'], 'contacts:removed', { id: 'after' })
     await onB.until(1)
     expect(onB.received).toEqual([{ event: 'contacts:removed', payload: { id: 'after' } }])
   })
@@ -156,11 +171,11 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
     cleanup.push(() => admin.end())
     const clock = new TimerWatchingClock()
     const b = await instance(url, 'b', clock)
-    await b.fanout.start()
+    await b.link.start()
     const name = new URL(url).pathname.slice(1)
-    const down = new Promise<void>((resolve) => b.fanout.onConnectionChange((up) => !up && resolve()))
-    const gaps: FanoutGap[] = []
-    b.fanout.onGap((gap) => gaps.push(gap))
+    const down = new Promise<void>((resolve) => b.link.onConnectionChange((up) => !up && resolve()))
+    const gaps: ClusterGap[] = []
+    b.link.onGap((gap) => gaps.push(gap))
     // The database stops accepting connections, and the listener is cut off.
     await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'greenline-events'`)
@@ -171,15 +186,15 @@ describe('events across instances (LISTEN/NOTIFY)', () => {
       const rescheduled = clock.nextTimer()
       clock.advance(1000)
       await rescheduled
-      expect(b.fanout.listening).toBe(false)
+      expect(b.link.listening).toBe(false)
     }
     expect(gaps).toEqual([])
 
     await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
-    const back = new Promise<void>((resolve) => b.fanout.onGap(() => resolve()))
+    const back = new Promise<void>((resolve) => b.link.onGap(() => resolve()))
     clock.advance(1000)
     await back
-    expect(b.fanout.listening).toBe(true)
+    expect(b.link.listening).toBe(true)
     expect(gaps).toHaveLength(1)
     expect(gaps[0].restoredAt - gaps[0].lostAt).toBe(4000)
     expect(gaps[0].reason).toMatch(/not currently accepting connections/)
