@@ -34,15 +34,6 @@ export class LaneHeads {
     else for (const lane of lanes) this.elsewhere.lanes.add(lane)
   }
 
-  /**
-   * Forgets a lane's head without re-reading it: its send could not be leased because another
-   * instance is ahead (re-reading at once would find the same head and spin). That instance's
-   * write, told through the cluster link, or the next full re-read brings the lane back.
-   */
-  drop(lane: string): void {
-    this.heads.delete(lane)
-  }
-
   /** Re-reads changed lanes (at most one slice); true when more lanes wait for the next slice. */
   async refresh(): Promise<boolean> {
     const changed = await this.ctx.store.outbox.takeChangedLanes()

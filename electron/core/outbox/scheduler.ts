@@ -320,8 +320,9 @@ export class OutboxScheduler {
     const shared = row.kind === 'sms' ? undefined : this.shared
     if (shared && !this.sharedAllows(row.lane, await shared.availableAt(row.lane, now))) return
     if (!(await transitions.startSending(ctx, row.message_id, now + this.leaseMs, now, message.conversation_id))) {
-      // Another instance leased it first, or is still sending an earlier message of the lane.
-      this.heads.drop(row.lane)
+      // The lane changed since it was read: the row was sent meanwhile (the read raced the send's
+      // commit), or another instance leased it or an earlier one. Read again, it shows which.
+      await ctx.store.outbox.markLaneChanged(row.lane)
       return
     }
     // Taken once the send is ours (a lease lost to another instance spends nothing); another

@@ -1,12 +1,17 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import type pg from 'pg'
+import { OffsetClock } from '../../../electron/shared/clock'
 import { migratePg } from '../../../electron/core/db/pg/migrate'
-import { claimDue, completeLease, enqueuePg } from '../../../electron/core/db/pg/outbox'
 import { createPgPool } from '../../../electron/core/db/pg/pool'
 import { searchMessages } from '../../../electron/core/db/pg/search'
 import { createPgStore } from '../../../electron/core/db/pg/store'
+import { createEngine } from '../../../electron/core/engine'
+import { demoOrgPolicy } from '../../../electron/launcher/demo-org'
+import { joinCluster } from '../../../electron/server/cluster'
 import { startPgCluster, type PgCluster } from '../../helpers/pg-cluster'
+import { queueTexts, seedWhatsAppPeople } from '../../helpers/pg-seed'
+import { instantClient } from './scheduler'
 import { mulberry32, vocabulary, ZipfText } from '../support/data'
 import { CONCURRENCY, productRun, SUBSCRIBERS } from './webhook-ingest'
 import { median, percentile } from '../stats'
@@ -75,12 +80,78 @@ async function copyBigDb(sqlitePath: string, pool: pg.Pool): Promise<number> {
  * - `pg_search_ms_p95`: the shared 1M-message database (100k with --quick) copied in, then the same
  *   query mix as `search_ms_p95` through pg/search.ts (tsvector + GIN), each query's cold first
  *   run included.
- * - `pg_dispatch_per_s`: 5,000 messages for 50 WhatsApp users claimed with leases (FOR UPDATE SKIP
- *   LOCKED) and completed by two pools ("instances") with two claimers each. This is the outbox's
- *   database work only; the engine's send path is not on PostgreSQL yet.
+ * - `pg_dispatch_per_s`: 5,000 queued messages for 50 WhatsApp users sent by two engines (server
+ *   instances: each its own pool, cluster link and shared send limits) on one database, through the
+ *   whole send path (policy, lease, shared limits, the send, its outcome), to a client that accepts
+ *   at once; the limits lifted. One instance's rate on the same work is in the note (sizing).
  * - `pg_webhook_ingest_per_s`: `webhook_ingest_per_s`'s run (signed deliveries over HTTP, 3 WebSocket
  *   subscribers, everything processed) with the engine on PostgreSQL, a fresh migrated database per run.
  */
+/** Seconds for `instances` engines on one fresh database to send `messages` queued texts for 50 people. */
+async function dispatchRun(ctx: BenchContext, cluster: PgCluster, instances: number, messages: number, run: number): Promise<number> {
+  const url = await cluster.createDatabase('dispatch')
+  const pool = createPgPool(url, { max: 4 })
+  const stops: Array<() => Promise<void>> = []
+  try {
+    await migratePg(pool)
+    const now = Date.now()
+    const people = await seedWhatsAppPeople(pool, 50, { now, lastInboundAt: now - 3_600_000 })
+    await queueTexts(pool, people, messages / people.length, now)
+    const engines = []
+    let sends = 0
+    for (let i = 0; i < instances; i++) {
+      const own = createPgPool(url, { max: 10 })
+      const joined = await joinCluster({ url, pool: own, clock: new OffsetClock(), phoneNumberId: 'bench' })
+      const engine = createEngine({
+        dataDir: ctx.freshDir(`pg-dispatch-${instances}-${run}-${i}`),
+        store: createPgStore(own),
+        cluster: joined.link,
+        directory: 'database',
+        org: demoOrgPolicy(),
+        whatsappClient: instantClient(() => sends++),
+        scheduler: { sharedLimits: joined.sharedLimits, messagesPerSecond: 1_000_000, pairBurst: 1_000_000 },
+      })
+      stops.push(async () => {
+        await engine.close()
+        await joined.stop()
+        await own.end()
+      })
+      await engine.ready
+      engines.push(engine)
+    }
+    const left = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n
+    const start = performance.now()
+    await Promise.all(engines.map((engine) => engine.start()))
+    while ((await left()) > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    const seconds = (performance.now() - start) / 1000
+    const sent = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE status = 'sent'`)).rows[0].n
+    // Each message once: a figure from sending some twice would flatter the product.
+    if (sent !== messages || sends !== messages) throw new Error(`pg dispatch: ${sent} of ${messages} sent, ${sends} sends`)
+    return seconds
+  } finally {
+    for (const stop of stops) await stop()
+    await pool.end()
+  }
+}
+
+async function dispatchFigure(ctx: BenchContext, cluster: PgCluster): Promise<Figure> {
+  const messages = ctx.quick ? 2_000 : 5_000
+  const two: number[] = []
+  const one: number[] = []
+  for (let run = 0; run < 3; run++) {
+    two.push(messages / (await dispatchRun(ctx, cluster, 2, messages, run)))
+    one.push(messages / (await dispatchRun(ctx, cluster, 1, messages, run)))
+    ctx.log(`  PostgreSQL dispatch run ${run + 1}: two instances ${Math.round(two[run])}/s, one ${Math.round(one[run])}/s`)
+  }
+  return {
+    name: 'pg_dispatch_per_s',
+    value: median(two),
+    unit: 'msgs/s',
+    runs: two.length,
+    note: `${messages.toLocaleString('en-US')} queued texts for 50 people, two engines (instances) on one database through the whole send path, shared limits lifted: ${two.map((r) => Math.round(r)).join(' / ')} msgs/s; one instance alone: ${one.map((r) => Math.round(r)).join(' / ')} msgs/s (median ${Math.round(median(one))})`,
+  }
+}
+
 async function ingestFigure(ctx: BenchContext, cluster: PgCluster): Promise<Figure> {
   const deliveries = ctx.quick ? 1_000 : 3_000
   const senders = ctx.quick ? 100 : 400
@@ -160,43 +231,6 @@ export const postgres: Scenario = {
           }
         }
 
-        const users = 50
-        const messages = ctx.quick ? 2_000 : 5_000
-        await pool.query(`INSERT INTO contacts (id, name, created_at, updated_at) VALUES ('bench-k', 'Bench', 0, 0)`)
-        await pool.query(
-          `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at) VALUES ('bench-c', 'bench-k', 'whatsapp', 0, 0)`,
-        )
-        for (let i = 0; i < messages; i++) {
-          await pool.query(
-            `INSERT INTO messages (id, conversation_id, direction, kind, body, status, created_at, updated_at) VALUES ($1, 'bench-c', 'out', 'text', 'hi', 'queued', $2, $2)`,
-            [`out-${i}`, i],
-          )
-          await enqueuePg(pool, { messageId: `out-${i}`, lane: `user-${i % users}`, seq: i, kind: 'text', state: 'ready', dueAt: 0 })
-        }
-        const instances = [
-          createPgPool(pool.options.connectionString!, { max: 2 }),
-          createPgPool(pool.options.connectionString!, { max: 2 }),
-        ]
-        let done = 0
-        const claimer = async (instance: pg.Pool) => {
-          for (;;) {
-            const claimed = await claimDue(instance, { now: 1, leaseUntil: 60_000, limit: 10 })
-            if (claimed.length === 0) {
-              const { rows } = await instance.query<{ n: string }>('SELECT count(*) AS n FROM outbox')
-              if (Number(rows[0].n) === 0) return
-              continue
-            }
-            for (const { row } of claimed) {
-              if (await completeLease(instance, row.message_id, 60_000)) done++
-            }
-          }
-        }
-        const start = performance.now()
-        await Promise.all(instances.flatMap((instance) => [claimer(instance), claimer(instance)]))
-        const seconds = (performance.now() - start) / 1000
-        await Promise.all(instances.map((instance) => instance.end()))
-        if (done !== messages) throw new Error(`pg dispatch completed ${done} of ${messages}`)
-
         return [
           {
             name: 'pg_search_ms_p95',
@@ -205,13 +239,7 @@ export const postgres: Scenario = {
             runs: times.length,
             note: `${copied.toLocaleString('en-US')} messages in PostgreSQL 15 (tsvector + GIN), ${queries.length} queries × ${reps}, cold first runs included (cold median ${median(cold).toFixed(1)} ms), p50 ${median(times).toFixed(2)} ms`,
           },
-          {
-            name: 'pg_dispatch_per_s',
-            value: messages / seconds,
-            unit: 'msgs/s',
-            runs: 1,
-            note: `${messages.toLocaleString('en-US')} outbox rows for ${users} users, 2 pools × 2 claimers, lease claim + complete only (the engine's send path is not on PostgreSQL yet)`,
-          },
+          await dispatchFigure(ctx, cluster),
           await ingestFigure(ctx, cluster),
         ]
       } finally {

@@ -12,7 +12,7 @@ import type { Scenario } from '../support/types'
 const DAY = 24 * 3_600_000
 
 /** A WhatsApp client that accepts every send after one turn of the event loop (Meta is not measured). */
-function instantClient(onSend: (to: string) => void): WhatsAppClient {
+export function instantClient(onSend: (to: string) => void): WhatsAppClient {
   let n = 0
   const accept = async (input: { to?: string; recipient?: string }) => {
     onSend(input.to ?? input.recipient ?? '')

@@ -14,6 +14,7 @@ import { joinCluster } from '../../../electron/server/cluster'
 import { OffsetClock } from '../../../electron/shared/clock'
 import type { Conversation, Message } from '../../../electron/shared/domain'
 import { usePgCluster } from '../../helpers/pg-cluster'
+import { seedWhatsAppPeople } from '../../helpers/pg-seed'
 
 // Several server instances on one PostgreSQL database, in one process: each its own pool, engine
 // and cluster link, as separate processes would have. What users would notice: a message sent
@@ -101,32 +102,7 @@ describe('several instances on one PostgreSQL database', () => {
   }
 
   /** `count` WhatsApp users who agreed and wrote an hour ago, each with priya's open thread. */
-  async function seedUsers(pool: pg.Pool, count: number): Promise<Array<{ phone: string; conversationId: string }>> {
-    const now = Date.now()
-    const users = []
-    for (let u = 0; u < count; u++) {
-      const phone = `+1415555${String(1000 + u)}`
-      await pool.query(`INSERT INTO contacts (id, name, phone, wa_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`, [
-        `c${u}`,
-        `Guest ${u}`,
-        phone,
-        phone.slice(1),
-        now,
-      ])
-      await pool.query(
-        `INSERT INTO whatsapp_users (contact_id, consent, consent_updated_at, last_inbound_at) VALUES ($1, 'granted', $2, $3)`,
-        [`c${u}`, now - 7_200_000, now - 3_600_000],
-      )
-      await pool.query(`INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at) VALUES ($1, $2, 'whatsapp', $3, $3)`, [
-        `v${u}`,
-        `c${u}`,
-        now,
-      ])
-      await pool.query(`INSERT INTO participants (conversation_id, user_id, joined_at) VALUES ($1, 'priya', $2)`, [`v${u}`, now])
-      users.push({ phone, conversationId: `v${u}` })
-    }
-    return users
-  }
+  const seedUsers = (pool: pg.Pool, count: number) => seedWhatsAppPeople(pool, count, { now: Date.now(), lastInboundAt: Date.now() - 3_600_000 })
 
   const send = async (engine: Engine, conversationId: string, text: string) => {
     const result = await engine.dispatch({ userId: 'priya' }, 'messages:send', { conversationId, text })

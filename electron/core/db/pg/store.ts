@@ -3,7 +3,7 @@ import { createLogger } from '../../platform/logger'
 import { isTransactionConflict, repositoriesOver, storeOf, TransactionFinished, type Store } from '../store'
 import type { PgQueryable } from './pool'
 import { PG_REPOSITORIES } from './repositories'
-import { beginLaneMarks, commitLaneMarks } from './repositories/outbox'
+import { beginLaneMarks, commitLaneMarks } from './lane-marks'
 
 const log = createLogger('pg')
 

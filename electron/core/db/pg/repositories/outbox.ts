@@ -1,50 +1,25 @@
 import type { OutboxKind, OutboxRow, OutboxState } from '../../repositories/outbox'
-import { enqueuePg, NOTHING_EARLIER_MAY_GO } from '../outbox'
+import { hasMarks, mark, markAll, takeMarks } from '../lane-marks'
 import type { PgQueryable } from '../pool'
 
 // PostgreSQL twin of ../../repositories/outbox.ts: the row operations the engine's services and
 // send jobs use. Several instances send from one database: `lease` takes a row only while nothing
-// earlier in its lane may still go (the rule of pg/outbox.ts claimDue), so a second instance acting
+// earlier in its lane may still go (NOTHING_EARLIER_MAY_GO), so a second instance acting
 // on an old view of a lane can neither send a message twice nor pass an earlier one. Lanes sort by
 // code point, as on SQLite.
 //
-// The changed-lane marks tell this process's scheduler which lanes to re-read, per pool (one
-// database). A write inside a transaction marks its lane when the transaction commits (see
-// commitLaneMarks): marked earlier, the scheduler could re-read the lane on another connection
-// before the commit, see the old rows and forget the mark. Other instances learn of the lanes
-// through the cluster signal (outbox/scheduler.ts).
-interface Marks {
-  lanes: Set<string>
-  all: boolean
-}
-const poolMarks = new WeakMap<PgQueryable, Marks>()
-/** Marks made on a transaction's connection, waiting for its commit. */
-const pendingMarks = new WeakMap<PgQueryable, Set<string>>()
-
-function marksOf(db: PgQueryable): Marks {
-  let marks = poolMarks.get(db)
-  if (!marks) poolMarks.set(db, (marks = { lanes: new Set(), all: false }))
-  return marks
-}
-
-function mark(db: PgQueryable, lane: string | undefined): void {
-  if (lane === undefined) return
-  const pending = pendingMarks.get(db)
-  if (pending) pending.add(lane)
-  else marksOf(db).lanes.add(lane)
-}
-
-/** `client` runs a transaction of `pool`'s store: its marks wait for commitLaneMarks. */
-export function beginLaneMarks(client: PgQueryable): void {
-  pendingMarks.set(client, new Set())
-}
-
-/** The transaction on `client` ended: its marks count for `pool` (also after a rollback: harmless). */
-export function commitLaneMarks(client: PgQueryable, pool: PgQueryable): void {
-  const pending = pendingMarks.get(client)
-  pendingMarks.delete(client)
-  for (const lane of pending ?? []) marksOf(pool).lanes.add(lane)
-}
+/**
+ * SQL true when no row earlier in `o`'s lane may still go before it: nothing earlier is leased,
+ * held (a held template, the opt-in request, blocks nobody; a template may pass a held free-form
+ * row) or ready, except that a template passes a free-form row stuck behind a held one (SQLite
+ * laneHeads; the engine holds such rows at once). The engine's `lease` asks it.
+ */
+const NOTHING_EARLIER_MAY_GO = `NOT EXISTS (
+           SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.seq < o.seq
+             AND (e.state = 'leased'
+               OR (e.state = 'held' AND e.kind <> 'template' AND o.kind <> 'template')
+               OR (e.state = 'ready' AND (o.kind <> 'template' OR e.kind = 'template' OR NOT EXISTS (
+                 SELECT 1 FROM outbox h WHERE h.lane = o.lane AND h.seq < e.seq AND h.state = 'held' AND h.kind <> 'template')))))`
 
 export function markLaneChanged(db: PgQueryable, lane: string | undefined): Promise<void> {
   mark(db, lane)
@@ -52,15 +27,12 @@ export function markLaneChanged(db: PgQueryable, lane: string | undefined): Prom
 }
 
 /** The lanes written since the last call (`all` when every lane must be re-read), and forgets them. */
-export function takeChangedLanes(db: PgQueryable): Promise<Marks> {
-  const taken = marksOf(db)
-  poolMarks.set(db, { lanes: new Set(), all: false })
-  return Promise.resolve(taken)
+export function takeChangedLanes(db: PgQueryable): Promise<{ lanes: Set<string>; all: boolean }> {
+  return Promise.resolve(takeMarks(db))
 }
 
 export function hasChangedLanes(db: PgQueryable): Promise<boolean> {
-  const marks = poolMarks.get(db)
-  return Promise.resolve(!!marks && (marks.all || marks.lanes.size > 0))
+  return Promise.resolve(hasMarks(db))
 }
 
 const laneOf = (rows: Array<{ lane: string }>) => rows[0]?.lane
@@ -81,7 +53,14 @@ export async function enqueue(
   db: PgQueryable,
   row: { messageId: string; lane: string; seq: number; kind: OutboxKind; state: Exclude<OutboxState, 'leased'>; dueAt: number },
 ): Promise<void> {
-  await enqueuePg(db, row)
+  await db.query(`INSERT INTO outbox (message_id, lane, seq, kind, state, due_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    row.messageId,
+    row.lane,
+    row.seq,
+    row.kind,
+    row.state,
+    row.dueAt,
+  ])
   mark(db, row.lane)
 }
 
@@ -184,7 +163,7 @@ export async function releaseExpiredLease(db: PgQueryable, messageId: string, no
 
 /** Pushes every lease's end to at least `leaseUntil` (after a restart, reconciliation starts over). */
 export async function extendLeases(db: PgQueryable, leaseUntil: number): Promise<number> {
-  marksOf(db).all = true
+  markAll(db)
   return (await db.query(`UPDATE outbox SET lease_until = GREATEST(lease_until, $1) WHERE state = 'leased'`, [leaseUntil])).rowCount ?? 0
 }
 
