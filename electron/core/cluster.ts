@@ -9,7 +9,8 @@ import { EventHub } from './events'
  * - `revoked`: sessions signed out, so every instance closes their sockets.
  */
 export type ClusterSignal =
-  | { kind: 'lanes'; lanes: string[] }
+  /** `sending`: lanes it started a send on, which the others leave to it for a moment (see scheduler). */
+  | { kind: 'lanes'; lanes: string[]; sending: string[] }
   | {
       kind: 'changes'
       conversations: string[]

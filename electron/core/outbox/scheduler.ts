@@ -66,6 +66,9 @@ export interface SharedSendLimits {
   penalize(scope: 'pair' | 'global', lane: string, until: number): Promise<void>
 }
 
+/** How long other instances leave a lane to the instance that started a send on it (see `heard`). */
+export const SENDING_ELSEWHERE_MS = 2000
+
 const ratesOf = (options: Pick<SchedulerOptions, 'messagesPerSecond' | 'pairBurst' | 'pairRefillMs'>): SendRates => ({
   messagesPerSecond: options.messagesPerSecond ?? 80,
   pairBurst: options.pairBurst ?? 45,
@@ -96,8 +99,13 @@ export class OutboxScheduler {
   private readonly heads: LaneHeads
   private sliceQueued = false
   private shared: SharedSendLimits | undefined
-  /** Lanes a shared limit said must wait, until when (the local limits do not know it). */
-  private readonly sharedWaits = new Map<string, number>()
+  /**
+   * Lanes that wait, until when, for reasons the local limits do not know: a shared limit said so,
+   * or another instance is sending them (it keeps them while it does, see SENDING_ELSEWHERE_MS).
+   */
+  private readonly laneWaits = new Map<string, number>()
+  /** Lanes this instance started a send on since it last told the others. */
+  private readonly sendingHere = new Set<string>()
   private readonly stopCluster: Array<() => void> = []
   private readonly cluster: ClusterLink | undefined
   private readonly rescanMs: number
@@ -120,7 +128,14 @@ export class OutboxScheduler {
     this.cluster = options.cluster
     this.rescanMs = options.rescanMs ?? 30_000
     const cluster = options.cluster
-    this.heads = new LaneHeads(ctx, cluster && ((lanes) => cluster.signal({ kind: 'lanes', lanes: [...lanes] })))
+    this.heads = new LaneHeads(
+      ctx,
+      cluster &&
+        ((lanes) => {
+          cluster.signal({ kind: 'lanes', lanes: [...lanes], sending: [...this.sendingHere] })
+          this.sendingHere.clear()
+        }),
+    )
     this.jobs = { ctx, whatsapp: options.whatsapp, sms: options.sms, media: options.media, optInTemplate: options.optInTemplate }
     this.runner = new LaneRunner<outbox.OutboxRow>(
       ctx.clock,
@@ -129,11 +144,14 @@ export class OutboxScheduler {
         nextDueAt: () => this.heads.nextDueAt(),
         // SMS are not WhatsApp's: Meta's limits do not apply to them, only the SMS provider's own.
         availableAt: (row, now) =>
-          row.kind === 'sms'
-            ? Math.max(this.smsLimit?.availableAt(now) ?? now, this.smsBlockedUntil)
-            : this.shared
-              ? (this.sharedWaits.get(row.lane) ?? now)
-              : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
+          Math.max(
+            this.laneWaits.get(row.lane) ?? now,
+            row.kind === 'sms'
+              ? Math.max(this.smsLimit?.availableAt(now) ?? now, this.smsBlockedUntil)
+              : this.shared
+                ? now
+                : Math.max(this.global.availableAt(now), this.pair.availableAt(row.lane, now)),
+          ),
         take: (row, now) => {
           if (row.kind === 'sms') {
             this.smsLimit?.tryTake(now)
@@ -183,8 +201,16 @@ export class OutboxScheduler {
       this.heads.changedElsewhere(lanes)
       this.wake()
     }
+    const heard = (lanes: string[], sending: string[]) => {
+      // Racing the instance that is sending a lane for its next message only wastes both their
+      // work (one lease is refused): it keeps the lane while it sends, the others take over once
+      // it has gone quiet on it (it died, or it is stuck on a slow send).
+      const until = this.ctx.clock.now() + SENDING_ELSEWHERE_MS
+      for (const lane of sending) this.laneWaits.set(lane, Math.max(this.laneWaits.get(lane) ?? 0, until))
+      changed(lanes)
+    }
     this.stopCluster.push(
-      cluster.onSignal((signal) => signal.kind === 'lanes' && changed(signal.lanes)),
+      cluster.onSignal((signal) => signal.kind === 'lanes' && heard(signal.lanes, signal.sending)),
       cluster.onGap(() => changed()),
     )
     const rescan = () => {
@@ -284,7 +310,7 @@ export class OutboxScheduler {
    * `setImmediate`, not the clock: re-reading is work, not waiting).
    */
   private async dispatchableHeads(now: number): Promise<Iterable<outbox.OutboxRow>> {
-    for (const [lane, until] of this.sharedWaits) if (until <= now) this.sharedWaits.delete(lane)
+    for (const [lane, until] of this.laneWaits) if (until <= now) this.laneWaits.delete(lane)
     if ((await this.heads.refresh()) && !this.sliceQueued) {
       this.sliceQueued = true
       setImmediate(() => {
@@ -304,6 +330,7 @@ export class OutboxScheduler {
       await ctx.store.outbox.markLaneChanged(row.lane)
       return
     }
+    this.sendingHere.add(row.lane)
     if (row.kind !== 'sms' && (await this.health?.isPaused())) {
       await transitions.hold(ctx, row.message_id, 'account_paused', now)
       return
@@ -325,10 +352,11 @@ export class OutboxScheduler {
       await ctx.store.outbox.markLaneChanged(row.lane)
       return
     }
+    this.sendingHere.add(row.lane)
     // Taken once the send is ours (a lease lost to another instance spends nothing); another
     // instance may have spent the last token meanwhile: then the message waits again.
     if (shared && !this.sharedAllows(row.lane, await shared.take(row.lane, now))) {
-      await transitions.giveBackLease(ctx, row.message_id, this.sharedWaits.get(row.lane) ?? now, message.conversation_id)
+      await transitions.giveBackLease(ctx, row.message_id, this.laneWaits.get(row.lane) ?? now, message.conversation_id)
       return
     }
     const settle = {
@@ -354,7 +382,7 @@ export class OutboxScheduler {
   /** True when a shared limit's answer lets a send to `lane` go; otherwise the lane waits until it may. */
   private sharedAllows(lane: string, at: number | undefined): boolean {
     if (at === undefined || at <= this.ctx.clock.now()) return true
-    this.sharedWaits.set(lane, at)
+    this.laneWaits.set(lane, at)
     return false
   }
 
