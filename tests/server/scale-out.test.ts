@@ -116,7 +116,7 @@ describe('@scale several instances on one PostgreSQL database', () => {
   const cluster = usePgCluster()
 
   it(
-    `@scale ${USERS * PER_USER} messages for ${USERS} people while instances are SIGKILLed and restarted ${KILLS} times: none lost, none twice, in order`,
+    `${USERS * PER_USER} messages for ${USERS} people while instances are SIGKILLed and restarted ${KILLS} times: none lost, none twice, in order`,
     async () => {
       const url = await cluster().createDatabase('scale')
       const pool = createPgPool(url, { max: 4 })

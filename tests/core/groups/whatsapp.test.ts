@@ -117,6 +117,17 @@ describe('group threads on WhatsApp', () => {
     expect((await h.raw('alex', 'conversations:get', { id: opened.id })).ok).toBe(false)
   })
 
+  it('a message cancelled while its send was being prepared is not sent', async () => {
+    const chat = await h.openChat(ANA, 'Ana Souza')
+    await h.as('priya')('messages:send', { conversationId: chat.conversation.id, text: 'Waiting for consent' })
+    // The opt-in request is on its way to being sent when the thread ends, before it has gone.
+    await h.as('priya')('conversations:leave', { id: chat.conversation.id })
+    await h.settle()
+    expect(h.sandbox.deliveries(ANA)).toEqual([])
+    const statuses = (await h.thread(chat.conversation.id, 'priya')).filter((m) => m.direction === 'out').map((m) => m.status)
+    expect(statuses.every((status) => status === 'cancelled')).toBe(true)
+  })
+
   it('ending a conversation cancels what it still had waiting', async () => {
     const chat = await h.openChat(ANA, 'Ana Souza')
     const held = await h.as('priya')('messages:send', { conversationId: chat.conversation.id, text: 'Waiting for consent' })
