@@ -11,6 +11,7 @@ import { createAdmin, startServer, type TeamServer } from '../../electron/server
 import { passwordSessionCookie } from '../helpers/password-sign-in'
 import { usePgCluster } from '../helpers/pg-cluster'
 import { WsClient } from '../helpers/ws-client'
+import { SYNC_CHANNEL, type SyncValue } from '../../electron/shared/api/sync'
 
 // The team server with GREENLINE_DATABASE_URL: the engine's data lives in PostgreSQL, none in the
 // data directory's SQLite file, and a restart on another machine (another data directory) finds
@@ -74,6 +75,13 @@ async function instancesListening(): Promise<number> {
   } finally {
     await client.end()
   }
+}
+
+/** Catch-up from change number `since` (a team client's `sync:changes`). */
+async function sync(client: WsClient, since: number): Promise<SyncValue> {
+  const reply = await client.raw(SYNC_CHANNEL, { since })
+  if (!reply.ok) throw new Error(`sync:changes: ${reply.error.message}`)
+  return reply.value as SyncValue
 }
 
 async function signedIn(server: TeamServer): Promise<WsClient> {
@@ -158,6 +166,7 @@ describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
     const b = await start(newDataDir())
     try {
       const onA = await signedIn(a)
+      const { cursor: before } = await sync(onA, 0)
       const cookie = await passwordSessionCookie(b.url, 'priya', ADMIN_PASSWORD)
       const onB = await WsClient.connect(b.url, { headers: { Cookie: cookie } })
       const contact = await onB.request('contacts:create', { name: 'Bea Lima', phone: '+14155550177' })
@@ -169,6 +178,13 @@ describe('the team server on PostgreSQL (GREENLINE_DATABASE_URL)', () => {
       await expect.poll(() => seenOnA().some((p) => p.id === id), WAIT).toBe(true)
       // What A reads is the same office's data.
       expect((await onA.request('messages:list', { conversationId: id })).map((m) => m.text)).toContain('Written on B')
+      // A client catching up from its cursor gets the same answer whichever instance it asks.
+      const catchUp = (client: WsClient) => sync(client, before)
+      await expect.poll(async () => (await catchUp(onA)).messages.map((m) => m.text), WAIT).toContain('Written on B')
+      const [fromA, fromB] = [await catchUp(onA), await catchUp(onB)]
+      expect(fromB.cursor).toBe(fromA.cursor)
+      expect(fromB.messages.map((m) => m.id).sort()).toEqual(fromA.messages.map((m) => m.id).sort())
+      expect(fromB.conversations.map((c) => c.id)).toContain(id)
 
       // Priya's other session (onB's) signs out on B; a socket of that session on A is closed too.
       const sameSessionOnA = await WsClient.connect(a.url, { headers: { Cookie: cookie } })

@@ -92,12 +92,18 @@ export async function laneRows(db: PgQueryable, lane: string): Promise<OutboxRow
 
 /**
  * Leases a ready row, only while nothing earlier in its lane may still go (NOTHING_EARLIER_MAY_GO):
- * false when another instance leased it first or the caller's view of the lane is old.
+ * false when another instance leased it first or the caller's view of the lane is old. A row
+ * another transaction holds (an instance leasing it this moment) is skipped, not waited for
+ * (`FOR UPDATE SKIP LOCKED`); one changed since this statement began is checked again as it is now.
  */
 export async function lease(db: PgQueryable, messageId: string, leaseUntil: number): Promise<boolean> {
   const { rows } = await db.query<{ lane: string }>(
-    `UPDATE outbox o SET state = 'leased', lease_until = $1, attempts = o.attempts + 1
-     WHERE o.message_id = $2 AND o.state = 'ready' AND ${NOTHING_EARLIER_MAY_GO} RETURNING o.lane`,
+    `WITH claimable AS (
+       SELECT o.message_id FROM outbox o
+       WHERE o.message_id = $2 AND o.state = 'ready' AND ${NOTHING_EARLIER_MAY_GO}
+       FOR UPDATE OF o SKIP LOCKED)
+     UPDATE outbox SET state = 'leased', lease_until = $1, attempts = outbox.attempts + 1
+     FROM claimable WHERE outbox.message_id = claimable.message_id RETURNING outbox.lane`,
     [leaseUntil, messageId],
   )
   mark(db, laneOf(rows))
