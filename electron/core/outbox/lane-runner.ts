@@ -17,11 +17,15 @@ export interface LaneRunnerHooks<T extends LaneItem> {
   availableAt(item: T, now: number): number
   /** Takes `item`'s share of the rate limits; called just before `start`. */
   take(item: T, now: number): void
-  /** Starts `item`'s work; undefined when it did not start (it was held or vanished). */
+  /**
+   * Starts `item`'s work; undefined when it did not start (it was held or vanished). Work that
+   * rejects (the database went away mid-send) is reported to `failed` and its lane tried again
+   * after `RETRY_FAILED_PASS_MS`.
+   */
   start(item: T, now: number): Promise<void> | undefined
   /** Called first on each pass, with which lanes have work under way (expired leases go again). */
   recover?(now: number, busy: (lane: string) => boolean): void | Promise<void>
-  /** A pass failed (the database went away): it is tried again after `RETRY_FAILED_PASS_MS`. */
+  /** A pass or an item's work failed (the database went away): tried again after `RETRY_FAILED_PASS_MS`. */
   failed?(error: unknown): void
 }
 
@@ -39,6 +43,8 @@ export type LaneRunnerState = 'stopped' | 'running' | 'paused' | 'draining'
 export class LaneRunner<T extends LaneItem> {
   private current: LaneRunnerState = 'stopped'
   private readonly inFlight = new Map<string, Promise<void>>()
+  /** Lanes whose last work failed, and when they may run again. */
+  private readonly failedLanes = new Map<string, number>()
   private timerCancel: (() => void) | undefined
   private timerDueAt = Infinity
   private scheduled = false
@@ -141,6 +147,14 @@ export class LaneRunner<T extends LaneItem> {
     for (const head of heads) {
       if (this.inFlight.size >= this.maxInFlight) break
       if (this.inFlight.has(head.lane)) continue
+      const retryAt = this.failedLanes.get(head.lane)
+      if (retryAt !== undefined) {
+        if (retryAt > now) {
+          earliest = Math.min(earliest, retryAt)
+          continue
+        }
+        this.failedLanes.delete(head.lane)
+      }
       if (head.state === 'leased') {
         earliest = Math.min(earliest, head.lease_until ?? now)
         continue
@@ -163,10 +177,15 @@ export class LaneRunner<T extends LaneItem> {
   }
 
   private track(lane: string, work: Promise<void>): void {
-    const tracked = work.finally(() => {
+    const settled = () => {
       this.inFlight.delete(lane)
       this.wake()
       this.notifyIfIdle()
+    }
+    const tracked = work.then(settled, (error: unknown) => {
+      this.hooks.failed?.(error)
+      this.failedLanes.set(lane, this.clock.now() + RETRY_FAILED_PASS_MS)
+      settled()
     })
     this.inFlight.set(lane, tracked)
   }

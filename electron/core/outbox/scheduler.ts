@@ -164,7 +164,7 @@ export class OutboxScheduler {
         },
         start: (row, now) => this.dispatch(row, now),
         recover: (now, busy) => this.recoverExpiredLeases(now, busy),
-        failed: (error) => log.error('outbox pass failed, trying again', { error: String(error) }),
+        failed: (error) => log.error('outbox work failed, trying again in a second', { error: String(error) }),
       },
       options.maxInFlight ?? 16,
     )

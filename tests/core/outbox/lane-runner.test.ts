@@ -7,7 +7,15 @@ interface Item extends LaneItem {
 }
 
 /** A queue of items in memory; `start` returns a promise the test resolves by hand. */
-function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now: number) => number; failing?: () => boolean } = {}) {
+function harness(
+  options: {
+    maxInFlight?: number
+    availableAt?: (item: Item, now: number) => number
+    failing?: () => boolean
+    /** An item's work rejects (the database went away mid-send). */
+    workFails?: () => boolean
+  } = {},
+) {
   const clock = new ManualClock(1_000_000)
   const items: Item[] = []
   const started: string[] = []
@@ -27,6 +35,7 @@ function harness(options: { maxInFlight?: number; availableAt?: (item: Item, now
       failed: (error) => failures.push(error),
       start: (item) => {
         started.push(item.id)
+        if (options.workFails?.()) return Promise.reject(new Error('database away mid-send'))
         return new Promise<void>((resolve) =>
           finish.set(item.id, () => {
             items.splice(items.indexOf(item), 1)
@@ -148,6 +157,26 @@ describe('LaneRunner', () => {
     clock.advance(RETRY_FAILED_PASS_MS)
     await flush()
     expect(started).toEqual(['a1'])
+  })
+
+  it("an item's work that fails is reported, not thrown, and its lane tried again a second later", async () => {
+    let away = true
+    const { clock, runner, add, started, flush, failures } = harness({ workFails: () => away })
+    add('a1', 'a')
+    add('b1', 'b')
+    runner.start()
+    await flush()
+    expect(started).toEqual(['a1', 'b1'])
+    expect(failures).toHaveLength(2)
+    // Not at once again (that would spin while the database is away)…
+    runner.wake()
+    await flush()
+    expect(started).toEqual(['a1', 'b1'])
+    // …but a second later, once it is back.
+    away = false
+    clock.advance(RETRY_FAILED_PASS_MS)
+    await flush()
+    expect(started).toEqual(['a1', 'b1', 'a1', 'b1'])
   })
 
   it('a wake during a pass asks for one more pass after it, never two at once', async () => {
