@@ -72,7 +72,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     // On PostgreSQL, other instances may serve the same database: events, outbox lanes and send limits are shared.
     const cluster =
       database.pg &&
-      (await joinCluster({ ...database.pg, clock: options.engine?.clock ?? new OffsetClock(), phoneNumberId: whatsapp.phoneNumberId || 'default' }))
+      (await joinCluster({
+        ...database.pg,
+        clock: options.engine?.clock ?? new OffsetClock(),
+        phoneNumberId: whatsapp.phoneNumberId || 'default',
+      }))
     closeDatabase = async () => {
       await cluster?.stop()
       await database.close()

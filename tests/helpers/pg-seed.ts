@@ -34,12 +34,14 @@ export async function seedWhatsAppPeople(
       `INSERT INTO whatsapp_users (contact_id, consent, consent_updated_at, last_inbound_at) VALUES ($1, 'granted', $2, $3)`,
       [person.contactId, now, options.lastInboundAt ?? null],
     )
-    await pool.query(`INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at) VALUES ($1, $2, 'whatsapp', $3, $3)`, [
+    await pool.query(
+      `INSERT INTO conversations (id, contact_id, channel, created_at, last_activity_at) VALUES ($1, $2, 'whatsapp', $3, $3)`,
+      [person.conversationId, person.contactId, now],
+    )
+    await pool.query(`INSERT INTO participants (conversation_id, user_id, joined_at) VALUES ($1, 'priya', $2)`, [
       person.conversationId,
-      person.contactId,
       now,
     ])
-    await pool.query(`INSERT INTO participants (conversation_id, user_id, joined_at) VALUES ($1, 'priya', $2)`, [person.conversationId, now])
     people.push(person)
   }
   return people

@@ -58,7 +58,14 @@ class Instance {
       child.once('exit', (code) => reject(new Error(`${this.name} exited (${code}) while starting: ${this.stderr}`))),
     )
     const ready = expect
-      .poll(() => fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.status, () => 0), { timeout: 60_000, interval: 100 })
+      .poll(
+        () =>
+          fetch(`http://127.0.0.1:${this.port}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 60_000, interval: 100 },
+      )
       .toBe(200)
     await Promise.race([ready, exited])
   }
@@ -115,83 +122,93 @@ async function startProxy(instances: Instance[]): Promise<{ url: string; close()
 describe('@scale several instances on one PostgreSQL database', () => {
   const cluster = usePgCluster()
 
-  it(
-    `${USERS * PER_USER} messages for ${USERS} people while instances are SIGKILLed and restarted ${KILLS} times: none lost, none twice, in order`,
-    async () => {
-      const url = await cluster().createDatabase('scale')
-      const pool = createPgPool(url, { max: 4 })
-      cleanup.push(() => pool.end())
-      await migratePg(pool)
+  it(`${USERS * PER_USER} messages for ${USERS} people while instances are SIGKILLed and restarted ${KILLS} times: none lost, none twice, in order`, async () => {
+    const url = await cluster().createDatabase('scale')
+    const pool = createPgPool(url, { max: 4 })
+    cleanup.push(() => pool.end())
+    await migratePg(pool)
 
-      const sandbox: Sandbox = await startSandbox({ clock: new OffsetClock(), accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, random: seededRandom(7) })
-      cleanup.push(() => sandbox.close())
-      const orgFile = join(mkdtempSync(join(tmpdir(), 'greenline-scale-org-')), 'org.json')
-      writeFileSync(orgFile, JSON.stringify({ name: 'Scale Office', users: demoOrgPolicy().users, whatsapp: { enabled: true }, limits: { messagesPerSecond: RATE } }))
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        GREENLINE_DATABASE_URL: url,
-        GREENLINE_DATABASE_POOL_MAX: '6',
-        GREENLINE_ORG_FILE: orgFile,
-        GREENLINE_WA_BASE_URL: sandbox.url,
-        GREENLINE_WA_ACCESS_TOKEN: ACCESS_TOKEN,
-        GREENLINE_WA_APP_SECRET: APP_SECRET,
-        GREENLINE_WA_VERIFY_TOKEN: 'scale-verify-token',
-        GREENLINE_WA_PHONE_NUMBER_ID: sandbox.phoneNumberId,
-        GREENLINE_WA_WABA_ID: sandbox.wabaId,
-        // A killed instance's unsent leases wait the send timeout plus this before they go again.
-        GREENLINE_RECONCILE_GRACE_SECONDS: '2',
-        GREENLINE_LOG: 'error',
-      }
-      for (const name of ['VITEST', 'VITEST_WORKER_ID', 'VITEST_POOL_ID']) delete env[name]
-      const instances = [new Instance('a', await freePort(), env), new Instance('b', await freePort(), env)]
-      cleanup.push(() => Promise.all(instances.map((i) => i.kill())).then(() => undefined))
-      const proxy = await startProxy(instances)
-      cleanup.push(() => proxy.close())
-      sandbox.setWebhookUrl(`${proxy.url}/webhooks/whatsapp`)
+    const sandbox: Sandbox = await startSandbox({
+      clock: new OffsetClock(),
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      random: seededRandom(7),
+    })
+    cleanup.push(() => sandbox.close())
+    const orgFile = join(mkdtempSync(join(tmpdir(), 'greenline-scale-org-')), 'org.json')
+    writeFileSync(
+      orgFile,
+      JSON.stringify({
+        name: 'Scale Office',
+        users: demoOrgPolicy().users,
+        whatsapp: { enabled: true },
+        limits: { messagesPerSecond: RATE },
+      }),
+    )
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GREENLINE_DATABASE_URL: url,
+      GREENLINE_DATABASE_POOL_MAX: '6',
+      GREENLINE_ORG_FILE: orgFile,
+      GREENLINE_WA_BASE_URL: sandbox.url,
+      GREENLINE_WA_ACCESS_TOKEN: ACCESS_TOKEN,
+      GREENLINE_WA_APP_SECRET: APP_SECRET,
+      GREENLINE_WA_VERIFY_TOKEN: 'scale-verify-token',
+      GREENLINE_WA_PHONE_NUMBER_ID: sandbox.phoneNumberId,
+      GREENLINE_WA_WABA_ID: sandbox.wabaId,
+      // A killed instance's unsent leases wait the send timeout plus this before they go again.
+      GREENLINE_RECONCILE_GRACE_SECONDS: '2',
+      GREENLINE_LOG: 'error',
+    }
+    for (const name of ['VITEST', 'VITEST_WORKER_ID', 'VITEST_POOL_ID']) delete env[name]
+    const instances = [new Instance('a', await freePort(), env), new Instance('b', await freePort(), env)]
+    cleanup.push(() => Promise.all(instances.map((i) => i.kill())).then(() => undefined))
+    const proxy = await startProxy(instances)
+    cleanup.push(() => proxy.close())
+    sandbox.setWebhookUrl(`${proxy.url}/webhooks/whatsapp`)
 
-      const now = Date.now()
-      const people = await seedWhatsAppPeople(pool, USERS, { now })
-      const phones = people.map((person) => person.phone)
-      await Promise.all(instances.map((i) => i.start()))
-      // Everyone writes first (their 24-hour windows open); the instances take in their messages.
-      for (const phone of phones) {
-        sandbox.addUser({ phone, name: `Guest ${phone}` })
-        sandbox.userWrites(phone, { text: 'hello' })
-      }
-      const inbound = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE direction = 'in'`)).rows[0].n
-      await expect.poll(inbound, { timeout: 60_000 }).toBe(USERS)
+    const now = Date.now()
+    const people = await seedWhatsAppPeople(pool, USERS, { now })
+    const phones = people.map((person) => person.phone)
+    await Promise.all(instances.map((i) => i.start()))
+    // Everyone writes first (their 24-hour windows open); the instances take in their messages.
+    for (const phone of phones) {
+      sandbox.addUser({ phone, name: `Guest ${phone}` })
+      sandbox.userWrites(phone, { text: 'hello' })
+    }
+    const inbound = async () =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE direction = 'in'`)).rows[0].n
+    await expect.poll(inbound, { timeout: 60_000 }).toBe(USERS)
 
-      const expected = await queueTexts(pool, people, PER_USER, now)
-      const delivered = () => sandbox.deliveries().length
-      const leased = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE state = 'leased'`)).rows[0].n
-      let cutOff = 0
-      for (let kill = 0; kill < KILLS; kill++) {
-        const victim = instances[kill % 2]
-        await victim.kill()
-        // Sends under way at the kill (either instance's): the case this test is about.
-        cutOff += await leased()
-        await victim.start()
-        // Some sending happens between kills, so each kill lands mid-send.
-        const target = Math.min(USERS * PER_USER, delivered() + 40)
-        await expect.poll(delivered, { timeout: 120_000, interval: 50 }).toBeGreaterThanOrEqual(target)
-      }
+    const expected = await queueTexts(pool, people, PER_USER, now)
+    const delivered = () => sandbox.deliveries().length
+    const leased = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE state = 'leased'`)).rows[0].n
+    let cutOff = 0
+    for (let kill = 0; kill < KILLS; kill++) {
+      const victim = instances[kill % 2]
+      await victim.kill()
+      // Sends under way at the kill (either instance's): the case this test is about.
+      cutOff += await leased()
+      await victim.start()
+      // Some sending happens between kills, so each kill lands mid-send.
+      const target = Math.min(USERS * PER_USER, delivered() + 40)
+      await expect.poll(delivered, { timeout: 120_000, interval: 50 }).toBeGreaterThanOrEqual(target)
+    }
 
-      expect(cutOff, 'sends under way when an instance was killed').toBeGreaterThan(0)
-      const outboxLeft = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n
-      await expect.poll(outboxLeft, { timeout: 120_000, interval: 200 }).toBe(0)
-      await sandbox.idle()
+    expect(cutOff, 'sends under way when an instance was killed').toBeGreaterThan(0)
+    const outboxLeft = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0].n
+    await expect.poll(outboxLeft, { timeout: 120_000, interval: 200 }).toBe(0)
+    await sandbox.idle()
 
-      for (const [phone, texts] of expected) {
-        const received = sandbox.deliveries(phone).map((d) => (d as { text?: string }).text)
-        expect(received, `what ${phone} received`).toEqual(texts)
-      }
-      expect(delivered()).toBe(USERS * PER_USER)
-      const statuses = await pool.query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM messages WHERE direction = 'out' GROUP BY status ORDER BY status`,
-      )
-      // Every message reached the phone; none shows as failed or still sending.
-      expect(statuses.rows.every((row) => ['sent', 'delivered', 'read'].includes(row.status))).toBe(true)
-    },
-    600_000,
-  )
+    for (const [phone, texts] of expected) {
+      const received = sandbox.deliveries(phone).map((d) => (d as { text?: string }).text)
+      expect(received, `what ${phone} received`).toEqual(texts)
+    }
+    expect(delivered()).toBe(USERS * PER_USER)
+    const statuses = await pool.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM messages WHERE direction = 'out' GROUP BY status ORDER BY status`,
+    )
+    // Every message reached the phone; none shows as failed or still sending.
+    expect(statuses.rows.every((row) => ['sent', 'delivered', 'read'].includes(row.status))).toBe(true)
+  }, 600_000)
 })

@@ -389,7 +389,9 @@ export class OutboxScheduler {
   private penalize(scope: 'pair' | 'global', lane: string, until: number): void {
     if (scope === 'pair') this.pair.penalize(lane, until)
     else this.global.penalize(until)
-    this.shared?.penalize(scope, lane, until).catch((error: unknown) => log.warn('shared rate limit not penalized', { error: String(error) }))
+    this.shared
+      ?.penalize(scope, lane, until)
+      .catch((error: unknown) => log.warn('shared rate limit not penalized', { error: String(error) }))
   }
 
   /** An SMS provider's rate limit is its account's, not one contact's: every SMS lane waits. */

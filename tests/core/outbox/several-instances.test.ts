@@ -102,7 +102,8 @@ describe('several instances on one PostgreSQL database', () => {
   }
 
   /** `count` WhatsApp users who agreed and wrote an hour ago, each with priya's open thread. */
-  const seedUsers = (pool: pg.Pool, count: number) => seedWhatsAppPeople(pool, count, { now: Date.now(), lastInboundAt: Date.now() - 3_600_000 })
+  const seedUsers = (pool: pg.Pool, count: number) =>
+    seedWhatsAppPeople(pool, count, { now: Date.now(), lastInboundAt: Date.now() - 3_600_000 })
 
   const send = async (engine: Engine, conversationId: string, text: string) => {
     const result = await engine.dispatch({ userId: 'priya' }, 'messages:send', { conversationId, text })
@@ -144,7 +145,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(statuses.rows).toEqual([{ status: 'sent', n: 80 }])
   })
 
-  it("shares the per-user pair limit: two instances together send no more than one would", async () => {
+  it('shares the per-user pair limit: two instances together send no more than one would', async () => {
     const url = await database()
     const sends: Send[] = []
     // Three messages per user, then one an hour.
@@ -162,14 +163,18 @@ describe('several instances on one PostgreSQL database', () => {
     expect(waiting.rows[0].n).toBe(3)
   })
 
-  it("a user on instance B sees what instance A wrote, within a second", async () => {
+  it('a user on instance B sees what instance A wrote, within a second', async () => {
     const url = await database()
     const a = await instance(url, 'a', [])
     const b = await instance(url, 'b', [])
     const [user] = await seedUsers(a.pool, 1)
     await a.engine.start()
     await b.engine.start()
-    const seen: { messages: Message[]; conversations: Conversation[]; contacts: string[] } = { messages: [], conversations: [], contacts: [] }
+    const seen: { messages: Message[]; conversations: Conversation[]; contacts: string[] } = {
+      messages: [],
+      conversations: [],
+      contacts: [],
+    }
     b.engine.subscribe('priya', (event, payload) => {
       if (event === 'messages:changed') seen.messages.push(payload as Message)
       if (event === 'conversations:changed') seen.conversations.push(payload as Conversation)

@@ -115,7 +115,9 @@ export function lease(db: Db, messageId: string, leaseUntil: number): boolean {
 /** A lease taken but not used: ready again at `dueAt`, its attempt given back. */
 export function giveBackLease(db: Db, messageId: string, dueAt: number): void {
   const row = statements(db)
-    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, attempts = attempts - 1 WHERE message_id = ? AND state = 'leased' RETURNING lane`)
+    .prepare(
+      `UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL, attempts = attempts - 1 WHERE message_id = ? AND state = 'leased' RETURNING lane`,
+    )
     .get(dueAt, messageId)
   markLaneChanged(db, laneOf(row))
 }
@@ -154,7 +156,9 @@ export function expiredLeases(db: Db, now: number): OutboxRow[] {
 /** An expired lease goes back to ready, due at `now`, unless it was renewed or settled meanwhile: true when it did. */
 export function releaseExpiredLease(db: Db, messageId: string, now: number): boolean {
   const row = statements(db)
-    .prepare(`UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL WHERE message_id = ? AND state = 'leased' AND lease_until <= ? RETURNING lane`)
+    .prepare(
+      `UPDATE outbox SET state = 'ready', due_at = ?, lease_until = NULL WHERE message_id = ? AND state = 'leased' AND lease_until <= ? RETURNING lane`,
+    )
     .get(now, messageId, now)
   markLaneChanged(db, laneOf(row))
   return row !== undefined
