@@ -1,7 +1,11 @@
 import type { EngineContext } from '../context'
 import type * as outbox from '../db/repositories/outbox'
+import { DueHeap } from './due-heap'
 import { laneBlock, laneHeads } from './hold-rule'
 import * as transitions from './transitions'
+
+/** When a head may run: a leased one when its lease ends. */
+const dueOf = (head: outbox.OutboxRow): number => (head.state === 'leased' ? (head.lease_until ?? head.due_at) : head.due_at)
 
 /** Lanes re-read per slice: a lane costs ~20–100 µs, so one slice stays within the 5 ms stall budget. */
 export const LANES_PER_SLICE = 200
@@ -15,6 +19,7 @@ export const LANES_PER_SLICE = 200
  */
 export class LaneHeads {
   private readonly heads = new Map<string, outbox.OutboxRow>()
+  private readonly due = new DueHeap<outbox.OutboxRow>((lane, head) => this.heads.get(lane) === head)
   private readonly pending = new Set<string>()
   private rebuilt = false
   /** Lanes other server instances wrote (`all`: re-read every lane), told through the cluster link. */
@@ -44,6 +49,7 @@ export class LaneHeads {
     if (!this.rebuilt || changed.all || elsewhere.all) {
       this.rebuilt = true
       this.heads.clear()
+      this.due.clear()
       this.pending.clear()
       // Reading the active lanes now covers every write before it.
       for (const lane of await this.ctx.store.outbox.activeLanes()) this.pending.add(lane)
@@ -76,12 +82,7 @@ export class LaneHeads {
 
   /** When the earliest head may run (a leased head: when its lease ends), or undefined. */
   nextDueAt(): number | undefined {
-    let earliest: number | undefined
-    for (const head of this.heads.values()) {
-      const due = head.state === 'leased' ? (head.lease_until ?? head.due_at) : head.due_at
-      if (earliest === undefined || due < earliest) earliest = due
-    }
-    return earliest
+    return this.due.min()
   }
 
   private async readLane(lane: string): Promise<void> {
@@ -90,7 +91,11 @@ export class LaneHeads {
     const rows = await this.ctx.store.outbox.laneCandidates(lane)
     if (rows.length === 0) return
     const { heads, blocked } = laneHeads(rows)
-    if (heads[0]) this.heads.set(lane, heads[0])
+    if (heads[0]) {
+      this.heads.set(lane, heads[0])
+      this.due.push(dueOf(heads[0]), lane, heads[0])
+      this.due.compact(this.heads.size, () => [...this.heads].map(([l, head]) => ({ due: dueOf(head), lane: l, head })))
+    }
     // Rows behind a held message wait with it, showing why.
     for (const list of blocked) {
       const firstHeld = list.find((r) => r.state === 'held')?.seq ?? Infinity
