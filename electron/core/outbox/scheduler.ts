@@ -102,6 +102,7 @@ export class OutboxScheduler {
   /**
    * Lanes that wait, until when, for reasons the local limits do not know: a shared limit said so,
    * or another instance is sending them (it keeps them while it does, see SENDING_ELSEWHERE_MS).
+   * A past time is harmless (at most one entry per lane), so nothing prunes it on every pass.
    */
   private readonly laneWaits = new Map<string, number>()
   /** Lanes this instance started a send on since it last told the others. */
@@ -140,7 +141,7 @@ export class OutboxScheduler {
     this.runner = new LaneRunner<outbox.OutboxRow>(
       ctx.clock,
       {
-        heads: (now) => this.dispatchableHeads(now),
+        heads: () => this.dispatchableHeads(),
         nextDueAt: () => this.heads.nextDueAt(),
         // SMS are not WhatsApp's: Meta's limits do not apply to them, only the SMS provider's own.
         availableAt: (row, now) =>
@@ -309,8 +310,7 @@ export class OutboxScheduler {
    * needs more than one slice, the next slice runs after the event loop has had a turn (a real
    * `setImmediate`, not the clock: re-reading is work, not waiting).
    */
-  private async dispatchableHeads(now: number): Promise<Iterable<outbox.OutboxRow>> {
-    for (const [lane, until] of this.laneWaits) if (until <= now) this.laneWaits.delete(lane)
+  private async dispatchableHeads(): Promise<Iterable<outbox.OutboxRow>> {
     if ((await this.heads.refresh()) && !this.sliceQueued) {
       this.sliceQueued = true
       setImmediate(() => {
@@ -330,7 +330,6 @@ export class OutboxScheduler {
       await ctx.store.outbox.markLaneChanged(row.lane)
       return
     }
-    this.sendingHere.add(row.lane)
     if (row.kind !== 'sms' && (await this.health?.isPaused())) {
       await transitions.hold(ctx, row.message_id, 'account_paused', now)
       return
