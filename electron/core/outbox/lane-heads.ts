@@ -7,15 +7,23 @@ import * as transitions from './transitions'
 /** When a head may run: a leased one when its lease ends. */
 const dueOf = (head: outbox.OutboxRow): number => (head.state === 'leased' ? (head.lease_until ?? head.due_at) : head.due_at)
 
-/** Lanes re-read per slice: a lane costs ~20–100 µs, so one slice stays within the 5 ms stall budget. */
+/** Most lanes re-read per slice. */
 export const LANES_PER_SLICE = 200
+
+/**
+ * Longest a slice keeps re-reading where reads do not yield (SQLite answers synchronously): a lane
+ * costs ~20–100 µs, and 200 of them took ~18 ms here, over the 5 ms stall budget. On PostgreSQL
+ * every read waits on the network, so the event loop runs meanwhile and only the count applies.
+ */
+export const SLICE_MS = 3
 
 /**
  * The head of every lane that has something ready or under way, kept in memory (issue 21): a wake
  * reads only the lanes written since the last one (the outbox repository marks them), never the
  * held rows of every lane. Rebuilt from the `outbox_due` index at start; a lane is re-read in
- * O(its own rows). Large changes (a bulk release of 5,000 lanes) are re-read in slices of
- * `LANES_PER_SLICE`, and `refresh` says when more slices remain so the caller yields between them.
+ * O(its own rows). Large changes (a bulk release of 5,000 lanes) are re-read in slices of at most
+ * `LANES_PER_SLICE` lanes (and `sliceMs`), and `refresh` says when more slices remain so the caller
+ * yields between them.
  */
 export class LaneHeads {
   private readonly heads = new Map<string, outbox.OutboxRow>()
@@ -27,11 +35,23 @@ export class LaneHeads {
   /** Lanes re-read since this object was made (tests check that a wake reads only changed lanes). */
   lanesRead = 0
 
-  /** `written`: told the lanes this process wrote, when it takes them (the scheduler tells other instances). */
+  private readonly written: ((lanes: Set<string>) => void) | undefined
+  private readonly sliceMs: number
+  private readonly workClock: () => number
+
+  /**
+   * `written`: told the lanes this process wrote, when it takes them (the scheduler tells other
+   * instances). `sliceMs`: a time bound per slice besides the count (SLICE_MS on SQLite), measured
+   * on `workClock` (real time: re-reading is work, not waiting).
+   */
   constructor(
     private readonly ctx: EngineContext,
-    private readonly written?: (lanes: Set<string>) => void,
-  ) {}
+    options: { written?: (lanes: Set<string>) => void; sliceMs?: number; workClock?: () => number } = {},
+  ) {
+    this.written = options.written
+    this.sliceMs = options.sliceMs ?? Infinity
+    this.workClock = options.workClock ?? (() => performance.now())
+  }
 
   /** Lanes another instance wrote (undefined: every lane) are re-read on the next refresh. */
   changedElsewhere(lanes?: Iterable<string>): void {
@@ -60,9 +80,11 @@ export class LaneHeads {
         this.pending.add(lane)
       }
     }
-    let budget = LANES_PER_SLICE
+    const deadline = this.workClock() + this.sliceMs
+    let read = 0
     for (const lane of this.pending) {
-      if (budget-- <= 0) break
+      if (read === LANES_PER_SLICE || (read > 0 && this.workClock() >= deadline)) break
+      read++
       this.pending.delete(lane)
       await this.readLane(lane)
     }

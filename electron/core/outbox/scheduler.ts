@@ -9,7 +9,7 @@ import type { AccountHealth } from './account-health'
 import { policyHold } from './hold-rule'
 import { runSendJob, type SendError, type SendJobDeps } from './jobs'
 import { sendReadReceiptJob } from './jobs/read-receipt'
-import { LaneHeads } from './lane-heads'
+import { LaneHeads, SLICE_MS } from './lane-heads'
 import { LaneRunner } from './lane-runner'
 import { settleSend } from './outcome'
 import { KeyedRateLimiter, RateLimiter } from './rate-limiter'
@@ -129,14 +129,15 @@ export class OutboxScheduler {
     this.cluster = options.cluster
     this.rescanMs = options.rescanMs ?? 30_000
     const cluster = options.cluster
-    this.heads = new LaneHeads(
-      ctx,
-      cluster &&
-        ((lanes) => {
+    this.heads = new LaneHeads(ctx, {
+      ...(ctx.store.dialect === 'sqlite' ? { sliceMs: SLICE_MS } : {}),
+      ...(cluster && {
+        written: (lanes: Set<string>) => {
           cluster.signal({ kind: 'lanes', lanes: [...lanes], sending: [...this.sendingHere] })
           this.sendingHere.clear()
-        }),
-    )
+        },
+      }),
+    })
     this.jobs = { ctx, whatsapp: options.whatsapp, sms: options.sms, media: options.media, optInTemplate: options.optInTemplate }
     this.runner = new LaneRunner<outbox.OutboxRow>(
       ctx.clock,

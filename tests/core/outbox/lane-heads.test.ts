@@ -56,6 +56,22 @@ describe('the scheduler reads lane heads, not held rows (issue 21)', () => {
     expect([...heads.values()]).toHaveLength(1)
   }, 60_000)
 
+  it('ends a slice early once its time is spent, after at least one lane', async () => {
+    const { ctx, lanes } = await heldLanes(12, 1)
+    let now = 0
+    // Each look at the work clock costs 1 ms of it: a 3 ms slice reads 3 lanes.
+    const heads = new LaneHeads(ctx, { sliceMs: 3, workClock: () => now++ })
+    await heads.refresh()
+    for (const lane of lanes) await transitions.releaseLane(ctx, lane)
+    const before = heads.lanesRead
+    expect(await heads.refresh()).toBe(true)
+    expect(heads.lanesRead - before).toBe(3)
+    // A clock that does not move: the count alone bounds the slice (all 12 fit).
+    const unbounded = new LaneHeads(ctx, { sliceMs: 3, workClock: () => 0 })
+    expect(await unbounded.refresh()).toBe(false)
+    expect(unbounded.lanesRead).toBe(12)
+  }, 60_000)
+
   it('re-reads a bulk release in bounded slices and says when more remain', async () => {
     const { ctx, lanes } = await heldLanes(LANES_PER_SLICE + 10, 1)
     const heads = new LaneHeads(ctx)
