@@ -3,6 +3,7 @@ import type * as outbox from '../db/repositories/outbox'
 import { DueHeap } from './due-heap'
 import { laneBlock, laneHeads } from './hold-rule'
 import * as transitions from './transitions'
+import type { TurnBudget } from './turn-budget'
 
 /** When a head may run: a leased one when its lease ends. */
 const dueOf = (head: outbox.OutboxRow): number => (head.state === 'leased' ? (head.lease_until ?? head.due_at) : head.due_at)
@@ -11,18 +12,12 @@ const dueOf = (head: outbox.OutboxRow): number => (head.state === 'leased' ? (he
 export const LANES_PER_SLICE = 200
 
 /**
- * Longest a slice keeps re-reading where reads do not yield (SQLite answers synchronously): a lane
- * costs ~20–100 µs, and 200 of them took ~18 ms here, over the 5 ms stall budget. On PostgreSQL
- * every read waits on the network, so the event loop runs meanwhile and only the count applies.
- */
-export const SLICE_MS = 3
-
-/**
  * The head of every lane that has something ready or under way, kept in memory (issue 21): a wake
  * reads only the lanes written since the last one (the outbox repository marks them), never the
  * held rows of every lane. Rebuilt from the `outbox_due` index at start; a lane is re-read in
  * O(its own rows). Large changes (a bulk release of 5,000 lanes) are re-read in slices of at most
- * `LANES_PER_SLICE` lanes (and `sliceMs`), and `refresh` says when more slices remain so the caller
+ * `LANES_PER_SLICE` lanes (and, on SQLite, the turn's time budget: a lane costs ~15–100 µs, 200 of
+ * them took ~18 ms here, and every send settled in a turn wakes a pass), and `refresh` says when more slices remain so the caller
  * yields between them.
  */
 export class LaneHeads {
@@ -36,21 +31,18 @@ export class LaneHeads {
   lanesRead = 0
 
   private readonly written: ((lanes: Set<string>) => void) | undefined
-  private readonly sliceMs: number
-  private readonly workClock: () => number
+  private readonly budget: TurnBudget | undefined
 
   /**
    * `written`: told the lanes this process wrote, when it takes them (the scheduler tells other
-   * instances). `sliceMs`: a time bound per slice besides the count (SLICE_MS on SQLite), measured
-   * on `workClock` (real time: re-reading is work, not waiting).
+   * instances). `budget`: the event-loop turn's time, shared with the sends (SQLite).
    */
   constructor(
     private readonly ctx: EngineContext,
-    options: { written?: (lanes: Set<string>) => void; sliceMs?: number; workClock?: () => number } = {},
+    options: { written?: (lanes: Set<string>) => void; budget?: TurnBudget } = {},
   ) {
     this.written = options.written
-    this.sliceMs = options.sliceMs ?? Infinity
-    this.workClock = options.workClock ?? (() => performance.now())
+    this.budget = options.budget
   }
 
   /** Lanes another instance wrote (undefined: every lane) are re-read on the next refresh. */
@@ -80,10 +72,10 @@ export class LaneHeads {
         this.pending.add(lane)
       }
     }
-    const deadline = this.workClock() + this.sliceMs
     let read = 0
     for (const lane of this.pending) {
-      if (read === LANES_PER_SLICE || (read > 0 && this.workClock() >= deadline)) break
+      // At least one lane per slice, so re-reading always moves on.
+      if (read === LANES_PER_SLICE || (read > 0 && this.budget?.spent())) break
       read++
       this.pending.delete(lane)
       await this.readLane(lane)

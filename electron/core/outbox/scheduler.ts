@@ -9,11 +9,12 @@ import type { AccountHealth } from './account-health'
 import { policyHold } from './hold-rule'
 import { runSendJob, type SendError, type SendJobDeps } from './jobs'
 import { sendReadReceiptJob } from './jobs/read-receipt'
-import { LaneHeads, SLICE_MS } from './lane-heads'
+import { LaneHeads } from './lane-heads'
 import { LaneRunner } from './lane-runner'
 import { settleSend } from './outcome'
 import { KeyedRateLimiter, RateLimiter } from './rate-limiter'
 import * as transitions from './transitions'
+import { SQLITE_TURN_MS, TurnBudget } from './turn-budget'
 
 const log = createLogger('outbox')
 
@@ -97,6 +98,8 @@ export class OutboxScheduler {
   private readonly health: AccountHealth | undefined
   private readonly makeShared: SchedulerOptions['sharedLimits']
   private readonly heads: LaneHeads
+  /** SQLite: how much of an event-loop turn the sends and lane re-reads may hold (see turn-budget.ts). */
+  private readonly budget: TurnBudget | undefined
   private sliceQueued = false
   private shared: SharedSendLimits | undefined
   /**
@@ -129,8 +132,9 @@ export class OutboxScheduler {
     this.cluster = options.cluster
     this.rescanMs = options.rescanMs ?? 30_000
     const cluster = options.cluster
+    this.budget = ctx.store.dialect === 'sqlite' ? new TurnBudget(SQLITE_TURN_MS) : undefined
     this.heads = new LaneHeads(ctx, {
-      ...(ctx.store.dialect === 'sqlite' ? { sliceMs: SLICE_MS } : {}),
+      budget: this.budget,
       ...(cluster && {
         written: (lanes: Set<string>) => {
           cluster.signal({ kind: 'lanes', lanes: [...lanes], sending: [...this.sendingHere] })
@@ -325,6 +329,7 @@ export class OutboxScheduler {
   /** Sends one lane head, unless it vanished or must wait after all; resolves when settled. */
   private async dispatch(row: outbox.OutboxRow, now: number): Promise<void> {
     const ctx = this.ctx
+    await this.budget?.turn()
     const message = await ctx.store.messages.getMessageRow(row.message_id)
     if (!message) {
       await ctx.store.outbox.removeFromOutbox(row.message_id)
@@ -366,7 +371,10 @@ export class OutboxScheduler {
       accountRefused: (error: SendError) => this.health?.pause(error),
     }
     return runSendJob(this.jobs, row.kind, message)
-      .then((outcome) => settleSend(ctx, row, message.conversation_id, outcome, settle))
+      .then(async (outcome) => {
+        await this.budget?.turn()
+        return settleSend(ctx, row, message.conversation_id, outcome, settle)
+      })
       .catch((error: unknown) => {
         log.error('send crashed', { messageId: row.message_id, error: String(error) })
         return settleSend(

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as outbox from '../../../electron/core/db/repositories/outbox'
 import { LANES_PER_SLICE, LaneHeads } from '../../../electron/core/outbox/lane-heads'
 import * as transitions from '../../../electron/core/outbox/transitions'
+import { TurnBudget } from '../../../electron/core/outbox/turn-budget'
 import { compliantEngine, type CompliantEngine } from '../compliance/helpers'
 
 let t: CompliantEngine | undefined
@@ -9,6 +10,8 @@ afterEach(async () => {
   await t?.engine.close()
   t = undefined
 })
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** `lanes` WhatsApp users without consent, each with `perLane` messages held (nothing is sent). */
 async function heldLanes(lanes: number, perLane: number) {
@@ -56,18 +59,27 @@ describe('the scheduler reads lane heads, not held rows (issue 21)', () => {
     expect([...heads.values()]).toHaveLength(1)
   }, 60_000)
 
-  it('ends a slice early once its time is spent, after at least one lane', async () => {
+  it("ends re-reading once the turn's time is spent, after at least one lane per slice", async () => {
     const { ctx, lanes } = await heldLanes(12, 1)
     let now = 0
-    // Each look at the work clock costs 1 ms of it: a 3 ms slice reads 3 lanes.
-    const heads = new LaneHeads(ctx, { sliceMs: 3, workClock: () => now++ })
+    // Each look at the work clock costs 1 ms of it: a 3 ms budget, first asked after the slice's
+    // first lane, reads 4.
+    const heads = new LaneHeads(ctx, { budget: new TurnBudget(3, () => now++) })
     await heads.refresh()
     for (const lane of lanes) await transitions.releaseLane(ctx, lane)
+    await nextTurn()
     const before = heads.lanesRead
     expect(await heads.refresh()).toBe(true)
-    expect(heads.lanesRead - before).toBe(3)
+    expect(heads.lanesRead - before).toBe(4)
+    // Each send settled in a turn wakes the scheduler: its slices in a spent turn read one lane each.
+    expect(await heads.refresh()).toBe(true)
+    expect(heads.lanesRead - before).toBe(5)
+    // The next turn has time again.
+    await nextTurn()
+    expect(await heads.refresh()).toBe(true)
+    expect(heads.lanesRead - before).toBe(9)
     // A clock that does not move: the count alone bounds the slice (all 12 fit).
-    const unbounded = new LaneHeads(ctx, { sliceMs: 3, workClock: () => 0 })
+    const unbounded = new LaneHeads(ctx, { budget: new TurnBudget(3, () => 0) })
     expect(await unbounded.refresh()).toBe(false)
     expect(unbounded.lanesRead).toBe(12)
   }, 60_000)
