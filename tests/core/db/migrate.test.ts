@@ -47,6 +47,8 @@ describe('migrations', () => {
     )
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    // Savepoints' statement journals in memory, not a temp file per group commit (2 = MEMORY).
+    expect(db.pragma('temp_store', { simple: true })).toBe(2)
     db.close()
     expect(readdirSync(dir).filter((f) => f.includes('.before-v'))).toEqual([])
     // Opening again changes nothing.
