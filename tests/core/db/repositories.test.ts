@@ -61,6 +61,20 @@ describe('contacts', () => {
     updateContactIdentity(db, 'c1', { phone: '+14155550999', now: 3 })
     expect(names(searchContacts(db, '550999'))).toEqual(['Chloé Martin'])
   })
+
+  it('matches a WhatsApp sender through the contacts indexes, never a scan (every inbound webhook asks)', () => {
+    const prepare = vi.spyOn(db, 'prepare')
+    findContactByWhatsApp(db, { waId: '14155550101', userId: 'US.1' })
+    const sql = prepare.mock.calls[0][0]
+    prepare.mockRestore()
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ waId: '1', userId: 'US.1' }) as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join('\n')
+    expect(plan).toMatch(/SEARCH contacts USING INDEX contacts_user_id/)
+    expect(plan).toMatch(/SEARCH contacts USING INDEX contacts_wa_id/)
+    expect(plan).toMatch(/SEARCH contacts USING INDEX contacts_phone/)
+    expect(plan).not.toMatch(/SCAN contacts/)
+  })
 })
 
 describe('messages', () => {

@@ -135,14 +135,18 @@ export function findContactByPhone(db: Db, phone: string): Contact | undefined {
   return row && toContact(row)
 }
 
-/** Matches a WhatsApp user to a saved contact: by business-scoped user id, then wa_id, then phone. */
+/**
+ * Matches a WhatsApp user to a saved contact: by business-scoped user id, then wa_id, then phone.
+ * Three index lookups joined (every inbound webhook asks): one WHERE with the three ORed scanned
+ * the whole contacts table.
+ */
 export function findContactByWhatsApp(db: Db, who: { waId?: string; userId?: string }): Contact | undefined {
   const row = statements(db)
     .prepare(
-      `SELECT ${COLUMNS} FROM contacts WHERE deleted_at IS NULL AND (
-         (@userId IS NOT NULL AND user_id = @userId) OR
-         (@waId IS NOT NULL AND wa_id = @waId) OR
-         (@waId IS NOT NULL AND phone = '+' || @waId))
+      `SELECT * FROM (
+         SELECT ${COLUMNS} FROM contacts WHERE user_id = @userId AND deleted_at IS NULL
+         UNION ALL SELECT ${COLUMNS} FROM contacts WHERE wa_id = @waId AND deleted_at IS NULL
+         UNION ALL SELECT ${COLUMNS} FROM contacts WHERE phone = '+' || @waId AND deleted_at IS NULL)
        ORDER BY (user_id IS @userId) DESC, (wa_id IS @waId) DESC LIMIT 1`,
     )
     .get({ waId: who.waId ?? null, userId: who.userId ?? null }) as ContactRow | undefined
