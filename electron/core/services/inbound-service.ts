@@ -169,7 +169,8 @@ export async function contactForSender(ctx: EngineContext, who: { waId?: string;
   const now = ctx.clock.now()
   const existing = await ctx.store.contacts.findContactByWhatsApp(who)
   if (existing) {
-    if ((who.userId && existing.userId !== who.userId) || (who.waId && existing.waId !== who.waId)) {
+    const identityChanged = (who.userId && existing.userId !== who.userId) || (who.waId && existing.waId !== who.waId)
+    if (identityChanged) {
       await ctx.store.contacts.updateContactIdentity(existing.id, { waId: who.waId, userId: who.userId, now })
       const after = await ctx.store.contacts.getContact(existing.id)
       await ctx.store.ledger.appendAudit({
@@ -179,7 +180,8 @@ export async function contactForSender(ctx: EngineContext, who: { waId?: string;
       })
     }
     if (existing.notOnWhatsApp) await ctx.store.contacts.updateContactIdentity(existing.id, { notOnWhatsApp: false, now })
-    return (await ctx.store.contacts.getContact(existing.id))!
+    // Read again only when written (the common case, a known sender, is one read per delivery).
+    return identityChanged || existing.notOnWhatsApp ? (await ctx.store.contacts.getContact(existing.id))! : existing
   }
   const phone = who.waId ? `+${who.waId}` : undefined
   const contact = await ctx.store.contacts.insertContact({
