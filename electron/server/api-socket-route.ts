@@ -65,6 +65,7 @@ export function registerApiSocket(app: FastifyInstance, options: ApiSocketRouteO
           allowSignIn: options.allowSignIn(caller),
           ...(options.hostChannels ? { hostChannels: options.hostChannels } : {}),
           limits: options.limits,
+          transport: socket,
         })
       })
     }

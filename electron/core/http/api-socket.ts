@@ -20,6 +20,26 @@ export interface ApiSocketOptions {
   hostChannels?: Readonly<Record<string, (payload: unknown, userId: string | undefined) => Result<unknown> | Promise<Result<unknown>>>>
   /** In-flight budgets (the frame size is the WebSocket server's `maxPayload`). None: unlimited. */
   limits?: Pick<ApiSocketLimits, 'perConnection' | 'global'>
+  /**
+   * The connection's TCP socket: corked while a turn of the event loop pushes events, so a burst
+   * (a webhook batch's threads and messages) leaves in one write instead of one per event.
+   */
+  transport?: { cork(): void; uncork(): void }
+}
+
+/**
+ * Event frames by payload: a message's view is one object for every participant it goes to, so it
+ * is serialized once, not once per socket (weak: a frame lives as long as its payload).
+ */
+const frames = new WeakMap<object, { event: string; frame: string }>()
+
+function eventFrame(event: string, payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return JSON.stringify({ event, payload })
+  const known = frames.get(payload)
+  if (known?.event === event) return known.frame
+  const frame = JSON.stringify({ event, payload })
+  frames.set(payload, { event, frame })
+  return frame
 }
 
 const BUSY = 'Greenline is busy with too many requests at once; nothing was done. Try again in a moment.'
@@ -33,11 +53,25 @@ export function serveApiSocket(ws: WebSocket, options: ApiSocketOptions): void {
   const { engine } = options
   let userId: string | undefined
   let unsubscribe: (() => void) | undefined
+  let corked = false
+  const push = (frame: string) => {
+    const transport = options.transport
+    if (transport && !corked) {
+      corked = true
+      transport.cork()
+      // After the turn's microtasks too: a flush awaits its reads between events.
+      setImmediate(() => {
+        corked = false
+        transport.uncork()
+      })
+    }
+    ws.send(frame)
+  }
   const actAs = (id: string) => {
     unsubscribe?.()
     userId = id
     unsubscribe = engine.subscribe(id, (event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
+      if (ws.readyState === ws.OPEN) push(eventFrame(event, payload))
     })
   }
 
