@@ -71,7 +71,9 @@ describeStores('store transactions', ({ store, engine }) => {
         await tx.appState.setState(second, value)
       })
     await Promise.all([crosswise('a', 'b', 'one'), crosswise('b', 'a', 'two')])
-    expect(runs).toBe(engine === 'postgres' ? 3 : 2)
+    // PostgreSQL: at least the victim once more (on a loaded machine a retry can meet the lock again).
+    if (engine === 'postgres') expect(runs).toBeGreaterThanOrEqual(3)
+    else expect(runs).toBe(2)
     const a = await store().appState.getState('a')
     expect(['one', 'two']).toContain(a)
     expect(await store().appState.getState('b')).toBe(a)
