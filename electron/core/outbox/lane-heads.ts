@@ -16,9 +16,9 @@ export const LANES_PER_SLICE = 200
  * reads only the lanes written since the last one (the outbox repository marks them), never the
  * held rows of every lane. Rebuilt from the `outbox_due` index at start; a lane is re-read in
  * O(its own rows). Large changes (a bulk release of 5,000 lanes) are re-read in slices of at most
- * `LANES_PER_SLICE` lanes (and, on SQLite, the turn's time budget: a lane costs ~15–100 µs, 200 of
- * them took ~18 ms here, and every send settled in a turn wakes a pass), and `refresh` says when more slices remain so the caller
- * yields between them.
+ * `LANES_PER_SLICE` lanes (and, on SQLite, within the turn's time budget: a lane costs ~15–100 µs,
+ * 200 of them took ~18 ms here, and every send settled in a turn wakes a pass), and `refresh` says
+ * when more slices remain so the caller yields between them.
  */
 export class LaneHeads {
   private readonly heads = new Map<string, outbox.OutboxRow>()
