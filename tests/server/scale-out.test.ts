@@ -133,6 +133,9 @@ describe('@scale several instances on one PostgreSQL database', () => {
       accessToken: ACCESS_TOKEN,
       appSecret: APP_SECRET,
       random: seededRandom(7),
+      // Meta posts webhooks concurrently; one at a time, the status webhooks fell behind the sends
+      // on a loaded machine, past the killed instance's leases (a resend: the documented residual risk).
+      webhookConcurrency: 4,
     })
     cleanup.push(() => sandbox.close())
     const orgFile = join(mkdtempSync(join(tmpdir(), 'greenline-scale-org-')), 'org.json')
