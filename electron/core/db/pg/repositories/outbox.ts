@@ -7,7 +7,7 @@ import type { PgQueryable } from '../pool'
 // earlier in its lane may still go (NOTHING_EARLIER_MAY_GO), so a second instance acting
 // on an old view of a lane can neither send a message twice nor pass an earlier one. Lanes sort by
 // code point, as on SQLite.
-//
+
 /**
  * SQL true when no row earlier in `o`'s lane may still go before it: nothing earlier is leased,
  * held (a held template, the opt-in request, blocks nobody; a template may pass a held free-form
