@@ -3,7 +3,7 @@ import type { Clock } from '../../../shared/clock'
 import type { ClusterLink, ClusterSignal } from '../../cluster'
 import { retryDelayMs } from '../../outbox/backoff'
 import { createLogger } from '../../platform/logger'
-import { reasonOf, type PgQueryable } from './pool'
+import { describeDatabaseUrl, PgUnreachable, reasonOf, type PgQueryable } from './pool'
 
 const log = createLogger('pg-cluster')
 
@@ -88,7 +88,10 @@ export class PgClusterLink implements ClusterLink {
       await this.listen()
     } catch (error) {
       this.running = false
-      throw new Error(`Cannot listen to the other Greenline instances: ${reasonOf(error)}`, { cause: error })
+      // A known failure (the server stops with this reason, no stack trace), like the pool's own.
+      throw new PgUnreachable(`${describeDatabaseUrl(this.options.url)} to listen to the other Greenline instances`, reasonOf(error), {
+        cause: error,
+      })
     }
   }
 

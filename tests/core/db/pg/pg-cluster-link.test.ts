@@ -5,7 +5,7 @@ import type { EventHub } from '../../../../electron/core/events'
 import { PgClusterLink, type ClusterGap } from '../../../../electron/core/db/pg/cluster-link'
 import type { EventChannel, EventPayloads } from '../../../../electron/shared/api/contract'
 import { migratePg } from '../../../../electron/core/db/pg/migrate'
-import { createPgPool } from '../../../../electron/core/db/pg/pool'
+import { createPgPool, PgUnreachable } from '../../../../electron/core/db/pg/pool'
 import { ManualClock, OffsetClock, type Clock } from '../../../../electron/shared/clock'
 import type { Contact } from '../../../../electron/shared/domain'
 import { usePgCluster } from '../../../helpers/pg-cluster'
@@ -66,6 +66,22 @@ describe('the cluster link: events across instances (LISTEN/NOTIFY)', () => {
       },
     }
   }
+
+  it('cannot start against a database that is not there: a known error naming it, with the reason', async () => {
+    const url = 'postgres://greenline@127.0.0.1:9/nowhere'
+    const pool = createPgPool(url, { max: 1 })
+    cleanup.push(() => pool.end())
+    const link = new PgClusterLink({ url, pool, clock: new OffsetClock(), instanceId: 'x' })
+    const failure = await link.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(failure).toBeInstanceOf(PgUnreachable)
+    expect((failure as Error).message).toMatch(
+      /^Cannot reach the PostgreSQL database .*nowhere.* to listen to the other Greenline instances: /,
+    )
+    expect(link.listening).toBe(false)
+  })
 
   it("a user on instance B sees instance A's event within a second, and A's own user sees it once", async () => {
     const url = await database()
