@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { decodeHeicInWorker } from '../../../electron/core/media/heic-pool'
+import { COPY_SLICE_BYTES, copyInSlices, decodeHeicInWorker } from '../../../electron/core/media/heic-pool'
 import { prepareImage } from '../../../electron/core/media/prepare-image'
 
 /** A real HEIC (heif-enc, libheif-examples) of a noisy picture, so decoding takes real work. */
@@ -26,6 +26,21 @@ async function realHeic(width: number, height: number): Promise<Buffer> {
 }
 
 describe('HEIC decoding in a worker thread (issue 21)', () => {
+  it('copies the picture for the worker a slice per event-loop turn, byte for byte', async () => {
+    const bytes = Uint8Array.from({ length: 5 * COPY_SLICE_BYTES + 123 }, (_, i) => (i * 31) % 251)
+    let turns = 0
+    const tick = () => {
+      turns++
+      if (turns < 100) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const copy = await copyInSlices(bytes.subarray(0))
+    // Six slices: the loop turned between them.
+    expect(turns).toBeGreaterThanOrEqual(5)
+    expect(copy.buffer).not.toBe(bytes.buffer)
+    expect(Buffer.from(copy).equals(Buffer.from(bytes))).toBe(true)
+  })
+
   it('decodes in a worker while the engine’s event loop keeps turning', async () => {
     const heic = await realHeic(1024, 768)
     let turns = 0
