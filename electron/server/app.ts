@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -340,6 +340,18 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
   return app
 }
 
+/**
+ * How long a browser may keep a built file. index.html is asked for every time (it names the
+ * current build's scripts). Everything under `assets/` is named by its content's hash (Vite's
+ * `[name]-[hash]`), so it never changes under its name: kept and never revalidated, a reload does
+ * not wait for one round trip to the host per script before the app can start (issue 21). Private:
+ * the browser host is token-gated, so no shared cache should keep its files.
+ */
+export function rendererCacheControl(rendererDir: string, path: string): string | undefined {
+  if (path.endsWith('.html')) return 'no-store'
+  return relative(rendererDir, path).startsWith(`assets${sep}`) ? 'private, max-age=31536000, immutable' : undefined
+}
+
 /** The built renderer; any other page GET gets index.html (the renderer routes, e.g. /invite?token=…). */
 async function registerRenderer(app: FastifyInstance, rendererDir: string): Promise<void> {
   const built = existsSync(join(rendererDir, 'index.html'))
@@ -349,7 +361,8 @@ async function registerRenderer(app: FastifyInstance, rendererDir: string): Prom
       wildcard: false,
       decorateReply: false,
       setHeaders: (reply, path) => {
-        if (path.endsWith('.html')) void reply.header('Cache-Control', 'no-store')
+        const cacheControl = rendererCacheControl(rendererDir, path)
+        if (cacheControl) void reply.header('Cache-Control', cacheControl)
       },
     })
   }
@@ -358,6 +371,6 @@ async function registerRenderer(app: FastifyInstance, rendererDir: string): Prom
       return reply.code(404).send({ message: 'Not found' })
     }
     if (!built) return reply.code(503).type('text/plain').send('The app is not built yet: run `npm run build`.')
-    return reply.header('Cache-Control', 'no-store').sendFile('index.html', rendererDir)
+    return reply.header('Cache-Control', 'no-store').sendFile('index.html', rendererDir, { cacheControl: false })
   })
 }
