@@ -76,6 +76,8 @@ export const useSessionStore = defineStore('session', () => {
 
   async function restore(): Promise<void> {
     error.value = undefined
+    /** A sign-in of the remembered user sent before the host said what it is (see below). */
+    let early: Promise<Session> | undefined
     try {
       if (isDesktop) {
         mode.value = 'desktop'
@@ -88,8 +90,17 @@ export const useSessionStore = defineStore('session', () => {
         }
       } else if (mode.value === undefined) {
         // Only a browser someone signed in on before (the single-user host, a demo) connects
-        // while the host says what it is: the team server refuses a socket before sign-in.
-        if (localStorage.getItem(REMEMBERED_USER)) preconnect()
+        // while the host says what it is, and signs that user in again at once: the sign-in and
+        // the newest conversations leave as the socket opens, not after `/auth/config` answers
+        // (one round trip less before the list paints, issue 21). A team server refuses both (its
+        // socket needs the session cookie, and it never lets a connection choose its user); what
+        // it answered is then not used.
+        const rememberedUser = localStorage.getItem(REMEMBERED_USER)
+        if (rememberedUser) {
+          preconnect()
+          early = sendSignIn(rememberedUser)
+          early.catch(() => undefined)
+        }
         const config = await auth.authConfig()
         if (config) {
           sso.value = config.sso
@@ -102,7 +113,7 @@ export const useSessionStore = defineStore('session', () => {
       if (remembered) {
         resuming.value = true
         try {
-          if (await signInAgain(remembered)) return
+          if (await signInAgain(remembered, early)) return
         } finally {
           resuming.value = false
         }
@@ -135,16 +146,24 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /**
-   * Signs the remembered user in again, with the newest conversations asked for right behind the
-   * sign-in (the host answers them as that user): the list paints one round trip after the socket
-   * opens. False when the organization no longer has that user (then the picker shows).
+   * Sends the sign-in of a remembered user with the newest conversations asked for right behind it
+   * (the host answers them as that user): the list paints one round trip after the socket opens.
    */
-  async function signInAgain(userId: string): Promise<boolean> {
-    const signingIn = signIn(userId)
+  function sendSignIn(userId: string): Promise<Session> {
+    const signingIn = call('session:signIn', { userId })
     // After the sign-in is sent, not before: the host answers requests in the order they left.
     if (!isDesktop) useConversationsStore().prefetchFirstPage()
+    return signingIn
+  }
+
+  /**
+   * Signs the remembered user in again (with `sent`, a sign-in already on its way). False when the
+   * organization no longer has that user (then the picker shows).
+   */
+  async function signInAgain(userId: string, sent = sendSignIn(userId)): Promise<boolean> {
     try {
-      await signingIn
+      session.value = await sent
+      localStorage.setItem(REMEMBERED_USER, userId)
       return true
     } catch (e) {
       if (e instanceof ApiRequestError && e.error.code === 'not_found') return false

@@ -53,6 +53,53 @@ describe('useSessionStore', () => {
     expect(api.call.mock.calls.map(([channel]) => channel)).toEqual(['session:signIn', 'conversations:list'])
   })
 
+  it('signs a remembered user in, with the first page behind, before the host has said what it is', async () => {
+    localStorage.setItem('greenline.user', 'sam')
+    api.answer({ 'session:signIn': ({ userId }: { userId: string }) => sessionOf(userId), 'conversations:list': [] })
+    let answerConfig: (response: Response) => void = () => undefined
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>((resolve) => (answerConfig = resolve))),
+    )
+    const store = useSessionStore()
+    const restoring = store.restore()
+    await Promise.resolve()
+    // `/auth/config` has not answered: the sign-in and the newest conversations are on their way.
+    expect(api.call.mock.calls.map(([channel]) => channel)).toEqual(['session:signIn', 'conversations:list'])
+    expect(store.screen).toBe('loading')
+    answerConfig(new Response(null, { status: 404 }))
+    await restoring
+    expect(store.session?.user.name).toBe('Sam Lee')
+    expect(store.mode).toBe('local')
+    // Sent once: the early sign-in is the one used.
+    expect(api.call.mock.calls.filter(([channel]) => channel === 'session:signIn')).toHaveLength(1)
+  })
+
+  it('on a team server does not use the early sign-in it refused, and signs in by its cookie', async () => {
+    localStorage.setItem('greenline.user', 'sam')
+    api.answer({
+      'session:signIn': () => {
+        throw new ApiRequestError({ code: 'forbidden', message: 'Sign in through the sign-in page' })
+      },
+      'conversations:list': [],
+      'session:get': sessionOf('priya'),
+    })
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (path: string) =>
+        path === '/auth/config'
+          ? json({ mode: 'team', password: true, sso: null })
+          : json({ user: { id: 'priya', name: 'Priya Shah' }, role: 'member' }),
+      ),
+    )
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.mode).toBe('team')
+    expect(store.error).toBeUndefined()
+    expect(store.session?.user.name).toBe('Priya Shah')
+  })
+
   it('ignores a remembered user the organization no longer has', async () => {
     localStorage.setItem('greenline.user', 'gone')
     api.answer({
