@@ -34,10 +34,12 @@ export function pinnedNodeBin() {
   if (!existsSync(join(bin, 'node'))) {
     console.error(`Installing Node ${pinnedNode} (.nvmrc) from the npm registry (${pkg})…`)
     // From `/`, so the repository's own .npmrc and package.json play no part in this install.
+    // npm's report goes to stderr: as a command this script's stdout is the directory alone, which
+    // .ci/node.sh puts on PATH (npm's "added 1 package" there once broke a first run on a bare machine).
     const install = spawnSync(
       'npm',
       ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${pkg}@${pinnedNode}`],
-      { cwd: '/', stdio: ['ignore', 'inherit', 'inherit'] },
+      { cwd: '/', stdio: ['ignore', process.stderr, 'inherit'] },
     )
     if (install.status !== 0 || !existsSync(join(bin, 'node'))) {
       throw new Error(`Could not install Node ${pinnedNode} from the npm registry; install it yourself (.nvmrc) and run the command again.`)

@@ -67,6 +67,35 @@ describe('the Node versions @toolchain', () => {
     }
   })
 
+  it('.ci/run on a bare machine installs the pinned Node and puts it, not npm’s report, on PATH', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenline-ci-'))
+    try {
+      cpSync(join(root, '.ci'), join(dir, '.ci'), { recursive: true })
+      mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
+      cpSync(join(root, 'electron/scripts/pinned-node.mjs'), join(dir, 'electron/scripts/pinned-node.mjs'))
+      writeFileSync(join(dir, '.nvmrc'), '99.1.0\n')
+      // A stand-in npm that installs like the registry's node-<os>-<arch> and reports on stdout as npm does.
+      mkdirSync(join(dir, 'tools'))
+      const installed = `$prefix/node_modules/node-${process.platform}-${process.arch}/bin`
+      writeFileSync(
+        join(dir, 'tools/npm'),
+        `#!/bin/sh\nwhile [ "$1" != --prefix ]; do shift; done\nprefix="$2"\nmkdir -p "${installed}"\n` +
+          `printf '#!/bin/sh\\necho v99.1.0\\n' > "${installed}/node"\nchmod +x "${installed}/node"\necho "added 1 package in 1s"\n`,
+        { mode: 0o755 },
+      )
+      const out = execFileSync('bash', ['-c', 'source .ci/node.sh'], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: `${join(dir, 'tools')}:${process.env.PATH}`, XDG_CACHE_HOME: join(dir, 'cache') },
+      })
+      const bin = join(dir, 'cache/greenline/node-v99.1.0/node_modules', `node-${process.platform}-${process.arch}`, 'bin')
+      expect(out).toContain(`Node v99.1.0 from ${join(bin, 'node')}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('npm test, start, web and server started on another Node continue on the pinned one, with its headers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'greenline-node-'))
     try {
