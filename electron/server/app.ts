@@ -15,6 +15,7 @@ import { createLogger } from '../core/platform/logger'
 import { bearer, sameSecret, type Caller, type Presented } from './access'
 import { registerApiSocket } from './api-socket-route'
 import { registerAuthRoutes } from './auth-routes'
+import { closeConnectionsWithServer } from './close-connections'
 import { registerDeviceAuthRoutes } from './device-auth-routes'
 import { registerExportRoutes, type ExportRouteOptions } from './export-routes'
 import type { Credentials } from './auth/credentials'
@@ -223,11 +224,13 @@ export function buildHostApp(options: HostAppOptions): Promise<FastifyInstance> 
 /** One composition of engine + routes; the mode adds who may call and how they sign in. */
 async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance> {
   const { engine } = options
+  let closeConnections: (() => void) | undefined
   const app = Fastify({
     trustProxy: mode.trustProxy,
     bodyLimit: 64 * 1024,
     logger: false,
-    // On close, idle keep-alive connections end at once; requests in flight finish first.
+    // On close, idle keep-alive connections end at once; requests in flight finish first
+    // (closeConnectionsWithServer catches the ones Node's single pass misses).
     forceCloseConnections: 'idle',
     // Webhooks (Meta's, the SMS provider's, the sandbox clock) are answered before Fastify sees
     // the request: their signatures are over the raw bytes. So is /healthz: never stalled.
@@ -246,9 +249,12 @@ async function composeApp(options: AppBase, mode: Mode): Promise<FastifyInstance
             if (!response.headersSent) send(response, 500, 'Internal error')
           })
       }
-      return mode.tls ? createHttpsServer({ cert: mode.tls.cert, key: mode.tls.key }, route) : createHttpServer(route)
+      const server = mode.tls ? createHttpsServer({ cert: mode.tls.cert, key: mode.tls.key }, route) : createHttpServer(route)
+      closeConnections = closeConnectionsWithServer(server, mode.tls ? 'secureConnection' : 'connection')
+      return server
     },
   })
+  app.addHook('preClose', (done) => (closeConnections?.(), done()))
 
   await app.register(fastifyCookie)
   await app.register(fastifyHelmet, {
