@@ -20,12 +20,18 @@ function threadStatus(thread: SearchHit['thread'] | undefined): string | undefin
   return thread.current ? undefined : t('search.status.left')
 }
 
+/** Hits asked for at a time; a full page means older ones may follow. */
+export const SEARCH_PAGE = 100
+
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */
 export const useSearchStore = defineStore('search', () => {
   const query = ref('')
   const hits = ref<SearchHit[]>([])
   const searching = ref(false)
   const searched = ref(false)
+  /** The last page was full: older hits may follow (`loadMore`). */
+  const more = ref(false)
+  const loadingMore = ref(false)
   const error = ref<string>()
   let latest = 0
 
@@ -55,6 +61,7 @@ export const useSearchStore = defineStore('search', () => {
     query.value = text
     const trimmed = text.trim()
     const ticket = ++latest
+    more.value = false
     if (!trimmed) {
       hits.value = []
       searched.value = false
@@ -62,13 +69,13 @@ export const useSearchStore = defineStore('search', () => {
     }
     searching.value = true
     try {
-      const found = await call('search:messages', { query: trimmed, limit: 100 })
+      const found = await call('search:messages', { query: trimmed, limit: SEARCH_PAGE })
       if (ticket !== latest) return
       hits.value = found
+      more.value = found.length === SEARCH_PAGE
       error.value = undefined
       searched.value = true
-      // Names for threads not in the list yet (ended ones, or the list not loaded).
-      await Promise.all([...new Set(found.map((h) => h.conversationId))].map((id) => conversations.ensure(id)))
+      await nameThreads(found)
     } catch (e) {
       if (ticket === latest) error.value = errorText(e)
     } finally {
@@ -76,5 +83,31 @@ export const useSearchStore = defineStore('search', () => {
     }
   }
 
-  return { query, hits, groups, searching, searched, error, search }
+  /** The next, older page of the same query, added below the hits shown. */
+  async function loadMore(): Promise<void> {
+    const last = hits.value.at(-1)
+    if (!more.value || loadingMore.value || !last) return
+    const ticket = latest
+    loadingMore.value = true
+    try {
+      const found = await call('search:messages', { query: query.value.trim(), limit: SEARCH_PAGE, before: last.message.id })
+      // A new query meanwhile: its answer is what shows.
+      if (ticket !== latest) return
+      hits.value = [...hits.value, ...found]
+      more.value = found.length === SEARCH_PAGE
+      error.value = undefined
+      await nameThreads(found)
+    } catch (e) {
+      if (ticket === latest) error.value = errorText(e)
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
+  /** Names for threads not in the list yet (ended ones, or the list not loaded). */
+  function nameThreads(found: SearchHit[]): Promise<unknown> {
+    return Promise.all([...new Set(found.map((h) => h.conversationId))].map((id) => conversations.ensure(id)))
+  }
+
+  return { query, hits, groups, searching, searched, more, loadingMore, error, search, loadMore }
 })

@@ -94,6 +94,48 @@ describe('useSearchStore', () => {
     expect(store.searching).toBe(false)
   })
 
+  it('pages: a full page offers older hits, which come before the last one shown and join its thread', async () => {
+    const page = (from: number, count: number, conversationId = 'v1') =>
+      Array.from({ length: count }, (_, i) => hit(`m${from + i}`, conversationId))
+    api.answer({
+      'search:messages': ({ before }: { before?: string }) => (before ? [...page(100, 30), hit('other', 'v2')] : page(0, 100)),
+      'conversations:get': ({ id }: { id: string }) => conversation(id, id === 'v1' ? 'Ana Souza' : 'Ben Okafor'),
+    })
+    const store = useSearchStore()
+    await store.search('order')
+    expect(store.more).toBe(true)
+
+    await store.loadMore()
+    expect(api.call).toHaveBeenCalledWith('search:messages', { query: 'order', limit: 100, before: 'm99' })
+    expect(store.hits).toHaveLength(131)
+    expect(store.groups.map((g) => [g.title, g.hits.length])).toEqual([
+      ['Ana Souza', 130],
+      ['Ben Okafor', 1],
+    ])
+    // A short page was the last one.
+    expect(store.more).toBe(false)
+    api.call.mockClear()
+    await store.loadMore()
+    expect(api.call).not.toHaveBeenCalled()
+  })
+
+  it('drops an older page that answers after a new query', async () => {
+    let answerPage!: (hits: SearchHit[]) => void
+    api.call.mockImplementation(async (channel: string, payload: { query?: string; id?: string; before?: string }) => {
+      if (channel === 'conversations:get') return conversation(payload.id!, 'Ana Souza')
+      if (payload.before) return new Promise((resolve) => (answerPage = resolve))
+      return Array.from({ length: payload.query === 'order' ? 100 : 1 }, (_, i) => hit(`${payload.query}-${i}`, 'v1'))
+    })
+    const store = useSearchStore()
+    await store.search('order')
+    const older = store.loadMore()
+    await store.search('invoice')
+    answerPage([hit('order-old', 'v1')])
+    await older
+    expect(store.hits.map((h) => h.message.id)).toEqual(['invoice-0'])
+    expect(store.more).toBe(false)
+  })
+
   it('says why a search failed', async () => {
     api.answer({
       'search:messages': () => {

@@ -101,6 +101,28 @@ describe('SearchView', () => {
     expect(searches()).toHaveLength(1)
   })
 
+  it('offers older results after a full page, and adds them below', async () => {
+    const page = (from: number, count: number) => Array.from({ length: count }, (_, i) => hit(`m${from + i}`, 'v1', 'Ana Souza'))
+    api.answer({
+      'search:messages': ({ before }: { before?: string }) => (before ? page(100, 5) : page(0, 100)),
+      'conversations:get': ({ id }: { id: string }) => known(id, 'Ana Souza'),
+    })
+    const wrapper = mount(SearchView, { global: { plugins: [makeRouter()] } })
+    await wrapper.get('[data-testid="search-input"]').setValue('invoice')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="search-status"]').text()).toBe('100 messages in 1 conversation')
+
+    await wrapper.get('[data-testid="search-more"]').trigger('click')
+    await flushPromises()
+    expect(searches()).toEqual([
+      { query: 'invoice', limit: 100 },
+      { query: 'invoice', limit: 100, before: 'm99' },
+    ])
+    expect(wrapper.get('[data-testid="search-status"]').text()).toBe('105 messages in 1 conversation')
+    expect(wrapper.find('[data-testid="search-more"]').exists()).toBe(false)
+  })
+
   it('says why the search failed', async () => {
     api.call.mockRejectedValue(new Error('The search index is being rebuilt'))
     const wrapper = mount(SearchView, { global: { plugins: [makeRouter()] } })
