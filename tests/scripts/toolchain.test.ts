@@ -51,14 +51,20 @@ describe('the Node versions @toolchain', () => {
     }
   })
 
-  it('.ci/run puts the Node of .nvmrc first on PATH, with its headers for native modules', () => {
+  /** A folder with `.ci/` and the pinned-Node script beside an `.nvmrc` naming `version`. */
+  function ciCopy(version: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'greenline-ci-'))
+    cpSync(join(root, '.ci'), join(dir, '.ci'), { recursive: true })
+    mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
+    cpSync(join(root, 'electron/scripts/pinned-node.mjs'), join(dir, 'electron/scripts/pinned-node.mjs'))
+    writeFileSync(join(dir, '.nvmrc'), `${version}\n`)
+    return dir
+  }
+
+  it('.ci/run puts the Node of .nvmrc first on PATH, with its headers for native modules', () => {
+    // Already running the pinned Node: nothing is installed.
+    const dir = ciCopy(process.versions.node)
     try {
-      cpSync(join(root, '.ci'), join(dir, '.ci'), { recursive: true })
-      mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
-      cpSync(join(root, 'electron/scripts/pinned-node.mjs'), join(dir, 'electron/scripts/pinned-node.mjs'))
-      // Already running the pinned Node: nothing is installed.
-      writeFileSync(join(dir, '.nvmrc'), `${process.versions.node}\n`)
       const out = execFileSync('bash', ['-c', 'source .ci/node.sh'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
       expect(out).toContain(`Node v${process.versions.node} from ${process.execPath}`)
       expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/\. \.ci\/node\.sh[\s\S]*npm ci/)
@@ -68,12 +74,8 @@ describe('the Node versions @toolchain', () => {
   })
 
   it('.ci/run on a bare machine installs the pinned Node and puts it, not npm’s report, on PATH', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'greenline-ci-'))
+    const dir = ciCopy('99.1.0')
     try {
-      cpSync(join(root, '.ci'), join(dir, '.ci'), { recursive: true })
-      mkdirSync(join(dir, 'electron/scripts'), { recursive: true })
-      cpSync(join(root, 'electron/scripts/pinned-node.mjs'), join(dir, 'electron/scripts/pinned-node.mjs'))
-      writeFileSync(join(dir, '.nvmrc'), '99.1.0\n')
       // A stand-in npm that installs like the registry's node-<os>-<arch> and reports on stdout as npm does.
       mkdirSync(join(dir, 'tools'))
       const installed = `$prefix/node_modules/node-${process.platform}-${process.arch}/bin`
