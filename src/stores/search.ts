@@ -62,6 +62,7 @@ export const useSearchStore = defineStore('search', () => {
     const trimmed = text.trim()
     const ticket = ++latest
     more.value = false
+    loadingMore.value = false
     if (!trimmed) {
       hits.value = []
       searched.value = false
@@ -100,7 +101,7 @@ export const useSearchStore = defineStore('search', () => {
     } catch (e) {
       if (ticket === latest) error.value = errorText(e)
     } finally {
-      loadingMore.value = false
+      if (ticket === latest) loadingMore.value = false
     }
   }
 

@@ -134,6 +134,7 @@ describe('useSearchStore', () => {
     await older
     expect(store.hits.map((h) => h.message.id)).toEqual(['invoice-0'])
     expect(store.more).toBe(false)
+    expect(store.loadingMore).toBe(false)
   })
 
   it('says why a search failed', async () => {
