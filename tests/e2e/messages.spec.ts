@@ -284,6 +284,15 @@ test('search highlights the match and jumps to the message in its thread @messag
     .toBe(120)
   await openApp(page, greenline)
   await page.getByTestId('nav-search').click()
+  // The newest 100 hits first; older ones on request.
+  await page.getByTestId('search-input').fill('filler')
+  await expect(page.getByTestId('search-status')).toHaveText('100 messages in 1 conversation')
+  await expect(page.getByTestId('search-result').first()).toContainText('Filler message 119')
+  await page.getByTestId('search-more').click()
+  await expect(page.getByTestId('search-status')).toHaveText('119 messages in 1 conversation')
+  await expect(page.getByTestId('search-result').last()).toContainText('Filler message 0')
+  await expect(page.getByTestId('search-more')).toBeHidden()
+
   await page.getByTestId('search-input').fill('CAFE')
   const result = page.getByTestId('search-result')
   await expect(result).toHaveCount(1)
