@@ -21,7 +21,7 @@ function threadStatus(thread: SearchHit['thread'] | undefined): string | undefin
 }
 
 /** Hits asked for at a time; a full page means older ones may follow. */
-export const SEARCH_PAGE = 100
+const SEARCH_PAGE = 100
 
 /** Full-text search over the user's history; results grouped by thread in order of their best hit. */
 export const useSearchStore = defineStore('search', () => {
